@@ -217,7 +217,9 @@ impl CaseEvent {
             CaseEvent::ExitConversationRecorded { .. } => "case.exit_conversation_recorded",
             CaseEvent::RetentionStarted { .. } => "case.retention_started",
             CaseEvent::RetentionActionAdded { .. } => "case.retention_action_added",
-            CaseEvent::RetentionActionStatusChanged { .. } => "case.retention_action_status_changed",
+            CaseEvent::RetentionActionStatusChanged { .. } => {
+                "case.retention_action_status_changed"
+            }
             CaseEvent::RetentionOfferSet { .. } => "case.retention_offer_set",
             CaseEvent::RetentionOutcomeRecorded { .. } => "case.retention_outcome_recorded",
             CaseEvent::OffboardingStarted { .. } => "case.offboarding_started",
@@ -245,16 +247,31 @@ impl CaseEvent {
         let t = |en: String, es_text: String| if es { es_text } else { en };
         match self {
             CaseEvent::Opened { kind, received_on } => t(
-                format!("Case opened ({}), notice received on {received_on}", kind.label(lang)),
-                format!("Caso abierto ({}), aviso recibido el {received_on}", kind.label(lang)),
+                format!(
+                    "Case opened ({}), notice received on {received_on}",
+                    kind.label(lang)
+                ),
+                format!(
+                    "Caso abierto ({}), aviso recibido el {received_on}",
+                    kind.label(lang)
+                ),
             ),
-            CaseEvent::NoticeAmended => t("Notice details corrected".into(), "Datos del aviso corregidos".into()),
-            CaseEvent::ExitConversationRecorded { primary_reason, secondary_reasons } => {
+            CaseEvent::NoticeAmended => t(
+                "Notice details corrected".into(),
+                "Datos del aviso corregidos".into(),
+            ),
+            CaseEvent::ExitConversationRecorded {
+                primary_reason,
+                secondary_reasons,
+            } => {
                 let primary = reasons.label_of(primary_reason, lang);
-                let secondary: Vec<&str> =
-                    secondary_reasons.iter().map(|k| reasons.label_of(k, lang)).collect();
+                let secondary: Vec<&str> = secondary_reasons
+                    .iter()
+                    .map(|k| reasons.label_of(k, lang))
+                    .collect();
                 let mut en = format!("Exit conversation recorded; primary reason: {primary}");
-                let mut es_text = format!("Conversación de salida registrada; motivo principal: {primary}");
+                let mut es_text =
+                    format!("Conversación de salida registrada; motivo principal: {primary}");
                 if !secondary.is_empty() {
                     en += &format!("; secondary: {}", secondary.join(", "));
                     es_text += &format!("; secundarios: {}", secondary.join(", "));
@@ -262,22 +279,42 @@ impl CaseEvent {
                 t(en, es_text)
             }
             CaseEvent::RetentionStarted { offer, actions } => {
-                let offer = offer.map(|o| o.label(lang)).unwrap_or(lang.pick("none", "ninguna"));
+                let offer = offer
+                    .map(|o| o.label(lang))
+                    .unwrap_or(lang.pick("none", "ninguna"));
                 t(
                     format!("Retention attempt started with {actions} action(s); offer: {offer}"),
-                    format!("Intento de retención iniciado con {actions} acción(es); oferta: {offer}"),
+                    format!(
+                        "Intento de retención iniciado con {actions} acción(es); oferta: {offer}"
+                    ),
                 )
             }
             CaseEvent::RetentionActionAdded { id, description } => t(
                 format!("Retention action {id} added: {description}"),
                 format!("Acción de retención {id} añadida: {description}"),
             ),
-            CaseEvent::RetentionActionStatusChanged { id, description, from, to } => t(
-                format!("Retention action {id} ({description}): {} → {}", from.as_str(), to.as_str()),
-                format!("Acción de retención {id} ({description}): {} → {}", from.as_str(), to.as_str()),
+            CaseEvent::RetentionActionStatusChanged {
+                id,
+                description,
+                from,
+                to,
+            } => t(
+                format!(
+                    "Retention action {id} ({description}): {} → {}",
+                    from.as_str(),
+                    to.as_str()
+                ),
+                format!(
+                    "Acción de retención {id} ({description}): {} → {}",
+                    from.as_str(),
+                    to.as_str()
+                ),
             ),
             CaseEvent::RetentionOfferSet { offer } => match offer {
-                Some(o) => t(format!("Offer set: {}", o.label(lang)), format!("Oferta fijada: {}", o.label(lang))),
+                Some(o) => t(
+                    format!("Offer set: {}", o.label(lang)),
+                    format!("Oferta fijada: {}", o.label(lang)),
+                ),
                 None => t("Offer removed".into(), "Oferta retirada".into()),
             },
             CaseEvent::RetentionOutcomeRecorded { outcome } => match outcome {
@@ -314,8 +351,16 @@ impl CaseEvent {
                 format!("Checklist item {id} link or note changed: {label}"),
                 format!("Enlace o nota del elemento {id} cambiados: {label}"),
             ),
-            CaseEvent::CredentialsHandedOver { account, recipient, channel, on, .. } => t(
-                format!("Credentials for {account} handed over to {recipient} via {channel} on {on}"),
+            CaseEvent::CredentialsHandedOver {
+                account,
+                recipient,
+                channel,
+                on,
+                ..
+            } => t(
+                format!(
+                    "Credentials for {account} handed over to {recipient} via {channel} on {on}"
+                ),
                 format!("Credenciales de {account} entregadas a {recipient} por {channel} el {on}"),
             ),
             CaseEvent::InvoiceWaived { invoice, reason } => t(
@@ -323,8 +368,14 @@ impl CaseEvent {
                 format!("Factura impagada {invoice} dispensada (motivo: {reason})"),
             ),
             CaseEvent::SurveyIssued { expires_at } => t(
-                format!("Exit survey link issued, expires {}", expires_at.format("%Y-%m-%d %H:%M UTC")),
-                format!("Enlace de encuesta de salida emitido, caduca el {}", expires_at.format("%Y-%m-%d %H:%M UTC")),
+                format!(
+                    "Exit survey link issued, expires {}",
+                    expires_at.format("%Y-%m-%d %H:%M UTC")
+                ),
+                format!(
+                    "Enlace de encuesta de salida emitido, caduca el {}",
+                    expires_at.format("%Y-%m-%d %H:%M UTC")
+                ),
             ),
             CaseEvent::SurveyAnswered { scale, score } => {
                 let max = scale.bounds().1;
@@ -333,11 +384,21 @@ impl CaseEvent {
                     format!("Encuesta de salida respondida: puntuación {score}/{max}"),
                 )
             }
-            CaseEvent::Closed { outcome, end_on, lost_mrr } => {
+            CaseEvent::Closed {
+                outcome,
+                end_on,
+                lost_mrr,
+            } => {
                 let end = end_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
                 t(
-                    format!("Case closed as {}; end date {end}; lost MRR {lost_mrr}", outcome.label(lang)),
-                    format!("Caso cerrado como {}; fecha de fin {end}; MRR perdido {lost_mrr}", outcome.label(lang)),
+                    format!(
+                        "Case closed as {}; end date {end}; lost MRR {lost_mrr}",
+                        outcome.label(lang)
+                    ),
+                    format!(
+                        "Caso cerrado como {}; fecha de fin {end}; MRR perdido {lost_mrr}",
+                        outcome.label(lang)
+                    ),
                 )
             }
             CaseEvent::CorrectiveActionAdded { id, what } => t(
@@ -393,7 +454,9 @@ mod tests {
             event.describe(Lang::En, &reasons),
             "Exit conversation recorded; primary reason: Price too high for the value; secondary: Budget cut"
         );
-        assert!(event.describe(Lang::Es, &reasons).starts_with("Conversación de salida"));
+        assert!(event
+            .describe(Lang::Es, &reasons)
+            .starts_with("Conversación de salida"));
         assert_eq!(event.key(), "case.exit_conversation_recorded");
     }
 

@@ -136,7 +136,9 @@ impl Lessons {
 
     /// The corrective actions not done and due by `today`.
     pub fn due_actions(&self, today: NaiveDate) -> impl Iterator<Item = &CorrectiveAction> {
-        self.corrective_actions.iter().filter(move |a| a.is_due(today))
+        self.corrective_actions
+            .iter()
+            .filter(move |a| a.is_due(today))
     }
 }
 
@@ -168,7 +170,10 @@ mod tests {
         let lessons = lessons.with_done(id, day("2024-05-02")).unwrap();
         assert_eq!(lessons.due_actions(day("2024-06-01")).count(), 0);
         assert_eq!(
-            lessons.with_done(ItemId(7), day("2024-05-02")).unwrap_err().code(),
+            lessons
+                .with_done(ItemId(7), day("2024-05-02"))
+                .unwrap_err()
+                .code(),
             "unknown_item"
         );
     }

@@ -214,14 +214,46 @@ impl Serialize for Money {
 }
 
 /// Accepts a JSON number or string in currency units, at most two decimals.
+/// Numbers go through their shortest decimal text, so `49.9` is exactly 4990
+/// cents; this also works inside tagged enums and from `serde_json::Value`.
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw: &serde_json::value::RawValue = match Deserialize::deserialize(deserializer) {
-            Ok(raw) => raw,
-            Err(e) => return Err(e),
-        };
-        let text = raw.get().trim_matches('"');
-        Money::parse(text).map_err(serde::de::Error::custom)
+        deserializer.deserialize_any(MoneyVisitor)
+    }
+}
+
+struct MoneyVisitor;
+
+impl serde::de::Visitor<'_> for MoneyVisitor {
+    type Value = Money;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an amount as a number or string with at most two decimals")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Money, E> {
+        Money::parse(v).map_err(E::custom)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Money, E> {
+        v.checked_mul(100)
+            .map(Money)
+            .ok_or_else(|| E::custom(MoneyError::TooLarge(v.to_string())))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Money, E> {
+        i64::try_from(v)
+            .ok()
+            .and_then(|v| v.checked_mul(100))
+            .map(Money)
+            .ok_or_else(|| E::custom(MoneyError::TooLarge(v.to_string())))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Money, E> {
+        if !v.is_finite() {
+            return Err(E::custom(MoneyError::NotDecimal(v.to_string())));
+        }
+        Money::parse(&v.to_string()).map_err(E::custom)
     }
 }
 
@@ -290,6 +322,31 @@ mod tests {
         );
         let back: Money = serde_json::from_str("49.9").unwrap();
         assert_eq!(back.cents(), 4990);
+        let back: Money = serde_json::from_str("\"49.90\"").unwrap();
+        assert_eq!(back.cents(), 4990);
+        assert!(serde_json::from_str::<Money>("1.234").is_err());
+    }
+
+    #[test]
+    fn amounts_deserialise_inside_tagged_enums_and_from_json_values() {
+        #[derive(Debug, Serialize, Deserialize, PartialEq)]
+        #[serde(tag = "type")]
+        enum Tagged {
+            Lost { mrr: Money },
+        }
+        let tagged = Tagged::Lost {
+            mrr: Money::from_cents(120_005),
+        };
+        let json = serde_json::to_string(&tagged).unwrap();
+        assert_eq!(json, r#"{"type":"Lost","mrr":1200.05}"#);
+        assert_eq!(serde_json::from_str::<Tagged>(&json).unwrap(), tagged);
+        let value = serde_json::to_value(Money::from_cents(4990)).unwrap();
+        assert_eq!(
+            serde_json::from_value::<Money>(value).unwrap().cents(),
+            4990
+        );
+        let whole: Money = serde_json::from_str("12").unwrap();
+        assert_eq!(whole.cents(), 1200);
     }
 
     proptest! {

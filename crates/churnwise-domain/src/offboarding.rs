@@ -401,8 +401,7 @@ impl Checklist {
     pub fn with_handover(&self, handover: CredentialHandover) -> (Self, ItemId) {
         let id = self.next_id();
         let label = format!("Credentials handed over: {}", handover.account);
-        let label = Label::parse("label", &label)
-            .unwrap_or_else(|_| handover.account.clone());
+        let label = Label::parse("label", &label).unwrap_or_else(|_| handover.account.clone());
         let mut next = self.clone();
         next.items.push(ChecklistItem {
             id,
@@ -427,12 +426,16 @@ impl Checklist {
     /// The checklist with an item waived; the reason is mandatory.
     pub fn with_waived(&self, id: ItemId, reason: &str) -> Result<Self, CaseError> {
         self.find(id)?;
-        let reason = Text::parse("waiver_reason", reason).map_err(|_| {
-            CaseError::WaiverNeedsReason {
+        let reason =
+            Text::parse("waiver_reason", reason).map_err(|_| CaseError::WaiverNeedsReason {
                 field: "waiver_reason".into(),
-            }
-        })?;
-        self.with_status(id, ItemStatus::Waived { waiver_reason: reason })
+            })?;
+        self.with_status(
+            id,
+            ItemStatus::Waived {
+                waiver_reason: reason,
+            },
+        )
     }
 
     /// The checklist with an item open again.
@@ -521,13 +524,19 @@ mod tests {
             items: vec![],
         };
         let set = ChecklistTemplates::new(vec![ChecklistTemplate::default_template(), seo]);
-        assert_eq!(set.for_service_type(Some("seo")).name.as_str(), "SEO offboarding");
+        assert_eq!(
+            set.for_service_type(Some("seo")).name.as_str(),
+            "SEO offboarding"
+        );
         assert_eq!(
             set.for_service_type(Some("Design")).name.as_str(),
             "Default offboarding"
         );
         assert_eq!(
-            ChecklistTemplates::new(vec![]).for_service_type(None).items.len(),
+            ChecklistTemplates::new(vec![])
+                .for_service_type(None)
+                .items
+                .len(),
             8
         );
     }
@@ -546,12 +555,17 @@ mod tests {
 
     #[test]
     fn done_and_reopened_items_count_as_expected() {
-        let checklist = default_checklist().with_done(ItemId(1), day("2024-03-10")).unwrap();
+        let checklist = default_checklist()
+            .with_done(ItemId(1), day("2024-03-10"))
+            .unwrap();
         assert_eq!(checklist.open_required().len(), 7);
         let checklist = checklist.with_reopened(ItemId(1)).unwrap();
         assert_eq!(checklist.open_required().len(), 8);
         assert_eq!(
-            checklist.with_done(ItemId(99), day("2024-03-10")).unwrap_err().code(),
+            checklist
+                .with_done(ItemId(99), day("2024-03-10"))
+                .unwrap_err()
+                .code(),
             "unknown_item"
         );
     }
@@ -580,10 +594,19 @@ mod tests {
         .unwrap();
         let (checklist, id) = default_checklist().with_item(item);
         let item = checklist.item(id).unwrap();
-        assert_eq!(item.link().unwrap().as_str(), "https://drive.example.com/brand");
+        assert_eq!(
+            item.link().unwrap().as_str(),
+            "https://drive.example.com/brand"
+        );
         assert!(item.required());
         let cleared = checklist
-            .with_details(id, ItemDetailsInput { link: Some("".into()), note: None })
+            .with_details(
+                id,
+                ItemDetailsInput {
+                    link: Some("".into()),
+                    note: None,
+                },
+            )
             .unwrap();
         assert!(cleared.item(id).unwrap().link().is_none());
         assert!(cleared.item(id).unwrap().note().is_some());
@@ -608,7 +631,10 @@ mod tests {
         let (checklist, id) = default_checklist().with_handover(handover);
         let item = checklist.item(id).unwrap();
         assert!(!item.status().is_open());
-        assert_eq!(item.handover().unwrap().account().as_str(), "Google Ads admin");
+        assert_eq!(
+            item.handover().unwrap().account().as_str(),
+            "Google Ads admin"
+        );
     }
 
     #[test]
@@ -621,7 +647,9 @@ mod tests {
 
     #[test]
     fn a_checklist_item_serialises_its_status_flat() {
-        let checklist = default_checklist().with_waived(ItemId(2), "No invoices").unwrap();
+        let checklist = default_checklist()
+            .with_waived(ItemId(2), "No invoices")
+            .unwrap();
         let json = serde_json::to_value(&checklist).unwrap();
         assert_eq!(json["items"][1]["status"], "waived");
         assert_eq!(json["items"][1]["waiver_reason"], "No invoices");

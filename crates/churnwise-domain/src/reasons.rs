@@ -193,19 +193,126 @@ type DefaultReason = (
 /// The default reasons of departure.md §3.2, then the team's own reasons for
 /// ending a relationship (the warning signs of §2).
 const DEFAULT_REASONS: &[DefaultReason] = &[
-    ("poor_service", "Poor service or attention", "Mal servicio o mala atención", true, ReasonScope::ClientLeaving, Some(OfferKind::SeniorCall), &["Call with a senior person to hear the complaints"]),
-    ("work_quality", "Quality of the work or product", "Calidad del trabajo o del producto", true, ReasonScope::ClientLeaving, Some(OfferKind::SeniorCall), &["Review the work with the client and agree on corrections"]),
-    ("price_too_high", "Price too high for the value", "Precio demasiado alto para el valor", false, ReasonScope::ClientLeaving, Some(OfferKind::RightSize), &["Right-size the scope or plan to what the client uses"]),
-    ("cheaper_competitor", "Cheaper competitor", "Competidor más barato", false, ReasonScope::ClientLeaving, Some(OfferKind::RightSize), &["Show what we do that the competitor does not"]),
-    ("needs_changed", "Needs changed / no longer needed", "Cambiaron sus necesidades / ya no lo necesita", false, ReasonScope::ClientLeaving, Some(OfferKind::Pause), &["Offer to pause the service until it is needed again"]),
-    ("budget_cut", "Budget cut", "Recorte de presupuesto", false, ReasonScope::ClientLeaving, Some(OfferKind::Pause), &[]),
-    ("values_mismatch", "Values do not match", "Los valores no coinciden", false, ReasonScope::Both, None, &[]),
-    ("no_results", "Did not get results / did not use the service fully", "No obtuvo resultados / no aprovechó el servicio", false, ReasonScope::ClientLeaving, Some(OfferKind::ExtraServiceOrTraining), &["Usage review with the client", "Training session for the client's team"]),
-    ("other", "Other", "Otro", false, ReasonScope::Both, None, &[]),
-    ("wants_unoffered_services", "Wants services we do not offer", "Quiere servicios que no ofrecemos", false, ReasonScope::TeamEnding, None, &[]),
-    ("does_not_value_expertise", "Does not value our expertise", "No valora nuestra experiencia", false, ReasonScope::TeamEnding, None, &[]),
-    ("scope_creep", "We say yes to everything (scope creep)", "Decimos que sí a todo (el alcance crece sin control)", false, ReasonScope::TeamEnding, None, &[]),
-    ("treats_team_badly", "Treats the team badly", "Trata mal al equipo", false, ReasonScope::TeamEnding, None, &[]),
+    (
+        "poor_service",
+        "Poor service or attention",
+        "Mal servicio o mala atención",
+        true,
+        ReasonScope::ClientLeaving,
+        Some(OfferKind::SeniorCall),
+        &["Call with a senior person to hear the complaints"],
+    ),
+    (
+        "work_quality",
+        "Quality of the work or product",
+        "Calidad del trabajo o del producto",
+        true,
+        ReasonScope::ClientLeaving,
+        Some(OfferKind::SeniorCall),
+        &["Review the work with the client and agree on corrections"],
+    ),
+    (
+        "price_too_high",
+        "Price too high for the value",
+        "Precio demasiado alto para el valor",
+        false,
+        ReasonScope::ClientLeaving,
+        Some(OfferKind::RightSize),
+        &["Right-size the scope or plan to what the client uses"],
+    ),
+    (
+        "cheaper_competitor",
+        "Cheaper competitor",
+        "Competidor más barato",
+        false,
+        ReasonScope::ClientLeaving,
+        Some(OfferKind::RightSize),
+        &["Show what we do that the competitor does not"],
+    ),
+    (
+        "needs_changed",
+        "Needs changed / no longer needed",
+        "Cambiaron sus necesidades / ya no lo necesita",
+        false,
+        ReasonScope::ClientLeaving,
+        Some(OfferKind::Pause),
+        &["Offer to pause the service until it is needed again"],
+    ),
+    (
+        "budget_cut",
+        "Budget cut",
+        "Recorte de presupuesto",
+        false,
+        ReasonScope::ClientLeaving,
+        Some(OfferKind::Pause),
+        &[],
+    ),
+    (
+        "values_mismatch",
+        "Values do not match",
+        "Los valores no coinciden",
+        false,
+        ReasonScope::Both,
+        None,
+        &[],
+    ),
+    (
+        "no_results",
+        "Did not get results / did not use the service fully",
+        "No obtuvo resultados / no aprovechó el servicio",
+        false,
+        ReasonScope::ClientLeaving,
+        Some(OfferKind::ExtraServiceOrTraining),
+        &[
+            "Usage review with the client",
+            "Training session for the client's team",
+        ],
+    ),
+    (
+        "other",
+        "Other",
+        "Otro",
+        false,
+        ReasonScope::Both,
+        None,
+        &[],
+    ),
+    (
+        "wants_unoffered_services",
+        "Wants services we do not offer",
+        "Quiere servicios que no ofrecemos",
+        false,
+        ReasonScope::TeamEnding,
+        None,
+        &[],
+    ),
+    (
+        "does_not_value_expertise",
+        "Does not value our expertise",
+        "No valora nuestra experiencia",
+        false,
+        ReasonScope::TeamEnding,
+        None,
+        &[],
+    ),
+    (
+        "scope_creep",
+        "We say yes to everything (scope creep)",
+        "Decimos que sí a todo (el alcance crece sin control)",
+        false,
+        ReasonScope::TeamEnding,
+        None,
+        &[],
+    ),
+    (
+        "treats_team_badly",
+        "Treats the team badly",
+        "Trata mal al equipo",
+        false,
+        ReasonScope::TeamEnding,
+        None,
+        &[],
+    ),
 ];
 
 impl Default for ReasonList {
@@ -221,18 +328,20 @@ impl ReasonList {
         let label = |t: &str| Label::parse("label", t).expect("default labels are valid");
         let reasons = DEFAULT_REASONS
             .iter()
-            .map(|&(key, en, es, quality, scope, offer, actions)| ExitReason {
-                key: ReasonKey::parse("key", key).expect("default keys are valid"),
-                label_en: label(en),
-                label_es: label(es),
-                about_quality_of_work: quality,
-                applies_to: scope,
-                playbook: (offer.is_some() || !actions.is_empty()).then(|| Playbook {
-                    offer,
-                    actions: actions.iter().map(|a| label(a)).collect(),
-                }),
-                retired: false,
-            })
+            .map(
+                |&(key, en, es, quality, scope, offer, actions)| ExitReason {
+                    key: ReasonKey::parse("key", key).expect("default keys are valid"),
+                    label_en: label(en),
+                    label_es: label(es),
+                    about_quality_of_work: quality,
+                    applies_to: scope,
+                    playbook: (offer.is_some() || !actions.is_empty()).then(|| Playbook {
+                        offer,
+                        actions: actions.iter().map(|a| label(a)).collect(),
+                    }),
+                    retired: false,
+                },
+            )
             .collect();
         ReasonList { reasons }
     }
@@ -411,7 +520,10 @@ mod tests {
             ]
         );
         let reason = list.get(&key("needs_changed")).unwrap();
-        assert_eq!(reason.label(Lang::Es), "Cambiaron sus necesidades / ya no lo necesita");
+        assert_eq!(
+            reason.label(Lang::Es),
+            "Cambiaron sus necesidades / ya no lo necesita"
+        );
     }
 
     #[test]
@@ -442,8 +554,14 @@ mod tests {
     #[test]
     fn quality_of_work_reasons_are_flagged() {
         let list = ReasonList::default_list();
-        assert!(list.get(&key("work_quality")).unwrap().about_quality_of_work());
-        assert!(!list.get(&key("price_too_high")).unwrap().about_quality_of_work());
+        assert!(list
+            .get(&key("work_quality"))
+            .unwrap()
+            .about_quality_of_work());
+        assert!(!list
+            .get(&key("price_too_high"))
+            .unwrap()
+            .about_quality_of_work());
     }
 
     #[test]
@@ -465,7 +583,11 @@ mod tests {
         };
         let list = ReasonList::default_list().add(input.clone()).unwrap();
         assert!(list
-            .choose("primary_reason", &key("late_delivery"), DepartureKind::ClientLeaving)
+            .choose(
+                "primary_reason",
+                &key("late_delivery"),
+                DepartureKind::ClientLeaving
+            )
             .is_ok());
         let err = list.add(input).unwrap_err();
         assert_eq!(err.code(), "reason_key_taken");
@@ -494,16 +616,26 @@ mod tests {
 
     #[test]
     fn a_retired_reason_stays_readable_but_cannot_be_chosen() {
-        let list = ReasonList::default_list().retire(&key("budget_cut")).unwrap();
+        let list = ReasonList::default_list()
+            .retire(&key("budget_cut"))
+            .unwrap();
         assert_eq!(list.label_of(&key("budget_cut"), Lang::En), "Budget cut");
         let err = list
-            .choose("primary_reason", &key("budget_cut"), DepartureKind::ClientLeaving)
+            .choose(
+                "primary_reason",
+                &key("budget_cut"),
+                DepartureKind::ClientLeaving,
+            )
             .unwrap_err();
         assert_eq!(err.code(), "retired_reason");
         assert_eq!(err.fields(), vec!["primary_reason"]);
         let back = list.reinstate(&key("budget_cut")).unwrap();
         assert!(back
-            .choose("primary_reason", &key("budget_cut"), DepartureKind::ClientLeaving)
+            .choose(
+                "primary_reason",
+                &key("budget_cut"),
+                DepartureKind::ClientLeaving
+            )
             .is_ok());
     }
 
@@ -515,7 +647,11 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code(), "unknown_reason");
         let err = list
-            .choose("primary_reason", &key("treats_team_badly"), DepartureKind::ClientLeaving)
+            .choose(
+                "primary_reason",
+                &key("treats_team_badly"),
+                DepartureKind::ClientLeaving,
+            )
             .unwrap_err();
         assert_eq!(err.code(), "reason_not_for_kind");
     }

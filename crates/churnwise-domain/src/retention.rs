@@ -78,10 +78,18 @@ impl OfferKind {
     pub fn label(self, lang: Lang) -> &'static str {
         let (en, es) = match self {
             OfferKind::Pause => ("Pause the service", "Pausar el servicio"),
-            OfferKind::RightSize => ("Right-size the scope or plan", "Ajustar el alcance o el plan"),
-            OfferKind::ExtraServiceOrTraining => ("Extra service or training", "Servicio extra o formación"),
+            OfferKind::RightSize => (
+                "Right-size the scope or plan",
+                "Ajustar el alcance o el plan",
+            ),
+            OfferKind::ExtraServiceOrTraining => {
+                ("Extra service or training", "Servicio extra o formación")
+            }
             OfferKind::FreePeriod => ("A free period", "Un periodo gratuito"),
-            OfferKind::SeniorCall => ("A call with a senior person", "Una llamada con una persona sénior"),
+            OfferKind::SeniorCall => (
+                "A call with a senior person",
+                "Una llamada con una persona sénior",
+            ),
             OfferKind::Discount => ("A discount", "Un descuento"),
         };
         lang.pick(en, es)
@@ -329,14 +337,14 @@ impl RetentionPlan {
         status: ActionStatus,
     ) -> Result<(Self, ActionStatus), CaseError> {
         let mut next = self.clone();
-        let action = next
-            .actions
-            .iter_mut()
-            .find(|a| a.id == id)
-            .ok_or(CaseError::UnknownItem {
-                what: "retention action",
-                id,
-            })?;
+        let action =
+            next.actions
+                .iter_mut()
+                .find(|a| a.id == id)
+                .ok_or(CaseError::UnknownItem {
+                    what: "retention action",
+                    id,
+                })?;
         let before = action.status;
         action.status = status;
         Ok((next, before))
@@ -409,7 +417,9 @@ pub(crate) mod tests {
         let plan = RetentionPlan::new().with_offer(discount()).unwrap();
         assert_eq!(plan.warnings(), vec![PlanWarning::DiscountOnly]);
         assert_eq!(plan.warnings()[0].code(), "discount_only");
-        assert!(PlanWarning::DiscountOnly.message(Lang::Es).contains("descuento"));
+        assert!(PlanWarning::DiscountOnly
+            .message(Lang::Es)
+            .contains("descuento"));
     }
 
     #[test]
@@ -443,7 +453,10 @@ pub(crate) mod tests {
             .unwrap();
         let owner = Label::parse("owner", "Ana").unwrap();
         let plan = RetentionPlan::suggested(reason, &owner, day("2024-03-15"));
-        assert_eq!(plan.offer().unwrap().kind, OfferKind::ExtraServiceOrTraining);
+        assert_eq!(
+            plan.offer().unwrap().kind,
+            OfferKind::ExtraServiceOrTraining
+        );
         assert_eq!(plan.actions().len(), 2);
         assert_eq!(plan.actions()[1].id(), ItemId(2));
         assert!(plan.warnings().is_empty());
@@ -455,7 +468,9 @@ pub(crate) mod tests {
             .with_outcome(RetentionOutcome::Leaving)
             .unwrap();
         assert_eq!(
-            plan.with_outcome(RetentionOutcome::Retained).unwrap_err().code(),
+            plan.with_outcome(RetentionOutcome::Retained)
+                .unwrap_err()
+                .code(),
             "retention_decided"
         );
         assert!(plan.with_offer(None).is_err());

@@ -211,7 +211,9 @@ impl ExitSurvey {
         primary_reason: Option<&ExitReason>,
     ) -> Result<Self, CaseError> {
         if expires_at <= issued_at {
-            return Err(FieldProblem::invalid("expires_at", "must be after the survey is issued").into());
+            return Err(
+                FieldProblem::invalid("expires_at", "must be after the survey is issued").into(),
+            );
         }
         Ok(ExitSurvey {
             scale,
@@ -263,7 +265,11 @@ impl ExitSurvey {
 
     /// The survey answered at `now`: once, before expiry, with a score on its
     /// scale, and a testimonial only where requested and with consent.
-    pub fn answered(&self, input: SurveyAnswerInput, now: DateTime<Utc>) -> Result<Self, CaseError> {
+    pub fn answered(
+        &self,
+        input: SurveyAnswerInput,
+        now: DateTime<Utc>,
+    ) -> Result<Self, CaseError> {
         self.ensure_answerable(now)?;
         let mut check = Check::default();
         let score = check
@@ -275,7 +281,9 @@ impl ExitSurvey {
         let testimonial = match testimonial {
             None => None,
             Some(_) if !self.testimonial_requested => return Err(CaseError::TestimonialNotOffered),
-            Some(_) if !input.testimonial_consent => return Err(CaseError::TestimonialNeedsConsent),
+            Some(_) if !input.testimonial_consent => {
+                return Err(CaseError::TestimonialNeedsConsent)
+            }
             Some(text) => Some(Testimonial {
                 text,
                 consent_to_publish: true,
@@ -334,14 +342,18 @@ mod tests {
         let s = survey(ScoreScale::ZeroToTen, "price_too_high");
         let answered = s.answered(answer(7), now() + Duration::hours(1)).unwrap();
         assert_eq!(answered.answer().unwrap().score().value(), 7);
-        let err = answered.answered(answer(8), now() + Duration::hours(2)).unwrap_err();
+        let err = answered
+            .answered(answer(8), now() + Duration::hours(2))
+            .unwrap_err();
         assert_eq!(err.code(), "survey_already_answered");
     }
 
     #[test]
     fn a_survey_cannot_be_answered_after_expiry() {
         let s = survey(ScoreScale::ZeroToTen, "price_too_high");
-        let err = s.answered(answer(7), now() + Duration::days(14)).unwrap_err();
+        let err = s
+            .answered(answer(7), now() + Duration::days(14))
+            .unwrap_err();
         assert_eq!(err.code(), "survey_expired");
         assert!(!s.is_answerable(now() + Duration::days(15)));
     }
@@ -351,7 +363,10 @@ mod tests {
         let s = survey(ScoreScale::OneToFive, "price_too_high");
         let err = s.answered(answer(9), now()).unwrap_err();
         assert_eq!(err.fields(), vec!["score"]);
-        assert_eq!(err.to_string(), "invalid input: score must be between 1 and 5");
+        assert_eq!(
+            err.to_string(),
+            "invalid input: score must be between 1 and 5"
+        );
         let err = s.answered(SurveyAnswerInput::default(), now()).unwrap_err();
         assert_eq!(err.to_string(), "invalid input: score is required");
     }
@@ -363,7 +378,10 @@ mod tests {
         let mut input = answer(3);
         input.testimonial = Some("Great team".into());
         input.testimonial_consent = true;
-        assert_eq!(s.answered(input, now()).unwrap_err().code(), "testimonial_not_offered");
+        assert_eq!(
+            s.answered(input, now()).unwrap_err().code(),
+            "testimonial_not_offered"
+        );
     }
 
     #[test]
@@ -379,7 +397,13 @@ mod tests {
         input.testimonial_consent = true;
         let answered = s.answered(input, now()).unwrap();
         assert_eq!(
-            answered.answer().unwrap().testimonial().unwrap().text().as_str(),
+            answered
+                .answer()
+                .unwrap()
+                .testimonial()
+                .unwrap()
+                .text()
+                .as_str(),
             "Great team"
         );
     }

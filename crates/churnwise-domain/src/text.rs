@@ -132,9 +132,7 @@ string_conversions!(Label, Text, Link);
 
 /// The number of an item inside one case (an action, a checklist item, a
 /// corrective action); stable for the life of the case.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ItemId(pub u32);
 

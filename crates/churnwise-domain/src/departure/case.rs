@@ -210,7 +210,11 @@ impl DepartureCase {
         let saved = self.stage == Stage::Closed && self.outcome() == Some(Outcome::Saved);
         match &self.retention {
             Some(plan) if self.stage == Stage::Retention || saved => Ok(plan),
-            _ => Err(CaseError::wrong_stage(action, self.stage, &[Stage::Retention])),
+            _ => Err(CaseError::wrong_stage(
+                action,
+                self.stage,
+                &[Stage::Retention],
+            )),
         }
     }
 
@@ -262,7 +266,10 @@ impl DepartureCase {
         };
         let mut next = self.clone();
         next.exit_conversation = Some(conversation);
-        Ok(Change::new(next.moved_to(Stage::ExitConversation), vec![event]))
+        Ok(Change::new(
+            next.moved_to(Stage::ExitConversation),
+            vec![event],
+        ))
     }
 
     // ---- retention -----------------------------------------------------
@@ -294,7 +301,12 @@ impl DepartureCase {
     pub fn add_retention_action(&self, action: NewRetentionAction) -> Result<Change, CaseError> {
         let plan = self.plan_for_edit("add a retention action")?;
         let (plan, id) = plan.with_action(action);
-        let description = plan.actions().last().expect("just added").description().to_string();
+        let description = plan
+            .actions()
+            .last()
+            .expect("just added")
+            .description()
+            .to_string();
         let mut next = self.clone();
         next.retention = Some(plan);
         Ok(Change {
@@ -334,11 +346,17 @@ impl DepartureCase {
     /// Sets or removes the retention offer, before the outcome is known.
     pub fn set_retention_offer(&self, offer: Option<Offer>) -> Result<Change, CaseError> {
         self.require_stage("set the retention offer", &[Stage::Retention])?;
-        let plan = self.retention.as_ref().expect("a case in retention has a plan");
+        let plan = self
+            .retention
+            .as_ref()
+            .expect("a case in retention has a plan");
         let kind = offer.as_ref().map(|o| o.kind);
         let mut next = self.clone();
         next.retention = Some(plan.with_offer(offer)?);
-        Ok(Change::new(next, vec![CaseEvent::RetentionOfferSet { offer: kind }]))
+        Ok(Change::new(
+            next,
+            vec![CaseEvent::RetentionOfferSet { offer: kind }],
+        ))
     }
 
     /// Records the retention outcome on `on`. Retained closes the case as
@@ -349,7 +367,10 @@ impl DepartureCase {
         on: NaiveDate,
     ) -> Result<Change, CaseError> {
         self.require_stage("record the retention outcome", &[Stage::Retention])?;
-        let plan = self.retention.as_ref().expect("a case in retention has a plan");
+        let plan = self
+            .retention
+            .as_ref()
+            .expect("a case in retention has a plan");
         let mut next = self.clone();
         next.retention = Some(plan.with_outcome(outcome)?);
         let mut events = vec![CaseEvent::RetentionOutcomeRecorded { outcome }];
@@ -377,7 +398,10 @@ impl DepartureCase {
             &[Stage::ExitConversation, Stage::Retention],
         )?;
         if self.stage == Stage::Retention {
-            let plan = self.retention.as_ref().expect("a case in retention has a plan");
+            let plan = self
+                .retention
+                .as_ref()
+                .expect("a case in retention has a plan");
             match plan.outcome() {
                 None => return Err(CaseError::RetentionUndecided),
                 Some(RetentionOutcome::Retained) => {
@@ -408,7 +432,9 @@ impl DepartureCase {
 
     /// Marks a checklist item done on `on`.
     pub fn complete_checklist_item(&self, id: ItemId, on: NaiveDate) -> Result<Change, CaseError> {
-        let checklist = self.checklist("complete a checklist item")?.with_done(id, on)?;
+        let checklist = self
+            .checklist("complete a checklist item")?
+            .with_done(id, on)?;
         let label = checklist.item(id).expect("exists").label().to_string();
         Ok(Change::new(
             self.with_checklist(checklist),
@@ -418,7 +444,9 @@ impl DepartureCase {
 
     /// Waives a checklist item; the reason is mandatory.
     pub fn waive_checklist_item(&self, id: ItemId, reason: &str) -> Result<Change, CaseError> {
-        let checklist = self.checklist("waive a checklist item")?.with_waived(id, reason)?;
+        let checklist = self
+            .checklist("waive a checklist item")?
+            .with_waived(id, reason)?;
         let label = checklist.item(id).expect("exists").label().to_string();
         let event = CaseEvent::ChecklistItemWaived {
             id,
@@ -430,7 +458,9 @@ impl DepartureCase {
 
     /// Opens a done or waived checklist item again.
     pub fn reopen_checklist_item(&self, id: ItemId) -> Result<Change, CaseError> {
-        let checklist = self.checklist("reopen a checklist item")?.with_reopened(id)?;
+        let checklist = self
+            .checklist("reopen a checklist item")?
+            .with_reopened(id)?;
         let label = checklist.item(id).expect("exists").label().to_string();
         Ok(Change::new(
             self.with_checklist(checklist),
@@ -492,11 +522,10 @@ impl DepartureCase {
     ) -> Result<Change, CaseError> {
         self.require_stage("waive an invoice", OFFBOARDING_STAGES)?;
         let invoice = Label::parse("invoice", invoice)?;
-        let reason = Text::parse("waiver_reason", reason).map_err(|_| {
-            CaseError::WaiverNeedsReason {
+        let reason =
+            Text::parse("waiver_reason", reason).map_err(|_| CaseError::WaiverNeedsReason {
                 field: "waiver_reason".into(),
-            }
-        })?;
+            })?;
         let event = CaseEvent::InvoiceWaived {
             invoice: invoice.to_string(),
             reason: reason.to_string(),
@@ -559,8 +588,6 @@ impl DepartureCase {
 
     /// The lost MRR recorded at closing (zero while open or when saved).
     pub fn lost_mrr(&self) -> Money {
-        self.closure
-            .as_ref()
-            .map_or(Money::ZERO, |c| c.lost_mrr())
+        self.closure.as_ref().map_or(Money::ZERO, |c| c.lost_mrr())
     }
 }

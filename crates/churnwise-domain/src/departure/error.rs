@@ -223,9 +223,7 @@ impl CaseError {
     /// The input fields or case items the error is about, for problem+json.
     pub fn fields(&self) -> Vec<String> {
         match self {
-            CaseError::InvalidInput(problems) => {
-                problems.iter().map(|p| p.field.clone()).collect()
-            }
+            CaseError::InvalidInput(problems) => problems.iter().map(|p| p.field.clone()).collect(),
             CaseError::UnknownReason { field, .. }
             | CaseError::RetiredReason { field, .. }
             | CaseError::ReasonNotForKind { field, .. }

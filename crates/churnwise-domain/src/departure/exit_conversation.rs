@@ -65,7 +65,9 @@ impl ExitConversation {
             .iter()
             .enumerate()
             .filter(|(_, k)| !k.trim().is_empty())
-            .filter_map(|(i, k)| check.take(ReasonKey::parse(&format!("secondary_reasons[{i}]"), k)))
+            .filter_map(|(i, k)| {
+                check.take(ReasonKey::parse(&format!("secondary_reasons[{i}]"), k))
+            })
             .collect();
         let controllable = check.required("controllable", input.controllable);
         let renegotiable = check.required("renegotiable", input.renegotiable);
@@ -100,7 +102,11 @@ impl ExitConversation {
     }
 
     /// Checks that every reason can be chosen now for a departure of `kind`.
-    pub fn check_reasons(&self, kind: DepartureKind, reasons: &ReasonList) -> Result<(), CaseError> {
+    pub fn check_reasons(
+        &self,
+        kind: DepartureKind,
+        reasons: &ReasonList,
+    ) -> Result<(), CaseError> {
         reasons.choose("primary_reason", &self.primary_reason, kind)?;
         for (i, key) in self.secondary_reasons.iter().enumerate() {
             reasons.choose(&format!("secondary_reasons[{i}]"), key, kind)?;
@@ -173,15 +179,17 @@ pub(crate) mod tests {
 
     #[test]
     fn a_conversation_with_distinct_reasons_parses_and_skips_blank_and_repeated_labels() {
-        let c = ExitConversation::parse(conversation_input("price_too_high", &["budget_cut"])).unwrap();
+        let c =
+            ExitConversation::parse(conversation_input("price_too_high", &["budget_cut"])).unwrap();
         assert_eq!(c.primary_reason().as_str(), "price_too_high");
         assert_eq!(c.departments().len(), 1);
     }
 
     #[test]
     fn a_secondary_reason_cannot_repeat_the_primary() {
-        let err = ExitConversation::parse(conversation_input("price_too_high", &["price_too_high"]))
-            .unwrap_err();
+        let err =
+            ExitConversation::parse(conversation_input("price_too_high", &["price_too_high"]))
+                .unwrap_err();
         assert_eq!(err.code(), "secondary_repeats_primary");
         assert_eq!(err.fields(), vec!["secondary_reasons"]);
     }
@@ -201,7 +209,12 @@ pub(crate) mod tests {
         let err = ExitConversation::parse(ExitConversationInput::default()).unwrap_err();
         assert_eq!(
             err.fields(),
-            vec!["clients_words", "primary_reason", "controllable", "renegotiable"]
+            vec![
+                "clients_words",
+                "primary_reason",
+                "controllable",
+                "renegotiable"
+            ]
         );
     }
 
@@ -210,7 +223,8 @@ pub(crate) mod tests {
         let reasons = ReasonList::default_list()
             .retire(&ReasonKey::parse("k", "budget_cut").unwrap())
             .unwrap();
-        let c = ExitConversation::parse(conversation_input("price_too_high", &["budget_cut"])).unwrap();
+        let c =
+            ExitConversation::parse(conversation_input("price_too_high", &["budget_cut"])).unwrap();
         let err = c
             .check_reasons(DepartureKind::ClientLeaving, &reasons)
             .unwrap_err();

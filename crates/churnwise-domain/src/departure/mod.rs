@@ -25,3 +25,6 @@ pub use notice::{
 pub use open_guard::{ensure_no_open_case, ExistingCase};
 pub use stage::{DepartureKind, Outcome, Stage, TRANSITIONS};
 pub use win_back::latest_departure_to_win_back;
+
+#[cfg(test)]
+mod tests;

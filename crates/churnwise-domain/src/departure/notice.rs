@@ -62,11 +62,7 @@ impl RelationshipEvaluation {
         Ok(evaluation.expect("checked"))
     }
 
-    fn check(
-        check: &mut Check,
-        prefix: &str,
-        input: &RelationshipEvaluationInput,
-    ) -> Option<Self> {
+    fn check(check: &mut Check, prefix: &str, input: &RelationshipEvaluationInput) -> Option<Self> {
         let f = |name: &str| format!("{prefix}{name}");
         let fruitful = check.required(&f("fruitful"), input.fruitful);
         let stumbles = check.required(&f("history_of_stumbles"), input.history_of_stumbles);
@@ -180,7 +176,10 @@ impl Notice {
         }
         let penalties = check.opt_text("penalties", input.penalties.as_deref());
         if input.penalty_amount.is_some_and(|m| m.cents() < 0) {
-            check.push(FieldProblem::invalid("penalty_amount", "must not be negative"));
+            check.push(FieldProblem::invalid(
+                "penalty_amount",
+                "must not be negative",
+            ));
         }
         let first_evaluation = match &input.first_evaluation {
             None => {

@@ -223,7 +223,10 @@ mod tests {
     #[test]
     fn a_team_ending_departure_is_fired_and_a_client_leaving_one_is_lost() {
         assert_eq!(DepartureKind::TeamEnding.departed_outcome(), Outcome::Fired);
-        assert_eq!(DepartureKind::ClientLeaving.departed_outcome(), Outcome::Lost);
+        assert_eq!(
+            DepartureKind::ClientLeaving.departed_outcome(),
+            Outcome::Lost
+        );
         assert!(!Outcome::Saved.is_departure());
     }
 }

@@ -13,7 +13,12 @@ impl DepartureCase {
     pub fn add_corrective_action(&self, action: NewCorrectiveAction) -> Result<Change, CaseError> {
         self.require_stage("add a corrective action", &Stage::ALL[1..])?;
         let (lessons, id) = self.lessons.with_action(action);
-        let what = lessons.corrective_actions().last().expect("just added").what().to_string();
+        let what = lessons
+            .corrective_actions()
+            .last()
+            .expect("just added")
+            .what()
+            .to_string();
         let mut next = self.clone();
         next.lessons = lessons;
         Ok(Change {
@@ -24,7 +29,11 @@ impl DepartureCase {
     }
 
     /// Marks a corrective action done on `on`.
-    pub fn complete_corrective_action(&self, id: ItemId, on: NaiveDate) -> Result<Change, CaseError> {
+    pub fn complete_corrective_action(
+        &self,
+        id: ItemId,
+        on: NaiveDate,
+    ) -> Result<Change, CaseError> {
         let lessons = self.lessons.with_done(id, on)?;
         let what = lessons
             .corrective_actions()
@@ -87,7 +96,9 @@ impl DepartureCase {
         }
         let end = self.closure().and_then(|c| c.end_on());
         if end.is_some_and(|end| on < end) {
-            return Err(FieldProblem::invalid("won_back_on", "must not be before the end date").into());
+            return Err(
+                FieldProblem::invalid("won_back_on", "must not be before the end date").into(),
+            );
         }
         let mut next = self.clone();
         next.won_back_on = Some(on);
@@ -106,9 +117,7 @@ pub fn latest_departure_to_win_back<'a>(
 ) -> Option<i64> {
     cases
         .into_iter()
-        .filter(|(_, c)| {
-            c.won_back_on().is_none() && c.outcome().is_some_and(|o| o.is_departure())
-        })
+        .filter(|(_, c)| c.won_back_on().is_none() && c.outcome().is_some_and(|o| o.is_departure()))
         .max_by_key(|(id, c)| (c.closure().and_then(|k| k.end_on()), *id))
         .map(|(id, _)| id)
 }

@@ -11,6 +11,7 @@ pub mod money;
 pub mod offboarding;
 pub mod reasons;
 pub mod reasons_matrix;
+pub mod registry;
 pub mod retention;
 pub mod survey;
 pub mod text;

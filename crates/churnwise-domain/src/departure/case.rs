@@ -22,28 +22,97 @@ use crate::{Lang, Money};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-/// A client's departure case, from notice to win-back.
+/// A client's departure case, from notice to win-back. Deserialising checks
+/// that the stage and the recorded parts agree, so no stored document can
+/// hold a case that the transitions could not have produced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "CaseDocument")]
 pub struct DepartureCase {
     pub(super) kind: DepartureKind,
     pub(super) stage: Stage,
     pub(super) notice: Notice,
-    #[serde(default)]
     pub(super) exit_conversation: Option<ExitConversation>,
-    #[serde(default)]
     pub(super) retention: Option<RetentionPlan>,
-    #[serde(default)]
     pub(super) offboarding: Option<Checklist>,
-    #[serde(default)]
     pub(super) invoice_waivers: Vec<InvoiceWaiver>,
-    #[serde(default)]
     pub(super) survey: Option<ExitSurvey>,
-    #[serde(default)]
     pub(super) closure: Option<Closure>,
-    #[serde(default)]
     pub(super) lessons: Lessons,
-    #[serde(default)]
     pub(super) won_back_on: Option<NaiveDate>,
+}
+
+/// A case as stored, before its stage invariants are checked.
+#[derive(Deserialize)]
+struct CaseDocument {
+    kind: DepartureKind,
+    stage: Stage,
+    notice: Notice,
+    #[serde(default)]
+    exit_conversation: Option<ExitConversation>,
+    #[serde(default)]
+    retention: Option<RetentionPlan>,
+    #[serde(default)]
+    offboarding: Option<Checklist>,
+    #[serde(default)]
+    invoice_waivers: Vec<InvoiceWaiver>,
+    #[serde(default)]
+    survey: Option<ExitSurvey>,
+    #[serde(default)]
+    closure: Option<Closure>,
+    #[serde(default)]
+    lessons: Lessons,
+    #[serde(default)]
+    won_back_on: Option<NaiveDate>,
+}
+
+impl TryFrom<CaseDocument> for DepartureCase {
+    type Error = String;
+    fn try_from(d: CaseDocument) -> Result<Self, Self::Error> {
+        let stage = d.stage;
+        let mut missing = Vec::new();
+        if stage > Stage::Notice && d.exit_conversation.is_none() {
+            missing.push("exit_conversation");
+        }
+        if stage == Stage::Retention && d.retention.is_none() {
+            missing.push("retention");
+        }
+        if matches!(stage, Stage::Offboarding | Stage::Feedback) && d.offboarding.is_none() {
+            missing.push("offboarding");
+        }
+        if stage == Stage::Feedback && d.survey.is_none() {
+            missing.push("survey");
+        }
+        if (stage == Stage::Closed) != d.closure.is_some() {
+            missing.push("closure");
+        }
+        if d.won_back_on.is_some()
+            && !d
+                .closure
+                .as_ref()
+                .is_some_and(|c| c.outcome().is_departure())
+        {
+            missing.push("won_back_on");
+        }
+        if !missing.is_empty() {
+            return Err(format!(
+                "a case at stage {stage} does not fit its parts: {}",
+                missing.join(", ")
+            ));
+        }
+        Ok(DepartureCase {
+            kind: d.kind,
+            stage,
+            notice: d.notice,
+            exit_conversation: d.exit_conversation,
+            retention: d.retention,
+            offboarding: d.offboarding,
+            invoice_waivers: d.invoice_waivers,
+            survey: d.survey,
+            closure: d.closure,
+            lessons: d.lessons,
+            won_back_on: d.won_back_on,
+        })
+    }
 }
 
 /// The result of a transition: the case after it, the events to append to

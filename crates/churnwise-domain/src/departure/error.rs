@@ -52,6 +52,20 @@ pub struct OpenItem {
     pub label: String,
 }
 
+/// The sort of a [`CaseError`], for adapters choosing a status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseErrorKind {
+    /// The input is invalid (HTTP 422).
+    Invalid,
+    /// An item or survey does not exist in the case (HTTP 404).
+    NotFound,
+    /// The case's state does not allow the step (HTTP 409).
+    Conflict,
+    /// The survey link has expired (HTTP 410).
+    Gone,
+}
+
 /// Why a departure case rule refused a step. Nothing was changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseError {
@@ -256,6 +270,66 @@ impl CaseError {
         }
     }
 
+    /// One problem per field or item concerned, for problem+json `errors`.
+    pub fn problems(&self) -> Vec<FieldProblem> {
+        match self {
+            CaseError::InvalidInput(problems) => problems.clone(),
+            CaseError::CannotClose {
+                open_items,
+                unpaid_invoices,
+            } => open_items
+                .iter()
+                .map(|i| {
+                    FieldProblem::invalid(
+                        &format!("offboarding.items.{}", i.id),
+                        &format!("required item {:?} is open", i.label),
+                    )
+                })
+                .chain(unpaid_invoices.iter().map(|r| {
+                    FieldProblem::invalid(&format!("invoices.{r}"), "is unpaid and not waived")
+                }))
+                .collect(),
+            other => {
+                let message = other.to_string();
+                other
+                    .fields()
+                    .iter()
+                    .map(|f| {
+                        let text = message.strip_prefix(&format!("{f}: ")).unwrap_or(&message);
+                        FieldProblem::invalid(f, text)
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// What sort of refusal it is, so adapters can pick a status code.
+    pub fn kind(&self) -> CaseErrorKind {
+        match self {
+            CaseError::InvalidInput(_)
+            | CaseError::UnknownReason { .. }
+            | CaseError::RetiredReason { .. }
+            | CaseError::ReasonNotForKind { .. }
+            | CaseError::SecondaryRepeatsPrimary { .. }
+            | CaseError::DuplicateSecondaryReason { .. }
+            | CaseError::WaiverNeedsReason { .. }
+            | CaseError::TestimonialNotOffered
+            | CaseError::TestimonialNeedsConsent => CaseErrorKind::Invalid,
+            CaseError::UnknownItem { .. } | CaseError::NoSurvey => CaseErrorKind::NotFound,
+            CaseError::SurveyExpired { .. } => CaseErrorKind::Gone,
+            CaseError::WrongStage { .. }
+            | CaseError::CaseAlreadyOpen { .. }
+            | CaseError::ReasonKeyTaken { .. }
+            | CaseError::CannotClose { .. }
+            | CaseError::SurveyAlreadyAnswered
+            | CaseError::RetentionNotForKind { .. }
+            | CaseError::RetentionUndecided
+            | CaseError::RetentionDecided { .. }
+            | CaseError::OutcomeMismatch { .. }
+            | CaseError::CannotWinBack { .. } => CaseErrorKind::Conflict,
+        }
+    }
+
     /// The step is not allowed at `stage`; it is at `allowed`.
     pub(crate) fn wrong_stage(action: &'static str, stage: Stage, allowed: &[Stage]) -> Self {
         CaseError::WrongStage {
@@ -269,6 +343,16 @@ impl CaseError {
 impl From<FieldProblem> for CaseError {
     fn from(problem: FieldProblem) -> Self {
         CaseError::InvalidInput(vec![problem])
+    }
+}
+
+/// The registry's field errors carry the same information.
+impl From<crate::registry::FieldError> for FieldProblem {
+    fn from(e: crate::registry::FieldError) -> Self {
+        FieldProblem {
+            field: e.field,
+            message: e.reason,
+        }
     }
 }
 
@@ -325,6 +409,29 @@ mod tests {
             "cannot close the case: required item 4 \"Final report\" is open; invoice \"INV-12\" is unpaid and not waived"
         );
         assert_eq!(err.fields(), vec!["offboarding.items.4", "invoices.INV-12"]);
+        assert_eq!(err.kind(), CaseErrorKind::Conflict);
+        let problems = err.problems();
+        assert_eq!(
+            problems[0].message,
+            "required item \"Final report\" is open"
+        );
+        assert_eq!(problems[1].field, "invoices.INV-12");
+    }
+
+    #[test]
+    fn a_rule_error_gives_one_problem_per_field_without_repeating_the_name() {
+        let err = CaseError::WaiverNeedsReason {
+            field: "waiver_reason".into(),
+        };
+        assert_eq!(
+            err.problems(),
+            vec![FieldProblem::invalid(
+                "waiver_reason",
+                "waiving needs a reason"
+            )]
+        );
+        assert_eq!(err.kind(), CaseErrorKind::Invalid);
+        assert!(CaseError::NoSurvey.problems().is_empty());
     }
 
     #[test]

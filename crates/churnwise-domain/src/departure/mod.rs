@@ -16,7 +16,7 @@ mod win_back;
 
 pub use case::{Change, DepartureCase};
 pub use close::{can_close, CloseInput, Closure, InvoiceWaiver, UnpaidInvoice};
-pub use error::{CaseError, FieldProblem, OpenItem};
+pub use error::{CaseError, CaseErrorKind, FieldProblem, OpenItem};
 pub use exit_conversation::{ExitConversation, ExitConversationInput};
 pub use notice::{
     Notice, NoticeChannel, NoticeInput, RelationshipEvaluation, RelationshipEvaluationInput,

@@ -594,3 +594,14 @@ fn every_allowed_transition_is_reached_by_some_step() {
     }
     assert_eq!(TRANSITIONS.len(), 8);
 }
+
+#[test]
+fn a_stored_case_whose_stage_does_not_fit_its_parts_is_refused() {
+    let mut json = serde_json::to_value(offboarding()).unwrap();
+    json["offboarding"] = serde_json::Value::Null;
+    let err = serde_json::from_value::<DepartureCase>(json).unwrap_err();
+    assert!(err.to_string().contains("offboarding"), "{err}");
+    let mut json = serde_json::to_value(opened(DepartureKind::ClientLeaving)).unwrap();
+    json["stage"] = "closed".into();
+    assert!(serde_json::from_value::<DepartureCase>(json).is_err());
+}

@@ -214,46 +214,18 @@ impl Serialize for Money {
 }
 
 /// Accepts a JSON number or string in currency units, at most two decimals.
-/// Numbers go through their shortest decimal text, so `49.9` is exactly 4990
-/// cents; this also works inside tagged enums and from `serde_json::Value`.
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(MoneyVisitor)
-    }
-}
-
-struct MoneyVisitor;
-
-impl serde::de::Visitor<'_> for MoneyVisitor {
-    type Value = Money;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an amount as a number or string with at most two decimals")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Money, E> {
-        Money::parse(v).map_err(E::custom)
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Money, E> {
-        v.checked_mul(100)
-            .map(Money)
-            .ok_or_else(|| E::custom(MoneyError::TooLarge(v.to_string())))
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Money, E> {
-        i64::try_from(v)
-            .ok()
-            .and_then(|v| v.checked_mul(100))
-            .map(Money)
-            .ok_or_else(|| E::custom(MoneyError::TooLarge(v.to_string())))
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Money, E> {
-        if !v.is_finite() {
-            return Err(E::custom(MoneyError::NotDecimal(v.to_string())));
-        }
-        Money::parse(&v.to_string()).map_err(E::custom)
+        let text = match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::String(s) => s,
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "{other} is not an amount"
+                )))
+            }
+        };
+        Money::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 

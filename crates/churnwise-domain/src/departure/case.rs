@@ -474,7 +474,9 @@ impl DepartureCase {
             match plan.outcome() {
                 None => return Err(CaseError::RetentionUndecided),
                 Some(RetentionOutcome::Retained) => {
-                    unreachable!("a retained case is closed")
+                    return Err(CaseError::RetentionDecided {
+                        outcome: RetentionOutcome::Retained.as_str(),
+                    })
                 }
                 Some(RetentionOutcome::Leaving) => {}
             }

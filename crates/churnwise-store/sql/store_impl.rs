@@ -426,6 +426,89 @@ impl Store for SqlStore {
         row.as_ref().map(access_from).transpose()
     }
 
+    async fn list_api_tokens(&self, workspace: WorkspaceId, user: UserId) -> StoreResult<Vec<ApiTokenInfo>> {
+        let rows = sqlx::query(
+            "SELECT id, name, created_at FROM api_tokens \
+             WHERE workspace_id = $1 AND user_id = $2 ORDER BY created_at DESC, id DESC",
+        )
+        .bind(workspace.0)
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        rows.iter()
+            .map(|r| {
+                Ok(ApiTokenInfo {
+                    id: ApiTokenId(r.try_get("id")?),
+                    name: r.try_get("name")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(backend_error)
+    }
+
+    async fn delete_api_token(&self, workspace: WorkspaceId, user: UserId, id: ApiTokenId) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND workspace_id = $2 AND user_id = $3")
+            .bind(id.0)
+            .bind(workspace.0)
+            .bind(user.0)
+            .execute(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn workspace_members(&self, workspace: WorkspaceId) -> StoreResult<Vec<Member>> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id \
+             WHERE m.workspace_id = $1 ORDER BY u.email",
+        )
+        .bind(workspace.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        rows.iter()
+            .map(|r| {
+                let role: String = r.try_get("role").map_err(backend_error)?;
+                Ok(Member {
+                    user: User {
+                        id: UserId(r.try_get("id").map_err(backend_error)?),
+                        email: r.try_get("email").map_err(backend_error)?,
+                    },
+                    role: parse_column::<Role>(&role, "role")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn client_facets(&self, ws: WorkspaceId) -> StoreResult<ClientFacets> {
+        let owners = sqlx::query(
+            "SELECT DISTINCT owner FROM clients WHERE workspace_id = $1 AND owner IS NOT NULL ORDER BY owner",
+        )
+        .bind(ws.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        let segments = sqlx::query(
+            "SELECT DISTINCT segment FROM clients WHERE workspace_id = $1 AND segment IS NOT NULL ORDER BY segment",
+        )
+        .bind(ws.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        let column = |rows: Vec<DbRow>| {
+            rows.iter()
+                .map(|r| r.try_get::<String, _>(0))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(backend_error)
+        };
+        Ok(ClientFacets {
+            owners: column(owners)?,
+            segments: column(segments)?,
+        })
+    }
+
     async fn create_client(&self, ws: WorkspaceId, client: NewClient) -> StoreResult<Client> {
         let sql = format!(
             "INSERT INTO clients (workspace_id, external_id, name, status, owner, segment, keep_in_touch_days, notes, created_at) \
@@ -514,7 +597,15 @@ impl Store for SqlStore {
             .map_err(backend_error)?;
         let mut q = QueryBuilder::<Db>::new(format!("SELECT {CLIENT_COLUMNS} FROM clients"));
         push_filters(&mut q, ws, filter);
-        q.push(" ORDER BY name, id LIMIT ")
+        q.push(match filter.sort {
+            ClientSort::Name => " ORDER BY name, id",
+            ClientSort::NameDesc => " ORDER BY name DESC, id DESC",
+            ClientSort::Newest => " ORDER BY created_at DESC, id DESC",
+            ClientSort::Oldest => " ORDER BY created_at, id",
+            ClientSort::Owner => " ORDER BY CASE WHEN owner IS NULL THEN 1 ELSE 0 END, owner, name, id",
+            ClientSort::Status => " ORDER BY status, name, id",
+        });
+        q.push(" LIMIT ")
             .push_bind(i64::from(per_page))
             .push(" OFFSET ")
             .push_bind(i64::from(page - 1) * i64::from(per_page));

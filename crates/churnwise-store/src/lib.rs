@@ -73,6 +73,21 @@ pub trait Store: Send + Sync + 'static {
     async fn create_api_token(&self, token: NewApiToken) -> StoreResult<ApiTokenInfo>;
     /// The access an API token hashing to `token_hash` grants.
     async fn find_api_token(&self, token_hash: &str) -> StoreResult<Option<Access>>;
+    /// The API tokens `user` holds for `workspace`, newest first (no secrets).
+    async fn list_api_tokens(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+    ) -> StoreResult<Vec<ApiTokenInfo>>;
+    /// Deletes one of `user`'s tokens for `workspace`; false when there was none.
+    async fn delete_api_token(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+        id: ApiTokenId,
+    ) -> StoreResult<bool>;
+    /// The users of a workspace with their roles, by email.
+    async fn workspace_members(&self, workspace: WorkspaceId) -> StoreResult<Vec<Member>>;
 
     // --- the client registry ---------------------------------------------------
 
@@ -82,6 +97,8 @@ pub trait Store: Send + Sync + 'static {
     async fn get_client(&self, ws: WorkspaceId, id: ClientId) -> StoreResult<Option<Client>>;
     /// Finds a client by its id, its external (billing) id or its exact name.
     async fn find_client(&self, ws: WorkspaceId, reference: &str) -> StoreResult<Option<Client>>;
+    /// The distinct owners and segments named on the workspace's clients.
+    async fn client_facets(&self, ws: WorkspaceId) -> StoreResult<ClientFacets>;
     /// A page of clients matching `filter`.
     async fn list_clients(
         &self,

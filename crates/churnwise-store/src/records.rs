@@ -234,6 +234,8 @@ pub struct ClientFilter {
     pub page: u32,
     /// Rows per page (1..=500).
     pub per_page: u32,
+    /// Order of the rows.
+    pub sort: ClientSort,
 }
 
 impl Default for ClientFilter {
@@ -245,8 +247,81 @@ impl Default for ClientFilter {
             search: None,
             page: 1,
             per_page: 50,
+            sort: ClientSort::Name,
         }
     }
+}
+
+/// The order of a client listing; ties are broken by name, then id.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum ClientSort {
+    /// By name, A to Z.
+    #[default]
+    Name,
+    /// By name, Z to A.
+    NameDesc,
+    /// Newest record first.
+    Newest,
+    /// Oldest record first.
+    Oldest,
+    /// By owner (clients without one last).
+    Owner,
+    /// By status.
+    Status,
+}
+
+impl ClientSort {
+    /// Every order, with the key used in query strings.
+    pub const ALL: [(ClientSort, &'static str); 6] = [
+        (ClientSort::Name, "name"),
+        (ClientSort::NameDesc, "-name"),
+        (ClientSort::Newest, "-created"),
+        (ClientSort::Oldest, "created"),
+        (ClientSort::Owner, "owner"),
+        (ClientSort::Status, "status"),
+    ];
+
+    /// The key of this order in query strings (`name`, `-created`, ...).
+    pub fn key(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(s, _)| *s == self)
+            .map_or("name", |(_, k)| k)
+    }
+
+    /// The order named by a query-string key.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .find(|(_, k)| *k == key.trim())
+            .map(|(s, _)| *s)
+    }
+}
+
+/// The distinct owners and segments of a workspace's clients, for filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ClientFacets {
+    /// Every owner named on a client, sorted.
+    pub owners: Vec<String>,
+    /// Every segment named on a client, sorted.
+    pub segments: Vec<String>,
+}
+
+/// A user of a workspace and their role there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Member {
+    /// The account.
+    pub user: User,
+    /// The role in the workspace.
+    #[serde(serialize_with = "serialize_display")]
+    pub role: Role,
+}
+
+fn serialize_display<S: serde::Serializer>(
+    value: &impl std::fmt::Display,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_str(value)
 }
 
 /// One page of a listing.

@@ -1,11 +1,13 @@
-//! The web layer of churnwise: the JSON API under `/api/v1` (and, as they
-//! land, the HTML pages), a thin adapter over the [`Store`] trait and the
-//! domain rules. Build the whole application with [`app`].
+//! The web layer of churnwise: the JSON API under `/api/v1` and the HTML
+//! pages (in English and Spanish), a thin adapter over the [`Store`] trait
+//! and the domain rules. Build the whole application with [`app`].
 
 pub mod api;
 pub mod auth;
 pub mod error;
 mod extract;
+pub mod i18n;
+pub mod pages;
 mod router;
 mod validate;
 

@@ -1,9 +1,11 @@
-//! The whole route table. `/api/v1/openapi.json` is generated from these
-//! same routes, so the document cannot drift from what is served.
+//! The whole route table. `/api/v1/openapi.json` is generated from the API
+//! routes, so the document cannot drift from what is served; the HTML pages
+//! (`page_routes`) are not part of it.
 
 use crate::api::{clients, health, records, session};
+use crate::pages;
 use crate::AppState;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -55,10 +57,43 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     split().1
 }
 
+fn page_routes() -> Router<AppState> {
+    use pages::{clients, dashboard, session, settings};
+    Router::new()
+        .route("/", get(session::home))
+        .route("/login", get(session::login_page).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/setup", get(session::setup_page).post(session::setup))
+        .route("/workspace", post(session::switch_workspace))
+        .route("/lang", post(session::set_lang))
+        .route("/dashboard", get(dashboard::show))
+        .route(
+            "/dashboard/clients-by-status.csv",
+            get(dashboard::clients_by_status_csv),
+        )
+        .route("/clients", get(clients::list).post(clients::create))
+        .route("/clients/new", get(clients::new_page))
+        .route("/clients/{id}", get(clients::show))
+        .route(
+            "/clients/{id}/interactions",
+            post(clients::log_interaction),
+        )
+        .route("/clients/{id}/contacts", post(clients::add_contact))
+        .route("/settings", get(settings::show))
+        .route("/settings/tokens", post(settings::create_token))
+        .route(
+            "/settings/tokens/{id}/delete",
+            post(settings::delete_token),
+        )
+        .route("/assets/{*path}", get(pages::assets::asset))
+        .layer(axum::middleware::from_fn(pages::error_pages))
+}
+
 /// The whole application over `state`.
 pub fn app(state: AppState) -> Router {
     let (router, doc) = split();
     router
+        .merge(page_routes())
         .route(
             "/api/v1/openapi.json",
             get(move || async move { Json(doc) }),

@@ -12,7 +12,7 @@ use churnwise_domain::registry::{
     keep_in_touch_days, optional_text, required_text, ClientStatus, FieldError,
     DEFAULT_KEEP_IN_TOUCH_DAYS,
 };
-use churnwise_store::{Client, ClientFilter, ClientId, ClientPatch, NewClient, Page};
+use churnwise_store::{Client, ClientFilter, ClientSort, ClientId, ClientPatch, NewClient, Page};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -32,6 +32,8 @@ pub struct ClientListQuery {
     pub page: Option<u32>,
     /// Rows per page, 1 to 500 (default 50).
     pub per_page: Option<u32>,
+    /// Order: name, -name, created, -created, owner or status (default name).
+    pub sort: Option<String>,
 }
 
 impl ClientListQuery {
@@ -46,6 +48,15 @@ impl ClientListQuery {
         if page == 0 {
             return Err(ApiError::field("page", "must be 1 or more"));
         }
+        let sort = match self.sort.as_deref().map(str::trim) {
+            None | Some("") => ClientSort::default(),
+            Some(key) => ClientSort::from_key(key).ok_or_else(|| {
+                ApiError::field(
+                    "sort",
+                    "must be one of name, -name, created, -created, owner, status",
+                )
+            })?,
+        };
         let nonempty =
             |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         Ok(ClientFilter {
@@ -55,6 +66,7 @@ impl ClientListQuery {
             search: nonempty(self.q),
             page,
             per_page,
+            sort,
         })
     }
 }

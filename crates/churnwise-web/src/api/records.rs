@@ -98,7 +98,7 @@ pub struct CreateInteraction {
     pub note: Option<String>,
 }
 
-fn contact_from(body: CreateContact) -> Result<NewContact, ApiError> {
+pub(crate) fn contact_from(body: CreateContact) -> Result<NewContact, ApiError> {
     let mut c = Checker::default();
     let name = c.keep(required_text("name", &body.name, 200));
     let role = c.keep(optional_text("role", body.role.as_deref(), 100));
@@ -210,7 +210,7 @@ fn invoice_from(body: CreateInvoice) -> Result<NewInvoice, ApiError> {
     c.finish(value)
 }
 
-fn interaction_from(
+pub(crate) fn interaction_from(
     body: CreateInteraction,
     default_author: &str,
 ) -> Result<NewInteraction, ApiError> {

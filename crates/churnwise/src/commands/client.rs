@@ -141,6 +141,7 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
                 q: search,
                 page: Some(page),
                 per_page: Some(per_page),
+                sort: None,
             }
             .into_filter()
             .map_err(cli_error)?;

@@ -1,0 +1,88 @@
+// Draws every chart of the page with ECharts from the JSON document
+// embedded beside it (<script type="application/json">), as built by
+// crates/churnwise-web/src/pages/charts.rs. No data is fetched: the page
+// carries its numbers, which are also in the table one click away.
+(function () {
+  'use strict';
+
+  function formatter(doc) {
+    var locale = doc.lang === 'es' ? 'es-ES' : 'en-GB';
+    if (doc.unit === 'money') {
+      var money = new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
+      return function (v) { return v == null ? '–' : money.format(v); };
+    }
+    if (doc.unit === 'percent') {
+      var pct = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+      return function (v) { return v == null ? '–' : pct.format(v) + (doc.lang === 'es' ? '\u00a0%' : '%'); };
+    }
+    var count = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+    return function (v) { return v == null ? '–' : count.format(v); };
+  }
+
+  var palette = ['#1d4ed8', '#b91c1c', '#15803d', '#b45309', '#7c3aed', '#0e7490', '#be185d', '#4b5563'];
+
+  function xySeries(doc, fmt) {
+    return doc.series.map(function (s, i) {
+      var base = { name: s.name, data: s.data, emphasis: { focus: 'series' } };
+      switch (s.draw) {
+        case 'bar': return Object.assign(base, { type: 'bar' });
+        case 'stacked_bar': return Object.assign(base, { type: 'bar', stack: 'total' });
+        case 'dashed': return Object.assign(base, { type: 'line', symbol: 'none', lineStyle: { type: 'dashed', width: 2 } });
+        case 'band_low': return Object.assign(base, { type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false } });
+        case 'band_height': return Object.assign(base, { type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: 'rgba(29,78,216,0.15)' } });
+        default: return Object.assign(base, { type: 'line', symbolSize: 6 });
+      }
+    });
+  }
+
+  function option(doc) {
+    var fmt = formatter(doc);
+    var common = {
+      color: palette,
+      animation: false,
+      textStyle: { fontFamily: 'system-ui, sans-serif' },
+      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      aria: { enabled: true },
+    };
+    if (doc.kind === 'heatmap') {
+      var values = doc.cells.map(function (c) { return c[2]; });
+      return Object.assign(common, {
+        tooltip: { position: 'top', formatter: function (p) { return doc.y[p.value[1]] + ' · ' + doc.x[p.value[0]] + ': ' + fmt(p.value[2]); } },
+        grid: { left: 8, right: 16, top: 8, bottom: 56, containLabel: true },
+        xAxis: { type: 'category', data: doc.x, splitArea: { show: true } },
+        yAxis: { type: 'category', data: doc.y, inverse: true, splitArea: { show: true } },
+        visualMap: { min: Math.min.apply(null, values.concat([0])), max: Math.max.apply(null, values.concat([100])), calculable: false, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#fee2e2', '#fde68a', '#bbf7d0', '#15803d'] }, formatter: function (v) { return fmt(v); } },
+        series: [{ type: 'heatmap', data: doc.cells, label: { show: doc.x.length <= 13, formatter: function (p) { return Math.round(p.value[2]); }, fontSize: 10 } }],
+      });
+    }
+    return Object.assign(common, {
+      tooltip: { trigger: 'axis', valueFormatter: fmt },
+      legend: { top: 0, type: 'scroll', data: doc.series.filter(function (s) { return s.draw !== 'band_low'; }).map(function (s) { return s.name; }) },
+      xAxis: { type: 'category', data: doc.x },
+      yAxis: { type: 'value', axisLabel: { formatter: fmt } },
+      series: xySeries(doc, fmt),
+    });
+  }
+
+  function draw() {
+    if (!window.echarts) { return; }
+    var charts = [];
+    document.querySelectorAll('[data-chart]').forEach(function (el) {
+      var source = document.getElementById(el.getAttribute('data-chart'));
+      if (!source) { return; }
+      var doc;
+      try { doc = JSON.parse(source.textContent); } catch (e) { return; }
+      var chart = window.echarts.init(el, null, { renderer: 'svg' });
+      chart.setOption(option(doc));
+      el.setAttribute('data-drawn', 'true');
+      charts.push(chart);
+    });
+    window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', draw);
+  } else {
+    draw();
+  }
+})();

@@ -1,0 +1,194 @@
+# churnwise: la interfaz en español. Cada clave debe existir también en en/main.ftl.
+
+## Estructura
+skip-to-content = Ir al contenido
+nav-label = Principal
+nav-dashboard = Panel
+nav-clients = Clientes
+nav-settings = Ajustes
+workspace-switch = Espacio de trabajo
+workspace-switch-button = Cambiar
+workspace-current = Espacio de trabajo actual
+sign-out = Cerrar sesión
+language = Idioma
+footer-tagline = la pérdida de clientes, de principio a fin
+cancel = Cancelar
+save = Guardar
+actions = Acciones
+month = Mes
+
+## Errores
+error-title = Error { $status }
+error-forbidden = No tiene permiso para hacer esto, o el formulario ha caducado. Vuelva atrás, recargue la página e inténtelo de nuevo.
+error-not-found = Aquí no hay nada. Puede que se haya eliminado o que pertenezca a otro espacio de trabajo.
+error-bad-request = No se ha podido entender la petición.
+error-internal = Algo ha fallado por nuestra parte. Ha quedado registrado; inténtelo de nuevo.
+error-home = Volver al inicio
+
+## Formularios
+form-has-errors = Algunos campos necesitan su atención.
+form-required = Rellene este campo.
+form-too-long = Es demasiado largo.
+form-taken = Este valor ya está en uso.
+form-days-range = Indique un número de días entre 1 y 3650.
+form-email = Indique un correo electrónico válido.
+form-date = Indique una fecha válida (AAAA-MM-DD).
+form-amount = Indique un importe como 49.90.
+form-invalid = Este valor no es válido.
+form-password-short = Use al menos 10 caracteres.
+form-password-mismatch = Las dos contraseñas no coinciden.
+
+## Campos
+field-email = Correo electrónico
+field-password = Contraseña
+field-password-again = Repita la contraseña
+field-workspace = Nombre del espacio de trabajo
+field-name = Nombre
+field-status = Estado
+field-owner = Responsable
+field-segment = Segmento
+field-keep-in-touch = Contactar cada
+field-keep-in-touch-hint = Días entre contactos antes de que el cliente aparezca como pendiente.
+field-external-id = Id. de facturación
+field-external-id-hint = El id. del cliente en su sistema de facturación, si lo tiene.
+field-notes = Notas
+field-kind = Tipo
+field-date = Fecha
+field-note = Nota
+field-role = Cargo
+field-phone = Teléfono
+field-subscription = Suscripción
+field-plan = Plan
+field-mrr = MRR
+field-started = Inicio
+field-ended = Fin
+field-notice = Preaviso
+field-minimum-term = Permanencia mínima
+field-invoice = Factura
+field-amount = Importe
+field-issued = Emitida
+field-due = Vence
+field-paid = Pagada
+field-created = Creado
+
+## Valores
+status-prospect = Potencial
+status-active = Activo
+status-leaving = De salida
+status-former = Antiguo
+kind-call = Llamada
+kind-meeting = Reunión
+kind-email = Correo
+kind-newsletter = Boletín
+kind-complaint = Queja
+kind-incident = Incidencia
+kind-praise = Elogio
+kind-note = Nota
+role-owner = Propietario
+role-manager = Gestor
+role-member = Miembro
+role-viewer = Lector
+days = { $count ->
+    [one] 1 día
+   *[other] { $count } días
+}
+months = { $count ->
+    [one] 1 mes
+   *[other] { $count } meses
+}
+
+## Acceso y primer arranque
+login-title = Iniciar sesión
+login-wrong = El correo o la contraseña no son correctos.
+login-submit = Entrar
+setup-title = Bienvenido a churnwise
+setup-intro = Cree la primera cuenta. Será la propietaria de un nuevo espacio de trabajo, donde vivirán sus clientes.
+setup-workspace-hint = Su negocio o agencia, por ejemplo «Agencia Acme».
+setup-password-hint = Al menos 10 caracteres.
+setup-submit = Crear cuenta y espacio de trabajo
+
+## Panel
+dashboard-title = Panel
+dashboard-summary = Resumen
+dashboard-metrics-pending = Las cifras de pérdida de clientes aparecerán aquí cuando se instale el motor de métricas; mientras tanto, su registro de un vistazo.
+dashboard-clients = Clientes
+dashboard-clients-by-status = Clientes por estado
+chart-needs-js = El gráfico necesita JavaScript; sus cifras están en la tabla de abajo.
+chart-show-table = Ver las cifras
+download-csv = Descargar CSV
+
+## Clientes
+clients-title = Clientes
+clients-new = Nuevo cliente
+clients-filters = Buscar clientes
+clients-search = Buscar por nombre
+clients-sort = Ordenar por
+clients-apply = Aplicar
+clients-clear = Quitar filtros
+clients-create = Crear cliente
+clients-count = { $count ->
+    [one] 1 cliente
+   *[other] { $count } clientes
+}
+clients-none = Todavía no hay clientes. Añada el primero o impórtelos con la orden churnwise.
+clients-none-match = Ningún cliente cumple estos filtros.
+filter-any = Cualquiera
+sort-name = Nombre (A–Z)
+sort--name = Nombre (Z–A)
+sort-created = Más antiguos primero
+sort--created = Más recientes primero
+sort-owner = Responsable
+sort-status = Estado
+pagination = Páginas
+page-prev = ← Anterior
+page-next = Siguiente →
+page-of = Página { $page } de { $pages }
+
+## Un cliente
+notice-client-created = Se ha creado el cliente.
+notice-contact-logged = Se ha registrado el contacto.
+notice-contact-added = Se ha añadido la persona de contacto.
+client-mrr = MRR
+client-mrr-now = MRR hoy
+client-mrr-history = Evolución del MRR
+client-last-contact = Último contacto
+client-never = nunca
+client-contact-due = Toca contactar
+client-timeline = Interacciones
+client-log-contact = Registrar un contacto
+client-log-submit = Registrar contacto
+client-no-interactions = Aún no hay interacciones registradas.
+client-contacts = Contactos
+client-no-contacts = Aún no hay personas de contacto.
+contact-primary = Contacto principal
+contact-add = Añadir una persona de contacto
+contact-add-submit = Añadir persona de contacto
+client-cases = Casos de baja
+client-cases-pending = Los casos de baja aparecerán aquí cuando esa parte de churnwise esté instalada.
+client-subscriptions = Suscripciones
+client-no-subscriptions = No hay suscripciones registradas.
+subscription-running = en curso
+client-invoices = Facturas
+client-no-invoices = No hay facturas registradas.
+client-overdue-total = Vencido: { $amount }
+invoice-overdue = { $days ->
+    [one] Vencida hace 1 día
+   *[other] Vencida hace { $days } días
+}
+invoice-open = Aún no vence
+
+## Ajustes
+settings-title = Ajustes
+settings-language-label = Idioma de la interfaz
+settings-language-hint = Se guarda en este navegador. Si no elige, churnwise sigue el idioma de su navegador.
+settings-members = Usuarios y funciones
+settings-members-hint = Propietarios y gestores administran usuarios y ajustes; los miembros modifican registros; los lectores solo consultan. Añada usuarios con «churnwise user add».
+settings-tokens = Tokens de la API
+settings-tokens-hint = Un token permite que un programa use la API en su nombre, en este espacio de trabajo. Solo se guarda un resumen (hash).
+settings-token-name = Nombre del token
+settings-token-create = Crear token
+settings-token-created = Token «{ $name }» creado. Cópielo ahora: no se volverá a mostrar.
+settings-token-copy = Su nuevo token
+settings-token-revoke = Revocar
+settings-token-revoke-named = Revocar el token { $name }
+settings-no-tokens = No tiene tokens de la API en este espacio de trabajo.

@@ -1,0 +1,258 @@
+//! The HTML pages: server-rendered from the templates in `templates/`
+//! (minijinja, HTML auto-escaping on), in English or Spanish, with the
+//! static files of `assets/` embedded in the binary. Pages are not part of
+//! the OpenAPI document. Every page checks the session ([`PageAuth`]
+//! redirects to `/login` when there is none) and every form post checks a
+//! CSRF token ([`CsrfForm`] for signed-in forms, [`AnonForm`] for the
+//! sign-in, first-run and language forms).
+
+pub mod assets;
+pub mod charts;
+pub mod clients;
+pub mod dashboard;
+mod forms;
+mod render;
+pub mod session;
+pub mod settings;
+
+pub use forms::{AnonForm, CsrfForm, ANON_CSRF_COOKIE};
+pub use render::{render, Chrome};
+
+use crate::auth::{token_hash, SESSION_COOKIE};
+use crate::error::ApiError;
+use crate::i18n;
+use crate::AppState;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use churnwise_domain::Lang;
+use churnwise_store::{Access, StoreError};
+
+/// The signed-in user of a page request, with the session's CSRF token and
+/// the language to answer in. Without a live session the request is
+/// redirected to `/login?next=PATH`.
+#[derive(Debug, Clone)]
+pub struct PageAuth {
+    /// Who and where.
+    pub access: Access,
+    /// The session's CSRF token, put in every form.
+    pub csrf: String,
+    /// The hash of the session cookie (to switch workspace or sign out).
+    pub session_hash: String,
+    /// The language of the answer.
+    pub lang: Lang,
+    /// The path and query of the request, for links back to it.
+    pub path: String,
+}
+
+impl PageAuth {
+    /// Fails unless the role may create and change records.
+    pub fn require_write(&self) -> Result<(), PageError> {
+        if self.access.role.can_write() {
+            Ok(())
+        } else {
+            Err(PageError::Forbidden)
+        }
+    }
+
+    /// Fails unless the role may manage users, tokens and settings.
+    pub fn require_manage(&self) -> Result<(), PageError> {
+        if self.access.role.can_manage() {
+            Ok(())
+        } else {
+            Err(PageError::Forbidden)
+        }
+    }
+
+    /// The workspace acted in.
+    pub fn ws(&self) -> churnwise_store::WorkspaceId {
+        self.access.workspace.id
+    }
+}
+
+fn request_path(parts: &Parts) -> String {
+    let uri = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| parts.uri.clone(), |u| u.0.clone());
+    uri.path_and_query()
+        .map_or_else(|| "/".to_string(), |pq| pq.as_str().to_string())
+}
+
+/// Looks up the live session of a request, once per request.
+pub(crate) async fn session_of(
+    parts: &mut Parts,
+    state: &AppState,
+) -> Result<Option<PageAuth>, PageError> {
+    if let Some(found) = parts.extensions.get::<Option<PageAuth>>() {
+        return Ok(found.clone());
+    }
+    let jar = CookieJar::from_headers(&parts.headers);
+    let found = match jar.get(SESSION_COOKIE) {
+        None => None,
+        Some(cookie) => {
+            let hash = token_hash(cookie.value());
+            state
+                .store
+                .find_session(&hash, chrono::Utc::now())
+                .await?
+                .map(|session| PageAuth {
+                    access: session.access,
+                    csrf: session.csrf_token,
+                    session_hash: hash,
+                    lang: i18n::negotiate(&parts.headers),
+                    path: request_path(parts),
+                })
+        }
+    };
+    parts.extensions.insert(found.clone());
+    Ok(found)
+}
+
+impl FromRequestParts<AppState> for PageAuth {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        match session_of(parts, state).await? {
+            Some(auth) => Ok(auth),
+            None => Err(PageError::SignIn(request_path(parts))),
+        }
+    }
+}
+
+/// The language of a request that may have no session.
+#[derive(Debug, Clone, Copy)]
+pub struct PageLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(PageLang(i18n::negotiate(&parts.headers)))
+    }
+}
+
+/// Why a page could not be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// No live session: go to the sign-in page, then back to this path.
+    #[error("sign in first")]
+    SignIn(String),
+    /// The role does not allow it.
+    #[error("forbidden")]
+    Forbidden,
+    /// The form's CSRF token is missing or wrong.
+    #[error("the form expired")]
+    Csrf,
+    /// No such record in this workspace.
+    #[error("not found")]
+    NotFound,
+    /// The request itself is malformed (not a field a person typed).
+    #[error("bad request")]
+    BadRequest,
+    /// Something failed inside; logged, not shown.
+    #[error(transparent)]
+    Internal(anyhow::Error),
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        PageError::from(ApiError::from(e))
+    }
+}
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::Unauthorized => PageError::SignIn("/".into()),
+            ApiError::Forbidden => PageError::Forbidden,
+            ApiError::Csrf => PageError::Csrf,
+            ApiError::NotFound => PageError::NotFound,
+            ApiError::Internal(e) => PageError::Internal(e),
+            other => PageError::Internal(anyhow::anyhow!("unexpected page error: {other}")),
+        }
+    }
+}
+
+/// The kind of error page to draw, left on the response for
+/// [`error_pages`] to render in the request's language.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorPage(pub StatusCode);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = match self {
+            PageError::SignIn(next) => {
+                let target = format!(
+                    "/login?next={}",
+                    form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                );
+                return Redirect::to(&target).into_response();
+            }
+            PageError::Forbidden | PageError::Csrf => StatusCode::FORBIDDEN,
+            PageError::NotFound => StatusCode::NOT_FOUND,
+            PageError::BadRequest => StatusCode::BAD_REQUEST,
+            PageError::Internal(e) => {
+                tracing::error!(error = ?e, "internal error on a page");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(ErrorPage(status));
+        response
+    }
+}
+
+/// Middleware of the page routes: draws the error page, in the request's
+/// language, for any response that carries an [`ErrorPage`].
+pub async fn error_pages(request: Request, next: Next) -> Response {
+    let lang = i18n::negotiate(request.headers());
+    let response = next.run(request).await;
+    match response.extensions().get::<ErrorPage>() {
+        Some(ErrorPage(status)) => {
+            let status = *status;
+            let key = match status.as_u16() {
+                403 => "error-forbidden",
+                404 => "error-not-found",
+                400 => "error-bad-request",
+                _ => "error-internal",
+            };
+            let ctx = minijinja::context! { lang => i18n::code(lang), message_key => key, status => status.as_u16() };
+            match render::render_template("error.html", ctx) {
+                Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], html).into_response(),
+                Err(_) => status.into_response(),
+            }
+        }
+        None => response,
+    }
+}
+
+/// A 303 redirect to `path` after a successful form post.
+pub fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+/// Keeps `next` only if it is a path on this site (no open redirects).
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(local_path(Some("/clients?page=2")), "/clients?page=2");
+        assert_eq!(local_path(Some("//evil.example")), "/");
+        assert_eq!(local_path(Some("https://evil.example")), "/");
+        assert_eq!(local_path(Some("/\\evil.example")), "/");
+        assert_eq!(local_path(None), "/");
+    }
+}

@@ -8,3 +8,5 @@ cd "$(dirname "$0")/.."
 export CHURNWISE_TEST_POSTGRES="${CHURNWISE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"
 cargo test --workspace --all-targets --locked
 cargo test --workspace --doc --locked
+# The pages in a real browser (installs chromium and Node.js when missing).
+bash scripts/browser-tests.sh

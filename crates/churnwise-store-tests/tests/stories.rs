@@ -396,6 +396,134 @@ async fn sessions_expire_and_tokens_grant_the_members_role(t: TestStore) {
     );
 }
 
+async fn tokens_are_listed_and_revoked_per_user_and_workspace(t: TestStore) {
+    let s = t.store;
+    let ws = s.ensure_workspace("a").await.unwrap();
+    let other = s.ensure_workspace("b").await.unwrap();
+    let ana = s
+        .upsert_user("ana@example.com", "$argon2id$fake")
+        .await
+        .unwrap();
+    let bob = s
+        .upsert_user("bob@example.com", "$argon2id$fake")
+        .await
+        .unwrap();
+    s.set_membership(ana.id, ws.id, Role::Owner).await.unwrap();
+    s.set_membership(bob.id, ws.id, Role::Viewer).await.unwrap();
+    s.set_membership(ana.id, other.id, Role::Member)
+        .await
+        .unwrap();
+    let token = |hash: &str, user: UserId, workspace: WorkspaceId, name: &str| NewApiToken {
+        token_hash: hash.into(),
+        user,
+        workspace,
+        name: name.into(),
+    };
+    let first = s
+        .create_api_token(token("h1", ana.id, ws.id, "first"))
+        .await
+        .unwrap();
+    s.create_api_token(token("h2", ana.id, other.id, "elsewhere"))
+        .await
+        .unwrap();
+    s.create_api_token(token("h3", bob.id, ws.id, "bob's"))
+        .await
+        .unwrap();
+    let mine = s.list_api_tokens(ws.id, ana.id).await.unwrap();
+    assert_eq!(
+        mine.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["first"]
+    );
+    assert!(!s.delete_api_token(ws.id, bob.id, first.id).await.unwrap());
+    assert!(!s
+        .delete_api_token(other.id, ana.id, first.id)
+        .await
+        .unwrap());
+    assert!(s.delete_api_token(ws.id, ana.id, first.id).await.unwrap());
+    assert!(s.find_api_token("h1").await.unwrap().is_none());
+    assert!(s.find_api_token("h3").await.unwrap().is_some());
+    let members = s.workspace_members(ws.id).await.unwrap();
+    assert_eq!(
+        members
+            .iter()
+            .map(|m| (m.user.email.as_str(), m.role))
+            .collect::<Vec<_>>(),
+        [
+            ("ana@example.com", Role::Owner),
+            ("bob@example.com", Role::Viewer)
+        ]
+    );
+}
+
+async fn clients_sort_and_facets_name_every_owner_and_segment(t: TestStore) {
+    let s = t.store;
+    let ws = s.ensure_workspace("a").await.unwrap();
+    let other = s.ensure_workspace("b").await.unwrap();
+    for (name, owner, segment) in [
+        ("Beta", Some("zoe"), Some("smb")),
+        ("alpha", None, Some("enterprise")),
+        ("Gamma", Some("ana"), None),
+    ] {
+        let mut c = new_client(name);
+        c.owner = owner.map(Into::into);
+        c.segment = segment.map(Into::into);
+        s.create_client(ws.id, c).await.unwrap();
+    }
+    let mut hidden = new_client("Hidden");
+    hidden.owner = Some("mallory".into());
+    s.create_client(other.id, hidden).await.unwrap();
+    let facets = s.client_facets(ws.id).await.unwrap();
+    assert_eq!(facets.owners, ["ana", "zoe"]);
+    assert_eq!(facets.segments, ["enterprise", "smb"]);
+    let names = |page: Page<Client>| page.items.into_iter().map(|c| c.name).collect::<Vec<_>>();
+    let sorted = |sort| ClientFilter {
+        sort,
+        ..ClientFilter::default()
+    };
+    assert_eq!(
+        names(
+            s.list_clients(ws.id, &sorted(ClientSort::Newest))
+                .await
+                .unwrap()
+        ),
+        ["Gamma", "alpha", "Beta"]
+    );
+    assert_eq!(
+        names(
+            s.list_clients(ws.id, &sorted(ClientSort::Oldest))
+                .await
+                .unwrap()
+        ),
+        ["Beta", "alpha", "Gamma"]
+    );
+    assert_eq!(
+        names(
+            s.list_clients(ws.id, &sorted(ClientSort::Owner))
+                .await
+                .unwrap()
+        ),
+        ["Gamma", "Beta", "alpha"]
+    );
+    let by_name = names(
+        s.list_clients(ws.id, &sorted(ClientSort::Name))
+            .await
+            .unwrap(),
+    );
+    let by_name_desc = names(
+        s.list_clients(ws.id, &sorted(ClientSort::NameDesc))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        by_name.iter().rev().collect::<Vec<_>>(),
+        by_name_desc.iter().collect::<Vec<_>>()
+    );
+    for (sort, key) in ClientSort::ALL {
+        assert_eq!(ClientSort::from_key(key), Some(sort));
+        assert_eq!(sort.key(), key);
+    }
+}
+
 on_both_backends!(
     a_created_client_is_listed_filtered_and_paginated,
     nothing_of_one_workspace_is_visible_or_writable_from_another,
@@ -405,4 +533,6 @@ on_both_backends!(
     an_import_naming_an_unknown_customer_changes_nothing,
     invoices_import_and_payments_are_recorded,
     sessions_expire_and_tokens_grant_the_members_role,
+    tokens_are_listed_and_revoked_per_user_and_workspace,
+    clients_sort_and_facets_name_every_owner_and_segment,
 );

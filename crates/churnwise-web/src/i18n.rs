@@ -263,8 +263,14 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_heaviest_language_we_speak() {
-        assert_eq!(from_accept_language("es-ES,es;q=0.9,en;q=0.8"), Some(Lang::Es));
-        assert_eq!(from_accept_language("fr-FR, en;q=0.5, es;q=0.7"), Some(Lang::Es));
+        assert_eq!(
+            from_accept_language("es-ES,es;q=0.9,en;q=0.8"),
+            Some(Lang::Es)
+        );
+        assert_eq!(
+            from_accept_language("fr-FR, en;q=0.5, es;q=0.7"),
+            Some(Lang::Es)
+        );
         assert_eq!(from_accept_language("de, fr"), None);
         assert_eq!(from_accept_language("es;q=0, en"), Some(Lang::En));
     }
@@ -284,7 +290,10 @@ mod tests {
         let es = message_ids(include_str!("../locales/es/main.ftl"));
         let only_en: Vec<_> = en.difference(&es).collect();
         let only_es: Vec<_> = es.difference(&en).collect();
-        assert!(only_en.is_empty() && only_es.is_empty(), "only en: {only_en:?}, only es: {only_es:?}");
+        assert!(
+            only_en.is_empty() && only_es.is_empty(),
+            "only en: {only_en:?}, only es: {only_es:?}"
+        );
         assert!(en.len() > 100);
     }
 

@@ -74,17 +74,11 @@ fn page_routes() -> Router<AppState> {
         .route("/clients", get(clients::list).post(clients::create))
         .route("/clients/new", get(clients::new_page))
         .route("/clients/{id}", get(clients::show))
-        .route(
-            "/clients/{id}/interactions",
-            post(clients::log_interaction),
-        )
+        .route("/clients/{id}/interactions", post(clients::log_interaction))
         .route("/clients/{id}/contacts", post(clients::add_contact))
         .route("/settings", get(settings::show))
         .route("/settings/tokens", post(settings::create_token))
-        .route(
-            "/settings/tokens/{id}/delete",
-            post(settings::delete_token),
-        )
+        .route("/settings/tokens/{id}/delete", post(settings::delete_token))
         .route("/assets/{*path}", get(pages::assets::asset))
         .layer(axum::middleware::from_fn(pages::error_pages))
 }

@@ -12,7 +12,7 @@ use churnwise_domain::registry::{
     keep_in_touch_days, optional_text, required_text, ClientStatus, FieldError,
     DEFAULT_KEEP_IN_TOUCH_DAYS,
 };
-use churnwise_store::{Client, ClientFilter, ClientSort, ClientId, ClientPatch, NewClient, Page};
+use churnwise_store::{Client, ClientFilter, ClientId, ClientPatch, ClientSort, NewClient, Page};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 

@@ -5,10 +5,10 @@
 
 use super::charts::{Chart, Draw, Unit};
 use super::forms::{field_errors, FieldErrors};
-use crate::i18n;
 use super::{render, see_other, Chrome, CsrfForm, PageAuth, PageError};
 use crate::api::clients::{ClientListQuery, CreateClient};
 use crate::api::records::{contact_from, interaction_from, CreateContact, CreateInteraction};
+use crate::i18n;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -90,7 +90,9 @@ pub async fn list(
     .map_err(|_| PageError::BadRequest)?;
     let page = state.store.list_clients(auth.ws(), &filter).await?;
     let facets = state.store.client_facets(auth.ws()).await?;
-    let pages = ((page.total.max(0) as u32) + PER_PAGE - 1) / PER_PAGE;
+    let pages = u32::try_from(page.total.max(0))
+        .unwrap_or(u32::MAX)
+        .div_ceil(PER_PAGE);
     let current = page.page;
     let prev_url = (current > 1).then(|| params.url(current - 1));
     let next_url = (current < pages).then(|| params.url(current + 1));
@@ -207,11 +209,18 @@ pub async fn create(
         )),
     };
     let result = match validated {
-        Ok(new) => state.store.create_client(auth.ws(), new).await.map_err(Into::into),
+        Ok(new) => state
+            .store
+            .create_client(auth.ws(), new)
+            .await
+            .map_err(Into::into),
         Err(e) => Err(e),
     };
     match result {
-        Ok(client) => Ok(see_other(&format!("/clients/{}?done=client-created", client.id))),
+        Ok(client) => Ok(see_other(&format!(
+            "/clients/{}?done=client-created",
+            client.id
+        ))),
         Err(e) => {
             let errors = field_errors(e)?;
             let chrome = Chrome::of(&auth, &state, "clients").await?;
@@ -256,8 +265,9 @@ struct SubscriptionRow {
     running: bool,
 }
 
-/// The client's MRR on the first day of each month from its first
-/// subscription to `today`'s month (at most 36 months, the latest kept).
+/// The client's MRR at the end of each month (today for the current one)
+/// from its first subscription's month to `today`'s (at most 36 months, the
+/// latest kept).
 fn mrr_history(subs: &[Subscription], today: NaiveDate) -> Vec<(String, i64)> {
     let Some(first) = subs.iter().map(|s| s.started_on).min() else {
         return Vec::new();
@@ -265,15 +275,12 @@ fn mrr_history(subs: &[Subscription], today: NaiveDate) -> Vec<(String, i64)> {
     let mut month = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(first);
     let mut points = Vec::new();
     while month <= today {
-        let cents = subs
-            .iter()
-            .filter(|s| s.started_on <= month && s.ended_on.is_none_or(|end| month < end))
-            .map(|s| s.mrr.cents())
-            .sum();
-        points.push((month.format("%Y-%m").to_string(), cents));
-        month = month
+        let next = month
             .checked_add_months(chrono::Months::new(1))
             .unwrap_or(today + chrono::Days::new(1));
+        let day = (next - chrono::Days::new(1)).min(today);
+        points.push((month.format("%Y-%m").to_string(), current_mrr(subs, day)));
+        month = next;
     }
     let skip = points.len().saturating_sub(36);
     points.split_off(skip)
@@ -377,7 +384,11 @@ async fn client_page(
                 due_on: i.due_on,
                 paid_on: i.paid_on,
                 overdue,
-                days_late: if overdue { (today - i.due_on).num_days() } else { 0 },
+                days_late: if overdue {
+                    (today - i.due_on).num_days()
+                } else {
+                    0
+                },
             }
         })
         .collect();
@@ -400,18 +411,23 @@ async fn client_page(
         })
         .collect();
     let last_contact = interactions.iter().map(|i| i.occurred_on).max();
-    let contact_due = last_contact.is_none_or(|d| {
-        (today - d).num_days() > i64::from(client.keep_in_touch_days)
-    });
+    let contact_due =
+        last_contact.is_none_or(|d| (today - d).num_days() > i64::from(client.keep_in_touch_days));
     let chart = Chart::xy(
         i18n::code(auth.lang),
         Unit::Money,
-        history.iter().map(|(m, _)| i18n::month(auth.lang, m)).collect(),
+        history
+            .iter()
+            .map(|(m, _)| i18n::month(auth.lang, m))
+            .collect(),
     )
     .with(
         i18n::message(auth.lang, "client-mrr", &[]),
         Draw::Line,
-        history.iter().map(|(_, c)| Some(*c as f64 / 100.0)).collect(),
+        history
+            .iter()
+            .map(|(_, c)| Some(*c as f64 / 100.0))
+            .collect(),
     );
     let kinds: Vec<&str> = InteractionKind::ALL.iter().map(|k| k.as_str()).collect();
     let chrome = Chrome::of(auth, state, "clients").await?;
@@ -560,23 +576,24 @@ mod tests {
     }
 
     #[test]
-    fn mrr_history_sums_the_segments_running_on_the_first_of_each_month() {
+    fn mrr_history_sums_the_segments_running_at_each_month_end() {
         let subs = [
             sub("2024-01-15", Some("2024-03-01"), 1000),
-            sub("2024-03-01", None, 1500),
+            sub("2024-03-01", Some("2024-04-05"), 1500),
+            sub("2024-04-05", None, 1200),
         ];
         let today: NaiveDate = "2024-04-10".parse().unwrap();
         let history = mrr_history(&subs, today);
         assert_eq!(
             history,
             [
-                ("2024-01".to_string(), 0),
+                ("2024-01".to_string(), 1000),
                 ("2024-02".to_string(), 1000),
                 ("2024-03".to_string(), 1500),
-                ("2024-04".to_string(), 1500),
+                ("2024-04".to_string(), 1200),
             ]
         );
-        assert_eq!(current_mrr(&subs, today), 1500);
+        assert_eq!(current_mrr(&subs, today), 1200);
         assert!(mrr_history(&[], today).is_empty());
     }
 

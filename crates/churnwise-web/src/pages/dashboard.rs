@@ -59,11 +59,7 @@ pub async fn show(State(state): State<AppState>, auth: PageAuth) -> Result<Respo
         counts.iter().map(|c| Some(c.count as f64)).collect(),
     );
     let chrome = Chrome::of(&auth, &state, "dashboard").await?;
-    render(
-        &chrome,
-        "dashboard.html",
-        context! { counts, total, chart },
-    )
+    render(&chrome, "dashboard.html", context! { counts, total, chart })
 }
 
 /// `GET /dashboard/clients-by-status.csv`: the numbers of the status chart.

@@ -67,9 +67,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for AnonForm<T> {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
         let (session, jar, bytes) = split(req, state).await?;
         let sent = csrf_field(&bytes);
-        let by_cookie = jar
-            .get(ANON_CSRF_COOKIE)
-            .is_some_and(|c| !sent.is_empty() && constant_time_eq(sent.as_bytes(), c.value().as_bytes()));
+        let by_cookie = jar.get(ANON_CSRF_COOKIE).is_some_and(|c| {
+            !sent.is_empty() && constant_time_eq(sent.as_bytes(), c.value().as_bytes())
+        });
         let by_session = session
             .as_ref()
             .is_some_and(|s| constant_time_eq(sent.as_bytes(), s.csrf.as_bytes()));

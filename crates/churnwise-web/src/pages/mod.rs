@@ -222,7 +222,12 @@ pub async fn error_pages(request: Request, next: Next) -> Response {
             };
             let ctx = minijinja::context! { lang => i18n::code(lang), message_key => key, status => status.as_u16() };
             match render::render_template("error.html", ctx) {
-                Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], html).into_response(),
+                Ok(html) => (
+                    status,
+                    [(header::CACHE_CONTROL, "no-store")],
+                    axum::response::Html(html),
+                )
+                    .into_response(),
                 Err(_) => status.into_response(),
             }
         }

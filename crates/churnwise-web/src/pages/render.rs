@@ -67,13 +67,17 @@ fn environment() -> &'static Environment<'static> {
         env.add_filter("dec", |state: &State, n: f64, places: Option<usize>| {
             i18n::decimal(lang_of(state), n, places.unwrap_or(2))
         });
-        env.add_filter("pct", |state: &State, n: f64| i18n::percent(lang_of(state), n));
-        env.add_filter("date", |state: &State, text: String| {
-            match chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+        env.add_filter("pct", |state: &State, n: f64| {
+            i18n::percent(lang_of(state), n)
+        });
+        env.add_filter(
+            "date",
+            |state: &State, text: String| match chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            {
                 Ok(d) => i18n::date(lang_of(state), d),
                 Err(_) => text,
-            }
-        });
+            },
+        );
         env.add_filter("month", |state: &State, text: String| {
             i18n::month(lang_of(state), &text)
         });
@@ -152,7 +156,11 @@ impl Chrome {
     }
 
     /// The chrome of a signed-in page, with `nav` current.
-    pub async fn of(auth: &PageAuth, state: &AppState, nav: &'static str) -> Result<Chrome, PageError> {
+    pub async fn of(
+        auth: &PageAuth,
+        state: &AppState,
+        nav: &'static str,
+    ) -> Result<Chrome, PageError> {
         let memberships = state.store.memberships(auth.access.user.id).await?;
         Ok(Chrome {
             lang: i18n::code(auth.lang),

@@ -1,8 +1,8 @@
 //! Sign-in, sign-out, the first-run page that creates the first owner and
 //! workspace, the workspace switcher and the language switcher.
 
-use super::forms::{anon_csrf, FieldErrors};
 use super::forms::EmptyForm;
+use super::forms::{anon_csrf, FieldErrors};
 use super::{local_path, render, see_other, AnonForm, Chrome, CsrfForm, PageError, PageLang};
 use crate::api::session::{is_https, open_session, session_cookie};
 use crate::auth::{self, SESSION_COOKIE};
@@ -54,7 +54,11 @@ pub async fn login_page(
     let (jar, csrf) = anon_csrf(jar, secure(&state, &headers));
     let chrome = Chrome::anonymous(lang, csrf, "/login");
     let next = local_path(query.next.as_deref());
-    let page = render(&chrome, "login.html", context! { next, email => "", error => false })?;
+    let page = render(
+        &chrome,
+        "login.html",
+        context! { next, email => "", error => false },
+    )?;
     Ok((jar, page).into_response())
 }
 
@@ -138,7 +142,12 @@ pub async fn setup_page(
 fn check_setup(form: &SetupForm) -> Result<(String, Email), FieldErrors> {
     let mut errors = FieldErrors::new();
     let workspace = required_text("workspace", &form.workspace, 100)
-        .map_err(|e| errors.insert(e.field.clone(), super::forms::field_error_key(&e.field, &e.reason)))
+        .map_err(|e| {
+            errors.insert(
+                e.field.clone(),
+                super::forms::field_error_key(&e.field, &e.reason),
+            )
+        })
         .ok();
     let email = Email::parse(&form.email)
         .map_err(|_| errors.insert("email".into(), "form-email"))
@@ -237,7 +246,11 @@ pub async fn set_lang(
         .secure(secure(&state, &headers))
         .max_age(cookie::time::Duration::days(365))
         .build();
-    Ok((jar.add(cookie), see_other(&local_path(form.next.as_deref()))).into_response())
+    Ok((
+        jar.add(cookie),
+        see_other(&local_path(form.next.as_deref())),
+    )
+        .into_response())
 }
 
 /// `GET /`: the dashboard for a signed-in user, else the sign-in page.

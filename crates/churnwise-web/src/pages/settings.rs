@@ -2,8 +2,8 @@
 //! signed-in user's API tokens (a new token is shown once; only its hash
 //! is stored).
 
-use super::forms::{field_error_key, FieldErrors};
 use super::forms::EmptyForm;
+use super::forms::{field_error_key, FieldErrors};
 use super::{render, see_other, Chrome, CsrfForm, PageAuth, PageError};
 use crate::auth;
 use crate::AppState;

@@ -1,0 +1,480 @@
+//! The HTML pages: redirects when signed out, the first-run page, escaping,
+//! CSRF refusal, roles, workspace isolation, Spanish, and embedded assets.
+
+use crate::both_backends;
+use crate::support::{Reply, TestApp};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use churnwise_domain::registry::Role;
+use churnwise_store::NewClient;
+use churnwise_store_tests::Backend;
+
+const PASSWORD: &str = "a long password";
+
+/// A browser's cookie jar, reduced to what the pages set.
+#[derive(Default, Clone)]
+struct Jar(Vec<(String, String)>);
+
+impl Jar {
+    fn header(&self) -> String {
+        self.0
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn take(&mut self, reply: &Reply) {
+        for value in reply.headers.get_all(header::SET_COOKIE) {
+            let text = value.to_str().unwrap();
+            let pair = text.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            self.0.retain(|(k, _)| k != name);
+            if !value.is_empty() && !text.contains("Max-Age=0") {
+                self.0.push((name.to_string(), value.to_string()));
+            }
+        }
+    }
+
+    fn with(mut self, name: &str, value: &str) -> Self {
+        self.0.retain(|(k, _)| k != name);
+        self.0.push((name.into(), value.into()));
+        self
+    }
+}
+
+fn html(reply: &Reply) -> &str {
+    reply.json.as_str().unwrap_or("")
+}
+
+fn location(reply: &Reply) -> &str {
+    reply
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// The value of the first hidden `csrf` field of a page.
+fn csrf_of(page: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = page.find(marker).expect("the page has a form") + marker.len();
+    page[start..start + 64].to_string()
+}
+
+async fn get(app: &TestApp, uri: &str, jar: &Jar, accept_language: Option<&str>) -> Reply {
+    let mut request = Request::get(uri).header(header::COOKIE, jar.header());
+    if let Some(lang) = accept_language {
+        request = request.header(header::ACCEPT_LANGUAGE, lang);
+    }
+    app.send(request.body(Body::empty()).unwrap()).await
+}
+
+async fn post(app: &TestApp, uri: &str, jar: &Jar, form: &[(&str, &str)]) -> Reply {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    app.send(
+        Request::post(uri)
+            .header(header::COOKIE, jar.header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+/// Signs `email` in through the sign-in form; returns the cookies.
+async fn sign_in(app: &TestApp, email: &str) -> Jar {
+    let mut jar = Jar::default();
+    let page = get(app, "/login", &jar, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    jar.take(&page);
+    let csrf = csrf_of(html(&page));
+    let done = post(
+        app,
+        "/login",
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("email", email),
+            ("password", PASSWORD),
+            ("next", "/clients"),
+        ],
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{:?}", done.json);
+    assert_eq!(location(&done), "/clients");
+    jar.take(&done);
+    jar
+}
+
+async fn signed_out_pages_redirect_to_the_sign_in_page_and_back(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.user_with_token("ana@example.com", "Acme", Role::Owner)
+        .await;
+    for uri in ["/dashboard", "/clients", "/clients/1", "/settings"] {
+        let reply = get(&app, uri, &Jar::default(), None).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{uri}");
+        assert_eq!(
+            location(&reply),
+            format!("/login?next={}", uri.replace('/', "%2F"))
+        );
+    }
+    let posted = post(&app, "/clients", &Jar::default(), &[("name", "X")]).await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER);
+    assert!(location(&posted).starts_with("/login"));
+    let jar = sign_in(&app, "ana@example.com").await;
+    let list = get(&app, "/clients", &jar, None).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.content_type.starts_with("text/html"));
+    assert!(html(&list).contains("<h1>Clients</h1>"));
+    let wrong = post(
+        &app,
+        "/login",
+        &Jar::default().with("churnwise_csrf", &"a".repeat(64)),
+        &[
+            ("csrf", &"a".repeat(64)),
+            ("email", "ana@example.com"),
+            ("password", "wrong password"),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&wrong).contains("The email or the password is wrong."));
+    assert!(wrong
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .all(|c| !c.to_str().unwrap().starts_with("churnwise_session")));
+}
+
+async fn the_first_run_page_creates_the_owner_only_while_nobody_has_an_account(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut jar = Jar::default();
+    let login = get(&app, "/login", &jar, None).await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&login), "/setup");
+    let page = get(&app, "/setup", &jar, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    jar.take(&page);
+    let csrf = csrf_of(html(&page));
+    let refused = post(
+        &app,
+        "/setup",
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("workspace", "Acme"),
+            ("email", "ana@example.com"),
+            ("password", PASSWORD),
+            ("password_again", "another password"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&refused).contains("The two passwords differ."));
+    assert_eq!(app.store().count_users().await.unwrap(), 0);
+    let created = post(
+        &app,
+        "/setup",
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("workspace", "Acme"),
+            ("email", "Ana@Example.com"),
+            ("password", PASSWORD),
+            ("password_again", PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    jar.take(&created);
+    let dashboard = get(&app, "/dashboard", &jar, None).await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    assert!(html(&dashboard).contains("Acme"));
+    let user = app
+        .store()
+        .find_user_by_email("ana@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let memberships = app.store().memberships(user.user.id).await.unwrap();
+    assert_eq!(memberships[0].role, Role::Owner);
+    // A second visitor cannot create another owner.
+    let again = post(
+        &app,
+        "/setup",
+        &Jar::default().with("churnwise_csrf", &csrf),
+        &[
+            ("csrf", &csrf),
+            ("workspace", "Evil"),
+            ("email", "eve@example.com"),
+            ("password", PASSWORD),
+            ("password_again", PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&again), "/login");
+    assert_eq!(app.store().count_users().await.unwrap(), 1);
+}
+
+async fn a_client_named_like_html_shows_as_text(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let (ws, _) = app
+        .user_with_token("ana@example.com", "Acme", Role::Owner)
+        .await;
+    let evil = "<script>alert(1)</script>";
+    let client = app
+        .store()
+        .create_client(
+            ws.id,
+            NewClient {
+                external_id: None,
+                name: evil.into(),
+                status: churnwise_domain::registry::ClientStatus::Active,
+                owner: Some("\"><img src=x onerror=alert(2)>".into()),
+                segment: None,
+                keep_in_touch_days: 30,
+                notes: Some(evil.into()),
+            },
+        )
+        .await
+        .unwrap();
+    let jar = sign_in(&app, "ana@example.com").await;
+    for uri in ["/clients".to_string(), format!("/clients/{}", client.id)] {
+        let page = get(&app, &uri, &jar, None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let body = html(&page);
+        assert!(
+            body.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+            "{uri}"
+        );
+        assert!(!body.contains(evil), "{uri}");
+        assert!(!body.contains("<img src=x"), "{uri}");
+    }
+}
+
+async fn a_form_without_the_session_csrf_token_is_refused(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let (ws, _) = app
+        .user_with_token("ana@example.com", "Acme", Role::Member)
+        .await;
+    let jar = sign_in(&app, "ana@example.com").await;
+    for csrf in ["", "0000", &"f".repeat(64)] {
+        let refused = post(
+            &app,
+            "/clients",
+            &jar,
+            &[("csrf", csrf), ("name", "Forged")],
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert!(refused.content_type.starts_with("text/html"));
+        assert!(html(&refused).contains("the form expired"));
+    }
+    let logout = post(&app, "/logout", &jar, &[]).await;
+    assert_eq!(logout.status, StatusCode::FORBIDDEN);
+    let total = app
+        .store()
+        .list_clients(ws.id, &Default::default())
+        .await
+        .unwrap()
+        .total;
+    assert_eq!(total, 0);
+    let page = get(&app, "/clients/new", &jar, None).await;
+    let csrf = csrf_of(html(&page));
+    let created = post(
+        &app,
+        "/clients",
+        &jar,
+        &[("csrf", &csrf), ("name", "Bakery Lola"), ("owner", "ana")],
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    assert!(location(&created).starts_with("/clients/"));
+    let id = location(&created)
+        .trim_start_matches("/clients/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let logged = post(
+        &app,
+        &format!("/clients/{id}/interactions"),
+        &jar,
+        &[("csrf", &csrf), ("kind", "call"), ("note", "Renewal talk")],
+    )
+    .await;
+    assert_eq!(logged.status, StatusCode::SEE_OTHER);
+    let shown = get(&app, &format!("/clients/{id}"), &jar, None).await;
+    assert!(html(&shown).contains("Renewal talk"));
+    let invalid = post(
+        &app,
+        &format!("/clients/{id}/interactions"),
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("kind", "gossip"),
+            ("occurred_on", "2024-02-30"),
+        ],
+    )
+    .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&invalid).contains("Enter a valid date"));
+}
+
+async fn a_viewer_sees_pages_but_cannot_post(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.user_with_token("vic@example.com", "Acme", Role::Viewer)
+        .await;
+    let jar = sign_in(&app, "vic@example.com").await;
+    let list = get(&app, "/clients", &jar, None).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(!html(&list).contains("href=\"/clients/new\""));
+    let csrf = csrf_of(html(&list));
+    let refused = post(&app, "/clients", &jar, &[("csrf", &csrf), ("name", "X")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get(&app, "/clients/new", &jar, None).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+async fn another_workspaces_client_is_not_found(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let (other, _) = app
+        .user_with_token("bob@example.com", "Other", Role::Owner)
+        .await;
+    app.user_with_token("ana@example.com", "Acme", Role::Owner)
+        .await;
+    let theirs = app
+        .store()
+        .create_client(
+            other.id,
+            NewClient {
+                external_id: None,
+                name: "Secret Client".into(),
+                status: churnwise_domain::registry::ClientStatus::Active,
+                owner: None,
+                segment: None,
+                keep_in_touch_days: 30,
+                notes: None,
+            },
+        )
+        .await
+        .unwrap();
+    let jar = sign_in(&app, "ana@example.com").await;
+    let page = get(&app, &format!("/clients/{}", theirs.id), &jar, None).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(!html(&page).contains("Secret Client"));
+    let list = get(&app, "/clients?q=secret", &jar, None).await;
+    assert!(html(&list).contains("0 clients"));
+}
+
+async fn pages_speak_spanish_by_cookie_or_browser_language(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.user_with_token("ana@example.com", "Acme", Role::Owner)
+        .await;
+    let jar = sign_in(&app, "ana@example.com").await;
+    let by_browser = get(&app, "/clients", &jar, Some("es-ES,es;q=0.9,en;q=0.5")).await;
+    assert!(html(&by_browser).contains("<html lang=\"es\">"));
+    assert!(html(&by_browser).contains("<h1>Clientes</h1>"));
+    assert!(html(&by_browser).contains("0 clientes"));
+    let csrf = csrf_of(html(&by_browser));
+    let mut jar = jar;
+    let chosen = post(
+        &app,
+        "/lang",
+        &jar,
+        &[("csrf", &csrf), ("lang", "es"), ("next", "/settings")],
+    )
+    .await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&chosen), "/settings");
+    jar.take(&chosen);
+    let settings = get(&app, "/settings", &jar, Some("en")).await;
+    assert!(html(&settings).contains("<h1>Ajustes</h1>"));
+    let missing = get(&app, "/clients/999", &jar, None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(html(&missing).contains("Aquí no hay nada"));
+    let away = post(
+        &app,
+        "/lang",
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("lang", "en"),
+            ("next", "https://evil.example/"),
+        ],
+    )
+    .await;
+    assert_eq!(location(&away), "/");
+}
+
+async fn api_tokens_are_created_once_listed_and_revoked(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.user_with_token("ana@example.com", "Acme", Role::Member)
+        .await;
+    let jar = sign_in(&app, "ana@example.com").await;
+    let settings = get(&app, "/settings", &jar, None).await;
+    assert!(html(&settings).contains("ana@example.com"));
+    let csrf = csrf_of(html(&settings));
+    let created = post(
+        &app,
+        "/settings/tokens",
+        &jar,
+        &[("csrf", &csrf), ("name", "zapier")],
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::OK);
+    let body = html(&created);
+    let marker = "id=\"new-token\" class=\"token\" type=\"text\" readonly value=\"";
+    let start = body.find(marker).unwrap() + marker.len();
+    let token = &body[start..start + 64];
+    let api = app
+        .call(
+            axum::http::Method::GET,
+            "/api/v1/clients",
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK);
+    let again = get(&app, "/settings", &jar, None).await;
+    assert!(html(&again).contains("zapier"));
+    assert!(!html(&again).contains(token));
+}
+
+async fn embedded_assets_are_served_with_their_type(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    for (path, kind) in [
+        ("/assets/app.css", "text/css"),
+        ("/assets/charts.js", "javascript"),
+        ("/assets/vendor/echarts.min.js", "javascript"),
+        ("/assets/vendor/htmx.min.js", "javascript"),
+    ] {
+        let reply = get(&app, path, &Jar::default(), None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert!(
+            reply.content_type.contains(kind),
+            "{path}: {}",
+            reply.content_type
+        );
+    }
+    let missing = get(&app, "/assets/nope.js", &Jar::default(), None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+both_backends!(
+    signed_out_pages_redirect_to_the_sign_in_page_and_back,
+    the_first_run_page_creates_the_owner_only_while_nobody_has_an_account,
+    a_client_named_like_html_shows_as_text,
+    a_form_without_the_session_csrf_token_is_refused,
+    a_viewer_sees_pages_but_cannot_post,
+    another_workspaces_client_is_not_found,
+    pages_speak_spanish_by_cookie_or_browser_language,
+    api_tokens_are_created_once_listed_and_revoked,
+    embedded_assets_are_served_with_their_type,
+);

@@ -170,7 +170,11 @@ mod tests {
 
     #[test]
     fn a_steady_business_is_forecast_steady_with_a_band_from_the_spread_of_rates() {
-        let window = [month(100, 10, 10, 0), month(100, 5, 5, 0), month(100, 15, 15, 0)];
+        let window = [
+            month(100, 10, 10, 0),
+            month(100, 5, 5, 0),
+            month(100, 15, 15, 0),
+        ];
         let f = forecast(&window, Month::new(2024, 12).unwrap(), 2);
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].month.to_string(), "2025-01");
@@ -184,7 +188,11 @@ mod tests {
 
     #[test]
     fn a_month_inside_its_band_has_no_deviation_and_one_outside_has_one() {
-        let window = [month(100, 10, 10, 0), month(100, 5, 5, 0), month(100, 15, 15, 0)];
+        let window = [
+            month(100, 10, 10, 0),
+            month(100, 5, 5, 0),
+            month(100, 15, 15, 0),
+        ];
         assert_eq!(deviation(&window, &month(100, 10, 10, 0)), None);
         let bad = deviation(&window, &month(100, 40, 0, 0)).expect("outside the band");
         assert_eq!(bad.customers, BandPosition::Below);

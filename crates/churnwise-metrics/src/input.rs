@@ -130,11 +130,14 @@ impl InputBuilder {
 
     /// Adds an invoice (and turns the non-payment figures on).
     pub fn invoice(&mut self, amount: Money, due_on: NaiveDate, paid_on: Option<NaiveDate>) {
-        self.input.invoices.get_or_insert_with(Vec::new).push(Invoice {
-            amount,
-            due_on,
-            paid_on,
-        });
+        self.input
+            .invoices
+            .get_or_insert_with(Vec::new)
+            .push(Invoice {
+                amount,
+                due_on,
+                paid_on,
+            });
     }
 
     /// Says invoices were given even if there are none, so that non-payment

@@ -144,13 +144,14 @@ mod tests {
     #[test]
     fn a_curve_that_lands_exactly_on_one_half_gives_the_median_there() {
         // 10 at risk: 1 event at 10 (9/10), 3 censored at 10, then 6 at risk:
-        // 1 event at 20 (5/6) -> 3/4, then 5 at risk: event at 40: 3/4*2/3 = 1/2.
+        // 1 event at 20 (5/6) -> 3/4, 2 censored at 30, then 3 at risk:
+        // 1 event at 40: 3/4 * 2/3 = 1/2.
         let d = [
             (10, at(1, 3)),
             (20, at(1, 0)),
-            (30, at(0, 1)),
+            (30, at(0, 2)),
             (40, at(1, 0)),
-            (50, at(0, 3)),
+            (50, at(0, 2)),
         ];
         let s = kaplan_meier(&d);
         assert_eq!(s.subjects, 10);

@@ -118,7 +118,10 @@ impl OwnerTotals {
 /// Owner figures by (owner, reported month): dense when small, a map otherwise.
 #[derive(Debug, Clone)]
 pub(crate) enum OwnerTable {
-    Dense { months: usize, cells: Vec<OwnerTotals> },
+    Dense {
+        months: usize,
+        cells: Vec<OwnerTotals>,
+    },
     Sparse(HashMap<(u32, u32), OwnerTotals, foldhash::fast::FixedState>),
 }
 
@@ -316,13 +319,7 @@ fn sweep_customer<'a>(
 }
 
 /// Folds one customer's boundary values and timeline into the totals.
-fn account(
-    frame: &Frame,
-    owner: u32,
-    values: &[i64],
-    timeline: &Timeline,
-    totals: &mut Totals,
-) {
+fn account(frame: &Frame, owner: u32, values: &[i64], timeline: &Timeline, totals: &mut Totals) {
     let b = &frame.boundaries;
     for m in 0..frame.months() {
         let (s, e) = (values[m], values[m + 1]);

@@ -216,10 +216,7 @@ impl Serialize for Money {
 /// Accepts a JSON number or string in currency units, at most two decimals.
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw: &serde_json::value::RawValue = match Deserialize::deserialize(deserializer) {
-            Ok(raw) => raw,
-            Err(e) => return Err(e),
-        };
+        let raw: &serde_json::value::RawValue = Deserialize::deserialize(deserializer)?;
         let text = raw.get().trim_matches('"');
         Money::parse(text).map_err(serde::de::Error::custom)
     }

@@ -1,0 +1,463 @@
+//! The fast path of metrics file mode: files parsed in parallel chunks
+//! straight from their bytes, no `String` per field, ids reduced to 128-bit
+//! hashes and customers interned into dense indices; the same validation as
+//! the owned-record API, and the result is the engine's [`MetricsInput`].
+
+use crate::checks;
+use crate::ids::{id_hash, IdMap};
+use crate::owned::{cross_currency, missing_customer_reason, IngestError, InputFiles};
+use crate::problems::Problems;
+use crate::rows::{self, Currencies, FileKind, RowContext};
+use crate::table::{resolve_columns, Chunk, Table};
+use chrono::NaiveDate;
+use churnwise_metrics::{Invoice, MetricsInput, Segment};
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// Number of hash buckets the id checks are split into.
+const BUCKETS: usize = 64;
+
+fn bucket(h: u128) -> usize {
+    (h >> 122) as usize
+}
+
+/// What one chunk of a file yields, with its problems and currencies.
+struct Parsed<T> {
+    items: T,
+    problems: Problems,
+    currencies: Currencies,
+}
+
+/// Parses every chunk of `table` in parallel with `row`, in file order.
+fn par_parse<T: Send>(
+    table: &Table,
+    kind: FileKind,
+    problems: &mut Problems,
+    init: impl Fn() -> T + Sync,
+    row: impl Fn(&RowContext<'_>, &crate::table::Fields<'_>, u64, &mut Problems, &mut T, &mut Currencies)
+        + Sync,
+) -> (Vec<T>, Currencies) {
+    let rank = kind.rank();
+    let columns = resolve_columns(table, kind.columns(), rank, problems);
+    let required_present = kind
+        .columns()
+        .iter()
+        .zip(&columns)
+        .all(|((_, required), c)| !required || c.is_some());
+    if !required_present {
+        return (Vec::new(), Currencies::default());
+    }
+    let ctx = RowContext {
+        file: &table.name,
+        rank,
+        columns: &columns,
+        names: kind.columns(),
+    };
+    let chunks: Vec<Chunk<'_>> = table.chunks();
+    let parsed: Vec<Parsed<T>> = chunks
+        .par_iter()
+        .map(|chunk| {
+            let mut p = Parsed {
+                items: init(),
+                problems: Problems::default(),
+                currencies: Currencies::default(),
+            };
+            chunk.each(|line, fields| {
+                row(
+                    &ctx,
+                    fields,
+                    line,
+                    &mut p.problems,
+                    &mut p.items,
+                    &mut p.currencies,
+                )
+            });
+            p
+        })
+        .collect();
+    let mut currencies = Currencies::default();
+    let mut items = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        problems.merge(p.problems);
+        currencies.merge(p.currencies);
+        items.push(p.items);
+    }
+    currencies.report(&table.name, rank, problems);
+    (items, currencies)
+}
+
+/// Customers of one chunk: `(id hash, local owner index, line)` and owners.
+#[derive(Default)]
+struct CustomerChunk {
+    rows: Vec<(u128, u32, u64)>,
+    owners: Vec<String>,
+    owner_index: HashMap<String, u32>,
+}
+
+/// Looks customer ids up with a one-entry cache, since rows of one customer
+/// often follow each other.
+struct CustomerLookup<'m> {
+    map: &'m IdMap,
+    last: Option<(u128, u32)>,
+}
+
+impl CustomerLookup<'_> {
+    fn get(&mut self, h: u128) -> Option<u32> {
+        if let Some((lh, li)) = self.last {
+            if lh == h {
+                return Some(li);
+            }
+        }
+        let i = *self.map.get(&h)?;
+        self.last = Some((h, i));
+        Some(i)
+    }
+}
+
+/// A segment as parsed: customer (index when the customers file was given,
+/// else id hash), subscription id hash, and the line.
+#[derive(Clone, Copy)]
+struct SegmentRow {
+    customer: u128,
+    subscription: u128,
+    mrr: churnwise_domain::Money,
+    started_on: NaiveDate,
+    ended_on: Option<NaiveDate>,
+    line: u64,
+}
+
+/// Invoices of one chunk and their id hashes split by bucket.
+struct InvoiceChunk {
+    invoices: Vec<Invoice>,
+    ids: Vec<Vec<u128>>,
+}
+
+/// Loads the files of a metrics run into the engine's input, or reports
+/// every problem of "Bad input" (first 20) and computes nothing.
+pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, IngestError> {
+    let open = |p: Option<&std::path::Path>| p.map(Table::open).transpose();
+    let (customers, (subscriptions, invoices)) = rayon::join(
+        || open(files.customers),
+        || rayon::join(|| open(files.subscriptions), || open(files.invoices)),
+    );
+    let (customers, subscriptions, invoices) = (customers?, subscriptions?, invoices?);
+    let mut problems = Problems::default();
+
+    // Customers: interned in file order, owners interned with "" first.
+    let mut owners: Vec<String> = vec![String::new()];
+    let mut owner_index: HashMap<String, u32> = HashMap::from([(String::new(), 0)]);
+    let mut customer_owner: Vec<u32> = Vec::new();
+    let mut customer_map: Option<IdMap> = None;
+    let mut customers_currency = None;
+    if let Some(table) = &customers {
+        let (chunks, currencies) = par_parse(
+            table,
+            FileKind::Customers,
+            &mut problems,
+            CustomerChunk::default,
+            |ctx, f, line, p, out, cur| {
+                let Some(r) = rows::customer(ctx, f, line, p) else {
+                    return;
+                };
+                cur.note(r.currency, line);
+                let owner = match out.owner_index.get(r.owner) {
+                    Some(&o) => o,
+                    None => {
+                        let o = out.owners.len() as u32;
+                        out.owners.push(r.owner.to_string());
+                        out.owner_index.insert(r.owner.to_string(), o);
+                        o
+                    }
+                };
+                out.rows.push((id_hash(r.id.as_bytes()), owner, line));
+            },
+        );
+        customers_currency = currencies.first();
+        let total: usize = chunks.iter().map(|c| c.rows.len()).sum();
+        let mut map = IdMap::with_capacity_and_hasher(total, Default::default());
+        let mut first_line: Vec<u64> = Vec::with_capacity(total);
+        customer_owner.reserve(total);
+        for chunk in chunks {
+            let global: Vec<u32> = chunk
+                .owners
+                .into_iter()
+                .map(|name| match owner_index.get(&name) {
+                    Some(&o) => o,
+                    None => {
+                        let o = owners.len() as u32;
+                        owners.push(name.clone());
+                        owner_index.insert(name, o);
+                        o
+                    }
+                })
+                .collect();
+            for (h, owner, line) in chunk.rows {
+                let next = customer_owner.len() as u32;
+                match map.entry(h) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        let reason = checks::duplicate_reason(first_line[*e.get() as usize]);
+                        problems.push(0, &table.name, line, "customer_id", reason);
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(next);
+                        customer_owner.push(global[owner as usize]);
+                        first_line.push(line);
+                    }
+                }
+            }
+        }
+        customer_map = Some(map);
+    }
+    let customers_name = customers.as_ref().map(|t| t.name.as_str()).unwrap_or("");
+
+    // Subscriptions and invoices, each in parallel chunks, side by side.
+    let map = customer_map.as_ref();
+    let mut sub_problems = Problems::default();
+    let mut inv_problems = Problems::default();
+    let (segments, invoice_part) = rayon::join(
+        || {
+            subscriptions.as_ref().map(|table| {
+                par_parse(
+                    table,
+                    FileKind::Subscriptions,
+                    &mut sub_problems,
+                    || {
+                        (
+                            Vec::<SegmentRow>::new(),
+                            map.map(|m| CustomerLookup { map: m, last: None }),
+                        )
+                    },
+                    |ctx, f, line, p, (out, lookup), cur| {
+                        let Some(r) = rows::subscription(ctx, f, line, p) else {
+                            return;
+                        };
+                        cur.note(r.currency, line);
+                        let h = id_hash(r.customer_id.as_bytes());
+                        let customer = match lookup {
+                            Some(l) => match l.get(h) {
+                                Some(i) => u128::from(i),
+                                None => {
+                                    let reason =
+                                        missing_customer_reason(r.customer_id, customers_name);
+                                    p.push(1, ctx.file, line, "customer_id", reason);
+                                    0 // still checked for overlaps; nothing is computed
+                                }
+                            },
+                            None => h,
+                        };
+                        out.push(SegmentRow {
+                            customer,
+                            subscription: id_hash(r.id.as_bytes()),
+                            mrr: r.mrr,
+                            started_on: r.started_on,
+                            ended_on: r.ended_on,
+                            line,
+                        });
+                    },
+                )
+            })
+        },
+        || {
+            invoices.as_ref().map(|table| {
+                par_parse(
+                    table,
+                    FileKind::Invoices,
+                    &mut inv_problems,
+                    || {
+                        (
+                            InvoiceChunk {
+                                invoices: Vec::new(),
+                                ids: vec![Vec::new(); BUCKETS],
+                            },
+                            map.map(|m| CustomerLookup { map: m, last: None }),
+                        )
+                    },
+                    |ctx, f, line, p, (out, lookup), cur| {
+                        let Some(r) = rows::invoice(ctx, f, line, p) else {
+                            return;
+                        };
+                        cur.note(r.currency, line);
+                        let h = id_hash(r.id.as_bytes());
+                        out.ids[bucket(h)].push(h);
+                        if let Some(l) = lookup {
+                            if l.get(id_hash(r.customer_id.as_bytes())).is_none() {
+                                let reason = missing_customer_reason(r.customer_id, customers_name);
+                                p.push(2, ctx.file, line, "customer_id", reason);
+                                return;
+                            }
+                        }
+                        out.invoices.push(Invoice {
+                            amount: r.amount,
+                            due_on: r.due_on,
+                            paid_on: r.paid_on,
+                        });
+                    },
+                )
+            })
+        },
+    );
+    problems.merge(sub_problems);
+    problems.merge(inv_problems);
+
+    // Overlapping segments of one subscription.
+    let mut segment_rows: Vec<SegmentRow> = Vec::new();
+    let mut subscriptions_currency = None;
+    if let (Some(table), Some((chunks, currencies))) = (&subscriptions, segments) {
+        subscriptions_currency = currencies.first();
+        segment_rows = chunks.into_iter().flat_map(|(rows, _)| rows).collect();
+        let mut spans: Vec<(u128, NaiveDate, Option<NaiveDate>, u64)> = segment_rows
+            .iter()
+            .map(|s| (s.subscription, s.started_on, s.ended_on, s.line))
+            .collect();
+        spans.par_sort_unstable();
+        let mut found = Vec::new();
+        checks::overlaps(&spans, |line, other| found.push((line, other)));
+        for (line, other) in found {
+            problems.push(
+                1,
+                &table.name,
+                line,
+                "started_on",
+                checks::overlap_reason(other),
+            );
+        }
+    }
+
+    // Duplicate invoice ids: found by hash bucket, then located by a rescan.
+    let mut all_invoices: Vec<Invoice> = Vec::new();
+    let mut invoices_currency = None;
+    if let (Some(table), Some((chunks, currencies))) = (&invoices, invoice_part) {
+        invoices_currency = currencies.first();
+        let mut buckets: Vec<Vec<u128>> = vec![Vec::new(); BUCKETS];
+        let total: usize = chunks.iter().map(|c| c.0.invoices.len()).sum();
+        all_invoices.reserve_exact(total);
+        for (chunk, _) in chunks {
+            all_invoices.extend_from_slice(&chunk.invoices);
+            for (b, ids) in buckets.iter_mut().zip(chunk.ids) {
+                if b.is_empty() {
+                    *b = ids;
+                } else {
+                    b.extend_from_slice(&ids);
+                }
+            }
+        }
+        let repeated: Vec<u128> = buckets
+            .into_par_iter()
+            .flat_map_iter(|mut b| {
+                b.sort_unstable();
+                let mut dups: Vec<u128> = b
+                    .windows(2)
+                    .filter(|w| w[0] == w[1])
+                    .map(|w| w[0])
+                    .collect();
+                dups.dedup();
+                dups
+            })
+            .collect();
+        if !repeated.is_empty() {
+            report_duplicate_invoices(table, &repeated, &mut problems);
+        }
+    }
+
+    cross_currency(
+        &[
+            (customers_currency, customers_name, 0),
+            (
+                subscriptions_currency,
+                subscriptions.as_ref().map_or("", |t| t.name.as_str()),
+                1,
+            ),
+            (
+                invoices_currency,
+                invoices.as_ref().map_or("", |t| t.name.as_str()),
+                2,
+            ),
+        ],
+        &mut problems,
+    );
+    problems.into_result()?;
+
+    // Without a customers file, customers are interned from subscriptions.
+    let segments: Vec<Segment> = match customer_map {
+        Some(_) => segment_rows
+            .iter()
+            .map(|s| Segment {
+                customer: s.customer as u32,
+                mrr: s.mrr,
+                started_on: s.started_on,
+                ended_on: s.ended_on,
+            })
+            .collect(),
+        None => {
+            let mut map = IdMap::default();
+            let mut last: Option<(u128, u32)> = None;
+            let segments = segment_rows
+                .iter()
+                .map(|s| {
+                    let customer = match last {
+                        Some((h, i)) if h == s.customer => i,
+                        _ => {
+                            let next = map.len() as u32;
+                            let i = *map.entry(s.customer).or_insert(next);
+                            last = Some((s.customer, i));
+                            i
+                        }
+                    };
+                    Segment {
+                        customer,
+                        mrr: s.mrr,
+                        started_on: s.started_on,
+                        ended_on: s.ended_on,
+                    }
+                })
+                .collect();
+            customer_owner = vec![0; map.len()];
+            segments
+        }
+    };
+    Ok(MetricsInput {
+        customer_owner,
+        owners,
+        segments,
+        invoices: invoices.is_some().then_some(all_invoices),
+    })
+}
+
+/// Finds the lines of invoices whose id hash repeats and reports each
+/// repetition against the first line.
+fn report_duplicate_invoices(table: &Table, repeated: &[u128], problems: &mut Problems) {
+    let kind = FileKind::Invoices;
+    let mut scratch = Problems::default();
+    let columns = resolve_columns(table, kind.columns(), kind.rank(), &mut scratch);
+    let ctx = RowContext {
+        file: &table.name,
+        rank: kind.rank(),
+        columns: &columns,
+        names: kind.columns(),
+    };
+    let wanted: std::collections::HashSet<u128> = repeated.iter().copied().collect();
+    let mut first: HashMap<u128, u64> = HashMap::new();
+    for chunk in table.chunks() {
+        chunk.each(|line, fields| {
+            let Some(r) = rows::invoice(&ctx, fields, line, &mut scratch) else {
+                return;
+            };
+            let h = id_hash(r.id.as_bytes());
+            if !wanted.contains(&h) {
+                return;
+            }
+            match first.get(&h) {
+                Some(&at) => problems.push(
+                    kind.rank(),
+                    &table.name,
+                    line,
+                    "invoice_id",
+                    checks::duplicate_reason(at),
+                ),
+                None => {
+                    first.insert(h, line);
+                }
+            }
+        });
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod money;
+pub mod registry;
 
 pub use dates::{parse_date, parse_month, Month};
 pub use money::Money;

@@ -1,0 +1,56 @@
+//! The PostgreSQL backend of churnwise: the server choice for teams.
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::str::FromStr;
+
+type Db = sqlx::Postgres;
+const BACKEND_NAME: &str = "postgres";
+
+/// A [`churnwise_store::Store`] on a PostgreSQL database.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pool: sqlx::Pool<Db>,
+}
+
+/// The PostgreSQL store under its public name.
+pub type PostgresStore = SqlStore;
+
+impl SqlStore {
+    /// Connects to `url` (`postgres://…`) and applies pending migrations.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        Self::connect_with(PgConnectOptions::from_str(url)?).await
+    }
+
+    /// Connects to `url` with every table in `schema` (created if missing):
+    /// one database can then hold several independent churnwise instances,
+    /// which is how the tests run in parallel on one server.
+    pub async fn connect_in_schema(url: &str, schema: &str) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            !schema.is_empty() && schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            "schema name {schema:?} must be letters, digits and underscores"
+        );
+        let base = PgConnectOptions::from_str(url)?;
+        let admin = PgPoolOptions::new().max_connections(1).connect_with(base.clone()).await?;
+        sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+            .execute(&admin)
+            .await?;
+        admin.close().await;
+        Self::connect_with(base.options([("search_path", schema)])).await
+    }
+
+    async fn connect_with(options: PgConnectOptions) -> anyhow::Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(SqlStore { pool })
+    }
+
+    /// The connection pool, for backend-specific work.
+    pub fn pool(&self) -> &sqlx::Pool<Db> {
+        &self.pool
+    }
+}
+
+include!("../../churnwise-store/sql/store_impl.rs");

@@ -1,0 +1,37 @@
+//! Errors of the storage layer. Adapters map them: `NotFound` to 404,
+//! `Conflict` to 409, `Invalid` to 422 naming the field, `Backend` to 500
+//! without showing its text to the user.
+
+/// What went wrong in a storage call.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The record does not exist in this workspace.
+    #[error("not found")]
+    NotFound,
+    /// A unique value is already taken (field, message).
+    #[error("{field}: {message}")]
+    Conflict {
+        /// The field whose value is taken.
+        field: String,
+        /// Human description.
+        message: String,
+    },
+    /// Input that only the database can check is invalid, e.g. an import row
+    /// naming an unknown customer.
+    #[error("{} problem(s) in the input", .0.len())]
+    Invalid(Vec<RowProblem>),
+    /// The database failed.
+    #[error(transparent)]
+    Backend(#[from] anyhow::Error),
+}
+
+/// One rejected input row: its line in the source file, column and reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    /// Physical line in the source file (header = 1).
+    pub line: u64,
+    /// Column name.
+    pub column: String,
+    /// Why it is rejected.
+    pub reason: String,
+}

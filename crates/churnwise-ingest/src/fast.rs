@@ -17,8 +17,14 @@ use std::collections::HashMap;
 /// Number of hash buckets the id checks are split into.
 const BUCKETS: usize = 64;
 
-fn bucket(h: u128) -> usize {
-    (h >> 122) as usize
+fn bucket(h: u64) -> usize {
+    (h >> 58) as usize
+}
+
+/// A 64-bit hash of an invoice id: repeats are confirmed on the bytes.
+fn short_hash(id: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x1d5).hash_one(id)
 }
 
 /// What one chunk of a file yields, with its problems and currencies.
@@ -47,16 +53,17 @@ fn par_parse<T: Send>(
     if !required_present {
         return (Vec::new(), Currencies::default());
     }
-    let ctx = RowContext {
-        file: &table.name,
-        rank,
-        columns: &columns,
-        names: kind.columns(),
-    };
     let chunks: Vec<Chunk<'_>> = table.chunks();
     let parsed: Vec<Parsed<T>> = chunks
         .par_iter()
         .map(|chunk| {
+            let ctx = RowContext {
+                file: &table.name,
+                rank,
+                columns: &columns,
+                names: kind.columns(),
+                check_utf8: !chunk.is_utf8(),
+            };
             let mut p = Parsed {
                 items: init(),
                 problems: Problems::default(),
@@ -94,22 +101,31 @@ struct CustomerChunk {
     owner_index: HashMap<String, u32>,
 }
 
-/// Looks customer ids up with a one-entry cache, since rows of one customer
-/// often follow each other.
+/// Looks customer ids up with a one-entry cache of the last id's bytes,
+/// since rows of one customer often follow each other.
 struct CustomerLookup<'m> {
     map: &'m IdMap,
-    last: Option<(u128, u32)>,
+    last: Vec<u8>,
+    last_index: Option<u32>,
 }
 
-impl CustomerLookup<'_> {
-    fn get(&mut self, h: u128) -> Option<u32> {
-        if let Some((lh, li)) = self.last {
-            if lh == h {
-                return Some(li);
-            }
+impl<'m> CustomerLookup<'m> {
+    fn new(map: &'m IdMap) -> Self {
+        CustomerLookup {
+            map,
+            last: Vec::new(),
+            last_index: None,
         }
-        let i = *self.map.get(&h)?;
-        self.last = Some((h, i));
+    }
+
+    fn get(&mut self, id: &[u8]) -> Option<u32> {
+        if self.last_index.is_some() && self.last == id {
+            return self.last_index;
+        }
+        let i = *self.map.get(&id_hash(id))?;
+        self.last.clear();
+        self.last.extend_from_slice(id);
+        self.last_index = Some(i);
         Some(i)
     }
 }
@@ -129,7 +145,7 @@ struct SegmentRow {
 /// Invoices of one chunk and their id hashes split by bucket.
 struct InvoiceChunk {
     invoices: Vec<Invoice>,
-    ids: Vec<Vec<u128>>,
+    ids: Vec<Vec<u64>>,
 }
 
 /// Loads the files of a metrics run into the engine's input, or reports
@@ -141,6 +157,14 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
         || rayon::join(|| open(files.subscriptions), || open(files.invoices)),
     );
     let (customers, subscriptions, invoices) = (customers?, subscriptions?, invoices?);
+    let t0 = std::time::Instant::now();
+    let trace = std::env::var_os("CHURNWISE_TRACE").is_some();
+    let lap = |what: &str| {
+        if trace {
+            eprintln!("{what}: {:?}", t0.elapsed())
+        }
+    };
+    lap("read");
     let mut problems = Problems::default();
 
     // Customers: interned in file order, owners interned with "" first.
@@ -160,16 +184,17 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
                     return;
                 };
                 cur.note(r.currency, line);
-                let owner = match out.owner_index.get(r.owner) {
+                let owner_name = String::from_utf8_lossy(r.owner);
+                let owner = match out.owner_index.get(owner_name.as_ref()) {
                     Some(&o) => o,
                     None => {
                         let o = out.owners.len() as u32;
-                        out.owners.push(r.owner.to_string());
-                        out.owner_index.insert(r.owner.to_string(), o);
+                        out.owners.push(owner_name.to_string());
+                        out.owner_index.insert(owner_name.to_string(), o);
                         o
                     }
                 };
-                out.rows.push((id_hash(r.id.as_bytes()), owner, line));
+                out.rows.push((id_hash(r.id), owner, line));
             },
         );
         customers_currency = currencies.first();
@@ -208,6 +233,7 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
         }
         customer_map = Some(map);
     }
+    lap("customers");
     let customers_name = customers.as_ref().map(|t| t.name.as_str()).unwrap_or("");
 
     // Subscriptions and invoices, each in parallel chunks, side by side.
@@ -221,33 +247,29 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
                     table,
                     FileKind::Subscriptions,
                     &mut sub_problems,
-                    || {
-                        (
-                            Vec::<SegmentRow>::new(),
-                            map.map(|m| CustomerLookup { map: m, last: None }),
-                        )
-                    },
+                    || (Vec::<SegmentRow>::new(), map.map(CustomerLookup::new)),
                     |ctx, f, line, p, (out, lookup), cur| {
                         let Some(r) = rows::subscription(ctx, f, line, p) else {
                             return;
                         };
                         cur.note(r.currency, line);
-                        let h = id_hash(r.customer_id.as_bytes());
                         let customer = match lookup {
-                            Some(l) => match l.get(h) {
+                            Some(l) => match l.get(r.customer_id) {
                                 Some(i) => u128::from(i),
                                 None => {
-                                    let reason =
-                                        missing_customer_reason(r.customer_id, customers_name);
+                                    let reason = missing_customer_reason(
+                                        &String::from_utf8_lossy(r.customer_id),
+                                        customers_name,
+                                    );
                                     p.push(1, ctx.file, line, "customer_id", reason);
                                     0 // still checked for overlaps; nothing is computed
                                 }
                             },
-                            None => h,
+                            None => id_hash(r.customer_id),
                         };
                         out.push(SegmentRow {
                             customer,
-                            subscription: id_hash(r.id.as_bytes()),
+                            subscription: id_hash(r.id),
                             mrr: r.mrr,
                             started_on: r.started_on,
                             ended_on: r.ended_on,
@@ -269,7 +291,7 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
                                 invoices: Vec::new(),
                                 ids: vec![Vec::new(); BUCKETS],
                             },
-                            map.map(|m| CustomerLookup { map: m, last: None }),
+                            map.map(CustomerLookup::new),
                         )
                     },
                     |ctx, f, line, p, (out, lookup), cur| {
@@ -277,11 +299,14 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
                             return;
                         };
                         cur.note(r.currency, line);
-                        let h = id_hash(r.id.as_bytes());
+                        let h = short_hash(r.id);
                         out.ids[bucket(h)].push(h);
                         if let Some(l) = lookup {
-                            if l.get(id_hash(r.customer_id.as_bytes())).is_none() {
-                                let reason = missing_customer_reason(r.customer_id, customers_name);
+                            if l.get(r.customer_id).is_none() {
+                                let reason = missing_customer_reason(
+                                    &String::from_utf8_lossy(r.customer_id),
+                                    customers_name,
+                                );
                                 p.push(2, ctx.file, line, "customer_id", reason);
                                 return;
                             }
@@ -298,6 +323,7 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
     );
     problems.merge(sub_problems);
     problems.merge(inv_problems);
+    lap("subscriptions and invoices");
 
     // Overlapping segments of one subscription.
     let mut segment_rows: Vec<SegmentRow> = Vec::new();
@@ -323,12 +349,13 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
         }
     }
 
+    lap("overlaps");
     // Duplicate invoice ids: found by hash bucket, then located by a rescan.
     let mut all_invoices: Vec<Invoice> = Vec::new();
     let mut invoices_currency = None;
     if let (Some(table), Some((chunks, currencies))) = (&invoices, invoice_part) {
         invoices_currency = currencies.first();
-        let mut buckets: Vec<Vec<u128>> = vec![Vec::new(); BUCKETS];
+        let mut buckets: Vec<Vec<u64>> = vec![Vec::new(); BUCKETS];
         let total: usize = chunks.iter().map(|c| c.0.invoices.len()).sum();
         all_invoices.reserve_exact(total);
         for (chunk, _) in chunks {
@@ -341,11 +368,11 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
                 }
             }
         }
-        let repeated: Vec<u128> = buckets
+        let repeated: Vec<u64> = buckets
             .into_par_iter()
             .flat_map_iter(|mut b| {
                 b.sort_unstable();
-                let mut dups: Vec<u128> = b
+                let mut dups: Vec<u64> = b
                     .windows(2)
                     .filter(|w| w[0] == w[1])
                     .map(|w| w[0])
@@ -375,6 +402,7 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
         ],
         &mut problems,
     );
+    lap("duplicates");
     problems.into_result()?;
 
     // Without a customers file, customers are interned from subscriptions.
@@ -424,8 +452,8 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
 }
 
 /// Finds the lines of invoices whose id hash repeats and reports each
-/// repetition against the first line.
-fn report_duplicate_invoices(table: &Table, repeated: &[u128], problems: &mut Problems) {
+/// invoice whose id bytes repeat against the first line.
+fn report_duplicate_invoices(table: &Table, repeated: &[u64], problems: &mut Problems) {
     let kind = FileKind::Invoices;
     let mut scratch = Problems::default();
     let columns = resolve_columns(table, kind.columns(), kind.rank(), &mut scratch);
@@ -434,19 +462,19 @@ fn report_duplicate_invoices(table: &Table, repeated: &[u128], problems: &mut Pr
         rank: kind.rank(),
         columns: &columns,
         names: kind.columns(),
+        check_utf8: true,
     };
-    let wanted: std::collections::HashSet<u128> = repeated.iter().copied().collect();
-    let mut first: HashMap<u128, u64> = HashMap::new();
+    let wanted: std::collections::HashSet<u64> = repeated.iter().copied().collect();
+    let mut first: HashMap<Vec<u8>, u64> = HashMap::new();
     for chunk in table.chunks() {
         chunk.each(|line, fields| {
             let Some(r) = rows::invoice(&ctx, fields, line, &mut scratch) else {
                 return;
             };
-            let h = id_hash(r.id.as_bytes());
-            if !wanted.contains(&h) {
+            if !wanted.contains(&short_hash(r.id)) {
                 return;
             }
-            match first.get(&h) {
+            match first.get(r.id) {
                 Some(&at) => problems.push(
                     kind.rank(),
                     &table.name,
@@ -455,7 +483,7 @@ fn report_duplicate_invoices(table: &Table, repeated: &[u128], problems: &mut Pr
                     checks::duplicate_reason(at),
                 ),
                 None => {
-                    first.insert(h, line);
+                    first.insert(r.id.to_vec(), line);
                 }
             }
         });

@@ -108,6 +108,11 @@ pub struct ImportedFiles {
     pub invoices: Option<FileRecords<InvoiceRecord>>,
 }
 
+/// Bytes already checked to be UTF-8 as a `String`.
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
 fn parse_table<T>(
     table: &Table,
     kind: FileKind,
@@ -135,6 +140,7 @@ fn parse_table<T>(
             rank,
             columns: &columns,
             names: kind.columns(),
+            check_utf8: true,
         };
         for chunk in table.chunks() {
             chunk.each(|line, fields| {
@@ -158,10 +164,10 @@ fn customers_of(table: &Table, problems: &mut Problems) -> FileRecords<CustomerR
             cur.note(r.currency, line);
             Some(CustomerRecord {
                 line,
-                customer_id: r.id.to_string(),
-                name: r.name.to_string(),
-                owner: r.owner.to_string(),
-                segment: r.segment.to_string(),
+                customer_id: text(r.id),
+                name: text(r.name),
+                owner: text(r.owner),
+                segment: text(r.segment),
             })
         },
     );
@@ -192,9 +198,9 @@ fn subscriptions_of(table: &Table, problems: &mut Problems) -> FileRecords<Subsc
             cur.note(r.currency, line);
             Some(SubscriptionRecord {
                 line,
-                subscription_id: r.id.to_string(),
-                customer_id: r.customer_id.to_string(),
-                plan: r.plan.to_string(),
+                subscription_id: text(r.id),
+                customer_id: text(r.customer_id),
+                plan: text(r.plan),
                 mrr: r.mrr,
                 started_on: r.started_on,
                 ended_on: r.ended_on,
@@ -233,8 +239,8 @@ fn invoices_of(table: &Table, problems: &mut Problems) -> FileRecords<InvoiceRec
             cur.note(r.currency, line);
             Some(InvoiceRecord {
                 line,
-                invoice_id: r.id.to_string(),
-                customer_id: r.customer_id.to_string(),
+                invoice_id: text(r.id),
+                customer_id: text(r.customer_id),
                 amount: r.amount,
                 issued_on: r.issued_on,
                 due_on: r.due_on,

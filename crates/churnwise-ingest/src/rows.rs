@@ -61,6 +61,8 @@ pub(crate) struct RowContext<'p> {
     pub rank: u8,
     pub columns: &'p [Option<usize>],
     pub names: &'static [(&'static str, bool)],
+    /// False when the bytes were already found to be valid UTF-8 as a whole.
+    pub check_utf8: bool,
 }
 
 impl RowContext<'_> {
@@ -74,19 +76,20 @@ impl RowContext<'_> {
         problems.push(self.rank, self.file, line, self.names[col].0, reason);
     }
 
-    /// A text field; `None` (with a problem) when required and empty or not UTF-8.
+    /// A text field (UTF-8 checked); `None` (with a problem) when required
+    /// and empty or not UTF-8.
     fn text<'f>(
         &self,
         fields: &'f Fields<'_>,
         line: u64,
         col: usize,
         problems: &mut Problems,
-    ) -> Option<&'f str> {
-        let raw = self.raw(fields, col);
-        let Ok(text) = std::str::from_utf8(raw) else {
+    ) -> Option<&'f [u8]> {
+        let text = self.raw(fields, col);
+        if self.check_utf8 && std::str::from_utf8(text).is_err() {
             self.problem(problems, line, col, "is not valid UTF-8 text".into());
             return None;
-        };
+        }
         if text.is_empty() && self.names[col].1 {
             self.problem(problems, line, col, "required value is missing".into());
             return None;
@@ -186,18 +189,18 @@ impl RowContext<'_> {
 
 /// A valid row of `customers.csv`.
 pub(crate) struct CustomerRow<'f> {
-    pub id: &'f str,
-    pub name: &'f str,
-    pub owner: &'f str,
-    pub segment: &'f str,
+    pub id: &'f [u8],
+    pub name: &'f [u8],
+    pub owner: &'f [u8],
+    pub segment: &'f [u8],
     pub currency: Option<&'f [u8]>,
 }
 
 /// A valid row of `subscriptions.csv`.
 pub(crate) struct SubscriptionRow<'f> {
-    pub id: &'f str,
-    pub customer_id: &'f str,
-    pub plan: &'f str,
+    pub id: &'f [u8],
+    pub customer_id: &'f [u8],
+    pub plan: &'f [u8],
     pub mrr: Money,
     pub started_on: NaiveDate,
     pub ended_on: Option<NaiveDate>,
@@ -206,8 +209,8 @@ pub(crate) struct SubscriptionRow<'f> {
 
 /// A valid row of `invoices.csv`.
 pub(crate) struct InvoiceRow<'f> {
-    pub id: &'f str,
-    pub customer_id: &'f str,
+    pub id: &'f [u8],
+    pub customer_id: &'f [u8],
     pub amount: Money,
     pub issued_on: Option<NaiveDate>,
     pub due_on: NaiveDate,

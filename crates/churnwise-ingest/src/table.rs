@@ -95,6 +95,17 @@ pub(crate) enum Chunk<'a> {
 }
 
 impl Chunk<'_> {
+    /// True when the chunk is CSV bytes that are valid UTF-8 as a whole, so
+    /// that fields need no check of their own.
+    pub fn is_utf8(&self) -> bool {
+        match self {
+            Chunk::Plain { data, .. } | Chunk::Quoted { data, .. } => {
+                std::str::from_utf8(data).is_ok()
+            }
+            Chunk::Rows(_) => true,
+        }
+    }
+
     /// Calls `f(line, fields)` for each non-empty row, in order.
     pub fn each(&self, mut f: impl FnMut(u64, &Fields<'_>)) {
         match self {

@@ -101,18 +101,27 @@ struct CustomerChunk {
     owner_index: HashMap<String, u32>,
 }
 
-/// Looks customer ids up with a one-entry cache of the last id's bytes,
-/// since rows of one customer often follow each other.
+/// The customers file's ids: a map from id hash to index, and the hashes
+/// by index.
+struct CustomerIds {
+    map: IdMap,
+    hashes: Vec<u128>,
+}
+
+/// Looks customer ids up with a one-entry cache of the last id's bytes
+/// (rows of one customer often follow each other) and a guess that the
+/// next customer is the next one of the customers file (files exported in
+/// the same order), checked on the hash before the map is asked.
 struct CustomerLookup<'m> {
-    map: &'m IdMap,
+    ids: &'m CustomerIds,
     last: Vec<u8>,
     last_index: Option<u32>,
 }
 
 impl<'m> CustomerLookup<'m> {
-    fn new(map: &'m IdMap) -> Self {
+    fn new(ids: &'m CustomerIds) -> Self {
         CustomerLookup {
-            map,
+            ids,
             last: Vec::new(),
             last_index: None,
         }
@@ -122,7 +131,13 @@ impl<'m> CustomerLookup<'m> {
         if self.last_index.is_some() && self.last == id {
             return self.last_index;
         }
-        let i = *self.map.get(&id_hash(id))?;
+        let h = id_hash(id);
+        let next = self.last_index.map_or(0, |i| i as usize + 1);
+        let i = if self.ids.hashes.get(next) == Some(&h) {
+            next as u32
+        } else {
+            *self.ids.map.get(&h)?
+        };
         self.last.clear();
         self.last.extend_from_slice(id);
         self.last_index = Some(i);
@@ -171,7 +186,7 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
     let mut owners: Vec<String> = vec![String::new()];
     let mut owner_index: HashMap<String, u32> = HashMap::from([(String::new(), 0)]);
     let mut customer_owner: Vec<u32> = Vec::new();
-    let mut customer_map: Option<IdMap> = None;
+    let mut customer_map: Option<CustomerIds> = None;
     let mut customers_currency = None;
     if let Some(table) = &customers {
         let (chunks, currencies) = par_parse(
@@ -201,6 +216,7 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
         let total: usize = chunks.iter().map(|c| c.rows.len()).sum();
         let mut map = IdMap::with_capacity_and_hasher(total, Default::default());
         let mut first_line: Vec<u64> = Vec::with_capacity(total);
+        let mut hashes: Vec<u128> = Vec::with_capacity(total);
         customer_owner.reserve(total);
         for chunk in chunks {
             let global: Vec<u32> = chunk
@@ -225,13 +241,14 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
                     }
                     std::collections::hash_map::Entry::Vacant(e) => {
                         e.insert(next);
+                        hashes.push(h);
                         customer_owner.push(global[owner as usize]);
                         first_line.push(line);
                     }
                 }
             }
         }
-        customer_map = Some(map);
+        customer_map = Some(CustomerIds { map, hashes });
     }
     lap("customers");
     let customers_name = customers.as_ref().map(|t| t.name.as_str()).unwrap_or("");

@@ -8,7 +8,7 @@ use crate::ids::{id_hash, IdMap};
 use crate::owned::{cross_currency, missing_customer_reason, IngestError, InputFiles};
 use crate::problems::Problems;
 use crate::rows::{self, Currencies, FileKind, RowContext};
-use crate::table::{resolve_columns, Chunk, Table};
+use crate::table::{resolve_columns, Chunk, ReadError, Table};
 use chrono::NaiveDate;
 use churnwise_metrics::{Invoice, MetricsInput, Segment};
 use rayon::prelude::*;
@@ -42,7 +42,7 @@ fn par_parse<T: Send>(
     init: impl Fn() -> T + Sync,
     row: impl Fn(&RowContext<'_>, &crate::table::Fields<'_>, u64, &mut Problems, &mut T, &mut Currencies)
         + Sync,
-) -> (Vec<T>, Currencies) {
+) -> Result<(Vec<T>, Currencies), ReadError> {
     let rank = kind.rank();
     let columns = resolve_columns(table, kind.columns(), rank, problems);
     let required_present = kind
@@ -51,37 +51,40 @@ fn par_parse<T: Send>(
         .zip(&columns)
         .all(|((_, required), c)| !required || c.is_some());
     if !required_present {
-        return (Vec::new(), Currencies::default());
+        return Ok((Vec::new(), Currencies::default()));
     }
-    let chunks: Vec<Chunk<'_>> = table.chunks();
-    let parsed: Vec<Parsed<T>> = chunks
-        .par_iter()
-        .map(|chunk| {
-            let ctx = RowContext {
-                file: &table.name,
-                rank,
-                columns: &columns,
-                names: kind.columns(),
-                check_utf8: !chunk.is_utf8(),
-            };
-            let mut p = Parsed {
-                items: init(),
-                problems: Problems::default(),
-                currencies: Currencies::default(),
-            };
-            chunk.each(|line, fields| {
-                row(
-                    &ctx,
-                    fields,
-                    line,
-                    &mut p.problems,
-                    &mut p.items,
-                    &mut p.currencies,
-                )
-            });
-            p
-        })
-        .collect();
+    let mut parsed: Vec<Parsed<T>> = Vec::new();
+    table.for_each_batch(|chunks: &[Chunk<'_>]| {
+        let batch: Vec<Parsed<T>> = chunks
+            .par_iter()
+            .map(|chunk| {
+                let ctx = RowContext {
+                    file: &table.name,
+                    rank,
+                    columns: &columns,
+                    names: kind.columns(),
+                    check_utf8: !chunk.is_utf8(),
+                };
+                let mut p = Parsed {
+                    items: init(),
+                    problems: Problems::default(),
+                    currencies: Currencies::default(),
+                };
+                chunk.each(|line, fields| {
+                    row(
+                        &ctx,
+                        fields,
+                        line,
+                        &mut p.problems,
+                        &mut p.items,
+                        &mut p.currencies,
+                    )
+                });
+                p
+            })
+            .collect();
+        parsed.extend(batch);
+    })?;
     let mut currencies = Currencies::default();
     let mut items = Vec::with_capacity(parsed.len());
     for p in parsed {
@@ -90,7 +93,7 @@ fn par_parse<T: Send>(
         items.push(p.items);
     }
     currencies.report(&table.name, rank, problems);
-    (items, currencies)
+    Ok((items, currencies))
 }
 
 /// Customers of one chunk: `(id hash, local owner index, line)` and owners.
@@ -166,12 +169,7 @@ struct InvoiceChunk {
 /// Loads the files of a metrics run into the engine's input, or reports
 /// every problem of "Bad input" (first 20) and computes nothing.
 pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, IngestError> {
-    let open = |p: Option<&std::path::Path>| p.map(Table::open).transpose();
-    let (customers, (subscriptions, invoices)) = rayon::join(
-        || open(files.customers),
-        || rayon::join(|| open(files.subscriptions), || open(files.invoices)),
-    );
-    let (customers, subscriptions, invoices) = (customers?, subscriptions?, invoices?);
+    // CHURNWISE_TRACE=1 prints the time of each phase to stderr.
     let t0 = std::time::Instant::now();
     let trace = std::env::var_os("CHURNWISE_TRACE").is_some();
     let lap = |what: &str| {
@@ -179,6 +177,12 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
             eprintln!("{what}: {:?}", t0.elapsed())
         }
     };
+    let open = |p: Option<&std::path::Path>| p.map(Table::open).transpose();
+    let (customers, (subscriptions, invoices)) = rayon::join(
+        || open(files.customers),
+        || rayon::join(|| open(files.subscriptions), || open(files.invoices)),
+    );
+    let (customers, subscriptions, invoices) = (customers?, subscriptions?, invoices?);
     lap("read");
     let mut problems = Problems::default();
 
@@ -211,7 +215,7 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
                 };
                 out.rows.push((id_hash(r.id), owner, line));
             },
-        );
+        )?;
         customers_currency = currencies.first();
         let total: usize = chunks.iter().map(|c| c.rows.len()).sum();
         let mut map = IdMap::with_capacity_and_hasher(total, Default::default());
@@ -338,6 +342,8 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
             })
         },
     );
+    let segments = segments.transpose()?;
+    let invoice_part = invoice_part.transpose()?;
     problems.merge(sub_problems);
     problems.merge(inv_problems);
     lap("subscriptions and invoices");
@@ -399,7 +405,7 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
             })
             .collect();
         if !repeated.is_empty() {
-            report_duplicate_invoices(table, &repeated, &mut problems);
+            report_duplicate_invoices(table, &repeated, &mut problems)?;
         }
     }
 
@@ -470,7 +476,11 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
 
 /// Finds the lines of invoices whose id hash repeats and reports each
 /// invoice whose id bytes repeat against the first line.
-fn report_duplicate_invoices(table: &Table, repeated: &[u64], problems: &mut Problems) {
+fn report_duplicate_invoices(
+    table: &Table,
+    repeated: &[u64],
+    problems: &mut Problems,
+) -> Result<(), ReadError> {
     let kind = FileKind::Invoices;
     let mut scratch = Problems::default();
     let columns = resolve_columns(table, kind.columns(), kind.rank(), &mut scratch);
@@ -483,26 +493,28 @@ fn report_duplicate_invoices(table: &Table, repeated: &[u64], problems: &mut Pro
     };
     let wanted: std::collections::HashSet<u64> = repeated.iter().copied().collect();
     let mut first: HashMap<Vec<u8>, u64> = HashMap::new();
-    for chunk in table.chunks() {
-        chunk.each(|line, fields| {
-            let Some(r) = rows::invoice(&ctx, fields, line, &mut scratch) else {
-                return;
-            };
-            if !wanted.contains(&short_hash(r.id)) {
-                return;
-            }
-            match first.get(r.id) {
-                Some(&at) => problems.push(
-                    kind.rank(),
-                    &table.name,
-                    line,
-                    "invoice_id",
-                    checks::duplicate_reason(at),
-                ),
-                None => {
-                    first.insert(r.id.to_vec(), line);
+    table.for_each_batch(|chunks| {
+        for chunk in chunks {
+            chunk.each(|line, fields| {
+                let Some(r) = rows::invoice(&ctx, fields, line, &mut scratch) else {
+                    return;
+                };
+                if !wanted.contains(&short_hash(r.id)) {
+                    return;
                 }
-            }
-        });
-    }
+                match first.get(r.id) {
+                    Some(&at) => problems.push(
+                        kind.rank(),
+                        &table.name,
+                        line,
+                        "invoice_id",
+                        checks::duplicate_reason(at),
+                    ),
+                    None => {
+                        first.insert(r.id.to_vec(), line);
+                    }
+                }
+            });
+        }
+    })
 }

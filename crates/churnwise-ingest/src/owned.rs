@@ -113,18 +113,19 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn parse_table<T>(
+fn parse_table<T: Send>(
     table: &Table,
     kind: FileKind,
     problems: &mut Problems,
     mut row: impl FnMut(
-        &RowContext<'_>,
-        &crate::table::Fields<'_>,
-        u64,
-        &mut Problems,
-        &mut Currencies,
-    ) -> Option<T>,
-) -> (Vec<T>, Currencies) {
+            &RowContext<'_>,
+            &crate::table::Fields<'_>,
+            u64,
+            &mut Problems,
+            &mut Currencies,
+        ) -> Option<T>
+        + Send,
+) -> Result<(Vec<T>, Currencies), ReadError> {
     let rank = kind.rank();
     let columns = resolve_columns(table, kind.columns(), rank, problems);
     let mut currencies = Currencies::default();
@@ -142,19 +143,24 @@ fn parse_table<T>(
             names: kind.columns(),
             check_utf8: true,
         };
-        for chunk in table.chunks() {
-            chunk.each(|line, fields| {
-                if let Some(r) = row(&ctx, fields, line, problems, &mut currencies) {
-                    out.push(r);
-                }
-            });
-        }
+        table.for_each_batch(|chunks| {
+            for chunk in chunks {
+                chunk.each(|line, fields| {
+                    if let Some(r) = row(&ctx, fields, line, problems, &mut currencies) {
+                        out.push(r);
+                    }
+                });
+            }
+        })?;
     }
     currencies.report(&table.name, rank, problems);
-    (out, currencies)
+    Ok((out, currencies))
 }
 
-fn customers_of(table: &Table, problems: &mut Problems) -> FileRecords<CustomerRecord> {
+fn customers_of(
+    table: &Table,
+    problems: &mut Problems,
+) -> Result<FileRecords<CustomerRecord>, ReadError> {
     let (records, currencies) = parse_table(
         table,
         FileKind::Customers,
@@ -170,7 +176,7 @@ fn customers_of(table: &Table, problems: &mut Problems) -> FileRecords<CustomerR
                 segment: text(r.segment),
             })
         },
-    );
+    )?;
     let mut first: HashMap<&str, u64> = HashMap::new();
     for r in &records {
         if let Some(&at) = first.get(r.customer_id.as_str()) {
@@ -180,14 +186,17 @@ fn customers_of(table: &Table, problems: &mut Problems) -> FileRecords<CustomerR
             first.insert(&r.customer_id, r.line);
         }
     }
-    FileRecords {
+    Ok(FileRecords {
         file: table.name.clone(),
         records,
         currency: currencies.first().map(|c| c.0),
-    }
+    })
 }
 
-fn subscriptions_of(table: &Table, problems: &mut Problems) -> FileRecords<SubscriptionRecord> {
+fn subscriptions_of(
+    table: &Table,
+    problems: &mut Problems,
+) -> Result<FileRecords<SubscriptionRecord>, ReadError> {
     let rank = FileKind::Subscriptions.rank();
     let (records, currencies) = parse_table(
         table,
@@ -206,7 +215,7 @@ fn subscriptions_of(table: &Table, problems: &mut Problems) -> FileRecords<Subsc
                 ended_on: r.ended_on,
             })
         },
-    );
+    )?;
     let mut spans: Vec<_> = records
         .iter()
         .map(|r| (r.subscription_id.as_str(), r.started_on, r.ended_on, r.line))
@@ -221,14 +230,17 @@ fn subscriptions_of(table: &Table, problems: &mut Problems) -> FileRecords<Subsc
             checks::overlap_reason(other),
         )
     });
-    FileRecords {
+    Ok(FileRecords {
         file: table.name.clone(),
         records,
         currency: currencies.first().map(|c| c.0),
-    }
+    })
 }
 
-fn invoices_of(table: &Table, problems: &mut Problems) -> FileRecords<InvoiceRecord> {
+fn invoices_of(
+    table: &Table,
+    problems: &mut Problems,
+) -> Result<FileRecords<InvoiceRecord>, ReadError> {
     let rank = FileKind::Invoices.rank();
     let (records, currencies) = parse_table(
         table,
@@ -247,7 +259,7 @@ fn invoices_of(table: &Table, problems: &mut Problems) -> FileRecords<InvoiceRec
                 paid_on: r.paid_on,
             })
         },
-    );
+    )?;
     let mut first: HashMap<&str, u64> = HashMap::new();
     for r in &records {
         if let Some(&at) = first.get(r.invoice_id.as_str()) {
@@ -257,11 +269,11 @@ fn invoices_of(table: &Table, problems: &mut Problems) -> FileRecords<InvoiceRec
             first.insert(&r.invoice_id, r.line);
         }
     }
-    FileRecords {
+    Ok(FileRecords {
         file: table.name.clone(),
         records,
         currency: currencies.first().map(|c| c.0),
-    }
+    })
 }
 
 /// Reason given for a row naming a customer missing from the customers file.
@@ -339,7 +351,7 @@ fn references(
 pub fn read_customers(path: &Path) -> Result<FileRecords<CustomerRecord>, IngestError> {
     let table = Table::open(path)?;
     let mut problems = Problems::default();
-    let records = customers_of(&table, &mut problems);
+    let records = customers_of(&table, &mut problems)?;
     problems.into_result()?;
     Ok(records)
 }
@@ -348,7 +360,7 @@ pub fn read_customers(path: &Path) -> Result<FileRecords<CustomerRecord>, Ingest
 pub fn read_subscriptions(path: &Path) -> Result<FileRecords<SubscriptionRecord>, IngestError> {
     let table = Table::open(path)?;
     let mut problems = Problems::default();
-    let records = subscriptions_of(&table, &mut problems);
+    let records = subscriptions_of(&table, &mut problems)?;
     problems.into_result()?;
     Ok(records)
 }
@@ -357,7 +369,7 @@ pub fn read_subscriptions(path: &Path) -> Result<FileRecords<SubscriptionRecord>
 pub fn read_invoices(path: &Path) -> Result<FileRecords<InvoiceRecord>, IngestError> {
     let table = Table::open(path)?;
     let mut problems = Problems::default();
-    let records = invoices_of(&table, &mut problems);
+    let records = invoices_of(&table, &mut problems)?;
     problems.into_result()?;
     Ok(records)
 }
@@ -368,7 +380,7 @@ pub fn parse_csv_bytes(
     kind: FileKind,
     name: &str,
     bytes: Vec<u8>,
-) -> Result<ImportedFiles, InputProblems> {
+) -> Result<ImportedFiles, IngestError> {
     let table = Table::from_csv(name.to_string(), bytes);
     let mut problems = Problems::default();
     let mut out = ImportedFiles {
@@ -377,11 +389,11 @@ pub fn parse_csv_bytes(
         invoices: None,
     };
     match kind {
-        FileKind::Customers => out.customers = Some(customers_of(&table, &mut problems)),
+        FileKind::Customers => out.customers = Some(customers_of(&table, &mut problems)?),
         FileKind::Subscriptions => {
-            out.subscriptions = Some(subscriptions_of(&table, &mut problems))
+            out.subscriptions = Some(subscriptions_of(&table, &mut problems)?)
         }
-        FileKind::Invoices => out.invoices = Some(invoices_of(&table, &mut problems)),
+        FileKind::Invoices => out.invoices = Some(invoices_of(&table, &mut problems)?),
     }
     problems.into_result()?;
     Ok(out)
@@ -395,9 +407,15 @@ pub fn read_all(files: &InputFiles<'_>) -> Result<ImportedFiles, IngestError> {
     let subscriptions = open(files.subscriptions)?;
     let invoices = open(files.invoices)?;
     let mut problems = Problems::default();
-    let customers = customers.map(|t| customers_of(&t, &mut problems));
-    let subscriptions = subscriptions.map(|t| subscriptions_of(&t, &mut problems));
-    let invoices = invoices.map(|t| invoices_of(&t, &mut problems));
+    let customers = customers
+        .map(|t| customers_of(&t, &mut problems))
+        .transpose()?;
+    let subscriptions = subscriptions
+        .map(|t| subscriptions_of(&t, &mut problems))
+        .transpose()?;
+    let invoices = invoices
+        .map(|t| invoices_of(&t, &mut problems))
+        .transpose()?;
     if let Some(c) = &customers {
         references(c, subscriptions.as_ref(), invoices.as_ref(), &mut problems);
     }

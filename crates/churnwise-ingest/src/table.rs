@@ -6,7 +6,8 @@ use crate::problems::Problems;
 use csv::ByteRecord;
 use memchr::memchr;
 use rayon::prelude::*;
-use std::path::Path;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
 
 /// Why a file could not be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -73,7 +74,20 @@ enum Body {
     },
     /// Rows with their line numbers (from a workbook).
     Rows(Vec<(u64, ByteRecord)>),
+    /// A large CSV file read block by block while it is parsed, so that it
+    /// is never whole in memory; `start` is the byte offset of the body.
+    File {
+        path: PathBuf,
+        start: u64,
+        lines_before: u64,
+        block: usize,
+    },
 }
+
+/// Files larger than this are streamed rather than read whole.
+const STREAM_FROM: u64 = 64 << 20;
+/// Size of one streamed block.
+const BLOCK: usize = 16 << 20;
 
 /// An input file ready to be parsed.
 pub(crate) struct Table {
@@ -192,6 +206,12 @@ fn header_name(raw: &[u8]) -> String {
 impl Table {
     /// Reads a CSV or (by its `.xlsx` extension) workbook file.
     pub fn open(path: &Path) -> Result<Table, ReadError> {
+        Table::open_with(path, STREAM_FROM, BLOCK)
+    }
+
+    /// Like [`Table::open`], streaming CSV files of `stream_from` bytes or
+    /// more in blocks of `block` bytes.
+    fn open_with(path: &Path, stream_from: u64, block: usize) -> Result<Table, ReadError> {
         let name = path.to_string_lossy().into_owned();
         let is_xlsx = path
             .extension()
@@ -204,11 +224,46 @@ impl Table {
                 })?;
             return Ok(Table::from_rows(name, rows));
         }
-        let data = std::fs::read(path).map_err(|source| ReadError::Io {
+        let io = |source| ReadError::Io {
             file: name.clone(),
             source,
-        })?;
-        Ok(Table::from_csv(name, data))
+        };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size < stream_from {
+            let data = std::fs::read(path).map_err(io)?;
+            return Ok(Table::from_csv(name, data));
+        }
+        // Only the beginning is read now: enough for the header.
+        let mut head = Vec::with_capacity(1 << 20);
+        std::fs::File::open(path)
+            .map_err(io)?
+            .take(1 << 20)
+            .read_to_end(&mut head)
+            .map_err(io)?;
+        let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        let table = Table::from_csv(name, head);
+        let Body::Csv {
+            start,
+            lines_before,
+            ..
+        } = table.body
+        else {
+            unreachable!("from_csv makes a CSV body")
+        };
+        Ok(Table {
+            name: table.name,
+            header: table.header,
+            body: Body::File {
+                path: path.to_path_buf(),
+                start: (start + bom) as u64,
+                lines_before,
+                block,
+            },
+        })
     }
 
     /// A table over CSV bytes.
@@ -263,10 +318,86 @@ impl Table {
         }
     }
 
+    /// Calls `f` with successive batches of chunks covering the body in
+    /// order (one batch unless the file is streamed); the chunks of a batch
+    /// can be parsed in parallel.
+    pub fn for_each_batch<F>(&self, mut f: F) -> Result<(), ReadError>
+    where
+        F: FnMut(&[Chunk<'_>]) + Send,
+    {
+        let Body::File {
+            path,
+            start,
+            lines_before,
+            block,
+        } = &self.body
+        else {
+            f(&self.chunks());
+            return Ok(());
+        };
+        let io = |source| ReadError::Io {
+            file: self.name.clone(),
+            source,
+        };
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        file.seek(SeekFrom::Start(*start)).map_err(io)?;
+        let block = *block;
+        let mut current: Vec<u8> = Vec::with_capacity(block + (1 << 16));
+        let mut next: Vec<u8> = Vec::with_capacity(block + (1 << 16));
+        let mut eof = fill(&mut file, &mut current, block).map_err(io)?;
+        let mut first_line = lines_before + 1;
+        loop {
+            let cut = if eof {
+                current.len()
+            } else {
+                match memchr::memrchr(b'\n', &current) {
+                    Some(i) => i + 1,
+                    None => {
+                        // A line longer than a block: read on.
+                        let target = current.len() + block;
+                        eof = fill(&mut file, &mut current, target).map_err(io)?;
+                        continue;
+                    }
+                }
+            };
+            if memchr(b'"', &current[..cut]).is_some() {
+                // A quoted field may span lines: the rest goes to the csv
+                // crate in one piece (earlier blocks were quote-free, so
+                // this block starts on a record boundary).
+                file.read_to_end(&mut current).map_err(io)?;
+                f(&[Chunk::Quoted {
+                    data: &current,
+                    first_line,
+                }]);
+                return Ok(());
+            }
+            next.clear();
+            next.extend_from_slice(&current[cut..]);
+            let body = &current[..cut];
+            let (read, ()) = rayon::join(
+                || {
+                    if eof {
+                        Ok(true)
+                    } else {
+                        fill(&mut file, &mut next, block)
+                    }
+                },
+                || f(&plain_chunks(body, first_line)),
+            );
+            first_line += count_newlines(body);
+            if eof {
+                return Ok(());
+            }
+            eof = read.map_err(io)?;
+            std::mem::swap(&mut current, &mut next);
+        }
+    }
+
     /// The body cut into chunks to parse in parallel (one chunk when the
     /// file has quotes, since a quoted field may span lines).
-    pub fn chunks(&self) -> Vec<Chunk<'_>> {
+    fn chunks(&self) -> Vec<Chunk<'_>> {
         match &self.body {
+            Body::File { .. } => unreachable!("streamed bodies go by for_each_batch"),
             Body::Rows(rows) => rows.chunks(64 * 1024).map(Chunk::Rows).collect(),
             Body::Csv {
                 data,
@@ -281,39 +412,56 @@ impl Table {
                         first_line: lines_before + 1,
                     }];
                 }
-                let pieces = (rayon::current_num_threads() * 4).max(1);
-                let target = (body.len() / pieces).max(1 << 20);
-                let mut cuts = vec![0];
-                let mut at = 0;
-                while at + target < body.len() {
-                    match memchr(b'\n', &body[at + target..]) {
-                        Some(i) => {
-                            at += target + i + 1;
-                            cuts.push(at);
-                        }
-                        None => break,
-                    }
-                }
-                cuts.push(body.len());
-                let newlines: Vec<u64> = cuts
-                    .par_windows(2)
-                    .map(|w| count_newlines(&body[w[0]..w[1]]))
-                    .collect();
-                let mut first_line = lines_before + 1;
-                cuts.windows(2)
-                    .zip(newlines)
-                    .map(|(w, n)| {
-                        let chunk = Chunk::Plain {
-                            data: &body[w[0]..w[1]],
-                            first_line,
-                        };
-                        first_line += n;
-                        chunk
-                    })
-                    .collect()
+                plain_chunks(body, lines_before + 1)
             }
         }
     }
+}
+
+/// Reads until `buf` holds `target` bytes or the file ends; true at the end.
+fn fill(file: &mut std::fs::File, buf: &mut Vec<u8>, target: usize) -> std::io::Result<bool> {
+    while buf.len() < target {
+        let want = (target - buf.len()) as u64;
+        let n = file.by_ref().take(want).read_to_end(buf)?;
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Quote-free CSV bytes cut at line ends into pieces for all cores.
+fn plain_chunks(body: &[u8], first_line: u64) -> Vec<Chunk<'_>> {
+    let pieces = (rayon::current_num_threads() * 4).max(1);
+    let target = (body.len() / pieces).max(1 << 20);
+    let mut cuts = vec![0];
+    let mut at = 0;
+    while at + target < body.len() {
+        match memchr(b'\n', &body[at + target..]) {
+            Some(i) => {
+                at += target + i + 1;
+                cuts.push(at);
+            }
+            None => break,
+        }
+    }
+    cuts.push(body.len());
+    let newlines: Vec<u64> = cuts
+        .par_windows(2)
+        .map(|w| count_newlines(&body[w[0]..w[1]]))
+        .collect();
+    let mut line = first_line;
+    cuts.windows(2)
+        .zip(newlines)
+        .map(|(w, n)| {
+            let chunk = Chunk::Plain {
+                data: &body[w[0]..w[1]],
+                first_line: line,
+            };
+            line += n;
+            chunk
+        })
+        .collect()
 }
 
 /// Number of `\n` bytes (vectorised by the compiler).
@@ -369,18 +517,48 @@ mod tests {
 
     fn rows_of(table: &Table) -> Vec<(u64, Vec<String>)> {
         let mut out = Vec::new();
-        for chunk in table.chunks() {
-            chunk.each(|line, f| {
-                out.push((
-                    line,
-                    f.all()
-                        .iter()
-                        .map(|b| String::from_utf8_lossy(b).into_owned())
-                        .collect(),
-                ))
-            });
-        }
+        table
+            .for_each_batch(|chunks| {
+                for chunk in chunks {
+                    chunk.each(|line, f| {
+                        out.push((
+                            line,
+                            f.all()
+                                .iter()
+                                .map(|b| String::from_utf8_lossy(b).into_owned())
+                                .collect(),
+                        ))
+                    });
+                }
+            })
+            .unwrap();
         out
+    }
+
+    #[test]
+    fn a_streamed_file_gives_the_same_rows_and_lines_as_one_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.csv");
+        let mut text = String::from("\u{feff}id,v\r\n");
+        for i in 0..2000 {
+            text.push_str(&format!("{i},{}\r\n", "x".repeat(i % 7)));
+            if i == 500 {
+                text.push_str("\r\n"); // an empty line
+                text.push_str(&format!("long,{}\r\n", "y".repeat(300)));
+            }
+        }
+        text.push_str("q,\"a\nb\"\r\nlast,1");
+        std::fs::write(&path, &text).unwrap();
+        let whole = Table::open(&path).unwrap();
+        let streamed = Table::open_with(&path, 0, 100).unwrap();
+        assert!(matches!(streamed.body, Body::File { .. }));
+        assert_eq!(streamed.header, whole.header);
+        let (a, b) = (rows_of(&whole), rows_of(&streamed));
+        assert_eq!(a.len(), 2003);
+        assert_eq!(a, b);
+        assert_eq!(b[501].0, 504);
+        assert_eq!(b[501].1[0], "long");
+        assert_eq!(b[2002], (2006, vec!["last".to_string(), "1".to_string()]));
     }
 
     #[test]
@@ -427,6 +605,7 @@ mod tests {
         }
         let t = Table::from_csv("big.csv".into(), data);
         assert!(t.chunks().len() > 1);
+        assert!(matches!(t.body, Body::Csv { quoted: false, .. }));
         let rows = rows_of(&t);
         assert_eq!(rows.len(), 300_000);
         for (k, (line, fields)) in rows.iter().enumerate() {

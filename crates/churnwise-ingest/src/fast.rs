@@ -104,11 +104,16 @@ struct CustomerChunk {
     owner_index: HashMap<String, u32>,
 }
 
-/// The customers file's ids: a map from id hash to index, and the hashes
-/// by index.
+/// The customers file's ids: maps (one per hash bucket) from id hash to
+/// index, and the hashes by index.
 struct CustomerIds {
-    map: IdMap,
+    maps: Vec<IdMap>,
     hashes: Vec<u128>,
+}
+
+/// The bucket of a customer id hash (its top bits; maps use the low ones).
+fn customer_bucket(h: u128) -> usize {
+    (h >> 122) as usize
 }
 
 /// Looks customer ids up with a one-entry cache of the last id's bytes
@@ -139,7 +144,7 @@ impl<'m> CustomerLookup<'m> {
         let i = if self.ids.hashes.get(next) == Some(&h) {
             next as u32
         } else {
-            *self.ids.map.get(&h)?
+            *self.ids.maps[customer_bucket(h)].get(&h)?
         };
         self.last.clear();
         self.last.extend_from_slice(id);
@@ -218,8 +223,7 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
         )?;
         customers_currency = currencies.first();
         let total: usize = chunks.iter().map(|c| c.rows.len()).sum();
-        let mut map = IdMap::with_capacity_and_hasher(total, Default::default());
-        let mut first_line: Vec<u64> = Vec::with_capacity(total);
+        let mut lines: Vec<u64> = Vec::with_capacity(total);
         let mut hashes: Vec<u128> = Vec::with_capacity(total);
         customer_owner.reserve(total);
         for chunk in chunks {
@@ -237,22 +241,44 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
                 })
                 .collect();
             for (h, owner, line) in chunk.rows {
-                let next = customer_owner.len() as u32;
-                match map.entry(h) {
-                    std::collections::hash_map::Entry::Occupied(e) => {
-                        let reason = checks::duplicate_reason(first_line[*e.get() as usize]);
-                        problems.push(0, &table.name, line, "customer_id", reason);
-                    }
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(next);
-                        hashes.push(h);
-                        customer_owner.push(global[owner as usize]);
-                        first_line.push(line);
-                    }
-                }
+                hashes.push(h);
+                customer_owner.push(global[owner as usize]);
+                lines.push(line);
             }
         }
-        customer_map = Some(CustomerIds { map, hashes });
+        // One map per hash bucket, built in parallel; rows go in file order
+        // so that a repeated id is reported against its first line.
+        let mut by_bucket: Vec<Vec<u32>> = vec![Vec::new(); BUCKETS];
+        for (i, h) in hashes.iter().enumerate() {
+            by_bucket[customer_bucket(*h)].push(i as u32);
+        }
+        let built: Vec<(IdMap, Vec<(u64, u64)>)> = by_bucket
+            .into_par_iter()
+            .map(|rows| {
+                let mut map = IdMap::with_capacity_and_hasher(rows.len(), Default::default());
+                let mut repeats = Vec::new();
+                for i in rows {
+                    match map.entry(hashes[i as usize]) {
+                        std::collections::hash_map::Entry::Occupied(e) => {
+                            repeats.push((lines[i as usize], lines[*e.get() as usize]));
+                        }
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(i);
+                        }
+                    }
+                }
+                (map, repeats)
+            })
+            .collect();
+        let mut maps = Vec::with_capacity(BUCKETS);
+        for (map, repeats) in built {
+            for (line, first) in repeats {
+                let reason = checks::duplicate_reason(first);
+                problems.push(0, &table.name, line, "customer_id", reason);
+            }
+            maps.push(map);
+        }
+        customer_map = Some(CustomerIds { maps, hashes });
     }
     lap("customers");
     let customers_name = customers.as_ref().map(|t| t.name.as_str()).unwrap_or("");
@@ -348,65 +374,54 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
     problems.merge(inv_problems);
     lap("subscriptions and invoices");
 
-    // Overlapping segments of one subscription.
-    let mut segment_rows: Vec<SegmentRow> = Vec::new();
+    // Overlapping segments of one subscription and repeated invoice ids,
+    // checked side by side, each by hash bucket on all cores.
     let mut subscriptions_currency = None;
-    if let (Some(table), Some((chunks, currencies))) = (&subscriptions, segments) {
-        subscriptions_currency = currencies.first();
-        segment_rows = chunks.into_iter().flat_map(|(rows, _)| rows).collect();
-        let mut spans: Vec<(u128, NaiveDate, Option<NaiveDate>, u64)> = segment_rows
-            .iter()
-            .map(|s| (s.subscription, s.started_on, s.ended_on, s.line))
-            .collect();
-        spans.par_sort_unstable();
-        let mut found = Vec::new();
-        checks::overlaps(&spans, |line, other| found.push((line, other)));
-        for (line, other) in found {
-            problems.push(
-                1,
-                &table.name,
-                line,
-                "started_on",
-                checks::overlap_reason(other),
-            );
+    let sub_chunks: Vec<Vec<SegmentRow>> = match segments {
+        Some((chunks, currencies)) => {
+            subscriptions_currency = currencies.first();
+            chunks.into_iter().map(|(rows, _)| rows).collect()
+        }
+        None => Vec::new(),
+    };
+    let mut invoices_currency = None;
+    let inv_chunks: Vec<InvoiceChunk> = match invoice_part {
+        Some((chunks, currencies)) => {
+            invoices_currency = currencies.first();
+            chunks.into_iter().map(|(c, _)| c).collect()
+        }
+        None => Vec::new(),
+    };
+    let ((segment_rows, overlapping), (all_invoices, repeated)) = rayon::join(
+        || {
+            let rows: Vec<SegmentRow> = sub_chunks.into_iter().flatten().collect();
+            let found = overlapping_segments(&rows);
+            (rows, found)
+        },
+        || {
+            rayon::join(
+                || {
+                    let total = inv_chunks.iter().map(|c| c.invoices.len()).sum();
+                    let mut all: Vec<Invoice> = Vec::with_capacity(total);
+                    for c in &inv_chunks {
+                        all.extend_from_slice(&c.invoices);
+                    }
+                    all
+                },
+                || repeated_ids(&inv_chunks),
+            )
+        },
+    );
+    drop(inv_chunks);
+    if let Some(table) = &subscriptions {
+        for (line, other) in overlapping {
+            let reason = checks::overlap_reason(other);
+            problems.push(1, &table.name, line, "started_on", reason);
         }
     }
-
     lap("overlaps");
-    // Duplicate invoice ids: found by hash bucket, then located by a rescan.
-    let mut all_invoices: Vec<Invoice> = Vec::new();
-    let mut invoices_currency = None;
-    if let (Some(table), Some((chunks, currencies))) = (&invoices, invoice_part) {
-        invoices_currency = currencies.first();
-        let mut buckets: Vec<Vec<u64>> = vec![Vec::new(); BUCKETS];
-        let total: usize = chunks.iter().map(|c| c.0.invoices.len()).sum();
-        all_invoices.reserve_exact(total);
-        for (chunk, _) in chunks {
-            all_invoices.extend_from_slice(&chunk.invoices);
-            for (b, ids) in buckets.iter_mut().zip(chunk.ids) {
-                if b.is_empty() {
-                    *b = ids;
-                } else {
-                    b.extend_from_slice(&ids);
-                }
-            }
-        }
-        let repeated: Vec<u64> = buckets
-            .into_par_iter()
-            .flat_map_iter(|mut b| {
-                b.sort_unstable();
-                let mut dups: Vec<u64> = b
-                    .windows(2)
-                    .filter(|w| w[0] == w[1])
-                    .map(|w| w[0])
-                    .collect();
-                dups.dedup();
-                dups
-            })
-            .collect();
-        if !repeated.is_empty() {
-            report_duplicate_invoices(table, &repeated, &mut problems)?;
-        }
+    if let (Some(table), false) = (&invoices, repeated.is_empty()) {
+        report_duplicate_invoices(table, &repeated, &mut problems)?;
     }
 
     cross_currency(
@@ -472,6 +487,53 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
         segments,
         invoices: invoices.is_some().then_some(all_invoices),
     })
+}
+
+/// `(line, earlier line)` of each segment overlapping an earlier-starting
+/// one of the same subscription.
+fn overlapping_segments(rows: &[SegmentRow]) -> Vec<(u64, u64)> {
+    let mut by_bucket: Vec<Vec<u32>> = vec![Vec::new(); BUCKETS];
+    for (i, r) in rows.iter().enumerate() {
+        by_bucket[customer_bucket(r.subscription)].push(i as u32);
+    }
+    by_bucket
+        .into_par_iter()
+        .flat_map_iter(|indices| {
+            let mut spans: Vec<(u128, NaiveDate, Option<NaiveDate>, u64)> = indices
+                .iter()
+                .map(|&i| {
+                    let r = &rows[i as usize];
+                    (r.subscription, r.started_on, r.ended_on, r.line)
+                })
+                .collect();
+            spans.sort_unstable();
+            let mut found = Vec::new();
+            checks::overlaps(&spans, |line, other| found.push((line, other)));
+            found
+        })
+        .collect()
+}
+
+/// The invoice id hashes that occur more than once.
+fn repeated_ids(chunks: &[InvoiceChunk]) -> Vec<u64> {
+    (0..BUCKETS)
+        .into_par_iter()
+        .flat_map_iter(|b| {
+            let total = chunks.iter().map(|c| c.ids[b].len()).sum();
+            let mut ids: Vec<u64> = Vec::with_capacity(total);
+            for c in chunks {
+                ids.extend_from_slice(&c.ids[b]);
+            }
+            ids.sort_unstable();
+            let mut repeats: Vec<u64> = ids
+                .windows(2)
+                .filter(|w| w[0] == w[1])
+                .map(|w| w[0])
+                .collect();
+            repeats.dedup();
+            repeats
+        })
+        .collect()
 }
 
 /// Finds the lines of invoices whose id hash repeats and reports each

@@ -8,7 +8,6 @@ use churnwise_ingest::{load_metrics_input, IngestError, InputFiles};
 use churnwise_metrics::{compute, MetricsInput, MetricsOptions, MetricsReport};
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// Output format of `churnwise metrics`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -92,17 +91,14 @@ impl MetricsArgs {
     }
 }
 
-/// Runs file mode: reads the files, computes, prints; problems go to
-/// stderr with a non-zero exit and nothing computed.
-pub fn run_files(args: &MetricsArgs) -> ExitCode {
+/// Runs file mode: reads the files, computes, prints. Bad input: every
+/// problem (first 20) and the count go to stderr, nothing is computed, and
+/// the error makes the command exit non-zero.
+pub fn run_files(args: &MetricsArgs) -> anyhow::Result<()> {
     let options = args.options();
-    if let Err(e) = options.validate() {
-        eprintln!("error: {e}");
-        return ExitCode::from(2);
-    }
+    options.validate()?;
     let Some(subscriptions) = args.subscriptions.as_deref() else {
-        eprintln!("error: file mode needs --subscriptions (customers and invoices are optional)");
-        return ExitCode::from(2);
+        anyhow::bail!("file mode needs --subscriptions (customers and invoices are optional)");
     };
     let files = InputFiles {
         customers: args.customers.as_deref(),
@@ -111,28 +107,23 @@ pub fn run_files(args: &MetricsArgs) -> ExitCode {
     };
     let input = match load_metrics_input(&files) {
         Ok(input) => input,
-        Err(IngestError::Problems(p)) => {
-            eprintln!("{p}");
-            return ExitCode::from(1);
+        Err(IngestError::Problems(problems)) => {
+            eprintln!("{problems}");
+            anyhow::bail!("the input files were rejected; nothing was computed");
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
+        Err(e) => return Err(e.into()),
     };
-    finish(&input, &options, args.format)
+    print_report(&input, &options, args.format)
 }
 
 /// Computes and prints the report for an already loaded input (file mode
 /// and database mode alike).
-pub fn finish(input: &MetricsInput, options: &MetricsOptions, format: Format) -> ExitCode {
-    let report = match compute(input, options) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
+pub fn print_report(
+    input: &MetricsInput,
+    options: &MetricsOptions,
+    format: Format,
+) -> anyhow::Result<()> {
+    let report = compute(input, options)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match format {
         Format::Json => serde_json::to_writer(&mut out, &report)
@@ -142,26 +133,11 @@ pub fn finish(input: &MetricsInput, options: &MetricsOptions, format: Format) ->
         Format::Csv => write!(out, "{}", render_csv(&report)),
     };
     match written.and_then(|_| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write the output: {e}");
-            ExitCode::from(1)
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::anyhow!("cannot write the output: {e}"))
         }
+        _ => Ok(()),
     }
-}
-
-/// Runs the command: file mode when a file flag is given, else database mode.
-pub fn run(args: &MetricsArgs) -> ExitCode {
-    if args.is_file_mode() {
-        return run_files(args);
-    }
-    // LEAD: database mode. Load the workspace's customers, segments and
-    // invoices into a `churnwise_metrics::MetricsInput` (for example with
-    // `churnwise_metrics::InputBuilder`), then call
-    // `finish(&input, &args.options(), args.format)`.
-    eprintln!("error: database mode is not available yet; give --subscriptions (and optionally --customers, --invoices)");
-    ExitCode::from(2)
 }
 
 fn band(p: churnwise_metrics::BandPosition) -> &'static str {

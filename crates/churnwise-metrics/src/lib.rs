@@ -117,11 +117,9 @@ pub fn compute(
     durations.sort_unstable_by_key(|d| d.0);
     let survival = survival::kaplan_meier(&durations);
 
-    let forecast = forecast::forecast(
-        &totals.months[frame.pre..],
-        options.to,
-        options.forecast_months,
-    );
+    // The window is the last three months up to `to`, reaching before
+    // `from` when the range is shorter.
+    let forecast = forecast::forecast(&totals.months, options.to, options.forecast_months);
 
     Ok(MetricsReport {
         as_of: options.as_of,

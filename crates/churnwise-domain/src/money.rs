@@ -216,9 +216,16 @@ impl Serialize for Money {
 /// Accepts a JSON number or string in currency units, at most two decimals.
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw: &serde_json::value::RawValue = Deserialize::deserialize(deserializer)?;
-        let text = raw.get().trim_matches('"');
-        Money::parse(text).map_err(serde::de::Error::custom)
+        let text = match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::String(s) => s,
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "{other} is not an amount"
+                )))
+            }
+        };
+        Money::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 

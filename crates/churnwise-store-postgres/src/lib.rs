@@ -26,11 +26,17 @@ impl SqlStore {
     /// which is how the tests run in parallel on one server.
     pub async fn connect_in_schema(url: &str, schema: &str) -> anyhow::Result<Self> {
         anyhow::ensure!(
-            !schema.is_empty() && schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            !schema.is_empty()
+                && schema
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_'),
             "schema name {schema:?} must be letters, digits and underscores"
         );
         let base = PgConnectOptions::from_str(url)?;
-        let admin = PgPoolOptions::new().max_connections(1).connect_with(base.clone()).await?;
+        let admin = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(base.clone())
+            .await?;
         sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
             .execute(&admin)
             .await?;

@@ -45,15 +45,28 @@ pub trait Store: Send + Sync + 'static {
     /// Finds a user by email, with the password hash.
     async fn find_user_by_email(&self, email: &str) -> StoreResult<Option<UserWithHash>>;
     /// Gives `user` `role` in `workspace` (replacing an earlier role).
-    async fn set_membership(&self, user: UserId, workspace: WorkspaceId, role: Role) -> StoreResult<()>;
+    async fn set_membership(
+        &self,
+        user: UserId,
+        workspace: WorkspaceId,
+        role: Role,
+    ) -> StoreResult<()>;
     /// The workspaces a user belongs to, with the role in each.
     async fn memberships(&self, user: UserId) -> StoreResult<Vec<Membership>>;
     /// Records a session whose cookie hashes to `token_hash`.
     async fn create_session(&self, session: NewSession) -> StoreResult<()>;
     /// The live session whose cookie hashes to `token_hash`.
-    async fn find_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<SessionInfo>>;
+    async fn find_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<SessionInfo>>;
     /// Moves a session to another workspace the user belongs to.
-    async fn switch_session_workspace(&self, token_hash: &str, workspace: WorkspaceId) -> StoreResult<()>;
+    async fn switch_session_workspace(
+        &self,
+        token_hash: &str,
+        workspace: WorkspaceId,
+    ) -> StoreResult<()>;
     /// Deletes a session (sign-out).
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     /// Records an API token (only its hash).
@@ -70,36 +83,90 @@ pub trait Store: Send + Sync + 'static {
     /// Finds a client by its id, its external (billing) id or its exact name.
     async fn find_client(&self, ws: WorkspaceId, reference: &str) -> StoreResult<Option<Client>>;
     /// A page of clients matching `filter`.
-    async fn list_clients(&self, ws: WorkspaceId, filter: &ClientFilter) -> StoreResult<Page<Client>>;
+    async fn list_clients(
+        &self,
+        ws: WorkspaceId,
+        filter: &ClientFilter,
+    ) -> StoreResult<Page<Client>>;
     /// Changes the given fields of a client.
-    async fn update_client(&self, ws: WorkspaceId, id: ClientId, patch: ClientPatch) -> StoreResult<Option<Client>>;
+    async fn update_client(
+        &self,
+        ws: WorkspaceId,
+        id: ClientId,
+        patch: ClientPatch,
+    ) -> StoreResult<Option<Client>>;
     /// Adds a contact to a client.
-    async fn add_contact(&self, ws: WorkspaceId, client: ClientId, contact: NewContact) -> StoreResult<Contact>;
+    async fn add_contact(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        contact: NewContact,
+    ) -> StoreResult<Contact>;
     /// The contacts of a client, primary first.
     async fn list_contacts(&self, ws: WorkspaceId, client: ClientId) -> StoreResult<Vec<Contact>>;
     /// Adds a subscription segment to a client.
-    async fn add_subscription(&self, ws: WorkspaceId, client: ClientId, sub: NewSubscription) -> StoreResult<Subscription>;
+    async fn add_subscription(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        sub: NewSubscription,
+    ) -> StoreResult<Subscription>;
     /// The subscription segments of a client, oldest first.
-    async fn list_subscriptions(&self, ws: WorkspaceId, client: ClientId) -> StoreResult<Vec<Subscription>>;
+    async fn list_subscriptions(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<Vec<Subscription>>;
     /// Adds an invoice to a client.
-    async fn add_invoice(&self, ws: WorkspaceId, client: ClientId, invoice: NewInvoice) -> StoreResult<Invoice>;
+    async fn add_invoice(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        invoice: NewInvoice,
+    ) -> StoreResult<Invoice>;
     /// The invoices of a client, by due date.
     async fn list_invoices(&self, ws: WorkspaceId, client: ClientId) -> StoreResult<Vec<Invoice>>;
     /// Records the payment date of an invoice (or clears it with `None`).
-    async fn set_invoice_paid(&self, ws: WorkspaceId, id: InvoiceId, paid_on: Option<Date>) -> StoreResult<Option<Invoice>>;
+    async fn set_invoice_paid(
+        &self,
+        ws: WorkspaceId,
+        id: InvoiceId,
+        paid_on: Option<Date>,
+    ) -> StoreResult<Option<Invoice>>;
     /// Logs an interaction with a client.
-    async fn log_interaction(&self, ws: WorkspaceId, client: ClientId, interaction: NewInteraction) -> StoreResult<Interaction>;
+    async fn log_interaction(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        interaction: NewInteraction,
+    ) -> StoreResult<Interaction>;
     /// The interactions of a client, newest first.
-    async fn list_interactions(&self, ws: WorkspaceId, client: ClientId) -> StoreResult<Vec<Interaction>>;
+    async fn list_interactions(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<Vec<Interaction>>;
 
     // --- imports and analytics -------------------------------------------------
 
     /// Upserts customers by external id, all or nothing.
-    async fn import_customers(&self, ws: WorkspaceId, rows: Vec<CustomerImport>) -> StoreResult<ImportSummary>;
+    async fn import_customers(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<CustomerImport>,
+    ) -> StoreResult<ImportSummary>;
     /// Upserts subscription segments by (subscription id, start), all or nothing.
-    async fn import_subscriptions(&self, ws: WorkspaceId, rows: Vec<SubscriptionImport>) -> StoreResult<ImportSummary>;
+    async fn import_subscriptions(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<SubscriptionImport>,
+    ) -> StoreResult<ImportSummary>;
     /// Upserts invoices by external id, all or nothing.
-    async fn import_invoices(&self, ws: WorkspaceId, rows: Vec<InvoiceImport>) -> StoreResult<ImportSummary>;
+    async fn import_invoices(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<InvoiceImport>,
+    ) -> StoreResult<ImportSummary>;
     /// The external id of every client of the workspace that has one.
     async fn client_external_ids(&self, ws: WorkspaceId) -> StoreResult<Vec<String>>;
     /// Everything the metrics engine needs for a workspace.

@@ -5,7 +5,6 @@ use churnwise_domain::Money;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*

@@ -1,0 +1,255 @@
+//! `/api/v1/clients`: list (paginated, filtered), create, show, change.
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::validate::Checker;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use churnwise_domain::registry::{
+    keep_in_touch_days, optional_text, required_text, ClientStatus, FieldError,
+    DEFAULT_KEEP_IN_TOUCH_DAYS,
+};
+use churnwise_store::{Client, ClientFilter, ClientId, ClientPatch, NewClient, Page};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+/// Filters and pagination of the client list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClientListQuery {
+    /// Only this status (prospect, active, leaving, former).
+    pub status: Option<String>,
+    /// Only this owner.
+    pub owner: Option<String>,
+    /// Only this segment.
+    pub segment: Option<String>,
+    /// Name contains this text (case-insensitive).
+    pub q: Option<String>,
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Rows per page, 1 to 500 (default 50).
+    pub per_page: Option<u32>,
+}
+
+impl ClientListQuery {
+    /// Validates the query into a store filter.
+    pub fn into_filter(self) -> Result<ClientFilter, ApiError> {
+        let status = parse_status(self.status.as_deref()).map_err(ApiError::from)?;
+        let per_page = self.per_page.unwrap_or(50);
+        if !(1..=500).contains(&per_page) {
+            return Err(ApiError::field("per_page", "must be between 1 and 500"));
+        }
+        let page = self.page.unwrap_or(1);
+        if page == 0 {
+            return Err(ApiError::field("page", "must be 1 or more"));
+        }
+        let nonempty =
+            |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        Ok(ClientFilter {
+            status,
+            owner: nonempty(self.owner),
+            segment: nonempty(self.segment),
+            search: nonempty(self.q),
+            page,
+            per_page,
+        })
+    }
+}
+
+fn parse_status(text: Option<&str>) -> Result<Option<ClientStatus>, FieldError> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => t
+            .parse::<ClientStatus>()
+            .map(Some)
+            .map_err(|e| FieldError::new("status", e)),
+    }
+}
+
+/// A client to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateClient {
+    /// Display name (required).
+    pub name: String,
+    /// Id in the billing system.
+    pub external_id: Option<String>,
+    /// Status (default active).
+    pub status: Option<String>,
+    /// Account manager.
+    pub owner: Option<String>,
+    /// Segment.
+    pub segment: Option<String>,
+    /// Keep-in-touch interval in days (default 30).
+    pub keep_in_touch_days: Option<i32>,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+impl CreateClient {
+    /// Validates every field, reporting all invalid ones at once.
+    pub fn validate(self) -> Result<NewClient, ApiError> {
+        let mut c = Checker::default();
+        let name = c.keep(required_text("name", &self.name, 200));
+        let external_id = c.keep(optional_text(
+            "external_id",
+            self.external_id.as_deref(),
+            100,
+        ));
+        let status = c.keep(parse_status(self.status.as_deref()));
+        let owner = c.keep(optional_text("owner", self.owner.as_deref(), 100));
+        let segment = c.keep(optional_text("segment", self.segment.as_deref(), 100));
+        let days = c.keep(keep_in_touch_days(
+            self.keep_in_touch_days
+                .unwrap_or(DEFAULT_KEEP_IN_TOUCH_DAYS),
+        ));
+        let notes = c.keep(optional_text("notes", self.notes.as_deref(), 10_000));
+        let value = match (name, external_id, status, owner, segment, days, notes) {
+            (
+                Some(name),
+                Some(external_id),
+                Some(status),
+                Some(owner),
+                Some(segment),
+                Some(days),
+                Some(notes),
+            ) => Some(NewClient {
+                external_id,
+                name,
+                status: status.unwrap_or(ClientStatus::Active),
+                owner,
+                segment,
+                keep_in_touch_days: days,
+                notes,
+            }),
+            _ => None,
+        };
+        c.finish(value)
+    }
+}
+
+/// Fields of a client to change; absent fields stay, `null` clears.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateClient {
+    /// New name.
+    pub name: Option<String>,
+    /// New status.
+    pub status: Option<String>,
+    /// New owner (`null` clears).
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub owner: Option<Option<String>>,
+    /// New segment (`null` clears).
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub segment: Option<Option<String>>,
+    /// New interval.
+    pub keep_in_touch_days: Option<i32>,
+    /// New notes (`null` clears).
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Option<String>>,
+}
+
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<String>>, D::Error> {
+        Option::<String>::deserialize(d).map(Some)
+    }
+}
+
+impl UpdateClient {
+    /// Validates the given fields.
+    pub fn validate(self) -> Result<ClientPatch, ApiError> {
+        let mut c = Checker::default();
+        let mut patch = ClientPatch::default();
+        if let Some(name) = &self.name {
+            patch.name = c.keep(required_text("name", name, 200));
+        }
+        if self.status.is_some() {
+            patch.status = c.keep(parse_status(self.status.as_deref())).flatten();
+        }
+        if let Some(owner) = &self.owner {
+            patch.owner = c.keep(optional_text("owner", owner.as_deref(), 100));
+        }
+        if let Some(segment) = &self.segment {
+            patch.segment = c.keep(optional_text("segment", segment.as_deref(), 100));
+        }
+        if let Some(days) = self.keep_in_touch_days {
+            patch.keep_in_touch_days = c.keep(keep_in_touch_days(days));
+        }
+        if let Some(notes) = &self.notes {
+            patch.notes = c.keep(optional_text("notes", notes.as_deref(), 10_000));
+        }
+        c.finish(Some(patch))
+    }
+}
+
+/// Lists the workspace's clients, filtered and paginated.
+#[utoipa::path(get, path = "/clients", tag = "clients", params(ClientListQuery),
+    responses((status = 200, body = Page<Client>), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(query): ApiQuery<ClientListQuery>,
+) -> ApiResult<Json<Page<Client>>> {
+    let filter = query.into_filter()?;
+    Ok(Json(state.store.list_clients(auth.ws(), &filter).await?))
+}
+
+/// Creates a client.
+#[utoipa::path(post, path = "/clients", tag = "clients", request_body = CreateClient,
+    responses((status = 201, body = Client), (status = 422, body = Problem), (status = 409, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<CreateClient>,
+) -> ApiResult<(StatusCode, Json<Client>)> {
+    auth.require_write()?;
+    let new = body.validate()?;
+    let client = state.store.create_client(auth.ws(), new).await?;
+    Ok((StatusCode::CREATED, Json(client)))
+}
+
+/// Shows one client.
+#[utoipa::path(get, path = "/clients/{id}", tag = "clients", params(("id" = i64, Path, description = "Client id")),
+    responses((status = 200, body = Client), (status = 404, body = Problem)))]
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Client>> {
+    state
+        .store
+        .get_client(auth.ws(), ClientId(id))
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
+}
+
+/// Changes the given fields of a client.
+#[utoipa::path(patch, path = "/clients/{id}", tag = "clients", params(("id" = i64, Path, description = "Client id")),
+    request_body = UpdateClient,
+    responses((status = 200, body = Client), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<UpdateClient>,
+) -> ApiResult<Json<Client>> {
+    auth.require_write()?;
+    let patch = body.validate()?;
+    state
+        .store
+        .update_client(auth.ws(), ClientId(id), patch)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
+}

@@ -1,0 +1,210 @@
+//! Sign-in and sign-out: `POST /api/v1/session` sets an HttpOnly session
+//! cookie; `DELETE` ends it; `GET` says who is signed in; `PUT
+//! /api/v1/session/workspace` switches workspace.
+
+use crate::auth::{self, Auth, SESSION_COOKIE};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiJson;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use churnwise_store::{Membership, NewSession};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// How long a session lasts.
+const SESSION_DAYS: i64 = 14;
+
+/// Credentials to sign in.
+#[derive(Deserialize, ToSchema)]
+pub struct SignIn {
+    /// Account email.
+    pub email: String,
+    /// Password.
+    pub password: String,
+    /// Workspace name to act in (default: the first one).
+    pub workspace: Option<String>,
+}
+
+/// The signed-in user and where they act.
+#[derive(Serialize, ToSchema)]
+pub struct SessionView {
+    /// Email.
+    pub email: String,
+    /// Current workspace name.
+    pub workspace: String,
+    /// Role there.
+    pub role: String,
+    /// Every workspace of the user.
+    pub workspaces: Vec<Membership>,
+    /// Token to send as `X-CSRF-Token` on changes made with the cookie.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
+}
+
+/// True when the request reached us over HTTPS (directly or via a proxy).
+pub fn is_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// Builds the session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS.
+pub fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, value))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .path("/")
+        .max_age(time_days(SESSION_DAYS))
+        .build()
+}
+
+fn time_days(days: i64) -> cookie::time::Duration {
+    cookie::time::Duration::days(days)
+}
+
+/// Checks credentials and opens a session; returns the new cookie value and
+/// CSRF token. Shared by the JSON API and the sign-in page.
+pub async fn open_session(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    workspace: Option<&str>,
+) -> ApiResult<(String, String, Membership, Vec<Membership>, String)> {
+    let found = state
+        .store
+        .find_user_by_email(&email.trim().to_lowercase())
+        .await?;
+    // Verify against a dummy hash when the user is unknown, so timing does
+    // not tell which emails have accounts.
+    let (user, hash) = match found {
+        Some(u) => (Some(u.user), u.password_hash),
+        None => (None, dummy_hash().to_string()),
+    };
+    let ok = auth::verify_password(password, &hash);
+    let user = match (user, ok) {
+        (Some(user), true) => user,
+        _ => return Err(ApiError::field("password", "email or password is wrong")),
+    };
+    let memberships = state.store.memberships(user.id).await?;
+    let chosen = match workspace {
+        Some(name) => memberships.iter().find(|m| m.workspace.name == name),
+        None => memberships.first(),
+    }
+    .cloned()
+    .ok_or_else(|| ApiError::field("workspace", "you are not a member of this workspace"))?;
+    let token = auth::new_token();
+    let csrf = auth::new_token();
+    state
+        .store
+        .create_session(NewSession {
+            token_hash: auth::token_hash(&token),
+            user: user.id,
+            workspace: chosen.workspace.id,
+            csrf_token: csrf.clone(),
+            expires_at: chrono::Utc::now() + chrono::Duration::days(SESSION_DAYS),
+        })
+        .await?;
+    Ok((token, csrf, chosen, memberships, user.email))
+}
+
+/// An argon2 hash of a random password, verified when the email is unknown.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| auth::hash_password(&auth::new_token()).unwrap_or_default())
+}
+
+/// Signs in with email and password; sets the session cookie.
+#[utoipa::path(post, path = "/session", tag = "session", request_body = SignIn,
+    responses((status = 200, body = SessionView), (status = 422, body = crate::error::Problem)))]
+pub async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    ApiJson(body): ApiJson<SignIn>,
+) -> ApiResult<(CookieJar, Json<SessionView>)> {
+    let (token, csrf, chosen, workspaces, email) = open_session(
+        &state,
+        &body.email,
+        &body.password,
+        body.workspace.as_deref(),
+    )
+    .await?;
+    let secure = state.secure_cookies || is_https(&headers);
+    Ok((
+        jar.add(session_cookie(token, secure)),
+        Json(SessionView {
+            email,
+            workspace: chosen.workspace.name,
+            role: chosen.role.to_string(),
+            workspaces,
+            csrf_token: Some(csrf),
+        }),
+    ))
+}
+
+/// Who is signed in, and where.
+#[utoipa::path(get, path = "/session", tag = "session",
+    responses((status = 200, body = SessionView), (status = 401, body = crate::error::Problem)))]
+pub async fn whoami(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<SessionView>> {
+    let workspaces = state.store.memberships(auth.0.user.id).await?;
+    Ok(Json(SessionView {
+        email: auth.0.user.email,
+        workspace: auth.0.workspace.name,
+        role: auth.0.role.to_string(),
+        workspaces,
+        csrf_token: None,
+    }))
+}
+
+/// Signs out: deletes the session and clears the cookie.
+#[utoipa::path(delete, path = "/session", tag = "session", responses((status = 204)))]
+pub async fn sign_out(State(state): State<AppState>, jar: CookieJar) -> ApiResult<Response> {
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        state
+            .store
+            .delete_session(&auth::token_hash(cookie.value()))
+            .await?;
+    }
+    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    Ok((
+        StatusCode::NO_CONTENT,
+        jar,
+        [(header::CACHE_CONTROL, "no-store")],
+    )
+        .into_response())
+}
+
+/// A workspace to switch to.
+#[derive(Deserialize, ToSchema)]
+pub struct SwitchWorkspace {
+    /// Workspace name.
+    pub workspace: String,
+}
+
+/// Switches the session to another of the user's workspaces.
+#[utoipa::path(put, path = "/session/workspace", tag = "session", request_body = SwitchWorkspace,
+    responses((status = 204), (status = 404, body = crate::error::Problem)))]
+pub async fn switch_workspace(
+    State(state): State<AppState>,
+    auth: Auth,
+    jar: CookieJar,
+    ApiJson(body): ApiJson<SwitchWorkspace>,
+) -> ApiResult<StatusCode> {
+    let cookie = jar.get(SESSION_COOKIE).ok_or(ApiError::Unauthorized)?;
+    let memberships = state.store.memberships(auth.0.user.id).await?;
+    let target = memberships
+        .iter()
+        .find(|m| m.workspace.name == body.workspace)
+        .ok_or(ApiError::NotFound)?;
+    state
+        .store
+        .switch_session_workspace(&auth::token_hash(cookie.value()), target.workspace.id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,210 @@
+//! Which error belongs where: handlers return [`ApiError`]; store errors
+//! convert into it; this is the one place that maps errors to an HTTP status
+//! and an RFC 9457 `application/problem+json` body. Internal details are
+//! logged, never sent.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use churnwise_domain::registry::FieldError;
+use churnwise_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short summary.
+    pub title: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Explanation of this occurrence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Stable snake_case code clients can match on.
+    pub code: String,
+    /// The invalid fields, for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct ProblemField {
+    /// The field, as a JSON pointer-ish path (`name`, `contacts[0].email`).
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// An error a handler returns.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No valid token or session.
+    #[error("authentication required")]
+    Unauthorized,
+    /// Signed in, but the role does not allow it.
+    #[error("your role does not allow this")]
+    Forbidden,
+    /// Missing or wrong CSRF token on a cookie-authenticated change.
+    #[error("missing or invalid CSRF token")]
+    Csrf,
+    /// Absent, or in another workspace.
+    #[error("not found")]
+    NotFound,
+    /// The body is not valid JSON or has the wrong shape.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Fields failed validation.
+    #[error("invalid fields")]
+    Invalid(Vec<ProblemField>),
+    /// A unique value is taken.
+    #[error("conflict")]
+    Conflict(ProblemField),
+    /// A rule of the domain refused the change.
+    #[error("{message}")]
+    Rule {
+        /// Stable code.
+        code: String,
+        /// Explanation.
+        message: String,
+    },
+    /// Something failed inside; logged, not shown.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// A validation error with one field.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::Invalid(vec![ProblemField {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        ApiError::field(e.field, e.reason)
+    }
+}
+
+impl From<Vec<FieldError>> for ApiError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        ApiError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| ProblemField {
+                    field: e.field,
+                    message: e.reason,
+                })
+                .collect(),
+        )
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Conflict { field, message } => {
+                ApiError::Conflict(ProblemField { field, message })
+            }
+            StoreError::Invalid(problems) => ApiError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|p| ProblemField {
+                        field: p.column,
+                        message: p.reason,
+                    })
+                    .collect(),
+            ),
+            StoreError::Backend(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, String) {
+        match self {
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Sign in, or send a valid API token as `Authorization: Bearer TOKEN`.".into(),
+            ),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", self.to_string()),
+            ApiError::Csrf => (StatusCode::FORBIDDEN, "csrf", self.to_string()),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "No such record.".into()),
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m.clone()),
+            ApiError::Invalid(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "Some fields are invalid.".into(),
+            ),
+            ApiError::Conflict(f) => (
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("{}: {}", f.field, f.message),
+            ),
+            ApiError::Rule { message, .. } => (StatusCode::CONFLICT, "rule", message.clone()),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Something went wrong on our side; it has been logged.".into(),
+            ),
+        }
+    }
+
+    /// The problem document this error becomes.
+    pub fn problem(&self) -> Problem {
+        let (status, code, detail) = self.parts();
+        let code = match self {
+            ApiError::Rule { code, .. } => code.clone(),
+            _ => code.to_string(),
+        };
+        let errors = match self {
+            ApiError::Invalid(fields) => fields.clone(),
+            ApiError::Conflict(f) => vec![f.clone()],
+            _ => Vec::new(),
+        };
+        Problem {
+            kind: format!("https://churnwise.dev/problems/{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail: Some(detail),
+            code,
+            errors,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(e) = &self {
+            tracing::error!(error = ?e, "internal error");
+        }
+        let problem = self.problem();
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut response = (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}
+
+/// Result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,35 @@
+//! The web layer of churnwise: the JSON API under `/api/v1` (and, as they
+//! land, the HTML pages), a thin adapter over the [`Store`] trait and the
+//! domain rules. Build the whole application with [`app`].
+
+pub mod api;
+pub mod auth;
+pub mod error;
+mod extract;
+mod router;
+mod validate;
+
+pub use router::{app, openapi};
+
+use churnwise_store::Store;
+use std::sync::Arc;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// Whether cookies get the `Secure` flag even without an HTTPS hint
+    /// (set when the server is known to be behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    /// State over `store`.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        AppState {
+            store,
+            secure_cookies: false,
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! The subcommands, one file each: thin adapters that parse arguments into
+//! domain types and call the store or the engines.
+
+pub mod client;
+pub mod interaction;
+pub mod serve;
+pub mod token;
+pub mod user;
+
+use crate::settings::FileSettings;
+use churnwise_store::Store;
+use std::sync::Arc;
+
+/// What every command gets: the resolved database URL and file settings.
+pub struct Context {
+    /// Database URL after layering.
+    pub database: String,
+    /// Settings from `churnwise.toml`.
+    pub file: FileSettings,
+}
+
+impl Context {
+    /// Opens the store (running migrations).
+    pub async fn store(&self) -> anyhow::Result<Arc<dyn Store>> {
+        crate::backend::open_store(&self.database).await
+    }
+}

@@ -1,0 +1,86 @@
+//! `churnwise serve`: the web pages and JSON API.
+
+use super::Context;
+use clap::Args;
+use std::net::SocketAddr;
+
+/// Start the web server (pages and JSON API under /api/v1).
+///
+/// The database is created and migrated on first start. With `--demo`, an
+/// empty database is first filled with a realistic demo workspace and a demo
+/// account whose sign-in details are printed.
+///
+/// Example: churnwise serve --demo --port 8080
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CHURNWISE_BIND")]
+    bind: Option<String>,
+    /// Port to listen on.
+    #[arg(long, env = "CHURNWISE_PORT")]
+    port: Option<u16>,
+    /// Fill an empty database with a demo workspace first.
+    #[arg(long)]
+    demo: bool,
+    /// Mark the session cookie Secure even without an HTTPS proxy header.
+    #[arg(long, env = "CHURNWISE_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+/// Runs the server until Ctrl-C.
+pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
+    let store = ctx.store().await?;
+    if args.demo {
+        crate::demo::ensure_demo(store.as_ref()).await?;
+    }
+    let bind = args
+        .bind
+        .or_else(|| ctx.file.bind.clone())
+        .unwrap_or_else(|| "127.0.0.1".to_string());
+    let port = args.port.or(ctx.file.port).unwrap_or(8080);
+    let addr: SocketAddr = format!("{bind}:{port}")
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--bind/--port: {bind}:{port} is not an address: {e}"))?;
+    let mut state = churnwise_web::AppState::new(store);
+    state.secure_cookies = args.secure_cookies || ctx.file.secure_cookies.unwrap_or(false);
+    let app = churnwise_web::app(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+    tracing::info!(database = %redact(&ctx.database), "churnwise listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// The database URL without a password, for logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_passwords_never_reach_the_log() {
+        assert_eq!(
+            super::redact("postgres://ana:secret@db/x"),
+            "postgres://ana:***@db/x"
+        );
+        assert_eq!(
+            super::redact("sqlite://churnwise.db"),
+            "sqlite://churnwise.db"
+        );
+    }
+}

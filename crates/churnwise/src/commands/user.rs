@@ -1,0 +1,76 @@
+//! `churnwise user add`: accounts and their role in a workspace.
+
+use super::Context;
+use churnwise_domain::registry::{Email, Role};
+use churnwise_web::auth;
+use clap::{Args, Subcommand};
+use std::io::BufRead;
+
+/// Manage user accounts.
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    #[command(subcommand)]
+    command: UserCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account (or reset its password) and give it a role in a
+    /// workspace, creating the workspace if needed.
+    ///
+    /// The password is asked on the terminal, or read from the first line of
+    /// standard input with --password-stdin. It is stored as an argon2 hash.
+    ///
+    /// Example: churnwise user add --email ana@example.com --workspace "Acme Agency" --role owner
+    Add {
+        /// Sign-in email.
+        #[arg(long)]
+        email: String,
+        /// Workspace name.
+        #[arg(long)]
+        workspace: String,
+        /// Role in the workspace: owner, manager, member or viewer.
+        #[arg(long, default_value = "owner")]
+        role: String,
+        /// Read the password from standard input instead of asking.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+/// Runs `user …`.
+pub async fn run(ctx: &Context, args: UserArgs) -> anyhow::Result<()> {
+    match args.command {
+        UserCommand::Add {
+            email,
+            workspace,
+            role,
+            password_stdin,
+        } => {
+            let email =
+                Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {}", e.reason))?;
+            let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+            let workspace = workspace.trim();
+            anyhow::ensure!(!workspace.is_empty(), "--workspace: is required");
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                line.trim_end_matches(['\n', '\r']).to_string()
+            } else {
+                let first = rpassword::prompt_password("Password: ")?;
+                let again = rpassword::prompt_password("Password again: ")?;
+                anyhow::ensure!(first == again, "the two passwords differ");
+                first
+            };
+            auth::check_password_strength(&password)
+                .map_err(|e| anyhow::anyhow!("password: {e}"))?;
+            let hash = auth::hash_password(&password)?;
+            let store = ctx.store().await?;
+            let ws = store.ensure_workspace(workspace).await?;
+            let user = store.upsert_user(email.as_str(), &hash).await?;
+            store.set_membership(user.id, ws.id, role).await?;
+            println!("{} is {} of workspace {:?}", user.email, role, ws.name);
+            Ok(())
+        }
+    }
+}

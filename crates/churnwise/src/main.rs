@@ -1,0 +1,81 @@
+//! `churnwise`: client churn, end to end. One binary: the web server and
+//! JSON API (`serve`), imports, metrics, exports and record commands.
+
+mod backend;
+mod commands;
+mod demo;
+mod output;
+mod settings;
+mod workspace;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Client churn, end to end: keep every client in one place, see departures
+/// coming, run them calmly, and measure churn with figures you can recompute.
+///
+/// Configuration is layered: built-in defaults, then `churnwise.toml` in the
+/// current folder (or `--config FILE`), then environment variables, then
+/// flags; each later layer wins.
+#[derive(Debug, Parser)]
+#[command(name = "churnwise", version, propagate_version = true)]
+#[command(
+    after_help = "Examples:\n  churnwise serve --demo\n  churnwise --database postgres://postgres@127.0.0.1/churnwise serve\n  churnwise import customers customers.csv"
+)]
+struct Cli {
+    /// Database URL: `sqlite://FILE` (default `sqlite://churnwise.db`) or `postgres://…`.
+    #[arg(long, global = true, env = "DATABASE_URL")]
+    database: Option<String>,
+
+    /// Configuration file (default: `churnwise.toml` when present).
+    #[arg(long, global = true, env = "CHURNWISE_CONFIG")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Serve(commands::serve::ServeArgs),
+    User(commands::user::UserArgs),
+    Token(commands::token::TokenArgs),
+    Client(commands::client::ClientArgs),
+    Interaction(commands::interaction::InteractionArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CHURNWISE_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let file = settings::FileSettings::load(cli.config.as_deref())?;
+    let database = settings::database_url(cli.database.as_deref(), &file);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let ctx = commands::Context { database, file };
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve(args) => commands::serve::run(&ctx, args).await,
+            Command::User(args) => commands::user::run(&ctx, args).await,
+            Command::Token(args) => commands::token::run(&ctx, args).await,
+            Command::Client(args) => commands::client::run(&ctx, args).await,
+            Command::Interaction(args) => commands::interaction::run(&ctx, args).await,
+        }
+    })
+}

@@ -1,0 +1,75 @@
+//! Printing records as a table, JSON or CSV (`--format`).
+
+use clap::ValueEnum;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+
+/// How a command prints records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people.
+    #[default]
+    Table,
+    /// JSON for programs.
+    Json,
+    /// CSV for spreadsheets.
+    Csv,
+}
+
+/// Records that can be printed in every format.
+pub trait Tabular: serde::Serialize {
+    /// Column names.
+    fn headers() -> Vec<&'static str>;
+    /// The cells of one record, in column order.
+    fn cells(&self) -> Vec<String>;
+}
+
+/// Prints `rows` in `format` to stdout.
+pub fn print<T: Tabular>(rows: &[T], format: Format) -> anyhow::Result<()> {
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(rows)?),
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            w.write_record(T::headers())?;
+            for row in rows {
+                w.write_record(row.cells().iter().map(|c| spreadsheet_safe(c).into_owned()))?;
+            }
+            w.flush()?;
+        }
+        Format::Table => {
+            let mut table = Table::new();
+            table
+                .load_preset(UTF8_FULL_CONDENSED)
+                .set_header(T::headers());
+            for row in rows {
+                table.add_row(row.cells());
+            }
+            println!("{table}");
+        }
+    }
+    Ok(())
+}
+
+/// Prints one record.
+pub fn print_one<T: Tabular>(row: &T, format: Format) -> anyhow::Result<()> {
+    match format {
+        Format::Json => {
+            println!("{}", serde_json::to_string_pretty(row)?);
+            Ok(())
+        }
+        _ => print(std::slice::from_ref(row), format),
+    }
+}
+
+/// Prefixes a cell that a spreadsheet would run as a formula.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// Text of an optional value, empty when absent.
+pub fn opt<T: ToString>(value: &Option<T>) -> String {
+    value.as_ref().map(ToString::to_string).unwrap_or_default()
+}

@@ -42,6 +42,8 @@ enum Command {
     Token(commands::token::TokenArgs),
     Client(commands::client::ClientArgs),
     Interaction(commands::interaction::InteractionArgs),
+    Metrics(commands::metrics::MetricsArgs),
+    Generate(commands::generate::GenerateArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -76,6 +78,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Token(args) => commands::token::run(&ctx, args).await,
             Command::Client(args) => commands::client::run(&ctx, args).await,
             Command::Interaction(args) => commands::interaction::run(&ctx, args).await,
+            Command::Metrics(args) => commands::metrics::run(&ctx, args).await,
+            Command::Generate(args) => commands::generate::run(&args),
         }
     })
 }

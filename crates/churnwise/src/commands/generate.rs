@@ -101,8 +101,16 @@ const SEGMENTS: [&str; 3] = ["smb", "mid-market", "enterprise"];
 /// Plans by segment: (name, MRR in cents).
 const PLANS: [[(&str, i64); 3]; 3] = [
     [("starter", 2_900), ("team", 4_900), ("pro", 9_900)],
-    [("pro", 9_900), ("business", 29_900), ("business-plus", 49_950)],
-    [("business-plus", 49_950), ("enterprise", 149_000), ("enterprise-xl", 399_000)],
+    [
+        ("pro", 9_900),
+        ("business", 29_900),
+        ("business-plus", 49_950),
+    ],
+    [
+        ("business-plus", 49_950),
+        ("enterprise", 149_000),
+        ("enterprise-xl", 399_000),
+    ],
 ];
 const ADDON: (&str, i64) = ("addon-seats", 1_500);
 
@@ -165,8 +173,9 @@ fn customer_block(seed: u64, first: u64, count: u64, until: NaiveDate) -> Block 
             70..=92 => 1,
             _ => 2,
         };
-        b.customers
-            .extend_from_slice(format!("C{c:07},Company {c} Ltd,{owner},{}\n", SEGMENTS[tier]).as_bytes());
+        b.customers.extend_from_slice(
+            format!("C{c:07},Company {c} Ltd,{owner},{}\n", SEGMENTS[tier]).as_bytes(),
+        );
         b.counts.customers += 1;
 
         // The main subscription: maybe a free trial, then paid segments with
@@ -176,22 +185,46 @@ fn customer_block(seed: u64, first: u64, count: u64, until: NaiveDate) -> Block 
         let mut start = joined;
         if r.chance(0.08) {
             let trial_end = start + Days::new(14 + r.below(17));
-            segs.push(Seg { sub, plan: "trial", mrr: 0, start, end: Some(trial_end) });
+            segs.push(Seg {
+                sub,
+                plan: "trial",
+                mrr: 0,
+                start,
+                end: Some(trial_end),
+            });
             start = trial_end;
         }
         let life = r.exponential(1400.0) as u64 + 1;
-        let end = start.checked_add_days(Days::new(life)).filter(|e| *e <= until);
+        let end = start
+            .checked_add_days(Days::new(life))
+            .filter(|e| *e <= until);
         let mut plan = r.below(3) as usize;
         if r.chance(0.25) {
             // One upgrade or downgrade somewhere in the life.
             let change = start + Days::new(1 + r.below(life.min(900)));
             if end.is_none_or(|e| change < e) && change <= until {
-                segs.push(Seg { sub, plan: PLANS[tier][plan].0, mrr: PLANS[tier][plan].1, start, end: Some(change) });
-                plan = if plan == 2 || (plan > 0 && r.chance(0.35)) { plan - 1 } else { plan + 1 };
+                segs.push(Seg {
+                    sub,
+                    plan: PLANS[tier][plan].0,
+                    mrr: PLANS[tier][plan].1,
+                    start,
+                    end: Some(change),
+                });
+                plan = if plan == 2 || (plan > 0 && r.chance(0.35)) {
+                    plan - 1
+                } else {
+                    plan + 1
+                };
                 start = change;
             }
         }
-        segs.push(Seg { sub, plan: PLANS[tier][plan].0, mrr: PLANS[tier][plan].1, start, end });
+        segs.push(Seg {
+            sub,
+            plan: PLANS[tier][plan].0,
+            mrr: PLANS[tier][plan].1,
+            start,
+            end,
+        });
         // A gap, then a reactivation on a new subscription.
         if let Some(e) = end {
             if r.chance(0.25) {
@@ -201,7 +234,13 @@ fn customer_block(seed: u64, first: u64, count: u64, until: NaiveDate) -> Block 
                         .checked_add_days(Days::new(r.exponential(900.0) as u64 + 1))
                         .filter(|x| *x <= until);
                     let p = r.below(3) as usize;
-                    segs.push(Seg { sub: sub + 1, plan: PLANS[tier][p].0, mrr: PLANS[tier][p].1, start: back, end: again });
+                    segs.push(Seg {
+                        sub: sub + 1,
+                        plan: PLANS[tier][p].0,
+                        mrr: PLANS[tier][p].1,
+                        start: back,
+                        end: again,
+                    });
                 }
             }
         }
@@ -209,7 +248,13 @@ fn customer_block(seed: u64, first: u64, count: u64, until: NaiveDate) -> Block 
         if r.chance(0.06) {
             let from = segs[0].start + Days::new(r.below(200));
             if from < until && end.is_none_or(|e| from < e) {
-                segs.push(Seg { sub: sub + 2, plan: ADDON.0, mrr: ADDON.1, start: from, end });
+                segs.push(Seg {
+                    sub: sub + 2,
+                    plan: ADDON.0,
+                    mrr: ADDON.1,
+                    start: from,
+                    end,
+                });
             }
         }
         for s in &segs {
@@ -283,7 +328,8 @@ pub fn generate(args: &GenerateArgs) -> anyhow::Result<Generated> {
     let mut subscriptions = create("subscriptions.csv")?;
     let mut invoices = create("invoices.csv")?;
     customers.write_all(b"customer_id,name,owner,segment\n")?;
-    subscriptions.write_all(b"subscription_id,customer_id,plan,mrr,started_on,ended_on,currency\n")?;
+    subscriptions
+        .write_all(b"subscription_id,customer_id,plan,mrr,started_on,ended_on,currency\n")?;
     invoices.write_all(b"invoice_id,customer_id,amount,issued_on,due_on,paid_on,currency\n")?;
 
     const BLOCK: u64 = 8192;

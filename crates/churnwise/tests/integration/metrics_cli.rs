@@ -24,7 +24,15 @@ fn a_bad_file_is_rejected_with_file_line_column_reason_and_nothing_is_computed()
         "subscription_id,customer_id,mrr,started_on\ns1,c1,10,2024-01-01\ns2,c1,\"12,5\",2024-01-01\ns3,c1,5,2024-02-30\n",
     );
     let out = churnwise()
-        .args(["metrics", "--subscriptions", &subs, "--from", "2024-01", "--to", "2024-02"])
+        .args([
+            "metrics",
+            "--subscriptions",
+            &subs,
+            "--from",
+            "2024-01",
+            "--to",
+            "2024-02",
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -46,7 +54,11 @@ fn a_bad_file_is_rejected_with_file_line_column_reason_and_nothing_is_computed()
 fn a_small_good_set_gives_the_expected_document() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let customers = write(d, "customers.csv", "customer_id,name,owner\nc1,Acme,ana\nc2,Beta,\n");
+    let customers = write(
+        d,
+        "customers.csv",
+        "customer_id,name,owner\nc1,Acme,ana\nc2,Beta,\n",
+    );
     let subs = write(
         d,
         "subscriptions.csv",
@@ -59,13 +71,31 @@ fn a_small_good_set_gives_the_expected_document() {
     );
     let out = churnwise()
         .args([
-            "metrics", "--customers", &customers, "--subscriptions", &subs, "--invoices", &invoices,
-            "--from", "2024-01", "--to", "2024-02", "--as-of", "2024-03-31",
-            "--forecast-months", "2", "--format", "json",
+            "metrics",
+            "--customers",
+            &customers,
+            "--subscriptions",
+            &subs,
+            "--invoices",
+            &invoices,
+            "--from",
+            "2024-01",
+            "--to",
+            "2024-02",
+            "--as-of",
+            "2024-03-31",
+            "--forecast-months",
+            "2",
+            "--format",
+            "json",
         ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let expected: serde_json::Value = serde_json::from_str(
         r#"{
@@ -127,7 +157,15 @@ fn table_and_csv_formats_show_the_month_table_and_mark_churn_above_benchmark() {
     );
     let run = |format: &str| {
         let out = churnwise()
-            .args(["metrics", "--subscriptions", &subs, "--from", "2024-01", "--to", "2024-02"])
+            .args([
+                "metrics",
+                "--subscriptions",
+                &subs,
+                "--from",
+                "2024-01",
+                "--to",
+                "2024-02",
+            ])
             .args(["--as-of", "2024-06-30", "--format", format])
             .output()
             .unwrap();
@@ -159,21 +197,45 @@ fn generated_files_are_deterministic_and_read_back_without_problems() {
     gen(&a);
     gen(&b);
     for f in ["customers.csv", "subscriptions.csv", "invoices.csv"] {
-        assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap());
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap()
+        );
     }
     let p = |f: &str| a.join(f).to_string_lossy().into_owned();
     let out = churnwise()
-        .args(["metrics", "--customers", &p("customers.csv"), "--subscriptions", &p("subscriptions.csv")])
-        .args(["--invoices", &p("invoices.csv"), "--from", "2024-01", "--to", "2024-12"])
+        .args([
+            "metrics",
+            "--customers",
+            &p("customers.csv"),
+            "--subscriptions",
+            &p("subscriptions.csv"),
+        ])
+        .args([
+            "--invoices",
+            &p("invoices.csv"),
+            "--from",
+            "2024-01",
+            "--to",
+            "2024-12",
+        ])
         .args(["--as-of", "2024-12-31"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let months = doc["months"].as_array().unwrap();
     assert_eq!(months.len(), 12);
     assert!(months[11]["customers_end"].as_u64().unwrap() > 500);
-    assert!(months.iter().any(|m| m["reactivated_customers"].as_u64().unwrap() > 0));
-    assert!(months.iter().any(|m| m["contraction_mrr"].as_f64().unwrap() > 0.0));
+    assert!(months
+        .iter()
+        .any(|m| m["reactivated_customers"].as_u64().unwrap() > 0));
+    assert!(months
+        .iter()
+        .any(|m| m["contraction_mrr"].as_f64().unwrap() > 0.0));
     assert!(months[0]["amount_unpaid"].as_f64().unwrap() > 0.0);
 }

@@ -91,6 +91,25 @@ impl MetricsArgs {
     }
 }
 
+/// Runs the command: file mode when a file flag is given, else database mode.
+pub async fn run(ctx: &super::Context, args: MetricsArgs) -> anyhow::Result<()> {
+    if args.is_file_mode() {
+        return run_files(&args);
+    }
+    // LEAD: database mode. Load the workspace's customers (id, owner),
+    // segments and invoices from `ctx.store().await?` into a
+    // `churnwise_metrics::MetricsInput` (for example with
+    // `churnwise_metrics::InputBuilder`: `customer(id, owner)`,
+    // `segment(customer_id, mrr, started_on, ended_on)`, `with_invoices()`
+    // and `invoice(amount, due_on, paid_on)`), then call
+    // `print_report(&input, &args.options(), args.format)`.
+    let _ = ctx;
+    anyhow::bail!(
+        "database mode of `metrics` is not wired yet; give --subscriptions \
+         (and optionally --customers, --invoices)"
+    )
+}
+
 /// Runs file mode: reads the files, computes, prints. Bad input: every
 /// problem (first 20) and the count go to stderr, nothing is computed, and
 /// the error makes the command exit non-zero.
@@ -161,9 +180,23 @@ pub fn render_table(report: &MetricsReport) -> String {
     use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
     let mut months = Table::new();
     months.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
-        "Month", "Start", "New", "React.", "Churned", "End", "Churn %", "MRR start", "New MRR",
-        "React. MRR", "Expansion", "Contraction", "Churned MRR", "Net new MRR", "MRR end",
-        "ARPA", "Unpaid %",
+        "Month",
+        "Start",
+        "New",
+        "React.",
+        "Churned",
+        "End",
+        "Churn %",
+        "MRR start",
+        "New MRR",
+        "React. MRR",
+        "Expansion",
+        "Contraction",
+        "Churned MRR",
+        "Net new MRR",
+        "MRR end",
+        "ARPA",
+        "Unpaid %",
     ]);
     for m in &report.months {
         let mark = if m.above_benchmark { " ▲" } else { "" };
@@ -234,7 +267,13 @@ pub fn render_table(report: &MetricsReport) -> String {
     if !report.forecast.is_empty() {
         let mut f = Table::new();
         f.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
-            "Forecast", "Customers", "Low", "High", "MRR", "Low", "High",
+            "Forecast",
+            "Customers",
+            "Low",
+            "High",
+            "MRR",
+            "Low",
+            "High",
         ]);
         for m in &report.forecast {
             f.add_row(vec![
@@ -256,11 +295,29 @@ pub fn render_table(report: &MetricsReport) -> String {
 pub fn render_csv(report: &MetricsReport) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
-        "month", "customers_start", "customers_end", "new_customers", "reactivated_customers",
-        "churned_customers", "churn_rate_pct", "mrr_start", "mrr_end", "new_mrr",
-        "reactivation_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr", "net_new_mrr",
-        "gross_mrr_churn_pct", "net_mrr_churn_pct", "arpa", "above_benchmark", "invoices_due",
-        "amount_due", "amount_unpaid", "nonpayment_rate_pct",
+        "month",
+        "customers_start",
+        "customers_end",
+        "new_customers",
+        "reactivated_customers",
+        "churned_customers",
+        "churn_rate_pct",
+        "mrr_start",
+        "mrr_end",
+        "new_mrr",
+        "reactivation_mrr",
+        "expansion_mrr",
+        "contraction_mrr",
+        "churned_mrr",
+        "net_new_mrr",
+        "gross_mrr_churn_pct",
+        "net_mrr_churn_pct",
+        "arpa",
+        "above_benchmark",
+        "invoices_due",
+        "amount_due",
+        "amount_unpaid",
+        "nonpayment_rate_pct",
     ];
     let opt = |p: Option<f64>| p.map_or_else(String::new, |p| p.to_string());
     let opt_money = |m: Option<Money>| m.map_or_else(String::new, |m| m.to_string());

@@ -729,7 +729,7 @@ impl Store for SqlStore {
         rows.iter().map(interaction_from).collect()
     }
 
-    async fn import_customers(&self, ws: WorkspaceId, rows: Vec<CustomerImport>) -> StoreResult<ImportSummary> {
+    async fn import_customers(&self, ws: WorkspaceId, rows: Vec<CustomerImport>, progress: &Progress) -> StoreResult<ImportSummary> {
         let mut tx = self.pool.begin().await.map_err(backend_error)?;
         let existing = Self::existing_refs(
             &mut tx,
@@ -761,12 +761,13 @@ impl Store for SqlStore {
             let updated = chunk.iter().filter(|r| existing.contains(&r.external_id)).count() as u64;
             summary.updated += updated;
             summary.inserted += chunk.len() as u64 - updated;
+            progress(summary.inserted + summary.updated);
         }
         tx.commit().await.map_err(backend_error)?;
         Ok(summary)
     }
 
-    async fn import_subscriptions(&self, ws: WorkspaceId, rows: Vec<SubscriptionImport>) -> StoreResult<ImportSummary> {
+    async fn import_subscriptions(&self, ws: WorkspaceId, rows: Vec<SubscriptionImport>, progress: &Progress) -> StoreResult<ImportSummary> {
         let mut tx = self.pool.begin().await.map_err(backend_error)?;
         let clients = Self::client_ids_by_ref(&mut tx, ws).await?;
         let problems = Self::unknown_customer_problems(
@@ -814,12 +815,13 @@ impl Store for SqlStore {
                 .count() as u64;
             summary.updated += updated;
             summary.inserted += chunk.len() as u64 - updated;
+            progress(summary.inserted + summary.updated);
         }
         tx.commit().await.map_err(backend_error)?;
         Ok(summary)
     }
 
-    async fn import_invoices(&self, ws: WorkspaceId, rows: Vec<InvoiceImport>) -> StoreResult<ImportSummary> {
+    async fn import_invoices(&self, ws: WorkspaceId, rows: Vec<InvoiceImport>, progress: &Progress) -> StoreResult<ImportSummary> {
         let mut tx = self.pool.begin().await.map_err(backend_error)?;
         let clients = Self::client_ids_by_ref(&mut tx, ws).await?;
         let problems = Self::unknown_customer_problems(
@@ -858,6 +860,7 @@ impl Store for SqlStore {
             let updated = chunk.iter().filter(|r| existing.contains(&r.invoice_ref)).count() as u64;
             summary.updated += updated;
             summary.inserted += chunk.len() as u64 - updated;
+            progress(summary.inserted + summary.updated);
         }
         tx.commit().await.map_err(backend_error)?;
         Ok(summary)

@@ -3,8 +3,20 @@
 //! call these rules.
 
 pub mod dates;
+pub mod departure;
+pub mod history;
+pub mod lang;
+pub mod lessons;
 pub mod money;
+pub mod offboarding;
+pub mod reasons;
+pub mod reasons_matrix;
 pub mod registry;
+pub mod retention;
+pub mod survey;
+pub mod text;
 
 pub use dates::{parse_date, parse_month, Month};
+pub use departure::{CaseError, FieldProblem};
+pub use lang::Lang;
 pub use money::Money;

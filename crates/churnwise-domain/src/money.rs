@@ -294,6 +294,31 @@ mod tests {
         );
         let back: Money = serde_json::from_str("49.9").unwrap();
         assert_eq!(back.cents(), 4990);
+        let back: Money = serde_json::from_str("\"49.90\"").unwrap();
+        assert_eq!(back.cents(), 4990);
+        assert!(serde_json::from_str::<Money>("1.234").is_err());
+    }
+
+    #[test]
+    fn amounts_deserialise_inside_tagged_enums_and_from_json_values() {
+        #[derive(Debug, Serialize, Deserialize, PartialEq)]
+        #[serde(tag = "type")]
+        enum Tagged {
+            Lost { mrr: Money },
+        }
+        let tagged = Tagged::Lost {
+            mrr: Money::from_cents(120_005),
+        };
+        let json = serde_json::to_string(&tagged).unwrap();
+        assert_eq!(json, r#"{"type":"Lost","mrr":1200.05}"#);
+        assert_eq!(serde_json::from_str::<Tagged>(&json).unwrap(), tagged);
+        let value = serde_json::to_value(Money::from_cents(4990)).unwrap();
+        assert_eq!(
+            serde_json::from_value::<Money>(value).unwrap().cents(),
+            4990
+        );
+        let whole: Money = serde_json::from_str("12").unwrap();
+        assert_eq!(whole.cents(), 1200);
     }
 
     proptest! {

@@ -117,7 +117,12 @@ impl FromRequestParts<AppState> for Auth {
             .find_session(&token_hash(cookie.value()), chrono::Utc::now())
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        if is_unsafe(&parts.method) && parts.uri.path().starts_with("/api/") {
+        // Nested routers see a stripped path; the original tells an API call.
+        let path = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or_else(|| parts.uri.path().to_string(), |u| u.0.path().to_string());
+        if is_unsafe(&parts.method) && path.starts_with("/api/") {
             let sent = parts
                 .headers
                 .get(CSRF_HEADER)

@@ -1,0 +1,100 @@
+//! Fresh, isolated stores for tests: a SQLite file in a temporary folder, or
+//! a PostgreSQL schema of its own on the server named by
+//! `CHURNWISE_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`),
+//! so tests run in parallel. If PostgreSQL does not answer, the PostgreSQL
+//! tests fail loudly; they never skip.
+
+use churnwise_store::Store;
+use rand::Rng;
+use std::sync::Arc;
+
+/// The PostgreSQL server the tests use.
+pub fn postgres_url() -> String {
+    std::env::var("CHURNWISE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+}
+
+/// A store for one test, with whatever keeps it alive.
+pub struct TestStore {
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// URL that opens the same database from another process (e.g. the CLI).
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Which backend a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite in a temporary file.
+    Sqlite,
+    /// PostgreSQL in a fresh schema.
+    Postgres,
+}
+
+impl Backend {
+    /// A fresh store of this backend.
+    pub async fn fresh(self) -> TestStore {
+        match self {
+            Backend::Sqlite => sqlite().await,
+            Backend::Postgres => postgres().await,
+        }
+    }
+}
+
+/// A fresh SQLite store in a temporary folder.
+pub async fn sqlite() -> TestStore {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let store = churnwise_store_sqlite::SqliteStore::connect(&url)
+        .await
+        .expect("SQLite store opens");
+    TestStore {
+        store: Arc::new(store),
+        url,
+        _dir: Some(dir),
+    }
+}
+
+/// A fresh PostgreSQL store in a schema of its own.
+pub async fn postgres() -> TestStore {
+    let base = postgres_url();
+    let schema = format!("t_{:016x}", rand::thread_rng().gen::<u64>());
+    let store = churnwise_store_postgres::PostgresStore::connect_in_schema(&base, &schema)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("PostgreSQL tests need a server at {base} (set CHURNWISE_TEST_POSTGRES): {e:#}")
+        });
+    let sep = if base.contains('?') { '&' } else { '?' };
+    TestStore {
+        store: Arc::new(store),
+        url: format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+        _dir: None,
+    }
+}
+
+/// Declares async test functions `fn name(store: Arc<dyn Store>)` and runs
+/// each on both backends, as `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let t = $crate::Backend::Sqlite.fresh().await;
+                    super::$name(t).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let t = $crate::Backend::Postgres.fresh().await;
+                    super::$name(t).await
+                }
+            )*
+        }
+    };
+}

@@ -1,0 +1,7 @@
+//! The application's integration tests, all in one test binary: the HTTP
+//! API through `app(state).oneshot(..)`, and the CLI as a real process, on
+//! both backends.
+
+mod api;
+mod cli;
+mod support;

@@ -1,0 +1,147 @@
+//! Helpers: a fresh app on either backend with signed-up users and tokens.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use churnwise_domain::registry::Role;
+use churnwise_store::{NewApiToken, Store, Workspace};
+use churnwise_store_tests::{Backend, TestStore};
+use churnwise_web::{auth, AppState};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use std::process::Command;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// A running application over a fresh store.
+pub struct TestApp {
+    pub t: TestStore,
+    pub app: Router,
+}
+
+/// A response, decoded.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub headers: axum::http::HeaderMap,
+    pub json: Value,
+}
+
+impl TestApp {
+    pub async fn new(backend: Backend) -> Self {
+        let t = backend.fresh().await;
+        let app = churnwise_web::app(AppState::new(t.store.clone()));
+        TestApp { t, app }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.t.store
+    }
+
+    /// Creates `email` with `role` in workspace `ws` and returns an API token.
+    pub async fn user_with_token(&self, email: &str, ws: &str, role: Role) -> (Workspace, String) {
+        let s = self.store();
+        let workspace = s.ensure_workspace(ws).await.unwrap();
+        let user = s
+            .upsert_user(email, &auth::hash_password("a long password").unwrap())
+            .await
+            .unwrap();
+        s.set_membership(user.id, workspace.id, role).await.unwrap();
+        let token = auth::new_token();
+        s.create_api_token(NewApiToken {
+            token_hash: auth::token_hash(&token),
+            user: user.id,
+            workspace: workspace.id,
+            name: "test".into(),
+        })
+        .await
+        .unwrap();
+        (workspace, token)
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let json = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        Reply {
+            status,
+            content_type,
+            headers,
+            json,
+        }
+    }
+
+    /// A request with a bearer token (if any) and a JSON body (if any).
+    pub async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut builder = Request::builder().method(method).uri(uri);
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(body) => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+            None => builder.body(Body::empty()).unwrap(),
+        };
+        self.send(request).await
+    }
+}
+
+/// Runs the churnwise binary on `url` with `args`; returns (success, stdout, stderr).
+pub fn churnwise(url: &str, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_churnwise"))
+        .arg("--database")
+        .arg(url)
+        .args(args)
+        .env("CHURNWISE_LOG", "warn")
+        .output()
+        .expect("the churnwise binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Declares async tests `fn name(backend: Backend)` and runs each on both backends.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(churnwise_store_tests::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(churnwise_store_tests::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}

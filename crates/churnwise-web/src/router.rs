@@ -1,7 +1,7 @@
 //! The whole route table. `/api/v1/openapi.json` is generated from these
 //! same routes, so the document cannot drift from what is served.
 
-use crate::api::{clients, health, records, session};
+use crate::api::{clients, health, metrics, records, session};
 use crate::AppState;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -41,6 +41,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
             records::list_interactions,
             records::create_interaction
         ))
+        .routes(routes!(metrics::metrics))
 }
 
 fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod generate;
+pub mod import;
 pub mod interaction;
 pub mod metrics;
 pub mod serve;

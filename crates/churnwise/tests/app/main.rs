@@ -4,5 +4,6 @@
 
 mod api;
 mod cli;
+mod import_cli;
 mod metrics_cli;
 mod support;

@@ -257,17 +257,28 @@ async fn reimporting_the_same_rows_is_idempotent(t: TestStore) {
     let s = t.store;
     let ws = s.ensure_workspace("a").await.unwrap().id;
     let customers = vec![customer("C1", "Acme"), customer("C2", "Beta")];
-    let first = s.import_customers(ws, customers.clone()).await.unwrap();
+    let first = s
+        .import_customers(ws, customers.clone(), &no_progress)
+        .await
+        .unwrap();
     assert_eq!((first.inserted, first.updated), (2, 0));
-    let again = s.import_customers(ws, customers).await.unwrap();
+    let again = s
+        .import_customers(ws, customers, &no_progress)
+        .await
+        .unwrap();
     assert_eq!((again.inserted, again.updated), (0, 2));
     let segments = vec![
         segment(2, "S1", "C1", 4900, "2024-01-01", Some("2024-03-01")),
         segment(3, "S1", "C1", 9900, "2024-03-01", None),
         segment(4, "S2", "C2", 1000, "2024-02-15", None),
     ];
-    s.import_subscriptions(ws, segments.clone()).await.unwrap();
-    let again = s.import_subscriptions(ws, segments).await.unwrap();
+    s.import_subscriptions(ws, segments.clone(), &no_progress)
+        .await
+        .unwrap();
+    let again = s
+        .import_subscriptions(ws, segments, &no_progress)
+        .await
+        .unwrap();
     assert_eq!((again.inserted, again.updated), (0, 3));
     let data = s.metrics_data(ws).await.unwrap();
     assert_eq!(data.customers.len(), 2);
@@ -281,14 +292,14 @@ async fn reimporting_the_same_rows_is_idempotent(t: TestStore) {
 async fn an_import_naming_an_unknown_customer_changes_nothing(t: TestStore) {
     let s = t.store;
     let ws = s.ensure_workspace("a").await.unwrap().id;
-    s.import_customers(ws, vec![customer("C1", "Acme")])
+    s.import_customers(ws, vec![customer("C1", "Acme")], &no_progress)
         .await
         .unwrap();
     let rows = vec![
         segment(2, "S1", "C1", 4900, "2024-01-01", None),
         segment(3, "S2", "NOPE", 4900, "2024-01-01", None),
     ];
-    match s.import_subscriptions(ws, rows).await {
+    match s.import_subscriptions(ws, rows, &no_progress).await {
         Err(StoreError::Invalid(problems)) => {
             assert_eq!(problems.len(), 1);
             assert_eq!(
@@ -305,7 +316,7 @@ async fn an_import_naming_an_unknown_customer_changes_nothing(t: TestStore) {
 async fn invoices_import_and_payments_are_recorded(t: TestStore) {
     let s = t.store;
     let ws = s.ensure_workspace("a").await.unwrap().id;
-    s.import_customers(ws, vec![customer("C1", "Acme")])
+    s.import_customers(ws, vec![customer("C1", "Acme")], &no_progress)
         .await
         .unwrap();
     let rows = vec![InvoiceImport {
@@ -317,7 +328,7 @@ async fn invoices_import_and_payments_are_recorded(t: TestStore) {
         due_on: day("2024-01-31"),
         paid_on: None,
     }];
-    s.import_invoices(ws, rows).await.unwrap();
+    s.import_invoices(ws, rows, &no_progress).await.unwrap();
     let client = s.find_client(ws, "C1").await.unwrap().unwrap();
     let invoices = s.list_invoices(ws, client.id).await.unwrap();
     assert_eq!(invoices[0].amount, Money::from_cents(12_345));

@@ -16,6 +16,12 @@ pub type Date = chrono::NaiveDate;
 use async_trait::async_trait;
 use churnwise_domain::registry::Role;
 
+/// A callback told how many rows of an import are written so far.
+pub type Progress = dyn Fn(u64) + Send + Sync;
+
+/// A progress callback that ignores the count.
+pub fn no_progress(_rows: u64) {}
+
 /// Result of a storage call.
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -171,18 +177,21 @@ pub trait Store: Send + Sync + 'static {
         &self,
         ws: WorkspaceId,
         rows: Vec<CustomerImport>,
+        progress: &Progress,
     ) -> StoreResult<ImportSummary>;
     /// Upserts subscription segments by (subscription id, start), all or nothing.
     async fn import_subscriptions(
         &self,
         ws: WorkspaceId,
         rows: Vec<SubscriptionImport>,
+        progress: &Progress,
     ) -> StoreResult<ImportSummary>;
     /// Upserts invoices by external id, all or nothing.
     async fn import_invoices(
         &self,
         ws: WorkspaceId,
         rows: Vec<InvoiceImport>,
+        progress: &Progress,
     ) -> StoreResult<ImportSummary>;
     /// The external id of every client of the workspace that has one.
     async fn client_external_ids(&self, ws: WorkspaceId) -> StoreResult<Vec<String>>;

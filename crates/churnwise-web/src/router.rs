@@ -2,7 +2,7 @@
 //! routes, so the document cannot drift from what is served; the HTML pages
 //! (`page_routes`) are not part of it.
 
-use crate::api::{clients, health, records, session};
+use crate::api::{clients, health, metrics, records, session};
 use crate::pages;
 use crate::AppState;
 use axum::routing::{get, post};
@@ -43,6 +43,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
             records::list_interactions,
             records::create_interaction
         ))
+        .routes(routes!(metrics::metrics))
 }
 
 fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {

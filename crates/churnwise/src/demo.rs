@@ -6,7 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use churnwise_domain::registry::{ClientStatus, InteractionKind, Role};
 use churnwise_domain::Money;
 use churnwise_store::{
-    ClientPatch, CustomerImport, InvoiceImport, NewContact, NewInteraction, Store,
+    no_progress, ClientPatch, CustomerImport, InvoiceImport, NewContact, NewInteraction, Store,
     SubscriptionImport,
 };
 use rand::rngs::StdRng;
@@ -180,9 +180,13 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
             billed = add_months(billed, 1);
         }
     }
-    store.import_customers(ws.id, customers.clone()).await?;
-    store.import_subscriptions(ws.id, segments).await?;
-    store.import_invoices(ws.id, invoices).await?;
+    store
+        .import_customers(ws.id, customers.clone(), &no_progress)
+        .await?;
+    store
+        .import_subscriptions(ws.id, segments, &no_progress)
+        .await?;
+    store.import_invoices(ws.id, invoices, &no_progress).await?;
 
     for (i, customer) in customers.iter().enumerate() {
         let client = store

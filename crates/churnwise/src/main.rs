@@ -40,8 +40,11 @@ enum Command {
     Serve(commands::serve::ServeArgs),
     User(commands::user::UserArgs),
     Token(commands::token::TokenArgs),
+    Import(commands::import::ImportArgs),
     Client(commands::client::ClientArgs),
     Interaction(commands::interaction::InteractionArgs),
+    Metrics(commands::metrics::MetricsArgs),
+    Generate(commands::generate::GenerateArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -74,8 +77,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Serve(args) => commands::serve::run(&ctx, args).await,
             Command::User(args) => commands::user::run(&ctx, args).await,
             Command::Token(args) => commands::token::run(&ctx, args).await,
+            Command::Import(args) => commands::import::run(&ctx, args).await,
             Command::Client(args) => commands::client::run(&ctx, args).await,
             Command::Interaction(args) => commands::interaction::run(&ctx, args).await,
+            Command::Metrics(args) => commands::metrics::run(&ctx, args).await,
+            Command::Generate(args) => commands::generate::run(&args),
         }
     })
 }

@@ -3,5 +3,6 @@
 
 pub mod clients;
 pub mod health;
+pub mod metrics;
 pub mod records;
 pub mod session;

@@ -2,7 +2,10 @@
 //! domain types and call the store or the engines.
 
 pub mod client;
+pub mod generate;
+pub mod import;
 pub mod interaction;
+pub mod metrics;
 pub mod serve;
 pub mod token;
 pub mod user;

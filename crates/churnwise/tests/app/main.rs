@@ -4,5 +4,7 @@
 
 mod api;
 mod cli;
+mod import_cli;
+mod metrics_cli;
 mod pages;
 mod support;

@@ -48,6 +48,7 @@
       var values = doc.cells.map(function (c) { return c[2]; });
       return Object.assign(common, {
         tooltip: { position: 'top', formatter: function (p) { return doc.y[p.value[1]] + ' · ' + doc.x[p.value[0]] + ': ' + fmt(p.value[2]); } },
+      legend: { show: false },
         grid: { left: 8, right: 16, top: 8, bottom: 56, containLabel: true },
         xAxis: { type: 'category', data: doc.x, splitArea: { show: true } },
         yAxis: { type: 'category', data: doc.y, inverse: true, splitArea: { show: true } },
@@ -72,10 +73,25 @@
       if (!source) { return; }
       var doc;
       try { doc = JSON.parse(source.textContent); } catch (e) { return; }
-      var chart = window.echarts.init(el, null, { renderer: 'svg' });
-      chart.setOption(option(doc));
-      el.setAttribute('data-drawn', 'true');
-      charts.push(chart);
+      doc.cells = doc.cells || [];
+      doc.series = doc.series || [];
+      doc.y = doc.y || [];
+      var empty = doc.kind === 'heatmap' ? doc.cells.length === 0 : doc.x.length === 0;
+      if (empty) {
+        el.classList.add('chart-empty');
+        el.textContent = el.getAttribute('data-empty') || '';
+        el.setAttribute('data-drawn', 'empty');
+        return;
+      }
+      try {
+        var chart = window.echarts.init(el, null, { renderer: 'svg' });
+        chart.setOption(option(doc));
+        el.setAttribute('data-drawn', 'true');
+        charts.push(chart);
+      } catch (e) {
+        el.setAttribute('data-drawn', 'failed');
+        if (window.console) { window.console.error('chart', el.id, e); }
+      }
     });
     window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
   }

@@ -160,13 +160,14 @@ test('pages fit a 375 px wide phone without sideways scrolling', async () => {
   }
 });
 
-test('the dashboard draws its chart with the vendored ECharts and keeps the numbers in a table', async () => {
+test('the dashboard draws every chart with the vendored ECharts, numbers one click away', async () => {
   await page.goto(server.url + '/dashboard');
   await page.waitForSelector('[data-drawn="true"]');
-  assert.ok(await page.locator('#chart-status svg').count() > 0);
-  await page.getByText('Show the numbers').click();
-  assert.match(await page.locator('.chart-table table').textContent(), /Active\s*1/);
-  const csv = await page.evaluate(async () => (await fetch('/dashboard/clients-by-status.csv')).text());
-  assert.match(csv, /^status,clients\n/);
-  assert.match(csv, /active,1/);
+  const drawn = await page.locator('.chart[data-drawn="true"] svg').count();
+  assert.equal(drawn, 6);
+  assert.equal(await page.locator('#chart-cohorts[data-drawn="empty"]').count(), 1, 'a new workspace has no cohort yet');
+  await page.getByText('Show the numbers').first().click();
+  assert.ok(await page.locator('#table-churn').isVisible());
+  const csv = await page.evaluate(async () => (await fetch(document.querySelector('.downloads a').href)).text());
+  assert.match(csv, /^month,customers_start,churned_customers,churn_rate_pct/);
 });

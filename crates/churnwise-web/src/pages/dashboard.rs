@@ -1,20 +1,255 @@
-//! The dashboard. Until the metrics engine serves `GET /api/v1/metrics`,
-//! it shows the registry's own figures (clients by status) through the same
-//! chart plumbing the churn charts will use: a JSON document embedded in
-//! the page that `assets/charts.js` draws with ECharts, with its numbers in
-//! a table one click away and a CSV download.
+//! The dashboard: the churn figures of spec/metrics.md for a range of
+//! months, computed by the same engine and call as `GET /api/v1/metrics`
+//! (so the page and the API cannot disagree). Each chart carries its
+//! numbers in a table one click away and a CSV download
+//! (`/dashboard/{chart}.csv`, same range).
 
 use super::charts::{Chart, Draw, Unit};
 use super::{render, Chrome, PageAuth, PageError};
+use crate::api::metrics::workspace_report;
 use crate::i18n;
 use crate::AppState;
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use churnwise_domain::registry::ClientStatus;
+use churnwise_domain::{parse_month, Lang, Month};
+use churnwise_metrics::{MetricsOptions, MetricsReport};
 use churnwise_store::ClientFilter;
 use minijinja::context;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// The longest range the dashboard shows, in months.
+const MAX_MONTHS: i32 = 60;
+
+/// The range picker's query, kept as typed.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+pub struct RangeQuery {
+    /// First month, `YYYY-MM`.
+    #[serde(default)]
+    pub from: String,
+    /// Last month, `YYYY-MM`.
+    #[serde(default)]
+    pub to: String,
+}
+
+/// The months asked for: by default the twelve months up to the last
+/// complete one. Returns the range and whether the query was refused.
+fn range(query: &RangeQuery, today: chrono::NaiveDate) -> (Month, Month, bool) {
+    let default_to = Month::of(today).plus(-1);
+    let default = (default_to.plus(-11), default_to, false);
+    if query.from.trim().is_empty() && query.to.trim().is_empty() {
+        return default;
+    }
+    match (parse_month(&query.from), parse_month(&query.to)) {
+        (Ok(from), Ok(to)) if from <= to && from.months_until(to) < MAX_MONTHS => (from, to, false),
+        _ => (default.0, default.1, true),
+    }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+async fn report(
+    state: &AppState,
+    auth: &PageAuth,
+    from: Month,
+    to: Month,
+) -> Result<MetricsReport, PageError> {
+    let options = MetricsOptions::new(from, to, today());
+    Ok(workspace_report(state.store.as_ref(), auth.ws(), &options).await?)
+}
+
+fn units(cents: i64) -> f64 {
+    cents as f64 / 100.0
+}
+
+fn msg(lang: Lang, key: &str) -> String {
+    i18n::message(lang, key, &[])
+}
+
+/// The dashboard's charts, built from one report.
+#[derive(Debug, Serialize)]
+struct Charts {
+    churn: Chart,
+    movements: Chart,
+    arpa: Chart,
+    nonpayment: Chart,
+    cohorts: Chart,
+    survival: Chart,
+    forecast: Chart,
+}
+
+fn charts(r: &MetricsReport, lang: Lang) -> Charts {
+    let code = i18n::code(lang);
+    let months: Vec<String> = r
+        .months
+        .iter()
+        .map(|m| i18n::month(lang, &m.month.to_string()))
+        .collect();
+    let churn = Chart::xy(code, Unit::Percent, months.clone())
+        .with(
+            msg(lang, "metric-churn-rate"),
+            Draw::Line,
+            r.months.iter().map(|m| m.churn_rate_pct).collect(),
+        )
+        .with(
+            msg(lang, "metric-benchmark"),
+            Draw::Dashed,
+            r.months
+                .iter()
+                .map(|_| Some(r.benchmark_churn_pct))
+                .collect(),
+        );
+    let series = |f: fn(&churnwise_metrics::MonthFigures) -> i64| {
+        r.months.iter().map(|m| Some(units(f(m)))).collect()
+    };
+    let movements = Chart::xy(code, Unit::Money, months.clone())
+        .with(
+            msg(lang, "metric-new-mrr"),
+            Draw::StackedBar,
+            series(|m| m.new_mrr.cents()),
+        )
+        .with(
+            msg(lang, "metric-expansion-mrr"),
+            Draw::StackedBar,
+            series(|m| m.expansion_mrr.cents()),
+        )
+        .with(
+            msg(lang, "metric-reactivation-mrr"),
+            Draw::StackedBar,
+            series(|m| m.reactivation_mrr.cents()),
+        )
+        .with(
+            msg(lang, "metric-contraction-mrr"),
+            Draw::StackedBar,
+            series(|m| -m.contraction_mrr.cents()),
+        )
+        .with(
+            msg(lang, "metric-churned-mrr"),
+            Draw::StackedBar,
+            series(|m| -m.churned_mrr.cents()),
+        )
+        .with(
+            msg(lang, "metric-net-new-mrr"),
+            Draw::Line,
+            series(|m| m.net_new_mrr.cents()),
+        );
+    let arpa = Chart::xy(code, Unit::Money, months.clone()).with(
+        msg(lang, "metric-arpa"),
+        Draw::Line,
+        r.months
+            .iter()
+            .map(|m| m.arpa.map(|a| units(a.cents())))
+            .collect(),
+    );
+    let nonpayment = Chart::xy(code, Unit::Percent, months.clone()).with(
+        msg(lang, "metric-nonpayment-rate"),
+        Draw::Line,
+        r.months.iter().map(|m| m.nonpayment_rate_pct).collect(),
+    );
+    let width = r
+        .cohorts
+        .iter()
+        .map(|c| c.logo_retention_pct.len())
+        .max()
+        .unwrap_or(0);
+    let mut cohorts = Chart::xy(
+        code,
+        Unit::Percent,
+        (0..width).map(|k| format!("+{k}")).collect(),
+    );
+    cohorts.kind = "heatmap";
+    cohorts.y = r
+        .cohorts
+        .iter()
+        .map(|c| i18n::month(lang, &c.cohort.to_string()))
+        .collect();
+    cohorts.cells = r
+        .cohorts
+        .iter()
+        .enumerate()
+        .flat_map(|(y, c)| {
+            c.logo_retention_pct
+                .iter()
+                .enumerate()
+                .map(move |(x, v)| (x, y, *v))
+        })
+        .collect();
+    let s = &r.survival.survival_at_days;
+    let survival = Chart::xy(
+        code,
+        Unit::Percent,
+        ["0", "30", "90", "180", "365"]
+            .iter()
+            .map(|d| {
+                i18n::message(
+                    lang,
+                    "days",
+                    &[("count", i18n::ArgValue::Number(d.parse().unwrap_or(0.0)))],
+                )
+            })
+            .collect(),
+    )
+    .with(
+        msg(lang, "metric-survival"),
+        Draw::Line,
+        [1.0, s.d30, s.d90, s.d180, s.d365]
+            .iter()
+            .map(|v| Some(v * 100.0))
+            .collect(),
+    );
+    let mut x = months;
+    x.extend(
+        r.forecast
+            .iter()
+            .map(|f| i18n::month(lang, &f.month.to_string())),
+    );
+    let actual: Vec<Option<f64>> = r
+        .months
+        .iter()
+        .map(|m| Some(units(m.mrr_end.cents())))
+        .chain(r.forecast.iter().map(|_| None))
+        .collect();
+    let pad = || r.months.iter().map(|_| None);
+    let forecast = Chart::xy(code, Unit::Money, x)
+        .with(msg(lang, "metric-mrr-actual"), Draw::Line, actual)
+        .with(
+            msg(lang, "metric-forecast-low"),
+            Draw::BandLow,
+            pad()
+                .chain(r.forecast.iter().map(|f| Some(units(f.mrr_low.cents()))))
+                .collect(),
+        )
+        .with(
+            msg(lang, "metric-forecast-band"),
+            Draw::BandHeight,
+            pad()
+                .chain(
+                    r.forecast
+                        .iter()
+                        .map(|f| Some(units(f.mrr_high.cents() - f.mrr_low.cents()))),
+                )
+                .collect(),
+        )
+        .with(
+            msg(lang, "metric-forecast"),
+            Draw::Dashed,
+            pad()
+                .chain(r.forecast.iter().map(|f| Some(units(f.mrr.cents()))))
+                .collect(),
+        );
+    Charts {
+        churn,
+        movements,
+        arpa,
+        nonpayment,
+        cohorts,
+        survival,
+        forecast,
+    }
+}
 
 /// The count of clients in one status.
 #[derive(Debug, Serialize)]
@@ -40,47 +275,285 @@ async fn status_counts(state: &AppState, auth: &PageAuth) -> Result<Vec<StatusCo
     Ok(counts)
 }
 
-/// `GET /dashboard`: the dashboard.
-pub async fn show(State(state): State<AppState>, auth: PageAuth) -> Result<Response, PageError> {
-    let counts = status_counts(&state, &auth).await?;
-    let total: i64 = counts.iter().map(|c| c.count).sum();
-    let lang = auth.lang;
-    let chart = Chart::xy(
-        i18n::code(lang),
-        Unit::Count,
-        counts
-            .iter()
-            .map(|c| i18n::message(lang, &format!("status-{}", c.status), &[]))
-            .collect(),
-    )
-    .with(
-        i18n::message(lang, "dashboard-clients", &[]),
-        Draw::Bar,
-        counts.iter().map(|c| Some(c.count as f64)).collect(),
-    );
-    let chrome = Chrome::of(&auth, &state, "dashboard").await?;
-    render(&chrome, "dashboard.html", context! { counts, total, chart })
-}
-
-/// `GET /dashboard/clients-by-status.csv`: the numbers of the status chart.
-pub async fn clients_by_status_csv(
+/// `GET /dashboard?from=YYYY-MM&to=YYYY-MM`: the dashboard.
+pub async fn show(
     State(state): State<AppState>,
     auth: PageAuth,
+    Query(query): Query<RangeQuery>,
 ) -> Result<Response, PageError> {
+    let (from, to, refused) = range(&query, today());
+    let report = report(&state, &auth, from, to).await?;
     let counts = status_counts(&state, &auth).await?;
-    let mut csv = String::from("status,clients\n");
-    for c in counts {
-        csv.push_str(&format!("{},{}\n", c.status, c.count));
+    let charts = charts(&report, auth.lang);
+    let latest = report.months.last();
+    // The latest month with mature invoices, for the non-payment figure.
+    let nonpayment = report
+        .months
+        .iter()
+        .rev()
+        .find(|m| m.nonpayment_rate_pct.is_some());
+    let deviation = latest.and_then(|m| m.forecast_deviation.as_ref());
+    let max_cohort_width = report
+        .cohorts
+        .iter()
+        .map(|c| c.logo_retention_pct.len())
+        .max()
+        .unwrap_or(0);
+    let range_query = format!("from={from}&to={to}");
+    // Through JSON, so amounts reach the template as numbers in currency units.
+    let latest = latest.map(json);
+    let nonpayment = nonpayment.map(json);
+    let deviation = deviation.map(json);
+    let report = json(&report);
+    let chrome = Chrome::of(&auth, &state, "dashboard").await?;
+    render(
+        &chrome,
+        "dashboard.html",
+        context! {
+            report,
+            latest,
+            nonpayment,
+            deviation,
+            charts,
+            counts,
+            from => from.to_string(),
+            to => to.to_string(),
+            refused,
+            range_query,
+            cohort_columns => (0..max_cohort_width).collect::<Vec<_>>(),
+        },
+    )
+}
+
+/// The JSON form of a report part, for a template (null if it cannot be written).
+fn json<T: Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+/// The CSV of one chart's numbers: its header and rows.
+fn csv_table(r: &MetricsReport, chart: &str) -> Option<(Vec<String>, Vec<Vec<String>>)> {
+    let money = |c: i64| format!("{:.2}", units(c));
+    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let head = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    Some(match chart {
+        "churn" => (
+            head(&[
+                "month",
+                "customers_start",
+                "churned_customers",
+                "churn_rate_pct",
+                "benchmark_churn_pct",
+                "above_benchmark",
+            ]),
+            r.months
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.month.to_string(),
+                        m.customers_start.to_string(),
+                        m.churned_customers.to_string(),
+                        opt(m.churn_rate_pct),
+                        r.benchmark_churn_pct.to_string(),
+                        m.above_benchmark.to_string(),
+                    ]
+                })
+                .collect(),
+        ),
+        "mrr-movements" => (
+            head(&[
+                "month",
+                "mrr_start",
+                "new_mrr",
+                "expansion_mrr",
+                "reactivation_mrr",
+                "contraction_mrr",
+                "churned_mrr",
+                "net_new_mrr",
+                "mrr_end",
+            ]),
+            r.months
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.month.to_string(),
+                        money(m.mrr_start.cents()),
+                        money(m.new_mrr.cents()),
+                        money(m.expansion_mrr.cents()),
+                        money(m.reactivation_mrr.cents()),
+                        money(m.contraction_mrr.cents()),
+                        money(m.churned_mrr.cents()),
+                        money(m.net_new_mrr.cents()),
+                        money(m.mrr_end.cents()),
+                    ]
+                })
+                .collect(),
+        ),
+        "arpa" => (
+            head(&["month", "customers_end", "mrr_end", "arpa"]),
+            r.months
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.month.to_string(),
+                        m.customers_end.to_string(),
+                        money(m.mrr_end.cents()),
+                        m.arpa.map(|a| money(a.cents())).unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        ),
+        "nonpayment" => (
+            head(&[
+                "month",
+                "invoices_due",
+                "amount_due",
+                "amount_unpaid",
+                "nonpayment_rate_pct",
+            ]),
+            r.months
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.month.to_string(),
+                        m.invoices_due.map(|n| n.to_string()).unwrap_or_default(),
+                        m.amount_due.map(|a| money(a.cents())).unwrap_or_default(),
+                        m.amount_unpaid
+                            .map(|a| money(a.cents()))
+                            .unwrap_or_default(),
+                        opt(m.nonpayment_rate_pct),
+                    ]
+                })
+                .collect(),
+        ),
+        "cohorts" => {
+            let width = r
+                .cohorts
+                .iter()
+                .map(|c| c.logo_retention_pct.len())
+                .max()
+                .unwrap_or(0);
+            let mut header = head(&["cohort", "customers", "initial_mrr"]);
+            header.extend((0..width).map(|k| format!("logo_retention_pct_{k}")));
+            (
+                header,
+                r.cohorts
+                    .iter()
+                    .map(|c| {
+                        let mut row = vec![
+                            c.cohort.to_string(),
+                            c.customers.to_string(),
+                            money(c.initial_mrr.cents()),
+                        ];
+                        row.extend(c.logo_retention_pct.iter().map(|v| v.to_string()));
+                        row
+                    })
+                    .collect(),
+            )
+        }
+        "survival" => {
+            let s = &r.survival.survival_at_days;
+            (
+                head(&["days", "survival"]),
+                [
+                    (0, 1.0),
+                    (30, s.d30),
+                    (90, s.d90),
+                    (180, s.d180),
+                    (365, s.d365),
+                ]
+                .iter()
+                .map(|(d, v)| vec![d.to_string(), v.to_string()])
+                .collect(),
+            )
+        }
+        "forecast" => (
+            head(&[
+                "month",
+                "customers",
+                "customers_low",
+                "customers_high",
+                "mrr",
+                "mrr_low",
+                "mrr_high",
+            ]),
+            r.forecast
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.month.to_string(),
+                        f.customers.to_string(),
+                        f.customers_low.to_string(),
+                        f.customers_high.to_string(),
+                        money(f.mrr.cents()),
+                        money(f.mrr_low.cents()),
+                        money(f.mrr_high.cents()),
+                    ]
+                })
+                .collect(),
+        ),
+        _ => return None,
+    })
+}
+
+/// `GET /dashboard/{chart}.csv?from=&to=`: one chart's numbers as CSV
+/// (machine-readable: `.` decimals, amounts in currency units).
+pub async fn chart_csv(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(file): Path<String>,
+    Query(query): Query<RangeQuery>,
+) -> Result<Response, PageError> {
+    let chart = file.strip_suffix(".csv").ok_or(PageError::NotFound)?;
+    let (from, to, _) = range(&query, today());
+    let report = report(&state, &auth, from, to).await?;
+    let (header, rows) = csv_table(&report, chart).ok_or(PageError::NotFound)?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(&header)
+        .map_err(|e| PageError::Internal(e.into()))?;
+    for row in rows {
+        out.write_record(&row)
+            .map_err(|e| PageError::Internal(e.into()))?;
     }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| PageError::Internal(anyhow::anyhow!("{e}")))?;
+    let disposition = format!("attachment; filename=\"churnwise-{chart}-{from}-{to}.csv\"");
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"clients-by-status.csv\"",
-            ),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
         ],
-        csv,
+        bytes,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_range_is_the_twelve_months_up_to_the_last_complete_one() {
+        let today = "2024-03-15".parse().unwrap();
+        let (from, to, refused) = range(&RangeQuery::default(), today);
+        assert_eq!(
+            (from.to_string(), to.to_string(), refused),
+            ("2023-03".into(), "2024-02".into(), false)
+        );
+        let asked = RangeQuery {
+            from: "2023-01".into(),
+            to: "2023-06".into(),
+        };
+        assert_eq!(range(&asked, today).0.to_string(), "2023-01");
+        let backwards = RangeQuery {
+            from: "2023-06".into(),
+            to: "2023-01".into(),
+        };
+        assert!(range(&backwards, today).2);
+        let too_long = RangeQuery {
+            from: "2000-01".into(),
+            to: "2023-01".into(),
+        };
+        assert!(range(&too_long, today).2);
+    }
 }

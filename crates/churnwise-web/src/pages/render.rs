@@ -57,6 +57,9 @@ fn environment() -> &'static Environment<'static> {
         env.add_filter("money", |state: &State, cents: Value| {
             Ok::<_, Error>(i18n::money(lang_of(state), cents_of(&cents)?))
         });
+        env.add_filter("money_units", |state: &State, units: f64| {
+            i18n::money(lang_of(state), (units * 100.0).round() as i64)
+        });
         env.add_filter("num", |state: &State, n: Value| {
             let text = match i64::try_from(n.clone()) {
                 Ok(i) => i18n::integer(lang_of(state), i),

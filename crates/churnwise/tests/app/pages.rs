@@ -467,7 +467,56 @@ async fn embedded_assets_are_served_with_their_type(backend: Backend) {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
+async fn the_dashboard_shows_the_workspace_metrics_with_csv_downloads(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.user_with_token("ana@example.com", "Acme", Role::Owner)
+        .await;
+    let jar = sign_in(&app, "ana@example.com").await;
+    let page = get(&app, "/dashboard?from=2024-01&to=2024-06", &jar, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(html(&page).contains("Monthly churn rate against the benchmark"));
+    assert!(html(&page).contains("Jan 2024"));
+    let spanish = get(&app, "/dashboard?from=2024-01&to=2024-06", &jar, Some("es")).await;
+    assert!(html(&spanish).contains("Tasa mensual de bajas"));
+    assert!(html(&spanish).contains("ene 2024"));
+    let refused = get(&app, "/dashboard?from=2024-06&to=2024-01", &jar, None).await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert!(html(&refused).contains("Choose a first month before the last one"));
+    for chart in [
+        "churn",
+        "mrr-movements",
+        "arpa",
+        "nonpayment",
+        "cohorts",
+        "survival",
+        "forecast",
+    ] {
+        let csv = get(
+            &app,
+            &format!("/dashboard/{chart}.csv?from=2024-01&to=2024-06"),
+            &jar,
+            None,
+        )
+        .await;
+        assert_eq!(csv.status, StatusCode::OK, "{chart}");
+        assert!(csv.content_type.starts_with("text/csv"), "{chart}");
+    }
+    let churn = get(
+        &app,
+        "/dashboard/churn.csv?from=2024-01&to=2024-06",
+        &jar,
+        None,
+    )
+    .await;
+    let text = html(&churn);
+    assert!(text.starts_with("month,customers_start,churned_customers,churn_rate_pct"));
+    assert_eq!(text.lines().count(), 7);
+    let unknown = get(&app, "/dashboard/secrets.csv", &jar, None).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
 both_backends!(
+    the_dashboard_shows_the_workspace_metrics_with_csv_downloads,
     signed_out_pages_redirect_to_the_sign_in_page_and_back,
     the_first_run_page_creates_the_owner_only_while_nobody_has_an_account,
     a_client_named_like_html_shows_as_text,

@@ -42,6 +42,9 @@ enum Command {
     Token(commands::token::TokenArgs),
     Client(commands::client::ClientArgs),
     Interaction(commands::interaction::InteractionArgs),
+    Case(commands::case::CaseArgs),
+    Reasons(commands::reasons::ReasonsArgs),
+    Export(commands::export::ExportArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -76,6 +79,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Token(args) => commands::token::run(&ctx, args).await,
             Command::Client(args) => commands::client::run(&ctx, args).await,
             Command::Interaction(args) => commands::interaction::run(&ctx, args).await,
+            Command::Case(args) => commands::case::run(&ctx, args).await,
+            Command::Reasons(args) => commands::reasons::run(&ctx, args).await,
+            Command::Export(args) => commands::export::run(&ctx, args).await,
         }
     })
 }

@@ -1,8 +1,11 @@
 //! The subcommands, one file each: thin adapters that parse arguments into
 //! domain types and call the store or the engines.
 
+pub mod case;
 pub mod client;
+pub mod export;
 pub mod interaction;
+pub mod reasons;
 pub mod serve;
 pub mod token;
 pub mod user;

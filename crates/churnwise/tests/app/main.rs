@@ -3,5 +3,7 @@
 //! both backends.
 
 mod api;
+mod cases_api;
+mod cases_cli;
 mod cli;
 mod support;

@@ -100,7 +100,12 @@ async fn step(
     s.save_case(ws, update(stored, change)).await.unwrap()
 }
 
-async fn conversed(s: &Arc<dyn Store>, ws: WorkspaceId, stored: &StoredCase, reason: &str) -> StoredCase {
+async fn conversed(
+    s: &Arc<dyn Store>,
+    ws: WorkspaceId,
+    stored: &StoredCase,
+    reason: &str,
+) -> StoredCase {
     let conversation = ExitConversation::parse(ExitConversationInput {
         clients_words: Some("We no longer need it".into()),
         primary_reason: Some(reason.into()),
@@ -167,17 +172,41 @@ async fn a_case_is_stored_read_and_listed_with_its_history_in_order(t: TestStore
     let all = s.list_cases(ws, &CaseFilter::default()).await.unwrap();
     assert_eq!(all.len(), 2);
     let by_stage = s
-        .list_cases(ws, &CaseFilter { stage: Some(Stage::ExitConversation), ..CaseFilter::default() })
+        .list_cases(
+            ws,
+            &CaseFilter {
+                stage: Some(Stage::ExitConversation),
+                ..CaseFilter::default()
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(by_stage.iter().map(|c| c.id).collect::<Vec<_>>(), vec![opened.id]);
+    assert_eq!(
+        by_stage.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![opened.id]
+    );
     let by_client = s
-        .list_cases(ws, &CaseFilter { client: Some(beta.id), ..CaseFilter::default() })
+        .list_cases(
+            ws,
+            &CaseFilter {
+                client: Some(beta.id),
+                ..CaseFilter::default()
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(by_client.iter().map(|c| c.id).collect::<Vec<_>>(), vec![other.id]);
+    assert_eq!(
+        by_client.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![other.id]
+    );
     let lost = s
-        .list_cases(ws, &CaseFilter { outcome: Some(Outcome::Lost), ..CaseFilter::default() })
+        .list_cases(
+            ws,
+            &CaseFilter {
+                outcome: Some(Outcome::Lost),
+                ..CaseFilter::default()
+            },
+        )
         .await
         .unwrap();
     assert!(lost.is_empty());
@@ -185,7 +214,10 @@ async fn a_case_is_stored_read_and_listed_with_its_history_in_order(t: TestStore
     let history = s.case_history(ws, opened.id).await.unwrap();
     assert_eq!(history.len(), 2);
     assert!(matches!(history[0].event, CaseEvent::Opened { .. }));
-    assert!(matches!(history[1].event, CaseEvent::ExitConversationRecorded { .. }));
+    assert!(matches!(
+        history[1].event,
+        CaseEvent::ExitConversationRecorded { .. }
+    ));
     assert_eq!(history[0].actor, actor());
     // Opening a case marks an active client as leaving.
     let acme = s.get_client(ws, acme.id).await.unwrap().unwrap();
@@ -218,7 +250,13 @@ async fn a_second_open_case_for_a_client_is_refused_by_the_database(t: TestStore
         matches!(&err, StoreError::Conflict { field, .. } if field == "client_id"),
         "{err:?}"
     );
-    assert_eq!(s.list_cases(ws, &CaseFilter::default()).await.unwrap().len(), 1);
+    assert_eq!(
+        s.list_cases(ws, &CaseFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 async fn a_save_from_a_stale_version_is_refused_and_changes_nothing(t: TestStore) {
@@ -262,7 +300,10 @@ async fn closing_a_lost_case_ends_running_subscriptions_and_makes_the_client_for
         notice_period_days: None,
         minimum_term_months: None,
     };
-    let running = s.add_subscription(ws, acme.id, segment("S1", "2023-01-01", None)).await.unwrap();
+    let running = s
+        .add_subscription(ws, acme.id, segment("S1", "2023-01-01", None))
+        .await
+        .unwrap();
     let later = s
         .add_subscription(ws, acme.id, segment("S2", "2023-06-01", Some("2024-12-31")))
         .await
@@ -272,7 +313,9 @@ async fn closing_a_lost_case_ends_running_subscriptions_and_makes_the_client_for
         .await
         .unwrap();
     let other = client(&s, ws, "Other").await;
-    s.add_subscription(ws, other.id, segment("S9", "2023-01-01", None)).await.unwrap();
+    s.add_subscription(ws, other.id, segment("S9", "2023-01-01", None))
+        .await
+        .unwrap();
 
     let closed = closed_lost(&s, ws, acme.id, "needs_changed", "2024-03-31", 20_000).await;
     assert_eq!(closed.case.outcome(), Some(Outcome::Lost));
@@ -335,17 +378,30 @@ async fn cases_of_another_workspace_are_absent_for_every_method(t: TestStore) {
     let acme = client(&s, ws, "Acme").await;
     let stored = open(&s, ws, acme.id).await;
     assert_eq!(s.get_case(other, stored.id).await.unwrap(), None);
-    assert!(s.list_cases(other, &CaseFilter::default()).await.unwrap().is_empty());
-    assert!(matches!(s.case_history(other, stored.id).await, Err(StoreError::NotFound)));
-    let change = stored.case.amend_notice(notice("2024-03-02", "2024-04-30")).unwrap();
+    assert!(s
+        .list_cases(other, &CaseFilter::default())
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(matches!(
+        s.case_history(other, stored.id).await,
+        Err(StoreError::NotFound)
+    ));
+    let change = stored
+        .case
+        .amend_notice(notice("2024-03-02", "2024-04-30"))
+        .unwrap();
     assert!(matches!(
         s.save_case(other, update(&stored, change)).await,
         Err(StoreError::NotFound)
     ));
     // A case cannot be opened in one workspace for another's client.
-    let change =
-        DepartureCase::open(DepartureKind::ClientLeaving, notice("2024-03-01", "2024-03-31"), &[])
-            .unwrap();
+    let change = DepartureCase::open(
+        DepartureKind::ClientLeaving,
+        notice("2024-03-01", "2024-03-31"),
+        &[],
+    )
+    .unwrap();
     let err = s
         .create_case(
             other,
@@ -358,7 +414,11 @@ async fn cases_of_another_workspace_are_absent_for_every_method(t: TestStore) {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound));
-    assert!(s.cases_with_due_work(other, day("2100-01-01")).await.unwrap().is_empty());
+    assert!(s
+        .cases_with_due_work(other, day("2100-01-01"))
+        .await
+        .unwrap()
+        .is_empty());
     assert!(s.closed_departures(other).await.unwrap().is_empty());
     assert_eq!(s.get_case(ws, stored.id).await.unwrap().unwrap(), stored);
 }
@@ -377,7 +437,12 @@ async fn a_survey_link_is_found_only_by_its_hash_and_a_new_one_replaces_it(t: Te
     let issue = |stored: &StoredCase, hash: &str| {
         let change = stored
             .case
-            .issue_survey(ScoreScale::ZeroToTen, now, now + Duration::days(14), &ReasonList::default_list())
+            .issue_survey(
+                ScoreScale::ZeroToTen,
+                now,
+                now + Duration::days(14),
+                &ReasonList::default_list(),
+            )
             .unwrap();
         let mut u = update(stored, change);
         u.survey_token = Some(NewSurveyToken {
@@ -411,7 +476,10 @@ async fn the_reason_list_starts_as_the_default_and_saves_only_at_the_version_rea
     assert!(again.value.get(&key).unwrap().retired());
     // A second writer that also read version 0 is refused.
     let err = s.save_reason_list(ws, &first.value, 0).await.unwrap_err();
-    assert!(matches!(&err, StoreError::Conflict { field, .. } if field == "version"), "{err:?}");
+    assert!(
+        matches!(&err, StoreError::Conflict { field, .. } if field == "version"),
+        "{err:?}"
+    );
     let err = s.save_reason_list(ws, &first.value, 7).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }));
     assert_eq!(s.reason_list(ws).await.unwrap(), saved);
@@ -442,14 +510,34 @@ async fn due_work_is_found_by_date_and_leaves_when_done(t: TestStore) {
     let ws = s.ensure_workspace("a").await.unwrap().id;
     let acme = client(&s, ws, "Acme").await;
     let closed = closed_lost(&s, ws, acme.id, "needs_changed", "2024-03-31", 10_000).await;
-    assert!(s.cases_with_due_work(ws, day("2030-01-01")).await.unwrap().is_empty());
-    let with_follow_up =
-        step(&s, ws, &closed, |c| c.set_win_back_follow_up(Some(day("2024-09-01")))).await;
-    assert!(s.cases_with_due_work(ws, day("2024-08-31")).await.unwrap().is_empty());
+    assert!(s
+        .cases_with_due_work(ws, day("2030-01-01"))
+        .await
+        .unwrap()
+        .is_empty());
+    let with_follow_up = step(&s, ws, &closed, |c| {
+        c.set_win_back_follow_up(Some(day("2024-09-01")))
+    })
+    .await;
+    assert!(s
+        .cases_with_due_work(ws, day("2024-08-31"))
+        .await
+        .unwrap()
+        .is_empty());
     let due = s.cases_with_due_work(ws, day("2024-09-01")).await.unwrap();
-    assert_eq!(due.iter().map(|c| c.id).collect::<Vec<_>>(), vec![closed.id]);
-    step(&s, ws, &with_follow_up, |c| c.mark_won_back(day("2024-10-01"))).await;
-    assert!(s.cases_with_due_work(ws, day("2030-01-01")).await.unwrap().is_empty());
+    assert_eq!(
+        due.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![closed.id]
+    );
+    step(&s, ws, &with_follow_up, |c| {
+        c.mark_won_back(day("2024-10-01"))
+    })
+    .await;
+    assert!(s
+        .cases_with_due_work(ws, day("2030-01-01"))
+        .await
+        .unwrap()
+        .is_empty());
 
     // An open retention promise is due work too.
     let beta = client(&s, ws, "Beta").await;
@@ -468,14 +556,20 @@ async fn due_work_is_found_by_date_and_leaves_when_done(t: TestStore) {
     .unwrap();
     step(&s, ws, &stored, |c| c.add_retention_action(action)).await;
     let due = s.cases_with_due_work(ws, day("2024-03-15")).await.unwrap();
-    assert_eq!(due.iter().map(|c| c.client_id).collect::<Vec<_>>(), vec![beta.id]);
+    assert_eq!(
+        due.iter().map(|c| c.client_id).collect::<Vec<_>>(),
+        vec![beta.id]
+    );
 }
 
 async fn closed_departures_carry_reason_end_lost_mrr_segment_owner_and_plan(t: TestStore) {
     let s = t.store;
     let ws = s.ensure_workspace("a").await.unwrap().id;
     let acme = client(&s, ws, "Acme").await;
-    for (r, plan, cents, start) in [("S1", "basic", 5_000, "2023-01-01"), ("S2", "premium", 30_000, "2023-06-01")] {
+    for (r, plan, cents, start) in [
+        ("S1", "basic", 5_000, "2023-01-01"),
+        ("S2", "premium", 30_000, "2023-06-01"),
+    ] {
         s.add_subscription(
             ws,
             acme.id,
@@ -514,10 +608,14 @@ async fn the_history_table_refuses_any_update(t: TestStore) {
     let stored = open(&s, ws, acme.id).await;
     let sql = "UPDATE departure_case_history SET event = '{}'";
     let refused = if t.url.starts_with("sqlite") {
-        let raw = churnwise_store_sqlite::SqliteStore::connect(&t.url).await.unwrap();
+        let raw = churnwise_store_sqlite::SqliteStore::connect(&t.url)
+            .await
+            .unwrap();
         sqlx::query(sql).execute(raw.pool()).await.map(|_| ())
     } else {
-        let raw = churnwise_store_postgres::PostgresStore::connect(&t.url).await.unwrap();
+        let raw = churnwise_store_postgres::PostgresStore::connect(&t.url)
+            .await
+            .unwrap();
         sqlx::query(sql).execute(raw.pool()).await.map(|_| ())
     };
     let err = refused.unwrap_err().to_string();

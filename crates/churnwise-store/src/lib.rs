@@ -197,7 +197,11 @@ pub trait Store: Send + Sync + 'static {
     /// One case.
     async fn get_case(&self, ws: WorkspaceId, id: CaseId) -> StoreResult<Option<StoredCase>>;
     /// The cases matching `filter`, newest notice first.
-    async fn list_cases(&self, ws: WorkspaceId, filter: &CaseFilter) -> StoreResult<Vec<StoredCase>>;
+    async fn list_cases(
+        &self,
+        ws: WorkspaceId,
+        filter: &CaseFilter,
+    ) -> StoreResult<Vec<StoredCase>>;
     /// Saves a transition: the new case and its history entries together, in
     /// one transaction, only if the case is still at `expected_version`
     /// (`Conflict` on `version` otherwise). In the same transaction, the
@@ -215,7 +219,11 @@ pub trait Store: Send + Sync + 'static {
     async fn find_survey_link(&self, token_hash: &str) -> StoreResult<Option<SurveyLink>>;
     /// Cases with follow-up work due on or before `until`: a win-back
     /// follow-up, an open retention promise or an open corrective action.
-    async fn cases_with_due_work(&self, ws: WorkspaceId, until: Date) -> StoreResult<Vec<StoredCase>>;
+    async fn cases_with_due_work(
+        &self,
+        ws: WorkspaceId,
+        until: Date,
+    ) -> StoreResult<Vec<StoredCase>>;
     /// Every closed lost or fired case as the reasons matrix needs it (with
     /// the client's segment, owner and plan at the end date).
     async fn closed_departures(&self, ws: WorkspaceId) -> StoreResult<Vec<ClosedDeparture>>;
@@ -231,7 +239,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Versioned<ReasonList>>;
     /// The workspace's checklist templates (the built-in default, version 0,
     /// until first saved).
-    async fn checklist_templates(&self, ws: WorkspaceId) -> StoreResult<Versioned<ChecklistTemplates>>;
+    async fn checklist_templates(
+        &self,
+        ws: WorkspaceId,
+    ) -> StoreResult<Versioned<ChecklistTemplates>>;
     /// Saves the checklist templates if they are still at `expected_version`.
     async fn save_checklist_templates(
         &self,

@@ -392,7 +392,9 @@ pub async fn apply(
             let template = templates.for_service_type(service_type.as_deref());
             case.begin_offboarding(&template, lang.unwrap_or_default())?
         }
-        Step::AddChecklistItem { item } => case.add_checklist_item(NewChecklistItem::parse(item)?)?,
+        Step::AddChecklistItem { item } => {
+            case.add_checklist_item(NewChecklistItem::parse(item)?)?
+        }
         Step::CompleteChecklistItem { id, on } => {
             case.complete_checklist_item(id, on.unwrap_or(today))?
         }

@@ -102,7 +102,11 @@ pub fn preferred_lang(headers: &HeaderMap) -> Lang {
         let mut pieces = part.trim().split(';');
         let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
         let q = pieces
-            .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+            .find_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+            })
             .unwrap_or(1.0);
         let lang = match tag.split('-').next() {
             Some("es") => Lang::Es,
@@ -259,7 +263,10 @@ fn form_page(
 fn field_message(lang: Lang, field: &str, message: &str) -> String {
     let name = match field {
         "score" => lang.pick("Score", "Puntuación"),
-        "could_do_better" => lang.pick("What we could have done better", "Qué podríamos haber hecho mejor"),
+        "could_do_better" => lang.pick(
+            "What we could have done better",
+            "Qué podríamos haber hecho mejor",
+        ),
         "testimonial" => lang.pick("Testimonial", "Testimonio"),
         "testimonial_consent" => lang.pick("Consent to publish", "Permiso para publicar"),
         other => other,
@@ -360,14 +367,23 @@ mod tests {
 
     fn with_accept(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_str(value).unwrap());
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_str(value).unwrap(),
+        );
         h
     }
 
     #[test]
     fn spanish_is_chosen_when_the_browser_prefers_it() {
-        assert_eq!(preferred_lang(&with_accept("es-ES,es;q=0.9,en;q=0.8")), Lang::Es);
-        assert_eq!(preferred_lang(&with_accept("en-GB,en;q=0.9,es;q=0.5")), Lang::En);
+        assert_eq!(
+            preferred_lang(&with_accept("es-ES,es;q=0.9,en;q=0.8")),
+            Lang::Es
+        );
+        assert_eq!(
+            preferred_lang(&with_accept("en-GB,en;q=0.9,es;q=0.5")),
+            Lang::En
+        );
         assert_eq!(preferred_lang(&with_accept("fr-FR,fr;q=0.9")), Lang::En);
         assert_eq!(preferred_lang(&HeaderMap::new()), Lang::En);
     }

@@ -42,7 +42,7 @@ enum Command {
     Token(commands::token::TokenArgs),
     Client(commands::client::ClientArgs),
     Interaction(commands::interaction::InteractionArgs),
-    Case(commands::case::CaseArgs),
+    Case(Box<commands::case::CaseArgs>),
     Reasons(commands::reasons::ReasonsArgs),
     Export(commands::export::ExportArgs),
 }
@@ -79,7 +79,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Token(args) => commands::token::run(&ctx, args).await,
             Command::Client(args) => commands::client::run(&ctx, args).await,
             Command::Interaction(args) => commands::interaction::run(&ctx, args).await,
-            Command::Case(args) => commands::case::run(&ctx, args).await,
+            Command::Case(args) => commands::case::run(&ctx, *args).await,
             Command::Reasons(args) => commands::reasons::run(&ctx, args).await,
             Command::Export(args) => commands::export::run(&ctx, args).await,
         }

@@ -109,7 +109,12 @@ impl CaseView {
     }
 
     /// Adds the history, described in `lang` with the workspace's reasons.
-    pub fn with_history(mut self, history: Vec<HistoryEntry>, reasons: &ReasonList, lang: Lang) -> Self {
+    pub fn with_history(
+        mut self,
+        history: Vec<HistoryEntry>,
+        reasons: &ReasonList,
+        lang: Lang,
+    ) -> Self {
         self.history = Some(
             history
                 .into_iter()
@@ -321,7 +326,14 @@ pub async fn exit_conversation(
     headers: HeaderMap,
     ApiJson(conversation): ApiJson<ExitConversationInput>,
 ) -> ApiResult<Response> {
-    step(&state, &auth, id, &headers, Step::ExitConversation { conversation }).await
+    step(
+        &state,
+        &auth,
+        id,
+        &headers,
+        Step::ExitConversation { conversation },
+    )
+    .await
 }
 
 /// How to start a retention attempt.
@@ -366,7 +378,14 @@ pub async fn add_retention_action(
     headers: HeaderMap,
     ApiJson(action): ApiJson<NewRetentionActionInput>,
 ) -> ApiResult<Response> {
-    step(&state, &auth, id, &headers, Step::AddRetentionAction { action }).await
+    step(
+        &state,
+        &auth,
+        id,
+        &headers,
+        Step::AddRetentionAction { action },
+    )
+    .await
 }
 
 /// A retention action's new status.
@@ -414,7 +433,14 @@ pub async fn set_retention_offer(
     headers: HeaderMap,
     ApiJson(body): ApiJson<OfferBody>,
 ) -> ApiResult<Response> {
-    step(&state, &auth, id, &headers, Step::SetRetentionOffer { offer: body.offer }).await
+    step(
+        &state,
+        &auth,
+        id,
+        &headers,
+        Step::SetRetentionOffer { offer: body.offer },
+    )
+    .await
 }
 
 /// The retention outcome.
@@ -581,7 +607,14 @@ pub async fn record_credential_handover(
     headers: HeaderMap,
     ApiJson(handover): ApiJson<CredentialHandoverInput>,
 ) -> ApiResult<Response> {
-    step(&state, &auth, id, &headers, Step::RecordCredentialHandover { handover }).await
+    step(
+        &state,
+        &auth,
+        id,
+        &headers,
+        Step::RecordCredentialHandover { handover },
+    )
+    .await
 }
 
 /// An unpaid invoice to waive.
@@ -704,7 +737,14 @@ pub async fn add_corrective_action(
     headers: HeaderMap,
     ApiJson(action): ApiJson<NewCorrectiveActionInput>,
 ) -> ApiResult<Response> {
-    step(&state, &auth, id, &headers, Step::AddCorrectiveAction { action }).await
+    step(
+        &state,
+        &auth,
+        id,
+        &headers,
+        Step::AddCorrectiveAction { action },
+    )
+    .await
 }
 
 /// Marks a corrective action done.
@@ -734,7 +774,14 @@ pub async fn set_win_back_follow_up(
     headers: HeaderMap,
     ApiJson(body): ApiJson<OnBody>,
 ) -> ApiResult<Response> {
-    step(&state, &auth, id, &headers, Step::SetWinBackFollowUp { on: body.on }).await
+    step(
+        &state,
+        &auth,
+        id,
+        &headers,
+        Step::SetWinBackFollowUp { on: body.on },
+    )
+    .await
 }
 
 /// Marks the case won back: the former client returned (client becomes active).
@@ -747,7 +794,14 @@ pub async fn mark_won_back(
     headers: HeaderMap,
     ApiJson(body): ApiJson<OnBody>,
 ) -> ApiResult<Response> {
-    step(&state, &auth, id, &headers, Step::MarkWonBack { on: body.on }).await
+    step(
+        &state,
+        &auth,
+        id,
+        &headers,
+        Step::MarkWonBack { on: body.on },
+    )
+    .await
 }
 
 /// Business reopened with a former client: marks its latest lost or fired
@@ -803,16 +857,17 @@ pub struct DueItem {
 pub fn due_items(cases: &[StoredCase], until: NaiveDate) -> Vec<DueItem> {
     let mut items = Vec::new();
     for c in cases {
-        let item = |kind: &str, id: Option<u32>, what: String, owner: Option<String>, due_on| DueItem {
-            case_id: c.id,
-            client_id: c.client_id,
-            client_name: c.client_name.clone(),
-            kind: kind.to_string(),
-            item: id,
-            what,
-            owner,
-            due_on,
-        };
+        let item =
+            |kind: &str, id: Option<u32>, what: String, owner: Option<String>, due_on| DueItem {
+                case_id: c.id,
+                client_id: c.client_id,
+                client_name: c.client_name.clone(),
+                kind: kind.to_string(),
+                item: id,
+                what,
+                owner,
+                due_on,
+            };
         if c.case.win_back_follow_up_due(until) {
             if let Some(on) = c.case.lessons().win_back_follow_up_on() {
                 items.push(item(
@@ -845,7 +900,7 @@ pub fn due_items(cases: &[StoredCase], until: NaiveDate) -> Vec<DueItem> {
             ));
         }
     }
-    items.sort_by(|a, b| (a.due_on, a.case_id, a.item).cmp(&(b.due_on, b.case_id, b.item)));
+    items.sort_by_key(|a| (a.due_on, a.case_id, a.item));
     items
 }
 

@@ -72,7 +72,9 @@ pub async fn change_reasons(
             }
             (ReasonChange::Retired(true), Some(k)) => list.retire(k)?,
             (ReasonChange::Retired(false), Some(k)) => list.reinstate(k)?,
-            (ReasonChange::AboutQualityOfWork(v), Some(k)) => list.set_about_quality_of_work(k, v)?,
+            (ReasonChange::AboutQualityOfWork(v), Some(k)) => {
+                list.set_about_quality_of_work(k, v)?
+            }
             (ReasonChange::Playbook(p), Some(k)) => list.set_playbook(k, p)?,
             (_, None) => return Err(crate::error::ApiError::field("key", "is required")),
         };

@@ -167,8 +167,8 @@ pub async fn reasons_csv(
     let request = query.parse()?;
     let matrix = reasons_report(state.store.as_ref(), auth.ws(), request).await?;
     let table = reasons_matrix_table(&matrix, query.lang.unwrap_or_default());
-    let bytes = csv_bytes(&table, CsvOptions::default())
-        .map_err(|e| anyhow::anyhow!("csv export: {e}"))?;
+    let bytes =
+        csv_bytes(&table, CsvOptions::default()).map_err(|e| anyhow::anyhow!("csv export: {e}"))?;
     Ok(download(
         "text/csv; charset=utf-8",
         file_name(&request, "csv"),

@@ -585,12 +585,7 @@ fn cli_error(e: ApiError) -> anyhow::Error {
     match e {
         ApiError::Case(CaseError::InvalidInput(problems)) => anyhow::anyhow!(
             "{}",
-            flags(
-                problems
-                    .into_iter()
-                    .map(|p| (p.field, p.message))
-                    .collect()
-            )
+            flags(problems.into_iter().map(|p| (p.field, p.message)).collect())
         ),
         ApiError::Case(e @ CaseError::CannotClose { .. }) => {
             let lines: Vec<String> = e
@@ -649,9 +644,8 @@ fn yes_no(flag: &str, text: &str) -> anyhow::Result<bool> {
 /// A snake_case choice (dashes accepted) parsed like the API parses it.
 fn choice<T: DeserializeOwned>(flag: &str, text: &str, allowed: &[&str]) -> anyhow::Result<T> {
     let value = text.trim().to_ascii_lowercase().replace('-', "_");
-    serde_json::from_value(serde_json::Value::String(value)).map_err(|_| {
-        anyhow::anyhow!("{flag}: {text:?} is not one of {}", allowed.join(", "))
-    })
+    serde_json::from_value(serde_json::Value::String(value))
+        .map_err(|_| anyhow::anyhow!("{flag}: {text:?} is not one of {}", allowed.join(", ")))
 }
 
 fn money(flag: &str, text: Option<&str>) -> anyhow::Result<Option<Money>> {
@@ -718,8 +712,7 @@ pub async fn run(ctx: &Context, args: CaseArgs) -> anyhow::Result<()> {
             };
             let notice = NoticeInput {
                 received_on: Some(
-                    date("--received-on", a.received_on.as_deref())?
-                        .unwrap_or_else(|| cx.today()),
+                    date("--received-on", a.received_on.as_deref())?.unwrap_or_else(|| cx.today()),
                 ),
                 channel: Some(choice(
                     "--channel",
@@ -794,8 +787,10 @@ pub async fn run(ctx: &Context, args: CaseArgs) -> anyhow::Result<()> {
             };
             let rows = store.list_cases(ws.id, &filter).await?;
             if format == Format::Json {
-                let views: Vec<CaseView> =
-                    rows.into_iter().map(|c| CaseView::of(c, Lang::En)).collect();
+                let views: Vec<CaseView> = rows
+                    .into_iter()
+                    .map(|c| CaseView::of(c, Lang::En))
+                    .collect();
                 println!("{}", serde_json::to_string_pretty(&views)?);
             } else {
                 let rows: Vec<CaseRow> = rows.iter().map(CaseRow::of).collect();
@@ -879,7 +874,10 @@ pub async fn run(ctx: &Context, args: CaseArgs) -> anyhow::Result<()> {
         }
         CaseCommand::Check { id, action } => {
             let s = match action {
-                CheckCommand::Begin { service_type, lang: l } => Step::BeginOffboarding {
+                CheckCommand::Begin {
+                    service_type,
+                    lang: l,
+                } => Step::BeginOffboarding {
                     service_type,
                     lang: Some(lang(&l)?),
                 },

@@ -83,7 +83,14 @@ struct ReasonRow<'a>(&'a ExitReason);
 
 impl Tabular for ReasonRow<'_> {
     fn headers() -> Vec<&'static str> {
-        vec!["key", "label_en", "label_es", "quality_of_work", "applies_to", "retired"]
+        vec![
+            "key",
+            "label_en",
+            "label_es",
+            "quality_of_work",
+            "applies_to",
+            "retired",
+        ]
     }
 
     fn cells(&self) -> Vec<String> {

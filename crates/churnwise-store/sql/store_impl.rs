@@ -883,51 +883,38 @@ impl Store for SqlStore {
     async fn metrics_data(&self, ws: WorkspaceId) -> StoreResult<MetricsData> {
         use futures_util::TryStreamExt as _;
         let mut data = MetricsData::default();
-        let mut rows = sqlx::query(
-            "SELECT id, external_id, name, owner, segment FROM clients WHERE workspace_id = $1 ORDER BY id",
-        )
-        .bind(ws.0)
-        .fetch(&self.pool);
+        let mut rows = sqlx::query("SELECT id, owner FROM clients WHERE workspace_id = $1 ORDER BY id")
+            .bind(ws.0)
+            .fetch(&self.pool);
         while let Some(r) = rows.try_next().await.map_err(backend_error)? {
-            let id: i64 = r.try_get("id").map_err(backend_error)?;
-            let external: Option<String> = r.try_get("external_id").map_err(backend_error)?;
             data.customers.push(MetricsCustomer {
-                id: ClientId(id),
-                key: external.unwrap_or_else(|| id.to_string()),
-                name: r.try_get("name").map_err(backend_error)?,
-                owner: r.try_get("owner").map_err(backend_error)?,
-                segment: r.try_get("segment").map_err(backend_error)?,
+                id: ClientId(r.try_get(0).map_err(backend_error)?),
+                owner: r.try_get(1).map_err(backend_error)?,
             });
         }
         drop(rows);
         let mut rows = sqlx::query(
-            "SELECT client_id, subscription_ref, plan, mrr_cents, started_on, ended_on FROM subscriptions \
-             WHERE workspace_id = $1 ORDER BY client_id, started_on",
+            "SELECT client_id, mrr_cents, started_on, ended_on FROM subscriptions WHERE workspace_id = $1",
         )
         .bind(ws.0)
         .fetch(&self.pool);
         while let Some(r) = rows.try_next().await.map_err(backend_error)? {
             data.segments.push(MetricsSegment {
-                client: ClientId(r.try_get("client_id").map_err(backend_error)?),
-                subscription_ref: r.try_get("subscription_ref").map_err(backend_error)?,
-                plan: r.try_get("plan").map_err(backend_error)?,
-                mrr: Money::from_cents(r.try_get("mrr_cents").map_err(backend_error)?),
-                started_on: r.try_get("started_on").map_err(backend_error)?,
-                ended_on: r.try_get("ended_on").map_err(backend_error)?,
+                client: ClientId(r.try_get(0).map_err(backend_error)?),
+                mrr: Money::from_cents(r.try_get(1).map_err(backend_error)?),
+                started_on: r.try_get(2).map_err(backend_error)?,
+                ended_on: r.try_get(3).map_err(backend_error)?,
             });
         }
         drop(rows);
-        let mut rows = sqlx::query(
-            "SELECT client_id, amount_cents, due_on, paid_on FROM invoices WHERE workspace_id = $1",
-        )
-        .bind(ws.0)
-        .fetch(&self.pool);
+        let mut rows = sqlx::query("SELECT amount_cents, due_on, paid_on FROM invoices WHERE workspace_id = $1")
+            .bind(ws.0)
+            .fetch(&self.pool);
         while let Some(r) = rows.try_next().await.map_err(backend_error)? {
             data.invoices.push(MetricsInvoice {
-                client: ClientId(r.try_get("client_id").map_err(backend_error)?),
-                amount: Money::from_cents(r.try_get("amount_cents").map_err(backend_error)?),
-                due_on: r.try_get("due_on").map_err(backend_error)?,
-                paid_on: r.try_get("paid_on").map_err(backend_error)?,
+                amount: Money::from_cents(r.try_get(0).map_err(backend_error)?),
+                due_on: r.try_get(1).map_err(backend_error)?,
+                paid_on: r.try_get(2).map_err(backend_error)?,
             });
         }
         Ok(data)

@@ -472,25 +472,15 @@ pub struct ImportSummary {
 pub struct MetricsCustomer {
     /// Client id.
     pub id: ClientId,
-    /// External id, or the client id as text.
-    pub key: String,
-    /// Name.
-    pub name: String,
     /// Owner.
     pub owner: Option<String>,
-    /// Segment.
-    pub segment: Option<String>,
 }
 
 /// A subscription segment as the metrics engine sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MetricsSegment {
     /// The client.
     pub client: ClientId,
-    /// Subscription id.
-    pub subscription_ref: String,
-    /// Plan.
-    pub plan: Option<String>,
     /// MRR.
     pub mrr: Money,
     /// Start.
@@ -500,10 +490,8 @@ pub struct MetricsSegment {
 }
 
 /// An invoice as the metrics engine sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MetricsInvoice {
-    /// The client.
-    pub client: ClientId,
     /// Amount.
     pub amount: Money,
     /// Due date.

@@ -45,6 +45,8 @@ enum Command {
     Case(Box<commands::case::CaseArgs>),
     Reasons(commands::reasons::ReasonsArgs),
     Export(commands::export::ExportArgs),
+    Metrics(commands::metrics::MetricsArgs),
+    Generate(commands::generate::GenerateArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -82,6 +84,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Case(args) => commands::case::run(&ctx, *args).await,
             Command::Reasons(args) => commands::reasons::run(&ctx, args).await,
             Command::Export(args) => commands::export::run(&ctx, args).await,
+            Command::Metrics(args) => commands::metrics::run(&ctx, args).await,
+            Command::Generate(args) => commands::generate::run(&args),
         }
     })
 }

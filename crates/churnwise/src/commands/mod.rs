@@ -4,7 +4,9 @@
 pub mod case;
 pub mod client;
 pub mod export;
+pub mod generate;
 pub mod interaction;
+pub mod metrics;
 pub mod reasons;
 pub mod serve;
 pub mod token;

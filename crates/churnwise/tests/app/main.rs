@@ -6,4 +6,5 @@ mod api;
 mod cases_api;
 mod cases_cli;
 mod cli;
+mod metrics_cli;
 mod support;

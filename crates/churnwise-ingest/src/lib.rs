@@ -1,0 +1,31 @@
+//! Reading the three input files of `spec/metrics.md` (customers,
+//! subscriptions, invoices) from CSV or the first sheet of an `.xlsx`
+//! workbook, with every rule of "Bad input": problems are reported as
+//! `file:line: column: reason`, the first 20 and the total, and nothing is
+//! taken from files with any problem.
+//!
+//! Two ways in:
+//! - [`read_all`] (and [`read_customers`], [`read_subscriptions`],
+//!   [`read_invoices`], [`parse_csv_bytes`]): owned records with `String`
+//!   ids and line numbers, for the import command;
+//! - [`load_metrics_input`]: the fast path of metrics file mode, parsing
+//!   in parallel straight from the bytes into the engine's input.
+
+mod checks;
+mod fast;
+mod ids;
+mod owned;
+mod problems;
+mod rows;
+mod table;
+mod xlsx;
+
+pub use fast::load_metrics_input;
+pub use owned::{
+    check_customer_references, parse_csv_bytes, read_all, read_customers, read_invoices,
+    read_subscriptions, CustomerRecord, FileRecords, ImportedFiles, IngestError, InputFiles,
+    InvoiceRecord, SubscriptionRecord,
+};
+pub use problems::{InputProblems, Problem, MAX_SHOWN};
+pub use rows::FileKind;
+pub use table::ReadError;

@@ -1,0 +1,440 @@
+//! The owned-record API for the import command: every row as a record with
+//! `String` ids and its line number, after all checks of "Bad input".
+
+use crate::checks;
+use crate::problems::{InputProblems, Problems};
+use crate::rows::{self, Currencies, FileKind, RowContext};
+use crate::table::{resolve_columns, ReadError, Table};
+use chrono::NaiveDate;
+use churnwise_domain::Money;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// Why input files could not be taken.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// A file could not be read at all.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// Files were read but some rows are invalid: nothing is taken.
+    #[error("{0}")]
+    Problems(#[from] InputProblems),
+}
+
+/// A valid row of `customers.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerRecord {
+    /// Physical line in the file.
+    pub line: u64,
+    /// Unique id.
+    pub customer_id: String,
+    /// Display name.
+    pub name: String,
+    /// Salesperson or account manager (`""` for none).
+    pub owner: String,
+    /// Free-text segment (`""` for none).
+    pub segment: String,
+}
+
+/// A valid row of `subscriptions.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscriptionRecord {
+    /// Physical line in the file.
+    pub line: u64,
+    /// Id of the subscription (shared by its segments).
+    pub subscription_id: String,
+    /// The customer it belongs to.
+    pub customer_id: String,
+    /// Plan or service name (`""` for none).
+    pub plan: String,
+    /// MRR of this segment, >= 0.
+    pub mrr: Money,
+    /// First day the segment counts.
+    pub started_on: NaiveDate,
+    /// First day it no longer counts; `None` while running.
+    pub ended_on: Option<NaiveDate>,
+}
+
+/// A valid row of `invoices.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceRecord {
+    /// Physical line in the file.
+    pub line: u64,
+    /// Unique id.
+    pub invoice_id: String,
+    /// The customer billed.
+    pub customer_id: String,
+    /// Amount, > 0.
+    pub amount: Money,
+    /// Day issued, if given.
+    pub issued_on: Option<NaiveDate>,
+    /// Day due.
+    pub due_on: NaiveDate,
+    /// Day paid; `None` when not paid.
+    pub paid_on: Option<NaiveDate>,
+}
+
+/// The valid records of one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRecords<T> {
+    /// The file name as given.
+    pub file: String,
+    /// The rows, in file order.
+    pub records: Vec<T>,
+    /// The file's single currency, when it has a `currency` column with values.
+    pub currency: Option<String>,
+}
+
+/// The input files of an import or a metrics run (customers and invoices
+/// are optional).
+#[derive(Debug, Clone, Copy)]
+pub struct InputFiles<'a> {
+    /// `customers.csv` (or `.xlsx`).
+    pub customers: Option<&'a Path>,
+    /// `subscriptions.csv` (or `.xlsx`).
+    pub subscriptions: Option<&'a Path>,
+    /// `invoices.csv` (or `.xlsx`).
+    pub invoices: Option<&'a Path>,
+}
+
+/// Everything read from a set of input files, checked within and across files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedFiles {
+    /// Customers, when the file was given.
+    pub customers: Option<FileRecords<CustomerRecord>>,
+    /// Subscription segments, when the file was given.
+    pub subscriptions: Option<FileRecords<SubscriptionRecord>>,
+    /// Invoices, when the file was given.
+    pub invoices: Option<FileRecords<InvoiceRecord>>,
+}
+
+/// Bytes already checked to be UTF-8 as a `String`.
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn parse_table<T: Send>(
+    table: &Table,
+    kind: FileKind,
+    problems: &mut Problems,
+    mut row: impl FnMut(
+            &RowContext<'_>,
+            &crate::table::Fields<'_>,
+            u64,
+            &mut Problems,
+            &mut Currencies,
+        ) -> Option<T>
+        + Send,
+) -> Result<(Vec<T>, Currencies), ReadError> {
+    let rank = kind.rank();
+    let columns = resolve_columns(table, kind.columns(), rank, problems);
+    let mut currencies = Currencies::default();
+    let mut out = Vec::new();
+    let required_present = kind
+        .columns()
+        .iter()
+        .zip(&columns)
+        .all(|((_, required), c)| !required || c.is_some());
+    if required_present {
+        let ctx = RowContext {
+            file: &table.name,
+            rank,
+            columns: &columns,
+            names: kind.columns(),
+            check_utf8: true,
+        };
+        table.for_each_batch(|chunks| {
+            for chunk in chunks {
+                chunk.each(|line, fields| {
+                    if let Some(r) = row(&ctx, fields, line, problems, &mut currencies) {
+                        out.push(r);
+                    }
+                });
+            }
+        })?;
+    }
+    currencies.report(&table.name, rank, problems);
+    Ok((out, currencies))
+}
+
+fn customers_of(
+    table: &Table,
+    problems: &mut Problems,
+) -> Result<FileRecords<CustomerRecord>, ReadError> {
+    let (records, currencies) = parse_table(
+        table,
+        FileKind::Customers,
+        problems,
+        |ctx, f, line, p, cur| {
+            let r = rows::customer(ctx, f, line, p)?;
+            cur.note(r.currency, line);
+            Some(CustomerRecord {
+                line,
+                customer_id: text(r.id),
+                name: text(r.name),
+                owner: text(r.owner),
+                segment: text(r.segment),
+            })
+        },
+    )?;
+    let mut first: HashMap<&str, u64> = HashMap::new();
+    for r in &records {
+        if let Some(&at) = first.get(r.customer_id.as_str()) {
+            let reason = checks::duplicate_reason(at);
+            problems.push(0, &table.name, r.line, "customer_id", reason);
+        } else {
+            first.insert(&r.customer_id, r.line);
+        }
+    }
+    Ok(FileRecords {
+        file: table.name.clone(),
+        records,
+        currency: currencies.first().map(|c| c.0),
+    })
+}
+
+fn subscriptions_of(
+    table: &Table,
+    problems: &mut Problems,
+) -> Result<FileRecords<SubscriptionRecord>, ReadError> {
+    let rank = FileKind::Subscriptions.rank();
+    let (records, currencies) = parse_table(
+        table,
+        FileKind::Subscriptions,
+        problems,
+        |ctx, f, line, p, cur| {
+            let r = rows::subscription(ctx, f, line, p)?;
+            cur.note(r.currency, line);
+            Some(SubscriptionRecord {
+                line,
+                subscription_id: text(r.id),
+                customer_id: text(r.customer_id),
+                plan: text(r.plan),
+                mrr: r.mrr,
+                started_on: r.started_on,
+                ended_on: r.ended_on,
+            })
+        },
+    )?;
+    let mut spans: Vec<_> = records
+        .iter()
+        .map(|r| (r.subscription_id.as_str(), r.started_on, r.ended_on, r.line))
+        .collect();
+    spans.sort_unstable();
+    checks::overlaps(&spans, |line, other| {
+        problems.push(
+            rank,
+            &table.name,
+            line,
+            "started_on",
+            checks::overlap_reason(other),
+        )
+    });
+    Ok(FileRecords {
+        file: table.name.clone(),
+        records,
+        currency: currencies.first().map(|c| c.0),
+    })
+}
+
+fn invoices_of(
+    table: &Table,
+    problems: &mut Problems,
+) -> Result<FileRecords<InvoiceRecord>, ReadError> {
+    let rank = FileKind::Invoices.rank();
+    let (records, currencies) = parse_table(
+        table,
+        FileKind::Invoices,
+        problems,
+        |ctx, f, line, p, cur| {
+            let r = rows::invoice(ctx, f, line, p)?;
+            cur.note(r.currency, line);
+            Some(InvoiceRecord {
+                line,
+                invoice_id: text(r.id),
+                customer_id: text(r.customer_id),
+                amount: r.amount,
+                issued_on: r.issued_on,
+                due_on: r.due_on,
+                paid_on: r.paid_on,
+            })
+        },
+    )?;
+    let mut first: HashMap<&str, u64> = HashMap::new();
+    for r in &records {
+        if let Some(&at) = first.get(r.invoice_id.as_str()) {
+            let reason = checks::duplicate_reason(at);
+            problems.push(rank, &table.name, r.line, "invoice_id", reason);
+        } else {
+            first.insert(&r.invoice_id, r.line);
+        }
+    }
+    Ok(FileRecords {
+        file: table.name.clone(),
+        records,
+        currency: currencies.first().map(|c| c.0),
+    })
+}
+
+/// Reason given for a row naming a customer missing from the customers file.
+pub(crate) fn missing_customer_reason(id: &str, customers_file: &str) -> String {
+    format!("{id:?} is not in {customers_file}")
+}
+
+/// Records a problem when two files' currencies differ (the later file is blamed).
+/// A file's currency (and the line it was first seen on), its name and rank.
+pub(crate) type FileCurrency<'a> = (Option<(String, u64)>, &'a str, u8);
+
+pub(crate) fn cross_currency(files: &[FileCurrency<'_>], problems: &mut Problems) {
+    let mut first: Option<(&str, &str)> = None;
+    for (currency, file, rank) in files {
+        let Some((value, line)) = currency else {
+            continue;
+        };
+        match first {
+            None => first = Some((value, file)),
+            Some((v, f)) if v != value => {
+                let reason = format!("{value:?} differs from the currency {v:?} of {f}");
+                problems.push(*rank, file, *line, "currency", reason);
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// Records a problem for each subscription or invoice naming a customer
+/// missing from the customers file.
+pub fn check_customer_references(
+    customers: &FileRecords<CustomerRecord>,
+    subscriptions: Option<&FileRecords<SubscriptionRecord>>,
+    invoices: Option<&FileRecords<InvoiceRecord>>,
+) -> Result<(), InputProblems> {
+    let mut problems = Problems::default();
+    references(customers, subscriptions, invoices, &mut problems);
+    problems.into_result()
+}
+
+fn references(
+    customers: &FileRecords<CustomerRecord>,
+    subscriptions: Option<&FileRecords<SubscriptionRecord>>,
+    invoices: Option<&FileRecords<InvoiceRecord>>,
+    problems: &mut Problems,
+) {
+    let known: HashSet<&str> = customers
+        .records
+        .iter()
+        .map(|c| c.customer_id.as_str())
+        .collect();
+    if let Some(s) = subscriptions {
+        for r in s
+            .records
+            .iter()
+            .filter(|r| !known.contains(r.customer_id.as_str()))
+        {
+            let reason = missing_customer_reason(&r.customer_id, &customers.file);
+            problems.push(1, &s.file, r.line, "customer_id", reason);
+        }
+    }
+    if let Some(i) = invoices {
+        for r in i
+            .records
+            .iter()
+            .filter(|r| !known.contains(r.customer_id.as_str()))
+        {
+            let reason = missing_customer_reason(&r.customer_id, &customers.file);
+            problems.push(2, &i.file, r.line, "customer_id", reason);
+        }
+    }
+}
+
+/// Reads a customers file (CSV, or `.xlsx` first sheet).
+pub fn read_customers(path: &Path) -> Result<FileRecords<CustomerRecord>, IngestError> {
+    let table = Table::open(path)?;
+    let mut problems = Problems::default();
+    let records = customers_of(&table, &mut problems)?;
+    problems.into_result()?;
+    Ok(records)
+}
+
+/// Reads a subscriptions file (CSV, or `.xlsx` first sheet).
+pub fn read_subscriptions(path: &Path) -> Result<FileRecords<SubscriptionRecord>, IngestError> {
+    let table = Table::open(path)?;
+    let mut problems = Problems::default();
+    let records = subscriptions_of(&table, &mut problems)?;
+    problems.into_result()?;
+    Ok(records)
+}
+
+/// Reads an invoices file (CSV, or `.xlsx` first sheet).
+pub fn read_invoices(path: &Path) -> Result<FileRecords<InvoiceRecord>, IngestError> {
+    let table = Table::open(path)?;
+    let mut problems = Problems::default();
+    let records = invoices_of(&table, &mut problems)?;
+    problems.into_result()?;
+    Ok(records)
+}
+
+/// Parses CSV bytes (for example an HTTP upload) of the given kind; `name`
+/// is the file name used in problems.
+pub fn parse_csv_bytes(
+    kind: FileKind,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<ImportedFiles, IngestError> {
+    let table = Table::from_csv(name.to_string(), bytes);
+    let mut problems = Problems::default();
+    let mut out = ImportedFiles {
+        customers: None,
+        subscriptions: None,
+        invoices: None,
+    };
+    match kind {
+        FileKind::Customers => out.customers = Some(customers_of(&table, &mut problems)?),
+        FileKind::Subscriptions => {
+            out.subscriptions = Some(subscriptions_of(&table, &mut problems)?)
+        }
+        FileKind::Invoices => out.invoices = Some(invoices_of(&table, &mut problems)?),
+    }
+    problems.into_result()?;
+    Ok(out)
+}
+
+/// Reads every given file and checks rows, files and references across
+/// them: either all records, or all problems (first 20) and nothing else.
+pub fn read_all(files: &InputFiles<'_>) -> Result<ImportedFiles, IngestError> {
+    let open = |p: Option<&Path>| p.map(Table::open).transpose();
+    let customers = open(files.customers)?;
+    let subscriptions = open(files.subscriptions)?;
+    let invoices = open(files.invoices)?;
+    let mut problems = Problems::default();
+    let customers = customers
+        .map(|t| customers_of(&t, &mut problems))
+        .transpose()?;
+    let subscriptions = subscriptions
+        .map(|t| subscriptions_of(&t, &mut problems))
+        .transpose()?;
+    let invoices = invoices
+        .map(|t| invoices_of(&t, &mut problems))
+        .transpose()?;
+    if let Some(c) = &customers {
+        references(c, subscriptions.as_ref(), invoices.as_ref(), &mut problems);
+    }
+    fn currency<T>(f: &Option<FileRecords<T>>) -> Option<(String, u64)> {
+        f.as_ref()?.currency.clone().map(|c| (c, 1))
+    }
+    fn name<T>(f: &Option<FileRecords<T>>) -> &str {
+        f.as_ref().map_or("", |f| f.file.as_str())
+    }
+    let currencies = [
+        (currency(&customers), name(&customers), 0),
+        (currency(&subscriptions), name(&subscriptions), 1),
+        (currency(&invoices), name(&invoices), 2),
+    ];
+    cross_currency(&currencies, &mut problems);
+    problems.into_result()?;
+    Ok(ImportedFiles {
+        customers,
+        subscriptions,
+        invoices,
+    })
+}

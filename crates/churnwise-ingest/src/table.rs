@@ -1,0 +1,633 @@
+//! An input file as a header and a body of rows: CSV bytes (split into
+//! chunks at line boundaries so that both cores can parse them) or rows
+//! converted from the first sheet of an `.xlsx` workbook.
+
+use crate::problems::Problems;
+use csv::ByteRecord;
+use memchr::memchr;
+use rayon::prelude::*;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// Why a file could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be opened or read.
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        /// The file name as given.
+        file: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The workbook could not be opened or has no sheet.
+    #[error("{file}: cannot read the workbook: {reason}")]
+    Workbook {
+        /// The file name as given.
+        file: String,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// The fields of one row, borrowed either from the file bytes or from a
+/// parsed record.
+pub(crate) enum Fields<'r> {
+    /// A row of a CSV file without quotes: `(start, end)` of each field.
+    Split(&'r [u8], &'r [(u32, u32)]),
+    /// A row parsed by the csv crate (quoted files, workbooks).
+    Record(&'r ByteRecord),
+}
+
+impl Fields<'_> {
+    /// Field `i` with surrounding spaces and tabs removed, if present.
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        let raw = match self {
+            Fields::Split(row, ranges) => ranges.get(i).map(|&(s, e)| &row[s as usize..e as usize]),
+            Fields::Record(r) => r.get(i),
+        }?;
+        Some(raw.trim_ascii())
+    }
+
+    /// All fields, untrimmed.
+    #[cfg(test)]
+    pub fn all(&self) -> Vec<&[u8]> {
+        match self {
+            Fields::Split(row, ranges) => ranges
+                .iter()
+                .map(|&(s, e)| &row[s as usize..e as usize])
+                .collect(),
+            Fields::Record(r) => r.iter().collect(),
+        }
+    }
+}
+
+/// The rows after the header.
+enum Body {
+    /// CSV bytes; `start` is the offset of the first byte after the header.
+    Csv {
+        data: Vec<u8>,
+        start: usize,
+        /// Line number of the first body line minus one.
+        lines_before: u64,
+        quoted: bool,
+    },
+    /// Rows with their line numbers (from a workbook).
+    Rows(Vec<(u64, ByteRecord)>),
+    /// A large CSV file read block by block while it is parsed, so that it
+    /// is never whole in memory; `start` is the byte offset of the body.
+    File {
+        path: PathBuf,
+        start: u64,
+        lines_before: u64,
+        block: usize,
+    },
+}
+
+/// Files larger than this are streamed rather than read whole.
+const STREAM_FROM: u64 = 64 << 20;
+/// Size of one streamed block.
+const BLOCK: usize = 16 << 20;
+
+/// An input file ready to be parsed.
+pub(crate) struct Table {
+    /// The file name as the user gave it.
+    pub name: String,
+    /// Header names, trimmed and lower-cased, and the header's line.
+    pub header: Option<(Vec<String>, u64)>,
+    body: Body,
+}
+
+/// One piece of a body, parsed by one thread.
+pub(crate) enum Chunk<'a> {
+    /// Quote-free CSV bytes starting on line `first_line`.
+    Plain { data: &'a [u8], first_line: u64 },
+    /// CSV bytes with quotes, parsed by the csv crate, starting on line `first_line`.
+    Quoted { data: &'a [u8], first_line: u64 },
+    /// Rows from a workbook.
+    Rows(&'a [(u64, ByteRecord)]),
+}
+
+impl Chunk<'_> {
+    /// True when the chunk is CSV bytes that are valid UTF-8 as a whole, so
+    /// that fields need no check of their own.
+    pub fn is_utf8(&self) -> bool {
+        match self {
+            Chunk::Plain { data, .. } | Chunk::Quoted { data, .. } => {
+                std::str::from_utf8(data).is_ok()
+            }
+            Chunk::Rows(_) => true,
+        }
+    }
+
+    /// Calls `f(line, fields)` for each non-empty row, in order.
+    pub fn each(&self, mut f: impl FnMut(u64, &Fields<'_>)) {
+        match self {
+            Chunk::Plain { data, first_line } => {
+                let mut ranges: Vec<(u32, u32)> = Vec::with_capacity(16);
+                let mut line = *first_line;
+                let mut pos = 0;
+                while pos < data.len() {
+                    let end = memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
+                    let mut row = &data[pos..end];
+                    if let [rest @ .., b'\r'] = row {
+                        row = rest;
+                    }
+                    if !row.is_empty() {
+                        ranges.clear();
+                        let mut s = 0u32;
+                        for (i, &b) in row.iter().enumerate() {
+                            if b == b',' {
+                                ranges.push((s, i as u32));
+                                s = i as u32 + 1;
+                            }
+                        }
+                        ranges.push((s, row.len() as u32));
+                        f(line, &Fields::Split(row, &ranges));
+                    }
+                    line += 1;
+                    pos = end + 1;
+                }
+            }
+            Chunk::Quoted { data, first_line } => {
+                let mut reader = csv_reader(data);
+                let mut record = ByteRecord::new();
+                // The csv crate's own line count lags after quoted line ends,
+                // so lines are counted here from each record's start byte.
+                let (mut counted_to, mut line) = (0usize, *first_line);
+                loop {
+                    match reader.read_byte_record(&mut record) {
+                        Ok(true) => {
+                            let mut start = record.position().map_or(0, |p| p.byte() as usize);
+                            while start < data.len() && matches!(data[start], b'\r' | b'\n') {
+                                start += 1;
+                            }
+                            let start = start.max(counted_to);
+                            line += count_newlines(&data[counted_to..start]);
+                            counted_to = start;
+                            if record.len() == 1 && record[0].is_empty() {
+                                continue;
+                            }
+                            f(line, &Fields::Record(&record));
+                        }
+                        Ok(false) => break,
+                        Err(e) => {
+                            // The csv crate only fails on I/O or UTF-8 with
+                            // byte records; neither can happen on a slice.
+                            unreachable!("reading CSV bytes from memory failed: {e}")
+                        }
+                    }
+                }
+            }
+            Chunk::Rows(rows) => {
+                for (line, record) in rows.iter() {
+                    if record.iter().all(|f| f.trim_ascii().is_empty()) {
+                        continue;
+                    }
+                    f(*line, &Fields::Record(record));
+                }
+            }
+        }
+    }
+}
+
+fn csv_reader(data: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(data)
+}
+
+/// Normalises a header name: trimmed, lower-cased.
+fn header_name(raw: &[u8]) -> String {
+    String::from_utf8_lossy(raw).trim().to_lowercase()
+}
+
+impl Table {
+    /// Reads a CSV or (by its `.xlsx` extension) workbook file.
+    pub fn open(path: &Path) -> Result<Table, ReadError> {
+        Table::open_with(path, STREAM_FROM, BLOCK)
+    }
+
+    /// Like [`Table::open`], streaming CSV files of `stream_from` bytes or
+    /// more in blocks of `block` bytes.
+    fn open_with(path: &Path, stream_from: u64, block: usize) -> Result<Table, ReadError> {
+        let name = path.to_string_lossy().into_owned();
+        let is_xlsx = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+        if is_xlsx {
+            let rows =
+                crate::xlsx::first_sheet_rows(path).map_err(|reason| ReadError::Workbook {
+                    file: name.clone(),
+                    reason,
+                })?;
+            return Ok(Table::from_rows(name, rows));
+        }
+        let io = |source| ReadError::Io {
+            file: name.clone(),
+            source,
+        };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size < stream_from {
+            let data = std::fs::read(path).map_err(io)?;
+            return Ok(Table::from_csv(name, data));
+        }
+        // Only the beginning is read now: enough for the header.
+        let mut head = Vec::with_capacity(1 << 20);
+        std::fs::File::open(path)
+            .map_err(io)?
+            .take(1 << 20)
+            .read_to_end(&mut head)
+            .map_err(io)?;
+        let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        let table = Table::from_csv(name, head);
+        let Body::Csv {
+            start,
+            lines_before,
+            ..
+        } = table.body
+        else {
+            unreachable!("from_csv makes a CSV body")
+        };
+        Ok(Table {
+            name: table.name,
+            header: table.header,
+            body: Body::File {
+                path: path.to_path_buf(),
+                start: (start + bom) as u64,
+                lines_before,
+                block,
+            },
+        })
+    }
+
+    /// A table over CSV bytes.
+    pub fn from_csv(name: String, mut data: Vec<u8>) -> Table {
+        if data.starts_with(b"\xEF\xBB\xBF") {
+            data.drain(..3);
+        }
+        let mut reader = csv_reader(&data);
+        let mut record = ByteRecord::new();
+        let mut header = None;
+        while let Ok(true) = reader.read_byte_record(&mut record) {
+            if record.len() == 1 && record[0].is_empty() {
+                continue;
+            }
+            let line = record.position().map_or(1, |p| p.line());
+            header = Some((record.iter().map(header_name).collect(), line));
+            break;
+        }
+        let start = (reader.position().byte() as usize).min(data.len());
+        let lines_before = count_newlines(&data[..start]);
+        // A header without a line end leaves the body empty.
+        let quoted = memchr(b'"', &data[start..]).is_some();
+        Table {
+            name,
+            header,
+            body: Body::Csv {
+                data,
+                start,
+                lines_before,
+                quoted,
+            },
+        }
+    }
+
+    /// A table over rows whose first non-empty one is the header.
+    pub fn from_rows(name: String, mut rows: Vec<(u64, ByteRecord)>) -> Table {
+        let first = rows
+            .iter()
+            .position(|(_, r)| r.iter().any(|f| !f.trim_ascii().is_empty()));
+        let header = first.map(|i| {
+            let (line, r) = &rows[i];
+            (r.iter().map(header_name).collect(), *line)
+        });
+        let body = match first {
+            Some(i) => rows.split_off(i + 1),
+            None => Vec::new(),
+        };
+        Table {
+            name,
+            header,
+            body: Body::Rows(body),
+        }
+    }
+
+    /// Calls `f` with successive batches of chunks covering the body in
+    /// order (one batch unless the file is streamed); the chunks of a batch
+    /// can be parsed in parallel.
+    pub fn for_each_batch<F>(&self, mut f: F) -> Result<(), ReadError>
+    where
+        F: FnMut(&[Chunk<'_>]) + Send,
+    {
+        let Body::File {
+            path,
+            start,
+            lines_before,
+            block,
+        } = &self.body
+        else {
+            f(&self.chunks());
+            return Ok(());
+        };
+        let io = |source| ReadError::Io {
+            file: self.name.clone(),
+            source,
+        };
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        file.seek(SeekFrom::Start(*start)).map_err(io)?;
+        let block = *block;
+        let mut current: Vec<u8> = Vec::with_capacity(block + (1 << 16));
+        let mut next: Vec<u8> = Vec::with_capacity(block + (1 << 16));
+        let mut eof = fill(&mut file, &mut current, block).map_err(io)?;
+        let mut first_line = lines_before + 1;
+        loop {
+            let cut = if eof {
+                current.len()
+            } else {
+                match memchr::memrchr(b'\n', &current) {
+                    Some(i) => i + 1,
+                    None => {
+                        // A line longer than a block: read on.
+                        let target = current.len() + block;
+                        eof = fill(&mut file, &mut current, target).map_err(io)?;
+                        continue;
+                    }
+                }
+            };
+            if memchr(b'"', &current[..cut]).is_some() {
+                // A quoted field may span lines: the rest goes to the csv
+                // crate in one piece (earlier blocks were quote-free, so
+                // this block starts on a record boundary).
+                file.read_to_end(&mut current).map_err(io)?;
+                f(&[Chunk::Quoted {
+                    data: &current,
+                    first_line,
+                }]);
+                return Ok(());
+            }
+            next.clear();
+            next.extend_from_slice(&current[cut..]);
+            let body = &current[..cut];
+            let (read, ()) = rayon::join(
+                || {
+                    if eof {
+                        Ok(true)
+                    } else {
+                        fill(&mut file, &mut next, block)
+                    }
+                },
+                || f(&plain_chunks(body, first_line)),
+            );
+            first_line += count_newlines(body);
+            if eof {
+                return Ok(());
+            }
+            eof = read.map_err(io)?;
+            std::mem::swap(&mut current, &mut next);
+        }
+    }
+
+    /// The body cut into chunks to parse in parallel (one chunk when the
+    /// file has quotes, since a quoted field may span lines).
+    fn chunks(&self) -> Vec<Chunk<'_>> {
+        match &self.body {
+            Body::File { .. } => unreachable!("streamed bodies go by for_each_batch"),
+            Body::Rows(rows) => rows.chunks(64 * 1024).map(Chunk::Rows).collect(),
+            Body::Csv {
+                data,
+                start,
+                lines_before,
+                quoted,
+            } => {
+                let body = &data[*start..];
+                if *quoted {
+                    return vec![Chunk::Quoted {
+                        data: body,
+                        first_line: lines_before + 1,
+                    }];
+                }
+                plain_chunks(body, lines_before + 1)
+            }
+        }
+    }
+}
+
+/// Reads until `buf` holds `target` bytes or the file ends; true at the end.
+fn fill(file: &mut std::fs::File, buf: &mut Vec<u8>, target: usize) -> std::io::Result<bool> {
+    while buf.len() < target {
+        let want = (target - buf.len()) as u64;
+        let n = file.by_ref().take(want).read_to_end(buf)?;
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Quote-free CSV bytes cut at line ends into pieces for all cores.
+fn plain_chunks(body: &[u8], first_line: u64) -> Vec<Chunk<'_>> {
+    let pieces = (rayon::current_num_threads() * 4).max(1);
+    let target = (body.len() / pieces).max(1 << 20);
+    let mut cuts = vec![0];
+    let mut at = 0;
+    while at + target < body.len() {
+        match memchr(b'\n', &body[at + target..]) {
+            Some(i) => {
+                at += target + i + 1;
+                cuts.push(at);
+            }
+            None => break,
+        }
+    }
+    cuts.push(body.len());
+    let newlines: Vec<u64> = cuts
+        .par_windows(2)
+        .map(|w| count_newlines(&body[w[0]..w[1]]))
+        .collect();
+    let mut line = first_line;
+    cuts.windows(2)
+        .zip(newlines)
+        .map(|(w, n)| {
+            let chunk = Chunk::Plain {
+                data: &body[w[0]..w[1]],
+                first_line: line,
+            };
+            line += n;
+            chunk
+        })
+        .collect()
+}
+
+/// Number of `\n` bytes (vectorised by the compiler).
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes
+        .chunks(1 << 16)
+        .map(|c| c.iter().filter(|&&b| b == b'\n').count() as u64)
+        .sum()
+}
+
+/// The index of each wanted column in a header, with problems for missing
+/// required ones and repeated ones.
+pub(crate) fn resolve_columns(
+    table: &Table,
+    wanted: &[(&'static str, bool)],
+    rank: u8,
+    problems: &mut Problems,
+) -> Vec<Option<usize>> {
+    let (names, line) = match &table.header {
+        Some((names, line)) => (names.as_slice(), *line),
+        None => (&[][..], 1),
+    };
+    wanted
+        .iter()
+        .map(|&(column, required)| {
+            let mut found = names.iter().enumerate().filter(|(_, n)| *n == column);
+            let first = found.next().map(|(i, _)| i);
+            if found.next().is_some() {
+                problems.push(
+                    rank,
+                    &table.name,
+                    line,
+                    column,
+                    "the column appears more than once".into(),
+                );
+            }
+            if first.is_none() && required {
+                let reason = if table.header.is_none() {
+                    "required column is missing (the file has no header row)"
+                } else {
+                    "required column is missing"
+                };
+                problems.push(rank, &table.name, line, column, reason.into());
+            }
+            first
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows_of(table: &Table) -> Vec<(u64, Vec<String>)> {
+        let mut out = Vec::new();
+        table
+            .for_each_batch(|chunks| {
+                for chunk in chunks {
+                    chunk.each(|line, f| {
+                        out.push((
+                            line,
+                            f.all()
+                                .iter()
+                                .map(|b| String::from_utf8_lossy(b).into_owned())
+                                .collect(),
+                        ))
+                    });
+                }
+            })
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn a_streamed_file_gives_the_same_rows_and_lines_as_one_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.csv");
+        let mut text = String::from("\u{feff}id,v\r\n");
+        for i in 0..2000 {
+            text.push_str(&format!("{i},{}\r\n", "x".repeat(i % 7)));
+            if i == 500 {
+                text.push_str("\r\n"); // an empty line
+                text.push_str(&format!("long,{}\r\n", "y".repeat(300)));
+            }
+        }
+        text.push_str("q,\"a\nb\"\r\nlast,1");
+        std::fs::write(&path, &text).unwrap();
+        let whole = Table::open(&path).unwrap();
+        let streamed = Table::open_with(&path, 0, 100).unwrap();
+        assert!(matches!(streamed.body, Body::File { .. }));
+        assert_eq!(streamed.header, whole.header);
+        let (a, b) = (rows_of(&whole), rows_of(&streamed));
+        assert_eq!(a.len(), 2003);
+        assert_eq!(a, b);
+        assert_eq!(b[501].0, 504);
+        assert_eq!(b[501].1[0], "long");
+        assert_eq!(b[2002], (2006, vec!["last".to_string(), "1".to_string()]));
+    }
+
+    #[test]
+    fn a_bom_crlf_file_gives_trimmed_lower_case_headers_and_physical_line_numbers() {
+        let t = Table::from_csv(
+            "c.csv".into(),
+            b"\xEF\xBB\xBF Customer_ID ,Name\r\n\r\na,Ann\r\nb,Bob\r\n".to_vec(),
+        );
+        let (names, line) = t.header.clone().unwrap();
+        assert_eq!(names, vec!["customer_id", "name"]);
+        assert_eq!(line, 1);
+        assert_eq!(
+            rows_of(&t),
+            vec![
+                (3, vec!["a".to_string(), "Ann".to_string()]),
+                (4, vec!["b".to_string(), "Bob".to_string()])
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_fields_with_commas_and_newlines_keep_physical_line_numbers() {
+        let t = Table::from_csv(
+            "c.csv".into(),
+            b"id,name\n1,\"Acme, \"\"Inc\"\"\nSecond line\"\n2,Bob\n".to_vec(),
+        );
+        assert_eq!(
+            rows_of(&t),
+            vec![
+                (
+                    2,
+                    vec!["1".to_string(), "Acme, \"Inc\"\nSecond line".to_string()]
+                ),
+                (4, vec!["2".to_string(), "Bob".to_string()])
+            ]
+        );
+    }
+
+    #[test]
+    fn a_large_quote_free_file_is_cut_into_chunks_with_the_right_line_numbers() {
+        let mut data = b"id,v\n".to_vec();
+        for i in 0..300_000 {
+            data.extend_from_slice(format!("{i},x\n").as_bytes());
+        }
+        let t = Table::from_csv("big.csv".into(), data);
+        assert!(t.chunks().len() > 1);
+        assert!(matches!(t.body, Body::Csv { quoted: false, .. }));
+        let rows = rows_of(&t);
+        assert_eq!(rows.len(), 300_000);
+        for (k, (line, fields)) in rows.iter().enumerate() {
+            assert_eq!(*line, k as u64 + 2);
+            assert_eq!(fields[0], k.to_string());
+        }
+    }
+
+    #[test]
+    fn missing_and_repeated_columns_are_reported_on_the_header_line() {
+        let t = Table::from_csv("s.csv".into(), b"mrr,MRR\n".to_vec());
+        let mut p = Problems::default();
+        let cols = resolve_columns(&t, &[("mrr", true), ("started_on", true)], 0, &mut p);
+        assert_eq!(cols, vec![Some(0), None]);
+        let report = p.into_result().unwrap_err();
+        let lines: Vec<String> = report.shown.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            lines,
+            vec![
+                "s.csv:1: mrr: the column appears more than once",
+                "s.csv:1: started_on: required column is missing"
+            ]
+        );
+    }
+}

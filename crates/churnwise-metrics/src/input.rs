@@ -1,0 +1,153 @@
+//! What the engine computes from: customers by dense index, their segments,
+//! and optionally invoices. Callers (file mode, database mode, the API) build
+//! this once; the engine never reads files or databases.
+
+use chrono::NaiveDate;
+use churnwise_domain::Money;
+use std::collections::HashMap;
+
+/// A stretch of time over which one subscription brings a constant MRR to a
+/// customer: it counts on every day `started_on <= d < ended_on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    /// Dense index of the customer (`0..MetricsInput::customer_count()`).
+    pub customer: u32,
+    /// Monthly recurring revenue of the segment, >= 0.
+    pub mrr: Money,
+    /// First day the segment counts.
+    pub started_on: NaiveDate,
+    /// First day it no longer counts; `None` while still running.
+    pub ended_on: Option<NaiveDate>,
+}
+
+/// An invoice as the non-payment figures need it (the customer plays no part).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Invoice {
+    /// Amount billed, > 0.
+    pub amount: Money,
+    /// Day the invoice is due.
+    pub due_on: NaiveDate,
+    /// Day it was paid; `None` when not paid.
+    pub paid_on: Option<NaiveDate>,
+}
+
+/// Everything the engine computes from.
+#[derive(Debug, Clone, Default)]
+pub struct MetricsInput {
+    /// Owner index (into `owners`) of each customer; its length is the
+    /// number of customers.
+    pub customer_owner: Vec<u32>,
+    /// Distinct owner names; index 0 is conventionally `""` (no owner).
+    pub owners: Vec<String>,
+    /// All segments of all customers, in any order.
+    pub segments: Vec<Segment>,
+    /// The invoices, or `None` when none were given (non-payment figures are
+    /// then `null`).
+    pub invoices: Option<Vec<Invoice>>,
+}
+
+impl MetricsInput {
+    /// Number of customers known to the input.
+    pub fn customer_count(&self) -> usize {
+        self.customer_owner.len()
+    }
+
+    /// The owner name of a customer (`""` for none).
+    pub fn owner_of(&self, customer: u32) -> &str {
+        &self.owners[self.customer_owner[customer as usize] as usize]
+    }
+}
+
+/// Builds a [`MetricsInput`] from rows keyed by text ids, interning customer
+/// ids and owners into dense indices (convenient for database mode).
+#[derive(Debug, Default)]
+pub struct InputBuilder {
+    input: MetricsInput,
+    customers: HashMap<String, u32>,
+    owners: HashMap<String, u32>,
+}
+
+impl InputBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        let mut builder = InputBuilder::default();
+        builder.intern_owner("");
+        builder
+    }
+
+    fn intern_owner(&mut self, owner: &str) -> u32 {
+        if let Some(&i) = self.owners.get(owner) {
+            return i;
+        }
+        let i = self.input.owners.len() as u32;
+        self.input.owners.push(owner.to_string());
+        self.owners.insert(owner.to_string(), i);
+        i
+    }
+
+    /// Declares a customer with its owner (`""` for none) and returns its
+    /// index; declaring it again updates the owner.
+    pub fn customer(&mut self, id: &str, owner: &str) -> u32 {
+        let owner = self.intern_owner(owner);
+        match self.customers.get(id) {
+            Some(&i) => {
+                self.input.customer_owner[i as usize] = owner;
+                i
+            }
+            None => {
+                let i = self.input.customer_owner.len() as u32;
+                self.input.customer_owner.push(owner);
+                self.customers.insert(id.to_string(), i);
+                i
+            }
+        }
+    }
+
+    /// The index of a customer id, declaring it without owner when unknown.
+    pub fn customer_index(&mut self, id: &str) -> u32 {
+        match self.customers.get(id) {
+            Some(&i) => i,
+            None => self.customer(id, ""),
+        }
+    }
+
+    /// Adds a segment of the customer with id `customer_id`.
+    pub fn segment(
+        &mut self,
+        customer_id: &str,
+        mrr: Money,
+        started_on: NaiveDate,
+        ended_on: Option<NaiveDate>,
+    ) {
+        let customer = self.customer_index(customer_id);
+        self.input.segments.push(Segment {
+            customer,
+            mrr,
+            started_on,
+            ended_on,
+        });
+    }
+
+    /// Adds an invoice (and turns the non-payment figures on).
+    pub fn invoice(&mut self, amount: Money, due_on: NaiveDate, paid_on: Option<NaiveDate>) {
+        self.input
+            .invoices
+            .get_or_insert_with(Vec::new)
+            .push(Invoice {
+                amount,
+                due_on,
+                paid_on,
+            });
+    }
+
+    /// Says invoices were given even if there are none, so that non-payment
+    /// figures are zeros rather than `null`.
+    pub fn with_invoices(&mut self) {
+        self.input.invoices.get_or_insert_with(Vec::new);
+    }
+
+    /// The finished input.
+    pub fn build(self) -> MetricsInput {
+        self.input
+    }
+}

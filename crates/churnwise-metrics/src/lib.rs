@@ -1,0 +1,195 @@
+//! The churn analytics engine of `spec/metrics.md`: pure functions from
+//! parsed customers, segments and invoices to the metrics document. File
+//! mode, database mode and the HTTP API are thin callers of [`compute`].
+//!
+//! Month figures, cohorts and the survival subjects come from one sweep over
+//! each customer's sorted segments (see `sweep`); the rules chosen where the
+//! spec is silent are written down in `docs/metrics.md`.
+
+mod forecast;
+pub mod input;
+mod nonpayment;
+pub mod options;
+pub mod report;
+mod survival;
+mod sweep;
+
+pub use input::{InputBuilder, Invoice, MetricsInput, Segment};
+pub use options::{MetricsOptions, OptionsError};
+pub use report::{
+    BandPosition, Cohort, ForecastDeviation, ForecastMonth, MetricsReport, MonthFigures,
+    OwnerFigures, Survival, SurvivalAt,
+};
+
+use churnwise_domain::Money;
+use survival::AtDuration;
+
+/// Computes the whole metrics document for `input` and the question `options`.
+pub fn compute(
+    input: &MetricsInput,
+    options: &MetricsOptions,
+) -> Result<MetricsReport, OptionsError> {
+    options.validate()?;
+    let frame = sweep::Frame::new(options.from, options.to, forecast::WINDOW, options.as_of);
+    let (totals, due) = rayon::join(
+        || sweep::sweep(input, &frame),
+        || {
+            input.invoices.as_ref().map(|inv| {
+                nonpayment::due_totals(
+                    inv,
+                    options.from,
+                    frame.reported,
+                    options.as_of,
+                    options.grace_days,
+                )
+            })
+        },
+    );
+
+    let months = (0..frame.reported)
+        .map(|r| {
+            let m = frame.pre + r;
+            let t = &totals.months[m];
+            let window = &totals.months[m - forecast::WINDOW..m];
+            month_figures(
+                options.from.plus(r as i32),
+                t,
+                due.as_ref().map(|d| d[r]),
+                options.benchmark_pct,
+                forecast::deviation(window, t),
+            )
+        })
+        .collect();
+
+    let mut by_owner: Vec<_> = totals
+        .owners
+        .nonzero()
+        .into_iter()
+        .map(|(owner, r, t)| OwnerFigures {
+            month: options.from.plus(r as i32),
+            owner: input
+                .owners
+                .get(owner as usize)
+                .cloned()
+                .unwrap_or_default(),
+            new_customers: t.new_customers,
+            new_mrr: Money::from_cents(t.new_mrr),
+            reactivated_customers: t.reactivated_customers,
+            reactivation_mrr: Money::from_cents(t.reactivation_mrr),
+            expansion_mrr: Money::from_cents(t.expansion_mrr),
+            churned_customers: t.churned_customers,
+            churned_mrr: Money::from_cents(t.churned_mrr),
+        })
+        .collect();
+    by_owner.sort_by(|a, b| a.month.cmp(&b.month).then_with(|| a.owner.cmp(&b.owner)));
+
+    let cohorts = totals
+        .cohorts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.customers > 0)
+        .map(|(idx, c)| {
+            let logo = std::iter::once(100.0)
+                .chain(
+                    c.active[1..]
+                        .iter()
+                        .map(|&a| a as f64 * 100.0 / c.customers as f64),
+                )
+                .collect();
+            let mrr = std::iter::once(100.0)
+                .chain(
+                    c.mrr[1..]
+                        .iter()
+                        .map(|&m| m as f64 * 100.0 / c.initial_mrr as f64),
+                )
+                .collect();
+            Cohort {
+                cohort: options.from.plus(idx as i32),
+                customers: c.customers,
+                initial_mrr: Money::from_cents(c.initial_mrr),
+                logo_retention_pct: logo,
+                mrr_retention_pct: mrr,
+            }
+        })
+        .collect();
+
+    let mut durations: Vec<(i64, AtDuration)> = totals.survival.into_iter().collect();
+    durations.sort_unstable_by_key(|d| d.0);
+    let survival = survival::kaplan_meier(&durations);
+
+    // The window is the last three months up to `to`, reaching before
+    // `from` when the range is shorter.
+    let forecast = forecast::forecast(&totals.months, options.to, options.forecast_months);
+
+    Ok(MetricsReport {
+        as_of: options.as_of,
+        from: options.from,
+        to: options.to,
+        benchmark_churn_pct: options.benchmark_pct,
+        months,
+        by_owner,
+        cohorts,
+        survival,
+        forecast,
+    })
+}
+
+/// `part / whole * 100`, or `None` when `whole` is zero.
+fn pct(part: i64, whole: i64) -> Option<f64> {
+    (whole != 0).then(|| part as f64 * 100.0 / whole as f64)
+}
+
+/// `total / count` rounded to cents, halves away from zero.
+pub fn divide_rounding_half_away(total: Money, count: u64) -> Option<Money> {
+    if count == 0 {
+        return None;
+    }
+    let (t, n) = (i128::from(total.cents()), i128::from(count));
+    let q = t / n;
+    let r = t % n;
+    let q = if 2 * r.abs() >= n { q + t.signum() } else { q };
+    Some(Money::from_cents(q as i64))
+}
+
+fn month_figures(
+    month: churnwise_domain::Month,
+    t: &sweep::MonthTotals,
+    due: Option<nonpayment::DueTotals>,
+    benchmark: f64,
+    forecast_deviation: Option<ForecastDeviation>,
+) -> MonthFigures {
+    let churn_rate_pct = pct(t.churned_customers as i64, t.customers_start as i64);
+    // Decided without the rounding of the printed rate: 7 of 100 is not above 7.
+    let above_benchmark = t.customers_start > 0
+        && t.churned_customers as f64 * 100.0 > benchmark * t.customers_start as f64;
+    let net = t.new_mrr + t.reactivation_mrr + t.expansion_mrr - t.contraction_mrr - t.churned_mrr;
+    MonthFigures {
+        month,
+        customers_start: t.customers_start,
+        customers_end: t.customers_end,
+        new_customers: t.new_customers,
+        reactivated_customers: t.reactivated_customers,
+        churned_customers: t.churned_customers,
+        churn_rate_pct,
+        mrr_start: Money::from_cents(t.mrr_start),
+        mrr_end: Money::from_cents(t.mrr_end),
+        new_mrr: Money::from_cents(t.new_mrr),
+        reactivation_mrr: Money::from_cents(t.reactivation_mrr),
+        expansion_mrr: Money::from_cents(t.expansion_mrr),
+        contraction_mrr: Money::from_cents(t.contraction_mrr),
+        churned_mrr: Money::from_cents(t.churned_mrr),
+        net_new_mrr: Money::from_cents(net),
+        gross_mrr_churn_pct: pct(t.churned_mrr + t.contraction_mrr, t.mrr_start),
+        net_mrr_churn_pct: pct(
+            t.churned_mrr + t.contraction_mrr - t.expansion_mrr,
+            t.mrr_start,
+        ),
+        arpa: divide_rounding_half_away(Money::from_cents(t.mrr_end), t.customers_end),
+        above_benchmark,
+        invoices_due: due.map(|d| d.invoices_due),
+        amount_due: due.map(|d| Money::from_cents(d.amount_due)),
+        amount_unpaid: due.map(|d| Money::from_cents(d.amount_unpaid)),
+        nonpayment_rate_pct: due.and_then(|d| pct(d.amount_unpaid, d.amount_due)),
+        forecast_deviation,
+    }
+}

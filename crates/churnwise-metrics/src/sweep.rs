@@ -1,0 +1,474 @@
+//! One pass over each customer's sorted segments: its MRR at every month
+//! boundary, its first active day and the end of its first spell, folded
+//! into month, owner, cohort and survival accumulators.
+
+use crate::input::{MetricsInput, Segment};
+use crate::survival::AtDuration;
+use chrono::{Datelike, NaiveDate};
+use churnwise_domain::Month;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// Day number of a date (days since 0001-01-01, which is day 1).
+pub(crate) fn day(date: NaiveDate) -> i32 {
+    date.num_days_from_ce()
+}
+
+/// The month boundaries the sweep evaluates.
+#[derive(Debug, Clone)]
+pub(crate) struct Frame {
+    /// First day of each internal month, then the first day after the last.
+    pub boundaries: Vec<i32>,
+    /// Internal months before the first reported month (for the forecast).
+    pub pre: usize,
+    /// Reported months.
+    pub reported: usize,
+    /// The first reported month.
+    pub from: Month,
+    /// `as_of` as a day number.
+    pub as_of: i32,
+}
+
+impl Frame {
+    /// Boundaries from `pre` months before `from` to the month after `to`.
+    pub fn new(from: Month, to: Month, pre: usize, as_of: NaiveDate) -> Self {
+        let reported = from.months_until(to) as usize + 1;
+        let first = from.plus(-(pre as i32));
+        let boundaries = (0..=(pre + reported) as i32)
+            .map(|k| day(first.plus(k).first_day()))
+            .collect();
+        Frame {
+            boundaries,
+            pre,
+            reported,
+            from,
+            as_of: day(as_of),
+        }
+    }
+
+    /// Number of internal months.
+    pub fn months(&self) -> usize {
+        self.pre + self.reported
+    }
+}
+
+/// Month totals in cents and counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct MonthTotals {
+    pub customers_start: u64,
+    pub customers_end: u64,
+    pub new_customers: u64,
+    pub reactivated_customers: u64,
+    pub churned_customers: u64,
+    pub mrr_start: i64,
+    pub mrr_end: i64,
+    pub new_mrr: i64,
+    pub reactivation_mrr: i64,
+    pub expansion_mrr: i64,
+    pub contraction_mrr: i64,
+    pub churned_mrr: i64,
+}
+
+impl MonthTotals {
+    fn add(&mut self, o: &MonthTotals) {
+        self.customers_start += o.customers_start;
+        self.customers_end += o.customers_end;
+        self.new_customers += o.new_customers;
+        self.reactivated_customers += o.reactivated_customers;
+        self.churned_customers += o.churned_customers;
+        self.mrr_start += o.mrr_start;
+        self.mrr_end += o.mrr_end;
+        self.new_mrr += o.new_mrr;
+        self.reactivation_mrr += o.reactivation_mrr;
+        self.expansion_mrr += o.expansion_mrr;
+        self.contraction_mrr += o.contraction_mrr;
+        self.churned_mrr += o.churned_mrr;
+    }
+}
+
+/// The sales figures of one owner in one month, in cents and counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct OwnerTotals {
+    pub new_customers: u64,
+    pub new_mrr: i64,
+    pub reactivated_customers: u64,
+    pub reactivation_mrr: i64,
+    pub expansion_mrr: i64,
+    pub churned_customers: u64,
+    pub churned_mrr: i64,
+}
+
+impl OwnerTotals {
+    fn add(&mut self, o: &OwnerTotals) {
+        self.new_customers += o.new_customers;
+        self.new_mrr += o.new_mrr;
+        self.reactivated_customers += o.reactivated_customers;
+        self.reactivation_mrr += o.reactivation_mrr;
+        self.expansion_mrr += o.expansion_mrr;
+        self.churned_customers += o.churned_customers;
+        self.churned_mrr += o.churned_mrr;
+    }
+
+    /// True when any figure is non-zero.
+    pub fn is_nonzero(&self) -> bool {
+        *self != OwnerTotals::default()
+    }
+}
+
+/// Owner figures by (owner, reported month): dense when small, a map otherwise.
+#[derive(Debug, Clone)]
+pub(crate) enum OwnerTable {
+    Dense {
+        months: usize,
+        cells: Vec<OwnerTotals>,
+    },
+    Sparse(HashMap<(u32, u32), OwnerTotals, foldhash::fast::FixedState>),
+}
+
+/// Largest dense owner table, in cells.
+const DENSE_OWNER_CELLS: usize = 1 << 16;
+
+impl OwnerTable {
+    fn new(owners: usize, months: usize) -> Self {
+        if owners * months <= DENSE_OWNER_CELLS {
+            OwnerTable::Dense {
+                months,
+                cells: vec![OwnerTotals::default(); owners * months],
+            }
+        } else {
+            OwnerTable::Sparse(HashMap::default())
+        }
+    }
+
+    fn cell(&mut self, owner: u32, month: usize) -> &mut OwnerTotals {
+        match self {
+            OwnerTable::Dense { months, cells } => &mut cells[owner as usize * *months + month],
+            OwnerTable::Sparse(map) => map.entry((owner, month as u32)).or_default(),
+        }
+    }
+
+    fn merge(&mut self, other: OwnerTable) {
+        match (self, other) {
+            (OwnerTable::Dense { cells, .. }, OwnerTable::Dense { cells: o, .. }) => {
+                for (a, b) in cells.iter_mut().zip(o.iter()) {
+                    a.add(b);
+                }
+            }
+            (OwnerTable::Sparse(a), OwnerTable::Sparse(b)) => {
+                for (k, v) in b {
+                    a.entry(k).or_default().add(&v);
+                }
+            }
+            _ => unreachable!("owner tables of one computation have one shape"),
+        }
+    }
+
+    /// The non-zero cells as `(owner, reported month, totals)`.
+    pub fn nonzero(&self) -> Vec<(u32, usize, OwnerTotals)> {
+        match self {
+            OwnerTable::Dense { months, cells } => cells
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.is_nonzero())
+                .map(|(i, t)| ((i / months) as u32, i % months, *t))
+                .collect(),
+            OwnerTable::Sparse(map) => map
+                .iter()
+                .filter(|(_, t)| t.is_nonzero())
+                .map(|(&(o, m), t)| (o, m as usize, *t))
+                .collect(),
+        }
+    }
+}
+
+/// Totals of one cohort: `active[k]` and `mrr[k]` at the first day of month
+/// `cohort + k` for `k >= 1` (index 0 unused).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct CohortTotals {
+    pub customers: u64,
+    pub initial_mrr: i64,
+    pub active: Vec<u64>,
+    pub mrr: Vec<i64>,
+}
+
+/// Everything one pass accumulates.
+#[derive(Debug, Clone)]
+pub(crate) struct Totals {
+    pub months: Vec<MonthTotals>,
+    pub owners: OwnerTable,
+    pub cohorts: Vec<CohortTotals>,
+    pub survival: HashMap<i64, AtDuration, foldhash::fast::FixedState>,
+}
+
+impl Totals {
+    fn new(frame: &Frame, owners: usize) -> Self {
+        Totals {
+            months: vec![MonthTotals::default(); frame.months()],
+            owners: OwnerTable::new(owners, frame.reported),
+            cohorts: (0..frame.reported)
+                .map(|idx| {
+                    let len = frame.reported - idx + 1;
+                    CohortTotals {
+                        customers: 0,
+                        initial_mrr: 0,
+                        active: vec![0; len],
+                        mrr: vec![0; len],
+                    }
+                })
+                .collect(),
+            survival: HashMap::default(),
+        }
+    }
+
+    fn merge(mut self, other: Totals) -> Totals {
+        for (a, b) in self.months.iter_mut().zip(&other.months) {
+            a.add(b);
+        }
+        self.owners.merge(other.owners);
+        for (a, b) in self.cohorts.iter_mut().zip(&other.cohorts) {
+            a.customers += b.customers;
+            a.initial_mrr += b.initial_mrr;
+            for (x, y) in a.active.iter_mut().zip(&b.active) {
+                *x += y;
+            }
+            for (x, y) in a.mrr.iter_mut().zip(&b.mrr) {
+                *x += y;
+            }
+        }
+        for (k, v) in other.survival {
+            let e = self.survival.entry(k).or_default();
+            e.events += v.events;
+            e.censored += v.censored;
+        }
+        self
+    }
+}
+
+/// Per-thread scratch space reused from one customer to the next.
+struct Scratch {
+    events: Vec<(i32, i64)>,
+    values: Vec<i64>,
+}
+
+/// What the sweep learns about one customer.
+struct Timeline {
+    first_active: i32,
+    initial_mrr: i64,
+    first_spell_end: Option<i32>,
+}
+
+/// Fills `scratch.values` with the customer's MRR at each boundary and
+/// returns its first active day and first spell, or `None` if never active.
+fn sweep_customer<'a>(
+    segments: impl Iterator<Item = &'a Segment>,
+    boundaries: &[i32],
+    scratch: &mut Scratch,
+) -> Option<Timeline> {
+    let events = &mut scratch.events;
+    events.clear();
+    for s in segments {
+        let mrr = s.mrr.cents();
+        if mrr <= 0 {
+            continue; // a free segment never changes MRR nor activity
+        }
+        let start = day(s.started_on);
+        match s.ended_on.map(day) {
+            Some(end) if end <= start => continue,
+            Some(end) => {
+                events.push((start, mrr));
+                events.push((end, -mrr));
+            }
+            None => events.push((start, mrr)),
+        }
+    }
+    if events.is_empty() {
+        return None;
+    }
+    events.sort_unstable_by_key(|e| e.0);
+    let values = &mut scratch.values;
+    let mut current = 0i64;
+    let mut j = 0;
+    let mut timeline: Option<Timeline> = None;
+    let mut i = 0;
+    while i < events.len() {
+        let today = events[i].0;
+        while j < boundaries.len() && boundaries[j] < today {
+            values[j] = current;
+            j += 1;
+        }
+        while i < events.len() && events[i].0 == today {
+            current += events[i].1;
+            i += 1;
+        }
+        match &mut timeline {
+            None if current > 0 => {
+                timeline = Some(Timeline {
+                    first_active: today,
+                    initial_mrr: current,
+                    first_spell_end: None,
+                })
+            }
+            Some(t) if t.first_spell_end.is_none() && current == 0 => {
+                t.first_spell_end = Some(today)
+            }
+            _ => {}
+        }
+    }
+    values[j..].fill(current);
+    timeline
+}
+
+/// Folds one customer's boundary values and timeline into the totals.
+fn account(frame: &Frame, owner: u32, values: &[i64], timeline: &Timeline, totals: &mut Totals) {
+    let b = &frame.boundaries;
+    for m in 0..frame.months() {
+        let (s, e) = (values[m], values[m + 1]);
+        if s == 0 && e == 0 {
+            continue;
+        }
+        let t = &mut totals.months[m];
+        let reported = m.checked_sub(frame.pre);
+        if s > 0 {
+            t.customers_start += 1;
+            t.mrr_start += s;
+        }
+        if e > 0 {
+            t.customers_end += 1;
+            t.mrr_end += e;
+        }
+        if s == 0 {
+            let o = reported.map(|r| totals.owners.cell(owner, r));
+            if timeline.first_active < b[m] {
+                t.reactivated_customers += 1;
+                t.reactivation_mrr += e;
+                if let Some(o) = o {
+                    o.reactivated_customers += 1;
+                    o.reactivation_mrr += e;
+                }
+            } else {
+                t.new_customers += 1;
+                t.new_mrr += e;
+                if let Some(o) = o {
+                    o.new_customers += 1;
+                    o.new_mrr += e;
+                }
+            }
+        } else if e == 0 {
+            t.churned_customers += 1;
+            t.churned_mrr += s;
+            if let Some(r) = reported {
+                let o = totals.owners.cell(owner, r);
+                o.churned_customers += 1;
+                o.churned_mrr += s;
+            }
+        } else if e > s {
+            t.expansion_mrr += e - s;
+            if let Some(r) = reported {
+                totals.owners.cell(owner, r).expansion_mrr += e - s;
+            }
+        } else if e < s {
+            t.contraction_mrr += s - e;
+        }
+    }
+
+    let first = NaiveDate::from_num_days_from_ce_opt(timeline.first_active)
+        .expect("a day number from a date");
+    let idx = frame.from.months_until(Month::of(first));
+    if idx >= 0 && (idx as usize) < frame.reported {
+        let idx = idx as usize;
+        let c = &mut totals.cohorts[idx];
+        c.customers += 1;
+        c.initial_mrr += timeline.initial_mrr;
+        for k in 1..c.active.len() {
+            let v = values[frame.pre + idx + k];
+            if v > 0 {
+                c.active[k] += 1;
+                c.mrr[k] += v;
+            }
+        }
+    }
+
+    if timeline.first_active <= frame.as_of {
+        let entry = match timeline.first_spell_end {
+            Some(end) if end <= frame.as_of => {
+                let e = totals
+                    .survival
+                    .entry(i64::from(end - timeline.first_active))
+                    .or_default();
+                &mut e.events
+            }
+            _ => {
+                let e = totals
+                    .survival
+                    .entry(i64::from(frame.as_of - timeline.first_active))
+                    .or_default();
+                &mut e.censored
+            }
+        };
+        *entry += 1;
+    }
+}
+
+/// Runs the sweep over all customers, on all cores.
+pub(crate) fn sweep(input: &MetricsInput, frame: &Frame) -> Totals {
+    let customers = input
+        .segments
+        .iter()
+        .map(|s| s.customer as usize + 1)
+        .max()
+        .unwrap_or(0)
+        .max(input.customer_owner.len());
+    // Counting sort of segment indices by customer.
+    let mut offsets = vec![0u32; customers + 1];
+    for s in &input.segments {
+        offsets[s.customer as usize + 1] += 1;
+    }
+    for i in 1..offsets.len() {
+        offsets[i] += offsets[i - 1];
+    }
+    let mut next = offsets.clone();
+    let mut order = vec![0u32; input.segments.len()];
+    for (i, s) in input.segments.iter().enumerate() {
+        let slot = &mut next[s.customer as usize];
+        order[*slot as usize] = i as u32;
+        *slot += 1;
+    }
+    drop(next);
+    let owners = input.owners.len().max(1);
+    let owner_of = |c: usize| -> u32 {
+        let o = input.customer_owner.get(c).copied().unwrap_or(0);
+        if (o as usize) < owners {
+            o
+        } else {
+            0
+        }
+    };
+
+    let chunk = 4096;
+    let chunks = customers.div_ceil(chunk);
+    (0..chunks)
+        .into_par_iter()
+        .fold(
+            || {
+                (
+                    Totals::new(frame, owners),
+                    Scratch {
+                        events: Vec::new(),
+                        values: vec![0; frame.boundaries.len()],
+                    },
+                )
+            },
+            |(mut totals, mut scratch), k| {
+                for c in k * chunk..((k + 1) * chunk).min(customers) {
+                    let range = offsets[c] as usize..offsets[c + 1] as usize;
+                    let segs = order[range].iter().map(|&i| &input.segments[i as usize]);
+                    if let Some(timeline) = sweep_customer(segs, &frame.boundaries, &mut scratch) {
+                        account(frame, owner_of(c), &scratch.values, &timeline, &mut totals);
+                    }
+                }
+                (totals, scratch)
+            },
+        )
+        .map(|(totals, _)| totals)
+        .reduce(|| Totals::new(frame, owners), Totals::merge)
+}

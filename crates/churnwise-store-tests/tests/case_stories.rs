@@ -623,6 +623,77 @@ async fn the_history_table_refuses_any_update(t: TestStore) {
     assert_eq!(s.case_history(ws, stored.id).await.unwrap().len(), 1);
 }
 
+async fn concurrent_edits_of_one_case_never_overwrite_each_other(t: TestStore) {
+    let s = t.store;
+    let ws = s.ensure_workspace("a").await.unwrap().id;
+    let acme = client(&s, ws, "Acme").await;
+    let read = open(&s, ws, acme.id).await;
+    // Eight writers read the same version and save at once: one wins.
+    let mut tasks = Vec::new();
+    for i in 0..8u32 {
+        let s = s.clone();
+        let read = read.clone();
+        tasks.push(tokio::spawn(async move {
+            let received = format!("2024-03-{:02}", i + 2);
+            let change = read
+                .case
+                .amend_notice(notice(&received, "2024-04-30"))
+                .unwrap();
+            s.save_case(ws, update(&read, change)).await
+        }));
+    }
+    let mut saved = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => saved += 1,
+            Err(StoreError::Conflict { field, .. }) => assert_eq!(field, "version"),
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(saved, 1);
+    let now = s.get_case(ws, read.id).await.unwrap().unwrap();
+    assert_eq!(now.version, 2);
+    assert_eq!(s.case_history(ws, read.id).await.unwrap().len(), 2);
+
+    // Eight requests open a case for the same client at once: one case.
+    let beta = client(&s, ws, "Beta").await;
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            let change = DepartureCase::open(
+                DepartureKind::ClientLeaving,
+                notice("2024-03-01", "2024-03-31"),
+                &[],
+            )
+            .unwrap();
+            s.create_case(
+                ws,
+                NewCase {
+                    client: beta.id,
+                    history: change.history(&actor(), Utc::now()),
+                    case: change.case,
+                },
+            )
+            .await
+        }));
+    }
+    let mut opened = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => opened += 1,
+            Err(StoreError::Conflict { field, .. }) => assert_eq!(field, "client_id"),
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(opened, 1);
+    let filter = CaseFilter {
+        client: Some(beta.id),
+        ..CaseFilter::default()
+    };
+    assert_eq!(s.list_cases(ws, &filter).await.unwrap().len(), 1);
+}
+
 on_both_backends!(
     a_case_is_stored_read_and_listed_with_its_history_in_order,
     a_second_open_case_for_a_client_is_refused_by_the_database,
@@ -636,4 +707,5 @@ on_both_backends!(
     due_work_is_found_by_date_and_leaves_when_done,
     closed_departures_carry_reason_end_lost_mrr_segment_owner_and_plan,
     the_history_table_refuses_any_update,
+    concurrent_edits_of_one_case_never_overwrite_each_other,
 );

@@ -179,20 +179,14 @@ impl SqlStore {
         let cols = CaseColumns::of(&new.case)?;
         let now = Utc::now();
         let mut tx = self.pool.begin().await.map_err(backend_error)?;
-        let client = sqlx::query("SELECT 1 FROM clients WHERE workspace_id = $1 AND id = $2")
-            .bind(ws.0)
-            .bind(new.client.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(backend_error)?;
-        if client.is_none() {
-            return Err(StoreError::NotFound);
-        }
+        // Insert first (only if the client is in the workspace), so SQLite
+        // takes its write lock at once.
         let row = sqlx::query(
             "INSERT INTO departure_cases (workspace_id, client_id, kind, stage, outcome, primary_reason, \
              opened_on, closed_on, end_on, lost_mrr_cents, follow_up_on, promise_due_on, lesson_due_on, \
              won_back_on, document, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16) RETURNING id",
+             SELECT workspace_id, id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16 \
+             FROM clients WHERE workspace_id = $1 AND id = $2 RETURNING id",
         )
         .bind(ws.0)
         .bind(new.client.0)
@@ -210,7 +204,7 @@ impl SqlStore {
         .bind(cols.won_back_on)
         .bind(&cols.document)
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(|e| match backend_error(e) {
             StoreError::Conflict { .. } => StoreError::Conflict {
@@ -218,7 +212,8 @@ impl SqlStore {
                 message: "the client already has an open departure case".to_string(),
             },
             other => other,
-        })?;
+        })?
+        .ok_or(StoreError::NotFound)?;
         let id = CaseId(row.try_get("id").map_err(backend_error)?);
         Self::append_history(&mut tx, ws, id, &new.history).await?;
         Self::apply_case_effects(&mut tx, ws, new.client, &new.history).await?;

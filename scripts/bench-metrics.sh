@@ -33,7 +33,8 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB"
-printf "%-10s %-10s %12s %12s %12s %8s %s\n" customers csv_MB churnwise_s peak_MB duckdb_s ratio check
+echo "load average before: $(cut -d" " -f1-3 /proc/loadavg) (figures are only comparable on an idle machine)"
+printf "%-10s %-8s %12s %10s %9s %10s %7s %s\n" customers csv_MB churnwise_s cpu_s peak_MB duckdb_s ratio check
 for n in $SIZES; do
   dir="$DATA/$n"
   if [ ! -f "$dir/invoices.csv" ]; then
@@ -44,16 +45,20 @@ for n in $SIZES; do
   cat "$dir"/*.csv > /dev/null
   best=""
   for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$BIN" metrics \
+    /usr/bin/time -f "%e %M %U %S" -o "$dir/time.txt" "$BIN" metrics \
       --customers "$dir/customers.csv" --subscriptions "$dir/subscriptions.csv" \
       --invoices "$dir/invoices.csv" --from "$FROM" --to "$TO" --as-of "$AS_OF" \
       --grace-days "$GRACE" --format json > "$dir/churnwise.json"
-    read -r wall kb < "$dir/time.txt"
-    if [ -z "$best" ] || awk "BEGIN {exit !($wall < $best)}"; then best=$wall; peak=$kb; fi
+    read -r wall kb user sys < "$dir/time.txt"
+    if [ -z "$best" ] || awk "BEGIN {exit !($wall < $best)}"; then
+      best=$wall
+      peak=$kb
+      cpu=$(awk "BEGIN {printf \"%.2f\", $user + $sys}")
+    fi
   done
   out=$("$VENV/bin/python" scripts/bench_duckdb.py "$dir" "$FROM" "$TO" "$AS_OF" "$GRACE" "$dir/churnwise.json")
   duck=$(echo "$out" | sed -n 's/^duckdb_seconds=//p')
   check=$(echo "$out" | sed -n 's/^months_compared=.* mismatches=\(.*\)$/mismatches=\1/p')
   ratio=$(awk "BEGIN {printf \"%.1f\", $duck / $best}")
-  printf "%-10s %-10s %12s %12s %12s %8s %s\n" "$n" "$mb" "$best" "$((peak / 1024))" "$duck" "${ratio}x" "$check"
+  printf "%-10s %-8s %12s %10s %9s %10s %7s %s\n" "$n" "$mb" "$best" "$cpu" "$((peak / 1024))" "$duck" "${ratio}x" "$check"
 done

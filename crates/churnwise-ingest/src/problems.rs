@@ -71,7 +71,7 @@ impl Problems {
         self.total += 1;
         if self.kept.len() >= MAX_SHOWN {
             let worst = self.kept.iter().map(|(r, p)| (*r, p.line)).max();
-            if worst.is_some_and(|w| w <= (rank, line)) {
+            if worst.is_some_and(|w| w < (rank, line)) {
                 return;
             }
         }
@@ -89,8 +89,12 @@ impl Problems {
         }
     }
 
+    /// Keeps the first ones in (file, line, column, reason) order, so that
+    /// the report does not depend on the order problems were found in.
     fn trim(&mut self) {
-        self.kept.sort_by_key(|(r, p)| (*r, p.line));
+        self.kept.sort_by(|(ra, a), (rb, b)| {
+            (ra, a.line, &a.column, &a.reason).cmp(&(rb, b.line, &b.column, &b.reason))
+        });
         self.kept.truncate(MAX_SHOWN);
     }
 

@@ -5,13 +5,13 @@ use churnwise_domain::Money;
 use churnwise_ingest::{load_metrics_input, read_all, IngestError, InputFiles};
 use std::path::{Path, PathBuf};
 
-struct Dir(tempfile::TempDir);
+pub(crate) struct Dir(pub(crate) tempfile::TempDir);
 
 impl Dir {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Dir(tempfile::tempdir().unwrap())
     }
-    fn file(&self, name: &str, text: &str) -> PathBuf {
+    pub(crate) fn file(&self, name: &str, text: &str) -> PathBuf {
         let p = self.0.path().join(name);
         std::fs::write(&p, text).unwrap();
         p
@@ -290,4 +290,127 @@ fn sheet_ok(bad: &Path, d: &Dir) {
     assert_eq!(subs[0].mrr, Money::from_cents(4990));
     assert_eq!(subs[0].started_on.to_string(), "2024-01-15");
     assert_eq!(subs[0].line, 2);
+}
+
+mod both_paths_agree {
+    //! Random small files, some rows broken: the fast path and the owned
+    //! records must report the same problems, and when there are none, give
+    //! the engine the same figures.
+    use super::Dir;
+    use churnwise_domain::Month;
+    use churnwise_ingest::{load_metrics_input, read_all, IngestError, InputFiles};
+    use churnwise_metrics::{compute, InputBuilder, MetricsOptions};
+    use proptest::prelude::*;
+
+    fn money() -> impl Strategy<Value = String> {
+        prop_oneof![
+            8 => (0u32..500, 0u32..100).prop_map(|(u, c)| format!("{u}.{c:02}")),
+            1 => Just("12,5".to_string()),
+            1 => Just("-3".to_string()),
+            1 => Just("1.234".to_string()),
+            1 => Just("0".to_string()),
+        ]
+    }
+
+    fn date() -> impl Strategy<Value = String> {
+        prop_oneof![
+            10 => (0u32..3, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{}-{m:02}-{d:02}", 2023 + y)),
+            1 => Just("2024-02-30".to_string()),
+            1 => Just("".to_string()),
+        ]
+    }
+
+    fn id(prefix: &'static str, n: u32) -> impl Strategy<Value = String> {
+        (0..n).prop_map(move |i| format!("{prefix}{i}"))
+    }
+
+    fn files() -> impl Strategy<Value = (String, String, String)> {
+        let customers = prop::collection::vec(
+            (id("c", 8), prop::sample::select(vec!["", "ana", "bob"])),
+            0..8,
+        )
+        .prop_map(|rows| {
+            let mut t = String::from("customer_id,name,owner\n");
+            for (c, o) in rows {
+                t.push_str(&format!("{c},Name {c},{o}\n"));
+            }
+            t
+        });
+        let subs = prop::collection::vec(
+            (
+                id("s", 6),
+                id("c", 9),
+                money(),
+                date(),
+                prop::option::of(date()),
+            ),
+            0..10,
+        )
+        .prop_map(|rows| {
+            let mut t = String::from("subscription_id,customer_id,mrr,started_on,ended_on\n");
+            for (s, c, m, st, en) in rows {
+                t.push_str(&format!("{s},{c},{m},{st},{}\n", en.unwrap_or_default()));
+            }
+            t
+        });
+        let invoices = prop::collection::vec(
+            (
+                id("i", 10),
+                id("c", 9),
+                money(),
+                date(),
+                prop::option::of(date()),
+            ),
+            0..10,
+        )
+        .prop_map(|rows| {
+            let mut t = String::from("invoice_id,customer_id,amount,due_on,paid_on\n");
+            for (i, c, a, due, paid) in rows {
+                t.push_str(&format!("{i},{c},{a},{due},{}\n", paid.unwrap_or_default()));
+            }
+            t
+        });
+        (customers, subs, invoices)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn the_fast_path_and_the_owned_records_agree((c, s, i) in files(), with_customers: bool) {
+            let dir = Dir::new();
+            let (cp, sp, ip) = (dir.file("c.csv", &c), dir.file("s.csv", &s), dir.file("i.csv", &i));
+            let files = InputFiles {
+                customers: with_customers.then_some(cp.as_path()),
+                subscriptions: Some(&sp),
+                invoices: Some(&ip),
+            };
+            match (read_all(&files), load_metrics_input(&files)) {
+                (Err(IngestError::Problems(a)), Err(IngestError::Problems(b))) => {
+                    prop_assert_eq!(a.to_string(), b.to_string());
+                }
+                (Ok(owned), Ok(fast)) => {
+                    let mut builder = InputBuilder::new();
+                    if let Some(customers) = &owned.customers {
+                        for r in &customers.records {
+                            builder.customer(&r.customer_id, &r.owner);
+                        }
+                    }
+                    for r in &owned.subscriptions.as_ref().unwrap().records {
+                        builder.segment(&r.customer_id, r.mrr, r.started_on, r.ended_on);
+                    }
+                    builder.with_invoices();
+                    for r in &owned.invoices.as_ref().unwrap().records {
+                        builder.invoice(r.amount, r.due_on, r.paid_on);
+                    }
+                    let month = |t: &str| t.parse::<Month>().unwrap();
+                    let o = MetricsOptions::new(month("2023-01"), month("2025-12"), churnwise_domain::parse_date("2025-06-30").unwrap());
+                    let a = serde_json::to_value(compute(&builder.build(), &o).unwrap()).unwrap();
+                    let b = serde_json::to_value(compute(&fast, &o).unwrap()).unwrap();
+                    prop_assert_eq!(a, b);
+                }
+                (a, b) => prop_assert!(false, "the paths disagree: {:?} / {:?}", a.map(|_| ()), b.map(|_| ())),
+            }
+        }
+    }
 }

@@ -444,7 +444,9 @@ pub(crate) fn sweep(input: &MetricsInput, frame: &Frame) -> Totals {
         }
     };
 
-    let chunk = 4096;
+    // Few, large blocks: each block may get its own accumulator, whose
+    // cohort table grows with the square of the number of months.
+    let chunk = (customers / (rayon::current_num_threads() * 8)).max(4096);
     let chunks = customers.div_ceil(chunk);
     (0..chunks)
         .into_par_iter()

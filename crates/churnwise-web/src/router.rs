@@ -1,7 +1,7 @@
 //! The whole route table. `/api/v1/openapi.json` is generated from these
 //! same routes, so the document cannot drift from what is served.
 
-use crate::api::{cases, clients, health, reasons, records, reports, session};
+use crate::api::{cases, clients, health, metrics, reasons, records, reports, session};
 use crate::rate_limit::{self, RateLimiter};
 use crate::survey_page;
 use crate::AppState;
@@ -44,6 +44,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
             records::list_interactions,
             records::create_interaction
         ))
+        .routes(routes!(metrics::metrics))
         .merge(case_routes())
 }
 

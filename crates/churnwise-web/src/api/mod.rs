@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod clients;
 pub mod health;
+pub mod metrics;
 pub mod reasons;
 pub mod records;
 pub mod reports;

@@ -272,7 +272,7 @@ fn customer_block(seed: u64, first: u64, count: u64, until: NaiveDate) -> Block 
 
         // Invoices: the last paid months of each paid segment, monthly.
         let mut n = 0u64;
-        let wanted = 1 + r.below(10);
+        let wanted = 2 + r.below(11);
         for s in segs.iter().rev().filter(|s| s.mrr > 0) {
             let last = s.end.unwrap_or(until).min(until);
             let mut issued = s.start;

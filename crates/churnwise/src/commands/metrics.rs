@@ -64,6 +64,9 @@ pub struct MetricsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "json")]
     pub format: Format,
+    /// Workspace, in database mode (default: the only one).
+    #[arg(long)]
+    pub workspace: Option<String>,
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
@@ -96,18 +99,13 @@ pub async fn run(ctx: &super::Context, args: MetricsArgs) -> anyhow::Result<()> 
     if args.is_file_mode() {
         return run_files(&args);
     }
-    // LEAD: database mode. Load the workspace's customers (id, owner),
-    // segments and invoices from `ctx.store().await?` into a
-    // `churnwise_metrics::MetricsInput` (for example with
-    // `churnwise_metrics::InputBuilder`: `customer(id, owner)`,
-    // `segment(customer_id, mrr, started_on, ended_on)`, `with_invoices()`
-    // and `invoice(amount, due_on, paid_on)`), then call
-    // `print_report(&input, &args.options(), args.format)`.
-    let _ = ctx;
-    anyhow::bail!(
-        "database mode of `metrics` is not wired yet; give --subscriptions \
-         (and optionally --customers, --invoices)"
-    )
+    let store = ctx.store().await?;
+    let ws = crate::workspace::resolve(store.as_ref(), args.workspace.as_deref()).await?;
+    let options = args.options();
+    options.validate()?;
+    let data = store.metrics_data(ws.id).await?;
+    let input = churnwise_web::api::metrics::metrics_input(data);
+    print_report(&input, &options, args.format)
 }
 
 /// Runs file mode: reads the files, computes, prints. Bad input: every

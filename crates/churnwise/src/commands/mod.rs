@@ -5,6 +5,7 @@ pub mod case;
 pub mod client;
 pub mod export;
 pub mod generate;
+pub mod import;
 pub mod interaction;
 pub mod metrics;
 pub mod reasons;

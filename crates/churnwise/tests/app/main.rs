@@ -6,5 +6,6 @@ mod api;
 mod cases_api;
 mod cases_cli;
 mod cli;
+mod import_cli;
 mod metrics_cli;
 mod support;

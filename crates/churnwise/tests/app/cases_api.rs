@@ -1601,4 +1601,20 @@ async fn every_case_route_is_in_the_openapi_document() {
     ] {
         assert!(paths.contains_key(path), "{path} is not documented");
     }
+    // Request bodies are documented field by field, with their allowed values.
+    let schemas = &doc["components"]["schemas"];
+    for (schema, field) in [
+        ("NoticeInput", "received_on"),
+        ("RelationshipEvaluationInput", "our_commitments_met"),
+        ("ExitConversationInput", "primary_reason"),
+        ("CredentialHandoverInput", "recipient"),
+        ("CloseInput", "lost_mrr"),
+        ("NewCorrectiveActionInput", "due_on"),
+    ] {
+        assert!(
+            schemas[schema]["properties"][field].is_object(),
+            "{schema}.{field} is not documented"
+        );
+    }
+    assert!(schemas["NoticeChannel"].to_string().contains("letter"));
 }

@@ -39,7 +39,7 @@ fn par_parse<T: Send>(
     table: &Table,
     kind: FileKind,
     problems: &mut Problems,
-    init: impl Fn() -> T + Sync,
+    init: impl Fn(usize) -> T + Sync,
     row: impl Fn(&RowContext<'_>, &crate::table::Fields<'_>, u64, &mut Problems, &mut T, &mut Currencies)
         + Sync,
 ) -> Result<(Vec<T>, Currencies), ReadError> {
@@ -66,7 +66,7 @@ fn par_parse<T: Send>(
                     check_utf8: !chunk.is_utf8(),
                 };
                 let mut p = Parsed {
-                    items: init(),
+                    items: init(chunk.rows_at_most()),
                     problems: Problems::default(),
                     currencies: Currencies::default(),
                 };
@@ -202,7 +202,10 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
             table,
             FileKind::Customers,
             &mut problems,
-            CustomerChunk::default,
+            |rows| CustomerChunk {
+                rows: Vec::with_capacity(rows),
+                ..CustomerChunk::default()
+            },
             |ctx, f, line, p, out, cur| {
                 let Some(r) = rows::customer(ctx, f, line, p) else {
                     return;
@@ -294,7 +297,12 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
                     table,
                     FileKind::Subscriptions,
                     &mut sub_problems,
-                    || (Vec::<SegmentRow>::new(), map.map(CustomerLookup::new)),
+                    |rows| {
+                        (
+                            Vec::<SegmentRow>::with_capacity(rows),
+                            map.map(CustomerLookup::new),
+                        )
+                    },
                     |ctx, f, line, p, (out, lookup), cur| {
                         let Some(r) = rows::subscription(ctx, f, line, p) else {
                             return;
@@ -332,11 +340,14 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
                     table,
                     FileKind::Invoices,
                     &mut inv_problems,
-                    || {
+                    |rows| {
                         (
                             InvoiceChunk {
-                                invoices: Vec::new(),
-                                ids: vec![Vec::new(); BUCKETS],
+                                invoices: Vec::with_capacity(rows),
+                                // Ids spread evenly over the buckets.
+                                ids: (0..BUCKETS)
+                                    .map(|_| Vec::with_capacity(rows / BUCKETS * 5 / 4 + 16))
+                                    .collect(),
                             },
                             map.map(CustomerLookup::new),
                         )

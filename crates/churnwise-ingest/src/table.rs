@@ -109,6 +109,16 @@ pub(crate) enum Chunk<'a> {
 }
 
 impl Chunk<'_> {
+    /// An upper bound of the rows in the chunk, to reserve memory with (a
+    /// row takes at least a few bytes; memory reserved but never written
+    /// costs nothing).
+    pub fn rows_at_most(&self) -> usize {
+        match self {
+            Chunk::Plain { data, .. } | Chunk::Quoted { data, .. } => data.len() / 24 + 16,
+            Chunk::Rows(rows) => rows.len(),
+        }
+    }
+
     /// True when the chunk is CSV bytes that are valid UTF-8 as a whole, so
     /// that fields need no check of their own.
     pub fn is_utf8(&self) -> bool {

@@ -23,16 +23,33 @@ pub(crate) struct Rates {
     mrr_gain: [f64; 3],
 }
 
+/// `[low, mean, high]` of a window's values: the band is the wider of the
+/// values' range and the mean ± two sample standard deviations, so that a
+/// window of three near-equal months does not make every next month a
+/// deviation; never below zero.
 fn low_mean_high(values: impl Iterator<Item = f64> + Clone) -> [f64; 3] {
-    let n = values.clone().count().max(1) as f64;
+    let n = values.clone().count();
+    if n == 0 {
+        return [0.0; 3];
+    }
+    let mean = values.clone().sum::<f64>() / n as f64;
     let low = values.clone().fold(f64::INFINITY, f64::min);
     let high = values.clone().fold(f64::NEG_INFINITY, f64::max);
-    let mean = values.sum::<f64>() / n;
-    if low.is_finite() {
-        [low, mean, high]
+    let sd = if n > 1 {
+        (values.map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
     } else {
-        [0.0; 3]
-    }
+        0.0
+    };
+    [
+        low.min(mean - 2.0 * sd).max(0.0),
+        mean,
+        high.max(mean + 2.0 * sd),
+    ]
+}
+
+/// A band of loss rates, which cannot exceed everything.
+fn capped(band: [f64; 3]) -> [f64; 3] {
+    band.map(|r| r.min(1.0))
 }
 
 fn ratio(part: f64, whole: f64) -> f64 {
@@ -48,20 +65,20 @@ impl Rates {
     pub fn of(window: &[MonthTotals]) -> Self {
         let w = window.iter();
         Rates {
-            churn: low_mean_high(
+            churn: capped(low_mean_high(
                 w.clone()
                     .map(|m| ratio(m.churned_customers as f64, m.customers_start as f64)),
-            ),
+            )),
             added: low_mean_high(
                 w.clone()
                     .map(|m| (m.new_customers + m.reactivated_customers) as f64),
             ),
-            mrr_loss: low_mean_high(w.clone().map(|m| {
+            mrr_loss: capped(low_mean_high(w.clone().map(|m| {
                 ratio(
                     (m.churned_mrr + m.contraction_mrr) as f64,
                     m.mrr_start as f64,
                 )
-            })),
+            }))),
             mrr_gain: low_mean_high(
                 w.map(|m| (m.new_mrr + m.reactivation_mrr + m.expansion_mrr) as f64),
             ),
@@ -170,6 +187,7 @@ mod tests {
 
     #[test]
     fn a_steady_business_is_forecast_steady_with_a_band_from_the_spread_of_rates() {
+        // The band is the wider of the range and mean ± 2 sd of the window.
         let window = [
             month(100, 10, 10, 0),
             month(100, 5, 5, 0),
@@ -180,10 +198,12 @@ mod tests {
         assert_eq!(f[0].month.to_string(), "2025-01");
         // Expected: 100 * (1 - 0.1) + 10 = 100.
         assert_eq!(f[0].customers, 100.0);
-        // Low: 100 * 0.85 + 5 = 90; high: 100 * 0.95 + 15 = 110.
-        assert_eq!(f[0].customers_low, 90.0);
-        assert_eq!(f[0].customers_high, 110.0);
-        assert!(f[1].customers_low < 90.0 && f[1].customers_high > 110.0);
+        // Churn 5 %, 10 %, 15 %: mean 10 %, sample sd 5 %, so the band
+        // is 0 % to 20 %; additions 5, 10, 15: 0 to 20.
+        // Low: 100 * 0.8 + 0 = 80; high: 100 * 1.0 + 20 = 120.
+        assert_eq!(f[0].customers_low, 80.0);
+        assert_eq!(f[0].customers_high, 120.0);
+        assert!(f[1].customers_low < 80.0 && f[1].customers_high > 120.0);
     }
 
     #[test]
@@ -194,6 +214,7 @@ mod tests {
             month(100, 15, 15, 0),
         ];
         assert_eq!(deviation(&window, &month(100, 10, 10, 0)), None);
+        assert_eq!(deviation(&window, &month(100, 19, 0, 0)), None);
         let bad = deviation(&window, &month(100, 40, 0, 0)).expect("outside the band");
         assert_eq!(bad.customers, BandPosition::Below);
         assert_eq!(bad.mrr, BandPosition::Within);

@@ -4,11 +4,14 @@
 
 pub mod api;
 pub mod auth;
+pub mod cases;
 pub mod error;
 mod extract;
 pub mod i18n;
 pub mod pages;
+pub mod rate_limit;
 mod router;
+mod survey_page;
 mod validate;
 
 pub use router::{app, openapi};

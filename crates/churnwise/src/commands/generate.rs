@@ -13,7 +13,7 @@ use std::path::PathBuf;
 #[command(
     about = "Write realistic customers.csv, subscriptions.csv and invoices.csv",
     after_help = "Example:\n  churnwise generate --customers 100000 --seed 7 --out data/\n\n\
-Writes about 1.4 segments and 5.8 invoices per customer, with owners,\n\
+Writes about 1.4 segments and 6 invoices per customer, with owners,\n\
 segments, plans, upgrades, downgrades, free trials, gaps and\n\
 reactivations, late and unpaid invoices. The same seed gives the same files."
 )]

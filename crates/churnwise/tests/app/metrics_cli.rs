@@ -115,8 +115,8 @@ fn a_small_good_set_gives_the_expected_document() {
      "gross_mrr_churn_pct": 66.66666666666667, "net_mrr_churn_pct": 66.66666666666667,
      "arpa": 10.00, "above_benchmark": true,
      "invoices_due": 0, "amount_due": 0.00, "amount_unpaid": 0.00, "nonpayment_rate_pct": null,
-     "forecast_deviation": {"customers": "below", "customers_low": 2.0, "customers_high": 3.0,
-                            "mrr": "below", "mrr_low": 30.00, "mrr_high": 50.00}}
+     "forecast_deviation": {"customers": "below", "customers_low": 2.0, "customers_high": 3.82,
+                            "mrr": "below", "mrr_low": 30.00, "mrr_high": 60.00}}
   ],
   "by_owner": [
     {"month": "2024-01", "owner": "ana", "new_customers": 1, "new_mrr": 10.00,
@@ -133,10 +133,10 @@ fn a_small_good_set_gives_the_expected_document() {
   "survival": {"subjects": 2, "events": 1, "median_days": 76,
                "survival_at_days": {"30": 1.0, "90": 0.5, "180": 0.5, "365": 0.5}},
   "forecast": [
-    {"month": "2024-03", "customers": 1.17, "customers_low": 0.5, "customers_high": 2.0,
-     "mrr": 11.11, "mrr_low": 3.33, "mrr_high": 20.00},
-    {"month": "2024-04", "customers": 1.31, "customers_low": 0.25, "customers_high": 3.0,
-     "mrr": 11.98, "mrr_low": 1.11, "mrr_high": 30.00}
+    {"month": "2024-03", "customers": 1.17, "customers_low": 0.26, "customers_high": 2.49,
+     "mrr": 11.11, "mrr_low": 0.08, "mrr_high": 24.88},
+    {"month": "2024-04", "customers": 1.31, "customers_low": 0.07, "customers_high": 3.98,
+     "mrr": 11.98, "mrr_low": 0.00, "mrr_high": 39.76}
   ]
 }"#,
     )

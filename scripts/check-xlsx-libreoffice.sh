@@ -3,7 +3,9 @@
 # expected numbers: writes a sample .xlsx through the export crate's example,
 # converts it to CSV with LibreOffice headless, and compares cell by cell
 # (counts, money as formatted, SUM totals, and a neutralised "=cmd" cell).
-# Exits non-zero on any mismatch.
+# Then runs check-reasons-export-libreoffice.sh, the same check on an export
+# made by `churnwise export reasons` from a small database. Exits non-zero
+# on any mismatch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -72,3 +74,6 @@ if failures:
 print("xlsx export opens in LibreOffice with the expected numbers, totals and a neutralised =cmd cell")
 print("1 passed, 0 failed")
 PY
+
+# The same check on a workbook made by the real command on a small database.
+bash scripts/check-reasons-export-libreoffice.sh

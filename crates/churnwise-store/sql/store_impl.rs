@@ -49,6 +49,8 @@ fn like_pattern(text: &str) -> String {
 
 type DbRow = <Db as sqlx::Database>::Row;
 
+include!("cases_impl.rs");
+
 fn workspace_from(row: &DbRow) -> Result<Workspace, sqlx::Error> {
     Ok(Workspace {
         id: WorkspaceId(row.try_get("id")?),
@@ -916,5 +918,55 @@ impl Store for SqlStore {
             });
         }
         Ok(data)
+    }
+
+    // --- departure cases (SQL in cases_impl.rs) --------------------------------
+
+    async fn create_case(&self, ws: WorkspaceId, case: NewCase) -> StoreResult<StoredCase> {
+        self.cases_create(ws, case).await
+    }
+
+    async fn get_case(&self, ws: WorkspaceId, id: CaseId) -> StoreResult<Option<StoredCase>> {
+        self.cases_get(ws, id).await
+    }
+
+    async fn list_cases(&self, ws: WorkspaceId, filter: &CaseFilter) -> StoreResult<Vec<StoredCase>> {
+        self.cases_list(ws, filter).await
+    }
+
+    async fn save_case(&self, ws: WorkspaceId, update: CaseUpdate) -> StoreResult<StoredCase> {
+        self.cases_save(ws, update).await
+    }
+
+    async fn case_history(&self, ws: WorkspaceId, id: CaseId) -> StoreResult<Vec<HistoryEntry>> {
+        self.cases_history(ws, id).await
+    }
+
+    async fn find_survey_link(&self, token_hash: &str) -> StoreResult<Option<SurveyLink>> {
+        self.cases_find_survey_link(token_hash).await
+    }
+
+    async fn cases_with_due_work(&self, ws: WorkspaceId, until: Date) -> StoreResult<Vec<StoredCase>> {
+        self.cases_with_due(ws, until).await
+    }
+
+    async fn closed_departures(&self, ws: WorkspaceId) -> StoreResult<Vec<ClosedDeparture>> {
+        self.cases_closed_departures(ws).await
+    }
+
+    async fn reason_list(&self, ws: WorkspaceId) -> StoreResult<Versioned<ReasonList>> {
+        self.setting_get("workspace_reason_lists", ws).await
+    }
+
+    async fn save_reason_list(&self, ws: WorkspaceId, list: &ReasonList, expected_version: i64) -> StoreResult<Versioned<ReasonList>> {
+        self.setting_save("workspace_reason_lists", ws, list, expected_version).await
+    }
+
+    async fn checklist_templates(&self, ws: WorkspaceId) -> StoreResult<Versioned<ChecklistTemplates>> {
+        self.setting_get("workspace_checklist_templates", ws).await
+    }
+
+    async fn save_checklist_templates(&self, ws: WorkspaceId, templates: &ChecklistTemplates, expected_version: i64) -> StoreResult<Versioned<ChecklistTemplates>> {
+        self.setting_save("workspace_checklist_templates", ws, templates, expected_version).await
     }
 }

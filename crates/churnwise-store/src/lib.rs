@@ -2,9 +2,11 @@
 //! implements, the records it reads and writes, and its errors. No SQL lives
 //! here; `churnwise-store-sqlite` and `churnwise-store-postgres` implement it.
 
+mod cases;
 mod error;
 mod records;
 
+pub use cases::*;
 pub use error::{RowProblem, StoreError};
 pub use records::*;
 
@@ -14,6 +16,10 @@ pub type Timestamp = chrono::DateTime<chrono::Utc>;
 pub type Date = chrono::NaiveDate;
 
 use async_trait::async_trait;
+use churnwise_domain::history::HistoryEntry;
+use churnwise_domain::offboarding::ChecklistTemplates;
+use churnwise_domain::reasons::ReasonList;
+use churnwise_domain::reasons_matrix::ClosedDeparture;
 use churnwise_domain::registry::Role;
 
 /// A callback told how many rows of an import are written so far.
@@ -180,4 +186,68 @@ pub trait Store: Send + Sync + 'static {
     async fn client_external_ids(&self, ws: WorkspaceId) -> StoreResult<Vec<String>>;
     /// Everything the metrics engine needs for a workspace.
     async fn metrics_data(&self, ws: WorkspaceId) -> StoreResult<MetricsData>;
+
+    // --- departure cases -------------------------------------------------------
+
+    /// Stores a newly opened case and its first history entries, in one
+    /// transaction; `Conflict` on `client_id` when the client already has an
+    /// open case, `NotFound` when the client is not in the workspace. The
+    /// client's status becomes `leaving` when it was `active`.
+    async fn create_case(&self, ws: WorkspaceId, case: NewCase) -> StoreResult<StoredCase>;
+    /// One case.
+    async fn get_case(&self, ws: WorkspaceId, id: CaseId) -> StoreResult<Option<StoredCase>>;
+    /// The cases matching `filter`, newest notice first.
+    async fn list_cases(
+        &self,
+        ws: WorkspaceId,
+        filter: &CaseFilter,
+    ) -> StoreResult<Vec<StoredCase>>;
+    /// Saves a transition: the new case and its history entries together, in
+    /// one transaction, only if the case is still at `expected_version`
+    /// (`Conflict` on `version` otherwise). In the same transaction, the
+    /// events appended have their effect on the registry: closing as lost or
+    /// fired ends the client's running subscription segments after the end
+    /// date and makes the client `former`; closing as saved makes a
+    /// `leaving` client `active` again; won back makes the client `active`.
+    async fn save_case(&self, ws: WorkspaceId, update: CaseUpdate) -> StoreResult<StoredCase>;
+    /// The append-only history of a case, oldest first (`NotFound` when the
+    /// case is not in the workspace). There is no way to change or remove an
+    /// entry.
+    async fn case_history(&self, ws: WorkspaceId, id: CaseId) -> StoreResult<Vec<HistoryEntry>>;
+    /// The survey link whose token hashes to `token_hash`, in any workspace
+    /// (the public survey page has no login).
+    async fn find_survey_link(&self, token_hash: &str) -> StoreResult<Option<SurveyLink>>;
+    /// Cases with follow-up work due on or before `until`: a win-back
+    /// follow-up, an open retention promise or an open corrective action.
+    async fn cases_with_due_work(
+        &self,
+        ws: WorkspaceId,
+        until: Date,
+    ) -> StoreResult<Vec<StoredCase>>;
+    /// Every closed lost or fired case as the reasons matrix needs it (with
+    /// the client's segment, owner and plan at the end date).
+    async fn closed_departures(&self, ws: WorkspaceId) -> StoreResult<Vec<ClosedDeparture>>;
+    /// The workspace's reason list (the built-in default, version 0, until
+    /// it is first saved).
+    async fn reason_list(&self, ws: WorkspaceId) -> StoreResult<Versioned<ReasonList>>;
+    /// Saves the reason list if it is still at `expected_version`.
+    async fn save_reason_list(
+        &self,
+        ws: WorkspaceId,
+        list: &ReasonList,
+        expected_version: i64,
+    ) -> StoreResult<Versioned<ReasonList>>;
+    /// The workspace's checklist templates (the built-in default, version 0,
+    /// until first saved).
+    async fn checklist_templates(
+        &self,
+        ws: WorkspaceId,
+    ) -> StoreResult<Versioned<ChecklistTemplates>>;
+    /// Saves the checklist templates if they are still at `expected_version`.
+    async fn save_checklist_templates(
+        &self,
+        ws: WorkspaceId,
+        templates: &ChecklistTemplates,
+        expected_version: i64,
+    ) -> StoreResult<Versioned<ChecklistTemplates>>;
 }

@@ -5,6 +5,7 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use churnwise_domain::departure::{CaseError, CaseErrorKind};
 use churnwise_domain::registry::FieldError;
 use churnwise_store::StoreError;
 use serde::Serialize;
@@ -71,6 +72,12 @@ pub enum ApiError {
         /// Explanation.
         message: String,
     },
+    /// A departure case rule refused the step; nothing changed.
+    #[error(transparent)]
+    Case(#[from] CaseError),
+    /// Too many requests from one address; retry after the given seconds.
+    #[error("too many requests; retry in {0} s")]
+    TooManyRequests(u64),
     /// Something failed inside; logged, not shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -150,6 +157,20 @@ impl ApiError {
                 format!("{}: {}", f.field, f.message),
             ),
             ApiError::Rule { message, .. } => (StatusCode::CONFLICT, "rule", message.clone()),
+            ApiError::Case(e) => {
+                let status = match e.kind() {
+                    CaseErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+                    CaseErrorKind::NotFound => StatusCode::NOT_FOUND,
+                    CaseErrorKind::Conflict => StatusCode::CONFLICT,
+                    CaseErrorKind::Gone => StatusCode::GONE,
+                };
+                (status, e.code(), e.to_string())
+            }
+            ApiError::TooManyRequests(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                self.to_string(),
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -168,6 +189,14 @@ impl ApiError {
         let errors = match self {
             ApiError::Invalid(fields) => fields.clone(),
             ApiError::Conflict(f) => vec![f.clone()],
+            ApiError::Case(e) => e
+                .problems()
+                .into_iter()
+                .map(|p| ProblemField {
+                    field: p.field,
+                    message: p.message,
+                })
+                .collect(),
             _ => Vec::new(),
         };
         Problem {
@@ -196,6 +225,11 @@ impl IntoResponse for ApiError {
             body,
         )
             .into_response();
+        if let ApiError::TooManyRequests(seconds) = &self {
+            if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -4,9 +4,12 @@
 
 pub mod api;
 pub mod auth;
+pub mod cases;
 pub mod error;
 mod extract;
+pub mod rate_limit;
 mod router;
+mod survey_page;
 mod validate;
 
 pub use router::{app, openapi};

@@ -1,10 +1,13 @@
 //! The whole route table. `/api/v1/openapi.json` is generated from these
 //! same routes, so the document cannot drift from what is served.
 
-use crate::api::{clients, health, metrics, records, session};
+use crate::api::{cases, clients, health, metrics, reasons, records, reports, session};
+use crate::rate_limit::{self, RateLimiter};
+use crate::survey_page;
 use crate::AppState;
 use axum::routing::get;
 use axum::{Json, Router};
+use std::sync::Arc;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -42,6 +45,57 @@ fn api_routes() -> OpenApiRouter<AppState> {
             records::create_interaction
         ))
         .routes(routes!(metrics::metrics))
+        .merge(case_routes())
+}
+
+/// Departure cases, their settings and the reasons report.
+fn case_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(cases::list, cases::open))
+        .routes(routes!(cases::due))
+        .routes(routes!(cases::show))
+        .routes(routes!(cases::amend_notice))
+        .routes(routes!(cases::exit_conversation))
+        .routes(routes!(cases::start_retention))
+        .routes(routes!(cases::add_retention_action))
+        .routes(routes!(cases::set_retention_action_status))
+        .routes(routes!(cases::set_retention_offer))
+        .routes(routes!(cases::record_retention_outcome))
+        .routes(routes!(cases::begin_offboarding))
+        .routes(routes!(cases::add_checklist_item))
+        .routes(routes!(cases::set_checklist_item_details))
+        .routes(routes!(cases::complete_checklist_item))
+        .routes(routes!(cases::waive_checklist_item))
+        .routes(routes!(cases::reopen_checklist_item))
+        .routes(routes!(cases::record_credential_handover))
+        .routes(routes!(cases::waive_invoice))
+        .routes(routes!(cases::issue_survey))
+        .routes(routes!(cases::close))
+        .routes(routes!(cases::add_corrective_action))
+        .routes(routes!(cases::complete_corrective_action))
+        .routes(routes!(cases::set_win_back_follow_up))
+        .routes(routes!(cases::mark_won_back))
+        .routes(routes!(cases::win_back_client))
+        .routes(routes!(reasons::list, reasons::create))
+        .routes(routes!(reasons::update))
+        .routes(routes!(reasons::templates, reasons::put_templates))
+        .routes(routes!(reports::reasons))
+        .routes(routes!(reports::reasons_xlsx))
+        .routes(routes!(reports::reasons_csv))
+}
+
+/// The public exit survey (no login), rate-limited per address.
+fn public_survey_routes() -> Router<AppState> {
+    let limiter = Arc::new(RateLimiter::for_public_survey());
+    Router::new()
+        .route(
+            "/s/{token}",
+            get(survey_page::show).post(survey_page::answer),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            limiter,
+            rate_limit::limit,
+        ))
 }
 
 fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
@@ -64,6 +118,7 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/openapi.json",
             get(move || async move { Json(doc) }),
         )
+        .merge(public_survey_routes())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

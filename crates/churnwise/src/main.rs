@@ -43,6 +43,9 @@ enum Command {
     Import(commands::import::ImportArgs),
     Client(commands::client::ClientArgs),
     Interaction(commands::interaction::InteractionArgs),
+    Case(Box<commands::case::CaseArgs>),
+    Reasons(commands::reasons::ReasonsArgs),
+    Export(commands::export::ExportArgs),
     Metrics(commands::metrics::MetricsArgs),
     Generate(commands::generate::GenerateArgs),
 }
@@ -80,6 +83,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Import(args) => commands::import::run(&ctx, args).await,
             Command::Client(args) => commands::client::run(&ctx, args).await,
             Command::Interaction(args) => commands::interaction::run(&ctx, args).await,
+            Command::Case(args) => commands::case::run(&ctx, *args).await,
+            Command::Reasons(args) => commands::reasons::run(&ctx, args).await,
+            Command::Export(args) => commands::export::run(&ctx, args).await,
             Command::Metrics(args) => commands::metrics::run(&ctx, args).await,
             Command::Generate(args) => commands::generate::run(&args),
         }

@@ -1,8 +1,11 @@
 //! JSON API handlers, one file per resource; the route table is in
 //! `router.rs`.
 
+pub mod cases;
 pub mod clients;
 pub mod health;
 pub mod metrics;
+pub mod reasons;
 pub mod records;
+pub mod reports;
 pub mod session;

@@ -1,11 +1,14 @@
 //! The subcommands, one file each: thin adapters that parse arguments into
 //! domain types and call the store or the engines.
 
+pub mod case;
 pub mod client;
+pub mod export;
 pub mod generate;
 pub mod import;
 pub mod interaction;
 pub mod metrics;
+pub mod reasons;
 pub mod serve;
 pub mod token;
 pub mod user;

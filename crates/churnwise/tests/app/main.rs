@@ -3,6 +3,8 @@
 //! both backends.
 
 mod api;
+mod cases_api;
+mod cases_cli;
 mod cli;
 mod import_cli;
 mod metrics_cli;

@@ -1,0 +1,177 @@
+//! `/api/v1/reports/reasons`: the reasons matrix (departure.md §4):
+//! departures and lost MRR by primary reason × month, segment, owner or
+//! plan, as JSON, and exported as a real Excel file or CSV (formula
+//! injection neutralised by `churnwise-export`).
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::ApiQuery;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use churnwise_domain::reasons_matrix::{reasons_matrix, MatrixDimension, ReasonsMatrix};
+use churnwise_domain::{parse_month, Lang, Month};
+use churnwise_export::{csv_bytes, reasons_matrix_table, xlsx_bytes, CsvOptions};
+use churnwise_store::{Store, WorkspaceId};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// The range and rows of the reasons matrix.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReasonsQuery {
+    /// First month, YYYY-MM (by the client's end date; required).
+    pub from: Option<String>,
+    /// Last month, YYYY-MM, included (required).
+    pub to: Option<String>,
+    /// Rows: month (default), segment, owner or plan.
+    #[param(value_type = Option<String>)]
+    pub by: Option<MatrixDimension>,
+    /// Language of the labels: en (default) or es.
+    #[param(value_type = Option<String>)]
+    pub lang: Option<Lang>,
+}
+
+/// A checked matrix request.
+#[derive(Debug, Clone, Copy)]
+pub struct ReasonsRequest {
+    /// First month.
+    pub from: Month,
+    /// Last month, included.
+    pub to: Month,
+    /// What the rows are.
+    pub by: MatrixDimension,
+}
+
+impl ReasonsQuery {
+    /// Checks the months, naming each bad parameter.
+    pub fn parse(&self) -> Result<ReasonsRequest, ApiError> {
+        let mut errors = Vec::new();
+        let mut month = |field: &str, text: Option<&str>| match text.map(str::trim) {
+            None | Some("") => {
+                errors.push(crate::error::ProblemField {
+                    field: field.into(),
+                    message: "is required (YYYY-MM)".into(),
+                });
+                None
+            }
+            Some(t) => parse_month(t)
+                .map_err(|e| {
+                    errors.push(crate::error::ProblemField {
+                        field: field.into(),
+                        message: e.to_string(),
+                    })
+                })
+                .ok(),
+        };
+        let from = month("from", self.from.as_deref());
+        let to = month("to", self.to.as_deref());
+        match (from, to) {
+            (Some(from), Some(to)) if errors.is_empty() => Ok(ReasonsRequest {
+                from,
+                to,
+                by: self.by.unwrap_or_default(),
+            }),
+            _ => Err(ApiError::Invalid(errors)),
+        }
+    }
+}
+
+/// Computes the reasons matrix of a workspace from its closed cases.
+pub async fn reasons_report(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    request: ReasonsRequest,
+) -> ApiResult<ReasonsMatrix> {
+    let departures = store.closed_departures(ws).await?;
+    let reasons = store.reason_list(ws).await?.value;
+    Ok(reasons_matrix(
+        &departures,
+        &reasons,
+        request.from,
+        request.to,
+        request.by,
+    )?)
+}
+
+/// The reasons matrix: departures and lost MRR by primary reason and month,
+/// segment, owner or plan, with totals.
+#[utoipa::path(get, path = "/reports/reasons", tag = "reports", params(ReasonsQuery),
+    responses((status = 200, body = Object, description = "dimension, from, to, reasons[], rows[{label, cells[{departures, lost_mrr}], total}], totals[], grand_total"),
+        (status = 422, body = Problem)))]
+pub async fn reasons(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(query): ApiQuery<ReasonsQuery>,
+) -> ApiResult<Json<ReasonsMatrix>> {
+    let request = query.parse()?;
+    Ok(Json(
+        reasons_report(state.store.as_ref(), auth.ws(), request).await?,
+    ))
+}
+
+fn download(content_type: &'static str, file_name: String, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn file_name(request: &ReasonsRequest, ext: &str) -> String {
+    format!(
+        "reasons-{}-{}-by-{}.{ext}",
+        request.from,
+        request.to,
+        request.by.as_str()
+    )
+}
+
+/// The reasons matrix as an Excel workbook (header row, frozen panes,
+/// number formats, totals).
+#[utoipa::path(get, path = "/reports/reasons.xlsx", tag = "reports", params(ReasonsQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 422, body = Problem)))]
+pub async fn reasons_xlsx(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(query): ApiQuery<ReasonsQuery>,
+) -> ApiResult<Response> {
+    let request = query.parse()?;
+    let matrix = reasons_report(state.store.as_ref(), auth.ws(), request).await?;
+    let table = reasons_matrix_table(&matrix, query.lang.unwrap_or_default());
+    let bytes = xlsx_bytes(&table).map_err(|e| anyhow::anyhow!("xlsx export: {e}"))?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        file_name(&request, "xlsx"),
+        bytes,
+    ))
+}
+
+/// The reasons matrix as CSV (UTF-8 with a byte order mark).
+#[utoipa::path(get, path = "/reports/reasons.csv", tag = "reports", params(ReasonsQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 422, body = Problem)))]
+pub async fn reasons_csv(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(query): ApiQuery<ReasonsQuery>,
+) -> ApiResult<Response> {
+    let request = query.parse()?;
+    let matrix = reasons_report(state.store.as_ref(), auth.ws(), request).await?;
+    let table = reasons_matrix_table(&matrix, query.lang.unwrap_or_default());
+    let bytes =
+        csv_bytes(&table, CsvOptions::default()).map_err(|e| anyhow::anyhow!("csv export: {e}"))?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        file_name(&request, "csv"),
+        bytes,
+    ))
+}

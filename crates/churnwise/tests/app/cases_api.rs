@@ -1618,3 +1618,106 @@ async fn every_case_route_is_in_the_openapi_document() {
     }
     assert!(schemas["NoticeChannel"].to_string().contains("letter"));
 }
+
+/// Times whole cases run through the step service (not a pass/fail test:
+/// `cargo test --test app -- --ignored --nocapture step_timings`).
+async fn step_timings_are_printed(backend: Backend) {
+    use churnwise_web::cases::{self, CaseContext, Step};
+    let s = setup(backend).await;
+    let ws = s
+        .app
+        .store()
+        .find_workspace("Acme Agency")
+        .await
+        .unwrap()
+        .unwrap();
+    let store = s.app.store().as_ref();
+    let cx = CaseContext::for_user(store, ws.id, "ana").unwrap();
+    let mut clients = Vec::new();
+    for i in 0..40 {
+        let r = s
+            .call(
+                Method::POST,
+                "/api/v1/clients",
+                Some(json!({"name": format!("Client {i}")})),
+            )
+            .await;
+        clients.push(churnwise_store::ClientId(r.json["id"].as_i64().unwrap()));
+    }
+    let notice: churnwise_domain::departure::NoticeInput =
+        serde_json::from_value(notice()).unwrap();
+    let conversation: churnwise_domain::departure::ExitConversationInput =
+        serde_json::from_value(conversation("needs_changed")).unwrap();
+    let started = std::time::Instant::now();
+    let mut steps = 0;
+    for client in clients {
+        let case = cases::open_case(
+            &cx,
+            client,
+            churnwise_domain::departure::DepartureKind::ClientLeaving,
+            notice.clone(),
+        )
+        .await
+        .unwrap();
+        let mut run = vec![
+            Step::ExitConversation {
+                conversation: conversation.clone(),
+            },
+            Step::BeginOffboarding {
+                service_type: None,
+                lang: None,
+            },
+        ];
+        for item in 1..=8 {
+            run.push(Step::CompleteChecklistItem {
+                id: churnwise_domain::text::ItemId(item),
+                on: None,
+            });
+        }
+        run.push(Step::Close {
+            close: churnwise_domain::departure::CloseInput {
+                outcome: Some(churnwise_domain::departure::Outcome::Lost),
+                end_on: Some("2024-03-31".parse().unwrap()),
+                ..Default::default()
+            },
+        });
+        steps += 1 + run.len();
+        for step in run {
+            cases::apply(&cx, case.id, None, step).await.unwrap();
+        }
+    }
+    let elapsed = started.elapsed();
+    let shown = std::time::Instant::now();
+    for _ in 0..40 {
+        s.call(Method::GET, "/api/v1/cases/1", None).await;
+    }
+    let show = shown.elapsed() / 40;
+    let reported = std::time::Instant::now();
+    let report = s
+        .call(
+            Method::GET,
+            "/api/v1/reports/reasons?from=2024-01&to=2024-12&by=plan",
+            None,
+        )
+        .await;
+    assert_eq!(report.json["grand_total"]["departures"], 40);
+    println!(
+        "{backend:?}: {steps} steps in {elapsed:?} ({:?} per step); show with history {show:?}; reasons report over 40 departures {:?}",
+        elapsed / steps as u32,
+        reported.elapsed()
+    );
+}
+
+mod timings {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "prints timings; run on demand"]
+    async fn step_timings_on_sqlite() {
+        super::step_timings_are_printed(churnwise_store_tests::Backend::Sqlite).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "prints timings; run on demand"]
+    async fn step_timings_on_postgres() {
+        super::step_timings_are_printed(churnwise_store_tests::Backend::Postgres).await
+    }
+}

@@ -1547,7 +1547,56 @@ async fn a_viewer_reads_cases_but_cannot_change_them(backend: Backend) {
     assert_eq!(s.show(id).await, before);
 }
 
+async fn new_business_with_a_former_client_wins_back_its_latest_departure(backend: Backend) {
+    let s = setup(backend).await;
+    let id = s.offboarding("needs_changed").await;
+    s.all_items_done(id).await;
+    let base = format!("/api/v1/cases/{id}");
+    s.ok(
+        Method::POST,
+        &format!("{base}/invoice-waivers"),
+        json!({"invoice": "INV-9", "reason": "Settled"}),
+        StatusCode::OK,
+    )
+    .await;
+    s.ok(
+        Method::POST,
+        &format!("{base}/close"),
+        json!({"outcome": "lost", "end_on": "2024-03-31"}),
+        StatusCode::OK,
+    )
+    .await;
+    let subs = format!("/api/v1/clients/{}/subscriptions", s.client);
+    // A segment of the past (back-filled history) wins nothing back.
+    s.ok(Method::POST, &subs, json!({"subscription_ref": "OLD-1", "mrr": 10, "started_on": "2022-01-01", "ended_on": "2022-06-01"}), StatusCode::CREATED).await;
+    assert!(s.show(id).await["case"]["won_back_on"].is_null());
+    let client = format!("/api/v1/clients/{}", s.client);
+    assert_eq!(
+        s.call(Method::GET, &client, None).await.json["status"],
+        "former"
+    );
+    // A new running subscription does.
+    s.ok(
+        Method::POST,
+        &subs,
+        json!({"subscription_ref": "SUB-2", "mrr": 300, "started_on": "2024-10-01"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(s.show(id).await["case"]["won_back_on"], "2024-10-01");
+    assert_eq!(
+        s.call(Method::GET, &client, None).await.json["status"],
+        "active"
+    );
+    let history = s.show(id).await["history"].clone();
+    assert_eq!(
+        history.as_array().unwrap().last().unwrap()["event"]["type"],
+        "won_back"
+    );
+}
+
 both_backends!(
+    new_business_with_a_former_client_wins_back_its_latest_departure,
     a_full_case_runs_from_notice_to_won_back_through_the_api,
     every_guard_answers_a_clear_error_and_changes_nothing,
     a_saved_client_cannot_be_won_back_and_its_promises_stay_on_the_due_list,

@@ -18,7 +18,7 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-cargo build --quiet --workspace --bins --locked
+cargo build --quiet --workspace --examples --bins --locked
 bin="$(pwd)/target/debug/churnwise"
 export DATABASE_URL="sqlite://$work/churnwise.db"
 export CHURNWISE_LOG=warn

@@ -19,7 +19,9 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-cargo run --quiet -p churnwise-export --example reasons_matrix_sample -- "$work/reasons.xlsx"
+# Built with the whole workspace, so it shares the features (and the build) of the tests.
+cargo build --quiet --workspace --examples --bins --locked
+target/debug/examples/reasons_matrix_sample "$work/reasons.xlsx"
 
 # A private profile so a running or stale LibreOffice does not get in the way.
 # Filter options: comma, double quote, UTF-8, first line 1, cell formats as shown.

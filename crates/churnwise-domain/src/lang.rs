@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A language of the user interface and of human descriptions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Lang {
     /// English.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A new corrective action, as raw input.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct NewCorrectiveActionInput {
     /// What is to be corrected.

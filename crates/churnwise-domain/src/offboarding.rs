@@ -15,12 +15,15 @@ pub const DEFAULT_HANDOVER_CHANNEL: &str = "password manager";
 
 /// One item of a checklist template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemplateItem {
     /// A stable key for the item (`final_report`).
     pub key: String,
     /// The English label.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub label_en: Label,
     /// The Spanish label.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub label_es: Label,
     /// True when the case cannot close while the item is open.
     pub required: bool,
@@ -28,11 +31,14 @@ pub struct TemplateItem {
 
 /// A checklist template for one service type (or the default one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChecklistTemplate {
     /// The template's name.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub name: Label,
     /// The service type it is for; `None` for the default template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub service_type: Option<Label>,
     /// The items, in order.
     pub items: Vec<TemplateItem>,
@@ -142,6 +148,7 @@ pub struct CredentialHandover {
 
 /// A credential handover as raw input (there is no field for a secret).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct CredentialHandoverInput {
     /// The account handed over (`Google Ads admin`).
@@ -273,6 +280,7 @@ impl ChecklistItem {
 
 /// A new checklist item (a deliverable, an account to revoke...), as raw input.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct NewChecklistItemInput {
     /// The label.
@@ -313,6 +321,7 @@ impl NewChecklistItem {
 
 /// A change to an item's link and note, as raw input (blank clears).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ItemDetailsInput {
     /// The new link; blank clears it, absent keeps it.

@@ -68,6 +68,7 @@ impl fmt::Display for ReasonKey {
 
 /// Which kind of departure a reason can be chosen for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReasonScope {
     /// A reason a client gives for leaving.
@@ -93,12 +94,14 @@ impl ReasonScope {
 
 /// A suggested retention playbook for a reason: an offer kind and actions.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Playbook {
     /// The offer to suggest, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer: Option<OfferKind>,
     /// Suggested actions, in words.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub actions: Vec<Label>,
 }
 

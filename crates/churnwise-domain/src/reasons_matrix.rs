@@ -32,6 +32,7 @@ pub struct ClosedDeparture {
 
 /// What the rows of the matrix are.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MatrixDimension {
     /// One row per month of the range, empty months included.

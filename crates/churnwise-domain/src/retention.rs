@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// Whose action it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     /// The team's.
@@ -21,6 +22,7 @@ pub enum Side {
 
 /// Where an action stands.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionStatus {
     /// To do.
@@ -45,6 +47,7 @@ impl ActionStatus {
 
 /// The kind of an offer to the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OfferKind {
     /// Pause the service.
@@ -98,16 +101,19 @@ impl OfferKind {
 
 /// An offer made to the client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Offer {
     /// The kind of offer.
     pub kind: OfferKind,
     /// What exactly is offered, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub description: Option<Text>,
 }
 
 /// The outcome of a retention attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RetentionOutcome {
     /// The client stays: the case closes as saved.
@@ -128,6 +134,7 @@ impl RetentionOutcome {
 
 /// A new action for the plan, as raw input.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct NewRetentionActionInput {
     /// What is to be done.

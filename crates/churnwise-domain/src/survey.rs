@@ -13,6 +13,7 @@ use std::fmt;
 
 /// The scale of the satisfaction score.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ScoreScale {
     /// 0 to 10.

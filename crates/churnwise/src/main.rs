@@ -4,6 +4,7 @@
 mod backend;
 mod commands;
 mod demo;
+mod demo_cases;
 mod output;
 mod settings;
 mod workspace;
@@ -54,7 +55,7 @@ fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CHURNWISE_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+                .unwrap_or_else(|_| "info,sqlx=error,tower_http=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();

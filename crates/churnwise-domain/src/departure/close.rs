@@ -98,6 +98,7 @@ impl Closure {
 
 /// The closing of a lost or fired case, as raw input.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct CloseInput {
     /// Lost (client leaving) or fired (team ending).
@@ -107,6 +108,7 @@ pub struct CloseInput {
     /// The client's last day; the notice's requested end date when absent.
     pub end_on: Option<NaiveDate>,
     /// The monthly recurring revenue lost.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
     pub lost_mrr: Option<Money>,
 }
 

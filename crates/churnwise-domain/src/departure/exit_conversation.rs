@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The exit conversation as raw input.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ExitConversationInput {
     /// The day it was held.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// How the notice reached the team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeChannel {
     /// By email.
@@ -27,6 +28,7 @@ pub enum NoticeChannel {
 
 /// The first evaluation of the relationship so far, as raw input.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct RelationshipEvaluationInput {
     /// Was the relationship fruitful?
@@ -113,6 +115,7 @@ impl TryFrom<RelationshipEvaluationInput> for RelationshipEvaluation {
 
 /// The notice as raw input (what the API and CLI receive).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct NoticeInput {
     /// The day the notice was received.
@@ -130,6 +133,7 @@ pub struct NoticeInput {
     /// Penalties the contract names for leaving early, in words.
     pub penalties: Option<String>,
     /// The penalty amount, when there is one.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
     pub penalty_amount: Option<Money>,
     /// The first evaluation of the relationship.
     pub first_evaluation: Option<RelationshipEvaluationInput>,

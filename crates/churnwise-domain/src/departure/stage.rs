@@ -7,6 +7,7 @@ use std::fmt;
 /// Where a departure case stands (departure.md §3). Lessons and win-back are
 /// recorded on a closed case and are not a stage of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// The notice was received and recorded.
@@ -99,6 +100,7 @@ impl fmt::Display for Stage {
 
 /// Who ends the relationship.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DepartureKind {
     /// The client announced it wants to leave.
@@ -144,6 +146,7 @@ impl fmt::Display for DepartureKind {
 
 /// How a case ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The client left.

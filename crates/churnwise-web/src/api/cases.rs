@@ -195,14 +195,12 @@ pub struct OpenCase {
     /// The client leaving.
     pub client_id: i64,
     /// client_leaving (default) or team_ending.
-    #[schema(value_type = Option<String>)]
     pub kind: Option<DepartureKind>,
     /// received_on, channel (email, phone, meeting, letter, chat, other),
     /// received_by, requested_end_on, notice_period_days,
     /// minimum_term_ends_on, penalties, penalty_amount, first_evaluation
     /// {fruitful, history_of_stumbles, our_commitments_met,
     /// client_commitments_met, note}.
-    #[schema(value_type = Object)]
     pub notice: NoticeInput,
 }
 
@@ -303,7 +301,7 @@ pub async fn show(
 // ---- steps -----------------------------------------------------------------
 
 /// Corrects the notice (the whole notice, as when opening).
-#[utoipa::path(put, path = "/cases/{id}/notice", tag = "cases", params(("id" = i64, Path)), request_body(content = Object, description = "The notice, as in OpenCase.notice"),
+#[utoipa::path(put, path = "/cases/{id}/notice", tag = "cases", params(("id" = i64, Path)), request_body = NoticeInput,
     responses((status = 200, body = CaseView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn amend_notice(
     State(state): State<AppState>,
@@ -317,7 +315,7 @@ pub async fn amend_notice(
 
 /// Records (or corrects) the exit conversation.
 #[utoipa::path(put, path = "/cases/{id}/exit-conversation", tag = "cases", params(("id" = i64, Path)),
-    request_body(content = Object, description = "held_on, clients_words, primary_reason, secondary_reasons[], controllable, renegotiable, departments[], processes[], roles[]"),
+    request_body = ExitConversationInput,
     responses((status = 200, body = CaseView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn exit_conversation(
     State(state): State<AppState>,
@@ -369,7 +367,7 @@ pub async fn start_retention(
 
 /// Adds an action to the retention plan (also after the client was saved).
 #[utoipa::path(post, path = "/cases/{id}/retention/actions", tag = "cases", params(("id" = i64, Path)),
-    request_body(content = Object, description = "description, side (ours or client), owner, due_on"),
+    request_body = NewRetentionActionInput,
     responses((status = 201, body = CaseView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_retention_action(
     State(state): State<AppState>,
@@ -393,7 +391,6 @@ pub async fn add_retention_action(
 #[serde(deny_unknown_fields)]
 pub struct ActionStatusBody {
     /// open, done or dropped.
-    #[schema(value_type = String)]
     pub status: ActionStatus,
 }
 
@@ -419,7 +416,6 @@ pub async fn set_retention_action_status(
 #[serde(deny_unknown_fields)]
 pub struct OfferBody {
     /// `{kind: pause|right_size|extra_service_or_training|free_period|senior_call|discount, description}` or null.
-    #[schema(value_type = Option<Object>)]
     pub offer: Option<Offer>,
 }
 
@@ -448,7 +444,6 @@ pub async fn set_retention_offer(
 #[serde(deny_unknown_fields)]
 pub struct RetentionOutcomeBody {
     /// retained (closes the case as saved) or leaving.
-    #[schema(value_type = String)]
     pub outcome: RetentionOutcome,
     /// The day (default today).
     pub on: Option<NaiveDate>,
@@ -478,7 +473,6 @@ pub struct BeginOffboarding {
     /// The service type whose template to use (default: the workspace's default).
     pub service_type: Option<String>,
     /// Language of the item labels: en (default) or es.
-    #[schema(value_type = Option<String>)]
     pub lang: Option<Lang>,
 }
 
@@ -501,7 +495,7 @@ pub async fn begin_offboarding(
 
 /// Adds a checklist item (a deliverable, an account to revoke...).
 #[utoipa::path(post, path = "/cases/{id}/offboarding/items", tag = "cases", params(("id" = i64, Path)),
-    request_body(content = Object, description = "label, required (default true), link, note"),
+    request_body = NewChecklistItemInput,
     responses((status = 201, body = CaseView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_checklist_item(
     State(state): State<AppState>,
@@ -579,7 +573,7 @@ pub async fn reopen_checklist_item(
 
 /// Changes a checklist item's link and note (blank clears, absent keeps).
 #[utoipa::path(patch, path = "/cases/{id}/offboarding/items/{item}", tag = "cases", params(("id" = i64, Path), ("item" = u32, Path)),
-    request_body(content = Object, description = "link, note"),
+    request_body = ItemDetailsInput,
     responses((status = 200, body = CaseView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn set_checklist_item_details(
     State(state): State<AppState>,
@@ -598,7 +592,7 @@ pub async fn set_checklist_item_details(
 /// Records a credential handover: which account, to whom, how, when. There
 /// is no field for the secret, and a body with one is refused.
 #[utoipa::path(post, path = "/cases/{id}/offboarding/handovers", tag = "cases", params(("id" = i64, Path)),
-    request_body(content = Object, description = "account, recipient, channel (default \"password manager\"), handed_over_on; any other field (a password) is refused"),
+    request_body(content = CredentialHandoverInput, description = "Any field beyond these (a password) is refused."),
     responses((status = 201, body = CaseView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn record_credential_handover(
     State(state): State<AppState>,
@@ -654,7 +648,6 @@ pub async fn waive_invoice(
 #[serde(deny_unknown_fields)]
 pub struct IssueSurvey {
     /// zero_to_ten (default) or one_to_five.
-    #[schema(value_type = Option<String>)]
     pub scale: Option<ScoreScale>,
     /// Days the link stays valid (1 to 90, default 14).
     pub expires_in_days: Option<u32>,
@@ -714,7 +707,7 @@ pub async fn issue_survey(
 /// the client's running subscriptions after the end date and makes the
 /// client former.
 #[utoipa::path(post, path = "/cases/{id}/close", tag = "cases", params(("id" = i64, Path)),
-    request_body(content = Object, description = "outcome (lost or fired), closed_on (default today), end_on (the client's last day; default the requested end date), lost_mrr (default the MRR running on the end date)"),
+    request_body(content = CloseInput, description = "closed_on defaults to today, end_on (the client's last day) to the requested end date, lost_mrr to the MRR running on the end date."),
     responses((status = 200, body = CaseView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn close(
     State(state): State<AppState>,
@@ -728,7 +721,7 @@ pub async fn close(
 
 /// Adds a corrective action learnt from the departure.
 #[utoipa::path(post, path = "/cases/{id}/lessons/actions", tag = "cases", params(("id" = i64, Path)),
-    request_body(content = Object, description = "what, owner, due_on"),
+    request_body = NewCorrectiveActionInput,
     responses((status = 201, body = CaseView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_corrective_action(
     State(state): State<AppState>,

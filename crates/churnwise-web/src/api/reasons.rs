@@ -111,10 +111,8 @@ pub struct CreateReason {
     #[serde(default)]
     pub about_quality_of_work: bool,
     /// client_leaving (default), team_ending or both.
-    #[schema(value_type = Option<String>)]
     pub applies_to: Option<ReasonScope>,
-    /// `{offer, actions[]}`: the suggested retention playbook.
-    #[schema(value_type = Option<Object>)]
+    /// The suggested retention playbook.
     pub playbook: Option<Playbook>,
 }
 
@@ -163,7 +161,7 @@ pub struct UpdateReason {
     pub about_quality_of_work: Option<bool>,
     /// The new playbook, or null to remove it.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Playbook>)]
     pub playbook: Option<Option<Playbook>>,
 }
 
@@ -206,7 +204,6 @@ pub struct TemplatesView {
     pub version: i64,
     /// `{name, service_type, items: [{key, label_en, label_es, required}]}`;
     /// the one without a service type is the workspace's default.
-    #[schema(value_type = Vec<Object>)]
     pub templates: Vec<ChecklistTemplate>,
 }
 
@@ -231,7 +228,6 @@ pub struct PutTemplates {
     /// The version read (0 for the built-in default).
     pub version: i64,
     /// The templates, at most one per service type.
-    #[schema(value_type = Vec<Object>)]
     pub templates: Vec<ChecklistTemplate>,
 }
 

@@ -594,8 +594,7 @@ fn cli_error(e: ApiError) -> anyhow::Error {
                 .map(|p| format!("  {}: {}", p.field, p.message))
                 .collect();
             anyhow::anyhow!(
-                "{} ({})\n{}\nmark items done or waive them with `case check ID done|waive N`, and waive invoices with `case check ID waive-invoice REF --reason …`",
-                e,
+                "cannot close the case ({}):\n{}\nmark items done or waive them with `case check ID done|waive N`, and waive invoices with `case check ID waive-invoice REF --reason …`",
                 e.code(),
                 lines.join("\n")
             )
@@ -696,8 +695,13 @@ pub async fn run(ctx: &Context, args: CaseArgs) -> anyhow::Result<()> {
             let applied = cases::apply(&cx, CaseId(id), None, step)
                 .await
                 .map_err(cli_error)?;
-            if let (Some(created), Format::Table) = (applied.created, format) {
-                eprintln!("created number {created}");
+            if format == Format::Table {
+                if let Some(created) = applied.created {
+                    eprintln!("created number {created}");
+                }
+                for w in applied.case.case.warnings() {
+                    eprintln!("warning: {}", w.message(Lang::En));
+                }
             }
             print_case(&applied.case, format)
         }

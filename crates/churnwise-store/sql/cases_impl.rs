@@ -404,7 +404,9 @@ impl SqlStore {
         .await
         .map_err(backend_error)?;
         let segments = sqlx::query(
-            "SELECT client_id, plan, mrr_cents, started_on, ended_on FROM subscriptions WHERE workspace_id = $1",
+            "SELECT s.client_id, s.plan, s.mrr_cents, s.started_on, s.ended_on FROM subscriptions s \
+             WHERE s.workspace_id = $1 AND s.client_id IN (SELECT c.client_id FROM departure_cases c \
+             WHERE c.workspace_id = $1 AND c.stage = 'closed' AND c.outcome IN ('lost', 'fired'))",
         )
         .bind(ws.0)
         .fetch_all(&self.pool)

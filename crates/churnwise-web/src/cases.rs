@@ -523,6 +523,30 @@ pub async fn win_back_client(
     apply(cx, CaseId(latest), None, Step::MarkWonBack { on }).await
 }
 
+/// New business with a former client: a running segment that starts on or
+/// after the end of the client's latest lost or fired case marks that case
+/// won back on the segment's start (and so the client active). Anything
+/// else (no such case, a segment of the past) changes nothing.
+pub async fn win_back_on_new_business(
+    cx: &CaseContext<'_>,
+    segment: &churnwise_store::Subscription,
+) -> Result<Option<StoredCase>, ApiError> {
+    if segment.ended_on.is_some_and(|end| end <= cx.today()) {
+        return Ok(None);
+    }
+    let client = cx.store.get_client(cx.ws, segment.client_id).await?;
+    if !client.is_some_and(|c| c.status == churnwise_domain::registry::ClientStatus::Former) {
+        return Ok(None);
+    }
+    match win_back_client(cx, segment.client_id, Some(segment.started_on)).await {
+        Ok(applied) => Ok(Some(applied.case)),
+        Err(ApiError::Case(CaseError::CannotWinBack { .. } | CaseError::InvalidInput(_))) => {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Why a public survey link cannot be answered.
 #[derive(Debug)]
 pub enum SurveyRefusal {

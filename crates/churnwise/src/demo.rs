@@ -241,6 +241,9 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
                 .await?;
         }
     }
+    let cases =
+        crate::demo_cases::add_demo_cases(store, ws.id, DEMO_EMAIL, today, &mut rng).await?;
+    tracing::info!(cases, "demo departure cases created");
     Ok(count)
 }
 

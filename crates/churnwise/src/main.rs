@@ -4,6 +4,7 @@
 mod backend;
 mod commands;
 mod demo;
+mod demo_cases;
 mod output;
 mod settings;
 mod workspace;

@@ -23,17 +23,28 @@ pub trait Tabular: serde::Serialize {
     fn cells(&self) -> Vec<String>;
 }
 
+/// Writes `text` and a line end to stdout; a closed pipe (`| head`) is no error.
+fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
 /// Prints `rows` in `format` to stdout.
 pub fn print<T: Tabular>(rows: &[T], format: Format) -> anyhow::Result<()> {
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(rows)?),
+        Format::Json => emit(&serde_json::to_string_pretty(rows)?),
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
+            let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(T::headers())?;
             for row in rows {
                 w.write_record(row.cells().iter().map(|c| spreadsheet_safe(c).into_owned()))?;
             }
-            w.flush()?;
+            let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+            emit(String::from_utf8_lossy(&bytes).trim_end_matches('\n'))
         }
         Format::Table => {
             let mut table = Table::new();
@@ -43,19 +54,15 @@ pub fn print<T: Tabular>(rows: &[T], format: Format) -> anyhow::Result<()> {
             for row in rows {
                 table.add_row(row.cells());
             }
-            println!("{table}");
+            emit(&table.to_string())
         }
     }
-    Ok(())
 }
 
 /// Prints one record.
 pub fn print_one<T: Tabular>(row: &T, format: Format) -> anyhow::Result<()> {
     match format {
-        Format::Json => {
-            println!("{}", serde_json::to_string_pretty(row)?);
-            Ok(())
-        }
+        Format::Json => emit(&serde_json::to_string_pretty(row)?),
         _ => print(std::slice::from_ref(row), format),
     }
 }

@@ -286,7 +286,8 @@ pub async fn list_subscriptions(
     ))
 }
 
-/// Adds a subscription segment to a client.
+/// Adds a subscription segment to a client; a running segment of a former
+/// client marks its latest lost or fired case won back (the client is active again).
 #[utoipa::path(post, path = "/clients/{id}/subscriptions", tag = "clients", params(("id" = i64, Path)), request_body = CreateSubscription,
     responses((status = 201, body = Subscription), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_subscription(
@@ -297,15 +298,15 @@ pub async fn create_subscription(
 ) -> ApiResult<(StatusCode, Json<Subscription>)> {
     auth.require_write()?;
     let new = subscription_from(body)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .add_subscription(auth.ws(), ClientId(id), new)
-                .await?,
-        ),
-    ))
+    let sub = state
+        .store
+        .add_subscription(auth.ws(), ClientId(id), new)
+        .await?;
+    // New business with a former client wins back its latest departure.
+    let cx =
+        crate::cases::CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.0.user.email)?;
+    crate::cases::win_back_on_new_business(&cx, &sub).await?;
+    Ok((StatusCode::CREATED, Json(sub)))
 }
 
 /// Lists a client's invoices by due date.

@@ -1547,7 +1547,56 @@ async fn a_viewer_reads_cases_but_cannot_change_them(backend: Backend) {
     assert_eq!(s.show(id).await, before);
 }
 
+async fn new_business_with_a_former_client_wins_back_its_latest_departure(backend: Backend) {
+    let s = setup(backend).await;
+    let id = s.offboarding("needs_changed").await;
+    s.all_items_done(id).await;
+    let base = format!("/api/v1/cases/{id}");
+    s.ok(
+        Method::POST,
+        &format!("{base}/invoice-waivers"),
+        json!({"invoice": "INV-9", "reason": "Settled"}),
+        StatusCode::OK,
+    )
+    .await;
+    s.ok(
+        Method::POST,
+        &format!("{base}/close"),
+        json!({"outcome": "lost", "end_on": "2024-03-31"}),
+        StatusCode::OK,
+    )
+    .await;
+    let subs = format!("/api/v1/clients/{}/subscriptions", s.client);
+    // A segment of the past (back-filled history) wins nothing back.
+    s.ok(Method::POST, &subs, json!({"subscription_ref": "OLD-1", "mrr": 10, "started_on": "2022-01-01", "ended_on": "2022-06-01"}), StatusCode::CREATED).await;
+    assert!(s.show(id).await["case"]["won_back_on"].is_null());
+    let client = format!("/api/v1/clients/{}", s.client);
+    assert_eq!(
+        s.call(Method::GET, &client, None).await.json["status"],
+        "former"
+    );
+    // A new running subscription does.
+    s.ok(
+        Method::POST,
+        &subs,
+        json!({"subscription_ref": "SUB-2", "mrr": 300, "started_on": "2024-10-01"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(s.show(id).await["case"]["won_back_on"], "2024-10-01");
+    assert_eq!(
+        s.call(Method::GET, &client, None).await.json["status"],
+        "active"
+    );
+    let history = s.show(id).await["history"].clone();
+    assert_eq!(
+        history.as_array().unwrap().last().unwrap()["event"]["type"],
+        "won_back"
+    );
+}
+
 both_backends!(
+    new_business_with_a_former_client_wins_back_its_latest_departure,
     a_full_case_runs_from_notice_to_won_back_through_the_api,
     every_guard_answers_a_clear_error_and_changes_nothing,
     a_saved_client_cannot_be_won_back_and_its_promises_stay_on_the_due_list,
@@ -1617,4 +1666,107 @@ async fn every_case_route_is_in_the_openapi_document() {
         );
     }
     assert!(schemas["NoticeChannel"].to_string().contains("letter"));
+}
+
+/// Times whole cases run through the step service (not a pass/fail test:
+/// `cargo test --test app -- --ignored --nocapture step_timings`).
+async fn step_timings_are_printed(backend: Backend) {
+    use churnwise_web::cases::{self, CaseContext, Step};
+    let s = setup(backend).await;
+    let ws = s
+        .app
+        .store()
+        .find_workspace("Acme Agency")
+        .await
+        .unwrap()
+        .unwrap();
+    let store = s.app.store().as_ref();
+    let cx = CaseContext::for_user(store, ws.id, "ana").unwrap();
+    let mut clients = Vec::new();
+    for i in 0..40 {
+        let r = s
+            .call(
+                Method::POST,
+                "/api/v1/clients",
+                Some(json!({"name": format!("Client {i}")})),
+            )
+            .await;
+        clients.push(churnwise_store::ClientId(r.json["id"].as_i64().unwrap()));
+    }
+    let notice: churnwise_domain::departure::NoticeInput =
+        serde_json::from_value(notice()).unwrap();
+    let conversation: churnwise_domain::departure::ExitConversationInput =
+        serde_json::from_value(conversation("needs_changed")).unwrap();
+    let started = std::time::Instant::now();
+    let mut steps = 0;
+    for client in clients {
+        let case = cases::open_case(
+            &cx,
+            client,
+            churnwise_domain::departure::DepartureKind::ClientLeaving,
+            notice.clone(),
+        )
+        .await
+        .unwrap();
+        let mut run = vec![
+            Step::ExitConversation {
+                conversation: conversation.clone(),
+            },
+            Step::BeginOffboarding {
+                service_type: None,
+                lang: None,
+            },
+        ];
+        for item in 1..=8 {
+            run.push(Step::CompleteChecklistItem {
+                id: churnwise_domain::text::ItemId(item),
+                on: None,
+            });
+        }
+        run.push(Step::Close {
+            close: churnwise_domain::departure::CloseInput {
+                outcome: Some(churnwise_domain::departure::Outcome::Lost),
+                end_on: Some("2024-03-31".parse().unwrap()),
+                ..Default::default()
+            },
+        });
+        steps += 1 + run.len();
+        for step in run {
+            cases::apply(&cx, case.id, None, step).await.unwrap();
+        }
+    }
+    let elapsed = started.elapsed();
+    let shown = std::time::Instant::now();
+    for _ in 0..40 {
+        s.call(Method::GET, "/api/v1/cases/1", None).await;
+    }
+    let show = shown.elapsed() / 40;
+    let reported = std::time::Instant::now();
+    let report = s
+        .call(
+            Method::GET,
+            "/api/v1/reports/reasons?from=2024-01&to=2024-12&by=plan",
+            None,
+        )
+        .await;
+    assert_eq!(report.json["grand_total"]["departures"], 40);
+    println!(
+        "{backend:?}: {steps} steps in {elapsed:?} ({:?} per step); show with history {show:?}; reasons report over 40 departures {:?}",
+        elapsed / steps as u32,
+        reported.elapsed()
+    );
+}
+
+mod timings {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "prints timings; run on demand"]
+    async fn step_timings_on_sqlite() {
+        super::step_timings_are_printed(churnwise_store_tests::Backend::Sqlite).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "prints timings; run on demand"]
+    async fn step_timings_on_postgres() {
+        super::step_timings_are_printed(churnwise_store_tests::Backend::Postgres).await
+    }
 }

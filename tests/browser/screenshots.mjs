@@ -33,10 +33,11 @@ try {
     await page.goto(server.url + '/clients');
     await shot(`${lang}-clients`);
 
-    // The client with the richest record among the first page: overdue
-    // invoices first, then the most interactions.
+    // The client with the richest record: an open departure case first,
+    // then overdue invoices, then the most interactions.
     const id = await page.evaluate(async () => {
-      const list = await (await fetch('/api/v1/clients?per_page=40&status=active')).json();
+      const leaving = await (await fetch('/api/v1/clients?per_page=40&status=leaving')).json();
+      const list = leaving.items.length ? leaving : await (await fetch('/api/v1/clients?per_page=40&status=active')).json();
       let best = list.items[0].id;
       let score = -1;
       for (const c of list.items) {

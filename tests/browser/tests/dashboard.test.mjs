@@ -1,6 +1,7 @@
-// The dashboard of the demo workspace shows the figures of the metrics API:
+// The demo workspace. The dashboard shows the figures of the metrics API:
 // the headline cards, every month of the churn table and the CSV download
 // agree with GET /api/v1/metrics for the same months, in both languages.
+// A client with an open departure case shows it with its current stage.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, startBrowser } from '../lib/harness.mjs';
@@ -79,6 +80,23 @@ test('another range shows that range, and the CSV download has the same numbers'
   });
 });
 
+test('a client with an open departure case shows the case and its current stage', async () => {
+  const found = await page.evaluate(async () => {
+    for (const stage of ['notice', 'exit_conversation', 'retention', 'offboarding', 'feedback']) {
+      const cases = await (await fetch(`/api/v1/cases?stage=${stage}`)).json();
+      if (cases.length) return { client: cases[0].client_id, stage, id: cases[0].id };
+    }
+    return null;
+  });
+  assert.ok(found, 'the demo has open cases');
+  await page.goto(`${server.url}/clients/${found.client}`);
+  const article = page.locator(`#case-${found.id}`);
+  assert.match(await article.textContent(), /Open case/);
+  const names = { notice: 'Notice', exit_conversation: 'Exit conversation', retention: 'Retention attempt', offboarding: 'Offboarding', feedback: 'Feedback' };
+  assert.equal(await article.locator('[aria-current="step"]').textContent(), names[found.stage]);
+  await page.goto(server.url + '/dashboard');
+});
+
 test('in Spanish the figures use a decimal comma and Spanish months', async () => {
   await page.getByRole('button', { name: 'Español' }).click();
   await page.waitForURL(/\/dashboard/);
@@ -86,5 +104,5 @@ test('in Spanish the figures use a decimal comma and Spanish months', async () =
   const text = await page.locator('[data-metric="churn_rate_pct"]').textContent();
   assert.match(text, /^\d+,\d\u00a0%$/);
   assert.match(await page.locator('[data-metric="mrr_end"]').textContent(), /^[\d.]+,\d\d\u00a0€$/);
-  assert.match(await page.locator('.lead').textContent(), /ene 2025/);
+  assert.match(await page.locator('.lead').textContent(), /^Cifras de (ene|feb|mar|abr|may|jun|jul|ago|sept|oct|nov|dic) \d{4} a /);
 });

@@ -14,8 +14,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
+use churnwise_domain::departure::Stage;
 use churnwise_domain::registry::{ClientStatus, InteractionKind};
-use churnwise_store::{Client, ClientId, ClientSort, Subscription};
+use churnwise_store::{CaseFilter, Client, ClientId, ClientSort, StoredCase, Subscription};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
@@ -265,6 +266,38 @@ struct SubscriptionRow {
     running: bool,
 }
 
+/// A departure case as the client page lists it.
+#[derive(Debug, Serialize)]
+struct CaseRow {
+    id: i64,
+    kind: &'static str,
+    stage: &'static str,
+    open: bool,
+    received_on: NaiveDate,
+    requested_end_on: Option<NaiveDate>,
+    outcome: Option<&'static str>,
+    lost_mrr_cents: i64,
+    checklist_done: usize,
+    checklist_total: usize,
+}
+
+fn case_row(stored: &StoredCase) -> CaseRow {
+    let case = &stored.case;
+    let items = case.offboarding().map(|c| c.items()).unwrap_or_default();
+    CaseRow {
+        id: stored.id.0,
+        kind: case.kind().as_str(),
+        stage: case.stage().as_str(),
+        open: case.is_open(),
+        received_on: case.notice().received_on(),
+        requested_end_on: case.notice().requested_end_on(),
+        outcome: case.outcome().map(|o| o.as_str()),
+        lost_mrr_cents: case.lost_mrr().cents(),
+        checklist_done: items.iter().filter(|i| !i.status().is_open()).count(),
+        checklist_total: items.len(),
+    }
+}
+
 /// The client's MRR at the end of each month (today for the current one)
 /// from its first subscription's month to `today`'s (at most 36 months, the
 /// latest kept).
@@ -370,6 +403,20 @@ async fn client_page(
     let subs = state.store.list_subscriptions(ws, client.id).await?;
     let invoices = state.store.list_invoices(ws, client.id).await?;
     let interactions = state.store.list_interactions(ws, client.id).await?;
+    let cases: Vec<CaseRow> = state
+        .store
+        .list_cases(
+            ws,
+            &CaseFilter {
+                client: Some(client.id),
+                ..CaseFilter::default()
+            },
+        )
+        .await?
+        .iter()
+        .map(case_row)
+        .collect();
+    let stages: Vec<&str> = Stage::ALL.iter().map(|s| s.as_str()).collect();
     let today = chrono::Utc::now().date_naive();
     let history = mrr_history(&subs, today);
     let mrr_now = current_mrr(&subs, today);
@@ -452,6 +499,8 @@ async fn client_page(
             interaction_errors => forms.interaction_errors,
             contact => forms.contact,
             contact_errors => forms.contact_errors,
+            cases,
+            stages,
             today,
         },
     )

@@ -128,6 +128,7 @@ fn page_routes() -> Router<AppState> {
         .route("/clients/{id}", get(clients::show))
         .route("/clients/{id}/interactions", post(clients::log_interaction))
         .route("/clients/{id}/contacts", post(clients::add_contact))
+        .route("/clients/{id}/cases", post(clients::open_case))
         .route("/settings", get(settings::show))
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/tokens/{id}/delete", post(settings::delete_token))

@@ -70,7 +70,7 @@ test('a new client is added from the list, and its HTML name shows as text', asy
 test('a contact is logged from the client page and appears on the timeline', async () => {
   assert.match(await page.locator('.facts').textContent(), /never/);
   await page.getByLabel('Kind').selectOption('meeting');
-  await page.getByLabel('Note').fill('Renewal talk: happy with the work');
+  await page.locator('#f-note').fill('Renewal talk: happy with the work');
   await page.getByRole('button', { name: 'Log contact' }).click();
   await page.waitForURL(/done=contact-logged/);
   const first = page.locator('.timeline-item').first();
@@ -78,6 +78,25 @@ test('a contact is logged from the client page and appears on the timeline', asy
   assert.match(await first.textContent(), /Renewal talk: happy with the work/);
   assert.match(await first.textContent(), new RegExp(email));
   assert.doesNotMatch(await page.locator('.facts').textContent(), /never/);
+});
+
+test('a departure case is opened from the client page, and a missing answer is named', async () => {
+  await page.getByText('Open a departure case').click();
+  await page.locator('#f-requested_end_on').fill('2030-01-31');
+  await page.getByRole('button', { name: 'Open the case' }).click();
+  assert.match(await page.locator('#q-fruitful .field-error').textContent(), /Please fill this in/);
+  assert.equal(await page.locator('#f-requested_end_on').inputValue(), '2030-01-31');
+  for (const q of ['fruitful', 'our_commitments_met', 'client_commitments_met']) {
+    await page.locator(`#q-${q} input[value="yes"]`).check();
+  }
+  await page.locator('#q-history_of_stumbles input[value="no"]').check();
+  await page.getByRole('button', { name: 'Open the case' }).click();
+  await page.waitForURL(/done=case-opened/);
+  const article = page.locator('article.case');
+  assert.match(await article.textContent(), /Open case/);
+  assert.equal(await article.locator('[aria-current="step"]').textContent(), 'Notice');
+  assert.equal(await page.getByText('Open a departure case').count(), 0, 'one open case per client');
+  assert.match(await page.locator('h1 .badge').textContent(), /Leaving/);
 });
 
 test('a form posted without its CSRF token is refused', async () => {

@@ -8,13 +8,14 @@ use super::forms::{field_errors, FieldErrors};
 use super::{render, see_other, Chrome, CsrfForm, PageAuth, PageError};
 use crate::api::clients::{ClientListQuery, CreateClient};
 use crate::api::records::{contact_from, interaction_from, CreateContact, CreateInteraction};
+use crate::cases::{self, CaseContext};
 use crate::i18n;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
-use churnwise_domain::departure::Stage;
+use churnwise_domain::departure::{DepartureKind, NoticeInput, RelationshipEvaluationInput, Stage};
 use churnwise_domain::registry::{ClientStatus, InteractionKind};
 use churnwise_store::{CaseFilter, Client, ClientId, ClientSort, StoredCase, Subscription};
 use minijinja::context;
@@ -232,7 +233,12 @@ pub async fn create(
 }
 
 /// Notices a page may show after a redirect (`?done=KEY`), from this list only.
-const NOTICES: [&str; 3] = ["client-created", "contact-logged", "contact-added"];
+const NOTICES: [&str; 4] = [
+    "client-created",
+    "contact-logged",
+    "contact-added",
+    "case-opened",
+];
 
 /// The query of a client page.
 #[derive(Debug, Default, Deserialize)]
@@ -367,9 +373,102 @@ pub struct ContactForm {
     pub is_primary: Option<String>,
 }
 
+/// The open-a-departure-case form (the notice), kept as typed.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+pub struct CaseForm {
+    /// `client_leaving` or `team_ending`.
+    #[serde(default)]
+    pub kind: String,
+    /// Day the notice came (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub received_on: String,
+    /// email, phone, meeting, letter, chat or other.
+    #[serde(default)]
+    pub channel: String,
+    /// Who on the team received it.
+    #[serde(default)]
+    pub received_by: String,
+    /// End date the client asks for.
+    #[serde(default)]
+    pub requested_end_on: String,
+    /// Notice period in days.
+    #[serde(default)]
+    pub notice_period_days: String,
+    /// `yes` or `no`.
+    #[serde(default)]
+    pub fruitful: String,
+    /// `yes` or `no`.
+    #[serde(default)]
+    pub history_of_stumbles: String,
+    /// `yes` or `no`.
+    #[serde(default)]
+    pub our_commitments_met: String,
+    /// `yes` or `no`.
+    #[serde(default)]
+    pub client_commitments_met: String,
+    /// A note on the relationship.
+    #[serde(default)]
+    pub note: String,
+}
+
+impl CaseForm {
+    /// The notice as the case core takes it, or the fields a person mistyped.
+    fn notice(&self) -> Result<(DepartureKind, NoticeInput), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut date = |field: &str, text: &str| match text.trim() {
+            "" => None,
+            t => churnwise_domain::parse_date(t)
+                .map_err(|_| errors.insert(field.to_string(), "form-date"))
+                .ok(),
+        };
+        let received_on = date("received_on", &self.received_on);
+        let requested_end_on = date("requested_end_on", &self.requested_end_on);
+        let notice_period_days = match self.notice_period_days.trim() {
+            "" => None,
+            t => t
+                .parse::<u32>()
+                .map_err(|_| errors.insert("notice_period_days".into(), "form-invalid"))
+                .ok(),
+        };
+        let kind = match self.kind.as_str() {
+            "team_ending" => DepartureKind::TeamEnding,
+            _ => DepartureKind::ClientLeaving,
+        };
+        let channel = serde_json::from_value(serde_json::Value::String(self.channel.clone())).ok();
+        let yes_no = |v: &str| match v {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok((
+            kind,
+            NoticeInput {
+                received_on,
+                channel,
+                received_by: optional(&self.received_by),
+                requested_end_on,
+                notice_period_days,
+                first_evaluation: Some(RelationshipEvaluationInput {
+                    fruitful: yes_no(&self.fruitful),
+                    history_of_stumbles: yes_no(&self.history_of_stumbles),
+                    our_commitments_met: yes_no(&self.our_commitments_met),
+                    client_commitments_met: yes_no(&self.client_commitments_met),
+                    note: optional(&self.note),
+                }),
+                ..NoticeInput::default()
+            },
+        ))
+    }
+}
+
 /// What a client page shows beside the stored records.
 struct ClientPageForms<'a> {
     notice: Option<&'a str>,
+    case: CaseForm,
+    case_errors: FieldErrors,
     interaction: InteractionForm,
     interaction_errors: FieldErrors,
     contact: ContactForm,
@@ -388,6 +487,13 @@ impl Default for ClientPageForms<'_> {
             interaction_errors: FieldErrors::new(),
             contact: ContactForm::default(),
             contact_errors: FieldErrors::new(),
+            case: CaseForm {
+                kind: "client_leaving".into(),
+                received_on: chrono::Utc::now().date_naive().to_string(),
+                channel: "email".into(),
+                ..CaseForm::default()
+            },
+            case_errors: FieldErrors::new(),
         }
     }
 }
@@ -499,8 +605,12 @@ async fn client_page(
             interaction_errors => forms.interaction_errors,
             contact => forms.contact,
             contact_errors => forms.contact_errors,
+            has_open_case => cases.iter().any(|c| c.open),
             cases,
             stages,
+            case_form => forms.case,
+            case_errors => forms.case_errors,
+            channels => ["email", "phone", "meeting", "letter", "chat", "other"],
             today,
         },
     )
@@ -596,6 +706,42 @@ pub async fn add_contact(
             let forms = ClientPageForms {
                 contact: form,
                 contact_errors: field_errors(e)?,
+                ..ClientPageForms::default()
+            };
+            let page = client_page(&state, &auth, client, forms).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// `POST /clients/{id}/cases`: opens a departure case from its notice.
+pub async fn open_case(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(auth, form): CsrfForm<CaseForm>,
+) -> Result<Response, PageError> {
+    auth.require_write()?;
+    let client = load_client(&state, &auth, id).await?;
+    let result = match form.notice() {
+        Err(errors) => Err(errors),
+        Ok((kind, notice)) => {
+            let cx =
+                CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.access.user.email)?;
+            match cases::open_case(&cx, client.id, kind, notice).await {
+                Ok(_) => Ok(()),
+                Err(e) => Err(field_errors(e)?),
+            }
+        }
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!(
+            "/clients/{}?done=case-opened#cases",
+            client.id
+        ))),
+        Err(errors) => {
+            let forms = ClientPageForms {
+                case: form,
+                case_errors: errors,
                 ..ClientPageForms::default()
             };
             let page = client_page(&state, &auth, client, forms).await?;

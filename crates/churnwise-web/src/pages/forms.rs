@@ -138,6 +138,17 @@ pub fn field_errors(e: crate::error::ApiError) -> Result<FieldErrors, PageError>
             .map(|f| (f.field.clone(), field_error_key(&f.field, &f.message)))
             .collect()),
         ApiError::Conflict(f) => Ok([(f.field.clone(), "form-taken")].into_iter().collect()),
+        ApiError::Case(e) if e.kind() == churnwise_domain::departure::CaseErrorKind::Invalid => {
+            Ok(e.problems()
+                .iter()
+                .map(|p| {
+                    // `first_evaluation.fruitful` is the form's `fruitful`.
+                    let field = p.field.rsplit('.').next().unwrap_or(&p.field).to_string();
+                    let key = field_error_key(&field, &p.message);
+                    (field, key)
+                })
+                .collect())
+        }
         other => Err(other.into()),
     }
 }

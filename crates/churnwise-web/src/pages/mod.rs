@@ -150,6 +150,9 @@ pub enum PageError {
     /// No such record in this workspace.
     #[error("not found")]
     NotFound,
+    /// A rule refused the change (for example a second open case).
+    #[error("conflict")]
+    Conflict,
     /// The request itself is malformed (not a field a person typed).
     #[error("bad request")]
     BadRequest,
@@ -172,6 +175,14 @@ impl From<ApiError> for PageError {
             ApiError::Csrf => PageError::Csrf,
             ApiError::NotFound => PageError::NotFound,
             ApiError::Internal(e) => PageError::Internal(e),
+            ApiError::Case(e)
+                if e.kind() == churnwise_domain::departure::CaseErrorKind::NotFound =>
+            {
+                PageError::NotFound
+            }
+            ApiError::Case(_) | ApiError::Rule { .. } | ApiError::Conflict(_) => {
+                PageError::Conflict
+            }
             other => PageError::Internal(anyhow::anyhow!("unexpected page error: {other}")),
         }
     }
@@ -194,6 +205,7 @@ impl IntoResponse for PageError {
             }
             PageError::Forbidden | PageError::Csrf => StatusCode::FORBIDDEN,
             PageError::NotFound => StatusCode::NOT_FOUND,
+            PageError::Conflict => StatusCode::CONFLICT,
             PageError::BadRequest => StatusCode::BAD_REQUEST,
             PageError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error on a page");
@@ -218,6 +230,7 @@ pub async fn error_pages(request: Request, next: Next) -> Response {
                 403 => "error-forbidden",
                 404 => "error-not-found",
                 400 => "error-bad-request",
+                409 => "error-conflict",
                 _ => "error-internal",
             };
             let ctx = minijinja::context! { lang => i18n::code(lang), message_key => key, status => status.as_u16() };

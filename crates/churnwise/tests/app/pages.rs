@@ -515,7 +515,71 @@ async fn the_dashboard_shows_the_workspace_metrics_with_csv_downloads(backend: B
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
 
+async fn a_departure_case_is_opened_from_the_client_page_once(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let (ws, _) = app
+        .user_with_token("ana@example.com", "Acme", Role::Member)
+        .await;
+    let client = app
+        .store()
+        .create_client(
+            ws.id,
+            NewClient {
+                external_id: None,
+                name: "Bakery Lola".into(),
+                status: churnwise_domain::registry::ClientStatus::Active,
+                owner: None,
+                segment: None,
+                keep_in_touch_days: 30,
+                notes: None,
+            },
+        )
+        .await
+        .unwrap();
+    let jar = sign_in(&app, "ana@example.com").await;
+    let uri = format!("/clients/{}", client.id);
+    let page = get(&app, &uri, &jar, Some("es")).await;
+    assert!(html(&page).contains("Abrir un caso de baja"));
+    let csrf = csrf_of(html(&page));
+    let form = |fruitful: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("kind", "client_leaving".to_string()),
+            ("received_on", "2026-03-02".to_string()),
+            ("channel", "phone".to_string()),
+            ("received_by", "ana".to_string()),
+            ("fruitful", fruitful.to_string()),
+            ("history_of_stumbles", "no".to_string()),
+            ("our_commitments_met", "yes".to_string()),
+            ("client_commitments_met", "yes".to_string()),
+        ]
+    };
+    let missing = form("");
+    let missing: Vec<(&str, &str)> = missing.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = post(&app, &format!("{uri}/cases"), &jar, &missing).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&refused).contains("Please fill this in."));
+    let full = form("yes");
+    let full: Vec<(&str, &str)> = full.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let opened = post(&app, &format!("{uri}/cases"), &jar, &full).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER);
+    let cases = app
+        .store()
+        .list_cases(ws.id, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(cases.len(), 1);
+    let shown = get(&app, &uri, &jar, None).await;
+    assert!(html(&shown).contains("aria-current=\"step\" class=\"stage-current\">Notice"));
+    assert!(!html(&shown).contains("Open a departure case"));
+    let again = post(&app, &format!("{uri}/cases"), &jar, &full).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let forged = post(&app, &format!("{uri}/cases"), &jar, &full[1..]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
 both_backends!(
+    a_departure_case_is_opened_from_the_client_page_once,
     the_dashboard_shows_the_workspace_metrics_with_csv_downloads,
     signed_out_pages_redirect_to_the_sign_in_page_and_back,
     the_first_run_page_creates_the_owner_only_while_nobody_has_an_account,

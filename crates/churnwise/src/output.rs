@@ -41,7 +41,11 @@ pub fn print<T: Tabular>(rows: &[T], format: Format) -> anyhow::Result<()> {
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(T::headers())?;
             for row in rows {
-                w.write_record(row.cells().iter().map(|c| spreadsheet_safe(c).into_owned()))?;
+                w.write_record(
+                    row.cells()
+                        .iter()
+                        .map(|c| churnwise_export::neutralise(c).into_owned()),
+                )?;
             }
             let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
             emit(String::from_utf8_lossy(&bytes).trim_end_matches('\n'))
@@ -64,15 +68,6 @@ pub fn print_one<T: Tabular>(row: &T, format: Format) -> anyhow::Result<()> {
     match format {
         Format::Json => emit(&serde_json::to_string_pretty(row)?),
         _ => print(std::slice::from_ref(row), format),
-    }
-}
-
-/// Prefixes a cell that a spreadsheet would run as a formula.
-pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        std::borrow::Cow::Owned(format!("'{cell}"))
-    } else {
-        std::borrow::Cow::Borrowed(cell)
     }
 }
 

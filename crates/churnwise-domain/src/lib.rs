@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod departure;
+pub mod health;
 pub mod history;
 pub mod lang;
 pub mod lessons;
@@ -15,6 +16,7 @@ pub mod registry;
 pub mod retention;
 pub mod survey;
 pub mod text;
+pub mod workspace_settings;
 
 pub use dates::{parse_date, parse_month, Month};
 pub use departure::{CaseError, FieldProblem};

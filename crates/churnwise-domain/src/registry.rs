@@ -153,6 +153,48 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// A warning sign that a relationship may not be worth keeping
+    /// (departure.md section 2), recorded on the client by the team.
+    WarningFlag {
+        /// The client keeps asking for services we do not offer.
+        WantsServicesNotOffered => "wants_services_not_offered",
+        /// The client does not value the team's expertise.
+        DoesNotValueExpertise => "does_not_value_expertise",
+        /// The team says yes to everything this client asks.
+        YesToEverything => "yes_to_everything",
+        /// The client treats the team badly.
+        TreatsTeamBadly => "treats_team_badly",
+    }
+}
+
+impl WarningFlag {
+    /// Parses a comma-separated list of flag keys (blank parts ignored),
+    /// without duplicates, in [`WarningFlag::ALL`] order.
+    pub fn parse_list(text: &str) -> Result<Vec<WarningFlag>, FieldError> {
+        let mut flags = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let flag = part
+                .parse::<WarningFlag>()
+                .map_err(|e| FieldError::new("warning_flags", e))?;
+            if !flags.contains(&flag) {
+                flags.push(flag);
+            }
+        }
+        flags.sort_by_key(|f| WarningFlag::ALL.iter().position(|a| a == f));
+        Ok(flags)
+    }
+
+    /// The flags as the comma-separated text that is stored.
+    pub fn join(flags: &[WarningFlag]) -> String {
+        flags
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
 /// A syntactically plausible email address, lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -221,6 +263,24 @@ pub fn keep_in_touch_days(days: i32) -> Result<i32, FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn warning_flags_parse_from_a_list_in_a_stable_order_without_duplicates() {
+        let flags =
+            WarningFlag::parse_list("treats_team_badly, yes_to_everything,,treats_team_badly")
+                .unwrap();
+        assert_eq!(
+            flags,
+            vec![WarningFlag::YesToEverything, WarningFlag::TreatsTeamBadly]
+        );
+        assert_eq!(
+            WarningFlag::join(&flags),
+            "yes_to_everything,treats_team_badly"
+        );
+        assert_eq!(WarningFlag::parse_list("").unwrap(), vec![]);
+        let err = WarningFlag::parse_list("rude").unwrap_err();
+        assert_eq!(err.field, "warning_flags");
+    }
 
     #[test]
     fn statuses_and_roles_parse_from_their_keys_case_insensitively() {

@@ -9,7 +9,7 @@
 
 use async_trait::async_trait;
 use chrono::Utc;
-use churnwise_domain::registry::{ClientStatus, InteractionKind, Role};
+use churnwise_domain::registry::{ClientStatus, InteractionKind, Role, WarningFlag};
 use churnwise_domain::Money;
 use churnwise_store::*;
 use sqlx::{QueryBuilder, Row};
@@ -50,6 +50,7 @@ fn like_pattern(text: &str) -> String {
 type DbRow = <Db as sqlx::Database>::Row;
 
 include!("cases_impl.rs");
+include!("health_impl.rs");
 
 fn workspace_from(row: &DbRow) -> Result<Workspace, sqlx::Error> {
     Ok(Workspace {
@@ -68,6 +69,11 @@ fn client_from(row: &DbRow) -> StoreResult<Client> {
         owner: row.try_get("owner").map_err(backend_error)?,
         segment: row.try_get("segment").map_err(backend_error)?,
         keep_in_touch_days: row.try_get("keep_in_touch_days").map_err(backend_error)?,
+        warning_flags: {
+            let text: String = row.try_get("warning_flags").map_err(backend_error)?;
+            WarningFlag::parse_list(&text)
+                .map_err(|e| StoreError::Backend(anyhow::anyhow!("stored warning_flags: {}", e.reason)))?
+        },
         notes: row.try_get("notes").map_err(backend_error)?,
         created_at: row.try_get("created_at").map_err(backend_error)?,
     })
@@ -124,17 +130,39 @@ fn interaction_from(row: &DbRow) -> StoreResult<Interaction> {
 }
 
 const CLIENT_COLUMNS: &str =
-    "id, external_id, name, status, owner, segment, keep_in_touch_days, notes, created_at";
+    "id, external_id, name, status, owner, segment, keep_in_touch_days, warning_flags, notes, created_at";
 
-const ACCESS_SELECT: &str = "SELECT u.id AS user_id, u.email, w.id AS workspace_id, w.name AS workspace_name, m.role";
+const ACCESS_SELECT: &str = "SELECT u.id AS user_id, u.email, u.name AS user_name, u.lang AS user_lang, w.id AS workspace_id, w.name AS workspace_name, m.role";
+
+/// A user from the columns `user_id`, `email`, `user_name` and `user_lang`.
+fn user_from(row: &DbRow) -> StoreResult<User> {
+    let lang: Option<String> = row.try_get("user_lang").map_err(backend_error)?;
+    Ok(User {
+        id: UserId(row.try_get("user_id").map_err(backend_error)?),
+        email: row.try_get("email").map_err(backend_error)?,
+        name: row.try_get("user_name").map_err(backend_error)?,
+        lang: match lang.as_deref() {
+            None => None,
+            Some("en") => Some(churnwise_domain::Lang::En),
+            Some("es") => Some(churnwise_domain::Lang::Es),
+            Some(other) => {
+                return Err(StoreError::Backend(anyhow::anyhow!("stored user language {other:?} is invalid")))
+            }
+        },
+    })
+}
+
+fn lang_code(lang: churnwise_domain::Lang) -> &'static str {
+    match lang {
+        churnwise_domain::Lang::En => "en",
+        churnwise_domain::Lang::Es => "es",
+    }
+}
 
 fn access_from(row: &DbRow) -> StoreResult<Access> {
     let role: String = row.try_get("role").map_err(backend_error)?;
     Ok(Access {
-        user: User {
-            id: UserId(row.try_get("user_id").map_err(backend_error)?),
-            email: row.try_get("email").map_err(backend_error)?,
-        },
+        user: user_from(row)?,
         workspace: Workspace {
             id: WorkspaceId(row.try_get("workspace_id").map_err(backend_error)?),
             name: row.try_get("workspace_name").map_err(backend_error)?,
@@ -258,7 +286,7 @@ impl Store for SqlStore {
         let row = sqlx::query(
             "INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash \
-             RETURNING id, email",
+             RETURNING id AS user_id, email, name AS user_name, lang AS user_lang",
         )
         .bind(email)
         .bind(password_hash)
@@ -266,29 +294,24 @@ impl Store for SqlStore {
         .fetch_one(&self.pool)
         .await
         .map_err(backend_error)?;
-        Ok(User {
-            id: UserId(row.try_get("id").map_err(backend_error)?),
-            email: row.try_get("email").map_err(backend_error)?,
-        })
+        user_from(&row)
     }
 
     async fn find_user_by_email(&self, email: &str) -> StoreResult<Option<UserWithHash>> {
-        let row = sqlx::query("SELECT id, email, password_hash FROM users WHERE email = $1")
-            .bind(email)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend_error)?;
+        let row = sqlx::query(
+            "SELECT id AS user_id, email, name AS user_name, lang AS user_lang, password_hash FROM users WHERE email = $1",
+        )
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend_error)?;
         row.map(|r| {
             Ok(UserWithHash {
-                user: User {
-                    id: UserId(r.try_get("id")?),
-                    email: r.try_get("email")?,
-                },
-                password_hash: r.try_get("password_hash")?,
+                user: user_from(&r)?,
+                password_hash: r.try_get("password_hash").map_err(backend_error)?,
             })
         })
         .transpose()
-        .map_err(backend_error)
     }
 
     async fn set_membership(&self, user: UserId, workspace: WorkspaceId, role: Role) -> StoreResult<()> {
@@ -463,7 +486,8 @@ impl Store for SqlStore {
 
     async fn workspace_members(&self, workspace: WorkspaceId) -> StoreResult<Vec<Member>> {
         let rows = sqlx::query(
-            "SELECT u.id, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id \
+            "SELECT u.id AS user_id, u.email, u.name AS user_name, u.lang AS user_lang, m.role \
+             FROM memberships m JOIN users u ON u.id = m.user_id \
              WHERE m.workspace_id = $1 ORDER BY u.email",
         )
         .bind(workspace.0)
@@ -474,10 +498,7 @@ impl Store for SqlStore {
             .map(|r| {
                 let role: String = r.try_get("role").map_err(backend_error)?;
                 Ok(Member {
-                    user: User {
-                        id: UserId(r.try_get("id").map_err(backend_error)?),
-                        email: r.try_get("email").map_err(backend_error)?,
-                    },
+                    user: user_from(r)?,
                     role: parse_column::<Role>(&role, "role")?,
                 })
             })
@@ -585,6 +606,12 @@ impl Store for SqlStore {
                     .push_bind(like_pattern(search))
                     .push(" ESCAPE '\\'");
             }
+            if filter.at_risk {
+                q.push(
+                    " AND id IN (SELECT client_id FROM health_scores h \
+                     WHERE h.workspace_id = clients.workspace_id AND h.at_risk)",
+                );
+            }
         }
         let per_page = filter.per_page.clamp(1, 500);
         let page = filter.page.max(1);
@@ -633,6 +660,9 @@ impl Store for SqlStore {
         }
         if let Some(segment) = &patch.segment {
             q.push(", segment = ").push_bind(segment.clone());
+        }
+        if let Some(flags) = &patch.warning_flags {
+            q.push(", warning_flags = ").push_bind(WarningFlag::join(flags));
         }
         if let Some(days) = patch.keep_in_touch_days {
             q.push(", keep_in_touch_days = ").push_bind(days);
@@ -1059,5 +1089,61 @@ impl Store for SqlStore {
 
     async fn save_checklist_templates(&self, ws: WorkspaceId, templates: &ChecklistTemplates, expected_version: i64) -> StoreResult<Versioned<ChecklistTemplates>> {
         self.setting_save("workspace_checklist_templates", ws, templates, expected_version).await
+    }
+
+    async fn workspace_settings(&self, ws: WorkspaceId) -> StoreResult<Versioned<churnwise_domain::workspace_settings::WorkspaceSettings>> {
+        self.setting_get("workspace_settings", ws).await
+    }
+
+    async fn save_workspace_settings(&self, ws: WorkspaceId, settings: &churnwise_domain::workspace_settings::WorkspaceSettings, expected_version: i64) -> StoreResult<Versioned<churnwise_domain::workspace_settings::WorkspaceSettings>> {
+        self.setting_save("workspace_settings", ws, settings, expected_version).await
+    }
+
+    async fn update_user_profile(&self, user: UserId, name: Option<Option<String>>, lang: Option<Option<churnwise_domain::Lang>>) -> StoreResult<User> {
+        self.update_user_profile_impl(user, name, lang).await
+    }
+
+    async fn health_facts(&self, ws: WorkspaceId, today: Date, lookback_days: u32) -> StoreResult<Vec<ClientHealthFacts>> {
+        self.health_facts_impl(ws, today, lookback_days).await
+    }
+
+    async fn record_health(&self, ws: WorkspaceId, today: Date, scores: Vec<NewHealth>) -> StoreResult<HealthRunSummary> {
+        self.record_health_impl(ws, today, scores).await
+    }
+
+    async fn list_health(&self, ws: WorkspaceId, filter: &HealthFilter) -> StoreResult<Vec<StoredHealth>> {
+        self.list_health_impl(ws, filter).await
+    }
+
+    async fn list_alerts(&self, ws: WorkspaceId, filter: &AlertFilter) -> StoreResult<Vec<Alert>> {
+        self.list_alerts_impl(ws, filter).await
+    }
+
+    async fn get_alert(&self, ws: WorkspaceId, id: AlertId) -> StoreResult<Option<Alert>> {
+        self.get_alert_impl(ws, id).await
+    }
+
+    async fn update_alert(&self, ws: WorkspaceId, id: AlertId, action: AlertAction, by: &str) -> StoreResult<Option<Alert>> {
+        self.update_alert_impl(ws, id, action, by).await
+    }
+
+    async fn try_lease(&self, job: &str, holder: &str, now: Timestamp, ttl: std::time::Duration) -> StoreResult<bool> {
+        self.try_lease_impl(job, holder, now, ttl).await
+    }
+
+    async fn release_lease(&self, job: &str, holder: &str) -> StoreResult<()> {
+        self.release_lease_impl(job, holder).await
+    }
+
+    async fn claim_delivery(&self, ws: WorkspaceId, user: UserId, run_on: Date, items: i32) -> StoreResult<Option<DeliveryId>> {
+        self.claim_delivery_impl(ws, user, run_on, items).await
+    }
+
+    async fn finish_delivery(&self, id: DeliveryId, result: Result<(), String>) -> StoreResult<()> {
+        self.finish_delivery_impl(id, result).await
+    }
+
+    async fn list_deliveries(&self, ws: WorkspaceId, run_on: Date) -> StoreResult<Vec<Delivery>> {
+        self.list_deliveries_impl(ws, run_on).await
     }
 }

@@ -4,10 +4,12 @@
 
 mod cases;
 mod error;
+mod health;
 mod records;
 
 pub use cases::*;
 pub use error::{RowProblem, StoreError};
+pub use health::*;
 pub use records::*;
 
 /// A moment in UTC.
@@ -21,6 +23,8 @@ use churnwise_domain::offboarding::ChecklistTemplates;
 use churnwise_domain::reasons::ReasonList;
 use churnwise_domain::reasons_matrix::ClosedDeparture;
 use churnwise_domain::registry::Role;
+use churnwise_domain::workspace_settings::WorkspaceSettings;
+use churnwise_domain::Lang;
 
 /// A callback told how many rows of an import are written so far.
 pub type Progress = dyn Fn(u64) + Send + Sync;
@@ -267,4 +271,94 @@ pub trait Store: Send + Sync + 'static {
         templates: &ChecklistTemplates,
         expected_version: i64,
     ) -> StoreResult<Versioned<ChecklistTemplates>>;
+    // --- settings and profiles -------------------------------------------------
+
+    /// The workspace's settings (the defaults, version 0, until first saved).
+    async fn workspace_settings(
+        &self,
+        ws: WorkspaceId,
+    ) -> StoreResult<Versioned<WorkspaceSettings>>;
+    /// Saves the workspace's settings if they are still at `expected_version`.
+    async fn save_workspace_settings(
+        &self,
+        ws: WorkspaceId,
+        settings: &WorkspaceSettings,
+        expected_version: i64,
+    ) -> StoreResult<Versioned<WorkspaceSettings>>;
+    /// Changes a user's display name and language (`None` leaves a field,
+    /// `Some(None)` clears it).
+    async fn update_user_profile(
+        &self,
+        user: UserId,
+        name: Option<Option<String>>,
+        lang: Option<Option<Lang>>,
+    ) -> StoreResult<User>;
+
+    // --- health, alerts and digests --------------------------------------------
+
+    /// The facts behind the health score of every active or leaving client,
+    /// as of `today`, with complaints and incidents counted over the
+    /// `lookback_days` before it.
+    async fn health_facts(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        lookback_days: u32,
+    ) -> StoreResult<Vec<ClientHealthFacts>>;
+    /// Stores freshly computed scores and applies the alert rule in one
+    /// transaction: a client at risk without a live alert raises one (a
+    /// partial unique index keeps it to one even under concurrent runs), a
+    /// recovered client's live alert is resolved, snoozed alerts whose day has
+    /// come are open again, and scores of clients not in `scores` are removed.
+    async fn record_health(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        scores: Vec<NewHealth>,
+    ) -> StoreResult<HealthRunSummary>;
+    /// The latest stored scores, lowest first.
+    async fn list_health(
+        &self,
+        ws: WorkspaceId,
+        filter: &HealthFilter,
+    ) -> StoreResult<Vec<StoredHealth>>;
+    /// Alerts matching `filter`, newest first.
+    async fn list_alerts(&self, ws: WorkspaceId, filter: &AlertFilter) -> StoreResult<Vec<Alert>>;
+    /// One alert.
+    async fn get_alert(&self, ws: WorkspaceId, id: AlertId) -> StoreResult<Option<Alert>>;
+    /// Acknowledges, snoozes or links an alert to a case (`Conflict` on
+    /// `status` when it is already resolved).
+    async fn update_alert(
+        &self,
+        ws: WorkspaceId,
+        id: AlertId,
+        action: AlertAction,
+        by: &str,
+    ) -> StoreResult<Option<Alert>>;
+    /// Takes or renews the lease on `job` for `holder` until `now + ttl`;
+    /// false while another holder's lease has not expired.
+    async fn try_lease(
+        &self,
+        job: &str,
+        holder: &str,
+        now: Timestamp,
+        ttl: std::time::Duration,
+    ) -> StoreResult<bool>;
+    /// Gives up `holder`'s lease on `job`.
+    async fn release_lease(&self, job: &str, holder: &str) -> StoreResult<()>;
+    /// Claims the digest of `user` for `run_on`: true when this caller may
+    /// send it (no delivery yet, or a failed one with attempts left); false
+    /// when it was sent, is being sent, or ran out of attempts.
+    async fn claim_delivery(
+        &self,
+        ws: WorkspaceId,
+        user: UserId,
+        run_on: Date,
+        items: i32,
+    ) -> StoreResult<Option<DeliveryId>>;
+    /// Records how a claimed delivery ended: `Ok` sent, `Err` failed with
+    /// the reason.
+    async fn finish_delivery(&self, id: DeliveryId, result: Result<(), String>) -> StoreResult<()>;
+    /// The deliveries of a day in a workspace.
+    async fn list_deliveries(&self, ws: WorkspaceId, run_on: Date) -> StoreResult<Vec<Delivery>>;
 }

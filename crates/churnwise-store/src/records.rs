@@ -1,6 +1,7 @@
 //! Records read from and written to the store.
 
-use churnwise_domain::registry::{ClientStatus, InteractionKind, Role};
+use churnwise_domain::registry::{ClientStatus, InteractionKind, Role, WarningFlag};
+use churnwise_domain::Lang;
 use churnwise_domain::Money;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -69,6 +70,26 @@ pub struct User {
     pub id: UserId,
     /// Sign-in email, lower-case.
     pub email: String,
+    /// Display name, which is also how client records name their owner.
+    pub name: Option<String>,
+    /// The interface and email language the user chose (else the browser's).
+    #[schema(value_type = Option<String>)]
+    pub lang: Option<Lang>,
+}
+
+impl User {
+    /// True when a client's `owner` names this user: their display name or
+    /// their email, ignoring case and surrounding spaces.
+    pub fn owns(&self, owner: Option<&str>) -> bool {
+        let Some(owner) = owner.map(str::trim).filter(|o| !o.is_empty()) else {
+            return false;
+        };
+        owner.eq_ignore_ascii_case(&self.email)
+            || self
+                .name
+                .as_deref()
+                .is_some_and(|n| owner.to_lowercase() == n.trim().to_lowercase())
+    }
 }
 
 /// A user account with its argon2 password hash, for sign-in only.
@@ -176,6 +197,9 @@ pub struct Client {
     pub segment: Option<String>,
     /// Days between contacts before the client is due for one.
     pub keep_in_touch_days: i32,
+    /// Warning signs that the relationship may not be worth keeping.
+    #[schema(value_type = Vec<String>)]
+    pub warning_flags: Vec<WarningFlag>,
     /// Free notes.
     pub notes: Option<String>,
     /// When the record was created.
@@ -215,6 +239,8 @@ pub struct ClientPatch {
     pub segment: Option<Option<String>>,
     /// New interval.
     pub keep_in_touch_days: Option<i32>,
+    /// New warning signs (replacing the old ones).
+    pub warning_flags: Option<Vec<WarningFlag>>,
     /// New notes.
     pub notes: Option<Option<String>>,
 }
@@ -230,6 +256,8 @@ pub struct ClientFilter {
     pub segment: Option<String>,
     /// Name contains this text (case-insensitive).
     pub search: Option<String>,
+    /// Only clients whose latest health score is at risk.
+    pub at_risk: bool,
     /// 1-based page number.
     pub page: u32,
     /// Rows per page (1..=500).
@@ -245,6 +273,7 @@ impl Default for ClientFilter {
             owner: None,
             segment: None,
             search: None,
+            at_risk: false,
             page: 1,
             per_page: 50,
             sort: ClientSort::Name,

@@ -118,11 +118,23 @@ pub(crate) fn message_ids(ftl: &str) -> std::collections::BTreeSet<String> {
 /// True when the Fluent file of `lang` defines `key` itself (no fallback).
 #[cfg(test)]
 pub(crate) fn has_message(lang: Lang, key: &str) -> bool {
-    let ftl = match lang {
-        Lang::En => include_str!("../locales/en/main.ftl"),
-        Lang::Es => include_str!("../locales/es/main.ftl"),
-    };
-    message_ids(ftl).contains(key)
+    message_ids(&ftl_text(lang)).contains(key)
+}
+
+/// Every Fluent file of `lang`, one after the other.
+#[cfg(test)]
+pub(crate) fn ftl_text(lang: Lang) -> String {
+    match lang {
+        Lang::En => [
+            include_str!("../locales/en/main.ftl"),
+            include_str!("../locales/en/health.ftl"),
+        ],
+        Lang::Es => [
+            include_str!("../locales/es/main.ftl"),
+            include_str!("../locales/es/health.ftl"),
+        ],
+    }
+    .join("\n")
 }
 
 /// A Fluent variable's value.
@@ -286,8 +298,8 @@ mod tests {
 
     #[test]
     fn english_and_spanish_define_the_same_messages() {
-        let en = message_ids(include_str!("../locales/en/main.ftl"));
-        let es = message_ids(include_str!("../locales/es/main.ftl"));
+        let en = message_ids(&ftl_text(Lang::En));
+        let es = message_ids(&ftl_text(Lang::Es));
         let only_en: Vec<_> = en.difference(&es).collect();
         let only_es: Vec<_> = es.difference(&en).collect();
         assert!(

@@ -9,9 +9,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use churnwise_domain::registry::{
-    keep_in_touch_days, optional_text, required_text, ClientStatus, FieldError,
-    DEFAULT_KEEP_IN_TOUCH_DAYS,
+    keep_in_touch_days, optional_text, required_text, ClientStatus, FieldError, WarningFlag,
 };
+use churnwise_domain::workspace_settings::WorkspaceSettings;
 use churnwise_store::{Client, ClientFilter, ClientId, ClientPatch, ClientSort, NewClient, Page};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -34,6 +34,8 @@ pub struct ClientListQuery {
     pub per_page: Option<u32>,
     /// Order: name, -name, created, -created, owner or status (default name).
     pub sort: Option<String>,
+    /// Only clients whose latest health score is at risk.
+    pub at_risk: Option<bool>,
 }
 
 impl ClientListQuery {
@@ -64,6 +66,7 @@ impl ClientListQuery {
             owner: nonempty(self.owner),
             segment: nonempty(self.segment),
             search: nonempty(self.q),
+            at_risk: self.at_risk.unwrap_or(false),
             page,
             per_page,
             sort,
@@ -95,15 +98,22 @@ pub struct CreateClient {
     pub owner: Option<String>,
     /// Segment.
     pub segment: Option<String>,
-    /// Keep-in-touch interval in days (default 30).
+    /// Keep-in-touch interval in days (default: the workspace's interval for
+    /// the segment, else its default, 30 unless changed in the settings).
     pub keep_in_touch_days: Option<i32>,
     /// Notes.
     pub notes: Option<String>,
 }
 
 impl CreateClient {
-    /// Validates every field, reporting all invalid ones at once.
+    /// Validates every field with the built-in defaults.
     pub fn validate(self) -> Result<NewClient, ApiError> {
+        self.validate_with(&WorkspaceSettings::default())
+    }
+
+    /// Validates every field, reporting all invalid ones at once; a missing
+    /// keep-in-touch interval comes from the workspace's settings.
+    pub fn validate_with(self, settings: &WorkspaceSettings) -> Result<NewClient, ApiError> {
         let mut c = Checker::default();
         let name = c.keep(required_text("name", &self.name, 200));
         let external_id = c.keep(optional_text(
@@ -114,10 +124,10 @@ impl CreateClient {
         let status = c.keep(parse_status(self.status.as_deref()));
         let owner = c.keep(optional_text("owner", self.owner.as_deref(), 100));
         let segment = c.keep(optional_text("segment", self.segment.as_deref(), 100));
-        let days = c.keep(keep_in_touch_days(
-            self.keep_in_touch_days
-                .unwrap_or(DEFAULT_KEEP_IN_TOUCH_DAYS),
-        ));
+        let days = c
+            .keep(keep_in_touch_days(self.keep_in_touch_days.unwrap_or_else(
+                || settings.keep_in_touch_for(self.segment.as_deref()),
+            )));
         let notes = c.keep(optional_text("notes", self.notes.as_deref(), 10_000));
         let value = match (name, external_id, status, owner, segment, days, notes) {
             (
@@ -161,6 +171,10 @@ pub struct UpdateClient {
     pub segment: Option<Option<String>>,
     /// New interval.
     pub keep_in_touch_days: Option<i32>,
+    /// Warning signs, replacing the recorded ones: any of
+    /// wants_services_not_offered, does_not_value_expertise,
+    /// yes_to_everything, treats_team_badly.
+    pub warning_flags: Option<Vec<String>>,
     /// New notes (`null` clears).
     #[serde(default, with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -200,6 +214,9 @@ impl UpdateClient {
         if let Some(notes) = &self.notes {
             patch.notes = c.keep(optional_text("notes", notes.as_deref(), 10_000));
         }
+        if let Some(flags) = &self.warning_flags {
+            patch.warning_flags = c.keep(WarningFlag::parse_list(&flags.join(",")));
+        }
         c.finish(Some(patch))
     }
 }
@@ -225,7 +242,8 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateClient>,
 ) -> ApiResult<(StatusCode, Json<Client>)> {
     auth.require_write()?;
-    let new = body.validate()?;
+    let settings = state.store.workspace_settings(auth.ws()).await?.value;
+    let new = body.validate_with(&settings)?;
     let client = state.store.create_client(auth.ws(), new).await?;
     Ok((StatusCode::CREATED, Json(client)))
 }

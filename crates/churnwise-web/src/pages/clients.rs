@@ -42,6 +42,9 @@ pub struct ListParams {
     /// Order key.
     #[serde(default)]
     pub sort: String,
+    /// `1` for clients at risk only.
+    #[serde(default)]
+    pub at_risk: String,
     /// Page, from 1.
     pub page: Option<u32>,
 }
@@ -56,6 +59,7 @@ impl ListParams {
             ("owner", &self.owner),
             ("segment", &self.segment),
             ("sort", &self.sort),
+            ("at_risk", &self.at_risk),
         ] {
             if !value.trim().is_empty() {
                 query.append_pair(key, value.trim());
@@ -87,6 +91,7 @@ pub async fn list(
         page: params.page,
         per_page: Some(PER_PAGE),
         sort: Some(params.sort.clone()),
+        at_risk: Some(!params.at_risk.trim().is_empty()),
     }
     .into_filter()
     .map_err(|_| PageError::BadRequest)?;
@@ -104,7 +109,8 @@ pub async fn list(
     let filtered = !(params.q.is_empty()
         && params.status.is_empty()
         && params.owner.is_empty()
-        && params.segment.is_empty());
+        && params.segment.is_empty()
+        && params.at_risk.is_empty());
     render(
         &chrome,
         "clients/list.html",
@@ -190,6 +196,7 @@ pub async fn create(
     CsrfForm(auth, form): CsrfForm<ClientForm>,
 ) -> Result<Response, PageError> {
     auth.require_write()?;
+    let settings = state.store.workspace_settings(auth.ws()).await?.value;
     let days = match form.keep_in_touch_days.trim() {
         "" => Ok(None),
         text => text.parse::<i32>().map(Some),
@@ -204,7 +211,7 @@ pub async fn create(
             keep_in_touch_days: days,
             notes: optional(&form.notes),
         }
-        .validate(),
+        .validate_with(&settings),
         Err(_) => Err(crate::error::ApiError::field(
             "keep_in_touch_days",
             "not a number",

@@ -44,6 +44,9 @@ enum ClientCommand {
         /// Rows per page (1 to 500).
         #[arg(long, default_value_t = 50)]
         per_page: u32,
+        /// Only clients whose latest health score is at risk.
+        #[arg(long)]
+        at_risk: bool,
     },
     /// Show one client by id, external id or exact name.
     ///
@@ -78,6 +81,19 @@ enum ClientCommand {
         #[arg(long)]
         notes: Option<String>,
     },
+    /// Record the warning signs of a relationship not worth keeping,
+    /// replacing the recorded ones ("" clears them).
+    ///
+    /// Flags: wants_services_not_offered, does_not_value_expertise,
+    /// yes_to_everything, treats_team_badly.
+    ///
+    /// Example: churnwise client flag "Acme Ltd" yes_to_everything,treats_team_badly
+    Flag {
+        /// Id, external id or name.
+        client: String,
+        /// Comma-separated flags.
+        flags: String,
+    },
 }
 
 impl Tabular for Client {
@@ -90,6 +106,7 @@ impl Tabular for Client {
             "owner",
             "segment",
             "keep_in_touch_days",
+            "warning_flags",
         ]
     }
 
@@ -102,6 +119,7 @@ impl Tabular for Client {
             opt(&self.owner),
             opt(&self.segment),
             self.keep_in_touch_days.to_string(),
+            churnwise_domain::registry::WarningFlag::join(&self.warning_flags),
         ]
     }
 }
@@ -133,6 +151,7 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
             search,
             page,
             per_page,
+            at_risk,
         } => {
             let filter: ClientFilter = ClientListQuery {
                 status,
@@ -142,6 +161,7 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
                 page: Some(page),
                 per_page: Some(per_page),
                 sort: None,
+                at_risk: Some(at_risk),
             }
             .into_filter()
             .map_err(cli_error)?;
@@ -162,6 +182,22 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
             })?;
             output::print_one(&found, args.format)?;
         }
+        ClientCommand::Flag { client, flags } => {
+            let found = store.find_client(ws.id, &client).await?.ok_or_else(|| {
+                anyhow::anyhow!("no client {client:?} in workspace {:?}", ws.name)
+            })?;
+            let flags = churnwise_domain::registry::WarningFlag::parse_list(&flags)
+                .map_err(|e| anyhow::anyhow!("flags: {}", e.reason))?;
+            let patch = churnwise_store::ClientPatch {
+                warning_flags: Some(flags),
+                ..Default::default()
+            };
+            let updated = store
+                .update_client(ws.id, found.id, patch)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no client {client:?}"))?;
+            output::print_one(&updated, args.format)?;
+        }
         ClientCommand::Add {
             name,
             external_id,
@@ -180,7 +216,7 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
                 keep_in_touch_days,
                 notes,
             }
-            .validate()
+            .validate_with(&store.workspace_settings(ws.id).await?.value)
             .map_err(cli_error)?;
             let client = store.create_client(ws.id, new).await?;
             output::print_one(&client, args.format)?;

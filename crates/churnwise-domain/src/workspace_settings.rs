@@ -1,0 +1,166 @@
+//! A workspace's settings: the churn benchmark, keep-in-touch defaults, the
+//! health score's weights and thresholds, and the daily digest. Stored as
+//! one JSON document; a value left out takes its default.
+
+use crate::health::{HealthSettings, SettingProblem};
+use crate::registry::DEFAULT_KEEP_IN_TOUCH_DAYS;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The default monthly churn benchmark in percent (departure.md section 4).
+pub const DEFAULT_BENCHMARK_PCT: f64 = 7.0;
+
+/// The daily digest email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct DigestSettings {
+    /// False stops the digests of this workspace.
+    pub enabled: bool,
+    /// The hour (UTC, 0–23) from which the day's digest is sent.
+    pub hour_utc: u32,
+}
+
+impl Default for DigestSettings {
+    fn default() -> Self {
+        DigestSettings {
+            enabled: true,
+            hour_utc: 7,
+        }
+    }
+}
+
+/// Everything a workspace can set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkspaceSettings {
+    /// Monthly churn benchmark in percent, drawn beside the churn rate.
+    pub benchmark_pct: f64,
+    /// Keep-in-touch interval given to a new client without one.
+    pub keep_in_touch_days: i32,
+    /// Keep-in-touch interval for a new client of a segment (by segment name).
+    pub keep_in_touch_by_segment: BTreeMap<String, i32>,
+    /// The health score.
+    pub health: HealthSettings,
+    /// The daily digest.
+    pub digest: DigestSettings,
+}
+
+impl Default for WorkspaceSettings {
+    fn default() -> Self {
+        WorkspaceSettings {
+            benchmark_pct: DEFAULT_BENCHMARK_PCT,
+            keep_in_touch_days: DEFAULT_KEEP_IN_TOUCH_DAYS,
+            keep_in_touch_by_segment: BTreeMap::new(),
+            health: HealthSettings::default(),
+            digest: DigestSettings::default(),
+        }
+    }
+}
+
+impl WorkspaceSettings {
+    /// Checks every value; lists every problem with its path.
+    pub fn validate(&self) -> Result<(), Vec<SettingProblem>> {
+        let mut problems = Vec::new();
+        if !(self.benchmark_pct.is_finite() && (0.0..=100.0).contains(&self.benchmark_pct)) {
+            problems.push(SettingProblem {
+                field: "benchmark_pct".into(),
+                reason: "must be a percentage between 0 and 100".into(),
+            });
+        }
+        let interval_ok = |d: i32| (1..=3650).contains(&d);
+        if !interval_ok(self.keep_in_touch_days) {
+            problems.push(SettingProblem {
+                field: "keep_in_touch_days".into(),
+                reason: format!("{} is not between 1 and 3650", self.keep_in_touch_days),
+            });
+        }
+        for (segment, days) in &self.keep_in_touch_by_segment {
+            if segment.trim().is_empty() {
+                problems.push(SettingProblem {
+                    field: "keep_in_touch_by_segment".into(),
+                    reason: "a segment name is empty".into(),
+                });
+            }
+            if !interval_ok(*days) {
+                problems.push(SettingProblem {
+                    field: format!("keep_in_touch_by_segment.{segment}"),
+                    reason: format!("{days} is not between 1 and 3650"),
+                });
+            }
+        }
+        if self.digest.hour_utc > 23 {
+            problems.push(SettingProblem {
+                field: "digest.hour_utc".into(),
+                reason: format!("{} is not an hour between 0 and 23", self.digest.hour_utc),
+            });
+        }
+        if let Err(more) = self.health.validate() {
+            problems.extend(more);
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The keep-in-touch interval for a new client of `segment`.
+    pub fn keep_in_touch_for(&self, segment: Option<&str>) -> i32 {
+        segment
+            .and_then(|s| self.keep_in_touch_by_segment.get(s.trim()))
+            .copied()
+            .unwrap_or(self.keep_in_touch_days)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_document_is_the_defaults() {
+        let s: WorkspaceSettings = serde_json::from_str("{}").unwrap();
+        assert_eq!(s, WorkspaceSettings::default());
+        assert_eq!(s.benchmark_pct, 7.0);
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn a_segment_interval_wins_over_the_workspace_default() {
+        let mut s = WorkspaceSettings::default();
+        s.keep_in_touch_by_segment.insert("enterprise".into(), 14);
+        assert_eq!(s.keep_in_touch_for(Some("enterprise")), 14);
+        assert_eq!(s.keep_in_touch_for(Some("smb")), 30);
+        assert_eq!(s.keep_in_touch_for(None), 30);
+    }
+
+    #[test]
+    fn every_bad_value_is_named_with_its_path() {
+        let mut s = WorkspaceSettings {
+            benchmark_pct: -1.0,
+            keep_in_touch_days: 0,
+            ..Default::default()
+        };
+        s.keep_in_touch_by_segment.insert("smb".into(), 9999);
+        s.digest.hour_utc = 24;
+        s.health.weights.contact = 500;
+        let fields: Vec<String> = s
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                "benchmark_pct",
+                "keep_in_touch_days",
+                "keep_in_touch_by_segment.smb",
+                "digest.hour_utc",
+                "health.weights.contact"
+            ]
+        );
+    }
+}

@@ -1,0 +1,558 @@
+//! The storage suite of the early-warning features (health facts and
+//! scores, alerts, settings, job leases, digest deliveries): every story runs
+//! on SQLite and on PostgreSQL.
+
+use chrono::{Duration, NaiveDate, Utc};
+use churnwise_domain::health::{score, HealthScore, HealthSettings};
+use churnwise_domain::registry::{ClientStatus, InteractionKind, WarningFlag};
+use churnwise_domain::workspace_settings::WorkspaceSettings;
+use churnwise_domain::{Lang, Money};
+use churnwise_store::*;
+use churnwise_store_tests::{on_both_backends, TestStore};
+use std::sync::Arc;
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+async fn client(s: &Arc<dyn Store>, ws: WorkspaceId, name: &str, owner: &str) -> Client {
+    s.create_client(
+        ws,
+        NewClient {
+            external_id: None,
+            name: name.into(),
+            status: ClientStatus::Active,
+            owner: Some(owner.into()),
+            segment: Some("smb".into()),
+            keep_in_touch_days: 30,
+            notes: None,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+async fn interaction(
+    s: &Arc<dyn Store>,
+    ws: WorkspaceId,
+    c: ClientId,
+    kind: InteractionKind,
+    on: &str,
+) {
+    s.log_interaction(
+        ws,
+        c,
+        NewInteraction {
+            kind,
+            occurred_on: day(on),
+            author: None,
+            note: None,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+fn health(points: u32) -> HealthScore {
+    HealthScore {
+        score: 100 - points,
+        at_risk: 100 - points < 60,
+        signals: vec![],
+    }
+}
+
+fn new_health(c: ClientId, points: u32) -> NewHealth {
+    NewHealth {
+        client: c,
+        health: health(points),
+        may_alert: true,
+    }
+}
+
+async fn live_alerts(s: &Arc<dyn Store>, ws: WorkspaceId) -> Vec<Alert> {
+    s.list_alerts(
+        ws,
+        &AlertFilter {
+            statuses: vec![
+                AlertStatus::Open,
+                AlertStatus::Acknowledged,
+                AlertStatus::Snoozed,
+                AlertStatus::CaseOpened,
+            ],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+async fn the_facts_of_a_client_are_gathered_from_the_registry(t: TestStore) {
+    let s = t.store;
+    let ws = s.ensure_workspace("acme").await.unwrap().id;
+    let c = client(&s, ws, "Pixel", "ana").await;
+    let quiet = client(&s, ws, "Quiet", "bruno").await;
+    let today = day("2026-06-10");
+    interaction(&s, ws, c.id, InteractionKind::Call, "2026-04-26").await;
+    interaction(&s, ws, c.id, InteractionKind::Newsletter, "2026-06-01").await;
+    interaction(&s, ws, c.id, InteractionKind::Note, "2026-06-02").await;
+    interaction(&s, ws, c.id, InteractionKind::Complaint, "2026-03-01").await; // outside 90 days (from 2026-03-12)
+    interaction(&s, ws, c.id, InteractionKind::Incident, "2026-04-01").await;
+    for (reference, cents, due, paid) in [
+        ("F-1", 120_00, "2026-05-01", None),
+        ("F-2", 80_00, "2026-04-01", Some("2026-04-03")),
+        ("F-3", 50_00, "2026-06-30", None),
+    ] {
+        s.add_invoice(
+            ws,
+            c.id,
+            NewInvoice {
+                invoice_ref: reference.into(),
+                amount: Money::from_cents(cents),
+                issued_on: None,
+                due_on: day(due),
+                paid_on: paid.map(day),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    for (cents, start, end) in [
+        (100_00, "2025-01-01", Some("2026-05-01")),
+        (75_00, "2026-05-01", None),
+    ] {
+        s.add_subscription(
+            ws,
+            c.id,
+            NewSubscription {
+                subscription_ref: "S-1".into(),
+                plan: Some("Pro".into()),
+                mrr: Money::from_cents(cents),
+                started_on: day(start),
+                ended_on: end.map(day),
+                notice_period_days: None,
+                minimum_term_months: Some(12),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    s.update_client(
+        ws,
+        c.id,
+        ClientPatch {
+            warning_flags: Some(vec![WarningFlag::YesToEverything]),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+
+    let facts = s.health_facts(ws, today, 90).await.unwrap();
+    assert_eq!(facts.len(), 2);
+    let f = &facts.iter().find(|f| f.client.id == c.id).unwrap().facts;
+    assert_eq!(f.last_contact_on, Some(day("2026-04-26")));
+    assert_eq!(f.client_since, day("2025-01-01"));
+    assert_eq!(f.overdue_invoices.len(), 1);
+    assert_eq!(f.overdue_invoices[0].amount, Money::from_cents(120_00));
+    assert_eq!((f.complaints, f.incidents), (0, 1));
+    assert_eq!(f.segments.len(), 2);
+    assert_eq!(f.warning_flags, vec![WarningFlag::YesToEverything]);
+    let q = &facts.iter().find(|f| f.client.id == quiet.id).unwrap();
+    assert_eq!(q.client.owner.as_deref(), Some("bruno"));
+    assert_eq!(q.facts.last_contact_on, None);
+
+    // The score of those facts: contact 10, invoice 10, incident 8,
+    // contraction 5, renewal 0 (2027-01-01 is too far), flags 5.
+    let scored = score(f, &HealthSettings::default());
+    assert_eq!(scored.score, 100 - 10 - 10 - 8 - 5 - 5);
+
+    // Former clients are not scored.
+    s.update_client(
+        ws,
+        quiet.id,
+        ClientPatch {
+            status: Some(ClientStatus::Former),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.health_facts(ws, today, 90).await.unwrap().len(), 1);
+}
+
+async fn one_crossing_raises_one_alert_and_recovery_resolves_it(t: TestStore) {
+    let s = t.store;
+    let ws = s.ensure_workspace("acme").await.unwrap().id;
+    let c = client(&s, ws, "Pixel", "ana").await;
+    let ok = client(&s, ws, "Fine", "ana").await;
+    let today = day("2026-06-10");
+
+    let run = s
+        .record_health(ws, today, vec![new_health(c.id, 50), new_health(ok.id, 0)])
+        .await
+        .unwrap();
+    assert_eq!(run.scored, 2);
+    assert_eq!(run.raised.len(), 1);
+    let alerts = live_alerts(&s, ws).await;
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].client.id, c.id);
+    assert_eq!(alerts[0].score, 50);
+    assert_eq!(alerts[0].status, AlertStatus::Open);
+
+    // Still at risk the next day: nothing new.
+    let run = s
+        .record_health(
+            ws,
+            today + Duration::days(1),
+            vec![new_health(c.id, 60), new_health(ok.id, 0)],
+        )
+        .await
+        .unwrap();
+    assert!(run.raised.is_empty());
+    assert_eq!(live_alerts(&s, ws).await.len(), 1);
+
+    // Recovered: resolved; at risk again: a new alert.
+    let run = s
+        .record_health(
+            ws,
+            today + Duration::days(2),
+            vec![new_health(c.id, 10), new_health(ok.id, 0)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.resolved, 1);
+    assert!(live_alerts(&s, ws).await.is_empty());
+    let run = s
+        .record_health(
+            ws,
+            today + Duration::days(3),
+            vec![new_health(c.id, 45), new_health(ok.id, 0)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.raised.len(), 1);
+    let all = s.list_alerts(ws, &AlertFilter::default()).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].status, AlertStatus::Open);
+    assert_eq!(all[1].status, AlertStatus::Resolved);
+
+    // A client that may not alert (leaving) raises nothing, and the list of
+    // scores is what the last run stored, lowest first.
+    let leaving = client(&s, ws, "Leaving", "bruno").await;
+    let mut h = new_health(leaving.id, 90);
+    h.may_alert = false;
+    s.record_health(ws, today + Duration::days(4), vec![new_health(c.id, 45), h])
+        .await
+        .unwrap();
+    assert_eq!(live_alerts(&s, ws).await.len(), 1);
+    let scores = s.list_health(ws, &HealthFilter::default()).await.unwrap();
+    let names: Vec<&str> = scores.iter().map(|h| h.client.name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec!["Leaving", "Pixel"],
+        "Fine was not scored this time"
+    );
+    let at_risk_of_bruno = s
+        .list_health(
+            ws,
+            &HealthFilter {
+                owner: Some("BRUNO".into()),
+                at_risk_only: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(at_risk_of_bruno.len(), 1);
+    let page = s
+        .list_clients(
+            ws,
+            &ClientFilter {
+                at_risk: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 2);
+}
+
+async fn two_runs_at_once_raise_a_single_alert(t: TestStore) {
+    let s = t.store;
+    let ws = s.ensure_workspace("acme").await.unwrap().id;
+    let c = client(&s, ws, "Pixel", "ana").await;
+    let other: Arc<dyn Store> = match s.backend() {
+        "sqlite" => Arc::new(
+            churnwise_store_sqlite::SqliteStore::connect(&t.url)
+                .await
+                .unwrap(),
+        ),
+        _ => Arc::new(
+            churnwise_store_postgres::PostgresStore::connect(&t.url)
+                .await
+                .unwrap(),
+        ),
+    };
+    let today = day("2026-06-10");
+    let mut tasks = Vec::new();
+    for store in [s.clone(), other.clone(), s.clone(), other.clone()] {
+        let id = c.id;
+        tasks.push(tokio::spawn(async move {
+            // A run that loses a race on SQLite's write lock is retried, as the scheduler would.
+            for _ in 0..20 {
+                if store
+                    .record_health(ws, today, vec![new_health(id, 50)])
+                    .await
+                    .is_ok()
+                {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            panic!("the run never succeeded");
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(live_alerts(&s, ws).await.len(), 1);
+    assert_eq!(
+        s.list_alerts(ws, &AlertFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+async fn alerts_are_acknowledged_snoozed_and_linked_to_cases_but_not_once_resolved(t: TestStore) {
+    let s = t.store;
+    let ws = s.ensure_workspace("acme").await.unwrap().id;
+    let c = client(&s, ws, "Pixel", "ana").await;
+    let today = day("2026-06-10");
+    let run = s
+        .record_health(ws, today, vec![new_health(c.id, 50)])
+        .await
+        .unwrap();
+    let id = run.raised[0];
+
+    let a = s
+        .update_alert(ws, id, AlertAction::Acknowledge, "ana@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.status, AlertStatus::Acknowledged);
+    assert_eq!(a.handled_by.as_deref(), Some("ana@example.com"));
+
+    let a = s
+        .update_alert(
+            ws,
+            id,
+            AlertAction::Snooze(day("2026-06-15")),
+            "ana@example.com",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.status, AlertStatus::Snoozed);
+    assert_eq!(a.snoozed_until, Some(day("2026-06-15")));
+    // Before its day it stays snoozed; on its day it is open again.
+    s.record_health(ws, day("2026-06-14"), vec![new_health(c.id, 50)])
+        .await
+        .unwrap();
+    assert_eq!(
+        s.get_alert(ws, id).await.unwrap().unwrap().status,
+        AlertStatus::Snoozed
+    );
+    let run = s
+        .record_health(ws, day("2026-06-15"), vec![new_health(c.id, 50)])
+        .await
+        .unwrap();
+    assert_eq!(run.reopened, 1);
+    assert!(run.raised.is_empty());
+    assert_eq!(
+        s.get_alert(ws, id).await.unwrap().unwrap().status,
+        AlertStatus::Open
+    );
+
+    // Another workspace sees nothing and changes nothing.
+    let other = s.ensure_workspace("other").await.unwrap().id;
+    assert!(s.get_alert(other, id).await.unwrap().is_none());
+    assert!(s
+        .update_alert(other, id, AlertAction::Acknowledge, "x")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(s
+        .list_alerts(other, &AlertFilter::default())
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(s
+        .list_health(other, &HealthFilter::default())
+        .await
+        .unwrap()
+        .is_empty());
+
+    s.record_health(ws, day("2026-06-16"), vec![new_health(c.id, 0)])
+        .await
+        .unwrap();
+    let err = s
+        .update_alert(ws, id, AlertAction::Acknowledge, "ana")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict { ref field, .. } if field == "status"),
+        "{err:?}"
+    );
+}
+
+async fn a_lease_is_held_by_one_holder_until_it_expires_or_is_released(t: TestStore) {
+    let s = t.store;
+    let now = Utc::now();
+    let ttl = std::time::Duration::from_secs(60);
+    assert!(s.try_lease("digest", "a", now, ttl).await.unwrap());
+    assert!(!s.try_lease("digest", "b", now, ttl).await.unwrap());
+    assert!(
+        s.try_lease("digest", "a", now, ttl).await.unwrap(),
+        "the holder renews"
+    );
+    assert!(
+        s.try_lease("health", "b", now, ttl).await.unwrap(),
+        "another job is free"
+    );
+    assert!(
+        s.try_lease("digest", "b", now + Duration::seconds(61), ttl)
+            .await
+            .unwrap(),
+        "expired"
+    );
+    assert!(!s
+        .try_lease("digest", "a", now + Duration::seconds(62), ttl)
+        .await
+        .unwrap());
+    s.release_lease("digest", "b").await.unwrap();
+    assert!(s
+        .try_lease("digest", "a", now + Duration::seconds(63), ttl)
+        .await
+        .unwrap());
+}
+
+async fn a_digest_is_claimed_once_and_a_failed_one_is_retried_three_times_at_most(t: TestStore) {
+    let s = t.store;
+    let ws = s.ensure_workspace("acme").await.unwrap().id;
+    let ana = s.upsert_user("ana@example.com", "x").await.unwrap();
+    let bruno = s.upsert_user("bruno@example.com", "x").await.unwrap();
+    let today = day("2026-06-10");
+
+    let id = s
+        .claim_delivery(ws, ana.id, today, 3)
+        .await
+        .unwrap()
+        .expect("first claim");
+    assert_eq!(
+        s.claim_delivery(ws, ana.id, today, 3).await.unwrap(),
+        None,
+        "being sent"
+    );
+    s.finish_delivery(id, Ok(())).await.unwrap();
+    assert_eq!(
+        s.claim_delivery(ws, ana.id, today, 3).await.unwrap(),
+        None,
+        "sent"
+    );
+    assert!(s
+        .claim_delivery(ws, ana.id, today + Duration::days(1), 1)
+        .await
+        .unwrap()
+        .is_some());
+
+    let id = s
+        .claim_delivery(ws, bruno.id, today, 2)
+        .await
+        .unwrap()
+        .unwrap();
+    s.finish_delivery(id, Err("connection refused".into()))
+        .await
+        .unwrap();
+    let again = s
+        .claim_delivery(ws, bruno.id, today, 2)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again, id);
+    s.finish_delivery(id, Err("connection refused".into()))
+        .await
+        .unwrap();
+    s.claim_delivery(ws, bruno.id, today, 2)
+        .await
+        .unwrap()
+        .unwrap();
+    s.finish_delivery(id, Err("connection refused".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.claim_delivery(ws, bruno.id, today, 2).await.unwrap(),
+        None,
+        "3 attempts"
+    );
+
+    let list = s.list_deliveries(ws, today).await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].status, DeliveryStatus::Sent);
+    assert_eq!(list[1].status, DeliveryStatus::Failed);
+    assert_eq!(list[1].attempts, 3);
+    assert_eq!(list[1].error.as_deref(), Some("connection refused"));
+}
+
+async fn workspace_settings_and_user_profiles_are_saved(t: TestStore) {
+    let s = t.store;
+    let ws = s.ensure_workspace("acme").await.unwrap().id;
+    let first = s.workspace_settings(ws).await.unwrap();
+    assert_eq!(first.version, 0);
+    assert_eq!(first.value, WorkspaceSettings::default());
+    let mut changed = first.value.clone();
+    changed.benchmark_pct = 5.5;
+    changed.health.at_risk_below = 70;
+    let saved = s.save_workspace_settings(ws, &changed, 0).await.unwrap();
+    assert_eq!(saved.version, 1);
+    assert_eq!(s.workspace_settings(ws).await.unwrap().value, changed);
+    let stale = s
+        .save_workspace_settings(ws, &changed, 0)
+        .await
+        .unwrap_err();
+    assert!(matches!(stale, StoreError::Conflict { .. }));
+
+    let user = s.upsert_user("ana@example.com", "x").await.unwrap();
+    assert_eq!((user.name.clone(), user.lang), (None, None));
+    let user = s
+        .update_user_profile(user.id, Some(Some("Ana".into())), Some(Some(Lang::Es)))
+        .await
+        .unwrap();
+    assert_eq!(user.name.as_deref(), Some("Ana"));
+    assert_eq!(user.lang, Some(Lang::Es));
+    assert!(user.owns(Some(" ana ")));
+    assert!(user.owns(Some("ANA@example.com")));
+    assert!(!user.owns(Some("bruno")));
+    let found = s
+        .find_user_by_email("ana@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.user, user);
+    let user = s
+        .update_user_profile(user.id, None, Some(None))
+        .await
+        .unwrap();
+    assert_eq!((user.name.as_deref(), user.lang), (Some("Ana"), None));
+}
+
+on_both_backends!(
+    the_facts_of_a_client_are_gathered_from_the_registry,
+    one_crossing_raises_one_alert_and_recovery_resolves_it,
+    two_runs_at_once_raise_a_single_alert,
+    alerts_are_acknowledged_snoozed_and_linked_to_cases_but_not_once_resolved,
+    a_lease_is_held_by_one_holder_until_it_expires_or_is_released,
+    a_digest_is_claimed_once_and_a_failed_one_is_retried_three_times_at_most,
+    workspace_settings_and_user_profiles_are_saved,
+);

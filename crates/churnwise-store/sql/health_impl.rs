@@ -1,0 +1,578 @@
+// Health scores, alerts, workspace settings, user profiles, job leases and
+// digest deliveries: inherent methods of `SqlStore` that the `Store` impl in
+// `store_impl.rs` delegates to. Included by `store_impl.rs`, so it shares
+// its imports and helpers.
+
+use churnwise_domain::health::{
+    alert_change, AlertChange, ContractSegment, HealthFacts, OverdueInvoice, Signal,
+};
+
+const ALERT_SELECT: &str = "SELECT a.id, a.client_id, a.status, a.score, a.signals, a.raised_on, \
+     a.snoozed_until, a.case_id, a.handled_by, c.name AS client_name, c.owner AS client_owner, \
+     c.status AS client_status FROM health_alerts a JOIN clients c ON c.id = a.client_id";
+
+fn client_ref_from(row: &DbRow) -> StoreResult<ClientRef> {
+    let status: String = row.try_get("client_status").map_err(backend_error)?;
+    Ok(ClientRef {
+        id: ClientId(row.try_get("client_id").map_err(backend_error)?),
+        name: row.try_get("client_name").map_err(backend_error)?,
+        owner: row.try_get("client_owner").map_err(backend_error)?,
+        status: parse_column(&status, "client status")?,
+    })
+}
+
+fn alert_from(row: &DbRow) -> StoreResult<Alert> {
+    let status: String = row.try_get("status").map_err(backend_error)?;
+    let signals: String = row.try_get("signals").map_err(backend_error)?;
+    let score: i32 = row.try_get("score").map_err(backend_error)?;
+    Ok(Alert {
+        id: AlertId(row.try_get("id").map_err(backend_error)?),
+        client: client_ref_from(row)?,
+        status: parse_column(&status, "alert status")?,
+        score: score.max(0) as u32,
+        reasons: serde_json::from_str(&signals).map_err(|e| json_error("alert signals", e))?,
+        raised_on: row.try_get("raised_on").map_err(backend_error)?,
+        snoozed_until: row.try_get("snoozed_until").map_err(backend_error)?,
+        case_id: row.try_get::<Option<i64>, _>("case_id").map_err(backend_error)?.map(CaseId),
+        handled_by: row.try_get("handled_by").map_err(backend_error)?,
+    })
+}
+
+fn delivery_from(row: &DbRow) -> StoreResult<Delivery> {
+    let status: String = row.try_get("status").map_err(backend_error)?;
+    Ok(Delivery {
+        id: DeliveryId(row.try_get("id").map_err(backend_error)?),
+        workspace: WorkspaceId(row.try_get("workspace_id").map_err(backend_error)?),
+        user: UserId(row.try_get("user_id").map_err(backend_error)?),
+        run_on: row.try_get("run_on").map_err(backend_error)?,
+        status: parse_column(&status, "delivery status")?,
+        attempts: row.try_get("attempts").map_err(backend_error)?,
+        items: row.try_get("items").map_err(backend_error)?,
+        error: row.try_get("error").map_err(backend_error)?,
+    })
+}
+
+impl SqlStore {
+    async fn health_facts_impl(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        lookback_days: u32,
+    ) -> StoreResult<Vec<ClientHealthFacts>> {
+        let window_start = today - chrono::Days::new(u64::from(lookback_days));
+        let clients = sqlx::query(
+            "SELECT id AS client_id, name AS client_name, owner AS client_owner, status AS client_status, \
+             keep_in_touch_days, warning_flags, created_at FROM clients \
+             WHERE workspace_id = $1 AND status IN ('active', 'leaving') ORDER BY id",
+        )
+        .bind(ws.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+
+        let last_contacts = sqlx::query(
+            "SELECT client_id, MAX(occurred_on) AS last_on FROM interactions \
+             WHERE workspace_id = $1 AND kind NOT IN ('newsletter', 'note') AND occurred_on <= $2 \
+             GROUP BY client_id",
+        )
+        .bind(ws.0)
+        .bind(today)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        let mut last_contact: HashMap<i64, Date> = HashMap::new();
+        for r in &last_contacts {
+            let on: Option<Date> = r.try_get("last_on").map_err(backend_error)?;
+            if let Some(on) = on {
+                last_contact.insert(r.try_get("client_id").map_err(backend_error)?, on);
+            }
+        }
+
+        let troubles = sqlx::query(
+            "SELECT client_id, kind, COUNT(*) AS n FROM interactions \
+             WHERE workspace_id = $1 AND kind IN ('complaint', 'incident') \
+             AND occurred_on > $2 AND occurred_on <= $3 GROUP BY client_id, kind",
+        )
+        .bind(ws.0)
+        .bind(window_start)
+        .bind(today)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        let mut complaints: HashMap<i64, (u32, u32)> = HashMap::new();
+        for r in &troubles {
+            let kind: String = r.try_get("kind").map_err(backend_error)?;
+            let n: i64 = r.try_get("n").map_err(backend_error)?;
+            let entry = complaints
+                .entry(r.try_get("client_id").map_err(backend_error)?)
+                .or_default();
+            if kind == "complaint" {
+                entry.0 += n as u32;
+            } else {
+                entry.1 += n as u32;
+            }
+        }
+
+        let invoices = sqlx::query(
+            "SELECT client_id, amount_cents, due_on FROM invoices \
+             WHERE workspace_id = $1 AND paid_on IS NULL AND due_on < $2",
+        )
+        .bind(ws.0)
+        .bind(today)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        let mut overdue: HashMap<i64, Vec<OverdueInvoice>> = HashMap::new();
+        for r in &invoices {
+            overdue
+                .entry(r.try_get("client_id").map_err(backend_error)?)
+                .or_default()
+                .push(OverdueInvoice {
+                    amount: Money::from_cents(r.try_get("amount_cents").map_err(backend_error)?),
+                    due_on: r.try_get("due_on").map_err(backend_error)?,
+                });
+        }
+
+        let subscriptions = sqlx::query(
+            "SELECT client_id, subscription_ref, mrr_cents, started_on, ended_on, minimum_term_months \
+             FROM subscriptions WHERE workspace_id = $1 ORDER BY client_id, started_on",
+        )
+        .bind(ws.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        let mut segments: HashMap<i64, Vec<ContractSegment>> = HashMap::new();
+        for r in &subscriptions {
+            segments
+                .entry(r.try_get("client_id").map_err(backend_error)?)
+                .or_default()
+                .push(ContractSegment {
+                    subscription_ref: r.try_get("subscription_ref").map_err(backend_error)?,
+                    mrr: Money::from_cents(r.try_get("mrr_cents").map_err(backend_error)?),
+                    started_on: r.try_get("started_on").map_err(backend_error)?,
+                    ended_on: r.try_get("ended_on").map_err(backend_error)?,
+                    minimum_term_months: r.try_get("minimum_term_months").map_err(backend_error)?,
+                });
+        }
+
+        // The last answered exit survey of each client (a saved or won-back
+        // client may have answered one).
+        let mut surveys: HashMap<i64, (Timestamp, churnwise_domain::survey::Score)> = HashMap::new();
+        for case in self.list_cases(ws, &CaseFilter::default()).await? {
+            if let Some(answer) = case.case.survey().and_then(|s| s.answer()) {
+                let at = answer.answered_at();
+                let entry = surveys.entry(case.client_id.0).or_insert((at, answer.score()));
+                if at > entry.0 {
+                    *entry = (at, answer.score());
+                }
+            }
+        }
+
+        let mut out = Vec::with_capacity(clients.len());
+        for r in &clients {
+            let client = client_ref_from(r)?;
+            let id = client.id.0;
+            let created_at: Timestamp = r.try_get("created_at").map_err(backend_error)?;
+            let flags: String = r.try_get("warning_flags").map_err(backend_error)?;
+            let segments = segments.remove(&id).unwrap_or_default();
+            let first_start = segments.iter().map(|s| s.started_on).min();
+            let (complaints, incidents) = complaints.get(&id).copied().unwrap_or_default();
+            out.push(ClientHealthFacts {
+                client,
+                facts: HealthFacts {
+                    today,
+                    keep_in_touch_days: r.try_get("keep_in_touch_days").map_err(backend_error)?,
+                    last_contact_on: last_contact.get(&id).copied(),
+                    client_since: first_start
+                        .map_or(created_at.date_naive(), |s| s.min(created_at.date_naive())),
+                    overdue_invoices: overdue.remove(&id).unwrap_or_default(),
+                    complaints,
+                    incidents,
+                    segments,
+                    last_survey: surveys.get(&id).map(|s| s.1),
+                    warning_flags: WarningFlag::parse_list(&flags).map_err(|e| {
+                        StoreError::Backend(anyhow::anyhow!("stored warning_flags: {}", e.reason))
+                    })?,
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    async fn record_health_impl(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        scores: Vec<NewHealth>,
+    ) -> StoreResult<HealthRunSummary> {
+        let now = Utc::now();
+        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        let reopened = sqlx::query(
+            "UPDATE health_alerts SET status = 'open' \
+             WHERE workspace_id = $1 AND status = 'snoozed' AND snoozed_until <= $2",
+        )
+        .bind(ws.0)
+        .bind(today)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend_error)?
+        .rows_affected();
+
+        for chunk in scores.chunks(200) {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO health_scores (workspace_id, client_id, score, at_risk, signals, computed_on, computed_at) ",
+            );
+            let mut rows = Vec::with_capacity(chunk.len());
+            for s in chunk {
+                rows.push((
+                    s.client.0,
+                    s.health.score as i32,
+                    s.health.at_risk,
+                    serde_json::to_string(&s.health.signals)
+                        .map_err(|e| StoreError::Backend(anyhow::Error::new(e)))?,
+                ));
+            }
+            q.push_values(rows, |mut b, (client, score, at_risk, signals)| {
+                b.push_bind(ws.0)
+                    .push_bind(client)
+                    .push_bind(score)
+                    .push_bind(at_risk)
+                    .push_bind(signals)
+                    .push_bind(today)
+                    .push_bind(now);
+            });
+            q.push(
+                " ON CONFLICT (workspace_id, client_id) DO UPDATE SET score = excluded.score, \
+                 at_risk = excluded.at_risk, signals = excluded.signals, \
+                 computed_on = excluded.computed_on, computed_at = excluded.computed_at",
+            );
+            q.build().execute(&mut *tx).await.map_err(backend_error)?;
+        }
+
+        let scored: HashSet<i64> = scores.iter().map(|s| s.client.0).collect();
+        let stored = sqlx::query("SELECT client_id FROM health_scores WHERE workspace_id = $1")
+            .bind(ws.0)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend_error)?;
+        for r in &stored {
+            let client: i64 = r.try_get("client_id").map_err(backend_error)?;
+            if !scored.contains(&client) {
+                sqlx::query("DELETE FROM health_scores WHERE workspace_id = $1 AND client_id = $2")
+                    .bind(ws.0)
+                    .bind(client)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+            }
+        }
+
+        let live = sqlx::query(
+            "SELECT client_id FROM health_alerts WHERE workspace_id = $1 AND status <> 'resolved'",
+        )
+        .bind(ws.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend_error)?;
+        let mut live: HashSet<i64> = live
+            .iter()
+            .map(|r| r.try_get("client_id"))
+            .collect::<Result<_, _>>()
+            .map_err(backend_error)?;
+
+        let mut summary = HealthRunSummary {
+            scored: scores.len() as u64,
+            reopened,
+            ..Default::default()
+        };
+        for s in &scores {
+            let has_live = live.remove(&s.client.0);
+            match alert_change(s.may_alert && s.health.at_risk, has_live) {
+                AlertChange::Raise => {
+                    let reasons: Vec<&Signal> = s.health.reasons();
+                    let row = sqlx::query(
+                        "INSERT INTO health_alerts (workspace_id, client_id, status, score, signals, raised_on, raised_at) \
+                         VALUES ($1, $2, 'open', $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
+                    )
+                    .bind(ws.0)
+                    .bind(s.client.0)
+                    .bind(s.health.score as i32)
+                    .bind(
+                        serde_json::to_string(&reasons)
+                            .map_err(|e| StoreError::Backend(anyhow::Error::new(e)))?,
+                    )
+                    .bind(today)
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                    if let Some(row) = row {
+                        summary.raised.push(AlertId(row.try_get("id").map_err(backend_error)?));
+                    }
+                }
+                AlertChange::Resolve => {
+                    summary.resolved += self.resolve_alerts(&mut tx, ws, s.client.0, now).await?;
+                }
+                AlertChange::Keep => {}
+            }
+        }
+        // Live alerts of clients no longer scored (they left) are resolved.
+        for client in live {
+            summary.resolved += self.resolve_alerts(&mut tx, ws, client, now).await?;
+        }
+        tx.commit().await.map_err(backend_error)?;
+        Ok(summary)
+    }
+
+    async fn resolve_alerts(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Db>,
+        ws: WorkspaceId,
+        client: i64,
+        now: Timestamp,
+    ) -> StoreResult<u64> {
+        Ok(sqlx::query(
+            "UPDATE health_alerts SET status = 'resolved', resolved_at = $1 \
+             WHERE workspace_id = $2 AND client_id = $3 AND status <> 'resolved'",
+        )
+        .bind(now)
+        .bind(ws.0)
+        .bind(client)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend_error)?
+        .rows_affected())
+    }
+
+    async fn list_health_impl(
+        &self,
+        ws: WorkspaceId,
+        filter: &HealthFilter,
+    ) -> StoreResult<Vec<StoredHealth>> {
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT h.client_id, h.score, h.at_risk, h.signals, h.computed_on, c.name AS client_name, \
+             c.owner AS client_owner, c.status AS client_status \
+             FROM health_scores h JOIN clients c ON c.id = h.client_id WHERE h.workspace_id = ",
+        );
+        q.push_bind(ws.0);
+        if let Some(client) = filter.client {
+            q.push(" AND h.client_id = ").push_bind(client.0);
+        }
+        if let Some(owner) = &filter.owner {
+            q.push(" AND LOWER(c.owner) = ").push_bind(owner.trim().to_lowercase());
+        }
+        if filter.at_risk_only {
+            q.push(" AND h.at_risk");
+        }
+        q.push(" ORDER BY h.score, c.name, c.id");
+        let rows = q.build().fetch_all(&self.pool).await.map_err(backend_error)?;
+        rows.iter()
+            .map(|r| {
+                let score: i32 = r.try_get("score").map_err(backend_error)?;
+                let signals: String = r.try_get("signals").map_err(backend_error)?;
+                Ok(StoredHealth {
+                    client: client_ref_from(r)?,
+                    health: churnwise_domain::health::HealthScore {
+                        score: score.max(0) as u32,
+                        at_risk: r.try_get("at_risk").map_err(backend_error)?,
+                        signals: serde_json::from_str(&signals)
+                            .map_err(|e| json_error("health signals", e))?,
+                    },
+                    computed_on: r.try_get("computed_on").map_err(backend_error)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn list_alerts_impl(&self, ws: WorkspaceId, filter: &AlertFilter) -> StoreResult<Vec<Alert>> {
+        let mut q = QueryBuilder::<Db>::new(ALERT_SELECT);
+        q.push(" WHERE a.workspace_id = ").push_bind(ws.0);
+        if !filter.statuses.is_empty() {
+            q.push(" AND a.status IN (");
+            let mut list = q.separated(", ");
+            for s in &filter.statuses {
+                list.push_bind(s.as_str());
+            }
+            q.push(")");
+        }
+        if let Some(owner) = &filter.owner {
+            q.push(" AND LOWER(c.owner) = ").push_bind(owner.trim().to_lowercase());
+        }
+        if let Some(client) = filter.client {
+            q.push(" AND a.client_id = ").push_bind(client.0);
+        }
+        if let Some(since) = filter.raised_since {
+            q.push(" AND a.raised_on >= ").push_bind(since);
+        }
+        q.push(" ORDER BY a.raised_on DESC, a.id DESC");
+        let rows = q.build().fetch_all(&self.pool).await.map_err(backend_error)?;
+        rows.iter().map(alert_from).collect()
+    }
+
+    async fn get_alert_impl(&self, ws: WorkspaceId, id: AlertId) -> StoreResult<Option<Alert>> {
+        let sql = format!("{ALERT_SELECT} WHERE a.workspace_id = $1 AND a.id = $2");
+        let row = sqlx::query(&sql)
+            .bind(ws.0)
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        row.as_ref().map(alert_from).transpose()
+    }
+
+    async fn update_alert_impl(
+        &self,
+        ws: WorkspaceId,
+        id: AlertId,
+        action: AlertAction,
+        by: &str,
+    ) -> StoreResult<Option<Alert>> {
+        let (status, snoozed_until, case_id) = match action {
+            AlertAction::Acknowledge => ("acknowledged", None, None),
+            AlertAction::Snooze(until) => ("snoozed", Some(until), None),
+            AlertAction::CaseOpened(case) => ("case_opened", None, Some(case.0)),
+        };
+        let done = sqlx::query(
+            "UPDATE health_alerts SET status = $1, snoozed_until = $2, \
+             case_id = COALESCE($3, case_id), handled_by = $4 \
+             WHERE workspace_id = $5 AND id = $6 AND status <> 'resolved'",
+        )
+        .bind(status)
+        .bind(snoozed_until)
+        .bind(case_id)
+        .bind(by)
+        .bind(ws.0)
+        .bind(id.0)
+        .execute(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        let alert = self.get_alert_impl(ws, id).await?;
+        if done.rows_affected() == 0 && alert.is_some() {
+            return Err(StoreError::Conflict {
+                field: "status".into(),
+                message: "the alert is resolved: the client's score has recovered since".into(),
+            });
+        }
+        Ok(alert)
+    }
+
+    async fn try_lease_impl(
+        &self,
+        job: &str,
+        holder: &str,
+        now: Timestamp,
+        ttl: std::time::Duration,
+    ) -> StoreResult<bool> {
+        let now_ms = now.timestamp_millis();
+        let until = now_ms + ttl.as_millis() as i64;
+        let done = sqlx::query(
+            "INSERT INTO job_leases (job, holder, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
+             WHERE job_leases.holder = excluded.holder OR job_leases.expires_at < $4",
+        )
+        .bind(job)
+        .bind(holder)
+        .bind(until)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn release_lease_impl(&self, job: &str, holder: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM job_leases WHERE job = $1 AND holder = $2")
+            .bind(job)
+            .bind(holder)
+            .execute(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        Ok(())
+    }
+
+    async fn claim_delivery_impl(
+        &self,
+        ws: WorkspaceId,
+        user: UserId,
+        run_on: Date,
+        items: i32,
+    ) -> StoreResult<Option<DeliveryId>> {
+        let row = sqlx::query(
+            "INSERT INTO digest_deliveries (workspace_id, user_id, run_on, status, attempts, items, updated_at) \
+             VALUES ($1, $2, $3, 'sending', 1, $4, $5) \
+             ON CONFLICT (workspace_id, user_id, run_on) DO UPDATE SET status = 'sending', \
+             attempts = digest_deliveries.attempts + 1, items = excluded.items, error = NULL, \
+             updated_at = excluded.updated_at \
+             WHERE digest_deliveries.status = 'failed' AND digest_deliveries.attempts < $6 \
+             RETURNING id",
+        )
+        .bind(ws.0)
+        .bind(user.0)
+        .bind(run_on)
+        .bind(items)
+        .bind(Utc::now())
+        .bind(MAX_DELIVERY_ATTEMPTS)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        row.map(|r| r.try_get("id").map(DeliveryId))
+            .transpose()
+            .map_err(backend_error)
+    }
+
+    async fn finish_delivery_impl(&self, id: DeliveryId, result: Result<(), String>) -> StoreResult<()> {
+        let (status, error) = match result {
+            Ok(()) => ("sent", None),
+            Err(e) => ("failed", Some(e)),
+        };
+        sqlx::query(
+            "UPDATE digest_deliveries SET status = $1, error = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(status)
+        .bind(error)
+        .bind(Utc::now())
+        .bind(id.0)
+        .execute(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        Ok(())
+    }
+
+    async fn list_deliveries_impl(&self, ws: WorkspaceId, run_on: Date) -> StoreResult<Vec<Delivery>> {
+        let rows = sqlx::query(
+            "SELECT id, workspace_id, user_id, run_on, status, attempts, items, error \
+             FROM digest_deliveries WHERE workspace_id = $1 AND run_on = $2 ORDER BY user_id",
+        )
+        .bind(ws.0)
+        .bind(run_on)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        rows.iter().map(delivery_from).collect()
+    }
+
+    async fn update_user_profile_impl(
+        &self,
+        user: UserId,
+        name: Option<Option<String>>,
+        lang: Option<Option<churnwise_domain::Lang>>,
+    ) -> StoreResult<User> {
+        let mut q = QueryBuilder::<Db>::new("UPDATE users SET id = id");
+        if let Some(name) = name {
+            q.push(", name = ").push_bind(name);
+        }
+        if let Some(lang) = lang {
+            q.push(", lang = ").push_bind(lang.map(lang_code));
+        }
+        q.push(" WHERE id = ")
+            .push_bind(user.0)
+            .push(" RETURNING id AS user_id, email, name AS user_name, lang AS user_lang");
+        let row = q
+            .build()
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_error)?
+            .ok_or(StoreError::NotFound)?;
+        user_from(&row)
+    }
+}

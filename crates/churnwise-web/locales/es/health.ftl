@@ -1,0 +1,2 @@
+# Alerta temprana: salud del cliente, alertas, pendientes, resúmenes.
+filter-at-risk = Solo en riesgo

@@ -48,6 +48,22 @@ fn api_routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(metrics::metrics))
         .merge(case_routes())
+        .merge(early_warning_routes())
+}
+
+/// Health scores, alerts, the due list, settings and the caller's profile.
+fn early_warning_routes() -> OpenApiRouter<AppState> {
+    use crate::api::early_warning as ew;
+    OpenApiRouter::new()
+        .routes(routes!(ew::list_scores))
+        .routes(routes!(ew::refresh_scores))
+        .routes(routes!(ew::list_alerts))
+        .routes(routes!(ew::acknowledge))
+        .routes(routes!(ew::snooze))
+        .routes(routes!(ew::open_case_from_alert))
+        .routes(routes!(ew::due))
+        .routes(routes!(ew::get_settings, ew::put_settings))
+        .routes(routes!(ew::me, ew::update_me))
 }
 
 /// Departure cases, their settings and the reasons report.

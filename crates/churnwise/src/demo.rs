@@ -3,11 +3,11 @@
 //! generated from a fixed seed so every newcomer sees the same living data.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use churnwise_domain::registry::{ClientStatus, InteractionKind, Role};
+use churnwise_domain::registry::{ClientStatus, InteractionKind, Role, WarningFlag};
 use churnwise_domain::Money;
 use churnwise_store::{
-    no_progress, ClientPatch, CustomerImport, InvoiceImport, NewContact, NewInteraction, Store,
-    SubscriptionImport,
+    no_progress, ClientFilter, ClientPatch, CustomerImport, InvoiceImport, NewContact,
+    NewInteraction, Store, SubscriptionImport,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -244,6 +244,45 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
     let cases =
         crate::demo_cases::add_demo_cases(store, ws.id, DEMO_EMAIL, today, &mut rng).await?;
     tracing::info!(cases, "demo departure cases created");
+
+    // The demo user is Ana, the owner of a quarter of the clients, so the
+    // due list and the digest have something to show; a few clients carry
+    // warning signs, and the scores are computed once so alerts show at once.
+    store
+        .update_user_profile(user.id, Some(Some("ana".into())), None)
+        .await?;
+    let active = store
+        .list_clients(
+            ws.id,
+            &ClientFilter {
+                status: Some(ClientStatus::Active),
+                per_page: 500,
+                ..ClientFilter::default()
+            },
+        )
+        .await?;
+    for client in active.items.iter().step_by(23) {
+        let flags = match client.id.0 % 3 {
+            0 => vec![
+                WarningFlag::YesToEverything,
+                WarningFlag::DoesNotValueExpertise,
+            ],
+            1 => vec![WarningFlag::TreatsTeamBadly],
+            _ => vec![WarningFlag::WantsServicesNotOffered],
+        };
+        store
+            .update_client(
+                ws.id,
+                client.id,
+                ClientPatch {
+                    warning_flags: Some(flags),
+                    ..ClientPatch::default()
+                },
+            )
+            .await?;
+    }
+    let run = churnwise_web::early_warning::refresh(store, ws.id, today).await?;
+    tracing::info!(alerts = run.raised.len(), "demo health scores computed");
     Ok(count)
 }
 

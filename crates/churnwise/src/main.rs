@@ -49,6 +49,9 @@ enum Command {
     Export(commands::export::ExportArgs),
     Metrics(commands::metrics::MetricsArgs),
     Generate(commands::generate::GenerateArgs),
+    Health(commands::health::HealthArgs),
+    Due(commands::due::DueArgs),
+    Digest(commands::digest::DigestArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -89,6 +92,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Export(args) => commands::export::run(&ctx, args).await,
             Command::Metrics(args) => commands::metrics::run(&ctx, args).await,
             Command::Generate(args) => commands::generate::run(&args),
+            Command::Health(args) => commands::health::run(&ctx, args).await,
+            Command::Due(args) => commands::due::run(&ctx, args).await,
+            Command::Digest(args) => commands::digest::run(&ctx, args).await,
         }
     })
 }

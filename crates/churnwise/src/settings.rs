@@ -2,6 +2,7 @@
 //! `churnwise.toml`, then environment variables, then command-line flags
 //! (each later layer wins).
 
+use churnwise_web::digest::{SmtpSettings, SmtpTls};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,106 @@ pub struct FileSettings {
     pub port: Option<u16>,
     /// Mark cookies Secure even without an HTTPS proxy header.
     pub secure_cookies: Option<bool>,
+    /// The SMTP server that sends the daily digests.
+    pub smtp: Option<SmtpFileSettings>,
+    /// The background scheduler of `serve`.
+    pub scheduler: Option<SchedulerFileSettings>,
+}
+
+/// `[smtp]` in `churnwise.toml`.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpFileSettings {
+    /// Host name.
+    pub host: Option<String>,
+    /// Port (default 587, or 465 with `tls = "tls"`, or 25 with `tls = "none"`).
+    pub port: Option<u16>,
+    /// `starttls` (default), `tls` or `none`.
+    pub tls: Option<SmtpTls>,
+    /// User name.
+    pub username: Option<String>,
+    /// Password.
+    pub password: Option<String>,
+    /// Sender address.
+    pub from: Option<String>,
+}
+
+impl std::fmt::Debug for SmtpFileSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpFileSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "[hidden]"))
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+/// `[scheduler]` in `churnwise.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchedulerFileSettings {
+    /// False turns the scheduler off in this process.
+    pub enabled: Option<bool>,
+    /// Seconds between ticks (default 900).
+    pub interval_secs: Option<u64>,
+}
+
+/// SMTP flags and environment variables (they win over `[smtp]`).
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct SmtpArgs {
+    /// SMTP host that sends the daily digests (none: no digests).
+    #[arg(long, env = "CHURNWISE_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// SMTP port.
+    #[arg(long, env = "CHURNWISE_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+    /// SMTP security: starttls (default), tls or none.
+    #[arg(long, env = "CHURNWISE_SMTP_TLS")]
+    pub smtp_tls: Option<SmtpTls>,
+    /// SMTP user name.
+    #[arg(long, env = "CHURNWISE_SMTP_USERNAME")]
+    pub smtp_username: Option<String>,
+    /// SMTP password (prefer the environment variable to the flag).
+    #[arg(long, env = "CHURNWISE_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// Sender address of the digests.
+    #[arg(long, env = "CHURNWISE_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+}
+
+/// The SMTP settings after layering, or `None` when no host is set.
+pub fn smtp_settings(args: &SmtpArgs, file: &FileSettings) -> anyhow::Result<Option<SmtpSettings>> {
+    let empty = SmtpFileSettings::default();
+    let f = file.smtp.as_ref().unwrap_or(&empty);
+    let Some(host) = args.smtp_host.clone().or_else(|| f.host.clone()) else {
+        return Ok(None);
+    };
+    let tls = args.smtp_tls.or(f.tls).unwrap_or_default();
+    let port = args.smtp_port.or(f.port).unwrap_or(match tls {
+        SmtpTls::Starttls => 587,
+        SmtpTls::Tls => 465,
+        SmtpTls::None => 25,
+    });
+    let from = args
+        .smtp_from
+        .clone()
+        .or_else(|| f.from.clone())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "smtp: a sender address is needed (--smtp-from, CHURNWISE_SMTP_FROM or smtp.from)"
+            )
+        })?;
+    Ok(Some(SmtpSettings {
+        host,
+        port,
+        tls,
+        username: args.smtp_username.clone().or_else(|| f.username.clone()),
+        password: args.smtp_password.clone().or_else(|| f.password.clone()),
+        from,
+    }))
 }
 
 impl FileSettings {
@@ -76,6 +177,49 @@ mod tests {
             err.contains("c.toml") && err.contains("databse_url"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn smtp_flags_win_over_the_file_and_the_port_follows_the_security() {
+        let file: FileSettings = toml::from_str(
+            "[smtp]\nhost = 'mail.example.com'\ntls = 'tls'\nfrom = 'cw@example.com'\npassword = 'secret'\n",
+        )
+        .unwrap();
+        let smtp = smtp_settings(&SmtpArgs::default(), &file).unwrap().unwrap();
+        assert_eq!(
+            (smtp.host.as_str(), smtp.port, smtp.tls),
+            ("mail.example.com", 465, SmtpTls::Tls)
+        );
+        assert!(
+            !format!("{smtp:?}").contains("secret"),
+            "the password never reaches Debug output"
+        );
+        assert!(!format!("{file:?}").contains("secret"));
+        let args = SmtpArgs {
+            smtp_host: Some("127.0.0.1".into()),
+            smtp_port: Some(2525),
+            smtp_tls: Some(SmtpTls::None),
+            ..SmtpArgs::default()
+        };
+        let smtp = smtp_settings(&args, &file).unwrap().unwrap();
+        assert_eq!(
+            (smtp.host.as_str(), smtp.port, smtp.tls),
+            ("127.0.0.1", 2525, SmtpTls::None)
+        );
+        assert_eq!(smtp.from, "cw@example.com");
+        assert!(
+            smtp_settings(&SmtpArgs::default(), &FileSettings::default())
+                .unwrap()
+                .is_none()
+        );
+        let no_sender = SmtpArgs {
+            smtp_host: Some("h".into()),
+            ..SmtpArgs::default()
+        };
+        let err = smtp_settings(&no_sender, &FileSettings::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--smtp-from"), "{err}");
     }
 
     #[test]

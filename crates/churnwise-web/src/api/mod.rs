@@ -3,6 +3,7 @@
 
 pub mod cases;
 pub mod clients;
+pub mod early_warning;
 pub mod health;
 pub mod metrics;
 pub mod reasons;

@@ -3,8 +3,11 @@
 
 pub mod case;
 pub mod client;
+pub mod digest;
+pub mod due;
 pub mod export;
 pub mod generate;
+pub mod health;
 pub mod import;
 pub mod interaction;
 pub mod metrics;

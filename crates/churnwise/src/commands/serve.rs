@@ -25,6 +25,15 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure even without an HTTPS proxy header.
     #[arg(long, env = "CHURNWISE_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Do not run the background scheduler (health scores, alerts, digests)
+    /// in this process.
+    #[arg(long, env = "CHURNWISE_NO_SCHEDULER")]
+    no_scheduler: bool,
+    /// Seconds between scheduler runs (default 900).
+    #[arg(long, env = "CHURNWISE_SCHEDULER_INTERVAL")]
+    scheduler_interval: Option<u64>,
+    #[command(flatten)]
+    smtp: crate::settings::SmtpArgs,
 }
 
 /// Runs the server until Ctrl-C.
@@ -41,6 +50,28 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let addr: SocketAddr = format!("{bind}:{port}")
         .parse()
         .map_err(|e| anyhow::anyhow!("--bind/--port: {bind}:{port} is not an address: {e}"))?;
+    let scheduler_file = ctx.file.scheduler.as_ref();
+    let scheduler_on = !args.no_scheduler && scheduler_file.and_then(|s| s.enabled).unwrap_or(true);
+    if scheduler_on {
+        let interval = args
+            .scheduler_interval
+            .or(scheduler_file.and_then(|s| s.interval_secs))
+            .unwrap_or(900)
+            .max(1);
+        let scheduler = super::digest::scheduler(
+            ctx,
+            &args.smtp,
+            store.clone(),
+            std::time::Duration::from_secs(interval),
+        )?;
+        tracing::info!(
+            interval_secs = interval,
+            digests = scheduler.mailer.is_some(),
+            holder = %scheduler.holder,
+            "scheduler started"
+        );
+        tokio::spawn(scheduler.run());
+    }
     let mut state = churnwise_web::AppState::new(store);
     state.secure_cookies = args.secure_cookies || ctx.file.secure_cookies.unwrap_or(false);
     let app = churnwise_web::app(state);

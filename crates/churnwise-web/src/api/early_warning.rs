@@ -1,0 +1,385 @@
+//! Health scores, alerts, the due list, workspace settings and the caller's
+//! profile: `/api/v1/health-scores`, `/alerts`, `/due-list`, `/settings`, `/me`.
+
+use crate::api::cases::OpenCase;
+use crate::auth::Auth;
+use crate::cases::{open_case, CaseContext};
+use crate::early_warning::{due_list, refresh, DueEntry};
+use crate::error::{ApiError, ApiResult, Problem, ProblemField};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::Json;
+use chrono::{NaiveDate, Utc};
+use churnwise_domain::departure::DepartureKind;
+use churnwise_domain::workspace_settings::WorkspaceSettings;
+use churnwise_domain::Lang;
+use churnwise_store::{
+    Alert, AlertAction, AlertFilter, AlertId, AlertStatus, CaseId, ClientId, HealthFilter,
+    HealthRunSummary, StoredHealth, User,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Filters of the score list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HealthQuery {
+    /// Only this client.
+    pub client_id: Option<i64>,
+    /// Only clients of this owner (name or email, any case).
+    pub owner: Option<String>,
+    /// Only clients at risk.
+    pub at_risk: Option<bool>,
+}
+
+/// Lists the latest health scores with every signal's contribution, lowest first.
+#[utoipa::path(get, path = "/health-scores", tag = "early warning", params(HealthQuery),
+    responses((status = 200, body = Vec<StoredHealth>), (status = 401, body = Problem)))]
+pub async fn list_scores(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(query): ApiQuery<HealthQuery>,
+) -> ApiResult<Json<Vec<StoredHealth>>> {
+    let filter = HealthFilter {
+        client: query.client_id.map(ClientId),
+        owner: query.owner.filter(|o| !o.trim().is_empty()),
+        at_risk_only: query.at_risk.unwrap_or(false),
+    };
+    Ok(Json(state.store.list_health(auth.ws(), &filter).await?))
+}
+
+/// Recomputes every client's score now (the scheduler also does it on its
+/// own) and raises alerts for clients that crossed into risk.
+#[utoipa::path(post, path = "/health-scores/refresh", tag = "early warning",
+    responses((status = 200, body = HealthRunSummary), (status = 403, body = Problem)))]
+pub async fn refresh_scores(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> ApiResult<Json<HealthRunSummary>> {
+    auth.require_write()?;
+    let today = Utc::now().date_naive();
+    Ok(Json(refresh(state.store.as_ref(), auth.ws(), today).await?))
+}
+
+/// Filters of the alert list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AlertQuery {
+    /// Comma-separated statuses: open, acknowledged, snoozed, case_opened,
+    /// resolved (default: every status but resolved).
+    pub status: Option<String>,
+    /// Only clients of this owner.
+    pub owner: Option<String>,
+    /// Only this client.
+    pub client_id: Option<i64>,
+}
+
+/// The statuses a live alert can have.
+pub const LIVE_STATUSES: [AlertStatus; 4] = [
+    AlertStatus::Open,
+    AlertStatus::Acknowledged,
+    AlertStatus::Snoozed,
+    AlertStatus::CaseOpened,
+];
+
+/// Lists alerts, newest first.
+#[utoipa::path(get, path = "/alerts", tag = "early warning", params(AlertQuery),
+    responses((status = 200, body = Vec<Alert>), (status = 422, body = Problem)))]
+pub async fn list_alerts(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(query): ApiQuery<AlertQuery>,
+) -> ApiResult<Json<Vec<Alert>>> {
+    let statuses = match query.status.as_deref().map(str::trim) {
+        None | Some("") => LIVE_STATUSES.to_vec(),
+        Some(text) => text
+            .split(',')
+            .map(|s| s.parse::<AlertStatus>())
+            .collect::<Result<_, _>>()
+            .map_err(|e| ApiError::field("status", e))?,
+    };
+    let filter = AlertFilter {
+        statuses,
+        owner: query.owner.filter(|o| !o.trim().is_empty()),
+        client: query.client_id.map(ClientId),
+        raised_since: None,
+    };
+    Ok(Json(state.store.list_alerts(auth.ws(), &filter).await?))
+}
+
+async fn act(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    action: AlertAction,
+) -> ApiResult<Json<Alert>> {
+    auth.require_write()?;
+    state
+        .store
+        .update_alert(auth.ws(), AlertId(id), action, &auth.0.user.email)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
+}
+
+/// Marks an alert as seen and being dealt with.
+#[utoipa::path(post, path = "/alerts/{id}/acknowledge", tag = "early warning",
+    params(("id" = i64, Path, description = "Alert id")),
+    responses((status = 200, body = Alert), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Alert>> {
+    act(&state, &auth, id, AlertAction::Acknowledge).await
+}
+
+/// Until when an alert is hidden.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SnoozeBody {
+    /// The day it opens again (after today).
+    pub until: NaiveDate,
+}
+
+/// Hides an alert until a day; it is open again from that day on.
+#[utoipa::path(post, path = "/alerts/{id}/snooze", tag = "early warning",
+    params(("id" = i64, Path, description = "Alert id")), request_body = SnoozeBody,
+    responses((status = 200, body = Alert), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn snooze(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<SnoozeBody>,
+) -> ApiResult<Json<Alert>> {
+    if body.until <= Utc::now().date_naive() {
+        return Err(ApiError::field("until", "must be a day after today"));
+    }
+    act(&state, &auth, id, AlertAction::Snooze(body.until)).await
+}
+
+/// The departure case to open from an alert.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFromAlert {
+    /// client_leaving (default) or team_ending.
+    pub kind: Option<DepartureKind>,
+    /// The notice, as for `POST /cases`.
+    pub notice: churnwise_domain::departure::NoticeInput,
+}
+
+/// An alert and the case it was turned into.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AlertCase {
+    /// The alert, now `case_opened`.
+    pub alert: Alert,
+    /// The new case.
+    pub case_id: CaseId,
+}
+
+/// Turns an alert into a departure case for its client.
+#[utoipa::path(post, path = "/alerts/{id}/case", tag = "early warning",
+    params(("id" = i64, Path, description = "Alert id")), request_body = CaseFromAlert,
+    responses((status = 201, body = AlertCase), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn open_case_from_alert(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<CaseFromAlert>,
+) -> ApiResult<(axum::http::StatusCode, Json<AlertCase>)> {
+    auth.require_write()?;
+    let alert = state
+        .store
+        .get_alert(auth.ws(), AlertId(id))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if alert.status == AlertStatus::Resolved {
+        return Err(ApiError::Conflict(ProblemField {
+            field: "status".into(),
+            message: "the alert is resolved: the client's score has recovered since".into(),
+        }));
+    }
+    let open = OpenCase {
+        client_id: alert.client.id.0,
+        kind: body.kind,
+        notice: body.notice,
+    };
+    let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.0.user.email)?;
+    let case = open_case(
+        &cx,
+        ClientId(open.client_id),
+        open.kind.unwrap_or(DepartureKind::ClientLeaving),
+        open.notice,
+    )
+    .await?;
+    let alert = state
+        .store
+        .update_alert(
+            auth.ws(),
+            alert.id,
+            AlertAction::CaseOpened(case.id),
+            &auth.0.user.email,
+        )
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(AlertCase {
+            alert,
+            case_id: case.id,
+        }),
+    ))
+}
+
+/// Filters of the due list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DueListQuery {
+    /// Only this owner's work (the client's owner or the action's assignee).
+    pub owner: Option<String>,
+    /// The day (default today).
+    pub on: Option<NaiveDate>,
+}
+
+/// The due list: clients due for a contact, retention promises, corrective
+/// actions and win-back follow-ups, most overdue first.
+#[utoipa::path(get, path = "/due-list", tag = "early warning", params(DueListQuery),
+    responses((status = 200, body = Vec<DueEntry>), (status = 422, body = Problem)))]
+pub async fn due(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(query): ApiQuery<DueListQuery>,
+) -> ApiResult<Json<Vec<DueEntry>>> {
+    let on = query.on.unwrap_or_else(|| Utc::now().date_naive());
+    let owner = query.owner.filter(|o| !o.trim().is_empty());
+    Ok(Json(
+        due_list(state.store.as_ref(), auth.ws(), on, owner.as_deref()).await?,
+    ))
+}
+
+/// The workspace's settings with their version.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SettingsView {
+    /// Give it back unchanged when saving (0 until first saved).
+    pub version: i64,
+    /// The settings; a value left out takes its default.
+    pub settings: WorkspaceSettings,
+}
+
+/// The workspace's settings: benchmark, keep-in-touch defaults, health
+/// weights and thresholds, digest.
+#[utoipa::path(get, path = "/settings", tag = "settings",
+    responses((status = 200, body = SettingsView)))]
+pub async fn get_settings(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> ApiResult<Json<SettingsView>> {
+    let current = state.store.workspace_settings(auth.ws()).await?;
+    Ok(Json(SettingsView {
+        version: current.version,
+        settings: current.value,
+    }))
+}
+
+/// Replaces the workspace's settings (managers and owners); 409 when someone
+/// saved them since `version` was read, 422 naming every invalid value.
+#[utoipa::path(put, path = "/settings", tag = "settings", request_body = SettingsView,
+    responses((status = 200, body = SettingsView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn put_settings(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<SettingsView>,
+) -> ApiResult<Json<SettingsView>> {
+    auth.require_manage()?;
+    save_settings(&state, &auth, &body.settings, body.version).await
+}
+
+/// Validates and saves workspace settings (shared with the settings page).
+pub async fn save_settings(
+    state: &AppState,
+    auth: &Auth,
+    settings: &WorkspaceSettings,
+    version: i64,
+) -> ApiResult<Json<SettingsView>> {
+    settings.validate().map_err(|problems| {
+        ApiError::Invalid(
+            problems
+                .into_iter()
+                .map(|p| ProblemField {
+                    field: format!("settings.{}", p.field),
+                    message: p.reason,
+                })
+                .collect(),
+        )
+    })?;
+    let saved = state
+        .store
+        .save_workspace_settings(auth.ws(), settings, version)
+        .await?;
+    Ok(Json(SettingsView {
+        version: saved.version,
+        settings: saved.value,
+    }))
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/me", tag = "session",
+    responses((status = 200, body = User), (status = 401, body = Problem)))]
+pub async fn me(auth: Auth) -> Json<User> {
+    Json(auth.0.user)
+}
+
+/// Changes to the signed-in user's profile.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfilePatch {
+    /// Display name, which client records use as owner (`null` clears).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Option<String>>,
+    /// `en` or `es` for pages and digests (`null`: follow the browser).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub lang: Option<Option<String>>,
+}
+
+fn double_option<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// Parses a language code of a profile.
+pub fn parse_lang(code: &str) -> Result<Lang, ApiError> {
+    crate::i18n::parse_code(code.trim()).ok_or_else(|| ApiError::field("lang", "must be en or es"))
+}
+
+/// Changes the signed-in user's display name or language.
+#[utoipa::path(patch, path = "/me", tag = "session", request_body = ProfilePatch,
+    responses((status = 200, body = User), (status = 422, body = Problem)))]
+pub async fn update_me(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<ProfilePatch>,
+) -> ApiResult<Json<User>> {
+    let name = match body.name {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(n)) => Some(
+            churnwise_domain::registry::optional_text("name", Some(&n), 100)
+                .map_err(ApiError::from)?,
+        ),
+    };
+    let lang = match body.lang {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(code)) => Some(Some(parse_lang(&code)?)),
+    };
+    Ok(Json(
+        state
+            .store
+            .update_user_profile(auth.0.user.id, name, lang)
+            .await?,
+    ))
+}

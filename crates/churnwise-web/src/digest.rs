@@ -1,0 +1,437 @@
+//! The daily digest: one email a day to each member of a workspace with
+//! their due list and the alerts raised on their clients since yesterday, in
+//! their language, sent over SMTP with lettre.
+//!
+//! No email is sent twice: before sending, the delivery of (workspace, user,
+//! day) is claimed in the database (a unique row), and marked sent after. A
+//! run that dies halfway leaves the rest unclaimed, so the next run (by this
+//! or another process) sends only those. A delivery claimed but never marked
+//! (the process died during the SMTP exchange) is not sent again: at most
+//! once, and it stays visible as `sending`. A delivery the SMTP server
+//! refused is retried by later runs, three attempts in all.
+
+use crate::early_warning::{due_list, DueEntry, DueKind};
+use crate::i18n::{self, ArgValue};
+use async_trait::async_trait;
+use chrono::{DateTime, Timelike, Utc};
+use churnwise_domain::health::{Signal, SignalFacts};
+use churnwise_domain::Lang;
+use churnwise_store::{Alert, AlertFilter, AlertStatus, Store, User, Workspace};
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain text (a relay on the same machine or a test server only).
+    None,
+    /// Upgrade with STARTTLS (port 587), refusing a server that cannot.
+    #[default]
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+impl std::str::FromStr for SmtpTls {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "none" => Ok(SmtpTls::None),
+            "starttls" => Ok(SmtpTls::Starttls),
+            "tls" => Ok(SmtpTls::Tls),
+            other => Err(format!("{other:?} is not one of starttls, tls, none")),
+        }
+    }
+}
+
+/// Where and how digests are sent.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmtpSettings {
+    /// Server host name.
+    pub host: String,
+    /// Server port.
+    pub port: u16,
+    /// Transport security.
+    pub tls: SmtpTls,
+    /// User name, when the server wants one.
+    pub username: Option<String>,
+    /// Password (kept in memory only; never logged).
+    pub password: Option<String>,
+    /// The sender, e.g. `churnwise <churnwise@example.com>`.
+    pub from: String,
+}
+
+impl fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "[hidden]"))
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+/// Something that delivers an email.
+#[async_trait]
+pub trait SendMail: Send + Sync {
+    /// The sender address.
+    fn from(&self) -> &Mailbox;
+    /// Sends one message; `Err` with the reason when it was not accepted.
+    async fn send(&self, message: Message) -> Result<(), String>;
+}
+
+/// Sends over SMTP.
+pub struct SmtpMailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl SmtpMailer {
+    /// A mailer for `settings`; fails on an invalid sender or TLS setup.
+    pub fn new(settings: &SmtpSettings) -> anyhow::Result<Self> {
+        let from: Mailbox = settings
+            .from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("smtp.from {:?} is not an address: {e}", settings.from))?;
+        let mut builder =
+            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(settings.host.as_str())
+                .port(settings.port);
+        builder = match settings.tls {
+            SmtpTls::None => builder.tls(Tls::None),
+            SmtpTls::Starttls => {
+                builder.tls(Tls::Required(TlsParameters::new(settings.host.clone())?))
+            }
+            SmtpTls::Tls => builder.tls(Tls::Wrapper(TlsParameters::new(settings.host.clone())?)),
+        };
+        if let (Some(user), Some(password)) = (&settings.username, &settings.password) {
+            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        }
+        Ok(SmtpMailer {
+            transport: builder.build(),
+            from,
+        })
+    }
+}
+
+#[async_trait]
+impl SendMail for SmtpMailer {
+    fn from(&self) -> &Mailbox {
+        &self.from
+    }
+
+    async fn send(&self, message: Message) -> Result<(), String> {
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// What a digest run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DigestRun {
+    /// Emails accepted by the server.
+    pub sent: u32,
+    /// Emails the server refused (retried later).
+    pub failed: u32,
+    /// Members with nothing due and no new alert (no email).
+    pub empty: u32,
+    /// Digests already sent, being sent, or out of attempts.
+    pub skipped: u32,
+}
+
+/// One user's digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+    /// Due entries plus alerts.
+    pub items: usize,
+}
+
+/// Sends the digests of `now`'s day in every workspace whose digest is on
+/// and whose hour has come.
+pub async fn run_digests(
+    store: &dyn Store,
+    mailer: &dyn SendMail,
+    now: DateTime<Utc>,
+) -> anyhow::Result<DigestRun> {
+    let mut run = DigestRun::default();
+    for ws in store.list_workspaces().await? {
+        let settings = store.workspace_settings(ws.id).await?.value.digest;
+        if !settings.enabled || now.hour() < settings.hour_utc {
+            continue;
+        }
+        run_workspace(store, mailer, &ws, now, &mut run).await?;
+    }
+    Ok(run)
+}
+
+async fn run_workspace(
+    store: &dyn Store,
+    mailer: &dyn SendMail,
+    ws: &Workspace,
+    now: DateTime<Utc>,
+    run: &mut DigestRun,
+) -> anyhow::Result<()> {
+    let today = now.date_naive();
+    let due = due_list(store, ws.id, today, None).await?;
+    let alerts = store
+        .list_alerts(
+            ws.id,
+            &AlertFilter {
+                statuses: vec![AlertStatus::Open],
+                raised_since: today.pred_opt(),
+                ..Default::default()
+            },
+        )
+        .await?;
+    for member in store.workspace_members(ws.id).await? {
+        let user = &member.user;
+        let mine: Vec<&DueEntry> = due.iter().filter(|e| e.is_for(user)).collect();
+        let my_alerts: Vec<&Alert> = alerts
+            .iter()
+            .filter(|a| user.owns(a.client.owner.as_deref()))
+            .collect();
+        if mine.is_empty() && my_alerts.is_empty() {
+            run.empty += 1;
+            continue;
+        }
+        let digest = compose(user.lang.unwrap_or_default(), ws, today, &mine, &my_alerts);
+        let Some(delivery) = store
+            .claim_delivery(ws.id, user.id, today, digest.items as i32)
+            .await?
+        else {
+            run.skipped += 1;
+            continue;
+        };
+        let result = match message(mailer.from(), user, &digest) {
+            Ok(m) => mailer.send(m).await,
+            Err(e) => Err(e),
+        };
+        match &result {
+            Ok(()) => run.sent += 1,
+            Err(e) => {
+                tracing::warn!(user = %user.email, workspace = %ws.name, error = %e, "digest not sent");
+                run.failed += 1;
+            }
+        }
+        store.finish_delivery(delivery, result).await?;
+    }
+    Ok(())
+}
+
+fn message(from: &Mailbox, user: &User, digest: &Digest) -> Result<Message, String> {
+    let to: Mailbox = user
+        .email
+        .parse()
+        .map_err(|e| format!("{} is not an address: {e}", user.email))?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(digest.subject.clone())
+        .header(ContentType::TEXT_PLAIN)
+        .body(digest.body.clone())
+        .map_err(|e| e.to_string())
+}
+
+fn t(lang: Lang, key: &str, args: &[(&str, ArgValue)]) -> String {
+    i18n::message(lang, key, args)
+}
+
+fn text(s: &str) -> ArgValue {
+    ArgValue::Text(s.to_string())
+}
+
+fn number(n: i64) -> ArgValue {
+    ArgValue::Number(n as f64)
+}
+
+/// The digest of one user in `lang`.
+pub fn compose(
+    lang: Lang,
+    ws: &Workspace,
+    today: chrono::NaiveDate,
+    due: &[&DueEntry],
+    alerts: &[&Alert],
+) -> Digest {
+    let subject = t(
+        lang,
+        "digest-subject",
+        &[
+            ("workspace", text(&ws.name)),
+            ("due", number(due.len() as i64)),
+            ("alerts", number(alerts.len() as i64)),
+        ],
+    );
+    let mut body = String::new();
+    body.push_str(&t(
+        lang,
+        "digest-intro",
+        &[
+            ("workspace", text(&ws.name)),
+            ("date", text(&i18n::date(lang, today))),
+        ],
+    ));
+    body.push_str("\n\n");
+    if !alerts.is_empty() {
+        body.push_str(&t(lang, "digest-alerts-heading", &[]));
+        body.push('\n');
+        for a in alerts {
+            let reasons: Vec<String> = a.reasons.iter().map(|s| signal_text(lang, s)).collect();
+            body.push_str(&format!(
+                "- {} ({}): {}\n",
+                a.client.name,
+                t(
+                    lang,
+                    "health-score-value",
+                    &[("score", number(a.score.into()))]
+                ),
+                reasons.join("; ")
+            ));
+        }
+        body.push('\n');
+    }
+    if !due.is_empty() {
+        body.push_str(&t(lang, "digest-due-heading", &[]));
+        body.push('\n');
+        for e in due {
+            body.push_str(&format!("- {}\n", due_text(lang, e)));
+        }
+        body.push('\n');
+    }
+    body.push_str(&t(lang, "digest-footer", &[]));
+    body.push('\n');
+    Digest {
+        subject,
+        body,
+        items: due.len() + alerts.len(),
+    }
+}
+
+/// One due entry as a sentence.
+pub fn due_text(lang: Lang, e: &DueEntry) -> String {
+    let key = match e.kind {
+        DueKind::Contact => "due-contact",
+        DueKind::RetentionPromise => "due-retention-promise",
+        DueKind::CorrectiveAction => "due-corrective-action",
+        DueKind::WinBackFollowUp => "due-win-back",
+    };
+    t(
+        lang,
+        key,
+        &[
+            ("client", text(&e.client_name)),
+            ("what", text(&e.what)),
+            ("days", number(e.days_overdue)),
+            ("date", text(&i18n::date(lang, e.due_on))),
+        ],
+    )
+}
+
+/// One signal as a short phrase with its points.
+pub fn signal_text(lang: Lang, s: &Signal) -> String {
+    let (key, args): (&str, Vec<(&str, ArgValue)>) = match &s.facts {
+        SignalFacts::Contact {
+            days_since,
+            interval_days,
+            ..
+        } => (
+            "signal-contact",
+            vec![
+                ("days", number(*days_since)),
+                ("interval", number((*interval_days).into())),
+            ],
+        ),
+        SignalFacts::OverdueInvoices {
+            count,
+            amount_cents,
+            ..
+        } => (
+            "signal-overdue-invoices",
+            vec![
+                ("count", number((*count).into())),
+                ("amount", text(&i18n::money(lang, *amount_cents))),
+            ],
+        ),
+        SignalFacts::Complaints {
+            complaints,
+            incidents,
+            lookback_days,
+        } => (
+            "signal-complaints",
+            vec![
+                ("complaints", number((*complaints).into())),
+                ("incidents", number((*incidents).into())),
+                ("days", number((*lookback_days).into())),
+            ],
+        ),
+        SignalFacts::Contraction {
+            mrr_before_cents,
+            mrr_now_cents,
+            drop_pct,
+        } => (
+            "signal-contraction",
+            vec![
+                ("before", text(&i18n::money(lang, *mrr_before_cents))),
+                ("now", text(&i18n::money(lang, *mrr_now_cents))),
+                ("pct", number((*drop_pct).into())),
+            ],
+        ),
+        SignalFacts::Survey { score, scale_max } => match (score, scale_max) {
+            (Some(score), Some(max)) => (
+                "signal-survey",
+                vec![
+                    ("score", number((*score).into())),
+                    ("max", number((*max).into())),
+                ],
+            ),
+            _ => ("signal-survey-none", vec![]),
+        },
+        SignalFacts::Renewal { on, event, .. } => match (on, event) {
+            (Some(on), Some(event)) => (
+                match event {
+                    churnwise_domain::health::ContractEvent::End => "signal-contract-end",
+                    churnwise_domain::health::ContractEvent::Renewal => "signal-renewal",
+                },
+                vec![("date", text(&i18n::date(lang, *on)))],
+            ),
+            _ => ("signal-renewal-none", vec![]),
+        },
+        SignalFacts::WarningSigns { flags } => {
+            let names: Vec<String> = flags
+                .iter()
+                .map(|f| t(lang, &format!("flag-{}", f.as_str().replace('_', "-")), &[]))
+                .collect();
+            if names.is_empty() {
+                ("signal-warning-signs-none", vec![])
+            } else {
+                (
+                    "signal-warning-signs",
+                    vec![("flags", text(&names.join(", ")))],
+                )
+            }
+        }
+    };
+    let phrase = t(lang, key, &args);
+    t(
+        lang,
+        "signal-points",
+        &[
+            ("phrase", text(&phrase)),
+            ("points", number(s.points.into())),
+        ],
+    )
+}

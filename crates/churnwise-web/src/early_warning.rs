@@ -1,0 +1,189 @@
+//! Early warning and keeping in touch (departure.md sections 1 and 2): the
+//! one place that recomputes health scores and builds the due list, shared
+//! by the API, the pages, the CLI, the scheduler and the digest.
+
+use crate::api::cases::due_items;
+use chrono::NaiveDate;
+use churnwise_domain::health::{contact_overdue_days, score};
+use churnwise_domain::registry::ClientStatus;
+use churnwise_store::{
+    CaseId, ClientId, HealthRunSummary, NewHealth, Store, StoreResult, User, WorkspaceId,
+};
+use serde::Serialize;
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// Recomputes the score of every active or leaving client of `ws` as of
+/// `today` with the workspace's settings, stores them and applies the alert
+/// rule (one alert per crossing). Safe to run again: the same facts give the
+/// same scores and raise nothing new.
+pub async fn refresh(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    today: NaiveDate,
+) -> StoreResult<HealthRunSummary> {
+    let settings = store.workspace_settings(ws).await?.value.health;
+    let facts = store
+        .health_facts(ws, today, settings.lookback_days)
+        .await?;
+    let scores = facts
+        .iter()
+        .map(|f| NewHealth {
+            client: f.client.id,
+            health: score(&f.facts, &settings),
+            may_alert: f.client.status == ClientStatus::Active,
+        })
+        .collect();
+    store.record_health(ws, today, scores).await
+}
+
+/// What a due-list entry asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DueKind {
+    /// The client's last contact is older than its keep-in-touch interval.
+    Contact,
+    /// A promise made in a retention plan.
+    RetentionPromise,
+    /// A corrective action learnt from a departure.
+    CorrectiveAction,
+    /// Telling a former client what was corrected and inviting them back.
+    WinBackFollowUp,
+}
+
+impl DueKind {
+    /// The stable key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DueKind::Contact => "contact",
+            DueKind::RetentionPromise => "retention_promise",
+            DueKind::CorrectiveAction => "corrective_action",
+            DueKind::WinBackFollowUp => "win_back_follow_up",
+        }
+    }
+}
+
+/// One thing an owner should do, with how late it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DueEntry {
+    /// What kind of work.
+    pub kind: DueKind,
+    /// The client.
+    pub client_id: ClientId,
+    /// The client's name.
+    pub client_name: String,
+    /// The client's owner.
+    pub owner: Option<String>,
+    /// Who a case action is assigned to, when it names someone.
+    pub assignee: Option<String>,
+    /// The case, for case work.
+    pub case_id: Option<CaseId>,
+    /// The action's number in the case.
+    pub item: Option<u32>,
+    /// What is to be done, in the words it was recorded with (empty for a contact).
+    pub what: String,
+    /// When it fell due.
+    pub due_on: NaiveDate,
+    /// Days since it fell due (0 on the day).
+    pub days_overdue: i64,
+}
+
+impl DueEntry {
+    /// True when `owner` (a name or an email, any case) is the client's
+    /// owner or the action's assignee.
+    pub fn belongs_to(&self, owner: &str) -> bool {
+        let owner = owner.trim().to_lowercase();
+        [&self.owner, &self.assignee]
+            .into_iter()
+            .flatten()
+            .any(|o| o.trim().to_lowercase() == owner)
+    }
+
+    /// True when the entry is the work of `user` (by display name or email).
+    pub fn is_for(&self, user: &User) -> bool {
+        user.owns(self.owner.as_deref()) || user.owns(self.assignee.as_deref())
+    }
+}
+
+/// The due list of `ws` on `today`: clients due for a contact, and the case
+/// work due (retention promises, corrective actions, win-back follow-ups),
+/// most overdue first, optionally only `owner`'s.
+pub async fn due_list(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    today: NaiveDate,
+    owner: Option<&str>,
+) -> StoreResult<Vec<DueEntry>> {
+    let lookback = store
+        .workspace_settings(ws)
+        .await?
+        .value
+        .health
+        .lookback_days;
+    let mut entries = Vec::new();
+    for f in store.health_facts(ws, today, lookback).await? {
+        let facts = &f.facts;
+        if let Some(late) = contact_overdue_days(
+            facts.last_contact_on,
+            facts.client_since,
+            facts.keep_in_touch_days,
+            today,
+        ) {
+            entries.push(DueEntry {
+                kind: DueKind::Contact,
+                client_id: f.client.id,
+                client_name: f.client.name.clone(),
+                owner: f.client.owner.clone(),
+                assignee: None,
+                case_id: None,
+                item: None,
+                what: String::new(),
+                due_on: today - chrono::Days::new(late as u64),
+                days_overdue: late,
+            });
+        }
+    }
+    let cases = store.cases_with_due_work(ws, today).await?;
+    let mut owners: HashMap<ClientId, Option<String>> = HashMap::new();
+    for item in due_items(&cases, today) {
+        let owner = match owners.get(&item.client_id) {
+            Some(o) => o.clone(),
+            None => {
+                let o = store
+                    .get_client(ws, item.client_id)
+                    .await?
+                    .and_then(|c| c.owner);
+                owners.insert(item.client_id, o.clone());
+                o
+            }
+        };
+        let kind = match item.kind.as_str() {
+            "retention_promise" => DueKind::RetentionPromise,
+            "corrective_action" => DueKind::CorrectiveAction,
+            _ => DueKind::WinBackFollowUp,
+        };
+        entries.push(DueEntry {
+            kind,
+            client_id: item.client_id,
+            client_name: item.client_name,
+            owner,
+            assignee: item.owner,
+            case_id: Some(item.case_id),
+            item: item.item,
+            what: item.what,
+            due_on: item.due_on,
+            days_overdue: (today - item.due_on).num_days(),
+        });
+    }
+    if let Some(owner) = owner {
+        entries.retain(|e| e.belongs_to(owner));
+    }
+    entries.sort_by(|a, b| {
+        b.days_overdue
+            .cmp(&a.days_overdue)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.client_name.cmp(&b.client_name))
+            .then(a.item.cmp(&b.item))
+    });
+    Ok(entries)
+}

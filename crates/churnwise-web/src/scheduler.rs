@@ -1,0 +1,101 @@
+//! The background scheduler inside `churnwise serve`: every interval it
+//! recomputes the health scores of every workspace (raising alerts) and sends
+//! the day's digests once their hour has come.
+//!
+//! Several server processes may share one database. Each tick first takes
+//! the `scheduler` lease in the database (a row with a holder and an expiry,
+//! see `Store::try_lease`); only its holder works, and it renews the lease at
+//! every tick. When the holder dies, its lease runs out and another process
+//! takes over; the digest deliveries claimed in the database make that
+//! process send only what was not sent.
+
+use crate::digest::{run_digests, DigestRun, SendMail};
+use crate::early_warning::refresh;
+use chrono::{DateTime, Utc};
+use churnwise_store::Store;
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The name of the lease the scheduler takes.
+pub const LEASE: &str = "scheduler";
+
+/// How the scheduler runs.
+#[derive(Clone)]
+pub struct Scheduler {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// Sends the digests; none means no digests (scores and alerts still run).
+    pub mailer: Option<Arc<dyn SendMail>>,
+    /// This process's name on the lease (unique per process).
+    pub holder: String,
+    /// Time between ticks.
+    pub interval: Duration,
+}
+
+/// What one tick did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Tick {
+    /// False when another process holds the lease (nothing was done).
+    pub ran: bool,
+    /// Workspaces whose scores were recomputed.
+    pub workspaces: u32,
+    /// Alerts raised.
+    pub alerts_raised: u32,
+    /// The digests.
+    pub digests: DigestRun,
+}
+
+impl Scheduler {
+    /// The lease lasts a little longer than the interval, so the holder
+    /// renews it before anyone else may take it.
+    fn lease_ttl(&self) -> Duration {
+        self.interval + Duration::from_secs(30)
+    }
+
+    /// One tick at `now`: takes (or renews) the lease, then does the work.
+    pub async fn tick(&self, now: DateTime<Utc>) -> anyhow::Result<Tick> {
+        if !self
+            .store
+            .try_lease(LEASE, &self.holder, now, self.lease_ttl())
+            .await?
+        {
+            return Ok(Tick::default());
+        }
+        let mut tick = Tick {
+            ran: true,
+            ..Tick::default()
+        };
+        let today = now.date_naive();
+        for ws in self.store.list_workspaces().await? {
+            let run = refresh(self.store.as_ref(), ws.id, today).await?;
+            tick.workspaces += 1;
+            tick.alerts_raised += run.raised.len() as u32;
+        }
+        if let Some(mailer) = &self.mailer {
+            tick.digests = run_digests(self.store.as_ref(), mailer.as_ref(), now).await?;
+        }
+        Ok(tick)
+    }
+
+    /// Runs ticks forever, one now and then one every interval; errors are
+    /// logged and the next tick tries again.
+    pub async fn run(self) {
+        let mut every = tokio::time::interval(self.interval);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match self.tick(Utc::now()).await {
+                Ok(t) if t.ran => tracing::info!(
+                    workspaces = t.workspaces,
+                    alerts_raised = t.alerts_raised,
+                    digests_sent = t.digests.sent,
+                    digests_failed = t.digests.failed,
+                    "scheduler tick"
+                ),
+                Ok(_) => tracing::debug!("scheduler: another process holds the lease"),
+                Err(e) => tracing::warn!(error = %format!("{e:#}"), "scheduler tick failed"),
+            }
+        }
+    }
+}

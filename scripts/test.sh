@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: unit, property, storage (SQLite and PostgreSQL) and
-# application tests. PostgreSQL tests use CHURNWISE_TEST_POSTGRES (default
+# application tests (the digest ones through a local SMTP server, aiosmtpd).
+# PostgreSQL tests use CHURNWISE_TEST_POSTGRES (default
 # postgres://postgres@127.0.0.1:5432/test) and fail, never skip, when the
 # server does not answer. Then the reasons export is opened in LibreOffice
 # headless (installed with apt-get when missing) and its numbers checked, and
@@ -8,6 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CHURNWISE_TEST_POSTGRES="${CHURNWISE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"
+# The digest tests send through a real SMTP server on loopback: Python's
+# aiosmtpd, installed from PyPI when missing.
+if ! python3 -c "import aiosmtpd" 2>/dev/null; then
+    python3 -m pip install --quiet "aiosmtpd==1.4.6"
+fi
 cargo test --workspace --all-targets --locked
 cargo test --workspace --doc --locked
 bash scripts/check-xlsx-libreoffice.sh

@@ -312,7 +312,7 @@ impl HealthScore {
     /// The signals that took points, largest first (ties in the fixed order).
     pub fn reasons(&self) -> Vec<&Signal> {
         let mut out: Vec<&Signal> = self.signals.iter().filter(|s| s.points > 0).collect();
-        out.sort_by(|a, b| b.points.cmp(&a.points));
+        out.sort_by_key(|s| std::cmp::Reverse(s.points));
         out
     }
 }
@@ -574,7 +574,7 @@ mod tests {
             overdue_invoices: vec![],
             complaints: 0,
             incidents: 0,
-            segments: vec![segment("s1", 100_00, "2023-01-15", None, None)],
+            segments: vec![segment("s1", 10000, "2023-01-15", None, None)],
             last_survey: None,
             warning_flags: vec![],
         }
@@ -669,13 +669,13 @@ mod tests {
     fn overdue_invoices_count_towards_the_full_weight_and_report_their_total() {
         let mut f = quiet("2026-06-10");
         f.overdue_invoices = vec![OverdueInvoice {
-            amount: Money::from_cents(120_00),
+            amount: Money::from_cents(12000),
             due_on: d("2026-05-01"),
         }];
         let s = score(&f, &HealthSettings::default());
         assert_eq!(points_of(&s, "overdue_invoices"), 10);
         f.overdue_invoices.push(OverdueInvoice {
-            amount: Money::from_cents(80_50),
+            amount: Money::from_cents(8050),
             due_on: d("2026-04-01"),
         });
         f.overdue_invoices.push(OverdueInvoice {
@@ -687,7 +687,7 @@ mod tests {
         assert!(s.signals.iter().any(|x| x.facts
             == SignalFacts::OverdueInvoices {
                 count: 3,
-                amount_cents: 200_51,
+                amount_cents: 20051,
                 oldest_due_on: Some(d("2026-04-01"))
             }));
     }
@@ -712,15 +712,15 @@ mod tests {
         let mut f = quiet("2026-06-10");
         // 100 → 75 on 2026-05-01: a 25 % drop, half of the 50 % that takes all 10 points.
         f.segments = vec![
-            segment("s1", 100_00, "2025-01-01", Some("2026-05-01"), None),
-            segment("s1", 75_00, "2026-05-01", None, None),
+            segment("s1", 10000, "2025-01-01", Some("2026-05-01"), None),
+            segment("s1", 7500, "2026-05-01", None, None),
         ];
         let s = score(&f, &HealthSettings::default());
         assert_eq!(points_of(&s, "contraction"), 5);
         assert!(s.signals.iter().any(|x| x.facts
             == SignalFacts::Contraction {
-                mrr_before_cents: 100_00,
-                mrr_now_cents: 75_00,
+                mrr_before_cents: 10000,
+                mrr_now_cents: 7500,
                 drop_pct: 25
             }));
         // A drop before the window does not count.
@@ -731,13 +731,7 @@ mod tests {
             0
         );
         // Nothing running today: a departure, not a contraction.
-        f.segments = vec![segment(
-            "s1",
-            100_00,
-            "2025-01-01",
-            Some("2026-06-01"),
-            None,
-        )];
+        f.segments = vec![segment("s1", 10000, "2025-01-01", Some("2026-06-01"), None)];
         assert_eq!(
             points_of(&score(&f, &HealthSettings::default()), "contraction"),
             0
@@ -770,8 +764,8 @@ mod tests {
         // A 12-month term started 2023-01-15 (on another segment of the same
         // subscription) renews 2027-01-15: too far.
         f.segments = vec![
-            segment("s1", 100_00, "2023-01-15", Some("2024-01-01"), Some(12)),
-            segment("s1", 120_00, "2024-01-01", None, Some(12)),
+            segment("s1", 10000, "2023-01-15", Some("2024-01-01"), Some(12)),
+            segment("s1", 12000, "2024-01-01", None, Some(12)),
         ];
         assert_eq!(points_of(&score(&f, &settings), "renewal"), 0);
         f.today = d("2026-12-20");

@@ -19,9 +19,11 @@ use churnwise_domain::Lang;
 use churnwise_store::{Alert, AlertFilter, AlertStatus, Store, User, Workspace};
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
+pub use lettre::message::Mailbox as MailAddress;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+pub use lettre::Message;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

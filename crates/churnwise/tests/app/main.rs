@@ -6,6 +6,7 @@ mod api;
 mod cases_api;
 mod cases_cli;
 mod cli;
+mod early_warning;
 mod import_cli;
 mod metrics_cli;
 mod pages;

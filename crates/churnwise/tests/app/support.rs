@@ -145,3 +145,98 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// A real SMTP server on loopback (Python's aiosmtpd, installed by
+/// scripts/test.sh) that stores every message it accepts in a maildir.
+pub struct SmtpSink {
+    pub port: u16,
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+}
+
+/// A message the sink received.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl SmtpSink {
+    pub fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(dir.path().join("mail"))
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 runs");
+        let mut sink = SmtpSink { port, child, dir };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return sink;
+            }
+            if let Ok(Some(_)) = sink.child.try_wait() {
+                let mut err = String::new();
+                use std::io::Read;
+                sink.child
+                    .stderr
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut err)
+                    .ok();
+                panic!("aiosmtpd did not start (pip install aiosmtpd==1.4.6; scripts/test.sh does): {err}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("aiosmtpd did not listen on port {port}");
+    }
+
+    /// Every message received so far.
+    pub fn messages(&self) -> Vec<Received> {
+        let new = self.dir.path().join("mail").join("new");
+        let Ok(entries) = std::fs::read_dir(&new) else {
+            return vec![];
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            let raw = std::fs::read(entry.unwrap().path()).unwrap();
+            let mail = mailparse::parse_mail(&raw).unwrap();
+            use mailparse::MailHeaderMap;
+            out.push(Received {
+                to: mail.headers.get_first_value("To").unwrap_or_default(),
+                subject: mail.headers.get_first_value("Subject").unwrap_or_default(),
+                body: mail.get_body().unwrap(),
+            });
+        }
+        out.sort_by(|a, b| a.to.cmp(&b.to));
+        out
+    }
+
+    /// The flags that make `churnwise` send through this sink.
+    pub fn flags(&self) -> Vec<String> {
+        vec![
+            "--smtp-host".into(),
+            "127.0.0.1".into(),
+            "--smtp-port".into(),
+            self.port.to_string(),
+            "--smtp-tls".into(),
+            "none".into(),
+            "--smtp-from".into(),
+            "churnwise <digest@churnwise.test>".into(),
+        ]
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

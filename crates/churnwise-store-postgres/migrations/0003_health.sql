@@ -39,9 +39,11 @@ CREATE TABLE health_alerts (
     resolved_at TIMESTAMPTZ
 );
 CREATE INDEX health_alerts_by_status ON health_alerts (workspace_id, status);
--- One live alert per client: a crossing raises one alert, never two.
+-- One live alert per client: a crossing raises one alert, never two. An
+-- alert turned into a case or resolved is no longer live.
 CREATE UNIQUE INDEX health_alerts_one_live_per_client
-    ON health_alerts (workspace_id, client_id) WHERE status <> 'resolved';
+    ON health_alerts (workspace_id, client_id)
+    WHERE status IN ('open', 'acknowledged', 'snoozed');
 
 -- A lease on a background job: only its holder runs it until it expires.
 CREATE TABLE job_leases (

@@ -268,7 +268,7 @@ impl SqlStore {
         }
 
         let live = sqlx::query(
-            "SELECT client_id FROM health_alerts WHERE workspace_id = $1 AND status <> 'resolved'",
+            "SELECT client_id FROM health_alerts WHERE workspace_id = $1 AND status IN ('open', 'acknowledged', 'snoozed')",
         )
         .bind(ws.0)
         .fetch_all(&mut *tx)
@@ -333,7 +333,7 @@ impl SqlStore {
     ) -> StoreResult<u64> {
         Ok(sqlx::query(
             "UPDATE health_alerts SET status = 'resolved', resolved_at = $1 \
-             WHERE workspace_id = $2 AND client_id = $3 AND status <> 'resolved'",
+             WHERE workspace_id = $2 AND client_id = $3 AND status IN ('open', 'acknowledged', 'snoozed')",
         )
         .bind(now)
         .bind(ws.0)
@@ -435,7 +435,7 @@ impl SqlStore {
         let done = sqlx::query(
             "UPDATE health_alerts SET status = $1, snoozed_until = $2, \
              case_id = COALESCE($3, case_id), handled_by = $4 \
-             WHERE workspace_id = $5 AND id = $6 AND status <> 'resolved'",
+             WHERE workspace_id = $5 AND id = $6 AND status IN ('open', 'acknowledged', 'snoozed')",
         )
         .bind(status)
         .bind(snoozed_until)
@@ -450,7 +450,7 @@ impl SqlStore {
         if done.rows_affected() == 0 && alert.is_some() {
             return Err(StoreError::Conflict {
                 field: "status".into(),
-                message: "the alert is resolved: the client's score has recovered since".into(),
+                message: "the alert is closed: the client's score has recovered, or the alert was turned into a case".into(),
             });
         }
         Ok(alert)

@@ -83,13 +83,21 @@ pub enum AlertStatus {
     Acknowledged,
     /// Hidden until a date, then open again.
     Snoozed,
-    /// Turned into a departure case.
+    /// Turned into a departure case (no longer live: a later crossing
+    /// raises a new alert).
     CaseOpened,
     /// The client's score recovered; the next crossing raises a new alert.
     Resolved,
 }
 
 impl AlertStatus {
+    /// The statuses of a live alert: at most one per client.
+    pub const LIVE: &'static [AlertStatus] = &[
+        AlertStatus::Open,
+        AlertStatus::Acknowledged,
+        AlertStatus::Snoozed,
+    ];
+
     /// Every status.
     pub const ALL: &'static [AlertStatus] = &[
         AlertStatus::Open,

@@ -306,9 +306,10 @@ pub trait Store: Send + Sync + 'static {
         lookback_days: u32,
     ) -> StoreResult<Vec<ClientHealthFacts>>;
     /// Stores freshly computed scores and applies the alert rule in one
-    /// transaction: a client at risk without a live alert raises one (a
-    /// partial unique index keeps it to one even under concurrent runs), a
-    /// recovered client's live alert is resolved, snoozed alerts whose day has
+    /// transaction: a client at risk without a live alert (open,
+    /// acknowledged or snoozed) raises one (a partial unique index keeps it
+    /// to one even under concurrent runs), a recovered client's live alert
+    /// is resolved, snoozed alerts whose day has
     /// come are open again, and scores of clients not in `scores` are removed.
     async fn record_health(
         &self,
@@ -327,7 +328,7 @@ pub trait Store: Send + Sync + 'static {
     /// One alert.
     async fn get_alert(&self, ws: WorkspaceId, id: AlertId) -> StoreResult<Option<Alert>>;
     /// Acknowledges, snoozes or links an alert to a case (`Conflict` on
-    /// `status` when it is already resolved).
+    /// `status` when it is no longer live: resolved or turned into a case).
     async fn update_alert(
         &self,
         ws: WorkspaceId,

@@ -272,8 +272,40 @@ pub async fn open_case(
                 .map_or(0, |c| c.id.0);
             Err(CaseError::CaseAlreadyOpen { case_id: open }.into())
         }
-        other => Ok(other?),
+        Err(e) => Err(e.into()),
+        Ok(stored) => {
+            link_alerts(cx, client, stored.id).await?;
+            Ok(stored)
+        }
     }
+}
+
+/// The client's live health alert, if any, is turned into the new case:
+/// the warning has been acted on.
+async fn link_alerts(cx: &CaseContext<'_>, client: ClientId, case: CaseId) -> Result<(), ApiError> {
+    let live = cx
+        .store
+        .list_alerts(
+            cx.ws,
+            &churnwise_store::AlertFilter {
+                statuses: churnwise_store::AlertStatus::LIVE.to_vec(),
+                client: Some(client),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let by = cx.actor.describe(churnwise_domain::Lang::En);
+    for alert in live {
+        cx.store
+            .update_alert(
+                cx.ws,
+                alert.id,
+                churnwise_store::AlertAction::CaseOpened(case),
+                &by,
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// Loads a case of the workspace (404 when absent or another workspace's).

@@ -345,6 +345,18 @@ pub fn due_text(lang: Lang, e: &DueEntry) -> String {
 
 /// One signal as a short phrase with its points.
 pub fn signal_text(lang: Lang, s: &Signal) -> String {
+    t(
+        lang,
+        "signal-points",
+        &[
+            ("phrase", text(&signal_phrase(lang, s))),
+            ("points", number(s.points.into())),
+        ],
+    )
+}
+
+/// The facts of one signal as a short phrase.
+pub fn signal_phrase(lang: Lang, s: &Signal) -> String {
     let (key, args): (&str, Vec<(&str, ArgValue)>) = match &s.facts {
         SignalFacts::Contact {
             days_since,

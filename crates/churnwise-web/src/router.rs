@@ -129,7 +129,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 fn page_routes() -> Router<AppState> {
-    use pages::{clients, dashboard, session, settings};
+    use pages::{clients, dashboard, early_warning, session, settings};
     Router::new()
         .route("/", get(session::home))
         .route("/login", get(session::login_page).post(session::login))
@@ -145,8 +145,15 @@ fn page_routes() -> Router<AppState> {
         .route("/clients/{id}/interactions", post(clients::log_interaction))
         .route("/clients/{id}/contacts", post(clients::add_contact))
         .route("/clients/{id}/cases", post(clients::open_case))
+        .route("/due", get(early_warning::show))
+        .route("/due/refresh", post(early_warning::refresh_scores))
+        .route("/alerts/{id}/acknowledge", post(early_warning::acknowledge))
+        .route("/alerts/{id}/snooze", post(early_warning::snooze))
+        .route("/clients/{id}/flags", post(early_warning::set_flags))
         .route("/settings", get(settings::show))
         .route("/settings/tokens", post(settings::create_token))
+        .route("/settings/workspace", post(settings::save_workspace))
+        .route("/settings/profile", post(settings::save_profile))
         .route("/settings/tokens/{id}/delete", post(settings::delete_token))
         .route("/assets/{*path}", get(pages::assets::asset))
         .layer(axum::middleware::from_fn(pages::error_pages))

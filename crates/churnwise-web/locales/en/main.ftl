@@ -177,7 +177,7 @@ invoice-open = Not yet due
 ## Settings
 settings-title = Settings
 settings-language-label = Language of the interface
-settings-language-hint = Kept in this browser. Without a choice, churnwise follows your browser's language.
+settings-language-hint = Kept with your account when you are signed in (pages and digest emails), else in this browser. Without a choice, churnwise follows your browser's language.
 settings-members = Users and roles
 settings-members-hint = Owners and managers manage users and settings; members change records; viewers only read. Add users with "churnwise user add".
 settings-tokens = API tokens

@@ -47,7 +47,87 @@ digest-subject = {$workspace}: {$due ->
     [one] 1 alerta nueva
    *[other] {$alerts} alertas nuevas
 }
-digest-intro = Buenos días. Este es tu resumen de churnwise para {$workspace} del {$date}.
+digest-intro = Buenos días. Este es su resumen de churnwise para {$workspace} del {$date}.
 digest-alerts-heading = Clientes en riesgo (alertas nuevas):
 digest-due-heading = Pendiente hoy:
-digest-footer = Recibes este resumen porque eres miembro del espacio de trabajo. Tu idioma y los ajustes del resumen están en Ajustes de churnwise.
+digest-footer = Recibe este resumen porque es miembro del espacio de trabajo. Su idioma y los ajustes del resumen están en Ajustes de churnwise.
+
+## Páginas
+nav-due = Pendientes
+due-title = Pendientes y en riesgo
+due-refresh = Recalcular puntuaciones
+notice-scores-refreshed = Se han recalculado las puntuaciones de salud.
+due-showing-mine = Mostrando el trabajo de { $name }.
+due-show-all = Ver el de todos
+due-showing-all = Mostrando el trabajo de todos.
+due-show-mine = Ver solo el mío
+alerts-title = Clientes en riesgo
+alerts-none = Ningún cliente está en riesgo. Las alertas aparecen aquí cuando la puntuación de salud de un cliente baja del umbral.
+alert-status-open = Nueva
+alert-status-acknowledged = Vista
+alert-status-snoozed = Pospuesta
+alert-status-case-opened = Caso abierto
+alert-status-resolved = Resuelta
+alert-raised-on = del { $date }
+alert-snoozed-until = hasta el { $date }
+alert-acknowledge = Marcar como vista
+alert-snooze = Posponer
+alert-open-case = Abrir un caso de baja
+due-list-title = Lista de pendientes
+due-none = No hay nada pendiente. Buen trabajo.
+due-col-late = Retraso
+due-col-what = Qué hacer
+due-col-link = Dónde
+due-open-case = caso n.º { $id }
+health-title = Salud
+health-at-risk = En riesgo
+health-healthy = Sano
+health-signals = Señales y su peso en la puntuación
+health-signal = Señal
+health-points = Puntos
+health-computed-on = Calculada el { $date }. Los pesos y el umbral de riesgo están en Ajustes.
+health-not-scored = Aún sin puntuación: el servidor calcula la de los clientes activos y en baja cada pocos minutos, o pulse «Recalcular puntuaciones» en Pendientes.
+flags-title = Señales de alerta
+flags-save = Guardar señales de alerta
+notice-flags-saved = Se han guardado las señales de alerta y recalculado la puntuación.
+
+## Ajustes
+settings-profile = Su perfil
+settings-profile-name = Nombre visible
+settings-profile-name-hint = Los clientes cuyo responsable tenga este nombre (o su correo) son suyos: sus pendientes y su resumen.
+settings-profile-lang = Idioma de las páginas y los resúmenes
+settings-profile-lang-browser = El de mi navegador
+notice-profile-saved = Se ha guardado su perfil.
+settings-workspace = Ajustes del espacio de trabajo
+notice-workspace-saved = Se han guardado los ajustes del espacio de trabajo.
+settings-churn-and-contact = Referencia de bajas y contacto
+settings-benchmark = Referencia de tasa de bajas mensual (%)
+settings-keep-in-touch = Intervalo de contacto para clientes nuevos (días)
+settings-keep-in-touch-segments = Intervalo por segmento
+settings-keep-in-touch-segments-hint = Una línea por segmento, como «enterprise = 14». Los clientes nuevos de ese segmento reciben ese intervalo.
+settings-health-weights = Pesos de la puntuación de salud
+settings-health-weights-hint = Lo máximo que cada señal puede restar de 100. Los valores por defecto suman 100; el razonamiento está en docs/health.md.
+settings-weight-contact = Días desde el último contacto
+settings-weight-overdue-invoices = Facturas vencidas
+settings-weight-complaints = Quejas e incidencias
+settings-weight-contraction = Reducción del MRR
+settings-weight-survey = Última encuesta
+settings-weight-renewal = Fin o renovación del contrato
+settings-weight-warning-signs = Señales de alerta
+settings-health-thresholds = Umbrales de la puntuación de salud
+settings-at-risk-below = En riesgo por debajo de
+settings-overdue-invoices-for-full = Facturas vencidas para el peso completo
+settings-complaints-for-full = Quejas e incidencias para el peso completo
+settings-contraction-pct-for-full = Bajada del MRR (%) para el peso completo
+settings-lookback-days = Ventana de observación (días)
+settings-renewal-within-days = Fin o renovación del contrato en menos de (días)
+settings-digest = Resumen diario por correo
+settings-digest-enabled = Enviar a cada miembro un resumen diario de sus pendientes y alertas nuevas
+settings-digest-hour = Enviar a partir de esta hora (UTC)
+settings-workspace-save = Guardar ajustes del espacio de trabajo
+settings-managers-only = Solo propietarios y gestores pueden cambiar estos ajustes.
+settings-range = De { $low } a { $high }
+form-setting-range = Escriba un número dentro del rango indicado.
+form-segment-lines = Escriba un «segmento = días» por línea, con días de 1 a 3650.
+form-stale = Alguien ha guardado estos ajustes desde que abrió la página. Recárguela e inténtelo de nuevo.
+alert-snooze-until = Posponer hasta

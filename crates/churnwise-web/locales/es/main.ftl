@@ -177,7 +177,7 @@ invoice-open = Aún no vence
 ## Ajustes
 settings-title = Ajustes
 settings-language-label = Idioma de la interfaz
-settings-language-hint = Se guarda en este navegador. Si no elige, churnwise sigue el idioma de su navegador.
+settings-language-hint = Se guarda con su cuenta si ha iniciado sesión (páginas y resúmenes por correo); si no, en este navegador. Sin elección, churnwise sigue el idioma de su navegador.
 settings-members = Usuarios y funciones
 settings-members-hint = Propietarios y gestores administran usuarios y ajustes; los miembros modifican registros; los lectores solo consultan. Añada usuarios con «churnwise user add».
 settings-tokens = Tokens de la API

@@ -67,21 +67,13 @@ pub async fn refresh_scores(
 #[into_params(parameter_in = Query)]
 pub struct AlertQuery {
     /// Comma-separated statuses: open, acknowledged, snoozed, case_opened,
-    /// resolved (default: every status but resolved).
+    /// resolved (default: the live ones, open, acknowledged and snoozed).
     pub status: Option<String>,
     /// Only clients of this owner.
     pub owner: Option<String>,
     /// Only this client.
     pub client_id: Option<i64>,
 }
-
-/// The statuses a live alert can have.
-pub const LIVE_STATUSES: [AlertStatus; 4] = [
-    AlertStatus::Open,
-    AlertStatus::Acknowledged,
-    AlertStatus::Snoozed,
-    AlertStatus::CaseOpened,
-];
 
 /// Lists alerts, newest first.
 #[utoipa::path(get, path = "/alerts", tag = "early warning", params(AlertQuery),
@@ -92,7 +84,7 @@ pub async fn list_alerts(
     ApiQuery(query): ApiQuery<AlertQuery>,
 ) -> ApiResult<Json<Vec<Alert>>> {
     let statuses = match query.status.as_deref().map(str::trim) {
-        None | Some("") => LIVE_STATUSES.to_vec(),
+        None | Some("") => AlertStatus::LIVE.to_vec(),
         Some(text) => text
             .split(',')
             .map(|s| s.parse::<AlertStatus>())
@@ -194,10 +186,10 @@ pub async fn open_case_from_alert(
         .get_alert(auth.ws(), AlertId(id))
         .await?
         .ok_or(ApiError::NotFound)?;
-    if alert.status == AlertStatus::Resolved {
+    if !AlertStatus::LIVE.contains(&alert.status) {
         return Err(ApiError::Conflict(ProblemField {
             field: "status".into(),
-            message: "the alert is resolved: the client's score has recovered since".into(),
+            message: "the alert is closed: the client's score has recovered, or the alert was turned into a case".into(),
         }));
     }
     let open = OpenCase {
@@ -213,14 +205,10 @@ pub async fn open_case_from_alert(
         open.notice,
     )
     .await?;
+    // Opening the case turned the client's live alert into this case.
     let alert = state
         .store
-        .update_alert(
-            auth.ws(),
-            alert.id,
-            AlertAction::CaseOpened(case.id),
-            &auth.0.user.email,
-        )
+        .get_alert(auth.ws(), alert.id)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok((

@@ -26,7 +26,8 @@ pub struct MetricsQuery {
     pub as_of: Option<String>,
     /// Days of grace after the due date (default 30).
     pub grace_days: Option<u32>,
-    /// Monthly churn benchmark in percent (default 7).
+    /// Monthly churn benchmark in percent (default: the workspace's setting,
+    /// 7 unless changed).
     pub benchmark: Option<f64>,
     /// Months to forecast (default 6).
     pub forecast_months: Option<u32>,
@@ -121,8 +122,12 @@ pub async fn workspace_report(
 pub async fn metrics(
     State(state): State<AppState>,
     auth: Auth,
-    ApiQuery(query): ApiQuery<MetricsQuery>,
+    ApiQuery(mut query): ApiQuery<MetricsQuery>,
 ) -> ApiResult<Json<MetricsReport>> {
+    if query.benchmark.is_none() {
+        let settings = state.store.workspace_settings(auth.ws()).await?.value;
+        query.benchmark = Some(settings.benchmark_pct);
+    }
     let options = query.into_options(chrono::Local::now().date_naive())?;
     Ok(Json(
         workspace_report(state.store.as_ref(), auth.ws(), &options).await?,

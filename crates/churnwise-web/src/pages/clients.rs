@@ -240,11 +240,12 @@ pub async fn create(
 }
 
 /// Notices a page may show after a redirect (`?done=KEY`), from this list only.
-const NOTICES: [&str; 4] = [
+const NOTICES: [&str; 5] = [
     "client-created",
     "contact-logged",
     "contact-added",
     "case-opened",
+    "flags-saved",
 ];
 
 /// The query of a client page.
@@ -570,9 +571,20 @@ async fn client_page(
             running: s.started_on <= today && s.ended_on.is_none_or(|end| today < end),
         })
         .collect();
-    let last_contact = interactions.iter().map(|i| i.occurred_on).max();
-    let contact_due =
-        last_contact.is_none_or(|d| (today - d).num_days() > i64::from(client.keep_in_touch_days));
+    // Newsletters and internal notes do not count as a contact (as in the due list).
+    let last_contact = interactions
+        .iter()
+        .filter(|i| churnwise_domain::health::counts_as_contact(i.kind))
+        .map(|i| i.occurred_on)
+        .max();
+    let contact_due = churnwise_domain::health::contact_overdue_days(
+        last_contact,
+        client.created_at.date_naive(),
+        client.keep_in_touch_days,
+        today,
+    )
+    .is_some();
+    let health = super::early_warning::health_card(state, auth, &client, auth.lang).await?;
     let chart = Chart::xy(
         i18n::code(auth.lang),
         Unit::Money,
@@ -619,6 +631,7 @@ async fn client_page(
             case_errors => forms.case_errors,
             channels => ["email", "phone", "meeting", "letter", "chat", "other"],
             today,
+            health,
         },
     )
 }

@@ -57,7 +57,13 @@ async fn report(
     from: Month,
     to: Month,
 ) -> Result<MetricsReport, PageError> {
-    let options = MetricsOptions::new(from, to, today());
+    let mut options = MetricsOptions::new(from, to, today());
+    options.benchmark_pct = state
+        .store
+        .workspace_settings(auth.ws())
+        .await?
+        .value
+        .benchmark_pct;
     Ok(workspace_report(state.store.as_ref(), auth.ws(), &options).await?)
 }
 

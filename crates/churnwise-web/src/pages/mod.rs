@@ -10,6 +10,7 @@ pub mod assets;
 pub mod charts;
 pub mod clients;
 pub mod dashboard;
+pub mod early_warning;
 mod forms;
 mod render;
 pub mod session;
@@ -100,16 +101,34 @@ pub(crate) async fn session_of(
                 .find_session(&hash, chrono::Utc::now())
                 .await?
                 .map(|session| PageAuth {
+                    // The user's saved language wins; else the cookie or the browser's.
+                    lang: session
+                        .access
+                        .user
+                        .lang
+                        .unwrap_or_else(|| i18n::negotiate(&parts.headers)),
                     access: session.access,
                     csrf: session.csrf_token,
                     session_hash: hash,
-                    lang: i18n::negotiate(&parts.headers),
                     path: request_path(parts),
                 })
         }
     };
     parts.extensions.insert(found.clone());
     Ok(found)
+}
+
+/// The session of a request when there is one (for pages that also serve
+/// visitors who are not signed in).
+#[derive(Debug, Clone)]
+pub struct MaybePageAuth(pub Option<PageAuth>);
+
+impl FromRequestParts<AppState> for MaybePageAuth {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        Ok(MaybePageAuth(session_of(parts, state).await?))
+    }
 }
 
 impl FromRequestParts<AppState> for PageAuth {

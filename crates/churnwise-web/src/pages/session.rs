@@ -3,7 +3,9 @@
 
 use super::forms::EmptyForm;
 use super::forms::{anon_csrf, FieldErrors};
-use super::{local_path, render, see_other, AnonForm, Chrome, CsrfForm, PageError, PageLang};
+use super::{
+    local_path, render, see_other, AnonForm, Chrome, CsrfForm, MaybePageAuth, PageError, PageLang,
+};
 use crate::api::session::{is_https, open_session, session_cookie};
 use crate::auth::{self, SESSION_COOKIE};
 use crate::i18n::{self, LANG_COOKIE};
@@ -237,9 +239,17 @@ pub async fn set_lang(
     State(state): State<AppState>,
     headers: HeaderMap,
     jar: CookieJar,
+    MaybePageAuth(session): MaybePageAuth,
     AnonForm(_, form): AnonForm<LangForm>,
 ) -> Result<Response, PageError> {
     let lang = i18n::parse_code(&form.lang).ok_or(PageError::BadRequest)?;
+    if let Some(auth) = session {
+        // A signed-in user's choice is kept with their account (pages and digests).
+        state
+            .store
+            .update_user_profile(auth.access.user.id, None, Some(Some(lang)))
+            .await?;
+    }
     let cookie = Cookie::build((LANG_COOKIE, i18n::code(lang)))
         .path("/")
         .same_site(SameSite::Lax)

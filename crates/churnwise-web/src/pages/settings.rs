@@ -10,10 +10,21 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use churnwise_domain::health::{HealthSettings, HealthWeights};
 use churnwise_domain::registry::required_text;
+use churnwise_domain::workspace_settings::WorkspaceSettings;
 use churnwise_store::{ApiTokenId, NewApiToken};
 use minijinja::context;
 use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// What the workspace-settings form shows: the values as typed (or stored)
+/// and the refused fields.
+#[derive(Debug, Default)]
+struct WorkspaceForm {
+    values: BTreeMap<String, String>,
+    errors: FieldErrors,
+}
 
 async fn settings_page(
     state: &AppState,
@@ -22,22 +33,283 @@ async fn settings_page(
     errors: FieldErrors,
     token_name: &str,
 ) -> Result<Response, PageError> {
+    settings_page_with(state, auth, new_token, errors, token_name, None, None).await
+}
+
+async fn settings_page_with(
+    state: &AppState,
+    auth: &PageAuth,
+    new_token: Option<(String, String)>,
+    errors: FieldErrors,
+    token_name: &str,
+    workspace_form: Option<WorkspaceForm>,
+    done: Option<&'static str>,
+) -> Result<Response, PageError> {
     let members = state.store.workspace_members(auth.ws()).await?;
     let tokens = state
         .store
         .list_api_tokens(auth.ws(), auth.access.user.id)
         .await?;
+    let workspace_form = match workspace_form {
+        Some(form) => form,
+        None => {
+            let current = state.store.workspace_settings(auth.ws()).await?;
+            WorkspaceForm {
+                values: workspace_values(&current.value, current.version),
+                errors: FieldErrors::new(),
+            }
+        }
+    };
+    let me = &auth.access.user;
     let chrome = Chrome::of(auth, state, "settings").await?;
     render(
         &chrome,
         "settings.html",
-        context! { members, tokens, new_token, errors, token_name },
+        context! {
+            members,
+            tokens,
+            new_token,
+            errors,
+            token_name,
+            ws_values => workspace_form.values,
+            ws_errors => workspace_form.errors,
+            weights => WEIGHTS.iter().map(|(key, _)| *key).collect::<Vec<_>>(),
+            thresholds => THRESHOLDS.iter().map(|(key, low, high)| (*key, *low, *high)).collect::<Vec<_>>(),
+            profile_name => me.name.clone().unwrap_or_default(),
+            profile_lang => me.lang.map(crate::i18n::code).unwrap_or(""),
+            done,
+        },
     )
 }
 
+/// The query of the settings page.
+#[derive(Debug, Default, Deserialize)]
+pub struct SettingsQuery {
+    /// A notice after a redirect.
+    #[serde(default)]
+    pub done: String,
+}
+
 /// `GET /settings`: the settings page.
-pub async fn show(State(state): State<AppState>, auth: PageAuth) -> Result<Response, PageError> {
-    settings_page(&state, &auth, None, FieldErrors::new(), "").await
+pub async fn show(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    axum::extract::Query(query): axum::extract::Query<SettingsQuery>,
+) -> Result<Response, PageError> {
+    let done = ["workspace-saved", "profile-saved"]
+        .into_iter()
+        .find(|d| *d == query.done);
+    settings_page_with(&state, &auth, None, FieldErrors::new(), "", None, done).await
+}
+
+/// Reaches one weight of the health score.
+type WeightField = fn(&mut HealthWeights) -> &mut u32;
+
+/// The weights of the health score, by form field, with their setter.
+const WEIGHTS: [(&str, WeightField); 7] = [
+    ("contact", |w| &mut w.contact),
+    ("overdue_invoices", |w| &mut w.overdue_invoices),
+    ("complaints", |w| &mut w.complaints),
+    ("contraction", |w| &mut w.contraction),
+    ("survey", |w| &mut w.survey),
+    ("renewal", |w| &mut w.renewal),
+    ("warning_signs", |w| &mut w.warning_signs),
+];
+
+/// The thresholds of the health score: form field and allowed range.
+const THRESHOLDS: [(&str, u32, u32); 6] = [
+    ("at_risk_below", 1, 100),
+    ("overdue_invoices_for_full", 1, 100),
+    ("complaints_for_full", 1, 100),
+    ("contraction_pct_for_full", 1, 100),
+    ("lookback_days", 7, 730),
+    ("renewal_within_days", 1, 365),
+];
+
+fn threshold_mut<'a>(h: &'a mut HealthSettings, key: &str) -> &'a mut u32 {
+    match key {
+        "at_risk_below" => &mut h.at_risk_below,
+        "overdue_invoices_for_full" => &mut h.overdue_invoices_for_full,
+        "complaints_for_full" => &mut h.complaints_for_full,
+        "contraction_pct_for_full" => &mut h.contraction_pct_for_full,
+        "lookback_days" => &mut h.lookback_days,
+        _ => &mut h.renewal_within_days,
+    }
+}
+
+/// The form values of stored settings.
+fn workspace_values(s: &WorkspaceSettings, version: i64) -> BTreeMap<String, String> {
+    let mut v = BTreeMap::new();
+    v.insert("version".into(), version.to_string());
+    v.insert("benchmark_pct".into(), s.benchmark_pct.to_string());
+    v.insert(
+        "keep_in_touch_days".into(),
+        s.keep_in_touch_days.to_string(),
+    );
+    v.insert(
+        "keep_in_touch_by_segment".into(),
+        s.keep_in_touch_by_segment
+            .iter()
+            .map(|(seg, days)| format!("{seg} = {days}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let mut health = s.health;
+    for (key, get) in WEIGHTS {
+        v.insert(
+            format!("weight_{key}"),
+            get(&mut health.weights).to_string(),
+        );
+    }
+    for (key, _, _) in THRESHOLDS {
+        v.insert(key.to_string(), threshold_mut(&mut health, key).to_string());
+    }
+    if s.digest.enabled {
+        v.insert("digest_enabled".into(), "1".into());
+    }
+    v.insert("digest_hour_utc".into(), s.digest.hour_utc.to_string());
+    v
+}
+
+/// Reads the workspace-settings form; every refused field is named.
+fn parse_workspace(values: &BTreeMap<String, String>) -> Result<WorkspaceSettings, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let get = |key: &str| values.get(key).map(|v| v.trim()).unwrap_or("");
+    let mut s = WorkspaceSettings::default();
+    match get("benchmark_pct").replace(',', ".").parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=100.0).contains(&v) => s.benchmark_pct = v,
+        _ => {
+            errors.insert("benchmark_pct".into(), "form-setting-range");
+        }
+    }
+    let int = |key: &str, low: i64, high: i64, errors: &mut FieldErrors| -> i64 {
+        match get(key).parse::<i64>() {
+            Ok(v) if (low..=high).contains(&v) => v,
+            _ => {
+                errors.insert(key.to_string(), "form-setting-range");
+                low
+            }
+        }
+    };
+    s.keep_in_touch_days = int("keep_in_touch_days", 1, 3650, &mut errors) as i32;
+    for line in get("keep_in_touch_by_segment").lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        match line.split_once('=').or_else(|| line.split_once(':')) {
+            Some((seg, days)) if !seg.trim().is_empty() => match days.trim().parse::<i32>() {
+                Ok(d) if (1..=3650).contains(&d) => {
+                    s.keep_in_touch_by_segment.insert(seg.trim().to_string(), d);
+                }
+                _ => {
+                    errors.insert("keep_in_touch_by_segment".into(), "form-segment-lines");
+                }
+            },
+            _ => {
+                errors.insert("keep_in_touch_by_segment".into(), "form-segment-lines");
+            }
+        }
+    }
+    for (key, set) in WEIGHTS {
+        *set(&mut s.health.weights) = int(&format!("weight_{key}"), 0, 100, &mut errors) as u32;
+    }
+    for (key, low, high) in THRESHOLDS {
+        *threshold_mut(&mut s.health, key) =
+            int(key, i64::from(low), i64::from(high), &mut errors) as u32;
+    }
+    s.digest.enabled = values.contains_key("digest_enabled");
+    s.digest.hour_utc = int("digest_hour_utc", 0, 23, &mut errors) as u32;
+    if errors.is_empty() {
+        Ok(s)
+    } else {
+        Err(errors)
+    }
+}
+
+/// `POST /settings/workspace`: saves the workspace's settings (managers and owners).
+pub async fn save_workspace(
+    State(state): State<AppState>,
+    CsrfForm(auth, values): CsrfForm<BTreeMap<String, String>>,
+) -> Result<Response, PageError> {
+    auth.require_manage()?;
+    let version: i64 = values
+        .get("version")
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or(PageError::BadRequest)?;
+    let refused = match parse_workspace(&values) {
+        Err(errors) => errors,
+        Ok(settings) => {
+            match state
+                .store
+                .save_workspace_settings(auth.ws(), &settings, version)
+                .await
+            {
+                Ok(_) => return Ok(see_other("/settings?done=workspace-saved#workspace")),
+                Err(churnwise_store::StoreError::Conflict { .. }) => {
+                    [("version".to_string(), "form-stale")]
+                        .into_iter()
+                        .collect()
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    let form = WorkspaceForm {
+        values,
+        errors: refused,
+    };
+    let page = settings_page_with(
+        &state,
+        &auth,
+        None,
+        FieldErrors::new(),
+        "",
+        Some(form),
+        None,
+    )
+    .await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// The profile form.
+#[derive(Debug, Deserialize)]
+pub struct ProfileForm {
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// `en`, `es`, or empty to follow the browser.
+    #[serde(default)]
+    pub lang: String,
+}
+
+/// `POST /settings/profile`: the signed-in user's name and language.
+pub async fn save_profile(
+    State(state): State<AppState>,
+    CsrfForm(auth, form): CsrfForm<ProfileForm>,
+) -> Result<Response, PageError> {
+    let name = match churnwise_domain::registry::optional_text("name", Some(&form.name), 100) {
+        Ok(name) => name,
+        Err(e) => {
+            let errors = [(
+                "profile_name".to_string(),
+                field_error_key(&e.field, &e.reason),
+            )]
+            .into_iter()
+            .collect();
+            let page = settings_page(&state, &auth, None, errors, "").await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let lang = match form.lang.trim() {
+        "" => None,
+        code => Some(crate::i18n::parse_code(code).ok_or(PageError::BadRequest)?),
+    };
+    state
+        .store
+        .update_user_profile(auth.access.user.id, Some(name), Some(lang))
+        .await?;
+    Ok(see_other("/settings?done=profile-saved#profile"))
 }
 
 /// The new-token form.

@@ -237,6 +237,34 @@ async fn scores_alerts_and_the_due_list_work_through_the_api(backend: Backend) {
         s.get_client(ws.id, pixel).await.unwrap().unwrap().status,
         ClientStatus::Leaving
     );
+    // The alert is no longer live, and a leaving client raises no new one.
+    let r = app
+        .call(Method::POST, "/api/v1/health-scores/refresh", tok, None)
+        .await;
+    assert_eq!(r.json["raised"], json!([]));
+    assert_eq!(
+        app.call(Method::GET, "/api/v1/alerts", tok, None)
+            .await
+            .json,
+        json!([])
+    );
+    let r = app
+        .call(Method::GET, "/api/v1/alerts?status=case_opened", tok, None)
+        .await;
+    assert_eq!(r.json[0]["id"], id);
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/alerts/{id}/acknowledge"),
+            tok,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = app
+        .call(Method::GET, "/api/v1/alerts?status=gone", tok, None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // The due list: Pixel is 40 days late for a contact; Fine is not due.
     let r = app

@@ -7,6 +7,7 @@ mod cases_api;
 mod cases_cli;
 mod cli;
 mod early_warning;
+mod early_warning_pages;
 mod import_cli;
 mod metrics_cli;
 mod pages;

@@ -13,7 +13,7 @@ const PASSWORD: &str = "a long password";
 
 /// A browser's cookie jar, reduced to what the pages set.
 #[derive(Default, Clone)]
-struct Jar(Vec<(String, String)>);
+pub(crate) struct Jar(Vec<(String, String)>);
 
 impl Jar {
     fn header(&self) -> String {
@@ -36,18 +36,18 @@ impl Jar {
         }
     }
 
-    fn with(mut self, name: &str, value: &str) -> Self {
+    pub(crate) fn with(mut self, name: &str, value: &str) -> Self {
         self.0.retain(|(k, _)| k != name);
         self.0.push((name.into(), value.into()));
         self
     }
 }
 
-fn html(reply: &Reply) -> &str {
+pub(crate) fn html(reply: &Reply) -> &str {
     reply.json.as_str().unwrap_or("")
 }
 
-fn location(reply: &Reply) -> &str {
+pub(crate) fn location(reply: &Reply) -> &str {
     reply
         .headers
         .get(header::LOCATION)
@@ -56,13 +56,18 @@ fn location(reply: &Reply) -> &str {
 }
 
 /// The value of the first hidden `csrf` field of a page.
-fn csrf_of(page: &str) -> String {
+pub(crate) fn csrf_of(page: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
     let start = page.find(marker).expect("the page has a form") + marker.len();
     page[start..start + 64].to_string()
 }
 
-async fn get(app: &TestApp, uri: &str, jar: &Jar, accept_language: Option<&str>) -> Reply {
+pub(crate) async fn get(
+    app: &TestApp,
+    uri: &str,
+    jar: &Jar,
+    accept_language: Option<&str>,
+) -> Reply {
     let mut request = Request::get(uri).header(header::COOKIE, jar.header());
     if let Some(lang) = accept_language {
         request = request.header(header::ACCEPT_LANGUAGE, lang);
@@ -70,7 +75,7 @@ async fn get(app: &TestApp, uri: &str, jar: &Jar, accept_language: Option<&str>)
     app.send(request.body(Body::empty()).unwrap()).await
 }
 
-async fn post(app: &TestApp, uri: &str, jar: &Jar, form: &[(&str, &str)]) -> Reply {
+pub(crate) async fn post(app: &TestApp, uri: &str, jar: &Jar, form: &[(&str, &str)]) -> Reply {
     let body = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(form)
         .finish();
@@ -85,7 +90,7 @@ async fn post(app: &TestApp, uri: &str, jar: &Jar, form: &[(&str, &str)]) -> Rep
 }
 
 /// Signs `email` in through the sign-in form; returns the cookies.
-async fn sign_in(app: &TestApp, email: &str) -> Jar {
+pub(crate) async fn sign_in(app: &TestApp, email: &str) -> Jar {
     let mut jar = Jar::default();
     let page = get(app, "/login", &jar, None).await;
     assert_eq!(page.status, StatusCode::OK);

@@ -1,0 +1,297 @@
+//! The early-warning pages: the due list with the new alerts (`/due`), the
+//! alert actions, the warning signs on a client, and the health card of the
+//! client page.
+
+use super::forms::EmptyForm;
+use super::{render, see_other, Chrome, CsrfForm, PageAuth, PageError};
+use crate::digest::{due_text, signal_phrase, signal_text};
+use crate::early_warning::{due_list, refresh};
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use chrono::{Duration, NaiveDate, Utc};
+use churnwise_domain::registry::WarningFlag;
+use churnwise_domain::Lang;
+use churnwise_store::{
+    AlertAction, AlertFilter, AlertId, AlertStatus, ClientId, ClientPatch, HealthFilter, StoreError,
+};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+/// Filters of the due page.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct DueParams {
+    /// `all`, or empty for the signed-in user's own work.
+    #[serde(default)]
+    pub show: String,
+    /// A notice to show (`refreshed`).
+    #[serde(default)]
+    pub done: String,
+}
+
+/// An alert as the page shows it.
+#[derive(Debug, Serialize)]
+struct AlertRow {
+    id: i64,
+    client_id: i64,
+    client_name: String,
+    owner: Option<String>,
+    status: &'static str,
+    score: u32,
+    raised_on: NaiveDate,
+    snoozed_until: Option<NaiveDate>,
+    reasons: Vec<String>,
+}
+
+/// A due entry as the page shows it.
+#[derive(Debug, Serialize)]
+struct DueRow {
+    kind: &'static str,
+    client_id: i64,
+    client_name: String,
+    owner: Option<String>,
+    case_id: Option<i64>,
+    text: String,
+    due_on: NaiveDate,
+    days_overdue: i64,
+}
+
+/// `GET /due`: the signed-in user's due list and alerts (or everyone's).
+pub async fn show(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Query(params): Query<DueParams>,
+) -> Result<Response, PageError> {
+    let ws = auth.ws();
+    let user = &auth.access.user;
+    let all = params.show == "all";
+    let today = Utc::now().date_naive();
+    let lang = auth.lang;
+    let entries = due_list(state.store.as_ref(), ws, today, None).await?;
+    let due: Vec<DueRow> = entries
+        .iter()
+        .filter(|e| all || e.is_for(user))
+        .map(|e| DueRow {
+            kind: e.kind.as_str(),
+            client_id: e.client_id.0,
+            client_name: e.client_name.clone(),
+            owner: e.assignee.clone().or_else(|| e.owner.clone()),
+            case_id: e.case_id.map(|c| c.0),
+            text: due_text(lang, e),
+            due_on: e.due_on,
+            days_overdue: e.days_overdue,
+        })
+        .collect();
+    let alerts: Vec<AlertRow> = state
+        .store
+        .list_alerts(
+            ws,
+            &AlertFilter {
+                statuses: AlertStatus::LIVE.to_vec(),
+                ..AlertFilter::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .filter(|a| all || user.owns(a.client.owner.as_deref()))
+        .map(|a| AlertRow {
+            id: a.id.0,
+            client_id: a.client.id.0,
+            client_name: a.client.name.clone(),
+            owner: a.client.owner.clone(),
+            status: a.status.as_str(),
+            score: a.score,
+            raised_on: a.raised_on,
+            snoozed_until: a.snoozed_until,
+            reasons: a.reasons.iter().map(|s| signal_text(lang, s)).collect(),
+        })
+        .collect();
+    let chrome = Chrome::of(&auth, &state, "due").await?;
+    render(
+        &chrome,
+        "due.html",
+        context! {
+            due,
+            alerts,
+            all,
+            owner_name => user.name.clone(),
+            done => (params.done == "refreshed").then_some("refreshed"),
+            snooze_default => today + Duration::days(7),
+            tomorrow => today + Duration::days(1),
+        },
+    )
+}
+
+/// `POST /due/refresh`: recomputes every score now.
+pub async fn refresh_scores(
+    State(state): State<AppState>,
+    CsrfForm(auth, _): CsrfForm<EmptyForm>,
+) -> Result<Response, PageError> {
+    auth.require_write()?;
+    refresh(state.store.as_ref(), auth.ws(), Utc::now().date_naive()).await?;
+    Ok(see_other("/due?done=refreshed"))
+}
+
+async fn act(
+    state: &AppState,
+    auth: &PageAuth,
+    id: i64,
+    action: AlertAction,
+) -> Result<Response, PageError> {
+    auth.require_write()?;
+    match state
+        .store
+        .update_alert(auth.ws(), AlertId(id), action, &auth.access.user.email)
+        .await
+    {
+        Ok(Some(_)) => Ok(see_other("/due#alerts")),
+        Ok(None) => Err(PageError::NotFound),
+        // Closed in the meantime (recovered or turned into a case): the list shows where it is.
+        Err(StoreError::Conflict { .. }) => Ok(see_other("/due#alerts")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /alerts/{id}/acknowledge`.
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(auth, _): CsrfForm<EmptyForm>,
+) -> Result<Response, PageError> {
+    act(&state, &auth, id, AlertAction::Acknowledge).await
+}
+
+/// The snooze form.
+#[derive(Debug, Deserialize)]
+pub struct SnoozeForm {
+    /// The day the alert opens again.
+    #[serde(default)]
+    pub until: String,
+}
+
+/// `POST /alerts/{id}/snooze`: a day that is not after today snoozes a week.
+pub async fn snooze(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(auth, form): CsrfForm<SnoozeForm>,
+) -> Result<Response, PageError> {
+    let today = Utc::now().date_naive();
+    let until = churnwise_domain::parse_date(form.until.trim())
+        .ok()
+        .filter(|d| *d > today)
+        .unwrap_or(today + Duration::days(7));
+    act(&state, &auth, id, AlertAction::Snooze(until)).await
+}
+
+/// The warning-signs form: one checkbox per flag.
+#[derive(Debug, Default, Deserialize)]
+pub struct FlagsForm {
+    /// Checked flags.
+    #[serde(default)]
+    pub wants_services_not_offered: Option<String>,
+    /// Checked flags.
+    #[serde(default)]
+    pub does_not_value_expertise: Option<String>,
+    /// Checked flags.
+    #[serde(default)]
+    pub yes_to_everything: Option<String>,
+    /// Checked flags.
+    #[serde(default)]
+    pub treats_team_badly: Option<String>,
+}
+
+/// `POST /clients/{id}/flags`: records the warning signs of a client.
+pub async fn set_flags(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(auth, form): CsrfForm<FlagsForm>,
+) -> Result<Response, PageError> {
+    auth.require_write()?;
+    let flags: Vec<WarningFlag> = [
+        (
+            WarningFlag::WantsServicesNotOffered,
+            &form.wants_services_not_offered,
+        ),
+        (
+            WarningFlag::DoesNotValueExpertise,
+            &form.does_not_value_expertise,
+        ),
+        (WarningFlag::YesToEverything, &form.yes_to_everything),
+        (WarningFlag::TreatsTeamBadly, &form.treats_team_badly),
+    ]
+    .into_iter()
+    .filter(|(_, v)| v.is_some())
+    .map(|(f, _)| f)
+    .collect();
+    let patch = ClientPatch {
+        warning_flags: Some(flags),
+        ..ClientPatch::default()
+    };
+    state
+        .store
+        .update_client(auth.ws(), ClientId(id), patch)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    // The score follows the new signs at once.
+    refresh(state.store.as_ref(), auth.ws(), Utc::now().date_naive()).await?;
+    Ok(see_other(&format!("/clients/{id}?done=flags-saved#health")))
+}
+
+/// The health card of a client page.
+#[derive(Debug, Serialize)]
+pub struct HealthCard {
+    score: Option<u32>,
+    at_risk: bool,
+    computed_on: Option<NaiveDate>,
+    /// Every signal: (points, weight, text).
+    signals: Vec<(u32, u32, String)>,
+    /// Every flag: (key, checked).
+    flags: Vec<(&'static str, bool)>,
+}
+
+/// The health card of client `id` in `lang`: its stored score and signals,
+/// and its warning signs.
+pub async fn health_card(
+    state: &AppState,
+    auth: &PageAuth,
+    client: &churnwise_store::Client,
+    lang: Lang,
+) -> Result<HealthCard, PageError> {
+    let stored = state
+        .store
+        .list_health(
+            auth.ws(),
+            &HealthFilter {
+                client: Some(client.id),
+                ..HealthFilter::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .next();
+    let flags = WarningFlag::ALL
+        .iter()
+        .map(|f| (f.as_str(), client.warning_flags.contains(f)))
+        .collect();
+    Ok(match stored {
+        None => HealthCard {
+            score: None,
+            at_risk: false,
+            computed_on: None,
+            signals: vec![],
+            flags,
+        },
+        Some(h) => HealthCard {
+            score: Some(h.health.score),
+            at_risk: h.health.at_risk,
+            computed_on: Some(h.computed_on),
+            signals: h
+                .health
+                .signals
+                .iter()
+                .map(|s| (s.points, s.weight, signal_phrase(lang, s)))
+                .collect(),
+            flags,
+        },
+    })
+}

@@ -764,3 +764,56 @@ async fn two_processes_on_one_postgresql_database_send_each_digest_once() {
         .count() as u32;
     assert_eq!(sent, 3);
 }
+
+/// The real server runs its scheduler: scores are computed, the alert is
+/// raised and the digest arrives, with no request at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_scheduler_scores_clients_and_sends_the_digest_on_its_own() {
+    let sink = SmtpSink::start();
+    let t = Backend::Sqlite.fresh().await;
+    let today = Utc::now().date_naive();
+    let ws = three_owners(&t.store, today).await;
+    troubled_client(&t.store, ws, today, "ana").await;
+    // Send from midnight UTC, so the test does not depend on the hour it runs.
+    let mut settings = t.store.workspace_settings(ws).await.unwrap().value;
+    settings.digest.hour_utc = 0;
+    t.store
+        .save_workspace_settings(ws, &settings, 0)
+        .await
+        .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_churnwise"))
+        .args(["--database", &t.url, "serve", "--port", &port.to_string()])
+        .args(["--scheduler-interval", "1"])
+        .args(sink.flags())
+        .env("CHURNWISE_LOG", "warn")
+        .spawn()
+        .unwrap();
+    let mut received = vec![];
+    for _ in 0..200 {
+        received = sink.messages();
+        if received.len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // A few more ticks must not send anything again.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let again = sink.messages();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(received.len(), 3, "{received:?}");
+    assert_eq!(again.len(), 3, "no digest twice: {again:?}");
+    assert!(
+        received[0].subject.contains("1 alerta nueva"),
+        "{:?}",
+        received[0]
+    );
+    let alerts = t.store.list_alerts(ws, &Default::default()).await.unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].client.name, "Pixel Studio");
+}

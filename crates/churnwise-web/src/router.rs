@@ -129,7 +129,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 fn page_routes() -> Router<AppState> {
-    use pages::{clients, dashboard, early_warning, session, settings};
+    use pages::{cases, clients, dashboard, early_warning, session, settings};
     Router::new()
         .route("/", get(session::home))
         .route("/login", get(session::login_page).post(session::login))
@@ -150,6 +150,9 @@ fn page_routes() -> Router<AppState> {
         .route("/alerts/{id}/acknowledge", post(early_warning::acknowledge))
         .route("/alerts/{id}/snooze", post(early_warning::snooze))
         .route("/clients/{id}/flags", post(early_warning::set_flags))
+        .route("/cases", get(cases::list))
+        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/{step}", post(cases::step))
         .route("/settings", get(settings::show))
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/workspace", post(settings::save_workspace))

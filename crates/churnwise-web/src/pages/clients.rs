@@ -421,7 +421,7 @@ pub struct CaseForm {
 
 impl CaseForm {
     /// The notice as the case core takes it, or the fields a person mistyped.
-    fn notice(&self) -> Result<(DepartureKind, NoticeInput), FieldErrors> {
+    pub(crate) fn notice(&self) -> Result<(DepartureKind, NoticeInput), FieldErrors> {
         let mut errors = FieldErrors::new();
         let mut date = |field: &str, text: &str| match text.trim() {
             "" => None,

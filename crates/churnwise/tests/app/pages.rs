@@ -583,7 +583,239 @@ async fn a_departure_case_is_opened_from_the_client_page_once(backend: Backend) 
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 }
 
+/// The value of the hidden `version` field of a case page.
+fn version_of(page: &str) -> String {
+    let marker = "name=\"version\" value=\"";
+    let start = page.find(marker).expect("the page has a case form") + marker.len();
+    let end = page[start..].find('"').unwrap() + start;
+    page[start..end].to_string()
+}
+
+async fn a_departure_case_is_worked_through_its_page_with_guards_next_to_the_step(
+    backend: Backend,
+) {
+    let app = TestApp::new(backend).await;
+    let (ws, token) = app
+        .user_with_token("ana@example.com", "Acme", Role::Member)
+        .await;
+    let api = |method: axum::http::Method, uri: String, body: serde_json::Value| {
+        let app = &app;
+        let token = token.clone();
+        async move { app.call(method, &uri, Some(&token), Some(body)).await }
+    };
+    let client = api(
+        axum::http::Method::POST,
+        "/api/v1/clients".into(),
+        serde_json::json!({"name": "Bakery <Lola>"}),
+    )
+    .await;
+    let client = client.json["id"].as_i64().unwrap();
+    let opened = api(
+        axum::http::Method::POST,
+        "/api/v1/cases".into(),
+        serde_json::json!({"client_id": client, "notice": {
+            "received_on": "2024-03-01", "channel": "email", "received_by": "ana",
+            "requested_end_on": "2024-03-31",
+            "first_evaluation": {"fruitful": true, "history_of_stumbles": false,
+                "our_commitments_met": true, "client_commitments_met": true}}}),
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{:?}", opened.json);
+    let id = opened.json["id"].as_i64().unwrap();
+    let uri = format!("/cases/{id}");
+    let jar = sign_in(&app, "ana@example.com").await;
+
+    let list = get(&app, "/cases", &jar, None).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(html(&list).contains(&format!("href=\"/cases/{id}\"")));
+    assert!(html(&list).contains("Bakery &lt;Lola&gt;"));
+    let closed_only = get(&app, "/cases?outcome=lost", &jar, None).await;
+    assert!(html(&closed_only).contains("No case matches these filters."));
+
+    let page = get(&app, &uri, &jar, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(html(&page).contains("Departure of Bakery &lt;Lola&gt;"));
+    let csrf = csrf_of(html(&page));
+    let v1 = version_of(html(&page));
+
+    // A missing answer is named next to its field, and what was typed stays.
+    let refused = post(
+        &app,
+        &format!("{uri}/exit-conversation"),
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("version", &v1),
+            ("primary_reason", "needs_changed"),
+            ("controllable", "no"),
+            ("renegotiable", "yes"),
+            ("departments", "Support"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = html(&refused);
+    assert!(body.contains("id=\"exit-clients_words-error\">Please fill this in."));
+    assert!(body.contains("value=\"needs_changed\" selected"));
+    assert!(body.contains("value=\"Support\""));
+
+    let saved = post(
+        &app,
+        &format!("{uri}/exit-conversation"),
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("version", &v1),
+            ("clients_words", "We are moving it in-house."),
+            ("primary_reason", "needs_changed"),
+            ("secondary_reasons", "budget_cut"),
+            ("controllable", "no"),
+            ("renegotiable", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert!(location(&saved).starts_with(&format!("{uri}?done=")));
+
+    // The form of the version before that change is stale now.
+    let stale = post(
+        &app,
+        &format!("{uri}/offboarding"),
+        &jar,
+        &[("csrf", &csrf), ("version", &v1)],
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(html(&stale).contains("Someone changed this case after you opened the page"));
+
+    let page = get(&app, &uri, &jar, None).await;
+    assert!(html(&page).contains("We are moving it in-house."));
+    let v2 = version_of(html(&page));
+    let begun = post(
+        &app,
+        &format!("{uri}/offboarding"),
+        &jar,
+        &[("csrf", &csrf), ("version", &v2)],
+    )
+    .await;
+    assert_eq!(begun.status, StatusCode::SEE_OTHER);
+
+    // Closing with required items open is refused; the reason sits by the step.
+    let page = get(&app, &uri, &jar, None).await;
+    assert!(html(&page).contains("Still stopping the case from closing"));
+    let v3 = version_of(html(&page));
+    let blocked = post(
+        &app,
+        &format!("{uri}/close"),
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("version", &v3),
+            ("outcome", "lost"),
+            ("end_on", "2024-03-31"),
+        ],
+    )
+    .await;
+    assert_eq!(blocked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = html(&blocked);
+    let close_section = &body[body.find("id=\"close\"").unwrap()..];
+    assert!(close_section.contains("The case cannot close yet:"));
+    assert!(close_section.contains("is still open."));
+    assert!(close_section.contains("value=\"2024-03-31\""));
+    assert_eq!(
+        app.store()
+            .get_case(ws.id, churnwise_store::CaseId(id))
+            .await
+            .unwrap()
+            .unwrap()
+            .case
+            .stage(),
+        churnwise_domain::departure::Stage::Offboarding,
+        "a refused step changes nothing"
+    );
+
+    // The same case in Spanish, and the guard too.
+    let spanish = get(&app, &uri, &jar, Some("es")).await;
+    assert!(html(&spanish).contains("Baja de Bakery &lt;Lola&gt;"));
+    assert!(html(&spanish).contains("Lo que aún impide cerrar el caso"));
+    let unknown = post(
+        &app,
+        &format!("{uri}/delete"),
+        &jar,
+        &[("csrf", &csrf), ("version", &v3)],
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let forged = post(&app, &format!("{uri}/close"), &jar, &[("version", &v3)]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
+async fn a_viewer_reads_a_case_but_cannot_change_it_and_other_workspaces_see_nothing(
+    backend: Backend,
+) {
+    let app = TestApp::new(backend).await;
+    let (ws, token) = app
+        .user_with_token("ana@example.com", "Acme", Role::Owner)
+        .await;
+    app.user_with_token("vic@example.com", "Acme", Role::Viewer)
+        .await;
+    app.user_with_token("eve@example.com", "Other", Role::Owner)
+        .await;
+    let client = app
+        .store()
+        .create_client(
+            ws.id,
+            NewClient {
+                external_id: None,
+                name: "Bakery Lola".into(),
+                status: churnwise_domain::registry::ClientStatus::Active,
+                owner: None,
+                segment: None,
+                keep_in_touch_days: 30,
+                notes: None,
+            },
+        )
+        .await
+        .unwrap();
+    let opened = app
+        .call(
+            axum::http::Method::POST,
+            "/api/v1/cases",
+            Some(&token),
+            Some(
+                serde_json::json!({"client_id": client.id.0, "kind": "team_ending", "notice": {
+                "received_on": "2024-03-01", "channel": "meeting", "received_by": "ana",
+                "first_evaluation": {"fruitful": false, "history_of_stumbles": true,
+                    "our_commitments_met": true, "client_commitments_met": false}}}),
+            ),
+        )
+        .await;
+    let id = opened.json["id"].as_i64().unwrap();
+    let viewer = sign_in(&app, "vic@example.com").await;
+    let page = get(&app, &format!("/cases/{id}"), &viewer, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(html(&page).contains("We are ending it"));
+    assert!(!html(&page).contains("action=\"/cases/"));
+    let csrf = csrf_of(html(&page));
+    let refused = post(
+        &app,
+        &format!("/cases/{id}/notice"),
+        &viewer,
+        &[("csrf", &csrf), ("version", "1")],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let eve = sign_in(&app, "eve@example.com").await;
+    let hidden = get(&app, &format!("/cases/{id}"), &eve, None).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert!(!html(&hidden).contains("Bakery Lola"));
+    let list = get(&app, "/cases", &eve, None).await;
+    assert!(!html(&list).contains("Bakery Lola"));
+}
+
 both_backends!(
+    a_departure_case_is_worked_through_its_page_with_guards_next_to_the_step,
+    a_viewer_reads_a_case_but_cannot_change_it_and_other_workspaces_see_nothing,
     a_departure_case_is_opened_from_the_client_page_once,
     the_dashboard_shows_the_workspace_metrics_with_csv_downloads,
     signed_out_pages_redirect_to_the_sign_in_page_and_back,

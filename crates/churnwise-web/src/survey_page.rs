@@ -1,13 +1,15 @@
 //! The public exit-survey page, `GET|POST /s/{token}`: no login (the random
 //! token in the link is the only key, stored as a hash), answerable once,
 //! until it expires. One phone-friendly template (`templates/survey.html`),
-//! in English or Spanish by `Accept-Language`. Answers attach to the case
+//! its words in the Fluent files, in English or Spanish by the `lang` cookie
+//! or `Accept-Language`. Answers attach to the case
 //! and its history with the client as actor. The routes are rate-limited per
 //! address (see `rate_limit.rs`), and the page is sent with `Referrer-Policy:
 //! no-referrer` so the token never leaks to another site.
 
 use crate::cases::{self, SurveyRefusal};
 use crate::error::ApiError;
+use crate::i18n;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -16,109 +18,6 @@ use axum::response::{IntoResponse, Response};
 use churnwise_domain::survey::{ExitSurvey, SurveyAnswerInput};
 use churnwise_domain::Lang;
 use serde::Serialize;
-use std::sync::OnceLock;
-
-const TEMPLATE: &str = include_str!("../templates/survey.html");
-
-fn environment() -> &'static minijinja::Environment<'static> {
-    static ENV: OnceLock<minijinja::Environment<'static>> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let mut env = minijinja::Environment::new();
-        env.add_template("survey.html", TEMPLATE)
-            .expect("the survey template parses");
-        env
-    })
-}
-
-/// The page's texts in one language.
-#[derive(Serialize)]
-struct Texts {
-    title: &'static str,
-    intro: &'static str,
-    fix: &'static str,
-    score: &'static str,
-    low: &'static str,
-    high: &'static str,
-    better: &'static str,
-    recommend: &'static str,
-    yes: &'static str,
-    no: &'static str,
-    contact: &'static str,
-    testimonial: &'static str,
-    testimonial_note: &'static str,
-    consent: &'static str,
-    send: &'static str,
-}
-
-fn texts(lang: Lang) -> Texts {
-    match lang {
-        Lang::En => Texts {
-            title: "How did we do?",
-            intro: "Thank you for working with us. A few questions, two minutes at most: your answers help us improve.",
-            fix: "Please check these answers:",
-            score: "How satisfied were you with our work overall?",
-            low: "Not at all",
-            high: "Completely",
-            better: "What could we have done better?",
-            recommend: "Would you recommend us?",
-            yes: "Yes",
-            no: "No",
-            contact: "You may contact me later",
-            testimonial: "Would you write a few words about working with us?",
-            testimonial_note: "Optional. We publish it only if you tick the box below.",
-            consent: "I agree that you publish this testimonial",
-            send: "Send",
-        },
-        Lang::Es => Texts {
-            title: "¿Qué tal lo hicimos?",
-            intro: "Gracias por trabajar con nosotros. Unas preguntas, dos minutos como mucho: sus respuestas nos ayudan a mejorar.",
-            fix: "Revise estas respuestas:",
-            score: "En general, ¿cuán satisfecho quedó con nuestro trabajo?",
-            low: "Nada",
-            high: "Totalmente",
-            better: "¿Qué podríamos haber hecho mejor?",
-            recommend: "¿Nos recomendaría?",
-            yes: "Sí",
-            no: "No",
-            contact: "Pueden contactarme más adelante",
-            testimonial: "¿Escribiría unas palabras sobre su experiencia con nosotros?",
-            testimonial_note: "Opcional. Solo lo publicamos si marca la casilla de abajo.",
-            consent: "Acepto que publiquen este testimonio",
-            send: "Enviar",
-        },
-    }
-}
-
-/// The language the visitor prefers among English and Spanish (English by default).
-pub fn preferred_lang(headers: &HeaderMap) -> Lang {
-    let Some(value) = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Lang::En;
-    };
-    let mut best = (Lang::En, 0.0_f32);
-    for part in value.split(',') {
-        let mut pieces = part.trim().split(';');
-        let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q = pieces
-            .find_map(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-            })
-            .unwrap_or(1.0);
-        let lang = match tag.split('-').next() {
-            Some("es") => Lang::Es,
-            Some("en") => Lang::En,
-            _ => continue,
-        };
-        if q > best.1 {
-            best = (lang, q);
-        }
-    }
-    best.0
-}
 
 /// What the visitor typed, to show the form again after a mistake.
 #[derive(Debug, Default, Serialize)]
@@ -195,44 +94,50 @@ fn html(status: StatusCode, body: String) -> Response {
 }
 
 fn render(status: StatusCode, context: minijinja::Value) -> Result<Response, ApiError> {
-    let body = environment()
-        .get_template("survey.html")
-        .and_then(|t| t.render(context))
+    let body = crate::pages::render_template("survey.html", context)
         .map_err(|e| anyhow::anyhow!("rendering the survey page: {e}"))?;
     Ok(html(status, body))
 }
 
-fn message_page(lang: Lang, refusal: &SurveyRefusal) -> Result<Response, ApiError> {
-    let (status, heading, message) = match refusal {
-        SurveyRefusal::Unknown | SurveyRefusal::Invalid(_) => (
-            StatusCode::NOT_FOUND,
-            lang.pick("Link not found", "Enlace no encontrado"),
-            lang.pick(
-                "This survey link does not exist or was replaced by a newer one. Please use the latest link you received.",
-                "Este enlace de encuesta no existe o fue reemplazado por uno más reciente. Use el último enlace que recibió.",
-            ),
-        ),
-        SurveyRefusal::Expired => (
-            StatusCode::GONE,
-            lang.pick("This link has expired", "Este enlace ha caducado"),
-            lang.pick(
-                "The survey can no longer be answered through this link. If you still want to tell us something, just reply to our email.",
-                "La encuesta ya no puede responderse con este enlace. Si aún quiere decirnos algo, responda a nuestro correo.",
-            ),
-        ),
-        SurveyRefusal::Answered => (
-            StatusCode::CONFLICT,
-            lang.pick("Already answered", "Ya respondida"),
-            lang.pick(
-                "This survey was already answered. Thank you!",
-                "Esta encuesta ya fue respondida. ¡Gracias!",
-            ),
-        ),
-    };
+/// A page that only says something: a heading and a message, by Fluent key.
+fn message_page(
+    status: StatusCode,
+    lang: Lang,
+    heading: &str,
+    message: &str,
+) -> Result<Response, ApiError> {
     render(
         status,
-        minijinja::context! { lang => lang, state => "message", t => texts(lang), heading => heading, message => message },
+        minijinja::context! {
+            lang => i18n::code(lang),
+            state => "message",
+            heading => heading,
+            message => message,
+        },
     )
+}
+
+fn refusal_page(lang: Lang, refusal: &SurveyRefusal) -> Result<Response, ApiError> {
+    match refusal {
+        SurveyRefusal::Unknown | SurveyRefusal::Invalid(_) => message_page(
+            StatusCode::NOT_FOUND,
+            lang,
+            "survey-unknown-title",
+            "survey-unknown",
+        ),
+        SurveyRefusal::Expired => message_page(
+            StatusCode::GONE,
+            lang,
+            "survey-expired-title",
+            "survey-expired",
+        ),
+        SurveyRefusal::Answered => message_page(
+            StatusCode::CONFLICT,
+            lang,
+            "survey-answered-title",
+            "survey-answered",
+        ),
+    }
 }
 
 fn form_page(
@@ -241,16 +146,15 @@ fn form_page(
     token: &str,
     survey: &ExitSurvey,
     form: &FormValues,
-    errors: Vec<String>,
+    errors: Vec<&str>,
 ) -> Result<Response, ApiError> {
     let (low, high) = survey.scale().bounds();
     let scores: Vec<u8> = (low..=high).collect();
     render(
         status,
         minijinja::context! {
-            lang => lang,
+            lang => i18n::code(lang),
             state => "form",
-            t => texts(lang),
             token => token,
             scores => scores,
             testimonial => survey.testimonial_requested(),
@@ -260,18 +164,15 @@ fn form_page(
     )
 }
 
-fn field_message(lang: Lang, field: &str, message: &str) -> String {
-    let name = match field {
-        "score" => lang.pick("Score", "Puntuación"),
-        "could_do_better" => lang.pick(
-            "What we could have done better",
-            "Qué podríamos haber hecho mejor",
-        ),
-        "testimonial" => lang.pick("Testimonial", "Testimonio"),
-        "testimonial_consent" => lang.pick("Consent to publish", "Permiso para publicar"),
-        other => other,
-    };
-    format!("{name}: {message}")
+/// The Fluent key of the message for a refused answer field.
+fn field_message(field: &str) -> &'static str {
+    match field {
+        "score" => "survey-error-score",
+        "testimonial_consent" => "survey-error-consent",
+        "testimonial" => "survey-error-testimonial",
+        "could_do_better" => "survey-error-too-long",
+        _ => "survey-error-other",
+    }
 }
 
 /// Shows the exit survey form of a link (or why it cannot be answered).
@@ -280,17 +181,17 @@ pub async fn show(
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let lang = preferred_lang(&headers);
+    let lang = i18n::negotiate(&headers);
     let found = cases::survey_case(state.store.as_ref(), &token).await?;
     let Some(survey) = found.as_ref().and_then(|(_, c)| c.case.survey()) else {
-        return message_page(lang, &SurveyRefusal::Unknown);
+        return refusal_page(lang, &SurveyRefusal::Unknown);
     };
     if let Err(e) = survey.ensure_answerable(chrono::Utc::now()) {
         let refusal = match e {
             churnwise_domain::CaseError::SurveyAlreadyAnswered => SurveyRefusal::Answered,
             _ => SurveyRefusal::Expired,
         };
-        return message_page(lang, &refusal);
+        return refusal_page(lang, &refusal);
     }
     form_page(
         StatusCode::OK,
@@ -309,10 +210,9 @@ pub async fn answer(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let lang = preferred_lang(&headers);
+    let lang = i18n::negotiate(&headers);
     let form = FormValues::parse(&body);
     let store = state.store.as_ref();
-    let refused = |field: &str, message: &str| vec![field_message(lang, field, message)];
     let result = match form.answer() {
         Ok(input) => cases::answer_survey(store, &token, input, chrono::Utc::now()).await?,
         Err(field) => Err(SurveyRefusal::Invalid(churnwise_domain::CaseError::from(
@@ -320,33 +220,22 @@ pub async fn answer(
         ))),
     };
     match result {
-        Ok(_) => render(
-            StatusCode::OK,
-            minijinja::context! {
-                lang => lang,
-                state => "message",
-                t => texts(lang),
-                heading => lang.pick("Thank you!", "¡Gracias!"),
-                message => lang.pick(
-                    "Your answers were recorded. We read every one of them.",
-                    "Sus respuestas quedaron registradas. Las leemos todas.",
-                ),
-            },
-        ),
+        Ok(_) => message_page(StatusCode::OK, lang, "survey-thanks-title", "survey-thanks"),
         Err(SurveyRefusal::Invalid(e)) => {
             let Some((_, stored)) = cases::survey_case(store, &token).await? else {
-                return message_page(lang, &SurveyRefusal::Unknown);
+                return refusal_page(lang, &SurveyRefusal::Unknown);
             };
             let Some(survey) = stored.case.survey() else {
-                return message_page(lang, &SurveyRefusal::Unknown);
+                return refusal_page(lang, &SurveyRefusal::Unknown);
             };
-            let mut errors: Vec<String> = e
+            let mut errors: Vec<&str> = e
                 .problems()
                 .iter()
-                .map(|p| field_message(lang, &p.field, &p.message))
+                .map(|p| field_message(&p.field))
                 .collect();
+            errors.dedup();
             if errors.is_empty() {
-                errors = refused("", &e.to_string());
+                errors.push("survey-error-other");
             }
             form_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -357,36 +246,13 @@ pub async fn answer(
                 errors,
             )
         }
-        Err(refusal) => message_page(lang, &refusal),
+        Err(refusal) => refusal_page(lang, &refusal),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn with_accept(value: &str) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::ACCEPT_LANGUAGE,
-            HeaderValue::from_str(value).unwrap(),
-        );
-        h
-    }
-
-    #[test]
-    fn spanish_is_chosen_when_the_browser_prefers_it() {
-        assert_eq!(
-            preferred_lang(&with_accept("es-ES,es;q=0.9,en;q=0.8")),
-            Lang::Es
-        );
-        assert_eq!(
-            preferred_lang(&with_accept("en-GB,en;q=0.9,es;q=0.5")),
-            Lang::En
-        );
-        assert_eq!(preferred_lang(&with_accept("fr-FR,fr;q=0.9")), Lang::En);
-        assert_eq!(preferred_lang(&HeaderMap::new()), Lang::En);
-    }
 
     #[test]
     fn the_form_reads_checkboxes_and_yes_no_answers() {
@@ -400,5 +266,35 @@ mod tests {
         assert!(!answer.testimonial_consent);
         assert_eq!(answer.could_do_better.as_deref(), Some("faster replies"));
         assert!(FormValues::parse(b"score=ten").answer().is_err());
+    }
+
+    #[test]
+    fn every_message_the_page_names_exists_in_both_languages() {
+        let keys = [
+            "survey-unknown-title",
+            "survey-unknown",
+            "survey-expired-title",
+            "survey-expired",
+            "survey-answered-title",
+            "survey-answered",
+            "survey-thanks-title",
+            "survey-thanks",
+        ]
+        .into_iter()
+        .chain(
+            [
+                "score",
+                "testimonial_consent",
+                "testimonial",
+                "could_do_better",
+                "x",
+            ]
+            .map(field_message),
+        );
+        for key in keys {
+            for lang in i18n::LANGS {
+                assert!(i18n::has_message(lang, key), "{key} ({lang:?})");
+            }
+        }
     }
 }

@@ -1222,4 +1222,68 @@ mod tests {
         assert_eq!(form_field("waiver_reason"), "reason");
         assert_eq!(form_field("end_on"), "end_on");
     }
+
+    #[test]
+    fn every_guard_message_exists_in_both_languages() {
+        let kinds = [DepartureKind::ClientLeaving, DepartureKind::TeamEnding];
+        let errors = [
+            CaseError::UnknownReason {
+                field: "primary_reason".into(),
+                key: "x".into(),
+            },
+            CaseError::RetiredReason {
+                field: "primary_reason".into(),
+                key: "x".into(),
+            },
+            CaseError::ReasonNotForKind {
+                field: "primary_reason".into(),
+                key: "x".into(),
+                kind: kinds[0],
+            },
+            CaseError::SecondaryRepeatsPrimary { key: "x".into() },
+            CaseError::DuplicateSecondaryReason { key: "x".into() },
+            CaseError::WaiverNeedsReason {
+                field: "waiver_reason".into(),
+            },
+            CaseError::OutcomeMismatch {
+                kind: kinds[1],
+                outcome: Outcome::Lost,
+                expected: Outcome::Fired,
+            },
+            CaseError::WrongStage {
+                action: "close",
+                stage: Stage::Notice,
+                allowed: vec![Stage::Offboarding],
+            },
+            CaseError::UnknownItem {
+                what: "checklist item",
+                id: ItemId(9),
+            },
+            CaseError::NoSurvey,
+            CaseError::SurveyAlreadyAnswered,
+            CaseError::RetentionNotForKind { kind: kinds[1] },
+            CaseError::RetentionUndecided,
+            CaseError::RetentionDecided {
+                outcome: "retained",
+            },
+            CaseError::CannotWinBack {
+                why: "a saved client never left",
+            },
+            CaseError::CannotWinBack {
+                why: "the client was already won back",
+            },
+        ];
+        for e in &errors {
+            for lang in i18n::LANGS {
+                let (fields, messages) = explain(e, lang);
+                assert!(!fields.is_empty() || !messages.is_empty(), "{e:?}");
+                for key in fields.values() {
+                    assert!(i18n::has_message(lang, key), "{key} ({lang:?})");
+                }
+                for m in &messages {
+                    assert!(!m.contains("case-"), "{m} ({lang:?})");
+                }
+            }
+        }
+    }
 }

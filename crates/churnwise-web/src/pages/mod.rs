@@ -18,7 +18,7 @@ pub mod session;
 pub mod settings;
 
 pub use forms::{AnonForm, CsrfForm, ANON_CSRF_COOKIE};
-pub use render::{render, Chrome};
+pub use render::{render, render_template, Chrome};
 
 use crate::auth::{token_hash, SESSION_COOKIE};
 use crate::error::ApiError;

@@ -56,10 +56,56 @@ pub async fn sqlite() -> TestStore {
     }
 }
 
+/// Test schemas older than this are dropped when a test run starts.
+const STALE_SCHEMA_SECS: u64 = 6 * 3600;
+
+static CLEANED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Drops the schemas earlier test runs left (named `t_<unix seconds>_<random>`,
+/// older than six hours, or in the older `t_<random>` form), once per test
+/// process, so the `test` database does not grow without end. Runs that are
+/// still going use young schemas and are not touched.
+async fn drop_stale_schemas(base: &str) {
+    if CLEANED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let Ok(mut conn) = <sqlx::PgConnection as sqlx::Connection>::connect(base).await else {
+        return; // the test itself reports the missing server
+    };
+    let names: Vec<(String,)> =
+        sqlx::query_as("SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 't\\_%'")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap_or_default();
+    let now = unix_now();
+    for (name,) in names {
+        let mut parts = name.split('_');
+        let stale = match (parts.next(), parts.next(), parts.next()) {
+            (Some("t"), Some(secs), Some(_)) => {
+                u64::from_str_radix(secs, 16).is_ok_and(|secs| secs + STALE_SCHEMA_SECS < now)
+            }
+            (Some("t"), Some(old), None) => old.len() == 16,
+            _ => false,
+        };
+        if stale {
+            let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+                .execute(&mut conn)
+                .await;
+        }
+    }
+}
+
 /// A fresh PostgreSQL store in a schema of its own.
 pub async fn postgres() -> TestStore {
     let base = postgres_url();
-    let schema = format!("t_{:016x}", rand::thread_rng().gen::<u64>());
+    drop_stale_schemas(&base).await;
+    let schema = format!("t_{:x}_{:08x}", unix_now(), rand::thread_rng().gen::<u32>());
     let store = churnwise_store_postgres::PostgresStore::connect_in_schema(&base, &schema)
         .await
         .unwrap_or_else(|e| {

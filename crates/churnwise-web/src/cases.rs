@@ -579,6 +579,95 @@ pub async fn win_back_on_new_business(
     }
 }
 
+/// The former clients an import of subscription segments may win back: those
+/// named by a segment of the file that runs today, each with the keys
+/// (subscription, start) of the segments it had before the import.
+pub async fn former_clients_before_import(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    rows: &[churnwise_store::SubscriptionImport],
+    today: NaiveDate,
+) -> Result<Vec<FormerClient>, ApiError> {
+    let running: std::collections::HashSet<&str> = rows
+        .iter()
+        .filter(|r| r.ended_on.is_none_or(|end| end > today))
+        .map(|r| r.customer_ref.as_str())
+        .collect();
+    let mut out = Vec::new();
+    let mut page = 1;
+    loop {
+        let found = store
+            .list_clients(
+                ws,
+                &churnwise_store::ClientFilter {
+                    status: Some(churnwise_domain::registry::ClientStatus::Former),
+                    per_page: 500,
+                    page,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        for client in &found.items {
+            if client
+                .external_id
+                .as_deref()
+                .is_some_and(|id| running.contains(id))
+            {
+                let segments = store
+                    .list_subscriptions(ws, client.id)
+                    .await?
+                    .into_iter()
+                    .map(|s| (s.subscription_ref, s.started_on))
+                    .collect();
+                out.push(FormerClient {
+                    client: client.id,
+                    segments,
+                });
+            }
+        }
+        if i64::from(page) * 500 >= found.total {
+            break;
+        }
+        page += 1;
+    }
+    Ok(out)
+}
+
+/// A former client and the keys of the segments it had.
+#[derive(Debug, Clone)]
+pub struct FormerClient {
+    /// The client.
+    pub client: ClientId,
+    /// (subscription, start) of every segment it had.
+    pub segments: std::collections::HashSet<(String, NaiveDate)>,
+}
+
+/// After an import of subscription segments: a former client that now has
+/// a new segment running today is won back (its latest departure case
+/// records the win-back, and the client is active again), exactly as when
+/// the segment is added through the API.
+pub async fn win_back_after_import(
+    cx: &CaseContext<'_>,
+    before: &[FormerClient],
+) -> Result<Vec<StoredCase>, ApiError> {
+    let mut won = Vec::new();
+    for former in before {
+        let mut segments = cx.store.list_subscriptions(cx.ws, former.client).await?;
+        segments.sort_by_key(|s| s.started_on);
+        for segment in segments.iter().filter(|s| {
+            !former
+                .segments
+                .contains(&(s.subscription_ref.clone(), s.started_on))
+        }) {
+            if let Some(case) = win_back_on_new_business(cx, segment).await? {
+                won.push(case);
+                break;
+            }
+        }
+    }
+    Ok(won)
+}
+
 /// Why a public survey link cannot be answered.
 #[derive(Debug)]
 pub enum SurveyRefusal {

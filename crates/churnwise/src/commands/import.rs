@@ -105,9 +105,21 @@ pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
         let bar = bar.clone();
         move |n: u64| bar.set_position(n)
     };
+    let mut formers = Vec::new();
     let summary: ImportSummary = match parsed {
         Parsed::Customers(rows) => store.import_customers(ws.id, rows, &tick).await,
-        Parsed::Subscriptions(rows) => store.import_subscriptions(ws.id, rows, &tick).await,
+        Parsed::Subscriptions(rows) => {
+            let today = chrono::Utc::now().date_naive();
+            formers = churnwise_web::cases::former_clients_before_import(
+                store.as_ref(),
+                ws.id,
+                &rows,
+                today,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            store.import_subscriptions(ws.id, rows, &tick).await
+        }
         Parsed::Invoices(rows) => store.import_invoices(ws.id, rows, &tick).await,
     }
     .map_err(|e| store_problems(&file, e))?;
@@ -120,6 +132,23 @@ pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
         summary.updated,
         started.elapsed()
     );
+    if !formers.is_empty() {
+        let cx = churnwise_web::cases::CaseContext {
+            store: store.as_ref(),
+            ws: ws.id,
+            actor: churnwise_domain::history::Actor::System,
+            now: chrono::Utc::now(),
+        };
+        let won = churnwise_web::cases::win_back_after_import(&cx, &formers)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        for case in &won {
+            println!(
+                "{}: won back (a new subscription runs; departure case {} records it)",
+                case.client_name, case.id
+            );
+        }
+    }
     Ok(())
 }
 

@@ -31,7 +31,7 @@ async fn setup(backend: Backend) -> Setup {
             Method::POST,
             "/api/v1/clients",
             Some(&token),
-            Some(json!({"name": "Bakery Lola", "segment": "smb", "owner": "ana"})),
+            Some(json!({"name": "Bakery Lola", "segment": "smb", "owner": "ana", "external_id": "C-LOLA"})),
         )
         .await;
     assert_eq!(client.status, StatusCode::CREATED, "{:?}", client.json);
@@ -1550,6 +1550,74 @@ async fn a_viewer_reads_cases_but_cannot_change_them(backend: Backend) {
     assert_eq!(s.show(id).await, before);
 }
 
+async fn an_imported_new_subscription_wins_back_a_former_client(backend: Backend) {
+    let s = setup(backend).await;
+    let id = s.offboarding("needs_changed").await;
+    s.all_items_done(id).await;
+    let base = format!("/api/v1/cases/{id}");
+    s.ok(
+        Method::POST,
+        &format!("{base}/invoice-waivers"),
+        json!({"invoice": "INV-9", "reason": "Settled"}),
+        StatusCode::OK,
+    )
+    .await;
+    s.ok(
+        Method::POST,
+        &format!("{base}/close"),
+        json!({"outcome": "lost", "end_on": "2024-03-31"}),
+        StatusCode::OK,
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("subscriptions.csv");
+    let client = format!("/api/v1/clients/{}", s.client);
+    // Back-filled history wins nothing back.
+    std::fs::write(&file, "subscription_id,customer_id,plan,mrr,started_on,ended_on\nOLD-1,C-LOLA,basic,10.00,2022-01-01,2022-06-01\n").unwrap();
+    let (ok, out, err) = crate::support::churnwise(
+        &s.app.t.url,
+        &["import", "subscriptions", file.to_str().unwrap()],
+    );
+    assert!(ok, "{err}");
+    assert!(!out.contains("won back"), "{out}");
+    assert_eq!(
+        s.call(Method::GET, &client, None).await.json["status"],
+        "former"
+    );
+    // A new running subscription in the file does, once.
+    std::fs::write(&file, "subscription_id,customer_id,plan,mrr,started_on,ended_on\nOLD-1,C-LOLA,basic,10.00,2022-01-01,2022-06-01\nSUB-2,C-LOLA,growth,300.00,2024-10-01,\n").unwrap();
+    let (ok, out, err) = crate::support::churnwise(
+        &s.app.t.url,
+        &["import", "subscriptions", file.to_str().unwrap()],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(&format!(
+            "Bakery Lola: won back (a new subscription runs; departure case {id} records it)"
+        )),
+        "{out}"
+    );
+    assert_eq!(s.show(id).await["case"]["won_back_on"], "2024-10-01");
+    assert_eq!(
+        s.call(Method::GET, &client, None).await.json["status"],
+        "active"
+    );
+    let last = s.show(id).await["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["event"]["type"], "won_back");
+    assert_eq!(last["actor"]["kind"], "system");
+    // Importing the same file again changes nothing.
+    let (ok, out, _) = crate::support::churnwise(
+        &s.app.t.url,
+        &["import", "subscriptions", file.to_str().unwrap()],
+    );
+    assert!(ok && !out.contains("won back"), "{out}");
+}
+
 async fn new_business_with_a_former_client_wins_back_its_latest_departure(backend: Backend) {
     let s = setup(backend).await;
     let id = s.offboarding("needs_changed").await;
@@ -1601,6 +1669,7 @@ async fn new_business_with_a_former_client_wins_back_its_latest_departure(backen
 both_backends!(
     new_business_with_a_former_client_wins_back_its_latest_departure,
     a_full_case_runs_from_notice_to_won_back_through_the_api,
+    an_imported_new_subscription_wins_back_a_former_client,
     every_guard_answers_a_clear_error_and_changes_nothing,
     a_saved_client_cannot_be_won_back_and_its_promises_stay_on_the_due_list,
     another_workspace_gets_404_on_every_case_endpoint,

@@ -4,7 +4,7 @@ use crate::ExportError;
 use churnwise_domain::Money;
 
 /// A typed cell.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     /// Text (neutralised when written).
     Text(String),
@@ -14,6 +14,10 @@ pub enum Cell {
     Money(Money),
     /// A percentage in hundredths of a percent (725 is 7.25 %).
     Percent(i64),
+    /// A measured figure that is neither money nor a count (a rate in
+    /// percent as the metrics engine computes it, a forecast customer
+    /// count), written exactly as computed: `5.3`, not rounded.
+    Number(f64),
     /// Nothing.
     Empty,
 }
@@ -31,7 +35,8 @@ impl Cell {
             Cell::Integer(n) => n.to_string(),
             Cell::Money(m) => m.to_string(),
             Cell::Percent(p) => format!("{}%", Money::from_cents(*p)),
-            Cell::Empty => String::new(),
+            Cell::Number(v) if v.is_finite() => v.to_string(),
+            Cell::Number(_) | Cell::Empty => String::new(),
         }
     }
 
@@ -47,13 +52,14 @@ impl Cell {
                 m.to_string().len() + units.saturating_sub(1) / 3
             }
             Cell::Percent(p) => format!("{}%", Money::from_cents(*p)).len(),
+            Cell::Number(v) => v.to_string().len().min(12),
             Cell::Empty => 0,
         }
     }
 }
 
 /// A cell of the totals row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Total {
     /// A label such as "Total".
     Label(String),
@@ -66,7 +72,7 @@ pub enum Total {
 }
 
 /// A table to export.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     sheet_name: String,
     headers: Vec<String>,
@@ -152,7 +158,7 @@ impl Table {
                     is_money = true;
                 }
                 Cell::Empty => {}
-                Cell::Text(_) | Cell::Percent(_) => {
+                Cell::Text(_) | Cell::Percent(_) | Cell::Number(_) => {
                     return Err(ExportError::CannotSum {
                         column: self.headers[col].clone(),
                     })

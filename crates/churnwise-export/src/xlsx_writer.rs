@@ -130,7 +130,10 @@ fn write_cell(
         Cell::Percent(p) => {
             sheet.write_number_with_format(row, col, *p as f64 / 10_000.0, &formats.percent)?;
         }
-        Cell::Empty => {}
+        Cell::Number(v) if v.is_finite() => {
+            sheet.write_number_with_format(row, col, *v, &formats.text)?;
+        }
+        Cell::Number(_) | Cell::Empty => {}
     }
     Ok(())
 }
@@ -287,6 +290,31 @@ mod tests {
         let book = unzipped(&table);
         assert_eq!(book.value("B2").as_deref(), Some("0"));
         assert!(book.formula("B2").is_none());
+    }
+
+    #[test]
+    fn measured_numbers_are_written_as_computed_and_in_the_csv_alike() {
+        let mut table = Table::new("Rates", vec!["Month".into(), "Churn %".into()]);
+        for (month, rate) in [("2024-01", 5.333333333333333), ("2024-02", f64::NAN)] {
+            table
+                .push_row(vec![Cell::text(month), Cell::Number(rate)])
+                .unwrap();
+        }
+        let book = unzipped(&table);
+        assert_eq!(book.value("B2").as_deref(), Some("5.333333333333333"));
+        assert!(book.cell_xml("B3").is_none_or(|c| !c.contains("<v>")));
+        let csv = crate::csv_bytes(
+            &table,
+            crate::CsvOptions {
+                byte_order_mark: false,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "Month,Churn %\n2024-01,5.333333333333333\n2024-02,\n"
+        );
     }
 
     #[test]

@@ -21,9 +21,16 @@
 
   var palette = ['#1d4ed8', '#b91c1c', '#15803d', '#b45309', '#7c3aed', '#0e7490', '#be185d', '#4b5563'];
 
-  function xySeries(doc, fmt) {
+  function xySeries(doc, fmt, fmt2) {
     return doc.series.map(function (s, i) {
       var base = { name: s.name, data: s.data, emphasis: { focus: 'series' } };
+      if (s.axis === 1) {
+        // Against the second value axis, at the right, in its own unit.
+        base.yAxisIndex = 1;
+        base.tooltip = { valueFormatter: fmt2 };
+        base.itemStyle = { color: '#111827' };
+        base.lineStyle = { color: '#111827', width: 2 };
+      }
       switch (s.draw) {
         case 'bar': return Object.assign(base, { type: 'bar' });
         case 'stacked_bar': return Object.assign(base, { type: 'bar', stack: 'total' });
@@ -56,12 +63,18 @@
         series: [{ type: 'heatmap', data: doc.cells, label: { show: doc.x.length <= 13, formatter: function (p) { return Math.round(p.value[2]); }, fontSize: 10 } }],
       });
     }
+    var yAxis = { type: 'value', axisLabel: { formatter: fmt } };
+    var fmt2 = null;
+    if (doc.unit2) {
+      fmt2 = formatter({ lang: doc.lang, unit: doc.unit2 });
+      yAxis = [yAxis, { type: 'value', axisLabel: { formatter: fmt2 }, splitLine: { show: false } }];
+    }
     return Object.assign(common, {
       tooltip: { trigger: 'axis', valueFormatter: fmt },
       legend: { top: 0, type: 'scroll', data: doc.series.filter(function (s) { return s.draw !== 'band_low'; }).map(function (s) { return s.name; }) },
       xAxis: { type: 'category', data: doc.x },
-      yAxis: { type: 'value', axisLabel: { formatter: fmt } },
-      series: xySeries(doc, fmt),
+      yAxis: yAxis,
+      series: xySeries(doc, fmt, fmt2),
     });
   }
 

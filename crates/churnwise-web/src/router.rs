@@ -138,7 +138,7 @@ fn page_routes() -> Router<AppState> {
         .route("/workspace", post(session::switch_workspace))
         .route("/lang", post(session::set_lang))
         .route("/dashboard", get(dashboard::show))
-        .route("/dashboard/{file}", get(dashboard::chart_csv))
+        .route("/dashboard/{file}", get(dashboard::download))
         .route("/clients", get(clients::list).post(clients::create))
         .route("/clients/new", get(clients::new_page))
         .route("/clients/{id}", get(clients::show))

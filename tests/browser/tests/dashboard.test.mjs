@@ -1,6 +1,8 @@
 // The demo workspace. The dashboard shows the figures of the metrics API:
 // the headline cards, every month of the churn table and the CSV download
 // agree with GET /api/v1/metrics for the same months, in both languages.
+// The reasons chart is drawn, its table shows the reasons report of the
+// API, and every chart offers an Excel workbook beside its CSV.
 // A client with an open departure case shows it with its current stage.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,6 +80,38 @@ test('another range shows that range, and the CSV download has the same numbers'
     assert.equal(Number(cols[2]), m.churned_customers);
     if (m.churn_rate_pct !== null) assert.ok(close(Number(cols[3]), m.churn_rate_pct));
   });
+});
+
+test('departures by reason are drawn, with the reasons report of the API in the table and an Excel download', async () => {
+  await page.goto(server.url + '/dashboard');
+  const from = await page.locator('#f-from').inputValue();
+  const to = await page.locator('#f-to').inputValue();
+  const doc = await page.evaluate(async ([f, t]) => (await fetch(`/api/v1/reports/reasons?from=${f}&to=${t}`)).json(), [from, to]);
+  assert.ok(doc.grand_total.departures > 0, 'the demo has departures in the last twelve months');
+  const chart = page.locator('#chart-reasons');
+  await page.waitForSelector('#chart-reasons[data-drawn="true"]');
+  assert.ok(await chart.locator('svg path').count() > doc.reasons.length, 'bars and a line are drawn');
+  const legend = await chart.locator('svg').textContent();
+  assert.ok(legend.includes(doc.reasons[0].label_en), `the legend names ${doc.reasons[0].label_en}`);
+  assert.ok(legend.includes('Lost MRR'));
+  await page.locator('figure:has(#chart-reasons) summary').click();
+  assert.equal(await page.locator('#table-reasons tbody tr').count(), doc.rows.length);
+  assert.equal(Number(await page.locator('#table-reasons [data-grand-total]').getAttribute('data-grand-total')), doc.grand_total.departures);
+  for (const row of doc.rows) {
+    const tr = page.locator(`#table-reasons tr[data-month="${row.label}"]`);
+    assert.equal(Number(await tr.locator('td[data-reason=""][data-departures]').getAttribute('data-departures')), row.total.departures);
+    assert.ok(close(Number(await tr.locator('td[data-reason=""][data-lost-mrr]').getAttribute('data-lost-mrr')), row.total.lost_mrr));
+  }
+  const links = page.locator('figure:has(#chart-reasons) .downloads a');
+  assert.deepEqual(await links.allTextContents(), ['Download CSV', 'Download Excel (.xlsx)']);
+  const xlsx = await page.evaluate(async (u) => {
+    const r = await fetch(u);
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    return { type: r.headers.get('content-type'), magic: String.fromCharCode(bytes[0], bytes[1]) };
+  }, await links.nth(1).getAttribute('href'));
+  assert.equal(xlsx.type, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  assert.equal(xlsx.magic, 'PK');
+  assert.equal(await page.locator('.downloads a[data-format="xlsx"]').count(), 8, 'every chart has an Excel download');
 });
 
 test('a client with an open departure case shows the case and its current stage', async () => {

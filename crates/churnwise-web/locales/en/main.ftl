@@ -115,6 +115,13 @@ chart-needs-js = The chart needs JavaScript; its numbers are in the table below.
 chart-no-data = No data for these months yet.
 chart-show-table = Show the numbers
 download-csv = Download CSV
+download-xlsx = Download Excel (.xlsx)
+total = Total
+metric-departures = Departures
+metric-lost-mrr = Lost MRR
+chart-reasons-title = Departures by reason
+chart-reasons-description = Clients lost or let go each month (by their last day), by the primary reason of the exit conversation; the line is the MRR they took.
+chart-reasons-none = No departure closed with a last day in these months.
 
 ## Clients
 clients-title = Clients

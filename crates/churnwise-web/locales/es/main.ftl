@@ -115,6 +115,13 @@ chart-needs-js = El gráfico necesita JavaScript; sus cifras están en la tabla 
 chart-no-data = Aún no hay datos para estos meses.
 chart-show-table = Ver las cifras
 download-csv = Descargar CSV
+download-xlsx = Descargar Excel (.xlsx)
+total = Total
+metric-departures = Bajas
+metric-lost-mrr = MRR perdido
+chart-reasons-title = Bajas por motivo
+chart-reasons-description = Clientes perdidos o despedidos cada mes (según su último día), por el motivo principal de la conversación de salida; la línea es el MRR que se llevaron.
+chart-reasons-none = Ningún caso de baja cerrado con último día en estos meses.
 
 ## Clientes
 clients-title = Clientes

@@ -43,6 +43,13 @@ pub struct Series {
     pub draw: Draw,
     /// One value per x label; `None` leaves a gap.
     pub data: Vec<Option<f64>>,
+    /// 1 when drawn against the second value axis (`Chart::unit2`).
+    #[serde(skip_serializing_if = "is_first_axis")]
+    pub axis: u8,
+}
+
+fn is_first_axis(axis: &u8) -> bool {
+    *axis == 0
 }
 
 /// A chart over categories (months, statuses).
@@ -54,6 +61,9 @@ pub struct Chart {
     pub lang: &'static str,
     /// Unit of the values.
     pub unit: Unit,
+    /// Unit of the second value axis, at the right, if the chart has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit2: Option<Unit>,
     /// The x labels.
     pub x: Vec<String>,
     /// The y labels (heat maps only).
@@ -74,6 +84,7 @@ impl Chart {
             kind: "xy",
             lang,
             unit,
+            unit2: None,
             x,
             y: Vec::new(),
             series: Vec::new(),
@@ -83,7 +94,30 @@ impl Chart {
 
     /// Adds a series.
     pub fn with(mut self, name: String, draw: Draw, data: Vec<Option<f64>>) -> Chart {
-        self.series.push(Series { name, draw, data });
+        self.series.push(Series {
+            name,
+            draw,
+            data,
+            axis: 0,
+        });
+        self
+    }
+
+    /// Adds a series drawn against a second value axis in `unit`, at the right.
+    pub fn with_second_axis(
+        mut self,
+        unit: Unit,
+        name: String,
+        draw: Draw,
+        data: Vec<Option<f64>>,
+    ) -> Chart {
+        self.unit2 = Some(unit);
+        self.series.push(Series {
+            name,
+            draw,
+            data,
+            axis: 1,
+        });
         self
     }
 }

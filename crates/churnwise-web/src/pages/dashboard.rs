@@ -7,13 +7,16 @@
 use super::charts::{Chart, Draw, Unit};
 use super::{render, Chrome, PageAuth, PageError};
 use crate::api::metrics::workspace_report;
+use crate::api::reports::{reasons_report, ReasonsRequest};
 use crate::i18n;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use churnwise_domain::reasons_matrix::{MatrixDimension, ReasonsMatrix};
 use churnwise_domain::registry::ClientStatus;
-use churnwise_domain::{parse_month, Lang, Month};
+use churnwise_domain::{parse_month, Lang, Money, Month};
+use churnwise_export::{csv_bytes, reasons_matrix_table, xlsx_bytes, Cell, CsvOptions, Table};
 use churnwise_metrics::{MetricsOptions, MetricsReport};
 use churnwise_store::ClientFilter;
 use minijinja::context;
@@ -65,6 +68,57 @@ async fn report(
         .value
         .benchmark_pct;
     Ok(workspace_report(state.store.as_ref(), auth.ws(), &options).await?)
+}
+
+/// The reasons matrix of the range, by month: the same call as
+/// `GET /api/v1/reports/reasons` (so the page and the API cannot disagree).
+async fn reasons(
+    state: &AppState,
+    auth: &PageAuth,
+    from: Month,
+    to: Month,
+) -> Result<ReasonsMatrix, PageError> {
+    let request = ReasonsRequest {
+        from,
+        to,
+        by: MatrixDimension::Month,
+    };
+    Ok(reasons_report(state.store.as_ref(), auth.ws(), request).await?)
+}
+
+/// Departures by primary reason and month as stacked bars, with the
+/// month's lost MRR as a line on a second axis. Without a departure in the
+/// range the chart is empty (charts.js says so) rather than flat.
+fn reasons_chart(m: &ReasonsMatrix, lang: Lang) -> Chart {
+    let code = i18n::code(lang);
+    if m.grand_total.departures == 0 {
+        return Chart::xy(code, Unit::Count, Vec::new());
+    }
+    let months = m
+        .rows
+        .iter()
+        .map(|r| i18n::month(lang, r.label.as_deref().unwrap_or("")))
+        .collect();
+    let mut chart = Chart::xy(code, Unit::Count, months);
+    for (i, reason) in m.reasons.iter().enumerate() {
+        chart = chart.with(
+            reason.label(lang).to_string(),
+            Draw::StackedBar,
+            m.rows
+                .iter()
+                .map(|r| Some(f64::from(r.cells[i].departures)))
+                .collect(),
+        );
+    }
+    chart.with_second_axis(
+        Unit::Money,
+        msg(lang, "metric-lost-mrr"),
+        Draw::Line,
+        m.rows
+            .iter()
+            .map(|r| Some(units(r.total.lost_mrr.cents())))
+            .collect(),
+    )
 }
 
 fn units(cents: i64) -> f64 {
@@ -291,6 +345,9 @@ pub async fn show(
     let report = report(&state, &auth, from, to).await?;
     let counts = status_counts(&state, &auth).await?;
     let charts = charts(&report, auth.lang);
+    let matrix = reasons(&state, &auth, from, to).await?;
+    let reasons_chart = reasons_chart(&matrix, auth.lang);
+    let reason_labels: Vec<&str> = matrix.reasons.iter().map(|r| r.label(auth.lang)).collect();
     let latest = report.months.last();
     // The latest month with mature invoices, for the non-payment figure.
     let nonpayment = report
@@ -311,6 +368,7 @@ pub async fn show(
     let nonpayment = nonpayment.map(json);
     let deviation = deviation.map(json);
     let report = json(&report);
+    let reasons = json(&matrix);
     let chrome = Chrome::of(&auth, &state, "dashboard").await?;
     render(
         &chrome,
@@ -321,6 +379,9 @@ pub async fn show(
             nonpayment,
             deviation,
             charts,
+            reasons_chart,
+            reasons,
+            reason_labels,
             counts,
             from => from.to_string(),
             to => to.to_string(),
@@ -336,37 +397,52 @@ fn json<T: Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or_default()
 }
 
-/// The CSV of one chart's numbers: its header and rows.
-fn csv_table(r: &MetricsReport, chart: &str) -> Option<(Vec<String>, Vec<Vec<String>>)> {
-    let money = |c: i64| format!("{:.2}", units(c));
-    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    let head = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect::<Vec<_>>();
-    Some(match chart {
+/// The charts drawn from the metrics report, by their download name.
+const METRIC_CHARTS: [&str; 7] = [
+    "churn",
+    "mrr-movements",
+    "arpa",
+    "nonpayment",
+    "cohorts",
+    "survival",
+    "forecast",
+];
+
+/// The numbers of one metrics chart as a table: the same cells make its CSV
+/// and its XLSX, so the two downloads cannot disagree. Headers are the
+/// machine names of the metrics API.
+fn chart_table(r: &MetricsReport, chart: &str) -> Option<Table> {
+    let money = |m: Money| Cell::Money(m);
+    let opt_money = |m: Option<Money>| m.map_or(Cell::Empty, Cell::Money);
+    let number = |v: Option<f64>| v.map_or(Cell::Empty, Cell::Number);
+    let count = |n: u64| Cell::Integer(i64::try_from(n).unwrap_or(i64::MAX));
+    let month = |m: &Month| Cell::text(m.to_string());
+    let (header, rows): (&[&str], Vec<Vec<Cell>>) = match chart {
         "churn" => (
-            head(&[
+            &[
                 "month",
                 "customers_start",
                 "churned_customers",
                 "churn_rate_pct",
                 "benchmark_churn_pct",
                 "above_benchmark",
-            ]),
+            ],
             r.months
                 .iter()
                 .map(|m| {
                     vec![
-                        m.month.to_string(),
-                        m.customers_start.to_string(),
-                        m.churned_customers.to_string(),
-                        opt(m.churn_rate_pct),
-                        r.benchmark_churn_pct.to_string(),
-                        m.above_benchmark.to_string(),
+                        month(&m.month),
+                        count(m.customers_start),
+                        count(m.churned_customers),
+                        number(m.churn_rate_pct),
+                        Cell::Number(r.benchmark_churn_pct),
+                        Cell::text(m.above_benchmark.to_string()),
                     ]
                 })
                 .collect(),
         ),
         "mrr-movements" => (
-            head(&[
+            &[
                 "month",
                 "mrr_start",
                 "new_mrr",
@@ -376,57 +452,55 @@ fn csv_table(r: &MetricsReport, chart: &str) -> Option<(Vec<String>, Vec<Vec<Str
                 "churned_mrr",
                 "net_new_mrr",
                 "mrr_end",
-            ]),
+            ],
             r.months
                 .iter()
                 .map(|m| {
                     vec![
-                        m.month.to_string(),
-                        money(m.mrr_start.cents()),
-                        money(m.new_mrr.cents()),
-                        money(m.expansion_mrr.cents()),
-                        money(m.reactivation_mrr.cents()),
-                        money(m.contraction_mrr.cents()),
-                        money(m.churned_mrr.cents()),
-                        money(m.net_new_mrr.cents()),
-                        money(m.mrr_end.cents()),
+                        month(&m.month),
+                        money(m.mrr_start),
+                        money(m.new_mrr),
+                        money(m.expansion_mrr),
+                        money(m.reactivation_mrr),
+                        money(m.contraction_mrr),
+                        money(m.churned_mrr),
+                        money(m.net_new_mrr),
+                        money(m.mrr_end),
                     ]
                 })
                 .collect(),
         ),
         "arpa" => (
-            head(&["month", "customers_end", "mrr_end", "arpa"]),
+            &["month", "customers_end", "mrr_end", "arpa"],
             r.months
                 .iter()
                 .map(|m| {
                     vec![
-                        m.month.to_string(),
-                        m.customers_end.to_string(),
-                        money(m.mrr_end.cents()),
-                        m.arpa.map(|a| money(a.cents())).unwrap_or_default(),
+                        month(&m.month),
+                        count(m.customers_end),
+                        money(m.mrr_end),
+                        opt_money(m.arpa),
                     ]
                 })
                 .collect(),
         ),
         "nonpayment" => (
-            head(&[
+            &[
                 "month",
                 "invoices_due",
                 "amount_due",
                 "amount_unpaid",
                 "nonpayment_rate_pct",
-            ]),
+            ],
             r.months
                 .iter()
                 .map(|m| {
                     vec![
-                        m.month.to_string(),
-                        m.invoices_due.map(|n| n.to_string()).unwrap_or_default(),
-                        m.amount_due.map(|a| money(a.cents())).unwrap_or_default(),
-                        m.amount_unpaid
-                            .map(|a| money(a.cents()))
-                            .unwrap_or_default(),
-                        opt(m.nonpayment_rate_pct),
+                        month(&m.month),
+                        m.invoices_due.map_or(Cell::Empty, count),
+                        opt_money(m.amount_due),
+                        opt_money(m.amount_unpaid),
+                        number(m.nonpayment_rate_pct),
                     ]
                 })
                 .collect(),
@@ -438,28 +512,25 @@ fn csv_table(r: &MetricsReport, chart: &str) -> Option<(Vec<String>, Vec<Vec<Str
                 .map(|c| c.logo_retention_pct.len())
                 .max()
                 .unwrap_or(0);
-            let mut header = head(&["cohort", "customers", "initial_mrr"]);
+            let mut header: Vec<String> = ["cohort", "customers", "initial_mrr"]
+                .iter()
+                .map(|h| h.to_string())
+                .collect();
             header.extend((0..width).map(|k| format!("logo_retention_pct_{k}")));
-            (
-                header,
-                r.cohorts
-                    .iter()
-                    .map(|c| {
-                        let mut row = vec![
-                            c.cohort.to_string(),
-                            c.customers.to_string(),
-                            money(c.initial_mrr.cents()),
-                        ];
-                        row.extend(c.logo_retention_pct.iter().map(|v| v.to_string()));
-                        row
-                    })
-                    .collect(),
-            )
+            let mut table = Table::new("cohorts", header);
+            for c in &r.cohorts {
+                let mut row = vec![month(&c.cohort), count(c.customers), money(c.initial_mrr)];
+                row.extend(c.logo_retention_pct.iter().map(|v| Cell::Number(*v)));
+                // Younger cohorts have fewer months behind them.
+                row.resize(width + 3, Cell::Empty);
+                table.push_row(row).ok()?;
+            }
+            return Some(table);
         }
         "survival" => {
             let s = &r.survival.survival_at_days;
             (
-                head(&["days", "survival"]),
+                &["days", "survival"],
                 [
                     (0, 1.0),
                     (30, s.d30),
@@ -468,12 +539,12 @@ fn csv_table(r: &MetricsReport, chart: &str) -> Option<(Vec<String>, Vec<Vec<Str
                     (365, s.d365),
                 ]
                 .iter()
-                .map(|(d, v)| vec![d.to_string(), v.to_string()])
+                .map(|(d, v)| vec![count(*d), Cell::Number(*v)])
                 .collect(),
             )
         }
         "forecast" => (
-            head(&[
+            &[
                 "month",
                 "customers",
                 "customers_low",
@@ -481,52 +552,101 @@ fn csv_table(r: &MetricsReport, chart: &str) -> Option<(Vec<String>, Vec<Vec<Str
                 "mrr",
                 "mrr_low",
                 "mrr_high",
-            ]),
+            ],
             r.forecast
                 .iter()
                 .map(|f| {
                     vec![
-                        f.month.to_string(),
-                        f.customers.to_string(),
-                        f.customers_low.to_string(),
-                        f.customers_high.to_string(),
-                        money(f.mrr.cents()),
-                        money(f.mrr_low.cents()),
-                        money(f.mrr_high.cents()),
+                        month(&f.month),
+                        Cell::Number(f.customers),
+                        Cell::Number(f.customers_low),
+                        Cell::Number(f.customers_high),
+                        money(f.mrr),
+                        money(f.mrr_low),
+                        money(f.mrr_high),
                     ]
                 })
                 .collect(),
         ),
         _ => return None,
-    })
+    };
+    let mut table = Table::new(chart, header.iter().map(|h| h.to_string()).collect());
+    for row in rows {
+        table.push_row(row).ok()?;
+    }
+    Some(table)
 }
 
-/// `GET /dashboard/{chart}.csv?from=&to=`: one chart's numbers as CSV
-/// (machine-readable: `.` decimals, amounts in currency units).
-pub async fn chart_csv(
+/// The kinds of download every chart offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    fn of(file: &str) -> Option<(&str, Format)> {
+        file.strip_suffix(".csv")
+            .map(|chart| (chart, Format::Csv))
+            .or_else(|| {
+                file.strip_suffix(".xlsx")
+                    .map(|chart| (chart, Format::Xlsx))
+            })
+    }
+}
+
+/// `GET /dashboard/{chart}.csv|.xlsx?from=&to=`: one chart's numbers as
+/// CSV (machine-readable: `.` decimals, amounts in currency units) or as an
+/// Excel workbook with the same cells. The reasons chart's file is the
+/// reasons matrix export of `GET /api/v1/reports/reasons.csv|.xlsx`
+/// (headers in the page's language, a totals row).
+pub async fn download(
     State(state): State<AppState>,
     auth: PageAuth,
     Path(file): Path<String>,
     Query(query): Query<RangeQuery>,
 ) -> Result<Response, PageError> {
-    let chart = file.strip_suffix(".csv").ok_or(PageError::NotFound)?;
+    let (chart, format) = Format::of(&file).ok_or(PageError::NotFound)?;
     let (from, to, _) = range(&query, today());
-    let report = report(&state, &auth, from, to).await?;
-    let (header, rows) = csv_table(&report, chart).ok_or(PageError::NotFound)?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(&header)
-        .map_err(|e| PageError::Internal(e.into()))?;
-    for row in rows {
-        out.write_record(&row)
-            .map_err(|e| PageError::Internal(e.into()))?;
-    }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| PageError::Internal(anyhow::anyhow!("{e}")))?;
-    let disposition = format!("attachment; filename=\"churnwise-{chart}-{from}-{to}.csv\"");
+    let (table, csv_options) = if chart == "reasons" {
+        let matrix = reasons(&state, &auth, from, to).await?;
+        (
+            reasons_matrix_table(&matrix, auth.lang),
+            CsvOptions::default(),
+        )
+    } else {
+        if !METRIC_CHARTS.contains(&chart) {
+            return Err(PageError::NotFound);
+        }
+        let report = report(&state, &auth, from, to).await?;
+        let table = chart_table(&report, chart).ok_or(PageError::NotFound)?;
+        (
+            table,
+            CsvOptions {
+                byte_order_mark: false,
+                ..CsvOptions::default()
+            },
+        )
+    };
+    let internal = |e: churnwise_export::ExportError| PageError::Internal(e.into());
+    let (content_type, bytes) = match format {
+        Format::Csv => (
+            "text/csv; charset=utf-8",
+            csv_bytes(&table, csv_options).map_err(internal)?,
+        ),
+        Format::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            xlsx_bytes(&table).map_err(internal)?,
+        ),
+    };
+    let ext = match format {
+        Format::Csv => "csv",
+        Format::Xlsx => "xlsx",
+    };
+    let disposition = format!("attachment; filename=\"churnwise-{chart}-{from}-{to}.{ext}\"");
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_TYPE, content_type.to_string()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,

@@ -6,6 +6,7 @@ mod api;
 mod cases_api;
 mod cases_cli;
 mod cli;
+mod dashboard_pages;
 mod early_warning;
 mod early_warning_pages;
 mod import_cli;

@@ -26,6 +26,8 @@ pub struct Reply {
     pub content_type: String,
     pub headers: axum::http::HeaderMap,
     pub json: Value,
+    /// The body as sent (for downloads that are not text).
+    pub bytes: Vec<u8>,
 }
 
 impl TestApp {
@@ -81,6 +83,7 @@ impl TestApp {
             content_type,
             headers,
             json,
+            bytes: bytes.to_vec(),
         }
     }
 

@@ -373,6 +373,7 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
                             amount: r.amount,
                             due_on: r.due_on,
                             paid_on: r.paid_on,
+                            count: 1,
                         });
                     },
                 )

@@ -29,6 +29,11 @@ pub struct Invoice {
     pub due_on: NaiveDate,
     /// Day it was paid; `None` when not paid.
     pub paid_on: Option<NaiveDate>,
+    /// How many invoices this entry stands for: 1 for one invoice, more for
+    /// invoices with the same due and payment days summed into one entry
+    /// (the non-payment figures only sum amounts and count invoices per
+    /// due and payment day, so the grouping changes no figure).
+    pub count: u32,
 }
 
 /// Everything the engine computes from.
@@ -137,6 +142,27 @@ impl InputBuilder {
                 amount,
                 due_on,
                 paid_on,
+                count: 1,
+            });
+    }
+
+    /// Adds `count` invoices with the same due and payment days and
+    /// `amount` in all (a group summed by the database).
+    pub fn invoice_group(
+        &mut self,
+        amount: Money,
+        due_on: NaiveDate,
+        paid_on: Option<NaiveDate>,
+        count: u32,
+    ) {
+        self.input
+            .invoices
+            .get_or_insert_with(Vec::new)
+            .push(Invoice {
+                amount,
+                due_on,
+                paid_on,
+                count,
             });
     }
 

@@ -44,7 +44,7 @@ pub(crate) fn due_totals(
                         Some(paid) => paid > as_of || paid > deadline,
                     };
                     let t = &mut acc[idx as usize];
-                    t.invoices_due += 1;
+                    t.invoices_due += u64::from(inv.count);
                     t.amount_due += inv.amount.cents();
                     if unpaid {
                         t.amount_unpaid += inv.amount.cents();

@@ -186,6 +186,38 @@ fn invoices_count_when_mature_and_are_unpaid_when_late_missing_or_paid_after_as_
 }
 
 #[test]
+fn invoices_summed_by_due_and_payment_day_give_the_same_figures_as_one_by_one() {
+    let invoices = [
+        (100, "2024-05-15", Some("2024-06-14")),
+        (250, "2024-05-15", Some("2024-06-14")),
+        (200, "2024-05-15", Some("2024-06-15")),
+        (400, "2024-05-20", None),
+        (50, "2024-05-20", None),
+        (75, "2024-04-10", Some("2024-07-01")),
+    ];
+    let mut one_by_one = InputBuilder::new();
+    one_by_one.segment("a", units(10), d("2024-01-01"), None);
+    let mut grouped = InputBuilder::new();
+    grouped.segment("a", units(10), d("2024-01-01"), None);
+    let mut groups: std::collections::BTreeMap<(&str, Option<&str>), (i64, u32)> =
+        Default::default();
+    for (amount, due, paid) in invoices {
+        one_by_one.invoice(units(amount), d(due), paid.map(d));
+        let g = groups.entry((due, paid)).or_default();
+        g.0 += amount;
+        g.1 += 1;
+    }
+    for ((due, paid), (amount, count)) in &groups {
+        grouped.invoice_group(units(*amount), d(due), paid.map(d), *count);
+    }
+    assert_eq!(groups.len(), 4);
+    let o = options("2024-04", "2024-06", "2024-06-30");
+    let (a, b) = (run(one_by_one, &o), run(grouped, &o));
+    assert_eq!(a, b);
+    assert_eq!(month(&a, "2024-05").invoices_due, Some(5));
+}
+
+#[test]
 fn the_grace_period_is_settable() {
     let mut b = InputBuilder::new();
     b.invoice(units(100), d("2024-05-15"), Some(d("2024-05-20")));

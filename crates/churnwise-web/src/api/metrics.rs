@@ -95,7 +95,12 @@ pub fn metrics_input(data: MetricsData) -> MetricsInput {
         builder.segment(&s.client.0.to_string(), s.mrr, s.started_on, s.ended_on);
     }
     for i in &data.invoices {
-        builder.invoice(i.amount, i.due_on, i.paid_on);
+        builder.invoice_group(
+            i.amount,
+            i.due_on,
+            i.paid_on,
+            u32::try_from(i.count).unwrap_or(u32::MAX),
+        );
     }
     builder.build()
 }

@@ -817,3 +817,36 @@ async fn the_server_scheduler_scores_clients_and_sends_the_digest_on_its_own() {
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].client.name, "Pixel Studio");
 }
+
+/// Two schedulers on one PostgreSQL database tick at the same moment: one
+/// holds the lease and does the run, the other does nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn of_two_schedulers_on_one_postgresql_database_only_one_does_each_run() {
+    let sink = SmtpSink::start();
+    let t = Backend::Postgres.fresh().await;
+    let today = Utc::now().date_naive();
+    three_owners(&t.store, today).await;
+    let scheduler = |store: Arc<dyn Store>, holder: &str| Scheduler {
+        store,
+        mailer: Some(Arc::new(SmtpMailer::new(&smtp(&sink)).unwrap()) as Arc<dyn SendMail>),
+        holder: holder.into(),
+        interval: std::time::Duration::from_secs(60),
+    };
+    let a = scheduler(t.store.clone(), "server-a");
+    let b = scheduler(second_store(&t).await, "server-b");
+    let now = at_eight(today);
+    let (ta, tb) = tokio::join!(a.tick(now), b.tick(now));
+    let (ta, tb) = (ta.unwrap(), tb.unwrap());
+    assert!(ta.ran != tb.ran, "exactly one runs: {ta:?} {tb:?}");
+    let ran = if ta.ran { &ta } else { &tb };
+    assert_eq!(ran.digests.sent, 3);
+    assert_eq!(sink.messages().len(), 3);
+    // The holder keeps the lease at its next tick; the other still waits.
+    let (holder, other) = if ta.ran { (&a, &b) } else { (&b, &a) };
+    let later = now + Duration::seconds(60);
+    assert!(!other.tick(later).await.unwrap().ran);
+    let again = holder.tick(later).await.unwrap();
+    assert!(again.ran);
+    assert_eq!(again.digests.sent, 0);
+    assert_eq!(sink.messages().len(), 3);
+}

@@ -439,13 +439,5 @@ pub fn signal_phrase(lang: Lang, s: &Signal) -> String {
             }
         }
     };
-    let phrase = t(lang, key, &args);
-    t(
-        lang,
-        "signal-points",
-        &[
-            ("phrase", text(&phrase)),
-            ("points", number(s.points.into())),
-        ],
-    )
+    t(lang, key, &args)
 }

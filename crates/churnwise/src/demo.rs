@@ -281,6 +281,72 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
             )
             .await?;
     }
+    // Three of Ana's clients show smoke: two unpaid invoices, a recent
+    // complaint and an incident on top of the team's own misgivings, so her
+    // Due page has alerts.
+    let anas: Vec<_> = active
+        .items
+        .iter()
+        .filter(|c| c.owner.as_deref() == Some("ana"))
+        .skip(5)
+        .step_by(11)
+        .take(3)
+        .collect();
+    for client in anas {
+        store
+            .update_client(
+                ws.id,
+                client.id,
+                ClientPatch {
+                    warning_flags: Some(vec![
+                        WarningFlag::YesToEverything,
+                        WarningFlag::DoesNotValueExpertise,
+                    ]),
+                    ..ClientPatch::default()
+                },
+            )
+            .await?;
+        for (n, days) in [(1, 45), (2, 15)] {
+            store
+                .add_invoice(
+                    ws.id,
+                    client.id,
+                    churnwise_store::NewInvoice {
+                        invoice_ref: format!("D-{}-{n}", client.id),
+                        amount: Money::from_cents(38_000),
+                        issued_on: Some(today - Duration::days(days + 30)),
+                        due_on: today - Duration::days(days),
+                        paid_on: None,
+                    },
+                )
+                .await?;
+        }
+        for (kind, days, note) in [
+            (
+                InteractionKind::Complaint,
+                12,
+                "Unhappy with the last two reports: late and thin",
+            ),
+            (
+                InteractionKind::Incident,
+                5,
+                "Campaign paused for a day by a billing error on our side",
+            ),
+        ] {
+            store
+                .log_interaction(
+                    ws.id,
+                    client.id,
+                    NewInteraction {
+                        kind,
+                        occurred_on: today - Duration::days(days),
+                        author: Some("ana".into()),
+                        note: Some(note.into()),
+                    },
+                )
+                .await?;
+        }
+    }
     let run = churnwise_web::early_warning::refresh(store, ws.id, today).await?;
     tracing::info!(alerts = run.raised.len(), "demo health scores computed");
     Ok(count)

@@ -451,6 +451,10 @@ async fn health_and_due_work_from_the_command_line(backend: Backend) {
         "{out}"
     );
     assert!(out.contains("2 overdue invoices (€500.00) (−20)"), "{out}");
+    assert!(
+        !out.contains(") (−20) (−"),
+        "each contribution shown once: {out}"
+    );
     let (ok, _, err) = churnwise(&t.url, &["health", "--client", "Nobody"]);
     assert!(!ok && err.contains("--client"), "{err}");
 

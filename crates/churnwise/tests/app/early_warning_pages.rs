@@ -147,7 +147,7 @@ async fn the_due_page_lists_alerts_and_due_work_and_alerts_can_be_handled(backen
         body.contains("class=\"score-number score-risk\">52<"),
         "{body}"
     );
-    assert!(body.contains("2 overdue invoices (€200.00)"));
+    assert!(body.contains("<td>2 overdue invoices (€200.00)</td><td class=\"num\">−20 <span class=\"muted\">/ 20</span></td>"), "{body}");
     let done = post(
         &app,
         &format!("/clients/{client}/flags"),

@@ -441,3 +441,45 @@ pub fn signal_phrase(lang: Lang, s: &Signal) -> String {
     };
     t(lang, key, &args)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use churnwise_domain::health::Signal;
+
+    fn complaints(complaints: u32, incidents: u32) -> Signal {
+        Signal {
+            points: 8,
+            weight: 15,
+            facts: SignalFacts::Complaints {
+                complaints,
+                incidents,
+                lookback_days: 90,
+            },
+        }
+    }
+
+    #[test]
+    fn a_signal_names_only_what_happened_with_its_points_once() {
+        assert_eq!(
+            signal_text(Lang::En, &complaints(1, 0)),
+            "1 complaint in 90 days (−8)"
+        );
+        assert_eq!(
+            signal_text(Lang::En, &complaints(0, 2)),
+            "2 incidents in 90 days (−8)"
+        );
+        assert_eq!(
+            signal_text(Lang::En, &complaints(2, 1)),
+            "2 complaints and 1 incident in 90 days (−8)"
+        );
+        assert_eq!(
+            signal_text(Lang::Es, &complaints(1, 3)),
+            "1 queja y 3 incidencias en 90 días (−8)"
+        );
+        assert_eq!(
+            signal_phrase(Lang::Es, &complaints(0, 1)),
+            "1 incidencia en 90 días"
+        );
+    }
+}

@@ -9,13 +9,25 @@ signal-overdue-invoices = {$count ->
     [one] 1 overdue invoice
    *[other] {$count} overdue invoices
 } ({$amount})
-signal-complaints = {$complaints ->
-    [one] 1 complaint
-   *[other] {$complaints} complaints
-} and {$incidents ->
-    [one] 1 incident
-   *[other] {$incidents} incidents
-} in {$days} days
+signal-complaints = { $incidents ->
+    [0] { $complaints ->
+        [one] 1 complaint
+       *[other] { $complaints } complaints
+    }
+   *[other] { $complaints ->
+        [0] { $incidents ->
+            [one] 1 incident
+           *[other] { $incidents } incidents
+        }
+       *[other] { $complaints ->
+            [one] 1 complaint
+           *[other] { $complaints } complaints
+        } and { $incidents ->
+            [one] 1 incident
+           *[other] { $incidents } incidents
+        }
+    }
+} in { $days } days
 signal-contraction = MRR down {$pct}% ({$before} → {$now})
 signal-survey = last survey score {$score} of {$max}
 signal-survey-none = no survey answered

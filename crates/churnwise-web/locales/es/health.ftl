@@ -9,13 +9,25 @@ signal-overdue-invoices = {$count ->
     [one] 1 factura vencida
    *[other] {$count} facturas vencidas
 } ({$amount})
-signal-complaints = {$complaints ->
-    [one] 1 queja
-   *[other] {$complaints} quejas
-} y {$incidents ->
-    [one] 1 incidencia
-   *[other] {$incidents} incidencias
-} en {$days} días
+signal-complaints = { $incidents ->
+    [0] { $complaints ->
+        [one] 1 queja
+       *[other] { $complaints } quejas
+    }
+   *[other] { $complaints ->
+        [0] { $incidents ->
+            [one] 1 incidencia
+           *[other] { $incidents } incidencias
+        }
+       *[other] { $complaints ->
+            [one] 1 queja
+           *[other] { $complaints } quejas
+        } y { $incidents ->
+            [one] 1 incidencia
+           *[other] { $incidents } incidencias
+        }
+    }
+} en { $days } días
 signal-contraction = MRR baja un {$pct} % ({$before} → {$now})
 signal-survey = última encuesta: {$score} de {$max}
 signal-survey-none = ninguna encuesta respondida

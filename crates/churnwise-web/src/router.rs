@@ -129,7 +129,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 fn page_routes() -> Router<AppState> {
-    use pages::{cases, clients, dashboard, early_warning, session, settings};
+    use pages::{cases, clients, dashboard, departure_settings, early_warning, session, settings};
     Router::new()
         .route("/", get(session::home))
         .route("/login", get(session::login_page).post(session::login))
@@ -158,6 +158,23 @@ fn page_routes() -> Router<AppState> {
         .route("/settings/workspace", post(settings::save_workspace))
         .route("/settings/profile", post(settings::save_profile))
         .route("/settings/tokens/{id}/delete", post(settings::delete_token))
+        .route("/settings/reasons", post(departure_settings::add_reason))
+        .route(
+            "/settings/reasons/{key}",
+            post(departure_settings::change_reason),
+        )
+        .route(
+            "/settings/templates",
+            post(departure_settings::add_template),
+        )
+        .route(
+            "/settings/templates/{index}",
+            post(departure_settings::save_template),
+        )
+        .route(
+            "/settings/templates/{index}/delete",
+            post(departure_settings::delete_template),
+        )
         .route("/assets/{*path}", get(pages::assets::asset))
         .layer(axum::middleware::from_fn(pages::error_pages))
 }

@@ -59,7 +59,26 @@ pub async fn change_reasons(
     key: Option<&str>,
     changes: Vec<ReasonChange>,
 ) -> ApiResult<ReasonsView> {
+    change_reasons_at(store, ws, key, changes, None).await
+}
+
+/// [`change_reasons`], refused as stale (409 on `version`) unless the list
+/// is still at `expected_version` when given (a form read at that version).
+pub async fn change_reasons_at(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    key: Option<&str>,
+    changes: Vec<ReasonChange>,
+    expected_version: Option<i64>,
+) -> ApiResult<ReasonsView> {
     let current = store.reason_list(ws).await?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(churnwise_store::StoreError::Conflict {
+            field: "version".into(),
+            message: "the reason list was changed since it was read".into(),
+        }
+        .into());
+    }
     let key = key
         .map(|k| ReasonKey::parse("key", k).map_err(CaseError::from))
         .transpose()?;

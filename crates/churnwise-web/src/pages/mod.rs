@@ -11,6 +11,7 @@ pub mod cases;
 pub mod charts;
 pub mod clients;
 pub mod dashboard;
+pub mod departure_settings;
 pub mod early_warning;
 mod forms;
 mod render;

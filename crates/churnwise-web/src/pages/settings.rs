@@ -1,7 +1,9 @@
-//! The settings page: language, the workspace's users and roles, and the
-//! signed-in user's API tokens (a new token is shown once; only its hash
+//! The settings page: language, the workspace's users and roles, its
+//! settings, its departure reasons and checklist templates
+//! (`departure_settings.rs`), and the signed-in user's API tokens (a new token is shown once; only its hash
 //! is stored).
 
+use super::departure_settings;
 use super::forms::EmptyForm;
 use super::forms::{field_error_key, FieldErrors};
 use super::{render, see_other, Chrome, CsrfForm, PageAuth, PageError};
@@ -21,30 +23,43 @@ use std::collections::BTreeMap;
 /// What the workspace-settings form shows: the values as typed (or stored)
 /// and the refused fields.
 #[derive(Debug, Default)]
-struct WorkspaceForm {
+pub(super) struct WorkspaceForm {
     values: BTreeMap<String, String>,
     errors: FieldErrors,
 }
 
-async fn settings_page(
-    state: &AppState,
-    auth: &PageAuth,
-    new_token: Option<(String, String)>,
-    errors: FieldErrors,
-    token_name: &str,
-) -> Result<Response, PageError> {
-    settings_page_with(state, auth, new_token, errors, token_name, None, None).await
+/// What the settings page shows besides the stored values: a new token,
+/// refused forms and a notice.
+#[derive(Debug, Default)]
+pub(super) struct Shown {
+    /// A token just created: its name and value, shown once.
+    pub new_token: Option<(String, String)>,
+    /// Refused fields of the profile and token forms.
+    pub errors: FieldErrors,
+    /// The token name as typed.
+    pub token_name: String,
+    /// The workspace-settings form as typed, when refused.
+    pub workspace_form: Option<WorkspaceForm>,
+    /// A refused reason or template form.
+    pub departure: Option<departure_settings::Refused>,
+    /// A notice after a redirect.
+    pub done: Option<&'static str>,
 }
 
-async fn settings_page_with(
+/// Draws the settings page.
+pub(super) async fn settings_page(
     state: &AppState,
     auth: &PageAuth,
-    new_token: Option<(String, String)>,
-    errors: FieldErrors,
-    token_name: &str,
-    workspace_form: Option<WorkspaceForm>,
-    done: Option<&'static str>,
+    shown: Shown,
 ) -> Result<Response, PageError> {
+    let Shown {
+        new_token,
+        errors,
+        token_name,
+        workspace_form,
+        departure,
+        done,
+    } = shown;
     let members = state.store.workspace_members(auth.ws()).await?;
     let tokens = state
         .store
@@ -60,6 +75,7 @@ async fn settings_page_with(
             }
         }
     };
+    let departure = departure_settings::context(state, auth, departure.as_ref()).await?;
     let me = &auth.access.user;
     let chrome = Chrome::of(auth, state, "settings").await?;
     render(
@@ -77,6 +93,7 @@ async fn settings_page_with(
             thresholds => THRESHOLDS.iter().map(|(key, low, high)| (*key, *low, *high)).collect::<Vec<_>>(),
             profile_name => me.name.clone().unwrap_or_default(),
             profile_lang => me.lang.map(crate::i18n::code).unwrap_or(""),
+            departure,
             done,
         },
     )
@@ -96,10 +113,23 @@ pub async fn show(
     auth: PageAuth,
     axum::extract::Query(query): axum::extract::Query<SettingsQuery>,
 ) -> Result<Response, PageError> {
-    let done = ["workspace-saved", "profile-saved"]
-        .into_iter()
-        .find(|d| *d == query.done);
-    settings_page_with(&state, &auth, None, FieldErrors::new(), "", None, done).await
+    let done = [
+        "workspace-saved",
+        "profile-saved",
+        "reasons-saved",
+        "templates-saved",
+    ]
+    .into_iter()
+    .find(|d| *d == query.done);
+    settings_page(
+        &state,
+        &auth,
+        Shown {
+            done,
+            ..Shown::default()
+        },
+    )
+    .await
 }
 
 /// Reaches one weight of the health score.
@@ -259,14 +289,13 @@ pub async fn save_workspace(
         values,
         errors: refused,
     };
-    let page = settings_page_with(
+    let page = settings_page(
         &state,
         &auth,
-        None,
-        FieldErrors::new(),
-        "",
-        Some(form),
-        None,
+        Shown {
+            workspace_form: Some(form),
+            ..Shown::default()
+        },
     )
     .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -297,7 +326,15 @@ pub async fn save_profile(
             )]
             .into_iter()
             .collect();
-            let page = settings_page(&state, &auth, None, errors, "").await?;
+            let page = settings_page(
+                &state,
+                &auth,
+                Shown {
+                    errors,
+                    ..Shown::default()
+                },
+            )
+            .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -331,7 +368,16 @@ pub async fn create_token(
             let errors = [(e.field.clone(), field_error_key(&e.field, &e.reason))]
                 .into_iter()
                 .collect();
-            let page = settings_page(&state, &auth, None, errors, &form.name).await?;
+            let page = settings_page(
+                &state,
+                &auth,
+                Shown {
+                    errors,
+                    token_name: form.name.clone(),
+                    ..Shown::default()
+                },
+            )
+            .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -345,7 +391,15 @@ pub async fn create_token(
             name: name.clone(),
         })
         .await?;
-    settings_page(&state, &auth, Some((name, token)), FieldErrors::new(), "").await
+    settings_page(
+        &state,
+        &auth,
+        Shown {
+            new_token: Some((name, token)),
+            ..Shown::default()
+        },
+    )
+    .await
 }
 
 /// `POST /settings/tokens/{id}/delete`: revokes one of the user's tokens.

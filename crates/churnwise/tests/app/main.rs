@@ -7,6 +7,7 @@ mod cases_api;
 mod cases_cli;
 mod cli;
 mod dashboard_pages;
+mod departure_settings_pages;
 mod early_warning;
 mod early_warning_pages;
 mod import_cli;

@@ -18,6 +18,8 @@ try {
     console.log(`docs/screenshots/${name}.png`);
   };
 
+  let caseId = null;
+  let surveyPath = null;
   for (const lang of ['en', 'es']) {
     await chrome.context.clearCookies();
     await chrome.context.addCookies([{ name: 'lang', value: lang, url: server.url }]);
@@ -55,12 +57,44 @@ try {
     await page.goto(`${server.url}/clients/${id}`);
     await page.waitForSelector('[data-drawn="true"]');
     await shot(`${lang}-client`);
+    await page.goto(server.url + '/due');
+    await shot(`${lang}-due`);
+
+    // A departure case in a later stage (offboarding first), with an exit
+    // survey link issued once through the API and answered by nobody yet.
+    if (!caseId) {
+      const issued = await page.evaluate(async () => {
+        const csrf = document.querySelector('input[name="csrf"]').value;
+        for (const stage of ['offboarding', 'feedback', 'retention']) {
+          const cases = await (await fetch(`/api/v1/cases?stage=${stage}`)).json();
+          for (const c of cases) {
+            const r = await fetch(`/api/v1/cases/${c.id}/survey`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+              body: '{}',
+            });
+            if (r.status === 201) return { id: c.id, path: (await r.json()).path };
+          }
+        }
+        return null;
+      });
+      if (!issued) throw new Error('no demo case in a later stage takes a survey link');
+      caseId = issued.id;
+      surveyPath = issued.path;
+    }
+    await page.goto(`${server.url}/cases/${caseId}`);
+    await shot(`${lang}-case`);
+    await page.goto(server.url + surveyPath);
+    await shot(`${lang}-survey`);
+
     await page.goto(server.url + '/settings');
     await shot(`${lang}-settings`);
     await page.setViewportSize({ width: 375, height: 800 });
     await page.goto(`${server.url}/clients/${id}`);
     await page.waitForSelector('[data-drawn="true"]');
     await shot(`${lang}-client-phone`);
+    await page.goto(server.url + surveyPath);
+    await shot(`${lang}-survey-phone`);
   }
 } finally {
   await chrome.stop();

@@ -89,7 +89,6 @@ due-list-title = Due list
 due-none = Nothing is due. Well done.
 due-col-late = Late
 due-col-what = What to do
-due-col-link = Where
 due-open-case = case #{ $id }
 health-title = Health
 health-at-risk = At risk

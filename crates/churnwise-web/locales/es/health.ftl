@@ -89,7 +89,6 @@ due-list-title = Lista de pendientes
 due-none = No hay nada pendiente. Buen trabajo.
 due-col-late = Retraso
 due-col-what = Qué hacer
-due-col-link = Dónde
 due-open-case = caso n.º { $id }
 health-title = Salud
 health-at-risk = En riesgo

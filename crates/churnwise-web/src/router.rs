@@ -129,7 +129,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 fn page_routes() -> Router<AppState> {
-    use pages::{cases, clients, dashboard, departure_settings, early_warning, session, settings};
+    use pages::{
+        cases, clients, dashboard, departure_settings, early_warning, members, session, settings,
+    };
     Router::new()
         .route("/", get(session::home))
         .route("/login", get(session::login_page).post(session::login))
@@ -157,6 +159,8 @@ fn page_routes() -> Router<AppState> {
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/workspace", post(settings::save_workspace))
         .route("/settings/profile", post(settings::save_profile))
+        .route("/settings/members", post(members::add))
+        .route("/settings/members/{id}/role", post(members::change_role))
         .route("/settings/tokens/{id}/delete", post(settings::delete_token))
         .route("/settings/reasons", post(departure_settings::add_reason))
         .route(

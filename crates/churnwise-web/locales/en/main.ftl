@@ -187,7 +187,7 @@ settings-title = Settings
 settings-language-label = Language of the interface
 settings-language-hint = Kept with your account when you are signed in (pages and digest emails), else in this browser. Without a choice, churnwise follows your browser's language.
 settings-members = Users and roles
-settings-members-hint = Owners and managers manage users and settings; members change records; viewers only read. Add users with "churnwise user add".
+settings-members-hint = Owners and managers manage users and settings; members change records; viewers only read. Only an owner can make someone an owner.
 settings-tokens = API tokens
 settings-tokens-hint = A token lets a script use the API as you, in this workspace. Only a hash of it is stored.
 settings-token-name = Token name
@@ -553,3 +553,17 @@ survey-error-too-long = This answer is too long.
 survey-error-testimonial = The testimonial could not be taken: it may be too long.
 survey-error-consent = To publish your testimonial we need your consent: tick the box, or leave the testimonial empty.
 survey-error-other = Something in the answers is not right.
+
+## Users and roles
+members-add = Add a user
+members-add-submit = Add to the workspace
+members-password = First password
+members-password-hint = For a new account: at least 10 characters; give it to the person safely and ask them to keep it private. An existing account keeps its own password.
+members-password-short = A new account needs a password of at least 10 characters.
+members-owner-only = Only an owner can make someone an owner or change an owner's role.
+members-last-owner = The workspace needs at least one owner: make someone else an owner first.
+members-change-role = Change
+members-role-of = Role of { $email }
+notice-member-added = The user was added to the workspace.
+notice-member-existing-added = The existing account was added to the workspace with its own password.
+notice-role-changed = The role was changed.

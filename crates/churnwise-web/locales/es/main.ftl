@@ -187,7 +187,7 @@ settings-title = Ajustes
 settings-language-label = Idioma de la interfaz
 settings-language-hint = Se guarda con su cuenta si ha iniciado sesión (páginas y resúmenes por correo); si no, en este navegador. Sin elección, churnwise sigue el idioma de su navegador.
 settings-members = Usuarios y funciones
-settings-members-hint = Propietarios y gestores administran usuarios y ajustes; los miembros modifican registros; los lectores solo consultan. Añada usuarios con «churnwise user add».
+settings-members-hint = Propietarios y gestores administran usuarios y ajustes; los miembros modifican registros; los lectores solo consultan. Solo un propietario puede nombrar a otro propietario.
 settings-tokens = Tokens de la API
 settings-tokens-hint = Un token permite que un programa use la API en su nombre, en este espacio de trabajo. Solo se guarda un resumen (hash).
 settings-token-name = Nombre del token
@@ -553,3 +553,17 @@ survey-error-too-long = Esta respuesta es demasiado larga.
 survey-error-testimonial = No pudimos recoger el testimonio: quizá es demasiado largo.
 survey-error-consent = Para publicar su testimonio necesitamos su permiso: marque la casilla o deje el testimonio vacío.
 survey-error-other = Algo en las respuestas no está bien.
+
+## Usuarios y roles
+members-add = Añadir un usuario
+members-add-submit = Añadir al espacio de trabajo
+members-password = Primera contraseña
+members-password-hint = Para una cuenta nueva: al menos 10 caracteres; entréguela a la persona por un canal seguro y pídale que la mantenga en privado. Una cuenta existente conserva su propia contraseña.
+members-password-short = Una cuenta nueva necesita una contraseña de al menos 10 caracteres.
+members-owner-only = Solo un propietario puede nombrar propietario a alguien o cambiar el rol de un propietario.
+members-last-owner = El espacio de trabajo necesita al menos un propietario: nombre primero a otra persona.
+members-change-role = Cambiar
+members-role-of = Rol de { $email }
+notice-member-added = El usuario se ha añadido al espacio de trabajo.
+notice-member-existing-added = La cuenta existente se ha añadido al espacio de trabajo con su propia contraseña.
+notice-role-changed = Se ha cambiado el rol.

@@ -44,6 +44,8 @@ pub(super) struct Shown {
     pub departure: Option<departure_settings::Refused>,
     /// A notice after a redirect.
     pub done: Option<&'static str>,
+    /// The add-a-user form as typed, when refused.
+    pub member: Option<super::members::MemberForm>,
 }
 
 /// Draws the settings page.
@@ -59,7 +61,9 @@ pub(super) async fn settings_page(
         workspace_form,
         departure,
         done,
+        member,
     } = shown;
+    let member = member.unwrap_or_default();
     let members = state.store.workspace_members(auth.ws()).await?;
     let tokens = state
         .store
@@ -95,6 +99,9 @@ pub(super) async fn settings_page(
             profile_lang => me.lang.map(crate::i18n::code).unwrap_or(""),
             departure,
             done,
+            member_form => member,
+            roles => churnwise_domain::registry::Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            my_id => me.id.0,
         },
     )
 }
@@ -118,6 +125,9 @@ pub async fn show(
         "profile-saved",
         "reasons-saved",
         "templates-saved",
+        "member-added",
+        "member-existing-added",
+        "role-changed",
     ]
     .into_iter()
     .find(|d| *d == query.done);

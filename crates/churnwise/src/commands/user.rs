@@ -21,7 +21,7 @@ enum UserCommand {
     /// The password is asked on the terminal, or read from the first line of
     /// standard input with --password-stdin. It is stored as an argon2 hash.
     ///
-    /// Example: churnwise user add --email ana@example.com --workspace "Acme Agency" --role owner
+    /// Example: churnwise user add --email ana@example.com --workspace "Acme Agency" --role owner --name ana --lang es
     Add {
         /// Sign-in email.
         #[arg(long)]
@@ -35,6 +35,13 @@ enum UserCommand {
         /// Read the password from standard input instead of asking.
         #[arg(long)]
         password_stdin: bool,
+        /// Display name: clients whose owner is this name are the user's
+        /// (due list, digest).
+        #[arg(long)]
+        name: Option<String>,
+        /// Language of pages and digests: en or es (default: the browser's).
+        #[arg(long)]
+        lang: Option<String>,
     },
 }
 
@@ -46,7 +53,23 @@ pub async fn run(ctx: &Context, args: UserArgs) -> anyhow::Result<()> {
             workspace,
             role,
             password_stdin,
+            name,
+            lang,
         } => {
+            let name = match name {
+                None => None,
+                Some(n) => Some(
+                    churnwise_domain::registry::optional_text("name", Some(&n), 100)
+                        .map_err(|e| anyhow::anyhow!("--name: {}", e.reason))?,
+                ),
+            };
+            let lang = match lang.as_deref() {
+                None => None,
+                Some(code) => Some(Some(
+                    churnwise_web::i18n::parse_code(code.trim())
+                        .ok_or_else(|| anyhow::anyhow!("--lang: must be en or es"))?,
+                )),
+            };
             let email =
                 Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {}", e.reason))?;
             let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
@@ -67,7 +90,10 @@ pub async fn run(ctx: &Context, args: UserArgs) -> anyhow::Result<()> {
             let hash = auth::hash_password(&password)?;
             let store = ctx.store().await?;
             let ws = store.ensure_workspace(workspace).await?;
-            let user = store.upsert_user(email.as_str(), &hash).await?;
+            let mut user = store.upsert_user(email.as_str(), &hash).await?;
+            if name.is_some() || lang.is_some() {
+                user = store.update_user_profile(user.id, name, lang).await?;
+            }
             store.set_membership(user.id, ws.id, role).await?;
             println!("{} is {} of workspace {:?}", user.email, role, ws.name);
             Ok(())

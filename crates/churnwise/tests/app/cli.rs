@@ -17,6 +17,10 @@ async fn user_add_then_token_create_gives_a_token_the_api_accepts() {
             "--workspace",
             "Acme",
             "--password-stdin",
+            "--name",
+            "Ana",
+            "--lang",
+            "es",
         ])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -55,6 +59,8 @@ async fn user_add_then_token_create_gives_a_token_the_api_accepts() {
         .unwrap()
         .unwrap();
     assert!(user.password_hash.starts_with("$argon2id$"));
+    assert_eq!(user.user.name.as_deref(), Some("Ana"));
+    assert_eq!(user.user.lang, Some(churnwise_domain::Lang::Es));
 }
 
 #[tokio::test]

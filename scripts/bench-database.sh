@@ -8,7 +8,8 @@
 #   scripts/bench-database.sh                  # SQLite
 #   DATABASE=postgres://postgres@127.0.0.1/test scripts/bench-database.sh
 #
-# The PostgreSQL run imports into a fresh schema of the given database.
+# The PostgreSQL run imports into fresh schemas of the given database and
+# drops them at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,16 @@ cargo build --release -p churnwise >&2
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB"
+
+# PostgreSQL schemas made by this run are dropped when it ends.
+drop_schemas() {
+  if [ -n "${DATABASE:-}" ]; then
+    for name in import metrics; do
+      psql "$DATABASE" -q -c "DROP SCHEMA IF EXISTS bench_${name}_$$ CASCADE" >/dev/null 2>&1 || true
+    done
+  fi
+}
+trap drop_schemas EXIT
 
 db_url() {
   local name=$1

@@ -23,6 +23,25 @@ pub struct TestStore {
     _dir: Option<tempfile::TempDir>,
 }
 
+impl TestStore {
+    /// A second store on the same database with its own connection pool, as
+    /// another server process would have.
+    pub async fn another_process(&self) -> Arc<dyn Store> {
+        match self.store.backend() {
+            "sqlite" => Arc::new(
+                churnwise_store_sqlite::SqliteStore::connect(&self.url)
+                    .await
+                    .expect("the SQLite file opens again"),
+            ),
+            _ => Arc::new(
+                churnwise_store_postgres::PostgresStore::connect(&self.url)
+                    .await
+                    .expect("PostgreSQL answers a second pool"),
+            ),
+        }
+    }
+}
+
 /// Which backend a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

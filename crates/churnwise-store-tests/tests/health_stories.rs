@@ -278,21 +278,10 @@ async fn one_crossing_raises_one_alert_and_recovery_resolves_it(t: TestStore) {
 }
 
 async fn two_runs_at_once_raise_a_single_alert(t: TestStore) {
+    let other = t.another_process().await;
     let s = t.store;
     let ws = s.ensure_workspace("acme").await.unwrap().id;
     let c = client(&s, ws, "Pixel", "ana").await;
-    let other: Arc<dyn Store> = match s.backend() {
-        "sqlite" => Arc::new(
-            churnwise_store_sqlite::SqliteStore::connect(&t.url)
-                .await
-                .unwrap(),
-        ),
-        _ => Arc::new(
-            churnwise_store_postgres::PostgresStore::connect(&t.url)
-                .await
-                .unwrap(),
-        ),
-    };
     let today = day("2026-06-10");
     let mut tasks = Vec::new();
     for store in [s.clone(), other.clone(), s.clone(), other.clone()] {

@@ -635,21 +635,6 @@ fn smtp(sink: &SmtpSink) -> SmtpSettings {
     }
 }
 
-async fn second_store(t: &churnwise_store_tests::TestStore) -> Arc<dyn Store> {
-    match t.store.backend() {
-        "sqlite" => Arc::new(
-            churnwise_store_sqlite::SqliteStore::connect(&t.url)
-                .await
-                .unwrap(),
-        ),
-        _ => Arc::new(
-            churnwise_store_postgres::PostgresStore::connect(&t.url)
-                .await
-                .unwrap(),
-        ),
-    }
-}
-
 async fn a_run_that_dies_halfway_is_resumed_by_another_process_without_sending_twice(
     backend: Backend,
 ) {
@@ -684,7 +669,7 @@ async fn a_run_that_dies_halfway_is_resumed_by_another_process_without_sending_t
     );
 
     let second = Scheduler {
-        store: second_store(&t).await,
+        store: t.another_process().await,
         mailer: Some(Arc::new(SmtpMailer::new(&smtp(&sink)).unwrap())),
         holder: "process-b".into(),
         interval,
@@ -837,7 +822,7 @@ async fn of_two_schedulers_on_one_postgresql_database_only_one_does_each_run() {
         interval: std::time::Duration::from_secs(60),
     };
     let a = scheduler(t.store.clone(), "server-a");
-    let b = scheduler(second_store(&t).await, "server-b");
+    let b = scheduler(t.another_process().await, "server-b");
     let now = at_eight(today);
     let (ta, tb) = tokio::join!(a.tick(now), b.tick(now));
     let (ta, tb) = (ta.unwrap(), tb.unwrap());

@@ -30,6 +30,10 @@ pub struct AppState {
     /// Whether cookies get the `Secure` flag even without an HTTPS hint
     /// (set when the server is known to be behind HTTPS).
     pub secure_cookies: bool,
+    /// Whether the public endpoints' rate limit keys on the last address of
+    /// `X-Forwarded-For` (set only behind a reverse proxy that appends it;
+    /// anyone else can forge the header).
+    pub trust_forwarded_for: bool,
 }
 
 impl AppState {
@@ -38,6 +42,7 @@ impl AppState {
         AppState {
             store,
             secure_cookies: false,
+            trust_forwarded_for: false,
         }
     }
 }

@@ -3,7 +3,10 @@
 //! to throttle, so the address is. The peer address comes from axum's
 //! `ConnectInfo` (the server is started with it); requests without one
 //! (tests through `oneshot`, unusual listeners) share one bucket.
-//! `X-Forwarded-For` is not trusted: anyone can send it.
+//! `X-Forwarded-For` is not trusted unless the server is told it runs behind
+//! a reverse proxy (`serve --behind-proxy`): then the last address of that
+//! header, the one the proxy appended, is the client's; otherwise every
+//! client behind the proxy would share the proxy's bucket.
 
 use crate::error::ApiError;
 use axum::extract::{ConnectInfo, Request, State};
@@ -30,6 +33,7 @@ pub struct RateLimiter {
     capacity: f64,
     per_second: f64,
     buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    trust_forwarded_for: bool,
 }
 
 impl RateLimiter {
@@ -40,7 +44,37 @@ impl RateLimiter {
             capacity,
             per_second: capacity / period.as_secs_f64().max(0.001),
             buckets: Mutex::new(HashMap::new()),
+            trust_forwarded_for: false,
         }
+    }
+
+    /// Keys on the last `X-Forwarded-For` address when `trust` is set.
+    pub fn trusting_forwarded_for(mut self, trust: bool) -> Self {
+        self.trust_forwarded_for = trust;
+        self
+    }
+
+    /// The address a request is counted against.
+    pub fn client_address(&self, request: &Request) -> IpAddr {
+        let forwarded = self
+            .trust_forwarded_for
+            .then(|| {
+                request
+                    .headers()
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .flat_map(|v| v.split(','))
+                    .next_back()
+                    .and_then(|last| last.trim().parse::<IpAddr>().ok())
+            })
+            .flatten();
+        forwarded.unwrap_or_else(|| {
+            request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+        })
     }
 
     /// The limit of the public survey endpoints: 10 requests per minute per address.
@@ -81,10 +115,7 @@ pub async fn limit(
     request: Request,
     next: Next,
 ) -> Response {
-    let ip = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let ip = limiter.client_address(&request);
     match limiter.check(ip, Instant::now()) {
         Ok(()) => next.run(request).await,
         Err(seconds) => {
@@ -97,6 +128,48 @@ pub async fn limit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn request(forwarded: &[&str], peer: Option<IpAddr>) -> Request {
+        let mut builder = Request::builder().uri("/s/x");
+        for f in forwarded {
+            builder = builder.header("x-forwarded-for", *f);
+        }
+        let mut request = builder.body(axum::body::Body::empty()).unwrap();
+        if let Some(peer) = peer {
+            request
+                .extensions_mut()
+                .insert(ConnectInfo(SocketAddr::new(peer, 4000)));
+        }
+        request
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_behind_a_proxy_and_then_its_last_address() {
+        let proxy = ip(9);
+        let plain = RateLimiter::new(1, Duration::from_secs(60));
+        assert_eq!(
+            plain.client_address(&request(&["203.0.113.7"], Some(proxy))),
+            proxy
+        );
+        let behind = RateLimiter::new(1, Duration::from_secs(60)).trusting_forwarded_for(true);
+        // A client may forge the first entries; the proxy appends the last one.
+        let r = request(&["10.0.0.1, 203.0.113.7"], Some(proxy));
+        assert_eq!(
+            behind.client_address(&r),
+            "203.0.113.7".parse::<IpAddr>().unwrap()
+        );
+        let r = request(&["10.0.0.1", "198.51.100.4"], Some(proxy));
+        assert_eq!(
+            behind.client_address(&r),
+            "198.51.100.4".parse::<IpAddr>().unwrap()
+        );
+        // Without a usable header, the peer.
+        assert_eq!(
+            behind.client_address(&request(&["junk"], Some(proxy))),
+            proxy
+        );
+        assert_eq!(behind.client_address(&request(&[], Some(proxy))), proxy);
+    }
 
     fn ip(last: u8) -> IpAddr {
         IpAddr::V4(Ipv4Addr::new(192, 0, 2, last))

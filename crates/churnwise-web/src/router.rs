@@ -103,8 +103,9 @@ fn case_routes() -> OpenApiRouter<AppState> {
 }
 
 /// The public exit survey (no login), rate-limited per address.
-fn public_survey_routes() -> Router<AppState> {
-    let limiter = Arc::new(RateLimiter::for_public_survey());
+fn public_survey_routes(trust_forwarded_for: bool) -> Router<AppState> {
+    let limiter =
+        Arc::new(RateLimiter::for_public_survey().trusting_forwarded_for(trust_forwarded_for));
     Router::new()
         .route(
             "/s/{token}",
@@ -192,7 +193,7 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/openapi.json",
             get(move || async move { Json(doc) }),
         )
-        .merge(public_survey_routes())
+        .merge(public_survey_routes(state.trust_forwarded_for))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -23,6 +23,8 @@ pub struct FileSettings {
     pub port: Option<u16>,
     /// Mark cookies Secure even without an HTTPS proxy header.
     pub secure_cookies: Option<bool>,
+    /// Behind a reverse proxy that appends X-Forwarded-For.
+    pub behind_proxy: Option<bool>,
     /// The SMTP server that sends the daily digests.
     pub smtp: Option<SmtpFileSettings>,
     /// The background scheduler of `serve`.

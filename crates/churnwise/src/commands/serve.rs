@@ -25,6 +25,11 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure even without an HTTPS proxy header.
     #[arg(long, env = "CHURNWISE_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// The server runs behind a reverse proxy that appends the client's
+    /// address to X-Forwarded-For: the public survey's rate limit counts
+    /// that address (never set it otherwise: the header can be forged).
+    #[arg(long, env = "CHURNWISE_BEHIND_PROXY")]
+    behind_proxy: bool,
     /// Do not run the background scheduler (health scores, alerts, digests)
     /// in this process.
     #[arg(long, env = "CHURNWISE_NO_SCHEDULER")]
@@ -74,6 +79,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     }
     let mut state = churnwise_web::AppState::new(store);
     state.secure_cookies = args.secure_cookies || ctx.file.secure_cookies.unwrap_or(false);
+    state.trust_forwarded_for = args.behind_proxy || ctx.file.behind_proxy.unwrap_or(false);
     let app = churnwise_web::app(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -13,10 +13,10 @@
 use crate::early_warning::{due_list, DueEntry, DueKind};
 use crate::i18n::{self, ArgValue};
 use async_trait::async_trait;
-use chrono::{DateTime, Timelike, Utc};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use churnwise_domain::health::{Signal, SignalFacts};
 use churnwise_domain::Lang;
-use churnwise_store::{Alert, AlertFilter, AlertStatus, Store, User, Workspace};
+use churnwise_store::{Alert, AlertFilter, AlertStatus, Store, StoreResult, User, Workspace};
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 pub use lettre::message::Mailbox as MailAddress;
@@ -181,6 +181,56 @@ pub async fn run_digests(
     Ok(run)
 }
 
+/// What the digests of one workspace and day are made from: its due list and
+/// the open alerts raised yesterday or today, read once for every member.
+pub struct DayDigests {
+    ws: Workspace,
+    today: NaiveDate,
+    due: Vec<DueEntry>,
+    alerts: Vec<Alert>,
+}
+
+impl DayDigests {
+    /// Reads the due list and the new alerts of `ws` on `today`.
+    pub async fn load(store: &dyn Store, ws: &Workspace, today: NaiveDate) -> StoreResult<Self> {
+        let due = due_list(store, ws.id, today, None).await?;
+        let alerts = store
+            .list_alerts(
+                ws.id,
+                &AlertFilter {
+                    statuses: vec![AlertStatus::Open],
+                    raised_since: today.pred_opt(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        Ok(DayDigests {
+            ws: ws.clone(),
+            today,
+            due,
+            alerts,
+        })
+    }
+
+    /// The digest of `user` in their language (`items` is 0 when there is
+    /// nothing for them).
+    pub fn for_user(&self, user: &User) -> Digest {
+        let mine: Vec<&DueEntry> = self.due.iter().filter(|e| e.is_for(user)).collect();
+        let my_alerts: Vec<&Alert> = self
+            .alerts
+            .iter()
+            .filter(|a| user.owns(a.client.owner.as_deref()))
+            .collect();
+        compose(
+            user.lang.unwrap_or_default(),
+            &self.ws,
+            self.today,
+            &mine,
+            &my_alerts,
+        )
+    }
+}
+
 async fn run_workspace(
     store: &dyn Store,
     mailer: &dyn SendMail,
@@ -189,29 +239,14 @@ async fn run_workspace(
     run: &mut DigestRun,
 ) -> anyhow::Result<()> {
     let today = now.date_naive();
-    let due = due_list(store, ws.id, today, None).await?;
-    let alerts = store
-        .list_alerts(
-            ws.id,
-            &AlertFilter {
-                statuses: vec![AlertStatus::Open],
-                raised_since: today.pred_opt(),
-                ..Default::default()
-            },
-        )
-        .await?;
+    let day = DayDigests::load(store, ws, today).await?;
     for member in store.workspace_members(ws.id).await? {
         let user = &member.user;
-        let mine: Vec<&DueEntry> = due.iter().filter(|e| e.is_for(user)).collect();
-        let my_alerts: Vec<&Alert> = alerts
-            .iter()
-            .filter(|a| user.owns(a.client.owner.as_deref()))
-            .collect();
-        if mine.is_empty() && my_alerts.is_empty() {
+        let digest = day.for_user(user);
+        if digest.items == 0 {
             run.empty += 1;
             continue;
         }
-        let digest = compose(user.lang.unwrap_or_default(), ws, today, &mine, &my_alerts);
         let Some(delivery) = store
             .claim_delivery(ws.id, user.id, today, digest.items as i32)
             .await?

@@ -1,7 +1,6 @@
 //! Health scores, alerts, the due list, workspace settings and the caller's
 //! profile: `/api/v1/health-scores`, `/alerts`, `/due-list`, `/settings`, `/me`.
 
-use crate::api::cases::OpenCase;
 use crate::auth::Auth;
 use crate::cases::{open_case, CaseContext};
 use crate::early_warning::{due_list, refresh, DueEntry};
@@ -192,17 +191,12 @@ pub async fn open_case_from_alert(
             message: "the alert is closed: the client's score has recovered, or the alert was turned into a case".into(),
         }));
     }
-    let open = OpenCase {
-        client_id: alert.client.id.0,
-        kind: body.kind,
-        notice: body.notice,
-    };
     let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.0.user.email)?;
     let case = open_case(
         &cx,
-        ClientId(open.client_id),
-        open.kind.unwrap_or(DepartureKind::ClientLeaving),
-        open.notice,
+        alert.client.id,
+        body.kind.unwrap_or(DepartureKind::ClientLeaving),
+        body.notice,
     )
     .await?;
     // Opening the case turned the client's live alert into this case.

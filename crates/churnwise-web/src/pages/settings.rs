@@ -94,7 +94,7 @@ pub(super) async fn settings_page(
             ws_values => workspace_form.values,
             ws_errors => workspace_form.errors,
             weights => WEIGHTS.iter().map(|(key, _)| *key).collect::<Vec<_>>(),
-            thresholds => THRESHOLDS.iter().map(|(key, low, high)| (*key, *low, *high)).collect::<Vec<_>>(),
+            thresholds => THRESHOLDS.iter().map(|(key, low, high, _)| (*key, *low, *high)).collect::<Vec<_>>(),
             profile_name => me.name.clone().unwrap_or_default(),
             profile_lang => me.lang.map(crate::i18n::code).unwrap_or(""),
             departure,
@@ -156,26 +156,26 @@ const WEIGHTS: [(&str, WeightField); 7] = [
     ("warning_signs", |w| &mut w.warning_signs),
 ];
 
-/// The thresholds of the health score: form field and allowed range.
-const THRESHOLDS: [(&str, u32, u32); 6] = [
-    ("at_risk_below", 1, 100),
-    ("overdue_invoices_for_full", 1, 100),
-    ("complaints_for_full", 1, 100),
-    ("contraction_pct_for_full", 1, 100),
-    ("lookback_days", 7, 730),
-    ("renewal_within_days", 1, 365),
-];
+/// Reaches one threshold of the health score.
+type ThresholdField = fn(&mut HealthSettings) -> &mut u32;
 
-fn threshold_mut<'a>(h: &'a mut HealthSettings, key: &str) -> &'a mut u32 {
-    match key {
-        "at_risk_below" => &mut h.at_risk_below,
-        "overdue_invoices_for_full" => &mut h.overdue_invoices_for_full,
-        "complaints_for_full" => &mut h.complaints_for_full,
-        "contraction_pct_for_full" => &mut h.contraction_pct_for_full,
-        "lookback_days" => &mut h.lookback_days,
-        _ => &mut h.renewal_within_days,
-    }
-}
+/// The thresholds of the health score: form field, allowed range, accessor.
+const THRESHOLDS: [(&str, u32, u32, ThresholdField); 6] = [
+    ("at_risk_below", 1, 100, |h| &mut h.at_risk_below),
+    ("overdue_invoices_for_full", 1, 100, |h| {
+        &mut h.overdue_invoices_for_full
+    }),
+    ("complaints_for_full", 1, 100, |h| {
+        &mut h.complaints_for_full
+    }),
+    ("contraction_pct_for_full", 1, 100, |h| {
+        &mut h.contraction_pct_for_full
+    }),
+    ("lookback_days", 7, 730, |h| &mut h.lookback_days),
+    ("renewal_within_days", 1, 365, |h| {
+        &mut h.renewal_within_days
+    }),
+];
 
 /// The form values of stored settings.
 fn workspace_values(s: &WorkspaceSettings, version: i64) -> BTreeMap<String, String> {
@@ -201,8 +201,8 @@ fn workspace_values(s: &WorkspaceSettings, version: i64) -> BTreeMap<String, Str
             get(&mut health.weights).to_string(),
         );
     }
-    for (key, _, _) in THRESHOLDS {
-        v.insert(key.to_string(), threshold_mut(&mut health, key).to_string());
+    for (key, _, _, get) in THRESHOLDS {
+        v.insert(key.to_string(), get(&mut health).to_string());
     }
     if s.digest.enabled {
         v.insert("digest_enabled".into(), "1".into());
@@ -254,9 +254,8 @@ fn parse_workspace(values: &BTreeMap<String, String>) -> Result<WorkspaceSetting
     for (key, set) in WEIGHTS {
         *set(&mut s.health.weights) = int(&format!("weight_{key}"), 0, 100, &mut errors) as u32;
     }
-    for (key, low, high) in THRESHOLDS {
-        *threshold_mut(&mut s.health, key) =
-            int(key, i64::from(low), i64::from(high), &mut errors) as u32;
+    for (key, low, high, set) in THRESHOLDS {
+        *set(&mut s.health) = int(key, i64::from(low), i64::from(high), &mut errors) as u32;
     }
     s.digest.enabled = values.contains_key("digest_enabled");
     s.digest.hour_utc = int("digest_hour_utc", 0, 23, &mut errors) as u32;

@@ -5,8 +5,7 @@ use super::Context;
 use crate::settings::{smtp_settings, SmtpArgs};
 use chrono::{DateTime, Utc};
 use churnwise_store::Store;
-use churnwise_web::digest::{compose, SendMail, SmtpMailer};
-use churnwise_web::early_warning::due_list;
+use churnwise_web::digest::{DayDigests, SendMail, SmtpMailer};
 use churnwise_web::scheduler::Scheduler;
 use clap::{Args, Subcommand};
 use std::sync::Arc;
@@ -112,30 +111,8 @@ pub async fn run(ctx: &Context, args: DigestArgs) -> anyhow::Result<()> {
                 .ok_or_else(|| {
                     anyhow::anyhow!("{email} is not a member of workspace {:?}", ws.name)
                 })?;
-            let today = Utc::now().date_naive();
-            let due = due_list(store.as_ref(), ws.id, today, None).await?;
-            let alerts = store
-                .list_alerts(
-                    ws.id,
-                    &churnwise_store::AlertFilter {
-                        statuses: vec![churnwise_store::AlertStatus::Open],
-                        raised_since: today.pred_opt(),
-                        ..Default::default()
-                    },
-                )
-                .await?;
-            let mine: Vec<_> = due.iter().filter(|e| e.is_for(&member.user)).collect();
-            let my_alerts: Vec<_> = alerts
-                .iter()
-                .filter(|a| member.user.owns(a.client.owner.as_deref()))
-                .collect();
-            let digest = compose(
-                member.user.lang.unwrap_or_default(),
-                &ws,
-                today,
-                &mine,
-                &my_alerts,
-            );
+            let day = DayDigests::load(store.as_ref(), &ws, Utc::now().date_naive()).await?;
+            let digest = day.for_user(&member.user);
             println!("Subject: {}\n\n{}", digest.subject, digest.body);
         }
     }

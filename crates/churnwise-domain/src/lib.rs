@@ -10,6 +10,7 @@ pub mod lang;
 pub mod lessons;
 pub mod money;
 pub mod offboarding;
+pub mod problem;
 pub mod reasons;
 pub mod reasons_matrix;
 pub mod registry;
@@ -19,6 +20,7 @@ pub mod text;
 pub mod workspace_settings;
 
 pub use dates::{parse_date, parse_month, Month};
-pub use departure::{CaseError, FieldProblem};
+pub use departure::CaseError;
+pub use problem::FieldProblem;
 pub use lang::Lang;
 pub use money::Money;

@@ -5,34 +5,16 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// A value that failed validation, naming the field and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {reason}")]
-pub struct FieldError {
-    /// The field name as the API and forms call it.
-    pub field: String,
-    /// Why the value is invalid.
-    pub reason: String,
-}
-
-impl FieldError {
-    /// An error for `field` with `reason`.
-    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            reason: reason.into(),
-        }
-    }
-}
+pub use crate::problem::FieldProblem;
 
 /// Trims `text` and checks it is non-empty and at most `max` characters.
-pub fn required_text(field: &str, text: &str, max: usize) -> Result<String, FieldError> {
+pub fn required_text(field: &str, text: &str, max: usize) -> Result<String, FieldProblem> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(FieldError::new(field, "is required"));
+        return Err(FieldProblem::new(field, "is required"));
     }
     if t.chars().count() > max {
-        return Err(FieldError::new(
+        return Err(FieldProblem::new(
             field,
             format!("is longer than {max} characters"),
         ));
@@ -45,10 +27,10 @@ pub fn optional_text(
     field: &str,
     text: Option<&str>,
     max: usize,
-) -> Result<Option<String>, FieldError> {
+) -> Result<Option<String>, FieldProblem> {
     match text.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(t) if t.chars().count() > max => Err(FieldError::new(
+        Some(t) if t.chars().count() > max => Err(FieldProblem::new(
             field,
             format!("is longer than {max} characters"),
         )),
@@ -171,12 +153,12 @@ string_enum! {
 impl WarningFlag {
     /// Parses a comma-separated list of flag keys (blank parts ignored),
     /// without duplicates, in [`WarningFlag::ALL`] order.
-    pub fn parse_list(text: &str) -> Result<Vec<WarningFlag>, FieldError> {
+    pub fn parse_list(text: &str) -> Result<Vec<WarningFlag>, FieldProblem> {
         let mut flags = Vec::new();
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let flag = part
                 .parse::<WarningFlag>()
-                .map_err(|e| FieldError::new("warning_flags", e))?;
+                .map_err(|e| FieldProblem::new("warning_flags", e))?;
             if !flags.contains(&flag) {
                 flags.push(flag);
             }
@@ -202,9 +184,9 @@ pub struct Email(String);
 
 impl Email {
     /// Parses an address: one `@`, a non-empty local part, a dotted domain.
-    pub fn parse(text: &str) -> Result<Self, FieldError> {
+    pub fn parse(text: &str) -> Result<Self, FieldProblem> {
         let t = text.trim().to_lowercase();
-        let bad = || FieldError::new("email", format!("{text:?} is not an email address"));
+        let bad = || FieldProblem::new("email", format!("{text:?} is not an email address"));
         let (local, domain) = t.split_once('@').ok_or_else(bad)?;
         if local.is_empty()
             || domain.is_empty()
@@ -227,8 +209,8 @@ impl Email {
 }
 
 impl TryFrom<String> for Email {
-    type Error = FieldError;
-    fn try_from(value: String) -> Result<Self, FieldError> {
+    type Error = FieldProblem;
+    fn try_from(value: String) -> Result<Self, FieldProblem> {
         Email::parse(&value)
     }
 }
@@ -249,11 +231,11 @@ impl fmt::Display for Email {
 pub const DEFAULT_KEEP_IN_TOUCH_DAYS: i32 = 30;
 
 /// Checks a keep-in-touch interval: 1 to 3650 days.
-pub fn keep_in_touch_days(days: i32) -> Result<i32, FieldError> {
+pub fn keep_in_touch_days(days: i32) -> Result<i32, FieldProblem> {
     if (1..=3650).contains(&days) {
         Ok(days)
     } else {
-        Err(FieldError::new(
+        Err(FieldProblem::new(
             "keep_in_touch_days",
             format!("{days} is not between 1 and 3650"),
         ))
@@ -317,7 +299,7 @@ mod tests {
     fn required_text_is_trimmed_and_empty_is_rejected() {
         assert_eq!(required_text("name", "  Acme ", 10).unwrap(), "Acme");
         assert_eq!(
-            required_text("name", "   ", 10).unwrap_err().reason,
+            required_text("name", "   ", 10).unwrap_err().message,
             "is required"
         );
         assert!(required_text("name", "abcdefghijk", 10).is_err());

@@ -1,7 +1,8 @@
 //! Validated free texts: short labels (names, owners, accounts) and longer
 //! texts (the client's words, notes), plus links and item numbers.
 
-use crate::departure::{CaseError, FieldProblem};
+use crate::departure::CaseError;
+use crate::problem::FieldProblem;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -292,10 +292,7 @@ impl SqlStore {
                 .map_err(backend_error)?;
             return Err(match exists {
                 None => StoreError::NotFound,
-                Some(_) => StoreError::Conflict {
-                    field: "version".to_string(),
-                    message: VERSION_CONFLICT.to_string(),
-                },
+                Some(_) => StoreError::StaleVersion(VERSION_CONFLICT.to_string()),
             });
         };
         let client = ClientId(row.try_get("client_id").map_err(backend_error)?);
@@ -524,11 +521,8 @@ impl SqlStore {
         }
         .map_err(backend_error)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict {
-                field: "version".to_string(),
-                message: "the setting was changed by someone else since it was read; reload it and try again"
-                    .to_string(),
-            });
+            return Err(StoreError::StaleVersion("the setting was changed by someone else since it was read; reload it and try again"
+                    .to_string()));
         }
         Ok(Versioned {
             value: value.clone(),

@@ -1,5 +1,5 @@
 //! Errors of the storage layer. Adapters map them: `NotFound` to 404,
-//! `Conflict` to 409, `Invalid` to 422 naming the field, `Backend` to 500
+//! `Conflict` and `StaleVersion` to 409, `Invalid` to 422 naming the field, `Backend` to 500
 //! without showing its text to the user.
 
 /// What went wrong in a storage call.
@@ -16,6 +16,10 @@ pub enum StoreError {
         /// Human description.
         message: String,
     },
+    /// The record changed since it was read: a save at an older version
+    /// was refused (the message says what changed).
+    #[error("version: {0}")]
+    StaleVersion(String),
     /// Input that only the database can check is invalid, e.g. an import row
     /// naming an unknown customer.
     #[error("{} problem(s) in the input", .0.len())]
@@ -34,4 +38,11 @@ pub struct RowProblem {
     pub column: String,
     /// Why it is rejected.
     pub reason: String,
+}
+
+impl From<RowProblem> for churnwise_domain::FieldProblem {
+    /// The row's column and reason (its line is the file's business).
+    fn from(p: RowProblem) -> Self {
+        churnwise_domain::FieldProblem::new(p.column, p.reason)
+    }
 }

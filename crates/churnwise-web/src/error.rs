@@ -1,12 +1,14 @@
-//! Which error belongs where: handlers return [`ApiError`]; store errors
-//! convert into it; this is the one place that maps errors to an HTTP status
+//! Which error belongs where: use cases answer `churnwise_app::AppError`;
+//! handlers return [`ApiError`], into which the app's error converts once
+//! (`From<AppError>`, store errors through it); this is the one place that maps errors to an HTTP status
 //! and an RFC 9457 `application/problem+json` body. Internal details are
 //! logged, never sent.
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use churnwise_domain::departure::{CaseError, CaseErrorKind};
-use churnwise_domain::registry::FieldError;
+use churnwise_app::AppError;
+use churnwise_domain::FieldProblem;
 use churnwise_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -93,43 +95,48 @@ impl ApiError {
     }
 }
 
-impl From<FieldError> for ApiError {
-    fn from(e: FieldError) -> Self {
-        ApiError::field(e.field, e.reason)
+impl From<FieldProblem> for ProblemField {
+    fn from(p: FieldProblem) -> Self {
+        ProblemField {
+            field: p.field,
+            message: p.message,
+        }
     }
 }
 
-impl From<Vec<FieldError>> for ApiError {
-    fn from(errors: Vec<FieldError>) -> Self {
-        ApiError::Invalid(
-            errors
-                .into_iter()
-                .map(|e| ProblemField {
-                    field: e.field,
-                    message: e.reason,
-                })
-                .collect(),
-        )
+impl From<FieldProblem> for ApiError {
+    fn from(e: FieldProblem) -> Self {
+        ApiError::Invalid(vec![e.into()])
+    }
+}
+
+impl From<Vec<FieldProblem>> for ApiError {
+    fn from(errors: Vec<FieldProblem>) -> Self {
+        ApiError::Invalid(errors.into_iter().map(ProblemField::from).collect())
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+/// The one conversion of the application's error into the API's.
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
         match e {
-            StoreError::NotFound => ApiError::NotFound,
-            StoreError::Conflict { field, message } => {
-                ApiError::Conflict(ProblemField { field, message })
-            }
-            StoreError::Invalid(problems) => ApiError::Invalid(
-                problems
-                    .into_iter()
-                    .map(|p| ProblemField {
-                        field: p.column,
-                        message: p.reason,
-                    })
-                    .collect(),
-            ),
-            StoreError::Backend(e) => ApiError::Internal(e),
+            AppError::NotFound => ApiError::NotFound,
+            AppError::Forbidden => ApiError::Forbidden,
+            AppError::Invalid(problems) => problems.into(),
+            AppError::StaleVersion(message) => ApiError::Conflict(ProblemField {
+                field: "version".into(),
+                message,
+            }),
+            AppError::Conflict(problem) => ApiError::Conflict(problem.into()),
+            AppError::File(e) => ApiError::BadRequest(e.to_string()),
+            AppError::Case(e) => ApiError::Case(e),
+            AppError::Internal(e) => ApiError::Internal(e),
         }
     }
 }

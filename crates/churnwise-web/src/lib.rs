@@ -4,18 +4,13 @@
 
 pub mod api;
 pub mod auth;
-pub mod cases;
-pub mod digest;
-pub mod early_warning;
 pub mod error;
 mod extract;
 pub mod i18n;
 pub mod pages;
 pub mod rate_limit;
 mod router;
-pub mod scheduler;
 mod survey_page;
-mod validate;
 
 pub use router::{app, openapi};
 

@@ -7,7 +7,7 @@
 //! address (see `rate_limit.rs`), and the page is sent with `Referrer-Policy:
 //! no-referrer` so the token never leaks to another site.
 
-use crate::cases::{self, SurveyRefusal};
+use churnwise_app::cases::{self, SurveyRefusal};
 use crate::error::ApiError;
 use crate::i18n;
 use crate::AppState;

@@ -98,7 +98,7 @@ fn add_months(date: NaiveDate, months: i32) -> NaiveDate {
 async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
     let mut rng = StdRng::seed_from_u64(20_240_101);
     let ws = store.ensure_workspace(DEMO_WORKSPACE).await?;
-    let hash = churnwise_web::auth::hash_password(DEMO_PASSWORD)?;
+    let hash = churnwise_app::credentials::hash_password(DEMO_PASSWORD)?;
     let user = store.upsert_user(DEMO_EMAIL, &hash).await?;
     store.set_membership(user.id, ws.id, Role::Owner).await?;
 
@@ -347,7 +347,7 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
                 .await?;
         }
     }
-    let run = churnwise_web::early_warning::refresh(store, ws.id, today).await?;
+    let run = churnwise_app::early_warning::refresh(store, ws.id, today).await?;
     tracing::info!(alerts = run.raised.len(), "demo health scores computed");
     Ok(count)
 }

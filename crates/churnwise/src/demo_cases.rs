@@ -14,7 +14,7 @@ use churnwise_domain::offboarding::CredentialHandoverInput;
 use churnwise_domain::retention::{Offer, OfferKind};
 use churnwise_domain::text::ItemId;
 use churnwise_store::{CaseId, Client, ClientFilter, Store, WorkspaceId};
-use churnwise_web::cases::{self, CaseContext, Step};
+use churnwise_app::cases::{self, CaseContext, Step};
 use rand::rngs::StdRng;
 use rand::Rng;
 

@@ -5,6 +5,7 @@ mod backend;
 mod commands;
 mod demo;
 mod demo_cases;
+mod errors;
 mod output;
 mod settings;
 mod workspace;

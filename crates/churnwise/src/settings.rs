@@ -2,7 +2,7 @@
 //! `churnwise.toml`, then environment variables, then command-line flags
 //! (each later layer wins).
 
-use churnwise_web::digest::{SmtpSettings, SmtpTls};
+use churnwise_app::digest::{SmtpSettings, SmtpTls};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 

@@ -8,40 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::fmt;
 
-/// One problem with one input field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldProblem {
-    /// The field's name, dotted for nested fields (`first_evaluation.fruitful`).
-    pub field: String,
-    /// What is wrong, in English, without the field name.
-    pub message: String,
-}
-
-impl FieldProblem {
-    /// The field is required and absent or blank.
-    pub fn missing(field: &str) -> Self {
-        Self::invalid(field, "is required")
-    }
-
-    /// The field is longer than `max` characters.
-    pub fn too_long(field: &str, max: usize) -> Self {
-        Self::invalid(field, &format!("must be at most {max} characters"))
-    }
-
-    /// The field has a value that is not allowed, for the reason `message`.
-    pub fn invalid(field: &str, message: &str) -> Self {
-        FieldProblem {
-            field: field.to_string(),
-            message: message.to_string(),
-        }
-    }
-}
-
-impl fmt::Display for FieldProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.field, self.message)
-    }
-}
+pub use crate::problem::FieldProblem;
 
 /// An open required checklist item that stops a case from closing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -70,7 +37,7 @@ pub enum CaseErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseError {
     /// Input fields are missing or invalid; every problem is listed.
-    #[error("invalid input: {}", join(.0))]
+    #[error("invalid input: {}", join_problems(.0))]
     InvalidInput(Vec<FieldProblem>),
     /// The step is not allowed at the case's current stage.
     #[error("cannot {action} while the case is at stage {stage}; allowed at: {}", join(.allowed))]
@@ -346,14 +313,13 @@ impl From<FieldProblem> for CaseError {
     }
 }
 
-/// The registry's field errors carry the same information.
-impl From<crate::registry::FieldError> for FieldProblem {
-    fn from(e: crate::registry::FieldError) -> Self {
-        FieldProblem {
-            field: e.field,
-            message: e.reason,
-        }
-    }
+/// Problems as `field message; field message` (the case rules' wording).
+fn join_problems(problems: &[FieldProblem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("{} {}", p.field, p.message))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn join<T: fmt::Display>(items: &[T]) -> String {

@@ -1,12 +1,12 @@
 //! `/api/v1/cases`: departure cases (departure.md §3). Open, list, show
 //! (with the append-only history), and one route per step; every step runs
-//! through [`crate::cases::apply`], so a refused step changes nothing and
+//! through [`churnwise_app::cases::apply`], so a refused step changes nothing and
 //! answers problem+json with the rule's code and the fields concerned.
 //! Responses carry `ETag: "VERSION"`; a step sent with `If-Match: "VERSION"`
 //! is refused (409) if the case changed since.
 
 use crate::auth::Auth;
-use crate::cases::{self, Applied, CaseContext, Step};
+use churnwise_app::cases::{self, due_items, Applied, CaseContext, CaseView, DueItem, Step};
 use crate::error::{ApiError, ApiResult, Problem, ProblemField};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
@@ -31,104 +31,6 @@ use churnwise_domain::Lang;
 use churnwise_store::{CaseFilter, CaseId, ClientId, StoredCase};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-/// A departure case as the API shows it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CaseView {
-    /// Id.
-    pub id: CaseId,
-    /// The client.
-    pub client_id: ClientId,
-    /// The client's name.
-    pub client_name: String,
-    /// The version to send back in `If-Match` to refuse lost updates.
-    pub version: i64,
-    /// The case document: kind, stage, notice, exit_conversation, retention,
-    /// offboarding, invoice_waivers, survey, closure, lessons, won_back_on
-    /// (see docs/departure-cases.md).
-    #[schema(value_type = Object)]
-    pub case: DepartureCase,
-    /// Warnings about the retention plan (a discount as the only lever).
-    pub warnings: Vec<ProblemField>,
-    /// What stops the case from closing now (shown with the case, in offboarding and feedback).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub close_blockers: Option<Vec<ProblemField>>,
-    /// The append-only history, oldest first (shown with one case).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub history: Option<Vec<HistoryView>>,
-    /// The number of the action or item the step created.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<u32>)]
-    pub created: Option<ItemId>,
-    /// When it was opened in churnwise.
-    pub created_at: DateTime<Utc>,
-    /// When it last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-/// One line of a case's history.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HistoryView {
-    /// When.
-    pub at: DateTime<Utc>,
-    /// Who: `{kind: user, name}`, `{kind: client}` or `{kind: system}`.
-    #[schema(value_type = Object)]
-    pub actor: churnwise_domain::history::Actor,
-    /// What changed: `{type: closed, outcome, ...}`.
-    #[schema(value_type = Object)]
-    pub event: churnwise_domain::history::CaseEvent,
-    /// The change in words.
-    pub description: String,
-}
-
-impl CaseView {
-    /// The view of a stored case, in `lang`.
-    pub fn of(stored: StoredCase, lang: Lang) -> Self {
-        let warnings = stored
-            .case
-            .warnings()
-            .iter()
-            .map(|w| ProblemField {
-                field: w.code().to_string(),
-                message: w.message(lang).to_string(),
-            })
-            .collect();
-        CaseView {
-            id: stored.id,
-            client_id: stored.client_id,
-            client_name: stored.client_name,
-            version: stored.version,
-            case: stored.case,
-            warnings,
-            close_blockers: None,
-            history: None,
-            created: None,
-            created_at: stored.created_at,
-            updated_at: stored.updated_at,
-        }
-    }
-
-    /// Adds the history, described in `lang` with the workspace's reasons.
-    pub fn with_history(
-        mut self,
-        history: Vec<HistoryEntry>,
-        reasons: &ReasonList,
-        lang: Lang,
-    ) -> Self {
-        self.history = Some(
-            history
-                .into_iter()
-                .map(|h| HistoryView {
-                    description: h.event.describe(lang, reasons),
-                    at: h.at,
-                    actor: h.actor,
-                    event: h.event,
-                })
-                .collect(),
-        );
-        self
-    }
-}
 
 /// A view answered with its `ETag`.
 fn reply(status: StatusCode, view: CaseView) -> Response {
@@ -162,7 +64,11 @@ pub struct LangQuery {
 }
 
 fn context<'a>(state: &'a AppState, auth: &Auth) -> Result<CaseContext<'a>, ApiError> {
-    CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.0.user.email)
+    Ok(CaseContext::for_user(
+        state.store.as_ref(),
+        auth.ws(),
+        &auth.0.user.email,
+    )?)
 }
 
 async fn step(
@@ -284,10 +190,6 @@ pub async fn show(
             Err(e) => e
                 .problems()
                 .into_iter()
-                .map(|p| ProblemField {
-                    field: p.field,
-                    message: p.message,
-                })
                 .collect(),
         })
     } else {
@@ -822,79 +724,6 @@ pub struct DueQuery {
     /// Items due on or before this day (default today).
     #[param(value_type = Option<String>, format = Date)]
     pub until: Option<NaiveDate>,
-}
-
-/// One piece of follow-up work that is due.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct DueItem {
-    /// The case.
-    pub case_id: CaseId,
-    /// The client.
-    pub client_id: ClientId,
-    /// The client's name.
-    pub client_name: String,
-    /// win_back_follow_up, retention_promise or corrective_action.
-    pub kind: String,
-    /// The action's number in the case (none for a follow-up).
-    pub item: Option<u32>,
-    /// What is to be done.
-    pub what: String,
-    /// Who does it.
-    pub owner: Option<String>,
-    /// When it is due.
-    pub due_on: NaiveDate,
-}
-
-/// The due list of cases: win-back follow-ups, open retention promises and
-/// open corrective actions due by `until`, earliest first.
-pub fn due_items(cases: &[StoredCase], until: NaiveDate) -> Vec<DueItem> {
-    let mut items = Vec::new();
-    for c in cases {
-        let item =
-            |kind: &str, id: Option<u32>, what: String, owner: Option<String>, due_on| DueItem {
-                case_id: c.id,
-                client_id: c.client_id,
-                client_name: c.client_name.clone(),
-                kind: kind.to_string(),
-                item: id,
-                what,
-                owner,
-                due_on,
-            };
-        if c.case.win_back_follow_up_due(until) {
-            if let Some(on) = c.case.lessons().win_back_follow_up_on() {
-                items.push(item(
-                    "win_back_follow_up",
-                    None,
-                    "Tell the former client what was corrected and invite them back".into(),
-                    None,
-                    on,
-                ));
-            }
-        }
-        for a in c.case.open_promises() {
-            if a.due_on() <= until {
-                items.push(item(
-                    "retention_promise",
-                    Some(a.id().0),
-                    a.description().to_string(),
-                    Some(a.owner().to_string()),
-                    a.due_on(),
-                ));
-            }
-        }
-        for a in c.case.lessons().due_actions(until) {
-            items.push(item(
-                "corrective_action",
-                Some(a.id().0),
-                a.what().to_string(),
-                Some(a.owner().to_string()),
-                a.due_on(),
-            ));
-        }
-    }
-    items.sort_by_key(|a| (a.due_on, a.case_id, a.item));
-    items
 }
 
 /// Lists the follow-up work due: win-back follow-ups, open retention

@@ -1,15 +1,17 @@
 //! `/api/v1/clients`: list (paginated, filtered), create, show, change.
 
+use churnwise_app::AppError;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiQuery};
-use crate::validate::Checker;
+use churnwise_app::validate::Checker;
 use crate::AppState;
+use churnwise_app::clients::{parse_status, ClientInput, ClientListQuestion};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use churnwise_domain::registry::{
-    keep_in_touch_days, optional_text, required_text, ClientStatus, FieldError, WarningFlag,
+    keep_in_touch_days, optional_text, required_text, ClientStatus, FieldProblem, WarningFlag,
 };
 use churnwise_domain::workspace_settings::WorkspaceSettings;
 use churnwise_store::{Client, ClientFilter, ClientId, ClientPatch, ClientSort, NewClient, Page};
@@ -41,46 +43,17 @@ pub struct ClientListQuery {
 impl ClientListQuery {
     /// Validates the query into a store filter.
     pub fn into_filter(self) -> Result<ClientFilter, ApiError> {
-        let status = parse_status(self.status.as_deref()).map_err(ApiError::from)?;
-        let per_page = self.per_page.unwrap_or(50);
-        if !(1..=500).contains(&per_page) {
-            return Err(ApiError::field("per_page", "must be between 1 and 500"));
+        Ok(ClientListQuestion {
+            status: self.status,
+            owner: self.owner,
+            segment: self.segment,
+            q: self.q,
+            page: self.page,
+            per_page: self.per_page,
+            sort: self.sort,
+            at_risk: self.at_risk,
         }
-        let page = self.page.unwrap_or(1);
-        if page == 0 {
-            return Err(ApiError::field("page", "must be 1 or more"));
-        }
-        let sort = match self.sort.as_deref().map(str::trim) {
-            None | Some("") => ClientSort::default(),
-            Some(key) => ClientSort::from_key(key).ok_or_else(|| {
-                ApiError::field(
-                    "sort",
-                    "must be one of name, -name, created, -created, owner, status",
-                )
-            })?,
-        };
-        let nonempty =
-            |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        Ok(ClientFilter {
-            status,
-            owner: nonempty(self.owner),
-            segment: nonempty(self.segment),
-            search: nonempty(self.q),
-            at_risk: self.at_risk.unwrap_or(false),
-            page,
-            per_page,
-            sort,
-        })
-    }
-}
-
-fn parse_status(text: Option<&str>) -> Result<Option<ClientStatus>, FieldError> {
-    match text.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(t) => t
-            .parse::<ClientStatus>()
-            .map(Some)
-            .map_err(|e| FieldError::new("status", e)),
+        .into_filter()?)
     }
 }
 
@@ -106,50 +79,17 @@ pub struct CreateClient {
 }
 
 impl CreateClient {
-    /// Validates every field with the built-in defaults.
-    pub fn validate(self) -> Result<NewClient, ApiError> {
-        self.validate_with(&WorkspaceSettings::default())
-    }
-
-    /// Validates every field, reporting all invalid ones at once; a missing
-    /// keep-in-touch interval comes from the workspace's settings.
-    pub fn validate_with(self, settings: &WorkspaceSettings) -> Result<NewClient, ApiError> {
-        let mut c = Checker::default();
-        let name = c.keep(required_text("name", &self.name, 200));
-        let external_id = c.keep(optional_text(
-            "external_id",
-            self.external_id.as_deref(),
-            100,
-        ));
-        let status = c.keep(parse_status(self.status.as_deref()));
-        let owner = c.keep(optional_text("owner", self.owner.as_deref(), 100));
-        let segment = c.keep(optional_text("segment", self.segment.as_deref(), 100));
-        let days = c
-            .keep(keep_in_touch_days(self.keep_in_touch_days.unwrap_or_else(
-                || settings.keep_in_touch_for(self.segment.as_deref()),
-            )));
-        let notes = c.keep(optional_text("notes", self.notes.as_deref(), 10_000));
-        let value = match (name, external_id, status, owner, segment, days, notes) {
-            (
-                Some(name),
-                Some(external_id),
-                Some(status),
-                Some(owner),
-                Some(segment),
-                Some(days),
-                Some(notes),
-            ) => Some(NewClient {
-                external_id,
-                name,
-                status: status.unwrap_or(ClientStatus::Active),
-                owner,
-                segment,
-                keep_in_touch_days: days,
-                notes,
-            }),
-            _ => None,
-        };
-        c.finish(value)
+    /// The input of the app's client creation.
+    pub fn into_input(self) -> ClientInput {
+        ClientInput {
+            name: self.name,
+            external_id: self.external_id,
+            status: self.status,
+            owner: self.owner,
+            segment: self.segment,
+            keep_in_touch_days: self.keep_in_touch_days,
+            notes: self.notes,
+        }
     }
 }
 
@@ -193,7 +133,7 @@ mod double_option {
 
 impl UpdateClient {
     /// Validates the given fields.
-    pub fn validate(self) -> Result<ClientPatch, ApiError> {
+    pub fn validate(self) -> Result<ClientPatch, AppError> {
         let mut c = Checker::default();
         let mut patch = ClientPatch::default();
         if let Some(name) = &self.name {
@@ -242,9 +182,9 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateClient>,
 ) -> ApiResult<(StatusCode, Json<Client>)> {
     auth.require_write()?;
-    let settings = state.store.workspace_settings(auth.ws()).await?.value;
-    let new = body.validate_with(&settings)?;
-    let client = state.store.create_client(auth.ws(), new).await?;
+    let client =
+        churnwise_app::clients::create_client(state.store.as_ref(), auth.ws(), body.into_input())
+            .await?;
     Ok((StatusCode::CREATED, Json(client)))
 }
 

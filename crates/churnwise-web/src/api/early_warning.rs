@@ -2,8 +2,8 @@
 //! profile: `/api/v1/health-scores`, `/alerts`, `/due-list`, `/settings`, `/me`.
 
 use crate::auth::Auth;
-use crate::cases::{open_case, CaseContext};
-use crate::early_warning::{due_list, refresh, DueEntry};
+use churnwise_app::cases::{open_case, CaseContext};
+use churnwise_app::early_warning::{due_list, refresh, DueEntry};
 use crate::error::{ApiError, ApiResult, Problem, ProblemField};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;

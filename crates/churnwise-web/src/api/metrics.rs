@@ -6,6 +6,7 @@ use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::ApiQuery;
 use crate::AppState;
+pub use churnwise_app::metrics::{metrics_input, workspace_report, MetricsQuestion};
 use axum::extract::State;
 use axum::Json;
 use churnwise_domain::{parse_date, parse_month};
@@ -36,89 +37,16 @@ pub struct MetricsQuery {
 impl MetricsQuery {
     /// Validates the query into engine options, naming every bad parameter.
     pub fn into_options(self, today: chrono::NaiveDate) -> Result<MetricsOptions, ApiError> {
-        let mut errors = Vec::new();
-        let mut month = |field: &str, v: Option<&str>| match v {
-            None => {
-                errors.push((field.to_string(), "is required (YYYY-MM)".to_string()));
-                None
-            }
-            Some(t) => parse_month(t)
-                .map_err(|e| errors.push((field.to_string(), e.to_string())))
-                .ok(),
-        };
-        let from = month("from", self.from.as_deref());
-        let to = month("to", self.to.as_deref());
-        let as_of = match self.as_of.as_deref() {
-            None | Some("") => Some(today),
-            Some(t) => parse_date(t)
-                .map_err(|e| errors.push(("as_of".to_string(), e.to_string())))
-                .ok(),
-        };
-        let (Some(from), Some(to), Some(as_of)) = (from, to, as_of) else {
-            return Err(ApiError::Invalid(
-                errors
-                    .into_iter()
-                    .map(|(field, message)| crate::error::ProblemField { field, message })
-                    .collect(),
-            ));
-        };
-        let mut options = MetricsOptions::new(from, to, as_of);
-        if let Some(g) = self.grace_days {
-            options.grace_days = g;
+        Ok(MetricsQuestion {
+            from: self.from,
+            to: self.to,
+            as_of: self.as_of,
+            grace_days: self.grace_days,
+            benchmark: self.benchmark,
+            forecast_months: self.forecast_months,
         }
-        if let Some(b) = self.benchmark {
-            options.benchmark_pct = b;
-        }
-        if let Some(f) = self.forecast_months {
-            options.forecast_months = f;
-        }
-        options.validate().map_err(|e| {
-            let field = match e {
-                churnwise_metrics::OptionsError::FromAfterTo { .. } => "from",
-                churnwise_metrics::OptionsError::BadBenchmark => "benchmark",
-            };
-            ApiError::field(field, e.to_string())
-        })?;
-        Ok(options)
+        .into_options(today)?)
     }
-}
-
-/// The engine's input from a workspace's stored rows. A workspace without
-/// any invoice gets `null` non-payment figures, as file mode without an
-/// invoices file does.
-pub fn metrics_input(data: MetricsData) -> MetricsInput {
-    let mut builder = InputBuilder::new();
-    for c in &data.customers {
-        builder.customer(&c.id.0.to_string(), c.owner.as_deref().unwrap_or(""));
-    }
-    for s in &data.segments {
-        builder.segment(&s.client.0.to_string(), s.mrr, s.started_on, s.ended_on);
-    }
-    for i in &data.invoices {
-        builder.invoice_group(
-            i.amount,
-            i.due_on,
-            i.paid_on,
-            u32::try_from(i.count).unwrap_or(u32::MAX),
-        );
-    }
-    builder.build()
-}
-
-/// Computes the metrics document of a workspace.
-pub async fn workspace_report(
-    store: &dyn Store,
-    ws: WorkspaceId,
-    options: &MetricsOptions,
-) -> Result<MetricsReport, StoreError> {
-    let data = store.metrics_data(ws).await?;
-    let options = options.clone();
-    tokio::task::spawn_blocking(move || {
-        churnwise_metrics::compute(&metrics_input(data), &options)
-            .map_err(|e| StoreError::Backend(anyhow::anyhow!("{e}")))
-    })
-    .await
-    .map_err(|e| StoreError::Backend(anyhow::anyhow!("metrics task failed: {e}")))?
 }
 
 /// The metrics document for the signed-in workspace.

@@ -2,16 +2,17 @@
 //! interactions, under `/api/v1/clients/{id}/…`, and `PATCH
 //! /api/v1/invoices/{id}` to record a payment.
 
+use churnwise_app::AppError;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::ApiJson;
-use crate::validate::Checker;
+use churnwise_app::validate::Checker;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use churnwise_domain::registry::{
-    optional_text, required_text, Email, FieldError, InteractionKind,
+    optional_text, required_text, Email, FieldProblem, InteractionKind,
 };
 use churnwise_store::{
     ClientId, Contact, Interaction, Invoice, InvoiceId, NewContact, NewInteraction, NewInvoice,
@@ -98,7 +99,7 @@ pub struct CreateInteraction {
     pub note: Option<String>,
 }
 
-pub(crate) fn contact_from(body: CreateContact) -> Result<NewContact, ApiError> {
+pub(crate) fn contact_from(body: CreateContact) -> Result<NewContact, AppError> {
     let mut c = Checker::default();
     let name = c.keep(required_text("name", &body.name, 200));
     let role = c.keep(optional_text("role", body.role.as_deref(), 100));
@@ -120,14 +121,14 @@ pub(crate) fn contact_from(body: CreateContact) -> Result<NewContact, ApiError> 
     c.finish(value)
 }
 
-fn positive_days(field: &str, value: Option<i32>) -> Result<Option<i32>, FieldError> {
+fn positive_days(field: &str, value: Option<i32>) -> Result<Option<i32>, FieldProblem> {
     match value {
-        Some(v) if v < 0 => Err(FieldError::new(field, "must not be negative")),
+        Some(v) if v < 0 => Err(FieldProblem::new(field, "must not be negative")),
         other => Ok(other),
     }
 }
 
-fn subscription_from(body: CreateSubscription) -> Result<NewSubscription, ApiError> {
+fn subscription_from(body: CreateSubscription) -> Result<NewSubscription, AppError> {
     let mut c = Checker::default();
     let subscription_ref = c.keep(required_text(
         "subscription_ref",
@@ -138,14 +139,14 @@ fn subscription_from(body: CreateSubscription) -> Result<NewSubscription, ApiErr
     let mrr = c.money("mrr", body.mrr.as_ref());
     if mrr.is_some_and(|m| m.cents() < 0) {
         c.errors
-            .push(FieldError::new("mrr", "must not be negative"));
+            .push(FieldProblem::new("mrr", "must not be negative"));
     }
     let started_on = c.required_date("started_on", body.started_on.as_deref());
     let ended_on = c.date("ended_on", body.ended_on.as_deref());
     if let (Some(start), Some(Some(end))) = (started_on, ended_on) {
         if end <= start {
             c.errors
-                .push(FieldError::new("ended_on", "must be after started_on"));
+                .push(FieldProblem::new("ended_on", "must be after started_on"));
         }
     }
     let notice = c.keep(positive_days("notice_period_days", body.notice_period_days));
@@ -184,13 +185,13 @@ fn subscription_from(body: CreateSubscription) -> Result<NewSubscription, ApiErr
     c.finish(value)
 }
 
-fn invoice_from(body: CreateInvoice) -> Result<NewInvoice, ApiError> {
+fn invoice_from(body: CreateInvoice) -> Result<NewInvoice, AppError> {
     let mut c = Checker::default();
     let invoice_ref = c.keep(required_text("invoice_ref", &body.invoice_ref, 100));
     let amount = c.money("amount", body.amount.as_ref());
     if amount.is_some_and(|m| m.cents() <= 0) {
         c.errors
-            .push(FieldError::new("amount", "must be more than 0"));
+            .push(FieldProblem::new("amount", "must be more than 0"));
     }
     let issued_on = c.date("issued_on", body.issued_on.as_deref());
     let due_on = c.required_date("due_on", body.due_on.as_deref());
@@ -213,12 +214,12 @@ fn invoice_from(body: CreateInvoice) -> Result<NewInvoice, ApiError> {
 pub(crate) fn interaction_from(
     body: CreateInteraction,
     default_author: &str,
-) -> Result<NewInteraction, ApiError> {
+) -> Result<NewInteraction, AppError> {
     let mut c = Checker::default();
     let kind = c.keep(
         body.kind
             .parse::<InteractionKind>()
-            .map_err(|e| FieldError::new("kind", e)),
+            .map_err(|e| FieldProblem::new("kind", e)),
     );
     let occurred_on = c.date("occurred_on", body.occurred_on.as_deref());
     let author = c.keep(optional_text("author", body.author.as_deref(), 200));
@@ -304,8 +305,8 @@ pub async fn create_subscription(
         .await?;
     // New business with a former client wins back its latest departure.
     let cx =
-        crate::cases::CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.0.user.email)?;
-    crate::cases::win_back_on_new_business(&cx, &sub).await?;
+        churnwise_app::cases::CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.0.user.email)?;
+    churnwise_app::cases::win_back_on_new_business(&cx, &sub).await?;
     Ok((StatusCode::CREATED, Json(sub)))
 }
 

@@ -7,6 +7,7 @@ use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::ApiQuery;
 use crate::AppState;
+pub use churnwise_app::reports::{reasons_report, ReasonsRequest};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -34,66 +35,15 @@ pub struct ReasonsQuery {
     pub lang: Option<Lang>,
 }
 
-/// A checked matrix request.
-#[derive(Debug, Clone, Copy)]
-pub struct ReasonsRequest {
-    /// First month.
-    pub from: Month,
-    /// Last month, included.
-    pub to: Month,
-    /// What the rows are.
-    pub by: MatrixDimension,
-}
-
 impl ReasonsQuery {
     /// Checks the months, naming each bad parameter.
     pub fn parse(&self) -> Result<ReasonsRequest, ApiError> {
-        let mut errors = Vec::new();
-        let mut month = |field: &str, text: Option<&str>| match text.map(str::trim) {
-            None | Some("") => {
-                errors.push(crate::error::ProblemField {
-                    field: field.into(),
-                    message: "is required (YYYY-MM)".into(),
-                });
-                None
-            }
-            Some(t) => parse_month(t)
-                .map_err(|e| {
-                    errors.push(crate::error::ProblemField {
-                        field: field.into(),
-                        message: e.to_string(),
-                    })
-                })
-                .ok(),
-        };
-        let from = month("from", self.from.as_deref());
-        let to = month("to", self.to.as_deref());
-        match (from, to) {
-            (Some(from), Some(to)) if errors.is_empty() => Ok(ReasonsRequest {
-                from,
-                to,
-                by: self.by.unwrap_or_default(),
-            }),
-            _ => Err(ApiError::Invalid(errors)),
-        }
+        Ok(ReasonsRequest::parse(
+            self.from.as_deref(),
+            self.to.as_deref(),
+            self.by,
+        )?)
     }
-}
-
-/// Computes the reasons matrix of a workspace from its closed cases.
-pub async fn reasons_report(
-    store: &dyn Store,
-    ws: WorkspaceId,
-    request: ReasonsRequest,
-) -> ApiResult<ReasonsMatrix> {
-    let departures = store.closed_departures(ws).await?;
-    let reasons = store.reason_list(ws).await?.value;
-    Ok(reasons_matrix(
-        &departures,
-        &reasons,
-        request.from,
-        request.to,
-        request.by,
-    )?)
 }
 
 /// The reasons matrix: departures and lost MRR by primary reason and month,

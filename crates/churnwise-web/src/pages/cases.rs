@@ -10,9 +10,10 @@
 //! to that step; a form drawn from an older version of the case is refused
 //! (409) with a plain "changed since" message.
 
-use super::forms::{field_error_key, FieldErrors};
+use churnwise_app::AppError;
+use super::forms::{field_error_key, FieldProblems};
 use super::{render, see_other, Chrome, CsrfForm, PageAuth, PageError};
-use crate::cases::{self, CaseContext, Step};
+use churnwise_app::cases::{self, CaseContext, Step};
 use crate::error::ApiError;
 use crate::i18n::{self, ArgValue};
 use crate::AppState;
@@ -189,7 +190,7 @@ struct Refusal {
     /// The checklist item or action the form was about, if any.
     item: Option<u32>,
     /// The fields a person mistyped, with the Fluent key of their message.
-    errors: FieldErrors,
+    errors: FieldProblems,
     /// The guard's reasons, translated.
     messages: Vec<String>,
     /// True when the case changed since the form was drawn.
@@ -331,8 +332,8 @@ fn form_field(field: &str) -> String {
 
 /// A refused step in words: the fields concerned and the guard's reasons,
 /// translated into `lang`.
-fn explain(e: &CaseError, lang: Lang) -> (FieldErrors, Vec<String>) {
-    let mut errors = FieldErrors::new();
+fn explain(e: &CaseError, lang: Lang) -> (FieldProblems, Vec<String>) {
+    let mut errors = FieldProblems::new();
     let mut messages = Vec::new();
     match e {
         CaseError::InvalidInput(problems) => {
@@ -540,9 +541,9 @@ async fn case_page(
         .iter()
         .map(|f| (f.slug(), BTreeMap::new()))
         .collect();
-    let mut errors: BTreeMap<&str, FieldErrors> = Form::ALL
+    let mut errors: BTreeMap<&str, FieldProblems> = Form::ALL
         .iter()
-        .map(|f| (f.slug(), FieldErrors::new()))
+        .map(|f| (f.slug(), FieldProblems::new()))
         .collect();
     let mut typed_lists: BTreeMap<String, Vec<String>> = BTreeMap::new();
     if let Some(r) = &extras.refusal {
@@ -679,7 +680,7 @@ impl Posted {
 /// Reads typed fields, collecting the ones a person mistyped.
 struct Reader<'a> {
     posted: &'a Posted,
-    errors: FieldErrors,
+    errors: FieldProblems,
 }
 
 impl Reader<'_> {
@@ -731,7 +732,7 @@ impl Reader<'_> {
             .ok()
     }
 
-    fn finish<T>(self, value: T) -> Result<T, FieldErrors> {
+    fn finish<T>(self, value: T) -> Result<T, FieldProblems> {
         if self.errors.is_empty() {
             Ok(value)
         } else {
@@ -847,10 +848,10 @@ impl Form {
     }
 
     /// The step the form asks for, or the fields a person mistyped.
-    fn step(self, p: &Posted, lang: Lang) -> Result<Step, FieldErrors> {
+    fn step(self, p: &Posted, lang: Lang) -> Result<Step, FieldProblems> {
         let mut r = Reader {
             posted: p,
-            errors: FieldErrors::new(),
+            errors: FieldProblems::new(),
         };
         let item = |r: &mut Reader| -> ItemId {
             match p.get("item").trim().parse::<u32>() {
@@ -868,7 +869,7 @@ impl Form {
                         .extend_pairs(p.0.iter().filter(|(k, _)| k != "csrf" && k != "version"))
                         .finish(),
                 )
-                .map_err(|_| FieldErrors::from([("notice".to_string(), "form-invalid")]))?;
+                .map_err(|_| FieldProblems::from([("notice".to_string(), "form-invalid")]))?;
                 let mut notice = form.notice()?.1;
                 notice.minimum_term_ends_on = r.date("minimum_term_ends_on");
                 notice.penalties = p.text("penalties");
@@ -913,7 +914,7 @@ impl Form {
                 let status: Option<ActionStatus> = r.choice("status");
                 match status {
                     Some(status) => r.finish(Step::SetRetentionActionStatus { id, status }),
-                    None => Err(FieldErrors::from([("status".to_string(), "form-required")])),
+                    None => Err(FieldProblems::from([("status".to_string(), "form-required")])),
                 }
             }
             Form::RetentionOffer => {
@@ -1074,7 +1075,7 @@ pub async fn step(
         .parse::<i64>()
         .map_err(|_| PageError::BadRequest)?;
     let item = posted.get("item").trim().parse::<u32>().ok();
-    let refusal = |errors: FieldErrors, messages: Vec<String>, stale: bool| Refusal {
+    let refusal = |errors: FieldProblems, messages: Vec<String>, stale: bool| Refusal {
         step: form.slug(),
         section: form.section(),
         item,
@@ -1094,12 +1095,12 @@ pub async fn step(
                 CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.access.user.email)?;
             match cases::apply(&cx, CaseId(id), Some(version), step).await {
                 Ok(applied) => Ok(applied),
-                Err(ApiError::Conflict(f)) if f.field == "version" => Err(refusal(
-                    FieldErrors::new(),
+                Err(AppError::StaleVersion(_)) => Err(refusal(
+                    FieldProblems::new(),
                     vec![say(auth.lang, "case-stale", &[])],
                     true,
                 )),
-                Err(ApiError::Case(e)) => {
+                Err(AppError::Case(e)) => {
                     let (errors, messages) = explain(&e, auth.lang);
                     Err(refusal(errors, messages, false))
                 }

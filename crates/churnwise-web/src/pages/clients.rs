@@ -4,11 +4,11 @@
 //! quick "log a contact" form, and its departure cases.
 
 use super::charts::{Chart, Draw, Unit};
-use super::forms::{field_errors, FieldErrors};
+use super::forms::{field_errors, FieldProblems};
 use super::{render, see_other, Chrome, CsrfForm, PageAuth, PageError};
-use crate::api::clients::{ClientListQuery, CreateClient};
+use crate::api::clients::ClientListQuery;
 use crate::api::records::{contact_from, interaction_from, CreateContact, CreateInteraction};
-use crate::cases::{self, CaseContext};
+use churnwise_app::cases::{self, CaseContext};
 use crate::i18n;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -160,7 +160,7 @@ pub struct ClientForm {
 fn new_client_page(
     chrome: &Chrome,
     form: &ClientForm,
-    errors: &FieldErrors,
+    errors: &FieldProblems,
 ) -> Result<Response, PageError> {
     let statuses: Vec<&str> = ClientStatus::ALL.iter().map(|s| s.as_str()).collect();
     render(
@@ -182,7 +182,7 @@ pub async fn new_page(
         keep_in_touch_days: "30".into(),
         ..ClientForm::default()
     };
-    new_client_page(&chrome, &form, &FieldErrors::new())
+    new_client_page(&chrome, &form, &FieldProblems::new())
 }
 
 fn optional(text: &str) -> Option<String> {
@@ -202,7 +202,7 @@ pub async fn create(
         text => text.parse::<i32>().map(Some),
     };
     let validated = match days {
-        Ok(days) => CreateClient {
+        Ok(days) => churnwise_app::clients::ClientInput {
             name: form.name.clone(),
             external_id: optional(&form.external_id),
             status: optional(&form.status),
@@ -212,7 +212,7 @@ pub async fn create(
             notes: optional(&form.notes),
         }
         .validate_with(&settings),
-        Err(_) => Err(crate::error::ApiError::field(
+        Err(_) => Err(churnwise_app::AppError::field(
             "keep_in_touch_days",
             "not a number",
         )),
@@ -421,8 +421,8 @@ pub struct CaseForm {
 
 impl CaseForm {
     /// The notice as the case core takes it, or the fields a person mistyped.
-    pub(crate) fn notice(&self) -> Result<(DepartureKind, NoticeInput), FieldErrors> {
-        let mut errors = FieldErrors::new();
+    pub(crate) fn notice(&self) -> Result<(DepartureKind, NoticeInput), FieldProblems> {
+        let mut errors = FieldProblems::new();
         let mut date = |field: &str, text: &str| match text.trim() {
             "" => None,
             t => churnwise_domain::parse_date(t)
@@ -476,11 +476,11 @@ impl CaseForm {
 struct ClientPageForms<'a> {
     notice: Option<&'a str>,
     case: CaseForm,
-    case_errors: FieldErrors,
+    case_errors: FieldProblems,
     interaction: InteractionForm,
-    interaction_errors: FieldErrors,
+    interaction_errors: FieldProblems,
     contact: ContactForm,
-    contact_errors: FieldErrors,
+    contact_errors: FieldProblems,
 }
 
 impl Default for ClientPageForms<'_> {
@@ -492,16 +492,16 @@ impl Default for ClientPageForms<'_> {
                 occurred_on: chrono::Utc::now().date_naive().to_string(),
                 note: String::new(),
             },
-            interaction_errors: FieldErrors::new(),
+            interaction_errors: FieldProblems::new(),
             contact: ContactForm::default(),
-            contact_errors: FieldErrors::new(),
+            contact_errors: FieldProblems::new(),
             case: CaseForm {
                 kind: "client_leaving".into(),
                 received_on: chrono::Utc::now().date_naive().to_string(),
                 channel: "email".into(),
                 ..CaseForm::default()
             },
-            case_errors: FieldErrors::new(),
+            case_errors: FieldProblems::new(),
         }
     }
 }

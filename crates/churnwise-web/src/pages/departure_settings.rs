@@ -7,7 +7,8 @@
 //! field is shown next to it with what was typed (422). Owners and managers
 //! change them; members and viewers only see them.
 
-use super::forms::{field_error_key, FieldErrors};
+use churnwise_app::AppError;
+use super::forms::{field_error_key, FieldProblems};
 use super::settings::{settings_page, Shown};
 use super::{see_other, CsrfForm, PageAuth, PageError};
 use crate::api::reasons::{change_reasons_at, ReasonChange};
@@ -50,7 +51,7 @@ pub struct Refused {
     /// The values as typed.
     pub values: BTreeMap<String, String>,
     /// The refused fields, with their message keys.
-    pub errors: FieldErrors,
+    pub errors: FieldProblems,
     /// True when the form was older than the stored settings.
     pub stale: bool,
 }
@@ -66,7 +67,7 @@ struct ReasonView {
     retired: bool,
     /// The rename form's values (as typed when refused).
     values: BTreeMap<String, String>,
-    errors: FieldErrors,
+    errors: FieldProblems,
 }
 
 /// A template form: its values (stored or typed), errors and item rows.
@@ -75,7 +76,7 @@ struct TemplateView {
     /// The position, or `None` for the new-template form.
     index: Option<usize>,
     values: BTreeMap<String, String>,
-    errors: FieldErrors,
+    errors: FieldProblems,
     rows: Vec<usize>,
 }
 
@@ -130,7 +131,7 @@ fn rows_of(values: &BTreeMap<String, String>) -> usize {
 fn template_view(
     index: Option<usize>,
     values: BTreeMap<String, String>,
-    errors: FieldErrors,
+    errors: FieldProblems,
 ) -> TemplateView {
     let rows = (0..rows_of(&values)).collect();
     TemplateView {
@@ -165,7 +166,7 @@ pub async fn context(
                     ]
                     .into_iter()
                     .collect(),
-                    FieldErrors::new(),
+                    FieldProblems::new(),
                 ),
             };
             ReasonView {
@@ -182,7 +183,7 @@ pub async fn context(
         .collect();
     let (new_reason, new_reason_errors) = match refused_form(&Which::NewReason) {
         Some(f) => (f.values.clone(), f.errors.clone()),
-        None => (BTreeMap::new(), FieldErrors::new()),
+        None => (BTreeMap::new(), FieldProblems::new()),
     };
     let template_views: Vec<TemplateView> = templates
         .value
@@ -191,7 +192,7 @@ pub async fn context(
         .enumerate()
         .map(|(i, t)| match refused_form(&Which::Template(i)) {
             Some(f) => template_view(Some(i), f.values.clone(), f.errors.clone()),
-            None => template_view(Some(i), template_values(t), FieldErrors::new()),
+            None => template_view(Some(i), template_values(t), FieldProblems::new()),
         })
         .collect();
     let new_template = match refused_form(&Which::NewTemplate) {
@@ -199,7 +200,7 @@ pub async fn context(
         None => {
             let mut values = BTreeMap::new();
             values.insert("rows".to_string(), "3".to_string());
-            template_view(None, values, FieldErrors::new())
+            template_view(None, values, FieldProblems::new())
         }
     };
     let stale = refused.filter(|r| r.stale).map(|r| match r.which {
@@ -257,13 +258,13 @@ fn version_of(values: &BTreeMap<String, String>) -> Result<i64, PageError> {
         .ok_or(PageError::BadRequest)
 }
 
-fn is_stale(e: &ApiError) -> bool {
-    matches!(e, ApiError::Conflict(f) if f.field == "version")
+fn is_stale(e: &AppError) -> bool {
+    matches!(e, AppError::StaleVersion(_))
 }
 
 /// The field errors of a refused reason change.
-fn reason_errors(e: ApiError) -> Result<FieldErrors, PageError> {
-    if let ApiError::Case(churnwise_domain::CaseError::ReasonKeyTaken { .. }) = e {
+fn reason_errors(e: AppError) -> Result<FieldProblems, PageError> {
+    if let AppError::Case(churnwise_domain::CaseError::ReasonKeyTaken { .. }) = e {
         return Ok([("key".to_string(), "form-taken")].into_iter().collect());
     }
     let mut errors = super::forms::field_errors(e)?;
@@ -280,7 +281,7 @@ async fn save_reason_change(
     auth: &PageAuth,
     which: Which,
     values: BTreeMap<String, String>,
-    change: Result<ReasonChange, FieldErrors>,
+    change: Result<ReasonChange, FieldProblems>,
 ) -> Result<Response, PageError> {
     let version = version_of(&values)?;
     let key = match &which {
@@ -313,13 +314,13 @@ async fn save_reason_change(
                         Refused {
                             which,
                             values,
-                            errors: FieldErrors::new(),
+                            errors: FieldProblems::new(),
                             stale: true,
                         },
                     )
                     .await
                 }
-                Err(ApiError::Case(churnwise_domain::CaseError::UnknownReason { .. })) => {
+                Err(AppError::Case(churnwise_domain::CaseError::UnknownReason { .. })) => {
                     return Err(PageError::NotFound)
                 }
                 Err(e) => reason_errors(e)?,
@@ -408,10 +409,10 @@ fn item_key(label: &str, taken: &[String]) -> String {
 /// Reads one template form: name, service type (empty for the default
 /// template) and its item rows; a row with both labels empty is left out
 /// (that is how an item is removed). Every refused field is named.
-fn parse_template(values: &BTreeMap<String, String>) -> Result<ChecklistTemplate, FieldErrors> {
-    let mut errors = FieldErrors::new();
+fn parse_template(values: &BTreeMap<String, String>) -> Result<ChecklistTemplate, FieldProblems> {
+    let mut errors = FieldProblems::new();
     let get = |k: &str| values.get(k).map(|v| v.trim()).unwrap_or("");
-    fn label(field: &str, text: &str, errors: &mut FieldErrors) -> Option<Label> {
+    fn label(field: &str, text: &str, errors: &mut FieldProblems) -> Option<Label> {
         match Label::parse(field, text) {
             Ok(l) => Some(l),
             Err(p) => {
@@ -476,7 +477,7 @@ fn with_template(
     current: &ChecklistTemplates,
     index: Option<usize>,
     changed: ChecklistTemplate,
-) -> Result<Vec<ChecklistTemplate>, FieldErrors> {
+) -> Result<Vec<ChecklistTemplate>, FieldProblems> {
     let mut all = current.all().to_vec();
     let same = |t: &ChecklistTemplate| match (&t.service_type, &changed.service_type) {
         (None, None) => true,
@@ -508,14 +509,14 @@ async fn save_templates(
     auth: &PageAuth,
     which: Which,
     values: BTreeMap<String, String>,
-    build: impl FnOnce(&ChecklistTemplates) -> Result<Vec<ChecklistTemplate>, FieldErrors>,
+    build: impl FnOnce(&ChecklistTemplates) -> Result<Vec<ChecklistTemplate>, FieldProblems>,
 ) -> Result<Response, PageError> {
     let version = version_of(&values)?;
     let current = state.store.checklist_templates(auth.ws()).await?;
     let stale = Refused {
         which: which.clone(),
         values: values.clone(),
-        errors: FieldErrors::new(),
+        errors: FieldProblems::new(),
         stale: true,
     };
     if current.version != version {

@@ -4,8 +4,8 @@
 
 use super::forms::EmptyForm;
 use super::{render, see_other, Chrome, CsrfForm, PageAuth, PageError};
-use crate::digest::{due_text, signal_phrase, signal_text};
-use crate::early_warning::{due_list, refresh};
+use churnwise_app::digest::{due_text, signal_phrase, signal_text};
+use churnwise_app::early_warning::{due_list, refresh};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;

@@ -3,6 +3,7 @@
 //! the value of the `churnwise_csrf` cookie (double submit). A post whose
 //! token does not match is refused with 403 before the handler runs.
 
+use churnwise_app::AppError;
 use super::{session_of, PageAuth, PageError};
 use crate::auth::constant_time_eq;
 use crate::AppState;
@@ -105,7 +106,7 @@ pub struct EmptyForm {}
 
 /// The invalid fields of a refused form, each with the Fluent key of the
 /// message to show next to it.
-pub type FieldErrors = std::collections::BTreeMap<String, &'static str>;
+pub type FieldProblems = std::collections::BTreeMap<String, &'static str>;
 
 /// The message key for a field the validation refused.
 pub fn field_error_key(field: &str, reason: &str) -> &'static str {
@@ -130,15 +131,14 @@ pub fn field_error_key(field: &str, reason: &str) -> &'static str {
 
 /// The field errors of a validation failure, or the error itself when it
 /// is not about fields a person typed.
-pub fn field_errors(e: crate::error::ApiError) -> Result<FieldErrors, PageError> {
-    use crate::error::ApiError;
+pub fn field_errors(e: AppError) -> Result<FieldProblems, PageError> {
     match e {
-        ApiError::Invalid(fields) => Ok(fields
+        AppError::Invalid(fields) => Ok(fields
             .iter()
             .map(|f| (f.field.clone(), field_error_key(&f.field, &f.message)))
             .collect()),
-        ApiError::Conflict(f) => Ok([(f.field.clone(), "form-taken")].into_iter().collect()),
-        ApiError::Case(e) if e.kind() == churnwise_domain::departure::CaseErrorKind::Invalid => {
+        AppError::Conflict(f) => Ok([(f.field.clone(), "form-taken")].into_iter().collect()),
+        AppError::Case(e) if e.kind() == churnwise_domain::departure::CaseErrorKind::Invalid => {
             Ok(e.problems()
                 .iter()
                 .map(|p| {

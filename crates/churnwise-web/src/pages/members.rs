@@ -3,7 +3,7 @@
 //! it; an existing account keeps its own) and change roles. Only an owner may
 //! make or unmake an owner, and the last owner stays an owner.
 
-use super::forms::{field_error_key, FieldErrors};
+use super::forms::{field_error_key, FieldProblems};
 use super::settings::{settings_page, Shown};
 use super::{see_other, CsrfForm, PageAuth, PageError};
 use crate::auth::{check_password_strength, hash_password};
@@ -29,7 +29,7 @@ pub struct MemberForm {
     pub password: String,
     /// Refused fields (`member_email`, `member_role`, `member_password`).
     #[serde(skip_deserializing)]
-    pub errors: FieldErrors,
+    pub errors: FieldProblems,
 }
 
 fn may_grant(auth: &PageAuth, role: Role) -> bool {
@@ -59,11 +59,11 @@ pub async fn add(
     CsrfForm(auth, mut form): CsrfForm<MemberForm>,
 ) -> Result<Response, PageError> {
     auth.require_manage()?;
-    let mut errors = FieldErrors::new();
+    let mut errors = FieldProblems::new();
     let email = match Email::parse(&form.email) {
         Ok(email) => Some(email),
         Err(e) => {
-            errors.insert("member_email".into(), field_error_key("email", &e.reason));
+            errors.insert("member_email".into(), field_error_key("email", &e.message));
             None
         }
     };

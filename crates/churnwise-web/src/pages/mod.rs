@@ -33,6 +33,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use churnwise_domain::Lang;
+use churnwise_app::AppError;
 use churnwise_store::{Access, StoreError};
 
 /// The signed-in user of a page request, with the session's CSRF token and
@@ -185,7 +186,31 @@ pub enum PageError {
 
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
-        PageError::from(ApiError::from(e))
+        PageError::from(AppError::from(e))
+    }
+}
+
+/// The one conversion of the application's error into an error page (a
+/// refused form is drawn again by its handler before it gets here).
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound => PageError::NotFound,
+            AppError::Forbidden => PageError::Forbidden,
+            AppError::Case(e)
+                if e.kind() == churnwise_domain::departure::CaseErrorKind::NotFound =>
+            {
+                PageError::NotFound
+            }
+            AppError::Case(_) | AppError::Conflict(_) | AppError::StaleVersion(_) => {
+                PageError::Conflict
+            }
+            AppError::File(_) => PageError::BadRequest,
+            AppError::Internal(e) => PageError::Internal(e),
+            other @ AppError::Invalid(_) => {
+                PageError::Internal(anyhow::anyhow!("unexpected page error: {other}"))
+            }
+        }
     }
 }
 

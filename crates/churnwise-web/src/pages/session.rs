@@ -2,7 +2,7 @@
 //! workspace, the workspace switcher and the language switcher.
 
 use super::forms::EmptyForm;
-use super::forms::{anon_csrf, FieldErrors};
+use super::forms::{anon_csrf, FieldProblems};
 use super::{
     local_path, render, see_other, AnonForm, Chrome, CsrfForm, MaybePageAuth, PageError, PageLang,
 };
@@ -132,7 +132,7 @@ pub async fn setup_page(
     }
     let (jar, csrf) = anon_csrf(jar, secure(&state, &headers));
     let chrome = Chrome::anonymous(lang, csrf, "/setup");
-    let errors = FieldErrors::new();
+    let errors = FieldProblems::new();
     let page = render(
         &chrome,
         "setup.html",
@@ -141,13 +141,13 @@ pub async fn setup_page(
     Ok((jar, page).into_response())
 }
 
-fn check_setup(form: &SetupForm) -> Result<(String, Email), FieldErrors> {
-    let mut errors = FieldErrors::new();
+fn check_setup(form: &SetupForm) -> Result<(String, Email), FieldProblems> {
+    let mut errors = FieldProblems::new();
     let workspace = required_text("workspace", &form.workspace, 100)
         .map_err(|e| {
             errors.insert(
                 e.field.clone(),
-                super::forms::field_error_key(&e.field, &e.reason),
+                super::forms::field_error_key(&e.field, &e.message),
             )
         })
         .ok();

@@ -5,7 +5,7 @@
 
 use super::departure_settings;
 use super::forms::EmptyForm;
-use super::forms::{field_error_key, FieldErrors};
+use super::forms::{field_error_key, FieldProblems};
 use super::{render, see_other, Chrome, CsrfForm, PageAuth, PageError};
 use crate::auth;
 use crate::AppState;
@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Default)]
 pub(super) struct WorkspaceForm {
     values: BTreeMap<String, String>,
-    errors: FieldErrors,
+    errors: FieldProblems,
 }
 
 /// What the settings page shows besides the stored values: a new token,
@@ -35,7 +35,7 @@ pub(super) struct Shown {
     /// A token just created: its name and value, shown once.
     pub new_token: Option<(String, String)>,
     /// Refused fields of the profile and token forms.
-    pub errors: FieldErrors,
+    pub errors: FieldProblems,
     /// The token name as typed.
     pub token_name: String,
     /// The workspace-settings form as typed, when refused.
@@ -75,7 +75,7 @@ pub(super) async fn settings_page(
             let current = state.store.workspace_settings(auth.ws()).await?;
             WorkspaceForm {
                 values: workspace_values(&current.value, current.version),
-                errors: FieldErrors::new(),
+                errors: FieldProblems::new(),
             }
         }
     };
@@ -212,8 +212,8 @@ fn workspace_values(s: &WorkspaceSettings, version: i64) -> BTreeMap<String, Str
 }
 
 /// Reads the workspace-settings form; every refused field is named.
-fn parse_workspace(values: &BTreeMap<String, String>) -> Result<WorkspaceSettings, FieldErrors> {
-    let mut errors = FieldErrors::new();
+fn parse_workspace(values: &BTreeMap<String, String>) -> Result<WorkspaceSettings, FieldProblems> {
+    let mut errors = FieldProblems::new();
     let get = |key: &str| values.get(key).map(|v| v.trim()).unwrap_or("");
     let mut s = WorkspaceSettings::default();
     match get("benchmark_pct").replace(',', ".").parse::<f64>() {
@@ -222,7 +222,7 @@ fn parse_workspace(values: &BTreeMap<String, String>) -> Result<WorkspaceSetting
             errors.insert("benchmark_pct".into(), "form-setting-range");
         }
     }
-    let int = |key: &str, low: i64, high: i64, errors: &mut FieldErrors| -> i64 {
+    let int = |key: &str, low: i64, high: i64, errors: &mut FieldProblems| -> i64 {
         match get(key).parse::<i64>() {
             Ok(v) if (low..=high).contains(&v) => v,
             _ => {
@@ -331,7 +331,7 @@ pub async fn save_profile(
         Err(e) => {
             let errors = [(
                 "profile_name".to_string(),
-                field_error_key(&e.field, &e.reason),
+                field_error_key(&e.field, &e.message),
             )]
             .into_iter()
             .collect();
@@ -374,7 +374,7 @@ pub async fn create_token(
     let name = match required_text("name", &form.name, 100) {
         Ok(name) => name,
         Err(e) => {
-            let errors = [(e.field.clone(), field_error_key(&e.field, &e.reason))]
+            let errors = [(e.field.clone(), field_error_key(&e.field, &e.message))]
                 .into_iter()
                 .collect();
             let page = settings_page(

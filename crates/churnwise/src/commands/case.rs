@@ -1,6 +1,6 @@
 //! `churnwise case …`: departure cases from the command line, for scripting.
 //! Every step goes through the same code as the API
-//! (`churnwise_web::cases::apply`), so the guards, the history and the
+//! (`churnwise_app::cases::apply`), so the guards, the history and the
 //! storage effects are the same; errors name the flag concerned.
 
 use super::Context;
@@ -17,9 +17,9 @@ use churnwise_domain::retention::{NewRetentionActionInput, Offer, OfferKind};
 use churnwise_domain::text::{ItemId, Text};
 use churnwise_domain::{parse_date, CaseError, Lang, Money};
 use churnwise_store::{CaseFilter, CaseId, Store, StoredCase, Workspace};
-use churnwise_web::api::cases::{due_items, CaseView, DueItem};
-use churnwise_web::cases::{self, CaseContext, Step};
-use churnwise_web::error::ApiError;
+use crate::errors::Words;
+use churnwise_app::cases::{self, due_items, CaseContext, CaseView, DueItem, Step};
+use churnwise_app::AppError;
 use clap::{Args, Subcommand};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -569,62 +569,18 @@ fn flag_for(field: &str) -> String {
     FLAG_NAMES
         .iter()
         .find(|(f, _)| *f == base)
-        .map(|(_, flag)| (*flag).to_string())
-        .unwrap_or_else(|| format!("--{}", base.replace(['_', '.'], "-")))
+        .map_or_else(|| crate::errors::flag(base), |(_, flag)| (*flag).to_string())
 }
 
-/// An API error in command-line words: each field as `--flag: reason`.
-fn cli_error(e: ApiError) -> anyhow::Error {
-    let flags = |problems: Vec<(String, String)>| {
-        problems
-            .into_iter()
-            .map(|(field, message)| format!("{}: {message}", flag_for(&field)))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    match e {
-        ApiError::Case(CaseError::InvalidInput(problems)) => anyhow::anyhow!(
-            "{}",
-            flags(problems.into_iter().map(|p| (p.field, p.message)).collect())
-        ),
-        ApiError::Case(e @ CaseError::CannotClose { .. }) => {
-            let lines: Vec<String> = e
-                .problems()
-                .iter()
-                .map(|p| format!("  {}: {}", p.field, p.message))
-                .collect();
-            anyhow::anyhow!(
-                "cannot close the case ({}):\n{}\nmark items done or waive them with `case check ID done|waive N`, and waive invoices with `case check ID waive-invoice REF --reason …`",
-                e.code(),
-                lines.join("\n")
-            )
-        }
-        ApiError::Case(
-            e @ (CaseError::UnknownReason { .. }
-            | CaseError::RetiredReason { .. }
-            | CaseError::ReasonNotForKind { .. }
-            | CaseError::WaiverNeedsReason { .. }
-            | CaseError::SecondaryRepeatsPrimary { .. }
-            | CaseError::DuplicateSecondaryReason { .. }
-            | CaseError::OutcomeMismatch { .. }),
-        ) => anyhow::anyhow!(
-            "{}",
-            flags(
-                e.problems()
-                    .into_iter()
-                    .map(|p| (p.field, p.message))
-                    .collect()
-            )
-        ),
-        ApiError::Case(e) => anyhow::anyhow!("{e} ({})", e.code()),
-        ApiError::Invalid(fields) => anyhow::anyhow!(
-            "{}",
-            flags(fields.into_iter().map(|f| (f.field, f.message)).collect())
-        ),
-        ApiError::NotFound => anyhow::anyhow!("no such case in this workspace"),
-        ApiError::Conflict(f) => anyhow::anyhow!("{}: {}", flag_for(&f.field), f.message),
-        other => anyhow::anyhow!("{other}"),
-    }
+/// An error of the app in this command's words.
+fn cli_error(e: AppError) -> anyhow::Error {
+    crate::errors::cli_error(
+        e,
+        &Words {
+            flag_of: &flag_for,
+            record: "case",
+        },
+    )
 }
 
 fn date(flag: &str, text: Option<&str>) -> anyhow::Result<Option<chrono::NaiveDate>> {

@@ -3,8 +3,8 @@
 use super::Context;
 use crate::output::{self, opt, Format, Tabular};
 use churnwise_store::{Client, ClientFilter};
-use churnwise_web::api::clients::{ClientListQuery, CreateClient};
-use churnwise_web::error::ApiError;
+use churnwise_app::clients::{ClientInput, ClientListQuestion};
+use churnwise_app::AppError;
 use clap::{Args, Subcommand};
 
 /// Work with the client registry.
@@ -124,19 +124,15 @@ impl Tabular for Client {
     }
 }
 
-/// Turns an API validation error into CLI wording (`--field: reason`).
-pub fn cli_error(e: ApiError) -> anyhow::Error {
-    match e {
-        ApiError::Invalid(fields) => anyhow::anyhow!(
-            "{}",
-            fields
-                .iter()
-                .map(|f| format!("--{}: {}", f.field.replace('_', "-"), f.message))
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
-        other => anyhow::anyhow!("{other}"),
-    }
+/// An error of the app in CLI wording (`--field: reason`).
+pub fn cli_error(e: AppError) -> anyhow::Error {
+    crate::errors::cli_error(
+        e,
+        &crate::errors::Words {
+            flag_of: &crate::errors::flag,
+            record: "client",
+        },
+    )
 }
 
 /// Runs `client …`.
@@ -153,7 +149,7 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
             per_page,
             at_risk,
         } => {
-            let filter: ClientFilter = ClientListQuery {
+            let filter: ClientFilter = ClientListQuestion {
                 status,
                 owner,
                 segment,
@@ -207,7 +203,7 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
             keep_in_touch_days,
             notes,
         } => {
-            let new = CreateClient {
+            let input = ClientInput {
                 name,
                 external_id,
                 status,
@@ -215,10 +211,10 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
                 segment,
                 keep_in_touch_days,
                 notes,
-            }
-            .validate_with(&store.workspace_settings(ws.id).await?.value)
-            .map_err(cli_error)?;
-            let client = store.create_client(ws.id, new).await?;
+            };
+            let client = churnwise_app::clients::create_client(store.as_ref(), ws.id, input)
+                .await
+                .map_err(cli_error)?;
             output::print_one(&client, args.format)?;
         }
     }

@@ -5,8 +5,8 @@ use super::Context;
 use crate::settings::{smtp_settings, SmtpArgs};
 use chrono::{DateTime, Utc};
 use churnwise_store::Store;
-use churnwise_web::digest::{DayDigests, SendMail, SmtpMailer};
-use churnwise_web::scheduler::Scheduler;
+use churnwise_app::digest::{DayDigests, SendMail, SmtpMailer};
+use churnwise_app::scheduler::Scheduler;
 use clap::{Args, Subcommand};
 use std::sync::Arc;
 use std::time::Duration;
@@ -86,7 +86,7 @@ pub async fn run(ctx: &Context, args: DigestArgs) -> anyhow::Result<()> {
             // Leave the lease to the next run at once.
             scheduler
                 .store
-                .release_lease(churnwise_web::scheduler::LEASE, &scheduler.holder)
+                .release_lease(churnwise_app::scheduler::LEASE, &scheduler.holder)
                 .await?;
             if !tick.ran {
                 println!("another churnwise process is running the scheduler; nothing done");

@@ -4,8 +4,8 @@
 use super::Context;
 use churnwise_domain::Lang;
 use churnwise_export::{reasons_matrix_table, write_csv, write_xlsx, CsvOptions};
-use churnwise_web::api::reports::{reasons_report, ReasonsQuery};
-use churnwise_web::error::ApiError;
+use churnwise_app::reports::{reasons_report, ReasonsRequest};
+use churnwise_app::AppError;
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -86,18 +86,14 @@ pub async fn run(ctx: &Context, args: ExportArgs) -> anyhow::Result<()> {
                 "es" => Lang::Es,
                 other => anyhow::bail!("--lang: {other:?} is not en or es"),
             };
-            let query = ReasonsQuery {
-                from: Some(from),
-                to: Some(to),
-                by: Some(match by {
-                    By::Month => churnwise_domain::reasons_matrix::MatrixDimension::Month,
-                    By::Segment => churnwise_domain::reasons_matrix::MatrixDimension::Segment,
-                    By::Owner => churnwise_domain::reasons_matrix::MatrixDimension::Owner,
-                    By::Plan => churnwise_domain::reasons_matrix::MatrixDimension::Plan,
-                }),
-                lang: Some(lang),
+            let by = match by {
+                By::Month => churnwise_domain::reasons_matrix::MatrixDimension::Month,
+                By::Segment => churnwise_domain::reasons_matrix::MatrixDimension::Segment,
+                By::Owner => churnwise_domain::reasons_matrix::MatrixDimension::Owner,
+                By::Plan => churnwise_domain::reasons_matrix::MatrixDimension::Plan,
             };
-            let request = query.parse().map_err(flag_error)?;
+            let request =
+                ReasonsRequest::parse(Some(&from), Some(&to), Some(by)).map_err(flag_error)?;
             let matrix = reasons_report(store.as_ref(), ws.id, request)
                 .await
                 .map_err(flag_error)?;
@@ -125,24 +121,6 @@ pub async fn run(ctx: &Context, args: ExportArgs) -> anyhow::Result<()> {
 }
 
 /// A report error with the flag named (`--from: …`).
-fn flag_error(e: ApiError) -> anyhow::Error {
-    match e {
-        ApiError::Invalid(fields) => anyhow::anyhow!(
-            "{}",
-            fields
-                .iter()
-                .map(|f| format!("--{}: {}", f.field, f.message))
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
-        ApiError::Case(churnwise_domain::CaseError::InvalidInput(problems)) => anyhow::anyhow!(
-            "{}",
-            problems
-                .iter()
-                .map(|p| format!("--{}: {}", p.field, p.message))
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
-        other => anyhow::anyhow!("{other}"),
-    }
+fn flag_error(e: AppError) -> anyhow::Error {
+    crate::errors::cli_error(e, &crate::errors::USUAL)
 }

@@ -5,8 +5,8 @@ use crate::output::{self, Format, Tabular};
 use chrono::Utc;
 use churnwise_domain::Lang;
 use churnwise_store::{HealthFilter, StoredHealth};
-use churnwise_web::digest::signal_text;
-use churnwise_web::early_warning::refresh;
+use churnwise_app::digest::signal_text;
+use churnwise_app::early_warning::refresh;
 use clap::Args;
 
 /// Show client health scores (0–100) with every signal's contribution.

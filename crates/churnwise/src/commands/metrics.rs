@@ -104,7 +104,7 @@ pub async fn run(ctx: &super::Context, args: MetricsArgs) -> anyhow::Result<()> 
     let options = args.options();
     options.validate()?;
     let data = store.metrics_data(ws.id).await?;
-    let input = churnwise_web::api::metrics::metrics_input(data);
+    let input = churnwise_app::metrics::metrics_input(data);
     print_report(&input, &options, args.format)
 }
 

@@ -5,8 +5,9 @@
 use super::Context;
 use crate::output::{self, Format, Tabular};
 use churnwise_domain::reasons::{ExitReason, NewReasonInput, ReasonScope};
-use churnwise_web::api::reasons::{change_reasons, ReasonChange};
-use churnwise_web::error::ApiError;
+use crate::errors::Words;
+use churnwise_app::reasons::{change_reasons, ReasonChange};
+use churnwise_app::AppError;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
@@ -111,24 +112,20 @@ impl Tabular for ReasonRow<'_> {
     }
 }
 
-fn flag_error(e: ApiError) -> anyhow::Error {
+fn flag_error(e: AppError) -> anyhow::Error {
     let flag = |field: &str| match field {
         "label_en" => "--en".to_string(),
         "label_es" => "--es".to_string(),
         "key" => "KEY".to_string(),
-        other => format!("--{}", other.replace('_', "-")),
+        other => crate::errors::flag(other),
     };
-    match e {
-        ApiError::Case(e) => anyhow::anyhow!(
-            "{}",
-            e.problems()
-                .iter()
-                .map(|p| format!("{}: {}", flag(&p.field), p.message))
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
-        other => anyhow::anyhow!("{other}"),
-    }
+    crate::errors::cli_error(
+        e,
+        &Words {
+            flag_of: &flag,
+            record: "reason",
+        },
+    )
 }
 
 /// Runs `reasons …`.

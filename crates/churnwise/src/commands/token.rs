@@ -2,7 +2,7 @@
 
 use super::Context;
 use churnwise_store::NewApiToken;
-use churnwise_web::auth;
+use churnwise_app::credentials as auth;
 use clap::{Args, Subcommand};
 
 /// Manage API tokens.

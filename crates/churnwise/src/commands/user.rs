@@ -2,7 +2,7 @@
 
 use super::Context;
 use churnwise_domain::registry::{Email, Role};
-use churnwise_web::auth;
+use churnwise_app::credentials as auth;
 use clap::{Args, Subcommand};
 use std::io::BufRead;
 
@@ -66,7 +66,7 @@ pub async fn run(ctx: &Context, args: UserArgs) -> anyhow::Result<()> {
             let lang = match lang.as_deref() {
                 None => None,
                 Some(code) => Some(Some(
-                    churnwise_web::i18n::parse_code(code.trim())
+                    churnwise_app::i18n::parse_code(code.trim())
                         .ok_or_else(|| anyhow::anyhow!("--lang: must be en or es"))?,
                 )),
             };

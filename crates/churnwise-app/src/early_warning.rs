@@ -2,7 +2,7 @@
 //! one place that recomputes health scores and builds the due list, shared
 //! by the API, the pages, the CLI, the scheduler and the digest.
 
-use crate::api::cases::due_items;
+use crate::cases::due_items;
 use chrono::NaiveDate;
 use churnwise_domain::health::{contact_overdue_days, score};
 use churnwise_domain::registry::ClientStatus;
@@ -11,7 +11,6 @@ use churnwise_store::{
 };
 use serde::Serialize;
 use std::collections::HashMap;
-use utoipa::ToSchema;
 
 /// Recomputes the score of every active or leaving client of `ws` as of
 /// `today` with the workspace's settings, stores them and applies the alert
@@ -38,7 +37,8 @@ pub async fn refresh(
 }
 
 /// What a due-list entry asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DueKind {
     /// The client's last contact is older than its keep-in-touch interval.
@@ -64,7 +64,8 @@ impl DueKind {
 }
 
 /// One thing an owner should do, with how late it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DueEntry {
     /// What kind of work.
     pub kind: DueKind,

@@ -5,8 +5,14 @@
 //! in one transaction, at the version that was read. On any error nothing
 //! changed.
 
-use crate::auth::token_hash;
-use crate::error::ApiError;
+mod due;
+mod view;
+
+pub use due::{due_items, DueItem};
+pub use view::{CaseView, HistoryView};
+
+use crate::credentials::token_hash;
+use crate::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
 use churnwise_domain::departure::{
     CloseInput, DepartureCase, DepartureKind, ExistingCase, ExitConversation,
@@ -51,7 +57,7 @@ pub struct CaseContext<'a> {
 
 impl<'a> CaseContext<'a> {
     /// A context for the user named `name` (an email or a login) acting now.
-    pub fn for_user(store: &'a dyn Store, ws: WorkspaceId, name: &str) -> Result<Self, ApiError> {
+    pub fn for_user(store: &'a dyn Store, ws: WorkspaceId, name: &str) -> Result<Self, AppError> {
         let name = Label::parse("actor", name).map_err(CaseError::from)?;
         Ok(CaseContext {
             store,
@@ -219,11 +225,11 @@ pub async fn open_case(
     client: ClientId,
     kind: DepartureKind,
     notice: NoticeInput,
-) -> Result<StoredCase, ApiError> {
+) -> Result<StoredCase, AppError> {
     cx.store
         .get_client(cx.ws, client)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let notice = Notice::parse(notice)?;
     let existing: Vec<ExistingCase> = cx
         .store
@@ -282,7 +288,7 @@ pub async fn open_case(
 
 /// The client's live health alert, if any, is turned into the new case:
 /// the warning has been acted on.
-async fn link_alerts(cx: &CaseContext<'_>, client: ClientId, case: CaseId) -> Result<(), ApiError> {
+async fn link_alerts(cx: &CaseContext<'_>, client: ClientId, case: CaseId) -> Result<(), AppError> {
     let live = cx
         .store
         .list_alerts(
@@ -309,11 +315,11 @@ async fn link_alerts(cx: &CaseContext<'_>, client: ClientId, case: CaseId) -> Re
 }
 
 /// Loads a case of the workspace (404 when absent or another workspace's).
-pub async fn load(cx: &CaseContext<'_>, id: CaseId) -> Result<StoredCase, ApiError> {
+pub async fn load(cx: &CaseContext<'_>, id: CaseId) -> Result<StoredCase, AppError> {
     cx.store
         .get_case(cx.ws, id)
         .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
 /// The client's unpaid invoices (no payment date), as the close guard needs them.
@@ -321,7 +327,7 @@ pub async fn unpaid_invoices(
     store: &dyn Store,
     ws: WorkspaceId,
     client: ClientId,
-) -> Result<Vec<UnpaidInvoice>, ApiError> {
+) -> Result<Vec<UnpaidInvoice>, AppError> {
     Ok(store
         .list_invoices(ws, client)
         .await?
@@ -341,7 +347,7 @@ pub async fn mrr_on(
     ws: WorkspaceId,
     client: ClientId,
     day: NaiveDate,
-) -> Result<Money, ApiError> {
+) -> Result<Money, AppError> {
     Ok(store
         .list_subscriptions(ws, client)
         .await?
@@ -359,7 +365,7 @@ pub async fn apply(
     id: CaseId,
     expected_version: Option<i64>,
     step: Step,
-) -> Result<Applied, ApiError> {
+) -> Result<Applied, AppError> {
     let stored = load(cx, id).await?;
     if expected_version.is_some_and(|v| v != stored.version) {
         return Err(version_conflict());
@@ -529,11 +535,11 @@ pub async fn win_back_client(
     cx: &CaseContext<'_>,
     client: ClientId,
     on: Option<NaiveDate>,
-) -> Result<Applied, ApiError> {
+) -> Result<Applied, AppError> {
     cx.store
         .get_client(cx.ws, client)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let cases = cx
         .store
         .list_cases(
@@ -548,7 +554,7 @@ pub async fn win_back_client(
         cases.iter().map(|c| (c.id.0, &c.case)),
     )
     .ok_or_else(|| {
-        ApiError::from(CaseError::CannotWinBack {
+        AppError::from(CaseError::CannotWinBack {
             why: "the client has no lost or fired case that is not won back yet",
         })
     })?;
@@ -562,7 +568,7 @@ pub async fn win_back_client(
 pub async fn win_back_on_new_business(
     cx: &CaseContext<'_>,
     segment: &churnwise_store::Subscription,
-) -> Result<Option<StoredCase>, ApiError> {
+) -> Result<Option<StoredCase>, AppError> {
     if segment.ended_on.is_some_and(|end| end <= cx.today()) {
         return Ok(None);
     }
@@ -572,7 +578,7 @@ pub async fn win_back_on_new_business(
     }
     match win_back_client(cx, segment.client_id, Some(segment.started_on)).await {
         Ok(applied) => Ok(Some(applied.case)),
-        Err(ApiError::Case(CaseError::CannotWinBack { .. } | CaseError::InvalidInput(_))) => {
+        Err(AppError::Case(CaseError::CannotWinBack { .. } | CaseError::InvalidInput(_))) => {
             Ok(None)
         }
         Err(e) => Err(e),
@@ -587,7 +593,7 @@ pub async fn former_clients_before_import(
     ws: WorkspaceId,
     rows: &[churnwise_store::SubscriptionImport],
     today: NaiveDate,
-) -> Result<Vec<FormerClient>, ApiError> {
+) -> Result<Vec<FormerClient>, AppError> {
     let running: std::collections::HashSet<&str> = rows
         .iter()
         .filter(|r| r.ended_on.is_none_or(|end| end > today))
@@ -649,7 +655,7 @@ pub struct FormerClient {
 pub async fn win_back_after_import(
     cx: &CaseContext<'_>,
     before: &[FormerClient],
-) -> Result<Vec<StoredCase>, ApiError> {
+) -> Result<Vec<StoredCase>, AppError> {
     let mut won = Vec::new();
     for former in before {
         let mut segments = cx.store.list_subscriptions(cx.ws, former.client).await?;
@@ -685,7 +691,7 @@ pub enum SurveyRefusal {
 pub async fn survey_case(
     store: &dyn Store,
     token: &str,
-) -> Result<Option<(WorkspaceId, StoredCase)>, ApiError> {
+) -> Result<Option<(WorkspaceId, StoredCase)>, AppError> {
     let Ok(token) = SurveyToken::parse(token) else {
         return Ok(None);
     };
@@ -704,7 +710,7 @@ pub async fn answer_survey(
     token: &str,
     answer: SurveyAnswerInput,
     now: DateTime<Utc>,
-) -> Result<Result<StoredCase, SurveyRefusal>, ApiError> {
+) -> Result<Result<StoredCase, SurveyRefusal>, AppError> {
     let Some((ws, stored)) = survey_case(store, token).await? else {
         return Ok(Err(SurveyRefusal::Unknown));
     };
@@ -732,10 +738,8 @@ pub async fn answer_survey(
 }
 
 /// The conflict answered when a case changed since the caller read it.
-pub fn version_conflict() -> ApiError {
-    ApiError::Conflict(crate::error::ProblemField {
-        field: "version".into(),
-        message: "the case was changed by someone else since it was read; reload it and try again"
-            .into(),
-    })
+pub fn version_conflict() -> AppError {
+    AppError::StaleVersion(
+        "the case was changed by someone else since it was read; reload it and try again".into(),
+    )
 }

@@ -1,0 +1,160 @@
+//! Clients: a new client's fields checked all at once (defaults from the
+//! workspace's settings), and the client list's filters checked into a
+//! store filter. The API, the pages and the CLI all create clients here.
+
+use crate::error::{AppError, AppResult};
+use crate::validate::Checker;
+use churnwise_domain::registry::{
+    keep_in_touch_days, optional_text, required_text, ClientStatus, FieldProblem,
+};
+use churnwise_domain::workspace_settings::WorkspaceSettings;
+use churnwise_store::{Client, ClientFilter, ClientSort, NewClient, Store, WorkspaceId};
+use serde::Deserialize;
+
+/// Filters and pagination of the client list, unchecked.
+#[derive(Debug, Default, Clone)]
+pub struct ClientListQuestion {
+    /// Only this status (prospect, active, leaving, former).
+    pub status: Option<String>,
+    /// Only this owner.
+    pub owner: Option<String>,
+    /// Only this segment.
+    pub segment: Option<String>,
+    /// Name contains this text (case-insensitive).
+    pub q: Option<String>,
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Rows per page, 1 to 500 (default 50).
+    pub per_page: Option<u32>,
+    /// Order: name, -name, created, -created, owner or status (default name).
+    pub sort: Option<String>,
+    /// Only clients whose latest health score is at risk.
+    pub at_risk: Option<bool>,
+}
+
+impl ClientListQuestion {
+    /// Validates the query into a store filter.
+    pub fn into_filter(self) -> AppResult<ClientFilter> {
+        let status = parse_status(self.status.as_deref()).map_err(AppError::from)?;
+        let per_page = self.per_page.unwrap_or(50);
+        if !(1..=500).contains(&per_page) {
+            return Err(AppError::field("per_page", "must be between 1 and 500"));
+        }
+        let page = self.page.unwrap_or(1);
+        if page == 0 {
+            return Err(AppError::field("page", "must be 1 or more"));
+        }
+        let sort = match self.sort.as_deref().map(str::trim) {
+            None | Some("") => ClientSort::default(),
+            Some(key) => ClientSort::from_key(key).ok_or_else(|| {
+                AppError::field(
+                    "sort",
+                    "must be one of name, -name, created, -created, owner, status",
+                )
+            })?,
+        };
+        let nonempty =
+            |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        Ok(ClientFilter {
+            status,
+            owner: nonempty(self.owner),
+            segment: nonempty(self.segment),
+            search: nonempty(self.q),
+            at_risk: self.at_risk.unwrap_or(false),
+            page,
+            per_page,
+            sort,
+        })
+    }
+}
+
+/// A status filter or field: blank is none.
+pub fn parse_status(text: Option<&str>) -> Result<Option<ClientStatus>, FieldProblem> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => t
+            .parse::<ClientStatus>()
+            .map(Some)
+            .map_err(|e| FieldProblem::new("status", e)),
+    }
+}
+
+/// A client to create, unchecked.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct ClientInput {
+    /// Display name (required).
+    pub name: String,
+    /// Id in the billing system.
+    pub external_id: Option<String>,
+    /// Status (default active).
+    pub status: Option<String>,
+    /// Account manager.
+    pub owner: Option<String>,
+    /// Segment.
+    pub segment: Option<String>,
+    /// Keep-in-touch interval in days (default: the workspace's interval for
+    /// the segment, else its default).
+    pub keep_in_touch_days: Option<i32>,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+impl ClientInput {
+    /// Validates every field with the built-in defaults.
+    pub fn validate(self) -> AppResult<NewClient> {
+        self.validate_with(&WorkspaceSettings::default())
+    }
+
+    /// Validates every field, reporting all invalid ones at once; a missing
+    /// keep-in-touch interval comes from the workspace's settings.
+    pub fn validate_with(self, settings: &WorkspaceSettings) -> AppResult<NewClient> {
+        let mut c = Checker::default();
+        let name = c.keep(required_text("name", &self.name, 200));
+        let external_id = c.keep(optional_text(
+            "external_id",
+            self.external_id.as_deref(),
+            100,
+        ));
+        let status = c.keep(parse_status(self.status.as_deref()));
+        let owner = c.keep(optional_text("owner", self.owner.as_deref(), 100));
+        let segment = c.keep(optional_text("segment", self.segment.as_deref(), 100));
+        let days = c
+            .keep(keep_in_touch_days(self.keep_in_touch_days.unwrap_or_else(
+                || settings.keep_in_touch_for(self.segment.as_deref()),
+            )));
+        let notes = c.keep(optional_text("notes", self.notes.as_deref(), 10_000));
+        let value = match (name, external_id, status, owner, segment, days, notes) {
+            (
+                Some(name),
+                Some(external_id),
+                Some(status),
+                Some(owner),
+                Some(segment),
+                Some(days),
+                Some(notes),
+            ) => Some(NewClient {
+                external_id,
+                name,
+                status: status.unwrap_or(ClientStatus::Active),
+                owner,
+                segment,
+                keep_in_touch_days: days,
+                notes,
+            }),
+            _ => None,
+        };
+        c.finish(value)
+    }
+}
+
+/// Creates a client of `ws` from `input`, every invalid field reported at
+/// once; a missing keep-in-touch interval comes from the workspace's settings.
+pub async fn create_client(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    input: ClientInput,
+) -> AppResult<Client> {
+    let settings = store.workspace_settings(ws).await?.value;
+    let new = input.validate_with(&settings)?;
+    Ok(store.create_client(ws, new).await?)
+}

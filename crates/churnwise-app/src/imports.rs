@@ -1,0 +1,176 @@
+//! Imports of the files of docs/metrics.md (customers, subscriptions,
+//! invoices; .csv or .xlsx): the whole orchestration, so the CLI and an
+//! upload run the same steps. Every row is checked first (nothing is written
+//! if one is invalid); the rows are then written in one transaction; after
+//! subscriptions, a former client with a new running segment is won back.
+
+use crate::cases::{self, CaseContext};
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
+use churnwise_domain::history::Actor;
+use churnwise_ingest::{InputProblems, Problem, MAX_SHOWN};
+use churnwise_store::{
+    CustomerImport, ImportSummary, InvoiceImport, Progress, Store, StoreError, StoredCase,
+    SubscriptionImport, WorkspaceId,
+};
+use std::path::Path;
+
+/// The kinds of file an import takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    /// customers.csv: customer_id, name, owner, segment.
+    Customers,
+    /// subscriptions.csv: subscription_id, customer_id, plan, mrr, started_on, ended_on.
+    Subscriptions,
+    /// invoices.csv: invoice_id, customer_id, amount, issued_on, due_on, paid_on.
+    Invoices,
+}
+
+/// The valid rows of one file, ready to store.
+#[derive(Debug)]
+pub enum ParsedImport {
+    /// Customers.
+    Customers(Vec<CustomerImport>),
+    /// Subscription segments.
+    Subscriptions(Vec<SubscriptionImport>),
+    /// Invoices.
+    Invoices(Vec<InvoiceImport>),
+}
+
+impl ParsedImport {
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            ParsedImport::Customers(r) => r.len(),
+            ParsedImport::Subscriptions(r) => r.len(),
+            ParsedImport::Invoices(r) => r.len(),
+        }
+    }
+
+    /// True when the file has no row.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What an import did.
+#[derive(Debug)]
+pub struct ImportReport {
+    /// Rows written, new and updated.
+    pub summary: ImportSummary,
+    /// The departure cases won back by a new running subscription.
+    pub won_back: Vec<StoredCase>,
+}
+
+fn none_if_empty(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+/// Reads and checks every row of the file at `path` (CPU-bound: call it off
+/// the async runtime). Refused with [`AppError::File`]: the file's problems
+/// as `file:line: column: reason`.
+pub fn read_file(kind: ImportKind, path: &Path) -> AppResult<ParsedImport> {
+    Ok(match kind {
+        ImportKind::Customers => ParsedImport::Customers(
+            churnwise_ingest::read_customers(path)?
+                .records
+                .into_iter()
+                .map(|r| CustomerImport {
+                    external_id: r.customer_id,
+                    name: r.name,
+                    owner: none_if_empty(r.owner),
+                    segment: none_if_empty(r.segment),
+                })
+                .collect(),
+        ),
+        ImportKind::Subscriptions => ParsedImport::Subscriptions(
+            churnwise_ingest::read_subscriptions(path)?
+                .records
+                .into_iter()
+                .map(|r| SubscriptionImport {
+                    line: r.line,
+                    subscription_ref: r.subscription_id,
+                    customer_ref: r.customer_id,
+                    plan: none_if_empty(r.plan),
+                    mrr: r.mrr,
+                    started_on: r.started_on,
+                    ended_on: r.ended_on,
+                })
+                .collect(),
+        ),
+        ImportKind::Invoices => ParsedImport::Invoices(
+            churnwise_ingest::read_invoices(path)?
+                .records
+                .into_iter()
+                .map(|r| InvoiceImport {
+                    line: r.line,
+                    invoice_ref: r.invoice_id,
+                    customer_ref: r.customer_id,
+                    amount: r.amount,
+                    issued_on: r.issued_on,
+                    due_on: r.due_on,
+                    paid_on: r.paid_on,
+                })
+                .collect(),
+        ),
+    })
+}
+
+/// Rows the database refused (naming unknown customers) in the file's
+/// wording, `file:line: column: reason`.
+fn row_problems(file: &str, e: StoreError) -> AppError {
+    match e {
+        StoreError::Invalid(problems) => {
+            let total = problems.len();
+            let shown = problems
+                .into_iter()
+                .take(MAX_SHOWN)
+                .map(|p| Problem {
+                    file: file.to_string(),
+                    line: p.line,
+                    column: p.column,
+                    reason: p.reason,
+                })
+                .collect();
+            AppError::File(InputProblems { shown, total }.into())
+        }
+        other => other.into(),
+    }
+}
+
+/// Writes the checked rows of `file` into `ws` in one transaction (all or
+/// nothing), reporting progress in rows; after subscriptions, wins back the
+/// former clients that now have a running segment, acting as the system at
+/// `now`.
+pub async fn import(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    file: &str,
+    parsed: ParsedImport,
+    now: DateTime<Utc>,
+    progress: &Progress,
+) -> AppResult<ImportReport> {
+    let mut formers = Vec::new();
+    let summary = match parsed {
+        ParsedImport::Customers(rows) => store.import_customers(ws, rows, progress).await,
+        ParsedImport::Subscriptions(rows) => {
+            formers =
+                cases::former_clients_before_import(store, ws, &rows, now.date_naive()).await?;
+            store.import_subscriptions(ws, rows, progress).await
+        }
+        ParsedImport::Invoices(rows) => store.import_invoices(ws, rows, progress).await,
+    }
+    .map_err(|e| row_problems(file, e))?;
+    let won_back = if formers.is_empty() {
+        Vec::new()
+    } else {
+        let cx = CaseContext {
+            store,
+            ws,
+            actor: Actor::System,
+            now,
+        };
+        cases::win_back_after_import(&cx, &formers).await?
+    };
+    Ok(ImportReport { summary, won_back })
+}

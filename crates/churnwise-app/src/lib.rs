@@ -1,0 +1,34 @@
+//! The application layer of churnwise: every use case, called alike by the
+//! web adapter (`churnwise-web`: API and pages) and the command line
+//! (`churnwise`). It applies the domain's rules and the metrics engine and
+//! stores through the [`churnwise_store::Store`] trait; it knows nothing of
+//! HTTP or of command-line flags, and answers one typed error, [`AppError`],
+//! that each adapter turns into its own words once.
+//!
+//! Where each use case lives:
+//! - [`cases`]: departure-case steps, the case view, the case work due;
+//! - [`clients`]: creating clients and checking list filters;
+//! - [`imports`]: file imports (read, check, write, win back);
+//! - [`early_warning`]: health scores and the due list;
+//! - [`digest`]: the daily email and its transport;
+//! - [`scheduler`]: the background runs of `serve`;
+//! - [`reports`]: the reasons matrix; [`metrics`]: metrics from a workspace;
+//! - [`reasons`]: edits of the departure reasons;
+//! - [`credentials`]: password hashes and tokens;
+//! - [`i18n`]: the product's two languages and how each writes numbers.
+
+pub mod cases;
+pub mod clients;
+pub mod credentials;
+pub mod digest;
+pub mod early_warning;
+pub mod error;
+pub mod i18n;
+pub mod imports;
+pub mod metrics;
+pub mod reasons;
+pub mod reports;
+pub mod scheduler;
+pub mod validate;
+
+pub use error::{AppError, AppResult};

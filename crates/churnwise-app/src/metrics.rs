@@ -1,0 +1,115 @@
+//! Metrics from a workspace's stored rows (spec/metrics.md, database
+//! mode): the question checked into engine options, the rows turned into
+//! the engine's input, and the document computed off the async runtime.
+
+use crate::error::{AppError, AppResult};
+use churnwise_domain::{parse_date, parse_month, FieldProblem};
+use churnwise_metrics::{InputBuilder, MetricsInput, MetricsOptions, MetricsReport};
+use churnwise_store::{MetricsData, Store, WorkspaceId};
+
+/// The question: which months, as of which day, with which settings (the
+/// API's query and the CLI's flags, unchecked).
+#[derive(Debug, Clone, Default)]
+pub struct MetricsQuestion {
+    /// First month, YYYY-MM (required).
+    pub from: Option<String>,
+    /// Last month, YYYY-MM (required).
+    pub to: Option<String>,
+    /// Day the figures are computed as of, YYYY-MM-DD (default today).
+    pub as_of: Option<String>,
+    /// Days of grace after the due date (default 30).
+    pub grace_days: Option<u32>,
+    /// Monthly churn benchmark in percent (default 7).
+    pub benchmark: Option<f64>,
+    /// Months to forecast (default 6).
+    pub forecast_months: Option<u32>,
+}
+
+impl MetricsQuestion {
+    /// Validates the query into engine options, naming every bad parameter.
+    pub fn into_options(self, today: chrono::NaiveDate) -> AppResult<MetricsOptions> {
+        let mut errors = Vec::new();
+        let mut month = |field: &str, v: Option<&str>| match v {
+            None => {
+                errors.push((field.to_string(), "is required (YYYY-MM)".to_string()));
+                None
+            }
+            Some(t) => parse_month(t)
+                .map_err(|e| errors.push((field.to_string(), e.to_string())))
+                .ok(),
+        };
+        let from = month("from", self.from.as_deref());
+        let to = month("to", self.to.as_deref());
+        let as_of = match self.as_of.as_deref() {
+            None | Some("") => Some(today),
+            Some(t) => parse_date(t)
+                .map_err(|e| errors.push(("as_of".to_string(), e.to_string())))
+                .ok(),
+        };
+        let (Some(from), Some(to), Some(as_of)) = (from, to, as_of) else {
+            return Err(AppError::Invalid(
+                errors
+                    .into_iter()
+                    .map(|(field, message)| FieldProblem { field, message })
+                    .collect(),
+            ));
+        };
+        let mut options = MetricsOptions::new(from, to, as_of);
+        if let Some(g) = self.grace_days {
+            options.grace_days = g;
+        }
+        if let Some(b) = self.benchmark {
+            options.benchmark_pct = b;
+        }
+        if let Some(f) = self.forecast_months {
+            options.forecast_months = f;
+        }
+        options.validate().map_err(|e| {
+            let field = match e {
+                churnwise_metrics::OptionsError::FromAfterTo { .. } => "from",
+                churnwise_metrics::OptionsError::BadBenchmark => "benchmark",
+            };
+            AppError::field(field, e.to_string())
+        })?;
+        Ok(options)
+    }
+}
+
+/// The engine's input from a workspace's stored rows. A workspace without
+/// any invoice gets `null` non-payment figures, as file mode without an
+/// invoices file does.
+pub fn metrics_input(data: MetricsData) -> MetricsInput {
+    let mut builder = InputBuilder::new();
+    for c in &data.customers {
+        builder.customer(&c.id.0.to_string(), c.owner.as_deref().unwrap_or(""));
+    }
+    for s in &data.segments {
+        builder.segment(&s.client.0.to_string(), s.mrr, s.started_on, s.ended_on);
+    }
+    for i in &data.invoices {
+        builder.invoice_group(
+            i.amount,
+            i.due_on,
+            i.paid_on,
+            u32::try_from(i.count).unwrap_or(u32::MAX),
+        );
+    }
+    builder.build()
+}
+
+/// Computes the metrics document of a workspace.
+pub async fn workspace_report(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    options: &MetricsOptions,
+) -> AppResult<MetricsReport> {
+    let data = store.metrics_data(ws).await?;
+    let options = options.clone();
+    tokio::task::spawn_blocking(move || {
+        churnwise_metrics::compute(&metrics_input(data), &options)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("metrics task failed: {e}")))?
+}
+

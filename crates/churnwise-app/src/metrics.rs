@@ -112,4 +112,3 @@ pub async fn workspace_report(
     .await
     .map_err(|e| AppError::Internal(anyhow::anyhow!("metrics task failed: {e}")))?
 }
-

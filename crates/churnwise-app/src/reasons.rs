@@ -91,4 +91,3 @@ pub async fn change_reasons_at(
         reasons: saved.value.all().to_vec(),
     })
 }
-

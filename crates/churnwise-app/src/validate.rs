@@ -53,8 +53,10 @@ impl Checker {
             Some(Value::Number(n)) => n.to_string(),
             Some(Value::String(s)) => s.clone(),
             Some(other) => {
-                self.errors
-                    .push(FieldProblem::new(field, format!("{other} is not an amount")));
+                self.errors.push(FieldProblem::new(
+                    field,
+                    format!("{other} is not an amount"),
+                ));
                 return None;
             }
         };

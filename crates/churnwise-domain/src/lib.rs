@@ -21,6 +21,6 @@ pub mod workspace_settings;
 
 pub use dates::{parse_date, parse_month, Month};
 pub use departure::CaseError;
-pub use problem::FieldProblem;
 pub use lang::Lang;
 pub use money::Money;
+pub use problem::FieldProblem;

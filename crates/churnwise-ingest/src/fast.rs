@@ -171,239 +171,298 @@ struct InvoiceChunk {
     ids: Vec<Vec<u64>>,
 }
 
-/// Loads the files of a metrics run into the engine's input, or reports
-/// every problem of "Bad input" (first 20) and computes nothing.
-pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, IngestError> {
-    // CHURNWISE_TRACE=1 prints the time of each phase to stderr.
-    let t0 = std::time::Instant::now();
-    let trace = std::env::var_os("CHURNWISE_TRACE").is_some();
-    let lap = |what: &str| {
-        if trace {
-            eprintln!("{what}: {:?}", t0.elapsed())
-        }
-    };
-    let open = |p: Option<&std::path::Path>| p.map(Table::open).transpose();
-    let (customers, (subscriptions, invoices)) = rayon::join(
-        || open(files.customers),
-        || rayon::join(|| open(files.subscriptions), || open(files.invoices)),
-    );
-    let (customers, subscriptions, invoices) = (customers?, subscriptions?, invoices?);
-    lap("read");
-    let mut problems = Problems::default();
+/// The input files of a metrics run, each opened when it was given.
+struct Tables {
+    customers: Option<Table>,
+    subscriptions: Option<Table>,
+    invoices: Option<Table>,
+}
 
-    // Customers: interned in file order, owners interned with "" first.
-    let mut owners: Vec<String> = vec![String::new()];
-    let mut owner_index: HashMap<String, u32> = HashMap::from([(String::new(), 0)]);
-    let mut customer_owner: Vec<u32> = Vec::new();
-    let mut customer_map: Option<CustomerIds> = None;
-    let mut customers_currency = None;
-    if let Some(table) = &customers {
-        let (chunks, currencies) = par_parse(
-            table,
-            FileKind::Customers,
-            &mut problems,
-            |rows| CustomerChunk {
-                rows: Vec::with_capacity(rows),
-                ..CustomerChunk::default()
-            },
-            |ctx, f, line, p, out, cur| {
-                let Some(r) = rows::customer(ctx, f, line, p) else {
-                    return;
-                };
-                cur.note(r.currency, line);
-                let owner_name = String::from_utf8_lossy(r.owner);
-                let owner = match out.owner_index.get(owner_name.as_ref()) {
-                    Some(&o) => o,
-                    None => {
-                        let o = out.owners.len() as u32;
-                        out.owners.push(owner_name.to_string());
-                        out.owner_index.insert(owner_name.to_string(), o);
-                        o
-                    }
-                };
-                out.rows.push((id_hash(r.id), owner, line));
-            },
-        )?;
-        customers_currency = currencies.first();
-        let total: usize = chunks.iter().map(|c| c.rows.len()).sum();
-        let mut lines: Vec<u64> = Vec::with_capacity(total);
-        let mut hashes: Vec<u128> = Vec::with_capacity(total);
-        customer_owner.reserve(total);
-        for chunk in chunks {
-            let global: Vec<u32> = chunk
-                .owners
-                .into_iter()
-                .map(|name| match owner_index.get(&name) {
-                    Some(&o) => o,
-                    None => {
-                        let o = owners.len() as u32;
-                        owners.push(name.clone());
-                        owner_index.insert(name, o);
-                        o
-                    }
-                })
-                .collect();
-            for (h, owner, line) in chunk.rows {
-                hashes.push(h);
-                customer_owner.push(global[owner as usize]);
-                lines.push(line);
-            }
-        }
-        // One map per hash bucket, built in parallel; rows go in file order
-        // so that a repeated id is reported against its first line.
-        let mut by_bucket: Vec<Vec<u32>> = vec![Vec::new(); BUCKETS];
-        for (i, h) in hashes.iter().enumerate() {
-            by_bucket[customer_bucket(*h)].push(i as u32);
-        }
-        let built: Vec<(IdMap, Vec<(u64, u64)>)> = by_bucket
-            .into_par_iter()
-            .map(|rows| {
-                let mut map = IdMap::with_capacity_and_hasher(rows.len(), Default::default());
-                let mut repeats = Vec::new();
-                for i in rows {
-                    match map.entry(hashes[i as usize]) {
-                        std::collections::hash_map::Entry::Occupied(e) => {
-                            repeats.push((lines[i as usize], lines[*e.get() as usize]));
-                        }
-                        std::collections::hash_map::Entry::Vacant(e) => {
-                            e.insert(i);
-                        }
-                    }
+impl Tables {
+    /// Opens the given files side by side.
+    fn open(files: &InputFiles<'_>) -> Result<Self, ReadError> {
+        let open = |p: Option<&std::path::Path>| p.map(Table::open).transpose();
+        let (customers, (subscriptions, invoices)) = rayon::join(
+            || open(files.customers),
+            || rayon::join(|| open(files.subscriptions), || open(files.invoices)),
+        );
+        Ok(Tables {
+            customers: customers?,
+            subscriptions: subscriptions?,
+            invoices: invoices?,
+        })
+    }
+}
+
+/// The name of a file, or "" when it was not given.
+fn name_of(table: Option<&Table>) -> &str {
+    table.map_or("", |t| t.name.as_str())
+}
+
+/// The customers file, interned: owners ("" first), each customer's owner
+/// index, the id maps (when the file was given) and its first currency.
+struct Customers {
+    owners: Vec<String>,
+    customer_owner: Vec<u32>,
+    ids: Option<CustomerIds>,
+    currency: Option<(String, u64)>,
+}
+
+/// Customers are interned in file order, owners with "" first.
+fn load_customers(table: Option<&Table>, problems: &mut Problems) -> Result<Customers, ReadError> {
+    let mut customers = Customers {
+        owners: vec![String::new()],
+        customer_owner: Vec::new(),
+        ids: None,
+        currency: None,
+    };
+    let Some(table) = table else {
+        return Ok(customers);
+    };
+    let (chunks, currencies) = par_parse(
+        table,
+        FileKind::Customers,
+        problems,
+        |rows| CustomerChunk {
+            rows: Vec::with_capacity(rows),
+            ..CustomerChunk::default()
+        },
+        |ctx, f, line, p, out, cur| {
+            let Some(r) = rows::customer(ctx, f, line, p) else {
+                return;
+            };
+            cur.note(r.currency, line);
+            let owner_name = String::from_utf8_lossy(r.owner);
+            let owner = match out.owner_index.get(owner_name.as_ref()) {
+                Some(&o) => o,
+                None => {
+                    let o = out.owners.len() as u32;
+                    out.owners.push(owner_name.to_string());
+                    out.owner_index.insert(owner_name.to_string(), o);
+                    o
                 }
-                (map, repeats)
+            };
+            out.rows.push((id_hash(r.id), owner, line));
+        },
+    )?;
+    customers.currency = currencies.first();
+    let mut owner_index: HashMap<String, u32> = HashMap::from([(String::new(), 0)]);
+    let total: usize = chunks.iter().map(|c| c.rows.len()).sum();
+    let mut lines: Vec<u64> = Vec::with_capacity(total);
+    let mut hashes: Vec<u128> = Vec::with_capacity(total);
+    customers.customer_owner.reserve(total);
+    for chunk in chunks {
+        let global: Vec<u32> = chunk
+            .owners
+            .into_iter()
+            .map(|name| match owner_index.get(&name) {
+                Some(&o) => o,
+                None => {
+                    let o = customers.owners.len() as u32;
+                    customers.owners.push(name.clone());
+                    owner_index.insert(name, o);
+                    o
+                }
             })
             .collect();
-        let mut maps = Vec::with_capacity(BUCKETS);
-        for (map, repeats) in built {
-            for (line, first) in repeats {
-                let reason = checks::duplicate_reason(first);
-                problems.push(0, &table.name, line, "customer_id", reason);
-            }
-            maps.push(map);
+        for (h, owner, line) in chunk.rows {
+            hashes.push(h);
+            customers.customer_owner.push(global[owner as usize]);
+            lines.push(line);
         }
-        customer_map = Some(CustomerIds { maps, hashes });
     }
-    lap("customers");
-    let customers_name = customers.as_ref().map(|t| t.name.as_str()).unwrap_or("");
+    let maps = customer_id_maps(table, &hashes, &lines, problems);
+    customers.ids = Some(CustomerIds { maps, hashes });
+    Ok(customers)
+}
 
-    // Subscriptions and invoices, each in parallel chunks, side by side.
-    let map = customer_map.as_ref();
+/// One map per hash bucket, built in parallel; rows go in file order so
+/// that a repeated id is reported against its first line.
+fn customer_id_maps(
+    table: &Table,
+    hashes: &[u128],
+    lines: &[u64],
+    problems: &mut Problems,
+) -> Vec<IdMap> {
+    let mut by_bucket: Vec<Vec<u32>> = vec![Vec::new(); BUCKETS];
+    for (i, h) in hashes.iter().enumerate() {
+        by_bucket[customer_bucket(*h)].push(i as u32);
+    }
+    let built: Vec<(IdMap, Vec<(u64, u64)>)> = by_bucket
+        .into_par_iter()
+        .map(|rows| {
+            let mut map = IdMap::with_capacity_and_hasher(rows.len(), Default::default());
+            let mut repeats = Vec::new();
+            for i in rows {
+                match map.entry(hashes[i as usize]) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        repeats.push((lines[i as usize], lines[*e.get() as usize]));
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(i);
+                    }
+                }
+            }
+            (map, repeats)
+        })
+        .collect();
+    let mut maps = Vec::with_capacity(BUCKETS);
+    for (map, repeats) in built {
+        for (line, first) in repeats {
+            let reason = checks::duplicate_reason(first);
+            problems.push(0, &table.name, line, "customer_id", reason);
+        }
+        maps.push(map);
+    }
+    maps
+}
+
+/// What a parsed file yields: its chunks and its first currency.
+type ParsedFile<T> = (Vec<T>, Option<(String, u64)>);
+
+/// The subscriptions file in parallel chunks; with a customers file, each
+/// customer id is looked up in it (an unknown one is a problem).
+fn parse_subscriptions(
+    table: &Table,
+    customers: Option<&CustomerIds>,
+    customers_name: &str,
+    problems: &mut Problems,
+) -> Result<ParsedFile<Vec<SegmentRow>>, ReadError> {
+    let (chunks, currencies) = par_parse(
+        table,
+        FileKind::Subscriptions,
+        problems,
+        |rows| {
+            (
+                Vec::<SegmentRow>::with_capacity(rows),
+                customers.map(CustomerLookup::new),
+            )
+        },
+        |ctx, f, line, p, (out, lookup), cur| {
+            let Some(r) = rows::subscription(ctx, f, line, p) else {
+                return;
+            };
+            cur.note(r.currency, line);
+            let customer = match lookup {
+                Some(l) => match l.get(r.customer_id) {
+                    Some(i) => u128::from(i),
+                    None => {
+                        let reason = missing_customer_reason(
+                            &String::from_utf8_lossy(r.customer_id),
+                            customers_name,
+                        );
+                        p.push(1, ctx.file, line, "customer_id", reason);
+                        0 // still checked for overlaps; nothing is computed
+                    }
+                },
+                None => id_hash(r.customer_id),
+            };
+            out.push(SegmentRow {
+                customer,
+                subscription: id_hash(r.id),
+                mrr: r.mrr,
+                started_on: r.started_on,
+                ended_on: r.ended_on,
+                line,
+            });
+        },
+    )?;
+    let chunks = chunks.into_iter().map(|(rows, _)| rows).collect();
+    Ok((chunks, currencies.first()))
+}
+
+/// The invoices file in parallel chunks, with their id hashes by bucket;
+/// with a customers file, an invoice of an unknown customer is a problem.
+fn parse_invoices(
+    table: &Table,
+    customers: Option<&CustomerIds>,
+    customers_name: &str,
+    problems: &mut Problems,
+) -> Result<ParsedFile<InvoiceChunk>, ReadError> {
+    let (chunks, currencies) = par_parse(
+        table,
+        FileKind::Invoices,
+        problems,
+        |rows| {
+            (
+                InvoiceChunk {
+                    invoices: Vec::with_capacity(rows),
+                    // Ids spread evenly over the buckets.
+                    ids: (0..BUCKETS)
+                        .map(|_| Vec::with_capacity(rows / BUCKETS * 5 / 4 + 16))
+                        .collect(),
+                },
+                customers.map(CustomerLookup::new),
+            )
+        },
+        |ctx, f, line, p, (out, lookup), cur| {
+            let Some(r) = rows::invoice(ctx, f, line, p) else {
+                return;
+            };
+            cur.note(r.currency, line);
+            let h = short_hash(r.id);
+            out.ids[bucket(h)].push(h);
+            if let Some(l) = lookup {
+                if l.get(r.customer_id).is_none() {
+                    let reason = missing_customer_reason(
+                        &String::from_utf8_lossy(r.customer_id),
+                        customers_name,
+                    );
+                    p.push(2, ctx.file, line, "customer_id", reason);
+                    return;
+                }
+            }
+            out.invoices.push(Invoice {
+                amount: r.amount,
+                due_on: r.due_on,
+                paid_on: r.paid_on,
+                count: 1,
+            });
+        },
+    )?;
+    let chunks = chunks.into_iter().map(|(c, _)| c).collect();
+    Ok((chunks, currencies.first()))
+}
+
+/// Subscriptions and invoices, each in parallel chunks, side by side; their
+/// problems follow those of the customers.
+fn parse_subscriptions_and_invoices(
+    tables: &Tables,
+    customers: Option<&CustomerIds>,
+    problems: &mut Problems,
+) -> Result<(ParsedFile<Vec<SegmentRow>>, ParsedFile<InvoiceChunk>), ReadError> {
+    let customers_name = name_of(tables.customers.as_ref());
     let mut sub_problems = Problems::default();
     let mut inv_problems = Problems::default();
-    let (segments, invoice_part) = rayon::join(
+    let (segments, invoices) = rayon::join(
         || {
-            subscriptions.as_ref().map(|table| {
-                par_parse(
-                    table,
-                    FileKind::Subscriptions,
-                    &mut sub_problems,
-                    |rows| {
-                        (
-                            Vec::<SegmentRow>::with_capacity(rows),
-                            map.map(CustomerLookup::new),
-                        )
-                    },
-                    |ctx, f, line, p, (out, lookup), cur| {
-                        let Some(r) = rows::subscription(ctx, f, line, p) else {
-                            return;
-                        };
-                        cur.note(r.currency, line);
-                        let customer = match lookup {
-                            Some(l) => match l.get(r.customer_id) {
-                                Some(i) => u128::from(i),
-                                None => {
-                                    let reason = missing_customer_reason(
-                                        &String::from_utf8_lossy(r.customer_id),
-                                        customers_name,
-                                    );
-                                    p.push(1, ctx.file, line, "customer_id", reason);
-                                    0 // still checked for overlaps; nothing is computed
-                                }
-                            },
-                            None => id_hash(r.customer_id),
-                        };
-                        out.push(SegmentRow {
-                            customer,
-                            subscription: id_hash(r.id),
-                            mrr: r.mrr,
-                            started_on: r.started_on,
-                            ended_on: r.ended_on,
-                            line,
-                        });
-                    },
-                )
+            tables.subscriptions.as_ref().map(|table| {
+                parse_subscriptions(table, customers, customers_name, &mut sub_problems)
             })
         },
         || {
-            invoices.as_ref().map(|table| {
-                par_parse(
-                    table,
-                    FileKind::Invoices,
-                    &mut inv_problems,
-                    |rows| {
-                        (
-                            InvoiceChunk {
-                                invoices: Vec::with_capacity(rows),
-                                // Ids spread evenly over the buckets.
-                                ids: (0..BUCKETS)
-                                    .map(|_| Vec::with_capacity(rows / BUCKETS * 5 / 4 + 16))
-                                    .collect(),
-                            },
-                            map.map(CustomerLookup::new),
-                        )
-                    },
-                    |ctx, f, line, p, (out, lookup), cur| {
-                        let Some(r) = rows::invoice(ctx, f, line, p) else {
-                            return;
-                        };
-                        cur.note(r.currency, line);
-                        let h = short_hash(r.id);
-                        out.ids[bucket(h)].push(h);
-                        if let Some(l) = lookup {
-                            if l.get(r.customer_id).is_none() {
-                                let reason = missing_customer_reason(
-                                    &String::from_utf8_lossy(r.customer_id),
-                                    customers_name,
-                                );
-                                p.push(2, ctx.file, line, "customer_id", reason);
-                                return;
-                            }
-                        }
-                        out.invoices.push(Invoice {
-                            amount: r.amount,
-                            due_on: r.due_on,
-                            paid_on: r.paid_on,
-                            count: 1,
-                        });
-                    },
-                )
-            })
+            tables
+                .invoices
+                .as_ref()
+                .map(|table| parse_invoices(table, customers, customers_name, &mut inv_problems))
         },
     );
-    let segments = segments.transpose()?;
-    let invoice_part = invoice_part.transpose()?;
+    let segments = segments.transpose()?.unwrap_or_default();
+    let invoices = invoices.transpose()?.unwrap_or_default();
     problems.merge(sub_problems);
     problems.merge(inv_problems);
-    lap("subscriptions and invoices");
+    Ok((segments, invoices))
+}
 
-    // Overlapping segments of one subscription and repeated invoice ids,
-    // checked side by side, each by hash bucket on all cores.
-    let mut subscriptions_currency = None;
-    let sub_chunks: Vec<Vec<SegmentRow>> = match segments {
-        Some((chunks, currencies)) => {
-            subscriptions_currency = currencies.first();
-            chunks.into_iter().map(|(rows, _)| rows).collect()
-        }
-        None => Vec::new(),
-    };
-    let mut invoices_currency = None;
-    let inv_chunks: Vec<InvoiceChunk> = match invoice_part {
-        Some((chunks, currencies)) => {
-            invoices_currency = currencies.first();
-            chunks.into_iter().map(|(c, _)| c).collect()
-        }
-        None => Vec::new(),
-    };
+/// The segments and invoices gathered from their chunks, checked for
+/// overlapping segments of one subscription and repeated invoice ids side
+/// by side, each by hash bucket on all cores; both are reported.
+fn check_overlaps_and_duplicates(
+    tables: &Tables,
+    sub_chunks: Vec<Vec<SegmentRow>>,
+    inv_chunks: Vec<InvoiceChunk>,
+    problems: &mut Problems,
+) -> Result<(Vec<SegmentRow>, Vec<Invoice>), ReadError> {
     let ((segment_rows, overlapping), (all_invoices, repeated)) = rayon::join(
         || {
             let rows: Vec<SegmentRow> = sub_chunks.into_iter().flatten().collect();
@@ -425,79 +484,97 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
         },
     );
     drop(inv_chunks);
-    if let Some(table) = &subscriptions {
+    if let Some(table) = &tables.subscriptions {
         for (line, other) in overlapping {
             let reason = checks::overlap_reason(other);
             problems.push(1, &table.name, line, "started_on", reason);
         }
     }
-    lap("overlaps");
-    if let (Some(table), false) = (&invoices, repeated.is_empty()) {
-        report_duplicate_invoices(table, &repeated, &mut problems)?;
+    if let (Some(table), false) = (&tables.invoices, repeated.is_empty()) {
+        report_duplicate_invoices(table, &repeated, problems)?;
     }
+    Ok((segment_rows, all_invoices))
+}
 
-    cross_currency(
-        &[
-            (customers_currency, customers_name, 0),
-            (
-                subscriptions_currency,
-                subscriptions.as_ref().map_or("", |t| t.name.as_str()),
-                1,
-            ),
-            (
-                invoices_currency,
-                invoices.as_ref().map_or("", |t| t.name.as_str()),
-                2,
-            ),
-        ],
-        &mut problems,
-    );
-    lap("duplicates");
-    problems.into_result()?;
+/// The engine's segments, with customers as indices of the customers file.
+fn segments_of_known_customers(rows: &[SegmentRow]) -> Vec<Segment> {
+    rows.iter()
+        .map(|s| Segment {
+            customer: s.customer as u32,
+            mrr: s.mrr,
+            started_on: s.started_on,
+            ended_on: s.ended_on,
+        })
+        .collect()
+}
 
-    // Without a customers file, customers are interned from subscriptions.
-    let segments: Vec<Segment> = match customer_map {
-        Some(_) => segment_rows
-            .iter()
-            .map(|s| Segment {
-                customer: s.customer as u32,
+/// Without a customers file, customers are interned from subscriptions in
+/// file order: the segments and the number of customers.
+fn segments_interning_customers(rows: &[SegmentRow]) -> (Vec<Segment>, usize) {
+    let mut map = IdMap::default();
+    let mut last: Option<(u128, u32)> = None;
+    let segments = rows
+        .iter()
+        .map(|s| {
+            let customer = match last {
+                Some((h, i)) if h == s.customer => i,
+                _ => {
+                    let next = map.len() as u32;
+                    let i = *map.entry(s.customer).or_insert(next);
+                    last = Some((s.customer, i));
+                    i
+                }
+            };
+            Segment {
+                customer,
                 mrr: s.mrr,
                 started_on: s.started_on,
                 ended_on: s.ended_on,
-            })
-            .collect(),
+            }
+        })
+        .collect();
+    (segments, map.len())
+}
+
+/// Loads the files of a metrics run into the engine's input, or reports
+/// every problem of "Bad input" (first 20) and computes nothing.
+pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, IngestError> {
+    let tables = Tables::open(files)?;
+    let mut problems = Problems::default();
+    let customers = load_customers(tables.customers.as_ref(), &mut problems)?;
+    let ((sub_chunks, subscriptions_currency), (inv_chunks, invoices_currency)) =
+        parse_subscriptions_and_invoices(&tables, customers.ids.as_ref(), &mut problems)?;
+    let (segment_rows, all_invoices) =
+        check_overlaps_and_duplicates(&tables, sub_chunks, inv_chunks, &mut problems)?;
+    cross_currency(
+        &[
+            (customers.currency, name_of(tables.customers.as_ref()), 0),
+            (
+                subscriptions_currency,
+                name_of(tables.subscriptions.as_ref()),
+                1,
+            ),
+            (invoices_currency, name_of(tables.invoices.as_ref()), 2),
+        ],
+        &mut problems,
+    );
+    problems.into_result()?;
+
+    let (segments, customer_owner) = match customers.ids {
+        Some(_) => (
+            segments_of_known_customers(&segment_rows),
+            customers.customer_owner,
+        ),
         None => {
-            let mut map = IdMap::default();
-            let mut last: Option<(u128, u32)> = None;
-            let segments = segment_rows
-                .iter()
-                .map(|s| {
-                    let customer = match last {
-                        Some((h, i)) if h == s.customer => i,
-                        _ => {
-                            let next = map.len() as u32;
-                            let i = *map.entry(s.customer).or_insert(next);
-                            last = Some((s.customer, i));
-                            i
-                        }
-                    };
-                    Segment {
-                        customer,
-                        mrr: s.mrr,
-                        started_on: s.started_on,
-                        ended_on: s.ended_on,
-                    }
-                })
-                .collect();
-            customer_owner = vec![0; map.len()];
-            segments
+            let (segments, count) = segments_interning_customers(&segment_rows);
+            (segments, vec![0; count])
         }
     };
     Ok(MetricsInput {
         customer_owner,
-        owners,
+        owners: customers.owners,
         segments,
-        invoices: invoices.is_some().then_some(all_invoices),
+        invoices: tables.invoices.is_some().then_some(all_invoices),
     })
 }
 

@@ -45,4 +45,6 @@ impl SqlStore {
     }
 }
 
-include!("../../churnwise-store/sql/store_impl.rs");
+// The SQL shared with the other backend (see its module doc).
+#[path = "../../churnwise-store/sql/mod.rs"]
+mod sql;

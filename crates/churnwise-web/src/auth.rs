@@ -7,11 +7,11 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use axum_extra::extract::cookie::CookieJar;
-use churnwise_store::Access;
 pub use churnwise_app::credentials::{
     check_password_strength, constant_time_eq, hash_password, new_token, token_hash,
     verify_password,
 };
+use churnwise_store::Access;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "churnwise_session";

@@ -6,8 +6,8 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use churnwise_domain::departure::{CaseError, CaseErrorKind};
 use churnwise_app::AppError;
+use churnwise_domain::departure::{CaseError, CaseErrorKind};
 use churnwise_domain::FieldProblem;
 use churnwise_store::StoreError;
 use serde::Serialize;

@@ -7,7 +7,6 @@
 //! address (see `rate_limit.rs`), and the page is sent with `Referrer-Policy:
 //! no-referrer` so the token never leaks to another site.
 
-use churnwise_app::cases::{self, SurveyRefusal};
 use crate::error::ApiError;
 use crate::i18n;
 use crate::AppState;
@@ -15,6 +14,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use churnwise_app::cases::{self, SurveyRefusal};
 use churnwise_domain::survey::{ExitSurvey, SurveyAnswerInput};
 use churnwise_domain::Lang;
 use serde::Serialize;

@@ -5,6 +5,7 @@
 //! the same steps as the API and the CLI.
 
 use chrono::{Days, NaiveDate};
+use churnwise_app::cases::{self, CaseContext, Step};
 use churnwise_domain::departure::{
     CloseInput, DepartureKind, ExitConversationInput, NoticeChannel, NoticeInput, Outcome,
     RelationshipEvaluationInput,
@@ -14,7 +15,6 @@ use churnwise_domain::offboarding::CredentialHandoverInput;
 use churnwise_domain::retention::{Offer, OfferKind};
 use churnwise_domain::text::ItemId;
 use churnwise_store::{CaseId, Client, ClientFilter, Store, WorkspaceId};
-use churnwise_app::cases::{self, CaseContext, Step};
 use rand::rngs::StdRng;
 use rand::Rng;
 

@@ -87,7 +87,13 @@ mod tests {
     #[test]
     fn a_command_names_its_own_flags() {
         let e = AppError::field("label_en", "is required");
-        let named = |f: &str| if f == "label_en" { "--en".into() } else { flag(f) };
+        let named = |f: &str| {
+            if f == "label_en" {
+                "--en".into()
+            } else {
+                flag(f)
+            }
+        };
         let words = Words {
             flag_of: &named,
             record: "reason",

@@ -79,4 +79,3 @@ pub fn due_items(cases: &[StoredCase], until: NaiveDate) -> Vec<DueItem> {
     items.sort_by_key(|a| (a.due_on, a.case_id, a.item));
     items
 }
-

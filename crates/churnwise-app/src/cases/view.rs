@@ -110,4 +110,3 @@ impl CaseView {
         self
     }
 }
-

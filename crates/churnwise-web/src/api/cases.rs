@@ -6,7 +6,6 @@
 //! is refused (409) if the case changed since.
 
 use crate::auth::Auth;
-use churnwise_app::cases::{self, due_items, Applied, CaseContext, CaseView, DueItem, Step};
 use crate::error::{ApiError, ApiResult, Problem, ProblemField};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
@@ -15,6 +14,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
+use churnwise_app::cases::{self, due_items, Applied, CaseContext, CaseView, DueItem, Step};
 use churnwise_domain::departure::{
     CloseInput, DepartureCase, DepartureKind, ExitConversationInput, NoticeInput, Outcome, Stage,
 };
@@ -187,10 +187,7 @@ pub async fn show(
         let unpaid = cases::unpaid_invoices(store, auth.ws(), stored.client_id).await?;
         Some(match stored.case.can_close(&unpaid) {
             Ok(()) => Vec::new(),
-            Err(e) => e
-                .problems()
-                .into_iter()
-                .collect(),
+            Err(e) => e.problems().into_iter().collect(),
         })
     } else {
         None

@@ -1,15 +1,15 @@
 //! `/api/v1/clients`: list (paginated, filtered), create, show, change.
 
-use churnwise_app::AppError;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiQuery};
-use churnwise_app::validate::Checker;
 use crate::AppState;
-use churnwise_app::clients::{parse_status, ClientInput, ClientListQuestion};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use churnwise_app::clients::{parse_status, ClientInput, ClientListQuestion};
+use churnwise_app::validate::Checker;
+use churnwise_app::AppError;
 use churnwise_domain::registry::{
     keep_in_touch_days, optional_text, required_text, ClientStatus, FieldProblem, WarningFlag,
 };

@@ -2,14 +2,14 @@
 //! profile: `/api/v1/health-scores`, `/alerts`, `/due-list`, `/settings`, `/me`.
 
 use crate::auth::Auth;
-use churnwise_app::cases::{open_case, CaseContext};
-use churnwise_app::early_warning::{due_list, refresh, DueEntry};
 use crate::error::{ApiError, ApiResult, Problem, ProblemField};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{NaiveDate, Utc};
+use churnwise_app::cases::{open_case, CaseContext};
+use churnwise_app::early_warning::{due_list, refresh, DueEntry};
 use churnwise_domain::departure::DepartureKind;
 use churnwise_domain::workspace_settings::WorkspaceSettings;
 use churnwise_domain::Lang;

@@ -8,10 +8,10 @@ use crate::auth::Auth;
 use crate::error::{ApiResult, Problem};
 use crate::extract::ApiJson;
 use crate::AppState;
-pub use churnwise_app::reasons::{change_reasons, change_reasons_at, ReasonChange, ReasonsView};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+pub use churnwise_app::reasons::{change_reasons, change_reasons_at, ReasonChange, ReasonsView};
 use churnwise_domain::offboarding::{ChecklistTemplate, ChecklistTemplates};
 use churnwise_domain::reasons::{
     ExitReason, NewReasonInput, Playbook, ReasonKey, ReasonList, ReasonScope,

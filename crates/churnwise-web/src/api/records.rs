@@ -2,15 +2,15 @@
 //! interactions, under `/api/v1/clients/{id}/…`, and `PATCH
 //! /api/v1/invoices/{id}` to record a payment.
 
-use churnwise_app::AppError;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::ApiJson;
-use churnwise_app::validate::Checker;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use churnwise_app::validate::Checker;
+use churnwise_app::AppError;
 use churnwise_domain::registry::{
     optional_text, required_text, Email, FieldProblem, InteractionKind,
 };
@@ -304,8 +304,11 @@ pub async fn create_subscription(
         .add_subscription(auth.ws(), ClientId(id), new)
         .await?;
     // New business with a former client wins back its latest departure.
-    let cx =
-        churnwise_app::cases::CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.0.user.email)?;
+    let cx = churnwise_app::cases::CaseContext::for_user(
+        state.store.as_ref(),
+        auth.ws(),
+        &auth.0.user.email,
+    )?;
     churnwise_app::cases::win_back_on_new_business(&cx, &sub).await?;
     Ok((StatusCode::CREATED, Json(sub)))
 }

@@ -10,10 +10,8 @@
 //! to that step; a form drawn from an older version of the case is refused
 //! (409) with a plain "changed since" message.
 
-use churnwise_app::AppError;
 use super::forms::{field_error_key, FieldProblems};
 use super::{render, see_other, Chrome, CsrfForm, PageAuth, PageError};
-use churnwise_app::cases::{self, CaseContext, Step};
 use crate::error::ApiError;
 use crate::i18n::{self, ArgValue};
 use crate::AppState;
@@ -21,6 +19,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use churnwise_app::cases::{self, CaseContext, Step};
+use churnwise_app::AppError;
 use churnwise_domain::departure::{
     CloseInput, DepartureKind, ExitConversationInput, Outcome, Stage,
 };
@@ -914,7 +914,10 @@ impl Form {
                 let status: Option<ActionStatus> = r.choice("status");
                 match status {
                     Some(status) => r.finish(Step::SetRetentionActionStatus { id, status }),
-                    None => Err(FieldProblems::from([("status".to_string(), "form-required")])),
+                    None => Err(FieldProblems::from([(
+                        "status".to_string(),
+                        "form-required",
+                    )])),
                 }
             }
             Form::RetentionOffer => {

@@ -7,7 +7,6 @@
 //! field is shown next to it with what was typed (422). Owners and managers
 //! change them; members and viewers only see them.
 
-use churnwise_app::AppError;
 use super::forms::{field_error_key, FieldProblems};
 use super::settings::{settings_page, Shown};
 use super::{see_other, CsrfForm, PageAuth, PageError};
@@ -17,6 +16,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use churnwise_app::AppError;
 use churnwise_domain::offboarding::{
     parse_service_type, ChecklistTemplate, ChecklistTemplates, TemplateItem,
 };

@@ -4,12 +4,12 @@
 
 use super::forms::EmptyForm;
 use super::{render, see_other, Chrome, CsrfForm, PageAuth, PageError};
-use churnwise_app::digest::{due_text, signal_phrase, signal_text};
-use churnwise_app::early_warning::{due_list, refresh};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::{Duration, NaiveDate, Utc};
+use churnwise_app::digest::{due_text, signal_phrase, signal_text};
+use churnwise_app::early_warning::{due_list, refresh};
 use churnwise_domain::registry::WarningFlag;
 use churnwise_domain::Lang;
 use churnwise_store::{

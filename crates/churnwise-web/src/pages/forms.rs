@@ -3,13 +3,13 @@
 //! the value of the `churnwise_csrf` cookie (double submit). A post whose
 //! token does not match is refused with 403 before the handler runs.
 
-use churnwise_app::AppError;
 use super::{session_of, PageAuth, PageError};
 use crate::auth::constant_time_eq;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use churnwise_app::AppError;
 use serde::de::DeserializeOwned;
 
 /// Name of the cookie that carries the CSRF token of forms shown before sign-in.

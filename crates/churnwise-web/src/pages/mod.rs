@@ -32,8 +32,8 @@ use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
-use churnwise_domain::Lang;
 use churnwise_app::AppError;
+use churnwise_domain::Lang;
 use churnwise_store::{Access, StoreError};
 
 /// The signed-in user of a page request, with the session's CSRF token and

@@ -4,7 +4,10 @@
 //! storage effects are the same; errors name the flag concerned.
 
 use super::Context;
+use crate::errors::Words;
 use crate::output::{self, opt, Format, Tabular};
+use churnwise_app::cases::{self, due_items, CaseContext, CaseView, DueItem, Step};
+use churnwise_app::AppError;
 use churnwise_domain::departure::{
     CloseInput, DepartureKind, ExitConversationInput, NoticeInput, RelationshipEvaluationInput,
     Stage,
@@ -17,9 +20,6 @@ use churnwise_domain::retention::{NewRetentionActionInput, Offer, OfferKind};
 use churnwise_domain::text::{ItemId, Text};
 use churnwise_domain::{parse_date, CaseError, Lang, Money};
 use churnwise_store::{CaseFilter, CaseId, Store, StoredCase, Workspace};
-use crate::errors::Words;
-use churnwise_app::cases::{self, due_items, CaseContext, CaseView, DueItem, Step};
-use churnwise_app::AppError;
 use clap::{Args, Subcommand};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -566,10 +566,10 @@ const FLAG_NAMES: &[(&str, &str)] = &[
 /// The flag that sets a domain field (`secondary_reasons[1]` → `--secondary`).
 fn flag_for(field: &str) -> String {
     let base = field.split('[').next().unwrap_or(field);
-    FLAG_NAMES
-        .iter()
-        .find(|(f, _)| *f == base)
-        .map_or_else(|| crate::errors::flag(base), |(_, flag)| (*flag).to_string())
+    FLAG_NAMES.iter().find(|(f, _)| *f == base).map_or_else(
+        || crate::errors::flag(base),
+        |(_, flag)| (*flag).to_string(),
+    )
 }
 
 /// An error of the app in this command's words.

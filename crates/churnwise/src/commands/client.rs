@@ -2,9 +2,9 @@
 
 use super::Context;
 use crate::output::{self, opt, Format, Tabular};
-use churnwise_store::{Client, ClientFilter};
 use churnwise_app::clients::{ClientInput, ClientListQuestion};
 use churnwise_app::AppError;
+use churnwise_store::{Client, ClientFilter};
 use clap::{Args, Subcommand};
 
 /// Work with the client registry.

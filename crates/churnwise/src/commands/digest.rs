@@ -4,9 +4,9 @@
 use super::Context;
 use crate::settings::{smtp_settings, SmtpArgs};
 use chrono::{DateTime, Utc};
-use churnwise_store::Store;
 use churnwise_app::digest::{DayDigests, SendMail, SmtpMailer};
 use churnwise_app::scheduler::Scheduler;
+use churnwise_store::Store;
 use clap::{Args, Subcommand};
 use std::sync::Arc;
 use std::time::Duration;

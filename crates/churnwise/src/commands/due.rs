@@ -3,10 +3,10 @@
 use super::Context;
 use crate::output::{self, opt, Format, Tabular};
 use chrono::Utc;
-use churnwise_domain::parse_date;
-use churnwise_domain::Lang;
 use churnwise_app::digest::due_text;
 use churnwise_app::early_warning::{due_list, DueEntry};
+use churnwise_domain::parse_date;
+use churnwise_domain::Lang;
 use clap::Args;
 
 /// The due list: clients due for a contact (last contact older than their

@@ -2,10 +2,10 @@
 //! or as CSV, the same file `GET /api/v1/reports/reasons.xlsx|.csv` gives.
 
 use super::Context;
-use churnwise_domain::Lang;
-use churnwise_export::{reasons_matrix_table, write_csv, write_xlsx, CsvOptions};
 use churnwise_app::reports::{reasons_report, ReasonsRequest};
 use churnwise_app::AppError;
+use churnwise_domain::Lang;
+use churnwise_export::{reasons_matrix_table, write_csv, write_xlsx, CsvOptions};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 

@@ -3,10 +3,10 @@
 use super::Context;
 use crate::output::{self, Format, Tabular};
 use chrono::Utc;
-use churnwise_domain::Lang;
-use churnwise_store::{HealthFilter, StoredHealth};
 use churnwise_app::digest::signal_text;
 use churnwise_app::early_warning::refresh;
+use churnwise_domain::Lang;
+use churnwise_store::{HealthFilter, StoredHealth};
 use clap::Args;
 
 /// Show client health scores (0–100) with every signal's contribution.

@@ -3,11 +3,11 @@
 //! of past cases stays readable.
 
 use super::Context;
-use crate::output::{self, Format, Tabular};
-use churnwise_domain::reasons::{ExitReason, NewReasonInput, ReasonScope};
 use crate::errors::Words;
+use crate::output::{self, Format, Tabular};
 use churnwise_app::reasons::{change_reasons, ReasonChange};
 use churnwise_app::AppError;
+use churnwise_domain::reasons::{ExitReason, NewReasonInput, ReasonScope};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 

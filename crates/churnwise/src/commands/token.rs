@@ -1,8 +1,8 @@
 //! `churnwise token create`: API tokens for the JSON API.
 
 use super::Context;
-use churnwise_store::NewApiToken;
 use churnwise_app::credentials as auth;
+use churnwise_store::NewApiToken;
 use clap::{Args, Subcommand};
 
 /// Manage API tokens.

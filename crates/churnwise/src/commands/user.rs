@@ -1,8 +1,8 @@
 //! `churnwise user add`: accounts and their role in a workspace.
 
 use super::Context;
-use churnwise_domain::registry::{Email, Role};
 use churnwise_app::credentials as auth;
+use churnwise_domain::registry::{Email, Role};
 use clap::{Args, Subcommand};
 use std::io::BufRead;
 

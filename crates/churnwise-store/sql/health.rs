@@ -1,11 +1,17 @@
-// Health scores, alerts, workspace settings, user profiles, job leases and
-// digest deliveries: inherent methods of `SqlStore` that the `Store` impl in
-// `store_impl.rs` delegates to. Included by `store_impl.rs`, so it shares
-// its imports and helpers.
+//! Health scores and alerts: inherent methods of `SqlStore` that the
+//! `Store` impl delegates to.
 
+use super::{backend_error, json_error, parse_column, DbRow};
+use crate::{Db, SqlStore};
+use chrono::Utc;
 use churnwise_domain::health::{
     alert_change, AlertChange, ContractSegment, HealthFacts, OverdueInvoice, Signal,
 };
+use churnwise_domain::registry::WarningFlag;
+use churnwise_domain::Money;
+use churnwise_store::*;
+use sqlx::{QueryBuilder, Row};
+use std::collections::{HashMap, HashSet};
 
 const ALERT_SELECT: &str = "SELECT a.id, a.client_id, a.status, a.score, a.signals, a.raised_on, \
      a.snoozed_until, a.case_id, a.handled_by, c.name AS client_name, c.owner AS client_owner, \
@@ -33,27 +39,16 @@ fn alert_from(row: &DbRow) -> StoreResult<Alert> {
         reasons: serde_json::from_str(&signals).map_err(|e| json_error("alert signals", e))?,
         raised_on: row.try_get("raised_on").map_err(backend_error)?,
         snoozed_until: row.try_get("snoozed_until").map_err(backend_error)?,
-        case_id: row.try_get::<Option<i64>, _>("case_id").map_err(backend_error)?.map(CaseId),
+        case_id: row
+            .try_get::<Option<i64>, _>("case_id")
+            .map_err(backend_error)?
+            .map(CaseId),
         handled_by: row.try_get("handled_by").map_err(backend_error)?,
     })
 }
 
-fn delivery_from(row: &DbRow) -> StoreResult<Delivery> {
-    let status: String = row.try_get("status").map_err(backend_error)?;
-    Ok(Delivery {
-        id: DeliveryId(row.try_get("id").map_err(backend_error)?),
-        workspace: WorkspaceId(row.try_get("workspace_id").map_err(backend_error)?),
-        user: UserId(row.try_get("user_id").map_err(backend_error)?),
-        run_on: row.try_get("run_on").map_err(backend_error)?,
-        status: parse_column(&status, "delivery status")?,
-        attempts: row.try_get("attempts").map_err(backend_error)?,
-        items: row.try_get("items").map_err(backend_error)?,
-        error: row.try_get("error").map_err(backend_error)?,
-    })
-}
-
 impl SqlStore {
-    async fn health_facts_impl(
+    pub(super) async fn health_facts_impl(
         &self,
         ws: WorkspaceId,
         today: Date,
@@ -157,11 +152,14 @@ impl SqlStore {
 
         // The last answered exit survey of each client (a saved or won-back
         // client may have answered one).
-        let mut surveys: HashMap<i64, (Timestamp, churnwise_domain::survey::Score)> = HashMap::new();
+        let mut surveys: HashMap<i64, (Timestamp, churnwise_domain::survey::Score)> =
+            HashMap::new();
         for case in self.list_cases(ws, &CaseFilter::default()).await? {
             if let Some(answer) = case.case.survey().and_then(|s| s.answer()) {
                 let at = answer.answered_at();
-                let entry = surveys.entry(case.client_id.0).or_insert((at, answer.score()));
+                let entry = surveys
+                    .entry(case.client_id.0)
+                    .or_insert((at, answer.score()));
                 if at > entry.0 {
                     *entry = (at, answer.score());
                 }
@@ -191,7 +189,7 @@ impl SqlStore {
                     segments,
                     last_survey: surveys.get(&id).map(|s| s.1),
                     warning_flags: WarningFlag::parse_list(&flags).map_err(|e| {
-                        StoreError::Backend(anyhow::anyhow!("stored warning_flags: {}", e.reason))
+                        StoreError::Backend(anyhow::anyhow!("stored warning_flags: {}", e.message))
                     })?,
                 },
             });
@@ -199,7 +197,7 @@ impl SqlStore {
         Ok(out)
     }
 
-    async fn record_health_impl(
+    pub(super) async fn record_health_impl(
         &self,
         ws: WorkspaceId,
         today: Date,
@@ -307,7 +305,9 @@ impl SqlStore {
                     .await
                     .map_err(backend_error)?;
                     if let Some(row) = row {
-                        summary.raised.push(AlertId(row.try_get("id").map_err(backend_error)?));
+                        summary
+                            .raised
+                            .push(AlertId(row.try_get("id").map_err(backend_error)?));
                     }
                 }
                 AlertChange::Resolve => {
@@ -324,7 +324,7 @@ impl SqlStore {
         Ok(summary)
     }
 
-    async fn resolve_alerts(
+    pub(super) async fn resolve_alerts(
         &self,
         tx: &mut sqlx::Transaction<'_, Db>,
         ws: WorkspaceId,
@@ -344,7 +344,7 @@ impl SqlStore {
         .rows_affected())
     }
 
-    async fn list_health_impl(
+    pub(super) async fn list_health_impl(
         &self,
         ws: WorkspaceId,
         filter: &HealthFilter,
@@ -359,13 +359,18 @@ impl SqlStore {
             q.push(" AND h.client_id = ").push_bind(client.0);
         }
         if let Some(owner) = &filter.owner {
-            q.push(" AND LOWER(c.owner) = ").push_bind(owner.trim().to_lowercase());
+            q.push(" AND LOWER(c.owner) = ")
+                .push_bind(owner.trim().to_lowercase());
         }
         if filter.at_risk_only {
             q.push(" AND h.at_risk");
         }
         q.push(" ORDER BY h.score, c.name, c.id");
-        let rows = q.build().fetch_all(&self.pool).await.map_err(backend_error)?;
+        let rows = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
         rows.iter()
             .map(|r| {
                 let score: i32 = r.try_get("score").map_err(backend_error)?;
@@ -384,7 +389,11 @@ impl SqlStore {
             .collect()
     }
 
-    async fn list_alerts_impl(&self, ws: WorkspaceId, filter: &AlertFilter) -> StoreResult<Vec<Alert>> {
+    pub(super) async fn list_alerts_impl(
+        &self,
+        ws: WorkspaceId,
+        filter: &AlertFilter,
+    ) -> StoreResult<Vec<Alert>> {
         let mut q = QueryBuilder::<Db>::new(ALERT_SELECT);
         q.push(" WHERE a.workspace_id = ").push_bind(ws.0);
         if !filter.statuses.is_empty() {
@@ -396,7 +405,8 @@ impl SqlStore {
             q.push(")");
         }
         if let Some(owner) = &filter.owner {
-            q.push(" AND LOWER(c.owner) = ").push_bind(owner.trim().to_lowercase());
+            q.push(" AND LOWER(c.owner) = ")
+                .push_bind(owner.trim().to_lowercase());
         }
         if let Some(client) = filter.client {
             q.push(" AND a.client_id = ").push_bind(client.0);
@@ -405,11 +415,19 @@ impl SqlStore {
             q.push(" AND a.raised_on >= ").push_bind(since);
         }
         q.push(" ORDER BY a.raised_on DESC, a.id DESC");
-        let rows = q.build().fetch_all(&self.pool).await.map_err(backend_error)?;
+        let rows = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
         rows.iter().map(alert_from).collect()
     }
 
-    async fn get_alert_impl(&self, ws: WorkspaceId, id: AlertId) -> StoreResult<Option<Alert>> {
+    pub(super) async fn get_alert_impl(
+        &self,
+        ws: WorkspaceId,
+        id: AlertId,
+    ) -> StoreResult<Option<Alert>> {
         let sql = format!("{ALERT_SELECT} WHERE a.workspace_id = $1 AND a.id = $2");
         let row = sqlx::query(&sql)
             .bind(ws.0)
@@ -420,7 +438,7 @@ impl SqlStore {
         row.as_ref().map(alert_from).transpose()
     }
 
-    async fn update_alert_impl(
+    pub(super) async fn update_alert_impl(
         &self,
         ws: WorkspaceId,
         id: AlertId,
@@ -454,125 +472,5 @@ impl SqlStore {
             });
         }
         Ok(alert)
-    }
-
-    async fn try_lease_impl(
-        &self,
-        job: &str,
-        holder: &str,
-        now: Timestamp,
-        ttl: std::time::Duration,
-    ) -> StoreResult<bool> {
-        let now_ms = now.timestamp_millis();
-        let until = now_ms + ttl.as_millis() as i64;
-        let done = sqlx::query(
-            "INSERT INTO job_leases (job, holder, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
-             WHERE job_leases.holder = excluded.holder OR job_leases.expires_at < $4",
-        )
-        .bind(job)
-        .bind(holder)
-        .bind(until)
-        .bind(now_ms)
-        .execute(&self.pool)
-        .await
-        .map_err(backend_error)?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    async fn release_lease_impl(&self, job: &str, holder: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM job_leases WHERE job = $1 AND holder = $2")
-            .bind(job)
-            .bind(holder)
-            .execute(&self.pool)
-            .await
-            .map_err(backend_error)?;
-        Ok(())
-    }
-
-    async fn claim_delivery_impl(
-        &self,
-        ws: WorkspaceId,
-        user: UserId,
-        run_on: Date,
-        items: i32,
-    ) -> StoreResult<Option<DeliveryId>> {
-        let row = sqlx::query(
-            "INSERT INTO digest_deliveries (workspace_id, user_id, run_on, status, attempts, items, updated_at) \
-             VALUES ($1, $2, $3, 'sending', 1, $4, $5) \
-             ON CONFLICT (workspace_id, user_id, run_on) DO UPDATE SET status = 'sending', \
-             attempts = digest_deliveries.attempts + 1, items = excluded.items, error = NULL, \
-             updated_at = excluded.updated_at \
-             WHERE digest_deliveries.status = 'failed' AND digest_deliveries.attempts < $6 \
-             RETURNING id",
-        )
-        .bind(ws.0)
-        .bind(user.0)
-        .bind(run_on)
-        .bind(items)
-        .bind(Utc::now())
-        .bind(MAX_DELIVERY_ATTEMPTS)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(backend_error)?;
-        row.map(|r| r.try_get("id").map(DeliveryId))
-            .transpose()
-            .map_err(backend_error)
-    }
-
-    async fn finish_delivery_impl(&self, id: DeliveryId, result: Result<(), String>) -> StoreResult<()> {
-        let (status, error) = match result {
-            Ok(()) => ("sent", None),
-            Err(e) => ("failed", Some(e)),
-        };
-        sqlx::query(
-            "UPDATE digest_deliveries SET status = $1, error = $2, updated_at = $3 WHERE id = $4",
-        )
-        .bind(status)
-        .bind(error)
-        .bind(Utc::now())
-        .bind(id.0)
-        .execute(&self.pool)
-        .await
-        .map_err(backend_error)?;
-        Ok(())
-    }
-
-    async fn list_deliveries_impl(&self, ws: WorkspaceId, run_on: Date) -> StoreResult<Vec<Delivery>> {
-        let rows = sqlx::query(
-            "SELECT id, workspace_id, user_id, run_on, status, attempts, items, error \
-             FROM digest_deliveries WHERE workspace_id = $1 AND run_on = $2 ORDER BY user_id",
-        )
-        .bind(ws.0)
-        .bind(run_on)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_error)?;
-        rows.iter().map(delivery_from).collect()
-    }
-
-    async fn update_user_profile_impl(
-        &self,
-        user: UserId,
-        name: Option<Option<String>>,
-        lang: Option<Option<churnwise_domain::Lang>>,
-    ) -> StoreResult<User> {
-        let mut q = QueryBuilder::<Db>::new("UPDATE users SET id = id");
-        if let Some(name) = name {
-            q.push(", name = ").push_bind(name);
-        }
-        if let Some(lang) = lang {
-            q.push(", lang = ").push_bind(lang.map(lang_code));
-        }
-        q.push(" WHERE id = ")
-            .push_bind(user.0)
-            .push(" RETURNING id AS user_id, email, name AS user_name, lang AS user_lang");
-        let row = q
-            .build()
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend_error)?
-            .ok_or(StoreError::NotFound)?;
-        user_from(&row)
     }
 }

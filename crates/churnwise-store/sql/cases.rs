@@ -1,26 +1,29 @@
-// The SQL of departure cases, shared by both backends like store_impl.rs
-// (which includes this file): inherent methods of `SqlStore` that the
-// `Store` impl delegates to. A case is one JSON document plus the columns
-// queries need, all written from the domain case in one place
-// (`CaseColumns::of`); its history is appended in the same transaction as
-// the case, and the registry effects of its events (subscriptions ended,
-// client status) too. See ARCHITECTURE.md, "A departure case".
+//! The SQL of departure cases: inherent methods of `SqlStore` that the
+//! `Store` impl delegates to. A case is one JSON document plus the columns
+//! queries need, all written from the domain case in one place
+//! (`CaseColumns::of`); its history is appended in the same transaction as
+//! the case, and the registry effects of its events (subscriptions ended,
+//! client status) too. See ARCHITECTURE.md, "A departure case".
 
+use super::{backend_error, json_error, DbRow};
+use crate::{Db, SqlStore};
+use chrono::Utc;
 use churnwise_domain::departure::{DepartureCase, Outcome};
 use churnwise_domain::history::{CaseEvent, HistoryEntry};
-use churnwise_domain::offboarding::ChecklistTemplates;
-use churnwise_domain::reasons::{ReasonKey, ReasonList};
+use churnwise_domain::reasons::ReasonKey;
 use churnwise_domain::reasons_matrix::ClosedDeparture;
+use churnwise_domain::registry::ClientStatus;
+use churnwise_domain::Money;
+use churnwise_store::*;
+use sqlx::{QueryBuilder, Row};
+use std::collections::HashMap;
 
-const CASE_SELECT: &str = "SELECT c.id, c.client_id, cl.name AS client_name, c.version, c.document, \
+const CASE_SELECT: &str =
+    "SELECT c.id, c.client_id, cl.name AS client_name, c.version, c.document, \
      c.created_at, c.updated_at FROM departure_cases c JOIN clients cl ON cl.id = c.client_id";
 
 const VERSION_CONFLICT: &str =
     "the case was changed by someone else since it was read; reload it and try again";
-
-fn json_error(what: &str, e: serde_json::Error) -> StoreError {
-    StoreError::Backend(anyhow::anyhow!("stored {what} is invalid: {e}"))
-}
 
 fn case_from(row: &DbRow) -> StoreResult<StoredCase> {
     let document: String = row.try_get("document").map_err(backend_error)?;
@@ -140,10 +143,18 @@ impl SqlStore {
         for entry in history {
             match &entry.event {
                 CaseEvent::Opened { .. } => {
-                    set_status(tx, ws, client, ClientStatus::Leaving, Some(ClientStatus::Active))
-                        .await?;
+                    set_status(
+                        tx,
+                        ws,
+                        client,
+                        ClientStatus::Leaving,
+                        Some(ClientStatus::Active),
+                    )
+                    .await?;
                 }
-                CaseEvent::Closed { outcome, end_on, .. } if outcome.is_departure() => {
+                CaseEvent::Closed {
+                    outcome, end_on, ..
+                } if outcome.is_departure() => {
                     if let Some(end) = end_on {
                         // The end date is the client's last day; a segment's
                         // `ended_on` is the first day it no longer counts.
@@ -163,8 +174,14 @@ impl SqlStore {
                     set_status(tx, ws, client, ClientStatus::Former, None).await?;
                 }
                 CaseEvent::Closed { .. } => {
-                    set_status(tx, ws, client, ClientStatus::Active, Some(ClientStatus::Leaving))
-                        .await?;
+                    set_status(
+                        tx,
+                        ws,
+                        client,
+                        ClientStatus::Active,
+                        Some(ClientStatus::Leaving),
+                    )
+                    .await?;
                 }
                 CaseEvent::WonBack { .. } => {
                     set_status(tx, ws, client, ClientStatus::Active, None).await?;
@@ -175,7 +192,11 @@ impl SqlStore {
         Ok(())
     }
 
-    async fn cases_create(&self, ws: WorkspaceId, new: NewCase) -> StoreResult<StoredCase> {
+    pub(super) async fn cases_create(
+        &self,
+        ws: WorkspaceId,
+        new: NewCase,
+    ) -> StoreResult<StoredCase> {
         let cols = CaseColumns::of(&new.case)?;
         let now = Utc::now();
         let mut tx = self.pool.begin().await.map_err(backend_error)?;
@@ -223,7 +244,11 @@ impl SqlStore {
             .ok_or_else(|| StoreError::Backend(anyhow::anyhow!("case vanished after insert")))
     }
 
-    async fn cases_get(&self, ws: WorkspaceId, id: CaseId) -> StoreResult<Option<StoredCase>> {
+    pub(super) async fn cases_get(
+        &self,
+        ws: WorkspaceId,
+        id: CaseId,
+    ) -> StoreResult<Option<StoredCase>> {
         let sql = format!("{CASE_SELECT} WHERE c.workspace_id = $1 AND c.id = $2");
         let row = sqlx::query(&sql)
             .bind(ws.0)
@@ -234,7 +259,11 @@ impl SqlStore {
         row.as_ref().map(case_from).transpose()
     }
 
-    async fn cases_list(&self, ws: WorkspaceId, filter: &CaseFilter) -> StoreResult<Vec<StoredCase>> {
+    pub(super) async fn cases_list(
+        &self,
+        ws: WorkspaceId,
+        filter: &CaseFilter,
+    ) -> StoreResult<Vec<StoredCase>> {
         let mut q = QueryBuilder::<Db>::new(CASE_SELECT);
         q.push(" WHERE c.workspace_id = ").push_bind(ws.0);
         if let Some(stage) = filter.stage {
@@ -247,11 +276,19 @@ impl SqlStore {
             q.push(" AND c.outcome = ").push_bind(outcome.as_str());
         }
         q.push(" ORDER BY c.opened_on DESC, c.id DESC");
-        let rows = q.build().fetch_all(&self.pool).await.map_err(backend_error)?;
+        let rows = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
         rows.iter().map(case_from).collect()
     }
 
-    async fn cases_save(&self, ws: WorkspaceId, update: CaseUpdate) -> StoreResult<StoredCase> {
+    pub(super) async fn cases_save(
+        &self,
+        ws: WorkspaceId,
+        update: CaseUpdate,
+    ) -> StoreResult<StoredCase> {
         let cols = CaseColumns::of(&update.case)?;
         let now = Utc::now();
         let mut tx = self.pool.begin().await.map_err(backend_error)?;
@@ -284,12 +321,13 @@ impl SqlStore {
         .await
         .map_err(backend_error)?;
         let Some(row) = row else {
-            let exists = sqlx::query("SELECT 1 FROM departure_cases WHERE workspace_id = $1 AND id = $2")
-                .bind(ws.0)
-                .bind(update.id.0)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(backend_error)?;
+            let exists =
+                sqlx::query("SELECT 1 FROM departure_cases WHERE workspace_id = $1 AND id = $2")
+                    .bind(ws.0)
+                    .bind(update.id.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
             return Err(match exists {
                 None => StoreError::NotFound,
                 Some(_) => StoreError::StaleVersion(VERSION_CONFLICT.to_string()),
@@ -324,13 +362,18 @@ impl SqlStore {
             .ok_or_else(|| StoreError::Backend(anyhow::anyhow!("case vanished after update")))
     }
 
-    async fn cases_history(&self, ws: WorkspaceId, id: CaseId) -> StoreResult<Vec<HistoryEntry>> {
-        let exists = sqlx::query("SELECT 1 FROM departure_cases WHERE workspace_id = $1 AND id = $2")
-            .bind(ws.0)
-            .bind(id.0)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend_error)?;
+    pub(super) async fn cases_history(
+        &self,
+        ws: WorkspaceId,
+        id: CaseId,
+    ) -> StoreResult<Vec<HistoryEntry>> {
+        let exists =
+            sqlx::query("SELECT 1 FROM departure_cases WHERE workspace_id = $1 AND id = $2")
+                .bind(ws.0)
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend_error)?;
         if exists.is_none() {
             return Err(StoreError::NotFound);
         }
@@ -356,7 +399,10 @@ impl SqlStore {
             .collect()
     }
 
-    async fn cases_find_survey_link(&self, token_hash: &str) -> StoreResult<Option<SurveyLink>> {
+    pub(super) async fn cases_find_survey_link(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<SurveyLink>> {
         let row = sqlx::query(
             "SELECT workspace_id, case_id, expires_at FROM survey_tokens WHERE token_hash = $1",
         )
@@ -375,7 +421,11 @@ impl SqlStore {
         .map_err(backend_error)
     }
 
-    async fn cases_with_due(&self, ws: WorkspaceId, until: Date) -> StoreResult<Vec<StoredCase>> {
+    pub(super) async fn cases_with_due(
+        &self,
+        ws: WorkspaceId,
+        until: Date,
+    ) -> StoreResult<Vec<StoredCase>> {
         let sql = format!(
             "{CASE_SELECT} WHERE c.workspace_id = $1 AND (c.follow_up_on <= $2 \
              OR c.promise_due_on <= $2 OR c.lesson_due_on <= $2) ORDER BY c.id"
@@ -389,7 +439,10 @@ impl SqlStore {
         rows.iter().map(case_from).collect()
     }
 
-    async fn cases_closed_departures(&self, ws: WorkspaceId) -> StoreResult<Vec<ClosedDeparture>> {
+    pub(super) async fn cases_closed_departures(
+        &self,
+        ws: WorkspaceId,
+    ) -> StoreResult<Vec<ClosedDeparture>> {
         let rows = sqlx::query(
             "SELECT c.client_id, c.primary_reason, c.outcome, c.end_on, c.lost_mrr_cents, cl.segment, cl.owner \
              FROM departure_cases c JOIN clients cl ON cl.id = c.client_id \
@@ -445,88 +498,23 @@ impl SqlStore {
                 let end_on: Date = r.try_get("end_on").map_err(backend_error)?;
                 Ok(ClosedDeparture {
                     primary_reason: ReasonKey::parse("primary_reason", &reason).map_err(|e| {
-                        StoreError::Backend(anyhow::anyhow!("stored primary_reason is invalid: {e}"))
+                        StoreError::Backend(anyhow::anyhow!(
+                            "stored primary_reason is invalid: {e}"
+                        ))
                     })?,
                     outcome: match outcome.as_str() {
                         "fired" => Outcome::Fired,
                         _ => Outcome::Lost,
                     },
                     end_on,
-                    lost_mrr: Money::from_cents(r.try_get("lost_mrr_cents").map_err(backend_error)?),
+                    lost_mrr: Money::from_cents(
+                        r.try_get("lost_mrr_cents").map_err(backend_error)?,
+                    ),
                     segment: r.try_get("segment").map_err(backend_error)?,
                     owner: r.try_get("owner").map_err(backend_error)?,
                     plan: plan_at(client, end_on),
                 })
             })
             .collect()
-    }
-
-    /// A workspace setting stored as one JSON document in `table`.
-    async fn setting_get<T: serde::de::DeserializeOwned + Default>(
-        &self,
-        table: &'static str,
-        ws: WorkspaceId,
-    ) -> StoreResult<Versioned<T>> {
-        let sql = format!("SELECT document, version FROM {table} WHERE workspace_id = $1");
-        let row = sqlx::query(&sql)
-            .bind(ws.0)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend_error)?;
-        match row {
-            None => Ok(Versioned { value: T::default(), version: 0 }),
-            Some(r) => {
-                let document: String = r.try_get("document").map_err(backend_error)?;
-                Ok(Versioned {
-                    value: serde_json::from_str(&document).map_err(|e| json_error(table, e))?,
-                    version: r.try_get("version").map_err(backend_error)?,
-                })
-            }
-        }
-    }
-
-    /// Saves a workspace setting if it is still at `expected_version`.
-    async fn setting_save<T: serde::Serialize + Clone>(
-        &self,
-        table: &'static str,
-        ws: WorkspaceId,
-        value: &T,
-        expected_version: i64,
-    ) -> StoreResult<Versioned<T>> {
-        let document = serde_json::to_string(value)
-            .map_err(|e| StoreError::Backend(anyhow::Error::new(e)))?;
-        let done = if expected_version == 0 {
-            let sql = format!(
-                "INSERT INTO {table} (workspace_id, document, version, updated_at) \
-                 VALUES ($1, $2, 1, $3) ON CONFLICT (workspace_id) DO NOTHING"
-            );
-            sqlx::query(&sql)
-                .bind(ws.0)
-                .bind(&document)
-                .bind(Utc::now())
-                .execute(&self.pool)
-                .await
-        } else {
-            let sql = format!(
-                "UPDATE {table} SET document = $1, version = version + 1, updated_at = $2 \
-                 WHERE workspace_id = $3 AND version = $4"
-            );
-            sqlx::query(&sql)
-                .bind(&document)
-                .bind(Utc::now())
-                .bind(ws.0)
-                .bind(expected_version)
-                .execute(&self.pool)
-                .await
-        }
-        .map_err(backend_error)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::StaleVersion("the setting was changed by someone else since it was read; reload it and try again"
-                    .to_string()));
-        }
-        Ok(Versioned {
-            value: value.clone(),
-            version: expected_version + 1,
-        })
     }
 }

@@ -1,0 +1,263 @@
+//! Clients: create, read, search and update.
+
+use super::{backend_error, parse_column, DbRow};
+use crate::{Db, SqlStore};
+use chrono::Utc;
+use churnwise_domain::registry::{ClientStatus, WarningFlag};
+use churnwise_store::*;
+use sqlx::{QueryBuilder, Row};
+
+pub(super) const CLIENT_COLUMNS: &str =
+    "id, external_id, name, status, owner, segment, keep_in_touch_days, warning_flags, notes, created_at";
+
+fn like_pattern(text: &str) -> String {
+    let mut p = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+fn client_from(row: &DbRow) -> StoreResult<Client> {
+    let status: String = row.try_get("status").map_err(backend_error)?;
+    Ok(Client {
+        id: ClientId(row.try_get("id").map_err(backend_error)?),
+        external_id: row.try_get("external_id").map_err(backend_error)?,
+        name: row.try_get("name").map_err(backend_error)?,
+        status: parse_column::<ClientStatus>(&status, "status")?,
+        owner: row.try_get("owner").map_err(backend_error)?,
+        segment: row.try_get("segment").map_err(backend_error)?,
+        keep_in_touch_days: row.try_get("keep_in_touch_days").map_err(backend_error)?,
+        warning_flags: {
+            let text: String = row.try_get("warning_flags").map_err(backend_error)?;
+            WarningFlag::parse_list(&text).map_err(|e| {
+                StoreError::Backend(anyhow::anyhow!("stored warning_flags: {}", e.message))
+            })?
+        },
+        notes: row.try_get("notes").map_err(backend_error)?,
+        created_at: row.try_get("created_at").map_err(backend_error)?,
+    })
+}
+
+impl SqlStore {
+    pub(super) async fn client_exists(&self, ws: WorkspaceId, id: ClientId) -> StoreResult<()> {
+        let found = sqlx::query("SELECT 1 FROM clients WHERE workspace_id = $1 AND id = $2")
+            .bind(ws.0)
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        found.map(|_| ()).ok_or(StoreError::NotFound)
+    }
+
+    pub(super) async fn client_facets_impl(&self, ws: WorkspaceId) -> StoreResult<ClientFacets> {
+        let owners = sqlx::query(
+            "SELECT DISTINCT owner FROM clients WHERE workspace_id = $1 AND owner IS NOT NULL ORDER BY owner",
+        )
+        .bind(ws.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        let segments = sqlx::query(
+            "SELECT DISTINCT segment FROM clients WHERE workspace_id = $1 AND segment IS NOT NULL ORDER BY segment",
+        )
+        .bind(ws.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        let column = |rows: Vec<DbRow>| {
+            rows.iter()
+                .map(|r| r.try_get::<String, _>(0))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(backend_error)
+        };
+        Ok(ClientFacets {
+            owners: column(owners)?,
+            segments: column(segments)?,
+        })
+    }
+
+    pub(super) async fn create_client_impl(
+        &self,
+        ws: WorkspaceId,
+        client: NewClient,
+    ) -> StoreResult<Client> {
+        let sql = format!(
+            "INSERT INTO clients (workspace_id, external_id, name, status, owner, segment, keep_in_touch_days, notes, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {CLIENT_COLUMNS}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(ws.0)
+            .bind(&client.external_id)
+            .bind(&client.name)
+            .bind(client.status.as_str())
+            .bind(&client.owner)
+            .bind(&client.segment)
+            .bind(client.keep_in_touch_days)
+            .bind(&client.notes)
+            .bind(Utc::now())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| match backend_error(e) {
+                StoreError::Conflict { .. } => StoreError::Conflict {
+                    field: "external_id".to_string(),
+                    message: "is already used by another client".to_string(),
+                },
+                other => other,
+            })?;
+        client_from(&row)
+    }
+
+    pub(super) async fn get_client_impl(
+        &self,
+        ws: WorkspaceId,
+        id: ClientId,
+    ) -> StoreResult<Option<Client>> {
+        let sql =
+            format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE workspace_id = $1 AND id = $2");
+        let row = sqlx::query(&sql)
+            .bind(ws.0)
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        row.as_ref().map(client_from).transpose()
+    }
+
+    pub(super) async fn find_client_impl(
+        &self,
+        ws: WorkspaceId,
+        reference: &str,
+    ) -> StoreResult<Option<Client>> {
+        let sql = format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients WHERE workspace_id = $1 AND (external_id = $2 OR name = $2) \
+             ORDER BY CASE WHEN external_id = $2 THEN 0 ELSE 1 END, id LIMIT 1"
+        );
+        if let Ok(id) = reference.trim().parse::<i64>() {
+            if let Some(client) = self.get_client_impl(ws, ClientId(id)).await? {
+                return Ok(Some(client));
+            }
+        }
+        let row = sqlx::query(&sql)
+            .bind(ws.0)
+            .bind(reference.trim())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        row.as_ref().map(client_from).transpose()
+    }
+
+    pub(super) async fn list_clients_impl(
+        &self,
+        ws: WorkspaceId,
+        filter: &ClientFilter,
+    ) -> StoreResult<Page<Client>> {
+        fn push_filters<'a>(
+            q: &mut QueryBuilder<'a, Db>,
+            ws: WorkspaceId,
+            filter: &'a ClientFilter,
+        ) {
+            q.push(" WHERE workspace_id = ").push_bind(ws.0);
+            if let Some(status) = filter.status {
+                q.push(" AND status = ").push_bind(status.as_str());
+            }
+            if let Some(owner) = &filter.owner {
+                q.push(" AND owner = ").push_bind(owner.as_str());
+            }
+            if let Some(segment) = &filter.segment {
+                q.push(" AND segment = ").push_bind(segment.as_str());
+            }
+            if let Some(search) = &filter.search {
+                q.push(" AND LOWER(name) LIKE ")
+                    .push_bind(like_pattern(search))
+                    .push(" ESCAPE '\\'");
+            }
+            if filter.at_risk {
+                q.push(
+                    " AND id IN (SELECT client_id FROM health_scores h \
+                     WHERE h.workspace_id = clients.workspace_id AND h.at_risk)",
+                );
+            }
+        }
+        let per_page = filter.per_page.clamp(1, 500);
+        let page = filter.page.max(1);
+        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM clients");
+        push_filters(&mut count, ws, filter);
+        let total: i64 = count
+            .build()
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend_error)?
+            .try_get(0)
+            .map_err(backend_error)?;
+        let mut q = QueryBuilder::<Db>::new(format!("SELECT {CLIENT_COLUMNS} FROM clients"));
+        push_filters(&mut q, ws, filter);
+        q.push(match filter.sort {
+            ClientSort::Name => " ORDER BY name, id",
+            ClientSort::NameDesc => " ORDER BY name DESC, id DESC",
+            ClientSort::Newest => " ORDER BY created_at DESC, id DESC",
+            ClientSort::Oldest => " ORDER BY created_at, id",
+            ClientSort::Owner => {
+                " ORDER BY CASE WHEN owner IS NULL THEN 1 ELSE 0 END, owner, name, id"
+            }
+            ClientSort::Status => " ORDER BY status, name, id",
+        });
+        q.push(" LIMIT ")
+            .push_bind(i64::from(per_page))
+            .push(" OFFSET ")
+            .push_bind(i64::from(page - 1) * i64::from(per_page));
+        let rows = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        Ok(Page {
+            items: rows.iter().map(client_from).collect::<StoreResult<_>>()?,
+            page,
+            per_page,
+            total,
+        })
+    }
+
+    pub(super) async fn update_client_impl(
+        &self,
+        ws: WorkspaceId,
+        id: ClientId,
+        patch: ClientPatch,
+    ) -> StoreResult<Option<Client>> {
+        let mut q = QueryBuilder::<Db>::new("UPDATE clients SET id = id");
+        if let Some(name) = &patch.name {
+            q.push(", name = ").push_bind(name.clone());
+        }
+        if let Some(status) = patch.status {
+            q.push(", status = ").push_bind(status.as_str());
+        }
+        if let Some(owner) = &patch.owner {
+            q.push(", owner = ").push_bind(owner.clone());
+        }
+        if let Some(segment) = &patch.segment {
+            q.push(", segment = ").push_bind(segment.clone());
+        }
+        if let Some(flags) = &patch.warning_flags {
+            q.push(", warning_flags = ")
+                .push_bind(WarningFlag::join(flags));
+        }
+        if let Some(days) = patch.keep_in_touch_days {
+            q.push(", keep_in_touch_days = ").push_bind(days);
+        }
+        if let Some(notes) = &patch.notes {
+            q.push(", notes = ").push_bind(notes.clone());
+        }
+        q.push(" WHERE workspace_id = ").push_bind(ws.0);
+        q.push(" AND id = ").push_bind(id.0);
+        let done = q.build().execute(&self.pool).await.map_err(backend_error)?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        self.get_client_impl(ws, id).await
+    }
+}

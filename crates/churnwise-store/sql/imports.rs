@@ -1,0 +1,248 @@
+//! Bulk imports of customers, subscriptions and invoices, in batches inside
+//! one transaction.
+
+use super::backend_error;
+use crate::{Db, SqlStore};
+use chrono::Utc;
+use churnwise_domain::registry::ClientStatus;
+use churnwise_store::*;
+use sqlx::{QueryBuilder, Row};
+use std::collections::{HashMap, HashSet};
+
+/// Rows per multi-row INSERT in imports: below both drivers' bind limits.
+const IMPORT_BATCH: usize = 1000;
+
+impl SqlStore {
+    async fn client_ids_by_ref(
+        tx: &mut sqlx::Transaction<'_, Db>,
+        ws: WorkspaceId,
+    ) -> StoreResult<HashMap<String, i64>> {
+        let rows = sqlx::query(
+            "SELECT id, external_id FROM clients WHERE workspace_id = $1 AND external_id IS NOT NULL",
+        )
+        .bind(ws.0)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(backend_error)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<String, _>("external_id")?,
+                    r.try_get::<i64, _>("id")?,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(backend_error)
+    }
+
+    async fn existing_refs(
+        tx: &mut sqlx::Transaction<'_, Db>,
+        sql: &str,
+        ws: WorkspaceId,
+    ) -> StoreResult<HashSet<String>> {
+        let rows = sqlx::query(sql)
+            .bind(ws.0)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(backend_error)?;
+        rows.iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(backend_error)
+    }
+
+    fn unknown_customer_problems<'a>(
+        known: &HashMap<String, i64>,
+        rows: impl Iterator<Item = (u64, &'a str)>,
+    ) -> Vec<RowProblem> {
+        rows.filter(|(_, customer)| !known.contains_key(*customer))
+            .map(|(line, customer)| RowProblem {
+                line,
+                column: "customer_id".to_string(),
+                reason: format!("{customer:?} is not a known customer (import customers first)"),
+            })
+            .collect()
+    }
+
+    pub(super) async fn import_customers_impl(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<CustomerImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary> {
+        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        let existing = Self::existing_refs(
+            &mut tx,
+            "SELECT external_id FROM clients WHERE workspace_id = $1 AND external_id IS NOT NULL",
+            ws,
+        )
+        .await?;
+        let now = Utc::now();
+        let mut summary = ImportSummary {
+            rows: rows.len() as u64,
+            ..ImportSummary::default()
+        };
+        for chunk in rows.chunks(IMPORT_BATCH) {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO clients (workspace_id, external_id, name, status, owner, segment, keep_in_touch_days, created_at) ",
+            );
+            q.push_values(chunk, |mut b, row| {
+                b.push_bind(ws.0)
+                    .push_bind(&row.external_id)
+                    .push_bind(&row.name)
+                    .push_bind(ClientStatus::Active.as_str())
+                    .push_bind(&row.owner)
+                    .push_bind(&row.segment)
+                    .push_bind(churnwise_domain::registry::DEFAULT_KEEP_IN_TOUCH_DAYS)
+                    .push_bind(now);
+            });
+            q.push(
+                " ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = excluded.name, \
+                 owner = excluded.owner, segment = excluded.segment",
+            );
+            q.build().execute(&mut *tx).await.map_err(backend_error)?;
+            let updated = chunk
+                .iter()
+                .filter(|r| existing.contains(&r.external_id))
+                .count() as u64;
+            summary.updated += updated;
+            summary.inserted += chunk.len() as u64 - updated;
+            progress(summary.inserted + summary.updated);
+        }
+        tx.commit().await.map_err(backend_error)?;
+        Ok(summary)
+    }
+
+    pub(super) async fn import_subscriptions_impl(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<SubscriptionImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary> {
+        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        let clients = Self::client_ids_by_ref(&mut tx, ws).await?;
+        let problems = Self::unknown_customer_problems(
+            &clients,
+            rows.iter().map(|r| (r.line, r.customer_ref.as_str())),
+        );
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let existing_rows = sqlx::query(
+            "SELECT subscription_ref, started_on FROM subscriptions WHERE workspace_id = $1",
+        )
+        .bind(ws.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend_error)?;
+        let existing: HashSet<(String, Date)> = existing_rows
+            .iter()
+            .map(|r| Ok((r.try_get("subscription_ref")?, r.try_get("started_on")?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(backend_error)?;
+        let mut summary = ImportSummary {
+            rows: rows.len() as u64,
+            ..ImportSummary::default()
+        };
+        for chunk in rows.chunks(IMPORT_BATCH) {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO subscriptions (workspace_id, client_id, subscription_ref, plan, mrr_cents, started_on, ended_on) ",
+            );
+            q.push_values(chunk, |mut b, row| {
+                b.push_bind(ws.0)
+                    .push_bind(clients[&row.customer_ref])
+                    .push_bind(&row.subscription_ref)
+                    .push_bind(&row.plan)
+                    .push_bind(row.mrr.cents())
+                    .push_bind(row.started_on)
+                    .push_bind(row.ended_on);
+            });
+            q.push(
+                " ON CONFLICT (workspace_id, subscription_ref, started_on) DO UPDATE SET \
+                 client_id = excluded.client_id, plan = excluded.plan, mrr_cents = excluded.mrr_cents, \
+                 ended_on = excluded.ended_on",
+            );
+            q.build().execute(&mut *tx).await.map_err(backend_error)?;
+            let updated = chunk
+                .iter()
+                .filter(|r| existing.contains(&(r.subscription_ref.clone(), r.started_on)))
+                .count() as u64;
+            summary.updated += updated;
+            summary.inserted += chunk.len() as u64 - updated;
+            progress(summary.inserted + summary.updated);
+        }
+        tx.commit().await.map_err(backend_error)?;
+        Ok(summary)
+    }
+
+    pub(super) async fn import_invoices_impl(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<InvoiceImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary> {
+        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        let clients = Self::client_ids_by_ref(&mut tx, ws).await?;
+        let problems = Self::unknown_customer_problems(
+            &clients,
+            rows.iter().map(|r| (r.line, r.customer_ref.as_str())),
+        );
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let existing = Self::existing_refs(
+            &mut tx,
+            "SELECT invoice_ref FROM invoices WHERE workspace_id = $1",
+            ws,
+        )
+        .await?;
+        let mut summary = ImportSummary {
+            rows: rows.len() as u64,
+            ..ImportSummary::default()
+        };
+        for chunk in rows.chunks(IMPORT_BATCH) {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO invoices (workspace_id, client_id, invoice_ref, amount_cents, issued_on, due_on, paid_on) ",
+            );
+            q.push_values(chunk, |mut b, row| {
+                b.push_bind(ws.0)
+                    .push_bind(clients[&row.customer_ref])
+                    .push_bind(&row.invoice_ref)
+                    .push_bind(row.amount.cents())
+                    .push_bind(row.issued_on)
+                    .push_bind(row.due_on)
+                    .push_bind(row.paid_on);
+            });
+            q.push(
+                " ON CONFLICT (workspace_id, invoice_ref) DO UPDATE SET client_id = excluded.client_id, \
+                 amount_cents = excluded.amount_cents, issued_on = excluded.issued_on, \
+                 due_on = excluded.due_on, paid_on = excluded.paid_on",
+            );
+            q.build().execute(&mut *tx).await.map_err(backend_error)?;
+            let updated = chunk
+                .iter()
+                .filter(|r| existing.contains(&r.invoice_ref))
+                .count() as u64;
+            summary.updated += updated;
+            summary.inserted += chunk.len() as u64 - updated;
+            progress(summary.inserted + summary.updated);
+        }
+        tx.commit().await.map_err(backend_error)?;
+        Ok(summary)
+    }
+
+    pub(super) async fn client_external_ids_impl(
+        &self,
+        ws: WorkspaceId,
+    ) -> StoreResult<Vec<String>> {
+        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        let refs = Self::existing_refs(
+            &mut tx,
+            "SELECT external_id FROM clients WHERE workspace_id = $1 AND external_id IS NOT NULL",
+            ws,
+        )
+        .await?;
+        tx.commit().await.map_err(backend_error)?;
+        Ok(refs.into_iter().collect())
+    }
+}

@@ -1,0 +1,71 @@
+//! The input of the metrics engine, read in one go.
+
+use super::backend_error;
+use crate::SqlStore;
+use churnwise_domain::Money;
+use churnwise_store::*;
+use sqlx::Row;
+
+impl SqlStore {
+    pub(super) async fn metrics_data_impl(&self, ws: WorkspaceId) -> StoreResult<MetricsData> {
+        use futures_util::TryStreamExt as _;
+        // The three reads run at once, each on its own connection.
+        let customers = async {
+            let mut out = Vec::new();
+            let mut rows =
+                sqlx::query("SELECT id, owner FROM clients WHERE workspace_id = $1 ORDER BY id")
+                    .bind(ws.0)
+                    .fetch(&self.pool);
+            while let Some(r) = rows.try_next().await.map_err(backend_error)? {
+                out.push(MetricsCustomer {
+                    id: ClientId(r.try_get(0).map_err(backend_error)?),
+                    owner: r.try_get(1).map_err(backend_error)?,
+                });
+            }
+            Ok::<_, StoreError>(out)
+        };
+        let segments = async {
+            let mut out = Vec::new();
+            let mut rows = sqlx::query(
+                "SELECT client_id, mrr_cents, started_on, ended_on FROM subscriptions WHERE workspace_id = $1",
+            )
+            .bind(ws.0)
+            .fetch(&self.pool);
+            while let Some(r) = rows.try_next().await.map_err(backend_error)? {
+                out.push(MetricsSegment {
+                    client: ClientId(r.try_get(0).map_err(backend_error)?),
+                    mrr: Money::from_cents(r.try_get(1).map_err(backend_error)?),
+                    started_on: r.try_get(2).map_err(backend_error)?,
+                    ended_on: r.try_get(3).map_err(backend_error)?,
+                });
+            }
+            Ok::<_, StoreError>(out)
+        };
+        // Summed by (due, paid) day pair: a few thousand rows instead of millions.
+        let invoices = async {
+            let mut out = Vec::new();
+            let mut rows = sqlx::query(
+                "SELECT CAST(SUM(amount_cents) AS BIGINT), due_on, paid_on, COUNT(*) FROM invoices \
+                 WHERE workspace_id = $1 GROUP BY due_on, paid_on",
+            )
+            .bind(ws.0)
+            .fetch(&self.pool);
+            while let Some(r) = rows.try_next().await.map_err(backend_error)? {
+                out.push(MetricsInvoice {
+                    amount: Money::from_cents(r.try_get(0).map_err(backend_error)?),
+                    due_on: r.try_get(1).map_err(backend_error)?,
+                    paid_on: r.try_get(2).map_err(backend_error)?,
+                    count: r.try_get(3).map_err(backend_error)?,
+                });
+            }
+            Ok::<_, StoreError>(out)
+        };
+        let (customers, segments, invoices) =
+            futures_util::future::try_join3(customers, segments, invoices).await?;
+        Ok(MetricsData {
+            customers,
+            segments,
+            invoices,
+        })
+    }
+}

@@ -1,0 +1,453 @@
+//! The one `impl Store for SqlStore`: each method delegates to an inherent
+//! method in the module of its concern.
+
+use super::backend_error;
+use crate::{SqlStore, BACKEND_NAME};
+use async_trait::async_trait;
+use churnwise_domain::history::HistoryEntry;
+use churnwise_domain::offboarding::ChecklistTemplates;
+use churnwise_domain::reasons::ReasonList;
+use churnwise_domain::reasons_matrix::ClosedDeparture;
+use churnwise_domain::registry::Role;
+use churnwise_store::*;
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        Ok(())
+    }
+
+    fn backend(&self) -> &'static str {
+        BACKEND_NAME
+    }
+
+    // --- workspaces, users, sessions and API tokens (users.rs)
+
+    async fn ensure_workspace(&self, name: &str) -> StoreResult<Workspace> {
+        self.ensure_workspace_impl(name).await
+    }
+
+    async fn find_workspace(&self, name: &str) -> StoreResult<Option<Workspace>> {
+        self.find_workspace_impl(name).await
+    }
+
+    async fn list_workspaces(&self) -> StoreResult<Vec<Workspace>> {
+        self.list_workspaces_impl().await
+    }
+
+    async fn count_users(&self) -> StoreResult<i64> {
+        self.count_users_impl().await
+    }
+
+    async fn upsert_user(&self, email: &str, password_hash: &str) -> StoreResult<User> {
+        self.upsert_user_impl(email, password_hash).await
+    }
+
+    async fn find_user_by_email(&self, email: &str) -> StoreResult<Option<UserWithHash>> {
+        self.find_user_by_email_impl(email).await
+    }
+
+    async fn set_membership(
+        &self,
+        user: UserId,
+        workspace: WorkspaceId,
+        role: Role,
+    ) -> StoreResult<()> {
+        self.set_membership_impl(user, workspace, role).await
+    }
+
+    async fn memberships(&self, user: UserId) -> StoreResult<Vec<Membership>> {
+        self.memberships_impl(user).await
+    }
+
+    async fn create_session(&self, session: NewSession) -> StoreResult<()> {
+        self.create_session_impl(session).await
+    }
+
+    async fn find_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<SessionInfo>> {
+        self.find_session_impl(token_hash, now).await
+    }
+
+    async fn switch_session_workspace(
+        &self,
+        token_hash: &str,
+        workspace: WorkspaceId,
+    ) -> StoreResult<()> {
+        self.switch_session_workspace_impl(token_hash, workspace)
+            .await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        self.delete_session_impl(token_hash).await
+    }
+
+    async fn create_api_token(&self, token: NewApiToken) -> StoreResult<ApiTokenInfo> {
+        self.create_api_token_impl(token).await
+    }
+
+    async fn find_api_token(&self, token_hash: &str) -> StoreResult<Option<Access>> {
+        self.find_api_token_impl(token_hash).await
+    }
+
+    async fn list_api_tokens(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+    ) -> StoreResult<Vec<ApiTokenInfo>> {
+        self.list_api_tokens_impl(workspace, user).await
+    }
+
+    async fn delete_api_token(
+        &self,
+        workspace: WorkspaceId,
+        user: UserId,
+        id: ApiTokenId,
+    ) -> StoreResult<bool> {
+        self.delete_api_token_impl(workspace, user, id).await
+    }
+
+    async fn workspace_members(&self, workspace: WorkspaceId) -> StoreResult<Vec<Member>> {
+        self.workspace_members_impl(workspace).await
+    }
+
+    // --- clients (clients.rs)
+
+    async fn client_facets(&self, ws: WorkspaceId) -> StoreResult<ClientFacets> {
+        self.client_facets_impl(ws).await
+    }
+
+    async fn create_client(&self, ws: WorkspaceId, client: NewClient) -> StoreResult<Client> {
+        self.create_client_impl(ws, client).await
+    }
+
+    async fn get_client(&self, ws: WorkspaceId, id: ClientId) -> StoreResult<Option<Client>> {
+        self.get_client_impl(ws, id).await
+    }
+
+    async fn find_client(&self, ws: WorkspaceId, reference: &str) -> StoreResult<Option<Client>> {
+        self.find_client_impl(ws, reference).await
+    }
+
+    async fn list_clients(
+        &self,
+        ws: WorkspaceId,
+        filter: &ClientFilter,
+    ) -> StoreResult<Page<Client>> {
+        self.list_clients_impl(ws, filter).await
+    }
+
+    async fn update_client(
+        &self,
+        ws: WorkspaceId,
+        id: ClientId,
+        patch: ClientPatch,
+    ) -> StoreResult<Option<Client>> {
+        self.update_client_impl(ws, id, patch).await
+    }
+
+    // --- a client's records (records.rs)
+
+    async fn add_contact(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        contact: NewContact,
+    ) -> StoreResult<Contact> {
+        self.add_contact_impl(ws, client, contact).await
+    }
+
+    async fn list_contacts(&self, ws: WorkspaceId, client: ClientId) -> StoreResult<Vec<Contact>> {
+        self.list_contacts_impl(ws, client).await
+    }
+
+    async fn add_subscription(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        sub: NewSubscription,
+    ) -> StoreResult<Subscription> {
+        self.add_subscription_impl(ws, client, sub).await
+    }
+
+    async fn list_subscriptions(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<Vec<Subscription>> {
+        self.list_subscriptions_impl(ws, client).await
+    }
+
+    async fn add_invoice(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        invoice: NewInvoice,
+    ) -> StoreResult<Invoice> {
+        self.add_invoice_impl(ws, client, invoice).await
+    }
+
+    async fn list_invoices(&self, ws: WorkspaceId, client: ClientId) -> StoreResult<Vec<Invoice>> {
+        self.list_invoices_impl(ws, client).await
+    }
+
+    async fn set_invoice_paid(
+        &self,
+        ws: WorkspaceId,
+        id: InvoiceId,
+        paid_on: Option<Date>,
+    ) -> StoreResult<Option<Invoice>> {
+        self.set_invoice_paid_impl(ws, id, paid_on).await
+    }
+
+    async fn log_interaction(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        interaction: NewInteraction,
+    ) -> StoreResult<Interaction> {
+        self.log_interaction_impl(ws, client, interaction).await
+    }
+
+    async fn list_interactions(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<Vec<Interaction>> {
+        self.list_interactions_impl(ws, client).await
+    }
+
+    // --- imports (imports.rs)
+
+    async fn import_customers(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<CustomerImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary> {
+        self.import_customers_impl(ws, rows, progress).await
+    }
+
+    async fn import_subscriptions(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<SubscriptionImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary> {
+        self.import_subscriptions_impl(ws, rows, progress).await
+    }
+
+    async fn import_invoices(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<InvoiceImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary> {
+        self.import_invoices_impl(ws, rows, progress).await
+    }
+
+    async fn client_external_ids(&self, ws: WorkspaceId) -> StoreResult<Vec<String>> {
+        self.client_external_ids_impl(ws).await
+    }
+
+    // --- metrics input (metrics_data.rs)
+
+    async fn metrics_data(&self, ws: WorkspaceId) -> StoreResult<MetricsData> {
+        self.metrics_data_impl(ws).await
+    }
+
+    // --- departure cases (cases.rs)
+
+    async fn create_case(&self, ws: WorkspaceId, case: NewCase) -> StoreResult<StoredCase> {
+        self.cases_create(ws, case).await
+    }
+
+    async fn get_case(&self, ws: WorkspaceId, id: CaseId) -> StoreResult<Option<StoredCase>> {
+        self.cases_get(ws, id).await
+    }
+
+    async fn list_cases(
+        &self,
+        ws: WorkspaceId,
+        filter: &CaseFilter,
+    ) -> StoreResult<Vec<StoredCase>> {
+        self.cases_list(ws, filter).await
+    }
+
+    async fn save_case(&self, ws: WorkspaceId, update: CaseUpdate) -> StoreResult<StoredCase> {
+        self.cases_save(ws, update).await
+    }
+
+    async fn case_history(&self, ws: WorkspaceId, id: CaseId) -> StoreResult<Vec<HistoryEntry>> {
+        self.cases_history(ws, id).await
+    }
+
+    async fn find_survey_link(&self, token_hash: &str) -> StoreResult<Option<SurveyLink>> {
+        self.cases_find_survey_link(token_hash).await
+    }
+
+    async fn cases_with_due_work(
+        &self,
+        ws: WorkspaceId,
+        until: Date,
+    ) -> StoreResult<Vec<StoredCase>> {
+        self.cases_with_due(ws, until).await
+    }
+
+    async fn closed_departures(&self, ws: WorkspaceId) -> StoreResult<Vec<ClosedDeparture>> {
+        self.cases_closed_departures(ws).await
+    }
+
+    // --- workspace settings (settings.rs)
+
+    async fn reason_list(&self, ws: WorkspaceId) -> StoreResult<Versioned<ReasonList>> {
+        self.setting_get("workspace_reason_lists", ws).await
+    }
+
+    async fn save_reason_list(
+        &self,
+        ws: WorkspaceId,
+        list: &ReasonList,
+        expected_version: i64,
+    ) -> StoreResult<Versioned<ReasonList>> {
+        self.setting_save("workspace_reason_lists", ws, list, expected_version)
+            .await
+    }
+
+    async fn checklist_templates(
+        &self,
+        ws: WorkspaceId,
+    ) -> StoreResult<Versioned<ChecklistTemplates>> {
+        self.setting_get("workspace_checklist_templates", ws).await
+    }
+
+    async fn save_checklist_templates(
+        &self,
+        ws: WorkspaceId,
+        templates: &ChecklistTemplates,
+        expected_version: i64,
+    ) -> StoreResult<Versioned<ChecklistTemplates>> {
+        self.setting_save(
+            "workspace_checklist_templates",
+            ws,
+            templates,
+            expected_version,
+        )
+        .await
+    }
+
+    async fn workspace_settings(
+        &self,
+        ws: WorkspaceId,
+    ) -> StoreResult<Versioned<churnwise_domain::workspace_settings::WorkspaceSettings>> {
+        self.setting_get("workspace_settings", ws).await
+    }
+
+    async fn save_workspace_settings(
+        &self,
+        ws: WorkspaceId,
+        settings: &churnwise_domain::workspace_settings::WorkspaceSettings,
+        expected_version: i64,
+    ) -> StoreResult<Versioned<churnwise_domain::workspace_settings::WorkspaceSettings>> {
+        self.setting_save("workspace_settings", ws, settings, expected_version)
+            .await
+    }
+
+    // --- user profile (users.rs)
+
+    async fn update_user_profile(
+        &self,
+        user: UserId,
+        name: Option<Option<String>>,
+        lang: Option<Option<churnwise_domain::Lang>>,
+    ) -> StoreResult<User> {
+        self.update_user_profile_impl(user, name, lang).await
+    }
+
+    // --- health scores and alerts (health.rs)
+
+    async fn health_facts(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        lookback_days: u32,
+    ) -> StoreResult<Vec<ClientHealthFacts>> {
+        self.health_facts_impl(ws, today, lookback_days).await
+    }
+
+    async fn record_health(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        scores: Vec<NewHealth>,
+    ) -> StoreResult<HealthRunSummary> {
+        self.record_health_impl(ws, today, scores).await
+    }
+
+    async fn list_health(
+        &self,
+        ws: WorkspaceId,
+        filter: &HealthFilter,
+    ) -> StoreResult<Vec<StoredHealth>> {
+        self.list_health_impl(ws, filter).await
+    }
+
+    async fn list_alerts(&self, ws: WorkspaceId, filter: &AlertFilter) -> StoreResult<Vec<Alert>> {
+        self.list_alerts_impl(ws, filter).await
+    }
+
+    async fn get_alert(&self, ws: WorkspaceId, id: AlertId) -> StoreResult<Option<Alert>> {
+        self.get_alert_impl(ws, id).await
+    }
+
+    async fn update_alert(
+        &self,
+        ws: WorkspaceId,
+        id: AlertId,
+        action: AlertAction,
+        by: &str,
+    ) -> StoreResult<Option<Alert>> {
+        self.update_alert_impl(ws, id, action, by).await
+    }
+
+    // --- job leases and digest deliveries (jobs.rs)
+
+    async fn try_lease(
+        &self,
+        job: &str,
+        holder: &str,
+        now: Timestamp,
+        ttl: std::time::Duration,
+    ) -> StoreResult<bool> {
+        self.try_lease_impl(job, holder, now, ttl).await
+    }
+
+    async fn release_lease(&self, job: &str, holder: &str) -> StoreResult<()> {
+        self.release_lease_impl(job, holder).await
+    }
+
+    async fn claim_delivery(
+        &self,
+        ws: WorkspaceId,
+        user: UserId,
+        run_on: Date,
+        items: i32,
+    ) -> StoreResult<Option<DeliveryId>> {
+        self.claim_delivery_impl(ws, user, run_on, items).await
+    }
+
+    async fn finish_delivery(&self, id: DeliveryId, result: Result<(), String>) -> StoreResult<()> {
+        self.finish_delivery_impl(id, result).await
+    }
+
+    async fn list_deliveries(&self, ws: WorkspaceId, run_on: Date) -> StoreResult<Vec<Delivery>> {
+        self.list_deliveries_impl(ws, run_on).await
+    }
+}

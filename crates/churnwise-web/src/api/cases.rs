@@ -6,7 +6,7 @@
 //! is refused (409) if the case changed since.
 
 use crate::auth::Auth;
-use crate::error::{ApiError, ApiResult, Problem, ProblemField};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -16,19 +16,17 @@ use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use churnwise_app::cases::{self, due_items, Applied, CaseContext, CaseView, DueItem, Step};
 use churnwise_domain::departure::{
-    CloseInput, DepartureCase, DepartureKind, ExitConversationInput, NoticeInput, Outcome, Stage,
+    CloseInput, DepartureKind, ExitConversationInput, NoticeInput, Outcome, Stage,
 };
-use churnwise_domain::history::HistoryEntry;
 use churnwise_domain::lessons::NewCorrectiveActionInput;
 use churnwise_domain::offboarding::{
     CredentialHandoverInput, ItemDetailsInput, NewChecklistItemInput,
 };
-use churnwise_domain::reasons::ReasonList;
 use churnwise_domain::retention::{ActionStatus, NewRetentionActionInput, Offer, RetentionOutcome};
 use churnwise_domain::survey::ScoreScale;
 use churnwise_domain::text::ItemId;
 use churnwise_domain::Lang;
-use churnwise_store::{CaseFilter, CaseId, ClientId, StoredCase};
+use churnwise_store::{CaseFilter, CaseId, ClientId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -10,11 +10,8 @@ use axum::Json;
 use churnwise_app::clients::{parse_status, ClientInput, ClientListQuestion};
 use churnwise_app::validate::Checker;
 use churnwise_app::AppError;
-use churnwise_domain::registry::{
-    keep_in_touch_days, optional_text, required_text, ClientStatus, FieldProblem, WarningFlag,
-};
-use churnwise_domain::workspace_settings::WorkspaceSettings;
-use churnwise_store::{Client, ClientFilter, ClientId, ClientPatch, ClientSort, NewClient, Page};
+use churnwise_domain::registry::{keep_in_touch_days, optional_text, required_text, WarningFlag};
+use churnwise_store::{Client, ClientFilter, ClientId, ClientPatch, Page};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 

@@ -9,9 +9,8 @@ use crate::AppState;
 use axum::extract::State;
 use axum::Json;
 pub use churnwise_app::metrics::{metrics_input, workspace_report, MetricsQuestion};
-use churnwise_domain::{parse_date, parse_month};
-use churnwise_metrics::{InputBuilder, MetricsInput, MetricsOptions, MetricsReport};
-use churnwise_store::{MetricsData, Store, StoreError, WorkspaceId};
+use churnwise_metrics::{MetricsOptions, MetricsReport};
+
 use serde::Deserialize;
 use utoipa::IntoParams;
 

@@ -13,11 +13,8 @@ use axum::http::StatusCode;
 use axum::Json;
 pub use churnwise_app::reasons::{change_reasons, change_reasons_at, ReasonChange, ReasonsView};
 use churnwise_domain::offboarding::{ChecklistTemplate, ChecklistTemplates};
-use churnwise_domain::reasons::{
-    ExitReason, NewReasonInput, Playbook, ReasonKey, ReasonList, ReasonScope,
-};
-use churnwise_domain::CaseError;
-use churnwise_store::{Store, WorkspaceId};
+use churnwise_domain::reasons::{NewReasonInput, Playbook, ReasonScope};
+
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 

@@ -12,10 +12,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 pub use churnwise_app::reports::{reasons_report, ReasonsRequest};
-use churnwise_domain::reasons_matrix::{reasons_matrix, MatrixDimension, ReasonsMatrix};
-use churnwise_domain::{parse_month, Lang, Month};
+use churnwise_domain::reasons_matrix::{MatrixDimension, ReasonsMatrix};
+use churnwise_domain::Lang;
 use churnwise_export::{csv_bytes, reasons_matrix_table, xlsx_bytes, CsvOptions};
-use churnwise_store::{Store, WorkspaceId};
 use serde::Deserialize;
 use utoipa::IntoParams;
 

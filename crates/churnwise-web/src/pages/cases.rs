@@ -12,7 +12,6 @@
 
 use super::forms::{field_error_key, FieldProblems};
 use super::{render, see_other, Chrome, CsrfForm, PageAuth, PageError};
-use crate::error::ApiError;
 use crate::i18n::{self, ArgValue};
 use crate::AppState;
 use axum::extract::{Path, Query, State};

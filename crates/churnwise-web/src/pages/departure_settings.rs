@@ -11,7 +11,6 @@ use super::forms::{field_error_key, FieldProblems};
 use super::settings::{settings_page, Shown};
 use super::{see_other, CsrfForm, PageAuth, PageError};
 use crate::api::reasons::{change_reasons_at, ReasonChange};
-use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -18,7 +18,7 @@ use churnwise_domain::offboarding::{
 };
 use churnwise_domain::retention::{NewRetentionActionInput, Offer, OfferKind};
 use churnwise_domain::text::{ItemId, Text};
-use churnwise_domain::{parse_date, CaseError, Lang, Money};
+use churnwise_domain::{parse_date, Lang, Money};
 use churnwise_store::{CaseFilter, CaseId, Store, StoredCase, Workspace};
 use clap::{Args, Subcommand};
 use serde::de::DeserializeOwned;

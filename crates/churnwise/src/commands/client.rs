@@ -183,7 +183,7 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
                 anyhow::anyhow!("no client {client:?} in workspace {:?}", ws.name)
             })?;
             let flags = churnwise_domain::registry::WarningFlag::parse_list(&flags)
-                .map_err(|e| anyhow::anyhow!("flags: {}", e.reason))?;
+                .map_err(|e| anyhow::anyhow!("flags: {}", e.message))?;
             let patch = churnwise_store::ClientPatch {
                 warning_flags: Some(flags),
                 ..Default::default()

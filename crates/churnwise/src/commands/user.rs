@@ -60,7 +60,7 @@ pub async fn run(ctx: &Context, args: UserArgs) -> anyhow::Result<()> {
                 None => None,
                 Some(n) => Some(
                     churnwise_domain::registry::optional_text("name", Some(&n), 100)
-                        .map_err(|e| anyhow::anyhow!("--name: {}", e.reason))?,
+                        .map_err(|e| anyhow::anyhow!("--name: {}", e.message))?,
                 ),
             };
             let lang = match lang.as_deref() {
@@ -71,7 +71,7 @@ pub async fn run(ctx: &Context, args: UserArgs) -> anyhow::Result<()> {
                 )),
             };
             let email =
-                Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {}", e.reason))?;
+                Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {}", e.message))?;
             let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
             let workspace = workspace.trim();
             anyhow::ensure!(!workspace.is_empty(), "--workspace: is required");

@@ -1440,13 +1440,13 @@ async fn a_survey_link_is_answered_once_and_never_after_it_expires(backend: Back
         .unwrap()
         .unwrap();
     let mut cx =
-        churnwise_web::cases::CaseContext::for_user(s.app.store().as_ref(), ws.id, "ana").unwrap();
+        churnwise_app::cases::CaseContext::for_user(s.app.store().as_ref(), ws.id, "ana").unwrap();
     cx.now = chrono::Utc::now() - chrono::Duration::days(20);
-    let applied = churnwise_web::cases::apply(
+    let applied = churnwise_app::cases::apply(
         &cx,
         CaseId(old),
         None,
-        churnwise_web::cases::Step::IssueSurvey {
+        churnwise_app::cases::Step::IssueSurvey {
             scale: None,
             expires_in_days: Some(14),
         },
@@ -1743,7 +1743,7 @@ async fn every_case_route_is_in_the_openapi_document() {
 /// Times whole cases run through the step service (not a pass/fail test:
 /// `cargo test --test app -- --ignored --nocapture step_timings`).
 async fn step_timings_are_printed(backend: Backend) {
-    use churnwise_web::cases::{self, CaseContext, Step};
+    use churnwise_app::cases::{self, CaseContext, Step};
     let s = setup(backend).await;
     let ws = s
         .app

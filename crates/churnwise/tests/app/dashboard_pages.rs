@@ -7,13 +7,13 @@ use crate::pages::{get, html, sign_in};
 use crate::support::TestApp;
 use axum::http::{Method, StatusCode};
 use calamine::{Data, Reader, Xlsx};
+use churnwise_app::cases::{self, CaseContext, Step};
 use churnwise_domain::departure::{
     CloseInput, DepartureKind, ExitConversationInput, NoticeInput, Outcome,
 };
 use churnwise_domain::registry::Role;
 use churnwise_store::ClientId;
 use churnwise_store_tests::Backend;
-use churnwise_web::cases::{self, CaseContext, Step};
 use serde_json::{json, Value};
 
 /// A workspace with three paying clients since 2023, two of which left in

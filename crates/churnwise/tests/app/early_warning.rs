@@ -8,14 +8,14 @@ use crate::support::{churnwise, SmtpSink, TestApp};
 use async_trait::async_trait;
 use axum::http::{Method, StatusCode};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use churnwise_app::digest::{MailAddress, Message, SendMail, SmtpMailer, SmtpSettings, SmtpTls};
+use churnwise_app::scheduler::Scheduler;
 use churnwise_domain::registry::{ClientStatus, InteractionKind, Role};
 use churnwise_domain::{Lang, Money};
 use churnwise_store::{
     ClientId, DeliveryStatus, NewClient, NewInteraction, NewInvoice, Store, WorkspaceId,
 };
 use churnwise_store_tests::Backend;
-use churnwise_web::digest::{MailAddress, Message, SendMail, SmtpMailer, SmtpSettings, SmtpTls};
-use churnwise_web::scheduler::Scheduler;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;

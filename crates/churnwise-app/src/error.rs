@@ -103,6 +103,6 @@ mod tests {
             field: "external_id".into(),
             message: "is taken".into(),
         });
-        assert_eq!(e.to_string(), "external_id: is taken");
+        assert!(matches!(e, AppError::Conflict(p) if p.field == "external_id"));
     }
 }

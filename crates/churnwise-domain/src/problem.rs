@@ -8,7 +8,7 @@ use serde::Serialize;
 /// One problem with one input field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[error("{field}: {message}")]
+#[error("{field} {message}")]
 pub struct FieldProblem {
     /// The field's name as the API and forms call it, dotted for nested
     /// fields (`first_evaluation.fruitful`), indexed for lists
@@ -48,10 +48,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_problem_names_its_field_then_the_reason() {
+    fn a_problem_reads_as_the_field_then_the_reason() {
         assert_eq!(
             FieldProblem::missing("name").to_string(),
-            "name: is required"
+            "name is required"
         );
     }
 }

@@ -279,10 +279,7 @@ async fn a_save_from_a_stale_version_is_refused_and_changes_nothing(t: TestStore
         .record_exit_conversation(conversation, &ReasonList::default_list())
         .unwrap();
     let err = s.save_case(ws, update(&opened, change)).await.unwrap_err();
-    assert!(
-        matches!(&err, StoreError::Conflict { field, .. } if field == "version"),
-        "{err:?}"
-    );
+    assert!(matches!(&err, StoreError::StaleVersion(_)), "{err:?}");
     assert_eq!(s.get_case(ws, opened.id).await.unwrap().unwrap(), first);
     assert_eq!(s.case_history(ws, opened.id).await.unwrap().len(), 2);
 }
@@ -476,12 +473,9 @@ async fn the_reason_list_starts_as_the_default_and_saves_only_at_the_version_rea
     assert!(again.value.get(&key).unwrap().retired());
     // A second writer that also read version 0 is refused.
     let err = s.save_reason_list(ws, &first.value, 0).await.unwrap_err();
-    assert!(
-        matches!(&err, StoreError::Conflict { field, .. } if field == "version"),
-        "{err:?}"
-    );
+    assert!(matches!(&err, StoreError::StaleVersion(_)), "{err:?}");
     let err = s.save_reason_list(ws, &first.value, 7).await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict { .. }));
+    assert!(matches!(err, StoreError::StaleVersion(_)));
     assert_eq!(s.reason_list(ws).await.unwrap(), saved);
     // Another workspace still has the default.
     assert_eq!(s.reason_list(other).await.unwrap().version, 0);
@@ -646,7 +640,7 @@ async fn concurrent_edits_of_one_case_never_overwrite_each_other(t: TestStore) {
     for task in tasks {
         match task.await.unwrap() {
             Ok(_) => saved += 1,
-            Err(StoreError::Conflict { field, .. }) => assert_eq!(field, "version"),
+            Err(StoreError::StaleVersion(_)) => {}
             Err(other) => panic!("unexpected {other:?}"),
         }
     }

@@ -510,7 +510,7 @@ async fn workspace_settings_and_user_profiles_are_saved(t: TestStore) {
         .save_workspace_settings(ws, &changed, 0)
         .await
         .unwrap_err();
-    assert!(matches!(stale, StoreError::Conflict { .. }));
+    assert!(matches!(stale, StoreError::StaleVersion(_)));
 
     let user = s.upsert_user("ana@example.com", "x").await.unwrap();
     assert_eq!((user.name.clone(), user.lang), (None, None));

@@ -37,7 +37,7 @@ pub enum CaseErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseError {
     /// Input fields are missing or invalid; every problem is listed.
-    #[error("invalid input: {}", join_problems(.0))]
+    #[error("invalid input: {}", join(.0))]
     InvalidInput(Vec<FieldProblem>),
     /// The step is not allowed at the case's current stage.
     #[error("cannot {action} while the case is at stage {stage}; allowed at: {}", join(.allowed))]
@@ -311,15 +311,6 @@ impl From<FieldProblem> for CaseError {
     fn from(problem: FieldProblem) -> Self {
         CaseError::InvalidInput(vec![problem])
     }
-}
-
-/// Problems as `field message; field message` (the case rules' wording).
-fn join_problems(problems: &[FieldProblem]) -> String {
-    problems
-        .iter()
-        .map(|p| format!("{} {}", p.field, p.message))
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 fn join<T: fmt::Display>(items: &[T]) -> String {

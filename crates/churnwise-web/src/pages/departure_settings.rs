@@ -539,7 +539,7 @@ async fn save_templates(
         .await
     {
         Ok(_) => Ok(see_other("/settings?done=templates-saved#templates")),
-        Err(StoreError::Conflict { .. }) => refused_page(state, auth, stale).await,
+        Err(StoreError::StaleVersion(_)) => refused_page(state, auth, stale).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -285,7 +285,7 @@ pub async fn save_workspace(
                 .await
             {
                 Ok(_) => return Ok(see_other("/settings?done=workspace-saved#workspace")),
-                Err(churnwise_store::StoreError::Conflict { .. }) => {
+                Err(churnwise_store::StoreError::StaleVersion(_)) => {
                     [("version".to_string(), "form-stale")]
                         .into_iter()
                         .collect()

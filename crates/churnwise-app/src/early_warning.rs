@@ -70,6 +70,7 @@ pub struct DueEntry {
     /// What kind of work.
     pub kind: DueKind,
     /// The client.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub client_id: ClientId,
     /// The client's name.
     pub client_name: String,
@@ -78,6 +79,7 @@ pub struct DueEntry {
     /// Who a case action is assigned to, when it names someone.
     pub assignee: Option<String>,
     /// The case, for case work.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub case_id: Option<CaseId>,
     /// The action's number in the case.
     pub item: Option<u32>,

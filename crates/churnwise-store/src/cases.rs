@@ -6,12 +6,9 @@ use crate::{ClientId, Timestamp, WorkspaceId};
 use churnwise_domain::departure::{DepartureCase, Outcome, Stage};
 use churnwise_domain::history::HistoryEntry;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// Id of a departure case.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct CaseId(pub i64);
 

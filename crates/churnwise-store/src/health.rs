@@ -6,12 +6,9 @@ use crate::CaseId;
 use churnwise_domain::health::{HealthFacts, HealthScore, Signal};
 use churnwise_domain::registry::ClientStatus;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// Id of a health alert.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct AlertId(pub i64);
 
@@ -22,12 +19,12 @@ impl std::fmt::Display for AlertId {
 }
 
 /// Id of a digest delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DeliveryId(pub i64);
 
 /// The client a score or an alert is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClientRef {
     /// Id.
     pub id: ClientId,
@@ -36,7 +33,6 @@ pub struct ClientRef {
     /// Owner (account manager).
     pub owner: Option<String>,
     /// Status.
-    #[schema(value_type = String)]
     pub status: ClientStatus,
 }
 
@@ -50,13 +46,12 @@ pub struct ClientHealthFacts {
 }
 
 /// A client's latest stored score.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredHealth {
     /// The client.
     pub client: ClientRef,
     /// The score and its signals.
     #[serde(flatten)]
-    #[schema(inline)]
     pub health: HealthScore,
     /// The day it was computed for.
     pub computed_on: chrono::NaiveDate,
@@ -74,7 +69,7 @@ pub struct HealthFilter {
 }
 
 /// Where an alert stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertStatus {
     /// Raised and not yet handled.
@@ -134,7 +129,7 @@ impl std::str::FromStr for AlertStatus {
 }
 
 /// An alert raised when a client's score crossed into risk.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Alert {
     /// Id.
     pub id: AlertId,
@@ -181,7 +176,7 @@ pub enum AlertAction {
 }
 
 /// What one recomputation changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct HealthRunSummary {
     /// Clients scored.
     pub scored: u64,
@@ -194,7 +189,7 @@ pub struct HealthRunSummary {
 }
 
 /// Where a digest delivery stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
     /// Claimed and being sent; left so when the sender died mid-send, and
@@ -233,7 +228,7 @@ impl std::str::FromStr for DeliveryStatus {
 pub const MAX_DELIVERY_ATTEMPTS: i32 = 3;
 
 /// One user's digest of one day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Delivery {
     /// Id.
     pub id: DeliveryId,

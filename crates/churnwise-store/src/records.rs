@@ -4,12 +4,11 @@ use churnwise_domain::registry::{ClientStatus, InteractionKind, Role, WarningFla
 use churnwise_domain::Lang;
 use churnwise_domain::Money;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub i64);
 
@@ -55,7 +54,7 @@ id_type!(
 );
 
 /// A workspace: one business whose data nobody else sees.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Workspace {
     /// Id.
     pub id: WorkspaceId,
@@ -64,7 +63,7 @@ pub struct Workspace {
 }
 
 /// A user account, without its password hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {
     /// Id.
     pub id: UserId,
@@ -73,7 +72,6 @@ pub struct User {
     /// Display name, which is also how client records name their owner.
     pub name: Option<String>,
     /// The interface and email language the user chose (else the browser's).
-    #[schema(value_type = Option<String>)]
     pub lang: Option<Lang>,
 }
 
@@ -111,12 +109,11 @@ impl std::fmt::Debug for UserWithHash {
 }
 
 /// A user's role in one workspace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Membership {
     /// The workspace.
     pub workspace: Workspace,
     /// The role there.
-    #[schema(value_type = String)]
     pub role: Role,
 }
 
@@ -169,7 +166,7 @@ pub struct NewApiToken {
 }
 
 /// A stored API token, without any secret.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ApiTokenInfo {
     /// Id.
     pub id: ApiTokenId,
@@ -180,7 +177,7 @@ pub struct ApiTokenInfo {
 }
 
 /// A client of the workspace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Client {
     /// Id.
     pub id: ClientId,
@@ -189,7 +186,6 @@ pub struct Client {
     /// Display name.
     pub name: String,
     /// Where the relationship stands.
-    #[schema(value_type = String, example = "active")]
     pub status: ClientStatus,
     /// Account manager or salesperson.
     pub owner: Option<String>,
@@ -198,7 +194,6 @@ pub struct Client {
     /// Days between contacts before the client is due for one.
     pub keep_in_touch_days: i32,
     /// Warning signs that the relationship may not be worth keeping.
-    #[schema(value_type = Vec<String>)]
     pub warning_flags: Vec<WarningFlag>,
     /// Free notes.
     pub notes: Option<String>,
@@ -354,7 +349,7 @@ fn serialize_display<S: serde::Serializer>(
 }
 
 /// One page of a listing.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Page<T> {
     /// The rows of this page.
     pub items: Vec<T>,
@@ -367,7 +362,7 @@ pub struct Page<T> {
 }
 
 /// A person at a client.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Contact {
     /// Id.
     pub id: ContactId,
@@ -401,7 +396,7 @@ pub struct NewContact {
 }
 
 /// A subscription segment: a stretch of time with a constant MRR.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Subscription {
     /// Id.
     pub id: SubscriptionId,
@@ -412,7 +407,6 @@ pub struct Subscription {
     /// Plan or service.
     pub plan: Option<String>,
     /// Monthly recurring revenue.
-    #[schema(value_type = f64, example = 49.90)]
     pub mrr: Money,
     /// First day it counts.
     pub started_on: chrono::NaiveDate,
@@ -444,7 +438,7 @@ pub struct NewSubscription {
 }
 
 /// An invoice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Invoice {
     /// Id.
     pub id: InvoiceId,
@@ -453,7 +447,6 @@ pub struct Invoice {
     /// Id in the billing system.
     pub invoice_ref: String,
     /// Amount, > 0.
-    #[schema(value_type = f64, example = 120.00)]
     pub amount: Money,
     /// Issue date.
     pub issued_on: Option<chrono::NaiveDate>,
@@ -479,14 +472,13 @@ pub struct NewInvoice {
 }
 
 /// A logged interaction with a client.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Interaction {
     /// Id.
     pub id: InteractionId,
     /// The client.
     pub client_id: ClientId,
     /// Kind.
-    #[schema(value_type = String, example = "call")]
     pub kind: InteractionKind,
     /// Day it happened.
     pub occurred_on: chrono::NaiveDate,

@@ -11,8 +11,10 @@ use serde::Serialize;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DueItem {
     /// The case.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub case_id: CaseId,
     /// The client.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub client_id: ClientId,
     /// The client's name.
     pub client_name: String,

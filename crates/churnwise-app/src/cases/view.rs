@@ -16,8 +16,10 @@ use serde::Serialize;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseView {
     /// Id.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub id: CaseId,
     /// The client.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub client_id: ClientId,
     /// The client's name.
     pub client_name: String,

@@ -1,5 +1,6 @@
 //! `/api/v1/clients`: list (paginated, filtered), create, show, change.
 
+use crate::api::bodies::*;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiQuery};
@@ -11,7 +12,7 @@ use churnwise_app::clients::{parse_status, ClientInput, ClientListQuestion};
 use churnwise_app::validate::Checker;
 use churnwise_app::AppError;
 use churnwise_domain::registry::{keep_in_touch_days, optional_text, required_text, WarningFlag};
-use churnwise_store::{Client, ClientFilter, ClientId, ClientPatch, Page};
+use churnwise_store::{ClientFilter, ClientId, ClientPatch};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -160,63 +161,65 @@ impl UpdateClient {
 
 /// Lists the workspace's clients, filtered and paginated.
 #[utoipa::path(get, path = "/clients", tag = "clients", params(ClientListQuery),
-    responses((status = 200, body = Page<Client>), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = PageBody<ClientBody>), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
     ApiQuery(query): ApiQuery<ClientListQuery>,
-) -> ApiResult<Json<Page<Client>>> {
+) -> ApiResult<Json<PageBody<ClientBody>>> {
     let filter = query.into_filter()?;
-    Ok(Json(state.store.list_clients(auth.ws(), &filter).await?))
+    Ok(Json(PageBody::of(
+        state.store.list_clients(auth.ws(), &filter).await?,
+    )))
 }
 
 /// Creates a client.
 #[utoipa::path(post, path = "/clients", tag = "clients", request_body = CreateClient,
-    responses((status = 201, body = Client), (status = 422, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 201, body = ClientBody), (status = 422, body = Problem), (status = 409, body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     auth: Auth,
     ApiJson(body): ApiJson<CreateClient>,
-) -> ApiResult<(StatusCode, Json<Client>)> {
+) -> ApiResult<(StatusCode, Json<ClientBody>)> {
     auth.require_write()?;
     let client =
         churnwise_app::clients::create_client(state.store.as_ref(), auth.ws(), body.into_input())
             .await?;
-    Ok((StatusCode::CREATED, Json(client)))
+    Ok((StatusCode::CREATED, Json(client.into())))
 }
 
 /// Shows one client.
 #[utoipa::path(get, path = "/clients/{id}", tag = "clients", params(("id" = i64, Path, description = "Client id")),
-    responses((status = 200, body = Client), (status = 404, body = Problem)))]
+    responses((status = 200, body = ClientBody), (status = 404, body = Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Client>> {
+) -> ApiResult<Json<ClientBody>> {
     state
         .store
         .get_client(auth.ws(), ClientId(id))
         .await?
-        .map(Json)
+        .map(|r| Json(r.into()))
         .ok_or(ApiError::NotFound)
 }
 
 /// Changes the given fields of a client.
 #[utoipa::path(patch, path = "/clients/{id}", tag = "clients", params(("id" = i64, Path, description = "Client id")),
     request_body = UpdateClient,
-    responses((status = 200, body = Client), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = ClientBody), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<UpdateClient>,
-) -> ApiResult<Json<Client>> {
+) -> ApiResult<Json<ClientBody>> {
     auth.require_write()?;
     let patch = body.validate()?;
     state
         .store
         .update_client(auth.ws(), ClientId(id), patch)
         .await?
-        .map(Json)
+        .map(|r| Json(r.into()))
         .ok_or(ApiError::NotFound)
 }

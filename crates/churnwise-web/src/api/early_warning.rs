@@ -1,6 +1,7 @@
 //! Health scores, alerts, the due list, workspace settings and the caller's
 //! profile: `/api/v1/health-scores`, `/alerts`, `/due-list`, `/settings`, `/me`.
 
+use crate::api::bodies::*;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, Problem, ProblemField};
 use crate::extract::{ApiJson, ApiQuery};
@@ -13,10 +14,7 @@ use churnwise_app::early_warning::{due_list, refresh, DueEntry};
 use churnwise_domain::departure::DepartureKind;
 use churnwise_domain::workspace_settings::WorkspaceSettings;
 use churnwise_domain::Lang;
-use churnwise_store::{
-    Alert, AlertAction, AlertFilter, AlertId, AlertStatus, CaseId, ClientId, HealthFilter,
-    HealthRunSummary, StoredHealth, User,
-};
+use churnwise_store::{AlertAction, AlertFilter, AlertId, AlertStatus, ClientId, HealthFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -34,31 +32,38 @@ pub struct HealthQuery {
 
 /// Lists the latest health scores with every signal's contribution, lowest first.
 #[utoipa::path(get, path = "/health-scores", tag = "early warning", params(HealthQuery),
-    responses((status = 200, body = Vec<StoredHealth>), (status = 401, body = Problem)))]
+    responses((status = 200, body = Vec<HealthBody>), (status = 401, body = Problem)))]
 pub async fn list_scores(
     State(state): State<AppState>,
     auth: Auth,
     ApiQuery(query): ApiQuery<HealthQuery>,
-) -> ApiResult<Json<Vec<StoredHealth>>> {
+) -> ApiResult<Json<Vec<HealthBody>>> {
     let filter = HealthFilter {
         client: query.client_id.map(ClientId),
         owner: query.owner.filter(|o| !o.trim().is_empty()),
         at_risk_only: query.at_risk.unwrap_or(false),
     };
-    Ok(Json(state.store.list_health(auth.ws(), &filter).await?))
+    Ok(Json(all(state
+        .store
+        .list_health(auth.ws(), &filter)
+        .await?)))
 }
 
 /// Recomputes every client's score now (the scheduler also does it on its
 /// own) and raises alerts for clients that crossed into risk.
 #[utoipa::path(post, path = "/health-scores/refresh", tag = "early warning",
-    responses((status = 200, body = HealthRunSummary), (status = 403, body = Problem)))]
+    responses((status = 200, body = HealthRunBody), (status = 403, body = Problem)))]
 pub async fn refresh_scores(
     State(state): State<AppState>,
     auth: Auth,
-) -> ApiResult<Json<HealthRunSummary>> {
+) -> ApiResult<Json<HealthRunBody>> {
     auth.require_write()?;
     let today = Utc::now().date_naive();
-    Ok(Json(refresh(state.store.as_ref(), auth.ws(), today).await?))
+    Ok(Json(
+        refresh(state.store.as_ref(), auth.ws(), today)
+            .await?
+            .into(),
+    ))
 }
 
 /// Filters of the alert list.
@@ -76,12 +81,12 @@ pub struct AlertQuery {
 
 /// Lists alerts, newest first.
 #[utoipa::path(get, path = "/alerts", tag = "early warning", params(AlertQuery),
-    responses((status = 200, body = Vec<Alert>), (status = 422, body = Problem)))]
+    responses((status = 200, body = Vec<AlertBody>), (status = 422, body = Problem)))]
 pub async fn list_alerts(
     State(state): State<AppState>,
     auth: Auth,
     ApiQuery(query): ApiQuery<AlertQuery>,
-) -> ApiResult<Json<Vec<Alert>>> {
+) -> ApiResult<Json<Vec<AlertBody>>> {
     let statuses = match query.status.as_deref().map(str::trim) {
         None | Some("") => AlertStatus::LIVE.to_vec(),
         Some(text) => text
@@ -96,7 +101,10 @@ pub async fn list_alerts(
         client: query.client_id.map(ClientId),
         raised_since: None,
     };
-    Ok(Json(state.store.list_alerts(auth.ws(), &filter).await?))
+    Ok(Json(all(state
+        .store
+        .list_alerts(auth.ws(), &filter)
+        .await?)))
 }
 
 async fn act(
@@ -104,25 +112,25 @@ async fn act(
     auth: &Auth,
     id: i64,
     action: AlertAction,
-) -> ApiResult<Json<Alert>> {
+) -> ApiResult<Json<AlertBody>> {
     auth.require_write()?;
     state
         .store
         .update_alert(auth.ws(), AlertId(id), action, &auth.0.user.email)
         .await?
-        .map(Json)
+        .map(|r| Json(r.into()))
         .ok_or(ApiError::NotFound)
 }
 
 /// Marks an alert as seen and being dealt with.
 #[utoipa::path(post, path = "/alerts/{id}/acknowledge", tag = "early warning",
     params(("id" = i64, Path, description = "Alert id")),
-    responses((status = 200, body = Alert), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = AlertBody), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn acknowledge(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Alert>> {
+) -> ApiResult<Json<AlertBody>> {
     act(&state, &auth, id, AlertAction::Acknowledge).await
 }
 
@@ -137,13 +145,13 @@ pub struct SnoozeBody {
 /// Hides an alert until a day; it is open again from that day on.
 #[utoipa::path(post, path = "/alerts/{id}/snooze", tag = "early warning",
     params(("id" = i64, Path, description = "Alert id")), request_body = SnoozeBody,
-    responses((status = 200, body = Alert), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = AlertBody), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn snooze(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<SnoozeBody>,
-) -> ApiResult<Json<Alert>> {
+) -> ApiResult<Json<AlertBody>> {
     if body.until <= Utc::now().date_naive() {
         return Err(ApiError::field("until", "must be a day after today"));
     }
@@ -164,9 +172,9 @@ pub struct CaseFromAlert {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AlertCase {
     /// The alert, now `case_opened`.
-    pub alert: Alert,
+    pub alert: AlertBody,
     /// The new case.
-    pub case_id: CaseId,
+    pub case_id: i64,
 }
 
 /// Turns an alert into a departure case for its client.
@@ -208,8 +216,8 @@ pub async fn open_case_from_alert(
     Ok((
         axum::http::StatusCode::CREATED,
         Json(AlertCase {
-            alert,
-            case_id: case.id,
+            alert: alert.into(),
+            case_id: case.id.0,
         }),
     ))
 }
@@ -307,9 +315,9 @@ pub async fn save_settings(
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/me", tag = "session",
-    responses((status = 200, body = User), (status = 401, body = Problem)))]
-pub async fn me(auth: Auth) -> Json<User> {
-    Json(auth.0.user)
+    responses((status = 200, body = UserBody), (status = 401, body = Problem)))]
+pub async fn me(auth: Auth) -> Json<UserBody> {
+    Json(auth.0.user.into())
 }
 
 /// Changes to the signed-in user's profile.
@@ -339,12 +347,12 @@ pub fn parse_lang(code: &str) -> Result<Lang, ApiError> {
 
 /// Changes the signed-in user's display name or language.
 #[utoipa::path(patch, path = "/me", tag = "session", request_body = ProfilePatch,
-    responses((status = 200, body = User), (status = 422, body = Problem)))]
+    responses((status = 200, body = UserBody), (status = 422, body = Problem)))]
 pub async fn update_me(
     State(state): State<AppState>,
     auth: Auth,
     ApiJson(body): ApiJson<ProfilePatch>,
-) -> ApiResult<Json<User>> {
+) -> ApiResult<Json<UserBody>> {
     let name = match body.name {
         None => None,
         Some(None) => Some(None),
@@ -362,6 +370,7 @@ pub async fn update_me(
         state
             .store
             .update_user_profile(auth.0.user.id, name, lang)
-            .await?,
+            .await?
+            .into(),
     ))
 }

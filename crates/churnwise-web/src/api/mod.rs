@@ -1,6 +1,7 @@
 //! JSON API handlers, one file per resource; the route table is in
 //! `router.rs`.
 
+pub mod bodies;
 pub mod cases;
 pub mod clients;
 pub mod early_warning;

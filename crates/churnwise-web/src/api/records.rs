@@ -2,6 +2,7 @@
 //! interactions, under `/api/v1/clients/{id}/…`, and `PATCH
 //! /api/v1/invoices/{id}` to record a payment.
 
+use crate::api::bodies::*;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::ApiJson;
@@ -15,8 +16,7 @@ use churnwise_domain::registry::{
     optional_text, required_text, Email, FieldProblem, InteractionKind,
 };
 use churnwise_store::{
-    ClientId, Contact, Interaction, Invoice, InvoiceId, NewContact, NewInteraction, NewInvoice,
-    NewSubscription, Subscription,
+    ClientId, InvoiceId, NewContact, NewInteraction, NewInvoice, NewSubscription,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -238,26 +238,27 @@ pub(crate) fn interaction_from(
 
 /// Lists a client's contacts, primary first.
 #[utoipa::path(get, path = "/clients/{id}/contacts", tag = "clients", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Contact>), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<ContactBody>), (status = 404, body = Problem)))]
 pub async fn list_contacts(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<Contact>>> {
-    Ok(Json(
-        state.store.list_contacts(auth.ws(), ClientId(id)).await?,
-    ))
+) -> ApiResult<Json<Vec<ContactBody>>> {
+    Ok(Json(all(state
+        .store
+        .list_contacts(auth.ws(), ClientId(id))
+        .await?)))
 }
 
 /// Adds a contact to a client.
 #[utoipa::path(post, path = "/clients/{id}/contacts", tag = "clients", params(("id" = i64, Path)), request_body = CreateContact,
-    responses((status = 201, body = Contact), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = ContactBody), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_contact(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<CreateContact>,
-) -> ApiResult<(StatusCode, Json<Contact>)> {
+) -> ApiResult<(StatusCode, Json<ContactBody>)> {
     auth.require_write()?;
     let new = contact_from(body)?;
     Ok((
@@ -266,37 +267,36 @@ pub async fn create_contact(
             state
                 .store
                 .add_contact(auth.ws(), ClientId(id), new)
-                .await?,
+                .await?
+                .into(),
         ),
     ))
 }
 
 /// Lists a client's subscription segments, oldest first.
 #[utoipa::path(get, path = "/clients/{id}/subscriptions", tag = "clients", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Subscription>), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<SubscriptionBody>), (status = 404, body = Problem)))]
 pub async fn list_subscriptions(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<Subscription>>> {
-    Ok(Json(
-        state
-            .store
-            .list_subscriptions(auth.ws(), ClientId(id))
-            .await?,
-    ))
+) -> ApiResult<Json<Vec<SubscriptionBody>>> {
+    Ok(Json(all(state
+        .store
+        .list_subscriptions(auth.ws(), ClientId(id))
+        .await?)))
 }
 
 /// Adds a subscription segment to a client; a running segment of a former
 /// client marks its latest lost or fired case won back (the client is active again).
 #[utoipa::path(post, path = "/clients/{id}/subscriptions", tag = "clients", params(("id" = i64, Path)), request_body = CreateSubscription,
-    responses((status = 201, body = Subscription), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = SubscriptionBody), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_subscription(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<CreateSubscription>,
-) -> ApiResult<(StatusCode, Json<Subscription>)> {
+) -> ApiResult<(StatusCode, Json<SubscriptionBody>)> {
     auth.require_write()?;
     let new = subscription_from(body)?;
     let sub = state
@@ -310,31 +310,32 @@ pub async fn create_subscription(
         &auth.0.user.email,
     )?;
     churnwise_app::cases::win_back_on_new_business(&cx, &sub).await?;
-    Ok((StatusCode::CREATED, Json(sub)))
+    Ok((StatusCode::CREATED, Json(sub.into())))
 }
 
 /// Lists a client's invoices by due date.
 #[utoipa::path(get, path = "/clients/{id}/invoices", tag = "clients", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Invoice>), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<InvoiceBody>), (status = 404, body = Problem)))]
 pub async fn list_invoices(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<Invoice>>> {
-    Ok(Json(
-        state.store.list_invoices(auth.ws(), ClientId(id)).await?,
-    ))
+) -> ApiResult<Json<Vec<InvoiceBody>>> {
+    Ok(Json(all(state
+        .store
+        .list_invoices(auth.ws(), ClientId(id))
+        .await?)))
 }
 
 /// Adds an invoice to a client.
 #[utoipa::path(post, path = "/clients/{id}/invoices", tag = "clients", params(("id" = i64, Path)), request_body = CreateInvoice,
-    responses((status = 201, body = Invoice), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = InvoiceBody), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_invoice(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<CreateInvoice>,
-) -> ApiResult<(StatusCode, Json<Invoice>)> {
+) -> ApiResult<(StatusCode, Json<InvoiceBody>)> {
     auth.require_write()?;
     let new = invoice_from(body)?;
     Ok((
@@ -343,20 +344,21 @@ pub async fn create_invoice(
             state
                 .store
                 .add_invoice(auth.ws(), ClientId(id), new)
-                .await?,
+                .await?
+                .into(),
         ),
     ))
 }
 
 /// Records (or clears) the payment date of an invoice.
 #[utoipa::path(patch, path = "/invoices/{id}", tag = "clients", params(("id" = i64, Path)), request_body = UpdateInvoice,
-    responses((status = 200, body = Invoice), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = InvoiceBody), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_invoice(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<UpdateInvoice>,
-) -> ApiResult<Json<Invoice>> {
+) -> ApiResult<Json<InvoiceBody>> {
     auth.require_write()?;
     let mut c = Checker::default();
     let paid_on = c.date("paid_on", body.paid_on.as_deref());
@@ -365,35 +367,33 @@ pub async fn update_invoice(
         .store
         .set_invoice_paid(auth.ws(), InvoiceId(id), paid_on)
         .await?
-        .map(Json)
+        .map(|r| Json(r.into()))
         .ok_or(ApiError::NotFound)
 }
 
 /// Lists a client's interactions, newest first.
 #[utoipa::path(get, path = "/clients/{id}/interactions", tag = "clients", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Interaction>), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<InteractionBody>), (status = 404, body = Problem)))]
 pub async fn list_interactions(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<Interaction>>> {
-    Ok(Json(
-        state
-            .store
-            .list_interactions(auth.ws(), ClientId(id))
-            .await?,
-    ))
+) -> ApiResult<Json<Vec<InteractionBody>>> {
+    Ok(Json(all(state
+        .store
+        .list_interactions(auth.ws(), ClientId(id))
+        .await?)))
 }
 
 /// Logs an interaction with a client.
 #[utoipa::path(post, path = "/clients/{id}/interactions", tag = "clients", params(("id" = i64, Path)), request_body = CreateInteraction,
-    responses((status = 201, body = Interaction), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = InteractionBody), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_interaction(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<CreateInteraction>,
-) -> ApiResult<(StatusCode, Json<Interaction>)> {
+) -> ApiResult<(StatusCode, Json<InteractionBody>)> {
     auth.require_write()?;
     let new = interaction_from(body, &auth.0.user.email)?;
     Ok((
@@ -402,7 +402,8 @@ pub async fn create_interaction(
             state
                 .store
                 .log_interaction(auth.ws(), ClientId(id), new)
-                .await?,
+                .await?
+                .into(),
         ),
     ))
 }

@@ -2,6 +2,7 @@
 //! cookie; `DELETE` ends it; `GET` says who is signed in; `PUT
 //! /api/v1/session/workspace` switches workspace.
 
+use crate::api::bodies::*;
 use crate::auth::{self, Auth, SESSION_COOKIE};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
@@ -39,7 +40,7 @@ pub struct SessionView {
     /// Role there.
     pub role: String,
     /// Every workspace of the user.
-    pub workspaces: Vec<Membership>,
+    pub workspaces: Vec<MembershipBody>,
     /// Token to send as `X-CSRF-Token` on changes made with the cookie.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub csrf_token: Option<String>,
@@ -142,7 +143,7 @@ pub async fn sign_in(
             email,
             workspace: chosen.workspace.name,
             role: chosen.role.to_string(),
-            workspaces,
+            workspaces: all(workspaces),
             csrf_token: Some(csrf),
         }),
     ))
@@ -157,7 +158,7 @@ pub async fn whoami(State(state): State<AppState>, auth: Auth) -> ApiResult<Json
         email: auth.0.user.email,
         workspace: auth.0.workspace.name,
         role: auth.0.role.to_string(),
-        workspaces,
+        workspaces: all(workspaces),
         csrf_token: None,
     }))
 }

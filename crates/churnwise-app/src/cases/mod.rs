@@ -261,8 +261,10 @@ pub async fn open_case(
         )
         .await;
     match stored {
-        // Another request opened one in between: report it like the guard.
-        Err(churnwise_store::StoreError::Conflict { field, .. }) if field == "client_id" => {
+        // The only unique rule a new case can break is "one open case per
+        // client": another request opened one in between. Report it like
+        // the guard does.
+        Err(churnwise_store::StoreError::Conflict { .. }) => {
             let open = cx
                 .store
                 .list_cases(

@@ -1,11 +1,14 @@
-//! Credentials: argon2id password hashes, password rules, and random
-//! tokens (sessions, API tokens, survey links) stored only as SHA-256
+//! Credentials: argon2id password hashes, password rules, sign-in with a
+//! password, and random tokens (sessions, API tokens, survey links) stored only as SHA-256
 //! hashes. Nothing here keeps a secret in clear.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+
+use crate::error::{AppError, AppResult};
+use churnwise_store::{Membership, NewSession, Store};
 
 /// Hashes a password with argon2id and a random salt (PHC string).
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
@@ -50,6 +53,80 @@ pub fn check_password_strength(password: &str) -> Result<(), String> {
 /// Compares two secrets in time independent of where they differ.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Days a session stays valid after sign-in.
+pub const SESSION_DAYS: i64 = 14;
+
+/// A new session, after a good email and password.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// The session cookie's value (stored only as its hash).
+    pub token: String,
+    /// The token that cookie-authenticated changes must echo.
+    pub csrf: String,
+    /// The workspace the session acts in.
+    pub chosen: Membership,
+    /// Every workspace of the user.
+    pub memberships: Vec<Membership>,
+    /// The user's email.
+    pub email: String,
+}
+
+/// Checks an email and password and opens a session in `workspace` (the
+/// user's first when not given). A wrong email or password is one answer,
+/// on `password`, whichever was wrong, and takes as long either way.
+pub async fn sign_in_with_password(
+    store: &dyn Store,
+    email: &str,
+    password: &str,
+    workspace: Option<&str>,
+) -> AppResult<SignedIn> {
+    let found = store
+        .find_user_by_email(&email.trim().to_lowercase())
+        .await?;
+    // Verify against a dummy hash when the user is unknown, so timing does
+    // not tell which emails have accounts.
+    let (user, hash) = match found {
+        Some(u) => (Some(u.user), u.password_hash),
+        None => (None, dummy_hash().to_string()),
+    };
+    let ok = verify_password(password, &hash);
+    let user = match (user, ok) {
+        (Some(user), true) => user,
+        _ => return Err(AppError::field("password", "email or password is wrong")),
+    };
+    let memberships = store.memberships(user.id).await?;
+    let chosen = match workspace {
+        Some(name) => memberships.iter().find(|m| m.workspace.name == name),
+        None => memberships.first(),
+    }
+    .cloned()
+    .ok_or_else(|| AppError::field("workspace", "you are not a member of this workspace"))?;
+    let token = new_token();
+    let csrf = new_token();
+    store
+        .create_session(NewSession {
+            token_hash: token_hash(&token),
+            user: user.id,
+            workspace: chosen.workspace.id,
+            csrf_token: csrf.clone(),
+            expires_at: chrono::Utc::now() + chrono::Duration::days(SESSION_DAYS),
+        })
+        .await?;
+    Ok(SignedIn {
+        token,
+        csrf,
+        chosen,
+        memberships,
+        email: user.email,
+    })
+}
+
+/// An argon2 hash of a random password, verified when the email is unknown.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&new_token()).unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -12,12 +12,11 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use churnwise_store::{Membership, NewSession};
+use churnwise_app::credentials::{sign_in_with_password, SignedIn, SESSION_DAYS};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// How long a session lasts.
-const SESSION_DAYS: i64 = 14;
 
 /// Credentials to sign in.
 #[derive(Deserialize, ToSchema)]
@@ -69,57 +68,6 @@ fn time_days(days: i64) -> cookie::time::Duration {
     cookie::time::Duration::days(days)
 }
 
-/// Checks credentials and opens a session; returns the new cookie value and
-/// CSRF token. Shared by the JSON API and the sign-in page.
-pub async fn open_session(
-    state: &AppState,
-    email: &str,
-    password: &str,
-    workspace: Option<&str>,
-) -> ApiResult<(String, String, Membership, Vec<Membership>, String)> {
-    let found = state
-        .store
-        .find_user_by_email(&email.trim().to_lowercase())
-        .await?;
-    // Verify against a dummy hash when the user is unknown, so timing does
-    // not tell which emails have accounts.
-    let (user, hash) = match found {
-        Some(u) => (Some(u.user), u.password_hash),
-        None => (None, dummy_hash().to_string()),
-    };
-    let ok = auth::verify_password(password, &hash);
-    let user = match (user, ok) {
-        (Some(user), true) => user,
-        _ => return Err(ApiError::field("password", "email or password is wrong")),
-    };
-    let memberships = state.store.memberships(user.id).await?;
-    let chosen = match workspace {
-        Some(name) => memberships.iter().find(|m| m.workspace.name == name),
-        None => memberships.first(),
-    }
-    .cloned()
-    .ok_or_else(|| ApiError::field("workspace", "you are not a member of this workspace"))?;
-    let token = auth::new_token();
-    let csrf = auth::new_token();
-    state
-        .store
-        .create_session(NewSession {
-            token_hash: auth::token_hash(&token),
-            user: user.id,
-            workspace: chosen.workspace.id,
-            csrf_token: csrf.clone(),
-            expires_at: chrono::Utc::now() + chrono::Duration::days(SESSION_DAYS),
-        })
-        .await?;
-    Ok((token, csrf, chosen, memberships, user.email))
-}
-
-/// An argon2 hash of a random password, verified when the email is unknown.
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| auth::hash_password(&auth::new_token()).unwrap_or_default())
-}
-
 /// Signs in with email and password; sets the session cookie.
 #[utoipa::path(post, path = "/session", tag = "session", request_body = SignIn,
     responses((status = 200, body = SessionView), (status = 422, body = crate::error::Problem)))]
@@ -129,8 +77,14 @@ pub async fn sign_in(
     jar: CookieJar,
     ApiJson(body): ApiJson<SignIn>,
 ) -> ApiResult<(CookieJar, Json<SessionView>)> {
-    let (token, csrf, chosen, workspaces, email) = open_session(
-        &state,
+    let SignedIn {
+        token,
+        csrf,
+        chosen,
+        memberships: workspaces,
+        email,
+    } = sign_in_with_password(
+        state.store.as_ref(),
         &body.email,
         &body.password,
         body.workspace.as_deref(),

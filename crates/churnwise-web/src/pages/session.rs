@@ -6,7 +6,7 @@ use super::forms::{anon_csrf, FieldProblems};
 use super::{
     local_path, render, see_other, AnonForm, Chrome, CsrfForm, MaybePageAuth, PageError, PageLang,
 };
-use crate::api::session::{is_https, open_session, session_cookie};
+use crate::api::session::{is_https, session_cookie};
 use crate::auth::{self, SESSION_COOKIE};
 use crate::i18n::{self, LANG_COOKIE};
 use crate::AppState;
@@ -14,6 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use churnwise_app::credentials::sign_in_with_password;
 use churnwise_domain::registry::{required_text, Email, Role};
 use minijinja::context;
 use serde::Deserialize;
@@ -73,12 +74,13 @@ pub async fn login(
     AnonForm(_, form): AnonForm<LoginForm>,
 ) -> Result<Response, PageError> {
     let next = local_path(form.next.as_deref());
-    match open_session(&state, &form.email, &form.password, None).await {
-        Ok((token, ..)) => {
+    match sign_in_with_password(state.store.as_ref(), &form.email, &form.password, None).await {
+        Ok(signed_in) => {
+            let token = signed_in.token;
             let jar = jar.add(session_cookie(token, secure(&state, &headers)));
             Ok((jar, see_other(&next)).into_response())
         }
-        Err(crate::error::ApiError::Invalid(_)) => {
+        Err(churnwise_app::AppError::Invalid(_)) => {
             let (jar, csrf) = anon_csrf(jar, secure(&state, &headers));
             let chrome = Chrome::anonymous(lang, csrf, "/login");
             let page = render(
@@ -196,7 +198,9 @@ pub async fn setup(
         .store
         .set_membership(user.id, workspace.id, Role::Owner)
         .await?;
-    let (token, ..) = open_session(&state, email.as_str(), &form.password, None).await?;
+    let token = sign_in_with_password(state.store.as_ref(), email.as_str(), &form.password, None)
+        .await?
+        .token;
     let jar = jar.add(session_cookie(token, secure(&state, &headers)));
     Ok((jar, see_other("/")).into_response())
 }

@@ -2,27 +2,24 @@
 //! Every step goes through the same code as the API
 //! (`churnwise_app::cases::apply`), so the guards, the history and the
 //! storage effects are the same; errors name the flag concerned.
+//!
+//! This module holds the clap arguments and dispatches each subcommand to
+//! its handler: `open_show` (open, show, list, due), `steps` (reason, plan,
+//! survey, close, lesson, win-back), `checklist` (offboarding), `output`
+//! (rows and printing) and `flags` (reading flags and naming them in errors).
+
+mod checklist;
+mod flags;
+mod open_show;
+mod output;
+mod steps;
 
 use super::Context;
-use crate::errors::Words;
-use crate::output::{self, opt, Format, Tabular};
-use churnwise_app::cases::{self, due_items, CaseContext, CaseView, DueItem, Step};
-use churnwise_app::AppError;
-use churnwise_domain::departure::{
-    CloseInput, DepartureKind, ExitConversationInput, NoticeInput, RelationshipEvaluationInput,
-    Stage,
-};
-use churnwise_domain::lessons::NewCorrectiveActionInput;
-use churnwise_domain::offboarding::{
-    CredentialHandoverInput, ItemDetailsInput, ItemStatus, NewChecklistItemInput,
-};
-use churnwise_domain::retention::{NewRetentionActionInput, Offer, OfferKind};
-use churnwise_domain::text::{ItemId, Text};
-use churnwise_domain::{parse_date, Lang, Money};
-use churnwise_store::{CaseFilter, CaseId, Store, StoredCase, Workspace};
+use crate::output::Format;
+use churnwise_app::cases::{self, CaseContext};
+use churnwise_store::{Store, Workspace};
 use clap::{Args, Subcommand};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use flags::cli_error;
 
 /// Run departure cases: notice, exit conversation, retention, offboarding,
 /// survey, closing, lessons and win-back.
@@ -456,182 +453,13 @@ enum WinbackCommand {
     },
 }
 
-/// One case as a row.
-#[derive(Debug, Serialize)]
-struct CaseRow {
-    id: i64,
-    client: String,
-    kind: String,
-    stage: String,
-    outcome: String,
-    received_on: String,
-    end_on: String,
-    lost_mrr: String,
-    version: i64,
-}
-
-impl CaseRow {
-    fn of(c: &StoredCase) -> Self {
-        CaseRow {
-            id: c.id.0,
-            client: c.client_name.clone(),
-            kind: c.case.kind().to_string(),
-            stage: c.case.stage().to_string(),
-            outcome: opt(&c.case.outcome()),
-            received_on: c.case.notice().received_on().to_string(),
-            end_on: opt(&c.case.closure().and_then(|k| k.end_on())),
-            lost_mrr: c.case.lost_mrr().to_string(),
-            version: c.version,
-        }
-    }
-}
-
-impl Tabular for CaseRow {
-    fn headers() -> Vec<&'static str> {
-        vec![
-            "id",
-            "client",
-            "kind",
-            "stage",
-            "outcome",
-            "received_on",
-            "end_on",
-            "lost_mrr",
-            "version",
-        ]
-    }
-
-    fn cells(&self) -> Vec<String> {
-        vec![
-            self.id.to_string(),
-            self.client.clone(),
-            self.kind.clone(),
-            self.stage.clone(),
-            self.outcome.clone(),
-            self.received_on.clone(),
-            self.end_on.clone(),
-            self.lost_mrr.clone(),
-            self.version.to_string(),
-        ]
-    }
-}
-
-impl Tabular for DueItem {
-    fn headers() -> Vec<&'static str> {
-        vec![
-            "due_on", "case_id", "client", "kind", "item", "what", "owner",
-        ]
-    }
-
-    fn cells(&self) -> Vec<String> {
-        vec![
-            self.due_on.to_string(),
-            self.case_id.to_string(),
-            self.client_name.clone(),
-            self.kind.clone(),
-            opt(&self.item),
-            self.what.clone(),
-            opt(&self.owner),
-        ]
-    }
-}
-
-/// Domain and storage field names that a flag of another name sets.
-const FLAG_NAMES: &[(&str, &str)] = &[
-    ("first_evaluation.fruitful", "--fruitful"),
-    ("first_evaluation.history_of_stumbles", "--stumbles"),
-    (
-        "first_evaluation.our_commitments_met",
-        "--our-commitments-met",
-    ),
-    (
-        "first_evaluation.client_commitments_met",
-        "--client-commitments-met",
-    ),
-    ("first_evaluation.note", "--evaluation-note"),
-    ("clients_words", "--words"),
-    ("primary_reason", "--primary"),
-    ("secondary_reasons", "--secondary"),
-    ("departments", "--department"),
-    ("processes", "--process"),
-    ("roles", "--role"),
-    ("due_on", "--due"),
-    ("waiver_reason", "--reason"),
-    ("handed_over_on", "--on"),
-    ("won_back_on", "--on"),
-    ("expires_in_days", "--expires-in-days"),
-    ("actor", "--as"),
-];
-
-/// The flag that sets a domain field (`secondary_reasons[1]` → `--secondary`).
-fn flag_for(field: &str) -> String {
-    let base = field.split('[').next().unwrap_or(field);
-    FLAG_NAMES.iter().find(|(f, _)| *f == base).map_or_else(
-        || crate::errors::flag(base),
-        |(_, flag)| (*flag).to_string(),
-    )
-}
-
-/// An error of the app in this command's words.
-fn cli_error(e: AppError) -> anyhow::Error {
-    crate::errors::cli_error(
-        e,
-        &Words {
-            flag_of: &flag_for,
-            record: "case",
-        },
-    )
-}
-
-fn date(flag: &str, text: Option<&str>) -> anyhow::Result<Option<chrono::NaiveDate>> {
-    text.map(|t| parse_date(t).map_err(|e| anyhow::anyhow!("{flag}: {e}")))
-        .transpose()
-}
-
-fn yes_no(flag: &str, text: &str) -> anyhow::Result<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "yes" | "y" | "true" | "si" | "sí" => Ok(true),
-        "no" | "n" | "false" => Ok(false),
-        other => anyhow::bail!("{flag}: {other:?} is not yes or no"),
-    }
-}
-
-/// A snake_case choice (dashes accepted) parsed like the API parses it.
-fn choice<T: DeserializeOwned>(flag: &str, text: &str, allowed: &[&str]) -> anyhow::Result<T> {
-    let value = text.trim().to_ascii_lowercase().replace('-', "_");
-    serde_json::from_value(serde_json::Value::String(value))
-        .map_err(|_| anyhow::anyhow!("{flag}: {text:?} is not one of {}", allowed.join(", ")))
-}
-
-fn money(flag: &str, text: Option<&str>) -> anyhow::Result<Option<Money>> {
-    text.map(|t| Money::parse(t).map_err(|e| anyhow::anyhow!("{flag}: {e}")))
-        .transpose()
-}
-
-fn lang(text: &str) -> anyhow::Result<Lang> {
-    choice("--lang", text, &["en", "es"])
-}
-
-async fn find_client(
-    store: &dyn Store,
-    ws: &Workspace,
-    reference: &str,
-) -> anyhow::Result<churnwise_store::Client> {
-    store
-        .find_client(ws.id, reference)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no client {reference:?} in workspace {:?}", ws.name))
-}
-
-fn print_case(stored: &StoredCase, format: Format) -> anyhow::Result<()> {
-    match format {
-        Format::Json => {
-            let view = CaseView::of(stored.clone(), Lang::En);
-            println!("{}", serde_json::to_string_pretty(&view)?);
-            Ok(())
-        }
-        _ => output::print_one(&CaseRow::of(stored), format),
-    }
+/// What every subcommand works with: the store, the workspace, the acting
+/// person's case context and the output format.
+struct Session<'a> {
+    store: &'a dyn Store,
+    ws: &'a Workspace,
+    cx: CaseContext<'a>,
+    format: Format,
 }
 
 /// Runs `case …`.
@@ -644,433 +472,38 @@ pub async fn run(ctx: &Context, args: CaseArgs) -> anyhow::Result<()> {
         .filter(|a| !a.trim().is_empty())
         .unwrap_or_else(|| "cli".to_string());
     let cx = CaseContext::for_user(store.as_ref(), ws.id, &actor).map_err(cli_error)?;
-    let format = args.format;
-    let step = |id: i64, step: Step| {
-        let cx = cx.clone();
-        async move {
-            let applied = cases::apply(&cx, CaseId(id), None, step)
-                .await
-                .map_err(cli_error)?;
-            if format == Format::Table {
-                if let Some(created) = applied.created {
-                    eprintln!("created number {created}");
-                }
-                for w in applied.case.case.warnings() {
-                    eprintln!("warning: {}", w.message(Lang::En));
-                }
-            }
-            print_case(&applied.case, format)
-        }
+    let s = Session {
+        store: store.as_ref(),
+        ws: &ws,
+        cx,
+        format: args.format,
     };
     match args.command {
-        CaseCommand::Open(a) => {
-            let client = find_client(store.as_ref(), &ws, &a.client).await?;
-            let kind = match a.kind.trim() {
-                "leaving" | "client_leaving" | "client-leaving" => DepartureKind::ClientLeaving,
-                "ending" | "team_ending" | "team-ending" => DepartureKind::TeamEnding,
-                other => anyhow::bail!("--kind: {other:?} is not leaving or ending"),
-            };
-            let notice = NoticeInput {
-                received_on: Some(
-                    date("--received-on", a.received_on.as_deref())?.unwrap_or_else(|| cx.today()),
-                ),
-                channel: Some(choice(
-                    "--channel",
-                    &a.channel,
-                    &["email", "phone", "meeting", "letter", "chat", "other"],
-                )?),
-                received_by: Some(a.received_by),
-                requested_end_on: date("--requested-end-on", a.requested_end_on.as_deref())?,
-                notice_period_days: a.notice_period_days,
-                minimum_term_ends_on: date(
-                    "--minimum-term-ends-on",
-                    a.minimum_term_ends_on.as_deref(),
-                )?,
-                penalties: a.penalties,
-                penalty_amount: money("--penalty-amount", a.penalty_amount.as_deref())?,
-                first_evaluation: Some(RelationshipEvaluationInput {
-                    fruitful: Some(yes_no("--fruitful", &a.fruitful)?),
-                    history_of_stumbles: Some(yes_no("--stumbles", &a.stumbles)?),
-                    our_commitments_met: Some(yes_no(
-                        "--our-commitments-met",
-                        &a.our_commitments_met,
-                    )?),
-                    client_commitments_met: Some(yes_no(
-                        "--client-commitments-met",
-                        &a.client_commitments_met,
-                    )?),
-                    note: a.evaluation_note,
-                }),
-            };
-            let stored = cases::open_case(&cx, client.id, kind, notice)
-                .await
-                .map_err(cli_error)?;
-            print_case(&stored, format)?;
-        }
-        CaseCommand::Show { id, lang: l } => {
-            let l = lang(&l)?;
-            let stored = cases::load(&cx, CaseId(id)).await.map_err(cli_error)?;
-            show(store.as_ref(), &ws, stored, l, format).await?;
-        }
+        CaseCommand::Open(a) => open_show::open(&s, a).await,
+        CaseCommand::Show { id, lang } => open_show::show(&s, id, &lang).await,
         CaseCommand::List {
             stage,
             client,
             outcome,
-        } => {
-            let stage: Option<Stage> = stage
-                .map(|s| {
-                    choice(
-                        "--stage",
-                        &s,
-                        &[
-                            "notice",
-                            "exit_conversation",
-                            "retention",
-                            "offboarding",
-                            "feedback",
-                            "closed",
-                        ],
-                    )
-                })
-                .transpose()?;
-            let outcome = outcome
-                .map(|o| choice("--outcome", &o, &["lost", "saved", "fired"]))
-                .transpose()?;
-            let client = match client {
-                Some(c) => Some(find_client(store.as_ref(), &ws, &c).await?.id),
-                None => None,
-            };
-            let filter = CaseFilter {
-                stage,
-                client,
-                outcome,
-            };
-            let rows = store.list_cases(ws.id, &filter).await?;
-            if format == Format::Json {
-                let views: Vec<CaseView> = rows
-                    .into_iter()
-                    .map(|c| CaseView::of(c, Lang::En))
-                    .collect();
-                println!("{}", serde_json::to_string_pretty(&views)?);
-            } else {
-                let rows: Vec<CaseRow> = rows.iter().map(CaseRow::of).collect();
-                output::print(&rows, format)?;
-            }
-        }
-        CaseCommand::Reason(a) => {
-            let conversation = ExitConversationInput {
-                held_on: date("--held-on", a.held_on.as_deref())?,
-                clients_words: Some(a.words),
-                primary_reason: Some(a.primary),
-                secondary_reasons: a.secondary,
-                controllable: Some(yes_no("--controllable", &a.controllable)?),
-                renegotiable: Some(yes_no("--renegotiable", &a.renegotiable)?),
-                departments: a.department,
-                processes: a.process,
-                roles: a.role,
-            };
-            step(a.id, Step::ExitConversation { conversation }).await?;
-        }
-        CaseCommand::Plan { id, action } => {
-            let s = match action {
-                PlanCommand::Start {
-                    suggested,
-                    owner,
-                    due,
-                } => Step::StartRetention {
-                    suggested,
-                    owner,
-                    due_on: date("--due", due.as_deref())?,
-                },
-                PlanCommand::Action {
-                    description,
-                    side,
-                    owner,
-                    due,
-                } => Step::AddRetentionAction {
-                    action: NewRetentionActionInput {
-                        description: Some(description),
-                        side: Some(choice("--side", &side, &["ours", "client"])?),
-                        owner: Some(owner),
-                        due_on: date("--due", Some(&due))?,
-                    },
-                },
-                PlanCommand::Status { action, status } => Step::SetRetentionActionStatus {
-                    id: ItemId(action),
-                    status: choice("STATUS", &status, &["open", "done", "dropped"])?,
-                },
-                PlanCommand::Offer { kind, description } => {
-                    let offer = if kind.trim() == "none" {
-                        None
-                    } else {
-                        let kind: OfferKind = choice(
-                            "KIND",
-                            &kind,
-                            &[
-                                "pause",
-                                "right_size",
-                                "extra_service_or_training",
-                                "free_period",
-                                "senior_call",
-                                "discount",
-                                "none",
-                            ],
-                        )?;
-                        let description = description
-                            .filter(|d| !d.trim().is_empty())
-                            .map(|d| Text::parse("description", &d))
-                            .transpose()
-                            .map_err(|p| anyhow::anyhow!("--description: {}", p.message))?;
-                        Some(Offer { kind, description })
-                    };
-                    Step::SetRetentionOffer { offer }
-                }
-                PlanCommand::Outcome { outcome, on } => Step::RecordRetentionOutcome {
-                    outcome: choice("OUTCOME", &outcome, &["retained", "leaving"])?,
-                    on: date("--on", on.as_deref())?,
-                },
-            };
-            step(id, s).await?;
-        }
-        CaseCommand::Check { id, action } => {
-            let s = match action {
-                CheckCommand::Begin {
-                    service_type,
-                    lang: l,
-                } => Step::BeginOffboarding {
-                    service_type,
-                    lang: Some(lang(&l)?),
-                },
-                CheckCommand::Add {
-                    label,
-                    optional,
-                    link,
-                    note,
-                } => Step::AddChecklistItem {
-                    item: NewChecklistItemInput {
-                        label: Some(label),
-                        required: Some(!optional),
-                        link,
-                        note,
-                    },
-                },
-                CheckCommand::Done { item, on } => Step::CompleteChecklistItem {
-                    id: ItemId(item),
-                    on: date("--on", on.as_deref())?,
-                },
-                CheckCommand::Waive { item, reason } => Step::WaiveChecklistItem {
-                    id: ItemId(item),
-                    reason,
-                },
-                CheckCommand::Reopen { item } => Step::ReopenChecklistItem { id: ItemId(item) },
-                CheckCommand::Details { item, link, note } => Step::SetChecklistItemDetails {
-                    id: ItemId(item),
-                    details: ItemDetailsInput { link, note },
-                },
-                CheckCommand::Handover {
-                    account,
-                    recipient,
-                    channel,
-                    on,
-                } => Step::RecordCredentialHandover {
-                    handover: CredentialHandoverInput {
-                        account: Some(account),
-                        recipient: Some(recipient),
-                        channel,
-                        handed_over_on: Some(
-                            date("--on", on.as_deref())?.unwrap_or_else(|| cx.today()),
-                        ),
-                    },
-                },
-                CheckCommand::WaiveInvoice {
-                    invoice,
-                    reason,
-                    on,
-                } => Step::WaiveInvoice {
-                    invoice,
-                    reason,
-                    on: date("--on", on.as_deref())?,
-                },
-                CheckCommand::Status => {
-                    let stored = cases::load(&cx, CaseId(id)).await.map_err(cli_error)?;
-                    let unpaid = cases::unpaid_invoices(store.as_ref(), ws.id, stored.client_id)
-                        .await
-                        .map_err(cli_error)?;
-                    return match stored.case.can_close(&unpaid) {
-                        Ok(()) => {
-                            println!("case {id} can close");
-                            Ok(())
-                        }
-                        Err(e) => Err(cli_error(e.into())),
-                    };
-                }
-            };
-            step(id, s).await?;
-        }
+        } => open_show::list(&s, stage, client, outcome).await,
+        CaseCommand::Reason(a) => steps::reason(&s, a).await,
+        CaseCommand::Plan { id, action } => steps::plan(&s, id, action).await,
+        CaseCommand::Check { id, action } => checklist::check(&s, id, action).await,
         CaseCommand::Survey {
             id,
             scale,
             expires_in_days,
             base_url,
-        } => {
-            let scale = match scale.trim() {
-                "0-10" | "zero_to_ten" => churnwise_domain::survey::ScoreScale::ZeroToTen,
-                "1-5" | "one_to_five" => churnwise_domain::survey::ScoreScale::OneToFive,
-                other => anyhow::bail!("--scale: {other:?} is not 0-10 or 1-5"),
-            };
-            let applied = cases::apply(
-                &cx,
-                CaseId(id),
-                None,
-                Step::IssueSurvey {
-                    scale: Some(scale),
-                    expires_in_days: Some(expires_in_days),
-                },
-            )
-            .await
-            .map_err(cli_error)?;
-            let token = applied
-                .survey_token
-                .ok_or_else(|| anyhow::anyhow!("no survey token was made"))?;
-            let url = format!("{}/s/{}", base_url.trim_end_matches('/'), token.expose());
-            let expires = applied
-                .case
-                .case
-                .survey()
-                .map(|s| s.expires_at().to_rfc3339())
-                .unwrap_or_default();
-            match format {
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({
-                        "case_id": id, "url": url, "token": token.expose(), "expires_at": expires
-                    }))?
-                ),
-                _ => {
-                    println!("{url}");
-                    eprintln!("send this link to the client; it works once, until {expires}, and is not shown again");
-                }
-            }
-        }
+        } => steps::survey(&s, id, &scale, expires_in_days, &base_url).await,
         CaseCommand::Close {
             id,
             outcome,
             end_on,
             lost_mrr,
             closed_on,
-        } => {
-            let close = CloseInput {
-                outcome: Some(choice("--outcome", &outcome, &["lost", "fired"])?),
-                closed_on: date("--closed-on", closed_on.as_deref())?,
-                end_on: date("--end-on", end_on.as_deref())?,
-                lost_mrr: money("--lost-mrr", lost_mrr.as_deref())?,
-            };
-            step(id, Step::Close { close }).await?;
-        }
-        CaseCommand::Lesson { id, action } => {
-            let s = match action {
-                LessonCommand::Add { what, owner, due } => Step::AddCorrectiveAction {
-                    action: NewCorrectiveActionInput {
-                        what: Some(what),
-                        owner: Some(owner),
-                        due_on: date("--due", Some(&due))?,
-                    },
-                },
-                LessonCommand::Done { action, on } => Step::CompleteCorrectiveAction {
-                    id: ItemId(action),
-                    on: date("--on", on.as_deref())?,
-                },
-            };
-            step(id, s).await?;
-        }
-        CaseCommand::Winback { id, action } => {
-            let s = match action {
-                WinbackCommand::FollowUp { on, clear } => {
-                    if on.is_none() && !clear {
-                        anyhow::bail!("ON: give a date (YYYY-MM-DD) or --clear");
-                    }
-                    Step::SetWinBackFollowUp {
-                        on: date("ON", on.as_deref())?,
-                    }
-                }
-                WinbackCommand::WonBack { on } => Step::MarkWonBack {
-                    on: date("--on", on.as_deref())?,
-                },
-            };
-            step(id, s).await?;
-        }
-        CaseCommand::Due { until } => {
-            let until = date("--until", until.as_deref())?.unwrap_or_else(|| cx.today());
-            let cases = store.cases_with_due_work(ws.id, until).await?;
-            output::print(&due_items(&cases, until), format)?;
-        }
+        } => steps::close(&s, id, &outcome, end_on, lost_mrr, closed_on).await,
+        CaseCommand::Lesson { id, action } => steps::lesson(&s, id, action).await,
+        CaseCommand::Winback { id, action } => steps::winback(&s, id, action).await,
+        CaseCommand::Due { until } => open_show::due(&s, until).await,
     }
-    Ok(())
-}
-
-/// Prints one case: the summary, then (as a table) its actions, checklist and history.
-async fn show(
-    store: &dyn Store,
-    ws: &Workspace,
-    stored: StoredCase,
-    lang: Lang,
-    format: Format,
-) -> anyhow::Result<()> {
-    let history = store.case_history(ws.id, stored.id).await?;
-    let reasons = store.reason_list(ws.id).await?.value;
-    if format != Format::Table {
-        if format == Format::Json {
-            let view = CaseView::of(stored, lang).with_history(history, &reasons, lang);
-            println!("{}", serde_json::to_string_pretty(&view)?);
-            return Ok(());
-        }
-        return output::print_one(&CaseRow::of(&stored), format);
-    }
-    output::print_one(&CaseRow::of(&stored), format)?;
-    let case = &stored.case;
-    if let Some(conv) = case.exit_conversation() {
-        println!(
-            "reason: {} — \"{}\"",
-            reasons.label_of(conv.primary_reason(), lang),
-            conv.clients_words()
-        );
-    }
-    for w in case.warnings() {
-        println!("warning: {}", w.message(lang));
-    }
-    if let Some(plan) = case.retention() {
-        println!("\nretention actions:");
-        for a in plan.actions() {
-            println!(
-                "  {:>3}  [{}]  {}  ({}, due {})",
-                a.id(),
-                a.status().as_str(),
-                a.description(),
-                a.owner(),
-                a.due_on()
-            );
-        }
-    }
-    if let Some(list) = case.offboarding() {
-        println!("\nchecklist:");
-        for item in list.items() {
-            let status = match item.status() {
-                ItemStatus::Open => "open".to_string(),
-                ItemStatus::Done { done_on } => format!("done {done_on}"),
-                ItemStatus::Waived { waiver_reason } => format!("waived: {waiver_reason}"),
-            };
-            let required = if item.required() { "" } else { " (optional)" };
-            println!("  {:>3}  [{status}]  {}{required}", item.id(), item.label());
-        }
-    }
-    println!("\nhistory:");
-    for h in history {
-        println!(
-            "  {}  {}  {}",
-            h.at.format("%Y-%m-%d %H:%M"),
-            h.actor.describe(lang),
-            h.event.describe(lang, &reasons)
-        );
-    }
-    Ok(())
 }

@@ -13,6 +13,7 @@ pub(super) struct Blocker {
     item: Option<u32>,
     text: String,
 }
+
 fn stage_label(lang: Lang, stage: Stage) -> String {
     say(lang, &format!("case-stage-{}", stage.as_str()), &[])
 }
@@ -144,6 +145,7 @@ pub(super) fn explain(e: &CaseError, lang: Lang) -> (FieldProblems, Vec<String>)
     }
     (errors, messages)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,6 +72,7 @@ struct ReasonOption {
     key: String,
     label: String,
 }
+
 /// An unpaid invoice of the client, and whether it is waived.
 #[derive(Debug, Serialize)]
 struct UnpaidRow {

@@ -1,0 +1,24 @@
+//! The client pages: the list (search, filters, sort, pagination), a new
+//! client form, and one client's page with contacts, subscriptions and MRR
+//! history, invoices (overdue highlighted), the interaction timeline with a
+//! quick "log a contact" form, and its departure cases.
+//!
+//! By concern: `list` draws the list, `new_client` the new-client form and
+//! its post, `show` one client's page, and `forms` the contact, interaction
+//! and open-a-case forms posted from that page.
+
+mod forms;
+mod list;
+mod new_client;
+mod show;
+
+pub use forms::{add_contact, log_interaction, open_case, CaseForm, ContactForm, InteractionForm};
+pub use list::{list, ListParams};
+pub use new_client::{create, new_page, ClientForm};
+pub use show::{show, ShowQuery};
+
+/// The text trimmed, if not blank.
+fn optional(text: &str) -> Option<String> {
+    let t = text.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}

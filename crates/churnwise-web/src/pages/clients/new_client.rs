@@ -1,0 +1,115 @@
+//! A new client: the form (`GET /clients/new`) and its post (`POST /clients`).
+
+use super::optional;
+use crate::pages::forms::{field_errors, FieldProblems};
+use crate::pages::{render, see_other, Chrome, CsrfForm, PageAuth, PageError};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use churnwise_domain::registry::ClientStatus;
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+/// The new-client form, kept as typed.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+pub struct ClientForm {
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Billing id.
+    #[serde(default)]
+    pub external_id: String,
+    /// Status.
+    #[serde(default)]
+    pub status: String,
+    /// Owner.
+    #[serde(default)]
+    pub owner: String,
+    /// Segment.
+    #[serde(default)]
+    pub segment: String,
+    /// Keep-in-touch days.
+    #[serde(default)]
+    pub keep_in_touch_days: String,
+    /// Notes.
+    #[serde(default)]
+    pub notes: String,
+}
+
+fn new_client_page(
+    chrome: &Chrome,
+    form: &ClientForm,
+    errors: &FieldProblems,
+) -> Result<Response, PageError> {
+    let statuses: Vec<&str> = ClientStatus::ALL.iter().map(|s| s.as_str()).collect();
+    render(
+        chrome,
+        "clients/new.html",
+        context! { form, errors, statuses },
+    )
+}
+
+/// `GET /clients/new`: the new-client form.
+pub async fn new_page(
+    State(state): State<AppState>,
+    auth: PageAuth,
+) -> Result<Response, PageError> {
+    auth.require_write()?;
+    let chrome = Chrome::of(&auth, &state, "clients").await?;
+    let form = ClientForm {
+        status: "active".into(),
+        keep_in_touch_days: "30".into(),
+        ..ClientForm::default()
+    };
+    new_client_page(&chrome, &form, &FieldProblems::new())
+}
+
+/// `POST /clients`: creates a client and shows its page.
+pub async fn create(
+    State(state): State<AppState>,
+    CsrfForm(auth, form): CsrfForm<ClientForm>,
+) -> Result<Response, PageError> {
+    auth.require_write()?;
+    let settings = state.store.workspace_settings(auth.ws()).await?.value;
+    let days = match form.keep_in_touch_days.trim() {
+        "" => Ok(None),
+        text => text.parse::<i32>().map(Some),
+    };
+    let validated = match days {
+        Ok(days) => churnwise_app::clients::ClientInput {
+            name: form.name.clone(),
+            external_id: optional(&form.external_id),
+            status: optional(&form.status),
+            owner: optional(&form.owner),
+            segment: optional(&form.segment),
+            keep_in_touch_days: days,
+            notes: optional(&form.notes),
+        }
+        .validate_with(&settings),
+        Err(_) => Err(churnwise_app::AppError::field(
+            "keep_in_touch_days",
+            "not a number",
+        )),
+    };
+    let result = match validated {
+        Ok(new) => state
+            .store
+            .create_client(auth.ws(), new)
+            .await
+            .map_err(Into::into),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(client) => Ok(see_other(&format!(
+            "/clients/{}?done=client-created",
+            client.id
+        ))),
+        Err(e) => {
+            let errors = field_errors(e)?;
+            let chrome = Chrome::of(&auth, &state, "clients").await?;
+            let page = new_client_page(&chrome, &form, &errors)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}

@@ -248,7 +248,12 @@ async fn run_workspace(
             continue;
         }
         let Some(delivery) = store
-            .claim_delivery(ws.id, user.id, today, digest.items as i32)
+            .claim_delivery(
+                ws.id,
+                user.id,
+                today,
+                i32::try_from(digest.items).unwrap_or(i32::MAX),
+            )
             .await?
         else {
             run.skipped += 1;

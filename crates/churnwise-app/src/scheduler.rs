@@ -70,7 +70,8 @@ impl Scheduler {
         for ws in self.store.list_workspaces().await? {
             let run = refresh(self.store.as_ref(), ws.id, today).await?;
             tick.workspaces += 1;
-            tick.alerts_raised += run.raised.len() as u32;
+            let raised = u32::try_from(run.raised.len()).unwrap_or(u32::MAX);
+            tick.alerts_raised = tick.alerts_raised.saturating_add(raised);
         }
         if let Some(mailer) = &self.mailer {
             tick.digests = run_digests(self.store.as_ref(), mailer.as_ref(), now).await?;

@@ -10,6 +10,7 @@ use serde_json::Value;
 /// Collects field errors while validating a body.
 #[derive(Default)]
 pub struct Checker {
+    /// The problems found so far, in the order they were found.
     pub errors: Vec<FieldProblem>,
 }
 

@@ -325,7 +325,7 @@ fn points(weight: u32, numerator: u64, denominator: u64) -> u32 {
     }
     let numerator = numerator.min(denominator);
     let scaled = 2 * u64::from(weight) * numerator + denominator;
-    (scaled / (2 * denominator)) as u32
+    u32::try_from(scaled / (2 * denominator)).unwrap_or(weight)
 }
 
 /// Total MRR of the segments running on `day`.
@@ -407,7 +407,7 @@ pub fn score(facts: &HealthFacts, settings: &HealthSettings) -> HealthScore {
         },
     });
 
-    let count = facts.overdue_invoices.len() as u32;
+    let count = u32::try_from(facts.overdue_invoices.len()).unwrap_or(u32::MAX);
     signals.push(Signal {
         points: points(
             w.overdue_invoices,
@@ -452,7 +452,7 @@ pub fn score(facts: &HealthFacts, settings: &HealthSettings) -> HealthScore {
         0
     };
     let drop_pct = if before > 0 {
-        (drop * 100 / before as u64) as u32
+        u32::try_from(drop * 100 / before as u64).unwrap_or(100)
     } else {
         0
     };

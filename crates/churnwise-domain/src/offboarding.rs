@@ -340,6 +340,11 @@ pub struct Checklist {
 
 impl Checklist {
     /// The checklist generated from a template, labelled in `lang`.
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "`i` indexes a template's items, edited by hand in the settings; 2^32 of them \
+                  (three strings each) would need over 300 GiB in memory, so `i + 1` fits ItemId's u32"
+    )]
     pub fn from_template(template: &ChecklistTemplate, lang: Lang) -> Self {
         Checklist {
             template: template.name.to_string(),

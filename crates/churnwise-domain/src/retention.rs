@@ -261,6 +261,11 @@ impl RetentionPlan {
         let Some(playbook) = reason.playbook() else {
             return Self::new();
         };
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "`i` indexes a playbook's actions, edited by hand with the reasons; 2^32 labels \
+                      would need over 100 GiB in memory, so `i + 1` fits ItemId's u32"
+        )]
         let actions = playbook
             .actions
             .iter()

@@ -5,7 +5,7 @@
 
 use crate::{Cell, ExportError, Table, Total};
 use rust_xlsxwriter::{
-    utility::column_number_to_name, Format, FormatBorder, Formula, Workbook, Worksheet,
+    utility::column_number_to_name, Format, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 use std::path::Path;
 
@@ -71,18 +71,23 @@ fn build(table: &Table) -> Result<Workbook, ExportError> {
     let totals_formats = Formats::new(true);
 
     for (col, header) in table.headers().iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, crate::neutralise(header), &body.header)?;
+        sheet.write_string_with_format(
+            0,
+            col_num(col)?,
+            crate::neutralise(header),
+            &body.header,
+        )?;
     }
     for (r, row) in table.rows().iter().enumerate() {
         for (col, cell) in row.iter().enumerate() {
-            write_cell(sheet, r as u32 + 1, col as u16, cell, &body)?;
+            write_cell(sheet, row_num(r + 1)?, col_num(col)?, cell, &body)?;
         }
     }
-    let data_rows = table.rows().len() as u32;
+    let data_rows = row_num(table.rows().len())?;
     if let (Some(totals), Some(values)) = (table.totals(), table.computed_totals()) {
         let row = data_rows + 1;
         for (col, (total, value)) in totals.iter().zip(&values).enumerate() {
-            let col = col as u16;
+            let col = col_num(col)?;
             if *total == Total::Sum && data_rows > 0 {
                 let letter = column_number_to_name(col);
                 let formula = Formula::new(format!("=SUM({letter}2:{letter}{})", data_rows + 1))
@@ -98,15 +103,28 @@ fn build(table: &Table) -> Result<Workbook, ExportError> {
         }
     }
 
-    let columns = table.headers().len() as u16;
+    let columns = col_num(table.headers().len())?;
     if columns > 0 {
         sheet.set_freeze_panes(1, 0)?;
         sheet.autofilter(0, 0, data_rows, columns - 1)?;
     }
     for col in 0..table.headers().len() {
-        sheet.set_column_width(col as u16, column_width(table, col) as f64)?;
+        sheet.set_column_width(col_num(col)?, column_width(table, col) as f64)?;
     }
     Ok(workbook)
+}
+
+/// A row index as the writer's row number; one past `u32` is past Excel's
+/// row limit too, so it fails like any other row beyond the sheet.
+fn row_num(row: usize) -> Result<u32, ExportError> {
+    u32::try_from(row).map_err(|_| XlsxError::RowColumnLimitError.into())
+}
+
+/// A column index as the writer's column number; one past `u16` is past
+/// Excel's column limit too, so it fails like any other column beyond the
+/// sheet (instead of wrapping onto column A).
+fn col_num(col: usize) -> Result<u16, ExportError> {
+    u16::try_from(col).map_err(|_| XlsxError::RowColumnLimitError.into())
 }
 
 fn write_cell(

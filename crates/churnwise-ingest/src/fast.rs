@@ -141,6 +141,11 @@ impl<'m> CustomerLookup<'m> {
         }
         let h = id_hash(id);
         let next = self.last_index.map_or(0, |i| i as usize + 1);
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "`next` is below `hashes.len()`, the number of customers, whose indices are u32 \
+                      by design: 2^32 customers would need 64 GiB of 16-byte id hashes first"
+        )]
         let i = if self.ids.hashes.get(next) == Some(&h) {
             next as u32
         } else {
@@ -236,6 +241,11 @@ fn load_customers(table: Option<&Table>, problems: &mut Problems) -> Result<Cust
             let owner = match out.owner_index.get(owner_name.as_ref()) {
                 Some(&o) => o,
                 None => {
+                    #[expect(
+                        clippy::cast_possible_truncation,
+                        reason = "owner indices are u32 by design; a chunk has no more owners than \
+                                  rows, each kept with a 16-byte id hash, so 2^32 would need 64 GiB first"
+                    )]
                     let o = out.owners.len() as u32;
                     out.owners.push(owner_name.to_string());
                     out.owner_index.insert(owner_name.to_string(), o);
@@ -258,6 +268,11 @@ fn load_customers(table: Option<&Table>, problems: &mut Problems) -> Result<Cust
             .map(|name| match owner_index.get(&name) {
                 Some(&o) => o,
                 None => {
+                    #[expect(
+                        clippy::cast_possible_truncation,
+                        reason = "owner indices are u32 by design; there are no more owners than \
+                                  customer rows, each kept as a 16-byte id hash, so 2^32 would need 64 GiB first"
+                    )]
                     let o = customers.owners.len() as u32;
                     customers.owners.push(name.clone());
                     owner_index.insert(name, o);
@@ -285,6 +300,11 @@ fn customer_id_maps(
     problems: &mut Problems,
 ) -> Vec<IdMap> {
     let mut by_bucket: Vec<Vec<u32>> = vec![Vec::new(); BUCKETS];
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "`i` indexes `hashes`, one per customer, whose indices are u32 by design: \
+                  2^32 customers would need 64 GiB of 16-byte id hashes first"
+    )]
     for (i, h) in hashes.iter().enumerate() {
         by_bucket[customer_bucket(*h)].push(i as u32);
     }
@@ -497,6 +517,11 @@ fn check_overlaps_and_duplicates(
 }
 
 /// The engine's segments, with customers as indices of the customers file.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "with a customers file, `SegmentRow::customer` holds a u32 index widened by \
+              `u128::from` (or 0 for an unknown customer), so it fits"
+)]
 fn segments_of_known_customers(rows: &[SegmentRow]) -> Vec<Segment> {
     rows.iter()
         .map(|s| Segment {
@@ -519,6 +544,11 @@ fn segments_interning_customers(rows: &[SegmentRow]) -> (Vec<Segment>, usize) {
             let customer = match last {
                 Some((h, i)) if h == s.customer => i,
                 _ => {
+                    #[expect(
+                        clippy::cast_possible_truncation,
+                        reason = "customer indices are u32 by design; `map` holds a 16-byte id hash per \
+                                  customer, so 2^32 customers would need 64 GiB first"
+                    )]
                     let next = map.len() as u32;
                     let i = *map.entry(s.customer).or_insert(next);
                     last = Some((s.customer, i));
@@ -582,6 +612,11 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
 /// one of the same subscription.
 fn overlapping_segments(rows: &[SegmentRow]) -> Vec<(u64, u64)> {
     let mut by_bucket: Vec<Vec<u32>> = vec![Vec::new(); BUCKETS];
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "segment indices are u32 by design; each row keeps two 16-byte id hashes, \
+                  so 2^32 rows would need 128 GiB first"
+    )]
     for (i, r) in rows.iter().enumerate() {
         by_bucket[customer_bucket(r.subscription)].push(i as u32);
     }

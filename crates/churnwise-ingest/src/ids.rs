@@ -25,6 +25,10 @@ impl Hasher for PreHashed {
             self.0 = self.0.rotate_left(8) ^ u64::from(b);
         }
     }
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "keeping the low 64 bits is the point: the key already is a uniform 128-bit hash"
+    )]
     fn write_u128(&mut self, v: u128) {
         self.0 = v as u64;
     }

@@ -366,7 +366,7 @@ impl Currencies {
                 problems.push(rank, file, line, "currency", reason());
             }
             // Rows beyond the kept ones still count.
-            problems.count_unshown(*count as usize - lines.len());
+            problems.count_unshown(usize::try_from(*count).unwrap_or(usize::MAX) - lines.len());
         }
     }
 }

@@ -143,17 +143,27 @@ impl Chunk<'_> {
                     if let [rest @ .., b'\r'] = row {
                         row = rest;
                     }
-                    if !row.is_empty() {
+                    if let Ok(len @ 1..) = u32::try_from(row.len()) {
                         ranges.clear();
                         let mut s = 0u32;
+                        #[expect(
+                            clippy::cast_possible_truncation,
+                            reason = "`i` < `len`, a u32, so `i` and `i + 1` fit in u32"
+                        )]
                         for (i, &b) in row.iter().enumerate() {
                             if b == b',' {
                                 ranges.push((s, i as u32));
                                 s = i as u32 + 1;
                             }
                         }
-                        ranges.push((s, row.len() as u32));
+                        ranges.push((s, len));
                         f(line, &Fields::Split(row, &ranges));
+                    } else if !row.is_empty() {
+                        // Field offsets are u32: a row of 4 GiB or more (a
+                        // streamed file's line can be that long) is split at
+                        // the same commas into a record instead.
+                        let record: ByteRecord = row.split(|&b| b == b',').collect();
+                        f(line, &Fields::Record(&record));
                     }
                     line += 1;
                     pos = end + 1;
@@ -168,6 +178,10 @@ impl Chunk<'_> {
                 loop {
                     match reader.read_byte_record(&mut record) {
                         Ok(true) => {
+                            #[expect(
+                                clippy::cast_possible_truncation,
+                                reason = "the position is a byte offset into `data`, a slice in memory, so it fits usize"
+                            )]
                             let mut start = record.position().map_or(0, |p| p.byte() as usize);
                             while start < data.len() && matches!(data[start], b'\r' | b'\n') {
                                 start += 1;
@@ -292,6 +306,10 @@ impl Table {
             header = Some((record.iter().map(header_name).collect(), line));
             break;
         }
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "the position is a byte offset into `data`, a vector in memory, so it fits usize"
+        )]
         let start = (reader.position().byte() as usize).min(data.len());
         let lines_before = count_newlines(&data[..start]);
         // A header without a line end leaves the body empty.

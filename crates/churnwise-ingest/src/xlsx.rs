@@ -12,6 +12,10 @@ pub(crate) fn cell_text(cell: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
         Data::Int(i) => i.to_string(),
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "the guard lets through only whole numbers under 1e15 in magnitude, which i64 holds exactly"
+        )]
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::Float(f) => format!("{f}"),
         Data::Bool(b) => b.to_string(),

@@ -1,6 +1,12 @@
 //! Reading input files: the rules of "Bad input", both APIs giving the same
 //! problems, workbooks read like CSV.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test code: a failed unwrap is a failed test with its message, and test data is small"
+)]
+
 use churnwise_domain::Money;
 use churnwise_ingest::{load_metrics_input, read_all, IngestError, InputFiles};
 use std::path::{Path, PathBuf};

@@ -107,6 +107,11 @@ fn two_decimals(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "`x` is rounded first, and `as` saturates a forecast beyond ±9.2e18 cents \
+              (NaN to 0), the clamp wanted here"
+)]
 fn cents(x: f64) -> Money {
     Money::from_cents(x.round() as i64)
 }

@@ -84,6 +84,11 @@ impl InputBuilder {
         if let Some(&i) = self.owners.get(owner) {
             return i;
         }
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "owner indices are u32 by design; each owner is also a String key of \
+                      `owners`, so 2^32 of them would need over 100 GiB first"
+        )]
         let i = self.input.owners.len() as u32;
         self.input.owners.push(owner.to_string());
         self.owners.insert(owner.to_string(), i);
@@ -100,6 +105,11 @@ impl InputBuilder {
                 i
             }
             None => {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "customer indices are u32 by design; each customer is also a String \
+                              key of `customers`, so 2^32 of them would need over 100 GiB first"
+                )]
                 let i = self.input.customer_owner.len() as u32;
                 self.input.customer_owner.push(owner);
                 self.customers.insert(id.to_string(), i);

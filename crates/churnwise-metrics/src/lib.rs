@@ -46,6 +46,10 @@ pub fn compute(
         },
     );
 
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "`r` < `frame.reported`, fewer than 6.3 million months (see `Frame::new`)"
+    )]
     let months = (0..frame.reported)
         .map(|r| {
             let m = frame.pre + r;
@@ -61,6 +65,10 @@ pub fn compute(
         })
         .collect();
 
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "`r` < `frame.reported`, fewer than 6.3 million months (see `Frame::new`)"
+    )]
     let mut by_owner: Vec<_> = totals
         .owners
         .nonzero()
@@ -83,6 +91,11 @@ pub fn compute(
         .collect();
     by_owner.sort_by(|a, b| a.month.cmp(&b.month).then_with(|| a.owner.cmp(&b.owner)));
 
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "`idx` indexes the cohorts, one per reported month: fewer than 6.3 million \
+                  (see `Frame::new`)"
+    )]
     let cohorts = totals
         .cohorts
         .iter()
@@ -140,6 +153,11 @@ fn pct(part: i64, whole: i64) -> Option<f64> {
 }
 
 /// `total / count` rounded to cents, halves away from zero.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "`count` >= 1: with 1 the quotient is `total` itself, with more its magnitude is at \
+              most half of `total`'s plus one, so it fits i64"
+)]
 pub fn divide_rounding_half_away(total: Money, count: u64) -> Option<Money> {
     if count == 0 {
         return None;

@@ -74,11 +74,20 @@ impl BigUint {
         BigUint(vec![1])
     }
 
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "`lo` is masked to 32 bits and `hi` is `factor >> 32`, so both fit u32"
+    )]
     fn mul_small(&mut self, factor: u64) {
         let (lo, hi) = (factor & 0xffff_ffff, factor >> 32);
         self.mul_u32(lo as u32, hi as u32);
     }
 
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "limb arithmetic: `v as u32` keeps the low 32 bits on purpose (the rest is the carry), \
+                  and a final carry is `v >> 32` of a u64, so it fits"
+    )]
     fn mul_u32(&mut self, lo: u32, hi: u32) {
         // self * (hi * 2^32 + lo)
         let times = |limbs: &[u32], f: u32| -> Vec<u32> {
@@ -188,6 +197,10 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "the casts take single 32-bit limbs of the expected u128 on purpose"
+    )]
     fn big_integers_multiply_and_compare_like_u128() {
         let mut a = BigUint::one();
         a.mul_small(u64::MAX);

@@ -31,6 +31,12 @@ pub(crate) struct Frame {
 
 impl Frame {
     /// Boundaries from `pre` months before `from` to the month after `to`.
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "`pre` is forecast::WINDOW (3), and `compute` validates from <= to, both months of \
+                  real dates (YYYY-MM or Month::of a NaiveDate, within chrono's ±262,143 years), \
+                  so `pre + reported` is under 6.3 million"
+    )]
     pub fn new(from: Month, to: Month, pre: usize, as_of: NaiveDate) -> Self {
         let reported = from.months_until(to) as usize + 1;
         let first = from.plus(-(pre as i32));
@@ -140,6 +146,10 @@ impl OwnerTable {
         }
     }
 
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "`month` is a reported month index, under 6.3 million (see `Frame::new`)"
+    )]
     fn cell(&mut self, owner: u32, month: usize) -> &mut OwnerTotals {
         match self {
             OwnerTable::Dense { months, cells } => &mut cells[owner as usize * *months + month],
@@ -164,6 +174,10 @@ impl OwnerTable {
     }
 
     /// The non-zero cells as `(owner, reported month, totals)`.
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "a dense table has at most DENSE_OWNER_CELLS (2^16) cells, so `i / months` fits u32"
+    )]
     pub fn nonzero(&self) -> Vec<(u32, usize, OwnerTotals)> {
         match self {
             OwnerTable::Dense { months, cells } => cells
@@ -428,6 +442,11 @@ pub(crate) fn sweep(input: &MetricsInput, frame: &Frame) -> Totals {
     }
     let mut next = offsets.clone();
     let mut order = vec![0u32; input.segments.len()];
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "segment indices are u32 by design (`order`, `offsets`); each segment is at least \
+                  24 bytes, so 2^32 segments would need 96 GiB of input first"
+    )]
     for (i, s) in input.segments.iter().enumerate() {
         let slot = &mut next[s.customer as usize];
         order[*slot as usize] = i as u32;

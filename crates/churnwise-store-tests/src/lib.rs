@@ -4,6 +4,12 @@
 //! so tests run in parallel. If PostgreSQL does not answer, the PostgreSQL
 //! tests fail loudly; they never skip.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test code: a failed unwrap is a failed test with its message, and test data is small"
+)]
+
 use churnwise_store::Store;
 use rand::Rng;
 use std::sync::Arc;

@@ -1,6 +1,12 @@
 //! The storage suite of departure cases: every story runs on SQLite and on
 //! PostgreSQL.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test code: a failed unwrap is a failed test with its message, and test data is small"
+)]
+
 use chrono::{Duration, NaiveDate, Utc};
 use churnwise_domain::departure::{
     Change, CloseInput, DepartureCase, DepartureKind, ExitConversation, ExitConversationInput,

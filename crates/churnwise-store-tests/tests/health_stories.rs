@@ -2,6 +2,12 @@
 //! scores, alerts, settings, job leases, digest deliveries): every story runs
 //! on SQLite and on PostgreSQL.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test code: a failed unwrap is a failed test with its message, and test data is small"
+)]
+
 use chrono::{Duration, NaiveDate, Utc};
 use churnwise_domain::health::{score, HealthScore, HealthSettings};
 use churnwise_domain::registry::{ClientStatus, InteractionKind, WarningFlag};

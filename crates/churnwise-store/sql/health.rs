@@ -98,13 +98,15 @@ impl SqlStore {
         for r in &troubles {
             let kind: String = r.try_get("kind").map_err(backend_error)?;
             let n: i64 = r.try_get("n").map_err(backend_error)?;
+            // A count past u32 (never in practice) reads as u32::MAX, not wrapped.
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
             let entry = complaints
                 .entry(r.try_get("client_id").map_err(backend_error)?)
                 .or_default();
             if kind == "complaint" {
-                entry.0 += n as u32;
+                entry.0 += n;
             } else {
-                entry.1 += n as u32;
+                entry.1 += n;
             }
         }
 

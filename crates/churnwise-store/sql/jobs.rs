@@ -30,7 +30,10 @@ impl SqlStore {
         ttl: std::time::Duration,
     ) -> StoreResult<bool> {
         let now_ms = now.timestamp_millis();
-        let until = now_ms + ttl.as_millis() as i64;
+        // An enormous TTL (a huge scheduler interval) means "until the end
+        // of time", not a wrapped instant already past.
+        let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
+        let until = now_ms.saturating_add(ttl_ms);
         let done = sqlx::query(
             "INSERT INTO job_leases (job, holder, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \

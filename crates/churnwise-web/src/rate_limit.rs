@@ -84,6 +84,12 @@ impl RateLimiter {
 
     /// Takes one token for `ip` at `now`, or says in how many seconds one
     /// will be there.
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "`new` keeps capacity >= 1 and `per_second` finite and positive, so `wait` is \
+                  positive and at most one token's refill time (the period, or 1 ms); ceil() makes \
+                  it whole, and `as` saturates past u64"
+    )]
     pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), u64> {
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         if buckets.len() >= MAX_TRACKED && !buckets.contains_key(&ip) {

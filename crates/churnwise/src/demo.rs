@@ -122,6 +122,10 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
             segment: Some(SEGMENTS[rng.gen_range(0..SEGMENTS.len())].to_string()),
         });
         // Start: spread over three years, more recent joins more likely.
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "the square root of a number in [0, 1), times 36, lies in [0, 36], so it fits i32"
+        )]
         let start_month = add_months(first_month, (rng.gen::<f64>().sqrt() * 36.0) as i32);
         let start = start_month + Duration::days(rng.gen_range(0..27));
         let mut plan = rng.gen_range(0..PLANS.len() - 1);

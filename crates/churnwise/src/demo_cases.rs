@@ -112,6 +112,10 @@ async fn to_offboarding(
     done_on: Option<NaiveDate>,
     rng: &mut StdRng,
 ) -> anyhow::Result<CaseId> {
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "a number in [0, 1) squared, times LEAVING.len(), has a floor below LEAVING.len()"
+    )]
     let (key, words) = match kind {
         DepartureKind::ClientLeaving => {
             LEAVING[(rng.gen::<f64>().powi(2) * LEAVING.len() as f64) as usize]

@@ -1,6 +1,12 @@
 //! The engine's test binary: one test per definition of `spec/metrics.md`,
 //! and property tests against a brute-force day-by-day reference.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test code: a failed unwrap is a failed test with its message, and test data is small"
+)]
+
 mod definitions;
 mod reference;
 

@@ -16,8 +16,6 @@ use churnwise_app::credentials::{sign_in_with_password, SignedIn, SESSION_DAYS};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// How long a session lasts.
-
 /// Credentials to sign in.
 #[derive(Deserialize, ToSchema)]
 pub struct SignIn {

@@ -231,7 +231,12 @@ fn parse_workspace(values: &BTreeMap<String, String>) -> Result<WorkspaceSetting
             }
         }
     };
-    s.keep_in_touch_days = int("keep_in_touch_days", 1, 3650, &mut errors) as i32;
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "`int` refuses (and replaces by `low`) any value outside 1..=3650, so it fits i32"
+    )]
+    let keep_in_touch_days = int("keep_in_touch_days", 1, 3650, &mut errors) as i32;
+    s.keep_in_touch_days = keep_in_touch_days;
     for line in get("keep_in_touch_by_segment").lines() {
         let line = line.trim();
         if line.is_empty() {
@@ -251,14 +256,27 @@ fn parse_workspace(values: &BTreeMap<String, String>) -> Result<WorkspaceSetting
             }
         }
     }
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "`int` refuses (and replaces by `low`) any weight outside 0..=100, so it fits u32"
+    )]
     for (key, set) in WEIGHTS {
         *set(&mut s.health.weights) = int(&format!("weight_{key}"), 0, 100, &mut errors) as u32;
     }
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "`int` refuses (and replaces by `low`) any value outside low..=high, which are u32"
+    )]
     for (key, low, high, set) in THRESHOLDS {
         *set(&mut s.health) = int(key, i64::from(low), i64::from(high), &mut errors) as u32;
     }
     s.digest.enabled = values.contains_key("digest_enabled");
-    s.digest.hour_utc = int("digest_hour_utc", 0, 23, &mut errors) as u32;
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "`int` refuses (and replaces by `low`) any hour outside 0..=23, so it fits u32"
+    )]
+    let hour_utc = int("digest_hour_utc", 0, 23, &mut errors) as u32;
+    s.digest.hour_utc = hour_utc;
     if errors.is_empty() {
         Ok(s)
     } else {

@@ -32,8 +32,21 @@ pub struct GenerateArgs {
     pub until: NaiveDate,
 }
 
+/// Days of history before `--until`.
+const HISTORY_DAYS: u64 = 6 * 365;
+
+/// A `--until` day; every date written lies between `HISTORY_DAYS` before it
+/// and 29 days after it, and must have a four-digit year.
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
-    churnwise_domain::parse_date(text).map_err(|e| e.to_string())
+    let day = churnwise_domain::parse_date(text).map_err(|e| e.to_string())?;
+    let earliest = day - Days::new(HISTORY_DAYS);
+    let latest = day + Days::new(29);
+    if earliest.year() < 0 || latest.year() > 9999 {
+        let why = "the six years of history before it and the 29 days after it \
+                   must fall in the years 0000 to 9999";
+        return Err(why.to_string());
+    }
+    Ok(day)
 }
 
 /// Counts of what was written.
@@ -114,6 +127,11 @@ const PLANS: [[(&str, i64); 3]; 3] = [
 ];
 const ADDON: (&str, i64) = ("addon-seats", 1_500);
 
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "`parse_day` keeps every date written in the years 0000 to 9999, and a month or day \
+              is at most 31, so each quotient is a single digit"
+)]
 fn push_date(out: &mut Vec<u8>, d: NaiveDate) {
     let (y, m, day) = (d.year() as u32, d.month(), d.day());
     out.extend_from_slice(&[
@@ -155,14 +173,23 @@ struct Seg {
 fn customer_block(seed: u64, first: u64, count: u64, until: NaiveDate) -> Block {
     let mut b = Block::default();
     let mut r = Rng::new(seed, first);
-    let history_start = until - Days::new(6 * 365);
+    let history_start = until - Days::new(HISTORY_DAYS);
     let span = (until - history_start).num_days() as u64;
     let mut segs: Vec<Seg> = Vec::with_capacity(8);
     for id in first..first + count {
         let c = id + 1;
         // More customers join recently: the square root skews towards `until`.
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "`span` (2190 days) times the square root of a number in [0, 1) lies in \
+                      [0, span], so its floor fits u64"
+        )]
         let at = (span as f64 * ((r.next() >> 11) as f64 / (1u64 << 53) as f64).sqrt()) as u64;
         let joined = history_start + Days::new(at.min(span - 1));
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "`below(n)` is less than n, here OWNERS.len() (12)"
+        )]
         let owner = if r.chance(0.1) {
             ""
         } else {
@@ -194,10 +221,16 @@ fn customer_block(seed: u64, first: u64, count: u64, until: NaiveDate) -> Block 
             });
             start = trial_end;
         }
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "`exponential` draws u in (0, 1), no smaller than 2^-54, so its value is positive \
+                      and at most 38 times the mean, far inside u64; `as` takes its floor on purpose"
+        )]
         let life = r.exponential(1400.0) as u64 + 1;
         let end = start
             .checked_add_days(Days::new(life))
             .filter(|e| *e <= until);
+        #[expect(clippy::cast_possible_truncation, reason = "`below(3)` is less than 3")]
         let mut plan = r.below(3) as usize;
         if r.chance(0.25) {
             // One upgrade or downgrade somewhere in the life.
@@ -230,9 +263,19 @@ fn customer_block(seed: u64, first: u64, count: u64, until: NaiveDate) -> Block 
             if r.chance(0.25) {
                 let back = e + Days::new(20 + r.below(300));
                 if back < until {
+                    #[expect(
+                        clippy::cast_possible_truncation,
+                        reason = "`exponential` draws u in (0, 1), no smaller than 2^-54, so its value is \
+                                  positive and at most 38 times the mean, far inside u64; `as` takes \
+                                  its floor on purpose"
+                    )]
                     let again = back
                         .checked_add_days(Days::new(r.exponential(900.0) as u64 + 1))
                         .filter(|x| *x <= until);
+                    #[expect(
+                        clippy::cast_possible_truncation,
+                        reason = "`below(3)` is less than 3"
+                    )]
                     let p = r.below(3) as usize;
                     segs.push(Seg {
                         sub: sub + 1,
@@ -336,6 +379,7 @@ pub fn generate(args: &GenerateArgs) -> anyhow::Result<Generated> {
     const BATCH: u64 = 32;
     let blocks = args.customers.div_ceil(BLOCK);
     let mut total = Generated::default();
+    #[expect(clippy::cast_possible_truncation, reason = "BATCH is the constant 32")]
     for batch in (0..blocks).step_by(BATCH as usize) {
         let made: Vec<Block> = (batch..(batch + BATCH).min(blocks))
             .into_par_iter()
@@ -358,4 +402,21 @@ pub fn generate(args: &GenerateArgs) -> anyhow::Result<Generated> {
     subscriptions.flush()?;
     invoices.flush()?;
     Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_day;
+
+    #[test]
+    fn until_keeps_every_written_date_in_four_digit_years() {
+        assert!(parse_day("2024-12-31").is_ok());
+        // Six years of history reach back to 0000-01-01 and no further.
+        assert!(parse_day("0005-12-30").is_ok());
+        assert!(parse_day("0005-12-29").is_err());
+        assert!(parse_day("0001-06-01").is_err());
+        // 29 days after it reach 9999-12-31 and no further.
+        assert!(parse_day("9999-12-02").is_ok());
+        assert!(parse_day("9999-12-03").is_err());
+    }
 }

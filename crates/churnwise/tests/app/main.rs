@@ -2,6 +2,12 @@
 //! API through `app(state).oneshot(..)`, and the CLI as a real process, on
 //! both backends.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test code: a failed unwrap is a failed test with its message, and test data is small"
+)]
+
 mod api;
 mod cases_api;
 mod cases_cli;

@@ -14,6 +14,7 @@
 //! - [`scheduler`]: the background runs of `serve`;
 //! - [`reports`]: the reasons matrix; [`metrics`]: metrics from a workspace;
 //! - [`reasons`]: edits of the departure reasons;
+//! - [`records`]: contacts, subscriptions, invoices and interactions;
 //! - [`credentials`]: password hashes and tokens;
 //! - [`i18n`]: the product's two languages and how each writes numbers.
 
@@ -27,6 +28,7 @@ pub mod i18n;
 pub mod imports;
 pub mod metrics;
 pub mod reasons;
+pub mod records;
 pub mod reports;
 pub mod scheduler;
 pub mod validate;

@@ -4,20 +4,16 @@
 
 use crate::api::bodies::*;
 use crate::auth::Auth;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::extract::ApiJson;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use churnwise_app::validate::Checker;
-use churnwise_app::AppError;
-use churnwise_domain::registry::{
-    optional_text, required_text, Email, FieldProblem, InteractionKind,
+use churnwise_app::records::{
+    self, ContactInput, InteractionInput, InvoiceInput, SubscriptionInput,
 };
-use churnwise_store::{
-    ClientId, InvoiceId, NewContact, NewInteraction, NewInvoice, NewSubscription,
-};
+use churnwise_store::{ClientId, InvoiceId};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -99,141 +95,57 @@ pub struct CreateInteraction {
     pub note: Option<String>,
 }
 
-pub(crate) fn contact_from(body: CreateContact) -> Result<NewContact, AppError> {
-    let mut c = Checker::default();
-    let name = c.keep(required_text("name", &body.name, 200));
-    let role = c.keep(optional_text("role", body.role.as_deref(), 100));
-    let email = match body.email.as_deref().map(str::trim) {
-        None | Some("") => Some(None),
-        Some(e) => c.keep(Email::parse(e).map(|e| Some(e.to_string()))),
-    };
-    let phone = c.keep(optional_text("phone", body.phone.as_deref(), 50));
-    let value = match (name, role, email, phone) {
-        (Some(name), Some(role), Some(email), Some(phone)) => Some(NewContact {
-            name,
-            role,
-            email,
-            phone,
-            is_primary: body.is_primary,
-        }),
-        _ => None,
-    };
-    c.finish(value)
-}
-
-fn positive_days(field: &str, value: Option<i32>) -> Result<Option<i32>, FieldProblem> {
-    match value {
-        Some(v) if v < 0 => Err(FieldProblem::new(field, "must not be negative")),
-        other => Ok(other),
-    }
-}
-
-fn subscription_from(body: CreateSubscription) -> Result<NewSubscription, AppError> {
-    let mut c = Checker::default();
-    let subscription_ref = c.keep(required_text(
-        "subscription_ref",
-        &body.subscription_ref,
-        100,
-    ));
-    let plan = c.keep(optional_text("plan", body.plan.as_deref(), 100));
-    let mrr = c.money("mrr", body.mrr.as_ref());
-    if mrr.is_some_and(|m| m.cents() < 0) {
-        c.errors
-            .push(FieldProblem::new("mrr", "must not be negative"));
-    }
-    let started_on = c.required_date("started_on", body.started_on.as_deref());
-    let ended_on = c.date("ended_on", body.ended_on.as_deref());
-    if let (Some(start), Some(Some(end))) = (started_on, ended_on) {
-        if end <= start {
-            c.errors
-                .push(FieldProblem::new("ended_on", "must be after started_on"));
+impl CreateContact {
+    /// The input of the app's use case.
+    pub fn into_input(self) -> ContactInput {
+        ContactInput {
+            name: self.name,
+            role: self.role,
+            email: self.email,
+            phone: self.phone,
+            is_primary: self.is_primary,
         }
     }
-    let notice = c.keep(positive_days("notice_period_days", body.notice_period_days));
-    let term = c.keep(positive_days(
-        "minimum_term_months",
-        body.minimum_term_months,
-    ));
-    let value = match (
-        subscription_ref,
-        plan,
-        mrr,
-        started_on,
-        ended_on,
-        notice,
-        term,
-    ) {
-        (
-            Some(subscription_ref),
-            Some(plan),
-            Some(mrr),
-            Some(started_on),
-            Some(ended_on),
-            Some(notice_period_days),
-            Some(minimum_term_months),
-        ) => Some(NewSubscription {
-            subscription_ref,
-            plan,
-            mrr,
-            started_on,
-            ended_on,
-            notice_period_days,
-            minimum_term_months,
-        }),
-        _ => None,
-    };
-    c.finish(value)
 }
 
-fn invoice_from(body: CreateInvoice) -> Result<NewInvoice, AppError> {
-    let mut c = Checker::default();
-    let invoice_ref = c.keep(required_text("invoice_ref", &body.invoice_ref, 100));
-    let amount = c.money("amount", body.amount.as_ref());
-    if amount.is_some_and(|m| m.cents() <= 0) {
-        c.errors
-            .push(FieldProblem::new("amount", "must be more than 0"));
-    }
-    let issued_on = c.date("issued_on", body.issued_on.as_deref());
-    let due_on = c.required_date("due_on", body.due_on.as_deref());
-    let paid_on = c.date("paid_on", body.paid_on.as_deref());
-    let value = match (invoice_ref, amount, issued_on, due_on, paid_on) {
-        (Some(invoice_ref), Some(amount), Some(issued_on), Some(due_on), Some(paid_on)) => {
-            Some(NewInvoice {
-                invoice_ref,
-                amount,
-                issued_on,
-                due_on,
-                paid_on,
-            })
+impl CreateSubscription {
+    /// The input of the app's use case.
+    pub fn into_input(self) -> SubscriptionInput {
+        SubscriptionInput {
+            subscription_ref: self.subscription_ref,
+            plan: self.plan,
+            mrr: self.mrr,
+            started_on: self.started_on,
+            ended_on: self.ended_on,
+            notice_period_days: self.notice_period_days,
+            minimum_term_months: self.minimum_term_months,
         }
-        _ => None,
-    };
-    c.finish(value)
+    }
 }
 
-pub(crate) fn interaction_from(
-    body: CreateInteraction,
-    default_author: &str,
-) -> Result<NewInteraction, AppError> {
-    let mut c = Checker::default();
-    let kind = c.keep(
-        body.kind
-            .parse::<InteractionKind>()
-            .map_err(|e| FieldProblem::new("kind", e)),
-    );
-    let occurred_on = c.date("occurred_on", body.occurred_on.as_deref());
-    let author = c.keep(optional_text("author", body.author.as_deref(), 200));
-    let note = c.keep(optional_text("note", body.note.as_deref(), 10_000));
-    let value = match (kind, occurred_on, author, note) {
-        (Some(kind), Some(occurred_on), Some(author), Some(note)) => Some(NewInteraction {
-            kind,
-            occurred_on: occurred_on.unwrap_or_else(|| chrono::Utc::now().date_naive()),
-            author: author.or_else(|| Some(default_author.to_string())),
-            note,
-        }),
-        _ => None,
-    };
-    c.finish(value)
+impl CreateInvoice {
+    /// The input of the app's use case.
+    pub fn into_input(self) -> InvoiceInput {
+        InvoiceInput {
+            invoice_ref: self.invoice_ref,
+            amount: self.amount,
+            issued_on: self.issued_on,
+            due_on: self.due_on,
+            paid_on: self.paid_on,
+        }
+    }
+}
+
+impl CreateInteraction {
+    /// The input of the app's use case.
+    pub fn into_input(self) -> InteractionInput {
+        InteractionInput {
+            kind: self.kind,
+            occurred_on: self.occurred_on,
+            author: self.author,
+            note: self.note,
+        }
+    }
 }
 
 /// Lists a client's contacts, primary first.
@@ -260,17 +172,14 @@ pub async fn create_contact(
     ApiJson(body): ApiJson<CreateContact>,
 ) -> ApiResult<(StatusCode, Json<ContactBody>)> {
     auth.require_write()?;
-    let new = contact_from(body)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .add_contact(auth.ws(), ClientId(id), new)
-                .await?
-                .into(),
-        ),
-    ))
+    let contact = records::add_contact(
+        state.store.as_ref(),
+        auth.ws(),
+        ClientId(id),
+        body.into_input(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(contact.into())))
 }
 
 /// Lists a client's subscription segments, oldest first.
@@ -298,18 +207,12 @@ pub async fn create_subscription(
     ApiJson(body): ApiJson<CreateSubscription>,
 ) -> ApiResult<(StatusCode, Json<SubscriptionBody>)> {
     auth.require_write()?;
-    let new = subscription_from(body)?;
-    let sub = state
-        .store
-        .add_subscription(auth.ws(), ClientId(id), new)
-        .await?;
-    // New business with a former client wins back its latest departure.
     let cx = churnwise_app::cases::CaseContext::for_user(
         state.store.as_ref(),
         auth.ws(),
         &auth.0.user.email,
     )?;
-    churnwise_app::cases::win_back_on_new_business(&cx, &sub).await?;
+    let sub = records::add_subscription(&cx, ClientId(id), body.into_input()).await?;
     Ok((StatusCode::CREATED, Json(sub.into())))
 }
 
@@ -337,17 +240,14 @@ pub async fn create_invoice(
     ApiJson(body): ApiJson<CreateInvoice>,
 ) -> ApiResult<(StatusCode, Json<InvoiceBody>)> {
     auth.require_write()?;
-    let new = invoice_from(body)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .add_invoice(auth.ws(), ClientId(id), new)
-                .await?
-                .into(),
-        ),
-    ))
+    let invoice = records::add_invoice(
+        state.store.as_ref(),
+        auth.ws(),
+        ClientId(id),
+        body.into_input(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(invoice.into())))
 }
 
 /// Records (or clears) the payment date of an invoice.
@@ -360,15 +260,14 @@ pub async fn update_invoice(
     ApiJson(body): ApiJson<UpdateInvoice>,
 ) -> ApiResult<Json<InvoiceBody>> {
     auth.require_write()?;
-    let mut c = Checker::default();
-    let paid_on = c.date("paid_on", body.paid_on.as_deref());
-    let paid_on = c.finish(paid_on)?;
-    state
-        .store
-        .set_invoice_paid(auth.ws(), InvoiceId(id), paid_on)
-        .await?
-        .map(|r| Json(r.into()))
-        .ok_or(ApiError::NotFound)
+    let invoice = records::record_payment(
+        state.store.as_ref(),
+        auth.ws(),
+        InvoiceId(id),
+        body.paid_on.as_deref(),
+    )
+    .await?;
+    Ok(Json(invoice.into()))
 }
 
 /// Lists a client's interactions, newest first.
@@ -395,15 +294,14 @@ pub async fn create_interaction(
     ApiJson(body): ApiJson<CreateInteraction>,
 ) -> ApiResult<(StatusCode, Json<InteractionBody>)> {
     auth.require_write()?;
-    let new = interaction_from(body, &auth.0.user.email)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .log_interaction(auth.ws(), ClientId(id), new)
-                .await?
-                .into(),
-        ),
-    ))
+    let logged = records::log_interaction(
+        state.store.as_ref(),
+        auth.ws(),
+        ClientId(id),
+        body.into_input(),
+        chrono::Utc::now().date_naive(),
+        Some(&auth.0.user.email),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(logged.into())))
 }

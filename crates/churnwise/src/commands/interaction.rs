@@ -1,11 +1,9 @@
 //! `churnwise interaction log`.
 
-use super::client::cli_error;
 use super::Context;
 use crate::output::{self, opt, Format, Tabular};
-use churnwise_domain::parse_date;
-use churnwise_domain::registry::{optional_text, InteractionKind};
-use churnwise_store::{Interaction, NewInteraction};
+use churnwise_app::records::InteractionInput;
+use churnwise_store::Interaction;
 use clap::{Args, Subcommand};
 
 /// Log contacts with clients.
@@ -91,28 +89,33 @@ pub async fn run(ctx: &Context, args: InteractionArgs) -> anyhow::Result<()> {
             author,
         } => {
             let client = find(client).await?;
-            let kind: InteractionKind = kind.parse().map_err(|e| anyhow::anyhow!("--kind: {e}"))?;
-            let occurred_on = match date {
-                Some(d) => parse_date(&d).map_err(|e| anyhow::anyhow!("--date: {e}"))?,
-                None => chrono::Local::now().date_naive(),
-            };
-            let note =
-                optional_text("note", note.as_deref(), 10_000).map_err(|e| cli_error(e.into()))?;
             let author = author
                 .or_else(|| std::env::var("USER").ok())
                 .filter(|a| !a.trim().is_empty());
-            let logged = store
-                .log_interaction(
-                    ws.id,
-                    client.id,
-                    NewInteraction {
-                        kind,
-                        occurred_on,
-                        author,
-                        note,
-                    },
-                )
-                .await?;
+            let input = InteractionInput {
+                kind,
+                occurred_on: date,
+                author,
+                note,
+            };
+            let flag = |field: &str| match field {
+                "occurred_on" => "--date".to_string(),
+                other => crate::errors::flag(other),
+            };
+            let words = crate::errors::Words {
+                flag_of: &flag,
+                record: "client",
+            };
+            let logged = churnwise_app::records::log_interaction(
+                store.as_ref(),
+                ws.id,
+                client.id,
+                input,
+                chrono::Local::now().date_naive(),
+                None,
+            )
+            .await
+            .map_err(|e| crate::errors::cli_error(e, &words))?;
             output::print_one(&logged, args.format)?;
         }
         InteractionCommand::List { client } => {

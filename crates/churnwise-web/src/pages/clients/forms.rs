@@ -3,7 +3,6 @@
 
 use super::optional;
 use super::show::{client_page, load_client, ClientPageForms};
-use crate::api::records::{contact_from, interaction_from, CreateContact, CreateInteraction};
 use crate::pages::forms::{field_errors, FieldProblems};
 use crate::pages::{see_other, CsrfForm, PageError};
 use crate::AppState;
@@ -11,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use churnwise_app::cases::{self, CaseContext};
+use churnwise_app::records::{self, ContactInput, InteractionInput};
 use churnwise_domain::departure::{DepartureKind, NoticeInput, RelationshipEvaluationInput};
 use serde::{Deserialize, Serialize};
 
@@ -146,20 +146,21 @@ pub async fn log_interaction(
 ) -> Result<Response, PageError> {
     auth.require_write()?;
     let client = load_client(&state, &auth, id).await?;
-    let body = CreateInteraction {
+    let input = InteractionInput {
         kind: form.kind.clone(),
         occurred_on: optional(&form.occurred_on),
         author: None,
         note: optional(&form.note),
     };
-    let result = match interaction_from(body, &auth.access.user.email) {
-        Ok(new) => state
-            .store
-            .log_interaction(auth.ws(), client.id, new)
-            .await
-            .map_err(Into::into),
-        Err(e) => Err(e),
-    };
+    let result = records::log_interaction(
+        state.store.as_ref(),
+        auth.ws(),
+        client.id,
+        input,
+        chrono::Utc::now().date_naive(),
+        Some(&auth.access.user.email),
+    )
+    .await;
     match result {
         Ok(_) => Ok(see_other(&format!(
             "/clients/{}?done=contact-logged#timeline",
@@ -185,21 +186,14 @@ pub async fn add_contact(
 ) -> Result<Response, PageError> {
     auth.require_write()?;
     let client = load_client(&state, &auth, id).await?;
-    let body = CreateContact {
+    let input = ContactInput {
         name: form.name.clone(),
         role: optional(&form.role),
         email: optional(&form.email),
         phone: optional(&form.phone),
         is_primary: form.is_primary.is_some(),
     };
-    let result = match contact_from(body) {
-        Ok(new) => state
-            .store
-            .add_contact(auth.ws(), client.id, new)
-            .await
-            .map_err(Into::into),
-        Err(e) => Err(e),
-    };
+    let result = records::add_contact(state.store.as_ref(), auth.ws(), client.id, input).await;
     match result {
         Ok(_) => Ok(see_other(&format!(
             "/clients/{}?done=contact-added#contacts",

@@ -1,6 +1,9 @@
-//! The web layer of churnwise: the JSON API under `/api/v1` and the HTML
-//! pages (in English and Spanish), a thin adapter over the [`Store`] trait
-//! and the domain rules. Build the whole application with [`app`].
+//! The web adapter of churnwise: the JSON API under `/api/v1` and the HTML
+//! pages (in English and Spanish). Routes, extractors, request and response
+//! bodies, templates and pages; every use case is a call into
+//! `churnwise_app` (plain reads of a record go to the [`Store`] directly),
+//! and its `AppError` becomes problem+json (`error`) or an error page
+//! (`pages`). Build the whole application with [`app`].
 
 pub mod api;
 pub mod auth;

@@ -16,9 +16,6 @@ pub enum AppError {
     /// The record is absent, or in another workspace.
     #[error("not found")]
     NotFound,
-    /// The caller's role does not allow the change.
-    #[error("your role does not allow this")]
-    Forbidden,
     /// Input fields failed validation (all of them, at once).
     #[error("invalid fields: {}", join(.0))]
     Invalid(Vec<FieldProblem>),

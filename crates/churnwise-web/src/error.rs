@@ -127,7 +127,6 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {
             AppError::NotFound => ApiError::NotFound,
-            AppError::Forbidden => ApiError::Forbidden,
             AppError::Invalid(problems) => problems.into(),
             AppError::StaleVersion(message) => ApiError::Conflict(ProblemField {
                 field: "version".into(),

@@ -8,7 +8,7 @@ use crate::extract::ApiQuery;
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
-pub use churnwise_app::metrics::{metrics_input, workspace_report, MetricsQuestion};
+use churnwise_app::metrics::{workspace_report, MetricsQuestion};
 use churnwise_metrics::{MetricsOptions, MetricsReport};
 
 use serde::Deserialize;

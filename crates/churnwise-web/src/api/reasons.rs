@@ -11,7 +11,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-pub use churnwise_app::reasons::{change_reasons, change_reasons_at, ReasonChange, ReasonsView};
+use churnwise_app::reasons::{change_reasons, ReasonChange, ReasonsView};
 use churnwise_domain::offboarding::{ChecklistTemplate, ChecklistTemplates};
 use churnwise_domain::reasons::{NewReasonInput, Playbook, ReasonScope};
 

@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-pub use churnwise_app::reports::{reasons_report, ReasonsRequest};
+use churnwise_app::reports::{reasons_report, ReasonsRequest};
 use churnwise_domain::reasons_matrix::{MatrixDimension, ReasonsMatrix};
 use churnwise_domain::Lang;
 use churnwise_export::{csv_bytes, reasons_matrix_table, xlsx_bytes, CsvOptions};

@@ -6,13 +6,13 @@
 
 use super::charts::{Chart, Draw, Unit};
 use super::{render, Chrome, PageAuth, PageError};
-use crate::api::metrics::workspace_report;
-use crate::api::reports::{reasons_report, ReasonsRequest};
 use crate::i18n;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use churnwise_app::metrics::workspace_report;
+use churnwise_app::reports::{reasons_report, ReasonsRequest};
 use churnwise_domain::reasons_matrix::{MatrixDimension, ReasonsMatrix};
 use churnwise_domain::registry::ClientStatus;
 use churnwise_domain::{parse_month, Lang, Money, Month};

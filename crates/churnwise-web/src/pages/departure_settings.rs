@@ -10,11 +10,11 @@
 use super::forms::{field_error_key, FieldProblems};
 use super::settings::{settings_page, Shown};
 use super::{see_other, CsrfForm, PageAuth, PageError};
-use crate::api::reasons::{change_reasons_at, ReasonChange};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use churnwise_app::reasons::{change_reasons_at, ReasonChange};
 use churnwise_app::AppError;
 use churnwise_domain::offboarding::{
     parse_service_type, ChecklistTemplate, ChecklistTemplates, TemplateItem,
@@ -257,10 +257,6 @@ fn version_of(values: &BTreeMap<String, String>) -> Result<i64, PageError> {
         .ok_or(PageError::BadRequest)
 }
 
-fn is_stale(e: &AppError) -> bool {
-    matches!(e, AppError::StaleVersion(_))
-}
-
 /// The field errors of a refused reason change.
 fn reason_errors(e: AppError) -> Result<FieldProblems, PageError> {
     if let AppError::Case(churnwise_domain::CaseError::ReasonKeyTaken { .. }) = e {
@@ -306,7 +302,7 @@ async fn save_reason_change(
                     };
                     return Ok(see_other(&format!("/settings?done=reasons-saved#{anchor}")));
                 }
-                Err(e) if is_stale(&e) => {
+                Err(AppError::StaleVersion(_)) => {
                     return refused_page(
                         state,
                         auth,

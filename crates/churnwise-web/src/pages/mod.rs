@@ -196,7 +196,6 @@ impl From<AppError> for PageError {
     fn from(e: AppError) -> Self {
         match e {
             AppError::NotFound => PageError::NotFound,
-            AppError::Forbidden => PageError::Forbidden,
             AppError::Case(e)
                 if e.kind() == churnwise_domain::departure::CaseErrorKind::NotFound =>
             {

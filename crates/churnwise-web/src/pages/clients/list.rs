@@ -1,10 +1,10 @@
 //! The client list, `GET /clients`: search, filters, sort and pagination.
 
-use crate::api::clients::ClientListQuery;
 use crate::pages::{render, Chrome, PageAuth, PageError};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use churnwise_app::clients::ClientListQuestion;
 use churnwise_domain::registry::ClientStatus;
 use churnwise_store::ClientSort;
 use minijinja::context;
@@ -72,7 +72,7 @@ pub async fn list(
     auth: PageAuth,
     Query(params): Query<ListParams>,
 ) -> Result<Response, PageError> {
-    let filter = ClientListQuery {
+    let filter = ClientListQuestion {
         status: Some(params.status.clone()),
         owner: Some(params.owner.clone()),
         segment: Some(params.segment.clone()),

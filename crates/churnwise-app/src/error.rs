@@ -33,6 +33,11 @@ pub enum AppError {
     /// A departure-case rule refused the step.
     #[error(transparent)]
     Case(#[from] CaseError),
+    /// The database was busy with another write (an import, say) for longer
+    /// than this change could wait; nothing changed, and the same request
+    /// may succeed shortly.
+    #[error("the database is busy with another write; try again shortly")]
+    Busy,
     /// Something failed inside (the database, a task): logged, not shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -78,6 +83,10 @@ impl From<StoreError> for AppError {
             }
             StoreError::Invalid(problems) => {
                 AppError::Invalid(problems.into_iter().map(FieldProblem::from).collect())
+            }
+            StoreError::Busy(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "database busy: change refused");
+                AppError::Busy
             }
             StoreError::Backend(e) => AppError::Internal(e),
         }

@@ -82,10 +82,23 @@ impl Scheduler {
     /// Runs ticks forever, one now and then one every interval; errors are
     /// logged and the next tick tries again.
     pub async fn run(self) {
+        self.run_until(std::future::pending()).await;
+    }
+
+    /// Runs ticks, one now and then one every interval, until `stop`
+    /// completes: a tick under way is finished first (a tick cut in the
+    /// middle could leave a digest claimed but not sent), then the lease is
+    /// released so another process may take over at once instead of
+    /// waiting for it to expire.
+    pub async fn run_until(self, stop: impl std::future::Future<Output = ()>) {
         let mut every = tokio::time::interval(self.interval);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tokio::pin!(stop);
         loop {
-            every.tick().await;
+            tokio::select! {
+                () = &mut stop => break,
+                _ = every.tick() => {}
+            }
             match self.tick(Utc::now()).await {
                 Ok(t) if t.ran => tracing::info!(
                     workspaces = t.workspaces,
@@ -96,6 +109,12 @@ impl Scheduler {
                 ),
                 Ok(_) => tracing::debug!("scheduler: another process holds the lease"),
                 Err(e) => tracing::warn!(error = %format!("{e:#}"), "scheduler tick failed"),
+            }
+        }
+        match self.store.release_lease(LEASE, &self.holder).await {
+            Ok(()) => tracing::info!(holder = %self.holder, "scheduler stopped; lease released"),
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "scheduler stopped; the lease could not be released (it expires on its own)")
             }
         }
     }

@@ -6,6 +6,17 @@ use std::str::FromStr;
 type Db = sqlx::Postgres;
 const BACKEND_NAME: &str = "postgres";
 
+/// How a write transaction begins: PostgreSQL locks rows as they are
+/// written, so a plain `BEGIN` never has to upgrade anything.
+const BEGIN_WRITE: &str = "BEGIN";
+
+/// A deadlock the server broke (`40P01`), a serialization failure
+/// (`40001`) or a lock not available (`55P03`): another writer was in the
+/// way, and the same work may succeed if tried again.
+fn is_busy_code(code: Option<&str>) -> bool {
+    matches!(code, Some("40P01" | "40001" | "55P03"))
+}
+
 /// A [`churnwise_store::Store`] on a PostgreSQL database.
 #[derive(Debug, Clone)]
 pub struct SqlStore {

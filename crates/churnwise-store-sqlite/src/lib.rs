@@ -7,6 +7,23 @@ use std::time::Duration;
 type Db = sqlx::Sqlite;
 const BACKEND_NAME: &str = "sqlite";
 
+/// How a write transaction begins: with the write lock taken at once, so it
+/// never has to upgrade a read (see `SqlStore::begin_write`).
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
+/// How long a statement waits for another connection's write lock before
+/// SQLite answers `SQLITE_BUSY`. A short API write waits this long behind an
+/// import's transaction; past it the API answers 503 with `Retry-After`
+/// (`StoreError::Busy`). See docs/deploy.md, "Concurrent writers".
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// `SQLITE_BUSY` (5) and `SQLITE_LOCKED` (6), with any extended code
+/// (`SQLITE_BUSY_SNAPSHOT` is 517).
+fn is_busy_code(code: Option<&str>) -> bool {
+    code.and_then(|c| c.parse::<i32>().ok())
+        .is_some_and(|c| matches!(c & 0xff, 5 | 6))
+}
+
 /// A [`churnwise_store::Store`] on a SQLite file.
 #[derive(Debug, Clone)]
 pub struct SqlStore {
@@ -30,7 +47,7 @@ impl SqlStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)

@@ -199,7 +199,7 @@ impl SqlStore {
     ) -> StoreResult<StoredCase> {
         let cols = CaseColumns::of(&new.case)?;
         let now = Utc::now();
-        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        let mut tx = self.begin_write().await?;
         // Insert first (only if the client is in the workspace), so SQLite
         // takes its write lock at once.
         let row = sqlx::query(
@@ -291,7 +291,7 @@ impl SqlStore {
     ) -> StoreResult<StoredCase> {
         let cols = CaseColumns::of(&update.case)?;
         let now = Utc::now();
-        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        let mut tx = self.begin_write().await?;
         // Write first, so SQLite takes its write lock at once.
         let row = sqlx::query(
             "UPDATE departure_cases SET kind = $1, stage = $2, outcome = $3, primary_reason = $4, \

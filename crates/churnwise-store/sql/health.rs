@@ -206,7 +206,7 @@ impl SqlStore {
         scores: Vec<NewHealth>,
     ) -> StoreResult<HealthRunSummary> {
         let now = Utc::now();
-        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        let mut tx = self.begin_write().await?;
         let reopened = sqlx::query(
             "UPDATE health_alerts SET status = 'open' \
              WHERE workspace_id = $1 AND status = 'snoozed' AND snoozed_until <= $2",

@@ -70,7 +70,7 @@ impl SqlStore {
         rows: Vec<CustomerImport>,
         progress: &Progress,
     ) -> StoreResult<ImportSummary> {
-        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        let mut tx = self.begin_write().await?;
         let existing = Self::existing_refs(
             &mut tx,
             "SELECT external_id FROM clients WHERE workspace_id = $1 AND external_id IS NOT NULL",
@@ -119,7 +119,7 @@ impl SqlStore {
         rows: Vec<SubscriptionImport>,
         progress: &Progress,
     ) -> StoreResult<ImportSummary> {
-        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        let mut tx = self.begin_write().await?;
         let clients = Self::client_ids_by_ref(&mut tx, ws).await?;
         let problems = Self::unknown_customer_problems(
             &clients,
@@ -181,7 +181,7 @@ impl SqlStore {
         rows: Vec<InvoiceImport>,
         progress: &Progress,
     ) -> StoreResult<ImportSummary> {
-        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        let mut tx = self.begin_write().await?;
         let clients = Self::client_ids_by_ref(&mut tx, ws).await?;
         let problems = Self::unknown_customer_problems(
             &clients,
@@ -235,7 +235,7 @@ impl SqlStore {
         &self,
         ws: WorkspaceId,
     ) -> StoreResult<Vec<String>> {
-        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        let mut tx = self.begin_write().await?;
         let refs = Self::existing_refs(
             &mut tx,
             "SELECT external_id FROM clients WHERE workspace_id = $1 AND external_id IS NOT NULL",

@@ -28,7 +28,51 @@ mod users;
 
 type DbRow = <crate::Db as sqlx::Database>::Row;
 
+/// How many times the start of a write transaction is tried while the
+/// database stays busy (each try already waits the connection's busy
+/// timeout on SQLite), and the pause before the second try (doubled each
+/// time after).
+const WRITE_ATTEMPTS: u32 = 3;
+const FIRST_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
+
+impl crate::SqlStore {
+    /// Begins a transaction that will write. On SQLite it is
+    /// `BEGIN IMMEDIATE`, which takes the write lock at once (waiting up to
+    /// the busy timeout): a transaction that began as a read and wrote later
+    /// would fail with `SQLITE_BUSY_SNAPSHOT` (517) or a plain `SQLITE_BUSY`
+    /// when another connection wrote in between, and SQLite does not retry
+    /// those. If the lock stays taken, the start is tried again a few times
+    /// with a growing pause, then the caller gets [`StoreError::Busy`].
+    async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, crate::Db>> {
+        let mut pause = FIRST_RETRY_PAUSE;
+        let mut attempt = 1;
+        loop {
+            match self.pool.begin_with(crate::BEGIN_WRITE).await {
+                Ok(tx) => return Ok(tx),
+                Err(e) if attempt < WRITE_ATTEMPTS && is_busy(&e) => {
+                    tracing::debug!(
+                        attempt,
+                        "database busy at the start of a write; trying again"
+                    );
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                    attempt += 1;
+                }
+                Err(e) => return Err(backend_error(e)),
+            }
+        }
+    }
+}
+
+/// The database refused the work because another writer holds a lock.
+fn is_busy(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if crate::is_busy_code(db.code().as_deref()))
+}
+
 fn backend_error(e: sqlx::Error) -> StoreError {
+    if is_busy(&e) {
+        return StoreError::Busy(anyhow::Error::new(e).context("database busy"));
+    }
     if let sqlx::Error::Database(db) = &e {
         if db.is_unique_violation() {
             return StoreError::Conflict {

@@ -67,7 +67,7 @@ impl SqlStore {
         contact: NewContact,
     ) -> StoreResult<Contact> {
         self.client_exists(ws, client).await?;
-        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        let mut tx = self.begin_write().await?;
         if contact.is_primary {
             sqlx::query(
                 "UPDATE contacts SET is_primary = $1 WHERE workspace_id = $2 AND client_id = $3",

@@ -1,5 +1,5 @@
 //! Errors of the storage layer. Adapters map them: `NotFound` to 404,
-//! `Conflict` and `StaleVersion` to 409, `Invalid` to 422 naming the field, `Backend` to 500
+//! `Conflict` and `StaleVersion` to 409, `Invalid` to 422 naming the field, `Busy` to 503 with `Retry-After`, `Backend` to 500
 //! without showing its text to the user.
 
 /// What went wrong in a storage call.
@@ -24,6 +24,11 @@ pub enum StoreError {
     /// naming an unknown customer.
     #[error("{} problem(s) in the input", .0.len())]
     Invalid(Vec<RowProblem>),
+    /// Another writer held the database for longer than this write could
+    /// wait (SQLite's busy timeout, then a few retries): nothing was
+    /// written, and the same call may succeed a little later.
+    #[error("the database is busy with another write; try again shortly")]
+    Busy(#[source] anyhow::Error),
     /// The database failed.
     #[error(transparent)]
     Backend(#[from] anyhow::Error),

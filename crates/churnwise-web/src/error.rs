@@ -80,10 +80,17 @@ pub enum ApiError {
     /// Too many requests from one address; retry after the given seconds.
     #[error("too many requests; retry in {0} s")]
     TooManyRequests(u64),
+    /// The database is busy with another write (such as a long import);
+    /// nothing changed: retry after the given seconds (503).
+    #[error("the database is busy with another write; retry in {0} s")]
+    Unavailable(u64),
     /// Something failed inside; logged, not shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
+
+/// Seconds a client is asked to wait when the database is busy.
+pub const BUSY_RETRY_AFTER_SECS: u64 = 5;
 
 impl ApiError {
     /// A validation error with one field.
@@ -135,6 +142,7 @@ impl From<AppError> for ApiError {
             AppError::Conflict(problem) => ApiError::Conflict(problem.into()),
             AppError::File(e) => ApiError::BadRequest(e.to_string()),
             AppError::Case(e) => ApiError::Case(e),
+            AppError::Busy => ApiError::Unavailable(BUSY_RETRY_AFTER_SECS),
             AppError::Internal(e) => ApiError::Internal(e),
         }
     }
@@ -177,6 +185,7 @@ impl ApiError {
                 "too_many_requests",
                 self.to_string(),
             ),
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", self.to_string()),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -231,7 +240,7 @@ impl IntoResponse for ApiError {
             body,
         )
             .into_response();
-        if let ApiError::TooManyRequests(seconds) = &self {
+        if let ApiError::TooManyRequests(seconds) | ApiError::Unavailable(seconds) = &self {
             if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
@@ -248,3 +257,20 @@ impl IntoResponse for ApiError {
 
 /// Result of a handler.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_database_is_a_503_with_retry_after_not_a_500() {
+        let busy = StoreError::Busy(anyhow::anyhow!("database is locked"));
+        let response = ApiError::from(busy).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response.headers()[header::RETRY_AFTER],
+            BUSY_RETRY_AFTER_SECS.to_string().as_str()
+        );
+        assert_eq!(ApiError::from(AppError::Busy).problem().code, "busy");
+    }
+}

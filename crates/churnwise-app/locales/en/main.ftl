@@ -24,6 +24,7 @@ error-forbidden = You are not allowed to do this, or the form expired. Go back, 
 error-not-found = There is nothing here. It may have been removed, or it belongs to another workspace.
 error-bad-request = The request could not be understood.
 error-internal = Something went wrong on our side. It has been logged; please try again.
+error-busy = The database is busy with another change (an import, perhaps). Nothing was saved; please try again in a few seconds.
 error-home = Back to the start
 
 ## Forms

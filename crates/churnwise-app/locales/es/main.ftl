@@ -24,6 +24,7 @@ error-forbidden = No tiene permiso para hacer esto, o el formulario ha caducado.
 error-not-found = Aquí no hay nada. Puede que se haya eliminado o que pertenezca a otro espacio de trabajo.
 error-bad-request = No se ha podido entender la petición.
 error-internal = Algo ha fallado por nuestra parte. Ha quedado registrado; inténtelo de nuevo.
+error-busy = La base de datos está ocupada con otro cambio (quizá una importación). No se ha guardado nada; inténtelo de nuevo dentro de unos segundos.
 error-home = Volver al inicio
 
 ## Formularios

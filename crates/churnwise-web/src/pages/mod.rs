@@ -179,6 +179,9 @@ pub enum PageError {
     /// The request itself is malformed (not a field a person typed).
     #[error("bad request")]
     BadRequest,
+    /// The database is busy with another write (such as a long import).
+    #[error("busy")]
+    Busy,
     /// Something failed inside; logged, not shown.
     #[error(transparent)]
     Internal(anyhow::Error),
@@ -205,6 +208,7 @@ impl From<AppError> for PageError {
                 PageError::Conflict
             }
             AppError::File(_) => PageError::BadRequest,
+            AppError::Busy => PageError::Busy,
             AppError::Internal(e) => PageError::Internal(e),
             other @ AppError::Invalid(_) => {
                 PageError::Internal(anyhow::anyhow!("unexpected page error: {other}"))
@@ -221,6 +225,7 @@ impl From<ApiError> for PageError {
             ApiError::Csrf => PageError::Csrf,
             ApiError::NotFound => PageError::NotFound,
             ApiError::Internal(e) => PageError::Internal(e),
+            ApiError::Unavailable(_) => PageError::Busy,
             ApiError::Case(e)
                 if e.kind() == churnwise_domain::departure::CaseErrorKind::NotFound =>
             {
@@ -253,6 +258,7 @@ impl IntoResponse for PageError {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Conflict => StatusCode::CONFLICT,
             PageError::BadRequest => StatusCode::BAD_REQUEST,
+            PageError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error on a page");
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -277,10 +283,11 @@ pub async fn error_pages(request: Request, next: Next) -> Response {
                 404 => "error-not-found",
                 400 => "error-bad-request",
                 409 => "error-conflict",
+                503 => "error-busy",
                 _ => "error-internal",
             };
             let ctx = minijinja::context! { lang => i18n::code(lang), message_key => key, status => status.as_u16() };
-            match render::render_template("error.html", ctx) {
+            let mut page = match render::render_template("error.html", ctx) {
                 Ok(html) => (
                     status,
                     [(header::CACHE_CONTROL, "no-store")],
@@ -288,7 +295,14 @@ pub async fn error_pages(request: Request, next: Next) -> Response {
                 )
                     .into_response(),
                 Err(_) => status.into_response(),
+            };
+            if status == StatusCode::SERVICE_UNAVAILABLE {
+                page.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    header::HeaderValue::from(crate::error::BUSY_RETRY_AFTER_SECS),
+                );
             }
+            page
         }
         None => response,
     }

@@ -3,6 +3,7 @@
 use super::Context;
 use clap::Args;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 /// Start the web server (pages and JSON API under /api/v1).
 ///
@@ -41,8 +42,21 @@ pub struct ServeArgs {
     smtp: crate::settings::SmtpArgs,
 }
 
-/// Runs the server until Ctrl-C.
+/// How long requests under way and the scheduler's current run may take to
+/// finish after SIGTERM or SIGINT before the server stops anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// Runs the server until SIGTERM or SIGINT (Ctrl-C), then stops gracefully:
+/// no new connections, requests under way answered, the scheduler's run
+/// finished and its lease released, exit status 0.
 pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
+    // Listen for the signals before anything else, so that a stop sent
+    // while the server starts is not the default "die at once".
+    let signals = StopSignals::install()?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = move |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
     let store = ctx.store().await?;
     if args.demo {
         crate::demo::ensure_demo(store.as_ref()).await?;
@@ -57,7 +71,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("--bind/--port: {bind}:{port} is not an address: {e}"))?;
     let scheduler_file = ctx.file.scheduler.as_ref();
     let scheduler_on = !args.no_scheduler && scheduler_file.and_then(|s| s.enabled).unwrap_or(true);
-    if scheduler_on {
+    let scheduler_task = if scheduler_on {
         let interval = args
             .scheduler_interval
             .or(scheduler_file.and_then(|s| s.interval_secs))
@@ -67,7 +81,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             ctx,
             &args.smtp,
             store.clone(),
-            std::time::Duration::from_secs(interval),
+            Duration::from_secs(interval),
         )?;
         tracing::info!(
             interval_secs = interval,
@@ -75,8 +89,10 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             holder = %scheduler.holder,
             "scheduler started"
         );
-        tokio::spawn(scheduler.run());
-    }
+        Some(tokio::spawn(scheduler.run_until(stopped(stop_rx.clone()))))
+    } else {
+        None
+    };
     let mut state = churnwise_web::AppState::new(store);
     state.secure_cookies = args.secure_cookies || ctx.file.secure_cookies.unwrap_or(false);
     state.trust_forwarded_for = args.behind_proxy || ctx.file.behind_proxy.unwrap_or(false);
@@ -85,15 +101,83 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     tracing::info!(database = %redact(&ctx.database), "churnwise listening on http://{}", listener.local_addr()?);
-    axum::serve(
+    tokio::spawn(async move {
+        let name = signals.wait().await;
+        tracing::info!(
+            signal = name,
+            "stopping: finishing requests under way and the scheduler's run"
+        );
+        let _ = stop_tx.send(true);
+    });
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    .with_graceful_shutdown(stopped(stop_rx.clone()));
+    let grace_over = {
+        let rx = stop_rx.clone();
+        async move {
+            stopped(rx).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        }
+    };
+    tokio::select! {
+        served = server => served?,
+        () = grace_over => tracing::warn!(
+            "requests still under way after {} s; stopping anyway",
+            SHUTDOWN_GRACE.as_secs()
+        ),
+    }
+    if let Some(task) = scheduler_task {
+        if tokio::time::timeout(SHUTDOWN_GRACE, task).await.is_err() {
+            tracing::warn!(
+                "the scheduler's run did not finish in time; its lease expires on its own"
+            );
+        }
+    }
+    tracing::info!("churnwise stopped");
     Ok(())
+}
+
+/// The signals that stop the server: SIGTERM (how systemd, Docker and
+/// Kubernetes stop a service) and SIGINT (Ctrl-C).
+struct StopSignals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn install() -> anyhow::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(StopSignals {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(StopSignals {})
+    }
+
+    /// Completes on the first stop signal, with its name.
+    async fn wait(self) -> &'static str {
+        #[cfg(unix)]
+        {
+            let StopSignals { mut term, mut int } = self;
+            tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = int.recv() => "SIGINT",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
+    }
 }
 
 /// The database URL without a password, for logs.

@@ -1,0 +1,330 @@
+//! Operating the server (issue #11, findings 10 and 11, and backups): a real
+//! `churnwise serve` process taking API writes while `churnwise import`
+//! writes 100k customers at the same time, stopping cleanly on SIGTERM and
+//! SIGINT, and `churnwise backup` while writes go on, on both backends.
+
+use crate::both_backends;
+use crate::support::{churnwise, TestApp};
+use churnwise_app::scheduler::LEASE;
+use churnwise_domain::registry::Role;
+use churnwise_store_tests::Backend;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// A `churnwise serve` process on a free port, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(url: &str, extra: &[&str]) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_churnwise"))
+            .args(["--database", url, "serve", "--port", &port.to_string()])
+            .args(extra)
+            .env("CHURNWISE_LOG", "warn")
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server { child, port };
+        for _ in 0..300 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("churnwise serve did not listen on port {port}");
+    }
+
+    fn pid(&self) -> i32 {
+        i32::try_from(self.child.id()).unwrap()
+    }
+
+    /// Sends `signal` (`TERM`, `INT`) with kill(1).
+    fn signal(&self, signal: &str) {
+        let ok = Command::new("kill")
+            .args([&format!("-{signal}"), &self.pid().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill -{signal} {}", self.pid());
+    }
+
+    /// Waits up to `limit` for the process to exit; its exit status.
+    fn wait_for_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP/1.1 request over a fresh connection: (status, body).
+async fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&serde_json::Value>,
+) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {answer:?}"));
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Writes through the API until `stop` is set, then `after` more: every
+/// answer, as (what, status, body).
+async fn api_writes(
+    port: u16,
+    token: String,
+    client: i64,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    after: usize,
+) -> Vec<(String, u16, String)> {
+    let mut answers = Vec::new();
+    let mut n = 0;
+    let mut extra = 0;
+    while extra < after {
+        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            extra += 1;
+        }
+        n += 1;
+        let (what, path, body) = if n % 2 == 0 {
+            (
+                format!("client {n}"),
+                "/api/v1/clients".to_string(),
+                serde_json::json!({ "name": format!("API client {n}") }),
+            )
+        } else {
+            (
+                format!("interaction {n}"),
+                format!("/api/v1/clients/{client}/interactions"),
+                serde_json::json!({ "kind": "call", "note": format!("call {n}") }),
+            )
+        };
+        let (status, text) = http(port, "POST", &path, &token, Some(&body)).await;
+        answers.push((what, status, text));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    answers
+}
+
+/// Lines of a CSV file, less its header.
+fn data_rows(path: &std::path::Path) -> u64 {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines().skip(1).filter(|l| !l.is_empty()).count() as u64
+}
+
+/// Finding 10: `churnwise import` of 100k customers and their subscriptions
+/// runs while the server takes a stream of API writes and its scheduler
+/// ticks; the import succeeds, every API write is answered 2xx, and every
+/// imported row is there.
+async fn an_import_of_100k_customers_succeeds_while_the_server_takes_writes(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let (ws, token) = app
+        .user_with_token("ana@example.com", "W", Role::Owner)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let (ok, _, err) = churnwise(
+        &app.t.url,
+        &["generate", "--customers", "100000", "--out", &out],
+    );
+    assert!(ok, "{err}");
+    let customers = dir.path().join("customers.csv");
+    let subscriptions = dir.path().join("subscriptions.csv");
+    let server = Server::start(&app.t.url, &["--scheduler-interval", "1"]);
+    let port = server.port;
+    let (status, body) = http(
+        port,
+        "POST",
+        "/api/v1/clients",
+        &token,
+        Some(&serde_json::json!({ "name": "Caller" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let client = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = tokio::spawn(api_writes(port, token.clone(), client, stop.clone(), 10));
+    let url = app.t.url.clone();
+    let (c, s) = (
+        customers.display().to_string(),
+        subscriptions.display().to_string(),
+    );
+    let started = Instant::now();
+    let imports = tokio::task::spawn_blocking(move || {
+        let first = churnwise(&url, &["import", "customers", &c]);
+        let second = churnwise(&url, &["import", "subscriptions", &s]);
+        (first, second)
+    })
+    .await
+    .unwrap();
+    let import_time = started.elapsed();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let answers = writer.await.unwrap();
+    drop(server);
+
+    let ((ok, out, err), (ok2, out2, err2)) = imports;
+    assert!(ok, "import customers: {out}{err}");
+    assert!(ok2, "import subscriptions: {out2}{err2}");
+    let refused: Vec<_> = answers
+        .iter()
+        .filter(|(_, status, _)| !(200..300).contains(status))
+        .collect();
+    assert!(refused.is_empty(), "API writes refused: {refused:?}");
+    assert!(answers.len() > 20, "writes kept coming: {}", answers.len());
+    eprintln!(
+        "{backend:?}: imports took {import_time:?}; {} API writes answered during them",
+        answers.len()
+    );
+
+    let api_clients = answers
+        .iter()
+        .filter(|(what, _, _)| what.starts_with("client"))
+        .count() as u64;
+    let data = app.store().metrics_data(ws.id).await.unwrap();
+    assert_eq!(
+        data.customers.len() as u64,
+        data_rows(&customers) + 1 + api_clients,
+        "every imported customer and every API client is stored"
+    );
+    assert_eq!(
+        data.segments.len() as u64,
+        data_rows(&subscriptions),
+        "every imported subscription row is stored"
+    );
+}
+
+/// Waits until the server's scheduler holds its lease. Probing takes the
+/// lease only when it is free, and then only until now (it expires at
+/// once), so the server's next tick takes it.
+async fn wait_for_the_scheduler_lease(app: &TestApp) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while app
+        .store()
+        .try_lease(LEASE, "probe", chrono::Utc::now(), Duration::ZERO)
+        .await
+        .unwrap()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the server's scheduler never took its lease"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Finding 11: `signal` (TERM or INT) stops `serve` at once with status 0;
+/// a request under way when it arrives is still answered, and the
+/// scheduler's lease is released, so another process takes it at once.
+async fn a_stop_signal_finishes_requests_and_releases_the_lease(backend: Backend, signal: &str) {
+    let app = TestApp::new(backend).await;
+    let (_, token) = app
+        .user_with_token("ana@example.com", "W", Role::Owner)
+        .await;
+    let mut server = Server::start(&app.t.url, &["--scheduler-interval", "1"]);
+    wait_for_the_scheduler_lease(&app).await;
+
+    // A request under way: its headers and half its body are sent before
+    // the signal, the rest after.
+    let body = serde_json::json!({ "name": "Sent during shutdown" }).to_string();
+    let (first, rest) = body.split_at(body.len() / 2);
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", server.port))
+        .await
+        .unwrap();
+    let head = format!(
+        "POST /api/v1/clients HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let signalled = Instant::now();
+    server.signal(signal);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stream.write_all(rest.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 201"),
+        "the request under way is answered: {answer:?}"
+    );
+
+    let status = server
+        .wait_for_exit(Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("serve still runs 10 s after SIG{signal}"));
+    let took = signalled.elapsed();
+    assert!(
+        status.success(),
+        "serve exits with 0 on SIG{signal}: {status:?}"
+    );
+    assert!(took < Duration::from_secs(5), "stopped in {took:?}");
+    assert!(
+        app.store()
+            .try_lease(
+                LEASE,
+                "another-server",
+                chrono::Utc::now(),
+                Duration::from_secs(60)
+            )
+            .await
+            .unwrap(),
+        "another process takes the scheduler's lease at once"
+    );
+}
+
+async fn sigterm_stops_the_server_gracefully_and_releases_the_lease(backend: Backend) {
+    a_stop_signal_finishes_requests_and_releases_the_lease(backend, "TERM").await;
+}
+
+both_backends!(
+    an_import_of_100k_customers_succeeds_while_the_server_takes_writes,
+    sigterm_stops_the_server_gracefully_and_releases_the_lease,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_stops_the_server_gracefully_and_releases_the_lease() {
+    a_stop_signal_finishes_requests_and_releases_the_lease(Backend::Sqlite, "INT").await;
+}

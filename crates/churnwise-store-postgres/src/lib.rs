@@ -68,6 +68,15 @@ impl SqlStore {
     pub fn pool(&self) -> &sqlx::Pool<Db> {
         &self.pool
     }
+
+    /// PostgreSQL has no file copy of its own here: `pg_dump` makes a
+    /// consistent backup of a running server (see docs/backup.md).
+    async fn backup_to_file_impl(
+        &self,
+        _path: &std::path::Path,
+    ) -> churnwise_store::StoreResult<bool> {
+        Ok(false)
+    }
 }
 
 // The SQL shared with the other backend (see its module doc).

@@ -1,6 +1,8 @@
 //! The SQLite backend of churnwise: the embedded default, one file, no setup.
 
+use churnwise_store::{StoreError, StoreResult};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Connection;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -59,6 +61,39 @@ impl SqlStore {
     /// The connection pool, for backend-specific work.
     pub fn pool(&self) -> &sqlx::Pool<Db> {
         &self.pool
+    }
+
+    /// `VACUUM INTO` the new file `path`: one read transaction, so the copy
+    /// is the database as of one instant, and in WAL mode writers go on
+    /// meanwhile. The copy is then opened read-only and must pass
+    /// `PRAGMA integrity_check`.
+    async fn backup_to_file_impl(&self, path: &std::path::Path) -> StoreResult<bool> {
+        let failed = |what: &str, e: sqlx::Error| {
+            StoreError::Backend(anyhow::Error::new(e).context(format!("backup: {what}")))
+        };
+        let target = path
+            .to_str()
+            .ok_or_else(|| StoreError::Backend(anyhow::anyhow!("backup: the path is not UTF-8")))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| failed("copying", e))?;
+        let options = SqliteConnectOptions::new().filename(path).read_only(true);
+        let mut copy = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .map_err(|e| failed("opening the copy", e))?;
+        let verdict: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&mut copy)
+            .await
+            .map_err(|e| failed("checking the copy", e))?;
+        let _ = copy.close().await;
+        if verdict != "ok" {
+            return Err(StoreError::Backend(anyhow::anyhow!(
+                "backup: the copy failed its integrity check: {verdict}"
+            )));
+        }
+        Ok(true)
     }
 }
 

@@ -450,4 +450,10 @@ impl Store for SqlStore {
     async fn list_deliveries(&self, ws: WorkspaceId, run_on: Date) -> StoreResult<Vec<Delivery>> {
         self.list_deliveries_impl(ws, run_on).await
     }
+
+    // --- backups (in each backend crate: the copy is backend-specific)
+
+    async fn backup_to_file(&self, path: &std::path::Path) -> StoreResult<bool> {
+        self.backup_to_file_impl(path).await
+    }
 }

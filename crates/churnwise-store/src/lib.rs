@@ -362,4 +362,13 @@ pub trait Store: Send + Sync + 'static {
     async fn finish_delivery(&self, id: DeliveryId, result: Result<(), String>) -> StoreResult<()>;
     /// The deliveries of a day in a workspace.
     async fn list_deliveries(&self, ws: WorkspaceId, run_on: Date) -> StoreResult<Vec<Delivery>>;
+
+    // --- Backups (issue #11, operating the server: the "writes" part)
+
+    /// Writes a consistent copy of the whole database into the new file
+    /// `path` while others keep reading and writing (SQLite: `VACUUM INTO`
+    /// from one read snapshot), then checks the copy's integrity. `path`
+    /// must not exist. `Ok(false)` when this backend has no file copy
+    /// (PostgreSQL: `pg_dump` does that job).
+    async fn backup_to_file(&self, path: &std::path::Path) -> StoreResult<bool>;
 }

@@ -53,6 +53,7 @@ enum Command {
     Health(commands::health::HealthArgs),
     Due(commands::due::DueArgs),
     Digest(commands::digest::DigestArgs),
+    Backup(commands::backup::BackupArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -96,6 +97,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Health(args) => commands::health::run(&ctx, args).await,
             Command::Due(args) => commands::due::run(&ctx, args).await,
             Command::Digest(args) => commands::digest::run(&ctx, args).await,
+            Command::Backup(args) => commands::backup::run(&ctx, args).await,
         }
     })
 }

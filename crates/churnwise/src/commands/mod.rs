@@ -1,6 +1,7 @@
 //! The subcommands, one file each: thin adapters that parse arguments into
 //! domain types and call the store or the engines.
 
+pub mod backup;
 pub mod case;
 pub mod client;
 pub mod digest;

@@ -90,6 +90,7 @@ async fn every_command_explains_itself_with_an_example() {
         vec!["client", "add", "--help"],
         vec!["client", "show", "--help"],
         vec!["interaction", "log", "--help"],
+        vec!["backup", "--help"],
     ] {
         let (ok, out, _) = churnwise("sqlite::memory:", &args);
         assert!(ok && out.contains("Example"), "{args:?}: {out}");

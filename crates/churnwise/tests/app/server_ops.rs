@@ -7,7 +7,9 @@ use crate::both_backends;
 use crate::support::{churnwise, TestApp};
 use churnwise_app::scheduler::LEASE;
 use churnwise_domain::registry::Role;
+use churnwise_store::{NewApiToken, Store};
 use churnwise_store_tests::Backend;
+use churnwise_web::auth;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -327,4 +329,189 @@ both_backends!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigint_stops_the_server_gracefully_and_releases_the_lease() {
     a_stop_signal_finishes_requests_and_releases_the_lease(Backend::Sqlite, "INT").await;
+}
+
+/// `PRAGMA integrity_check` and the number of clients of a SQLite file.
+async fn check_sqlite_file(path: &std::path::Path) -> (String, i64) {
+    let url = format!("sqlite://{}", path.display());
+    let store = churnwise_store_sqlite::SqliteStore::connect(&url)
+        .await
+        .unwrap();
+    let verdict: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let clients: i64 = sqlx::query_scalar("SELECT count(*) FROM clients")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    store.pool().close().await;
+    (verdict, clients)
+}
+
+/// `churnwise backup` while the server takes writes: the copy is whole and
+/// consistent, an existing file is kept unless --force, and restoring by
+/// copying the file back gives the server exactly the backed-up state.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_while_writes_go_on_is_consistent_and_restores() {
+    // A database no connection of this test process keeps open, as a
+    // restore needs every process on the file stopped.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("live.db").display().to_string();
+    let url = format!("sqlite://{db}");
+    let token = {
+        let store = churnwise_store_sqlite::SqliteStore::connect(&url)
+            .await
+            .unwrap();
+        let s: &dyn Store = &store;
+        let ws = s.ensure_workspace("W").await.unwrap();
+        let user = s
+            .upsert_user(
+                "ana@example.com",
+                &auth::hash_password("a long password").unwrap(),
+            )
+            .await
+            .unwrap();
+        s.set_membership(user.id, ws.id, Role::Owner).await.unwrap();
+        let token = auth::new_token();
+        s.create_api_token(NewApiToken {
+            token_hash: auth::token_hash(&token),
+            user: user.id,
+            workspace: ws.id,
+            name: "test".into(),
+        })
+        .await
+        .unwrap();
+        store.pool().close().await;
+        token
+    };
+    let out = dir.path().display().to_string();
+    let (ok, _, err) = churnwise(&url, &["generate", "--customers", "5000", "--out", &out]);
+    assert!(ok, "{err}");
+    let customers = dir.path().join("customers.csv").display().to_string();
+    let (ok, _, err) = churnwise(&url, &["import", "customers", &customers]);
+    assert!(ok, "{err}");
+
+    let mut server = Server::start(&url, &["--scheduler-interval", "1"]);
+    let (status, body) = http(
+        server.port,
+        "POST",
+        "/api/v1/clients",
+        &token,
+        Some(&serde_json::json!({ "name": "Caller" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let caller = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = tokio::spawn(api_writes(
+        server.port,
+        token.clone(),
+        caller,
+        stop.clone(),
+        5,
+    ));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let backup = dir.path().join("backup.db");
+    let b = backup.display().to_string();
+    let u = url.clone();
+    let (ok, said, err) =
+        tokio::task::spawn_blocking(move || churnwise(&u, &["backup", "--to", &b]))
+            .await
+            .unwrap();
+    assert!(ok, "{err}");
+    assert!(said.contains("integrity checked"), "{said}");
+    // A second backup does not overwrite the first without --force.
+    let b = backup.display().to_string();
+    let before = std::fs::read(&backup).unwrap();
+    let (ok, _, err) = churnwise(&url, &["backup", "--to", &b]);
+    assert!(
+        !ok && err.contains("--to:") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&backup).unwrap(), before, "the file is kept");
+    let forced = dir.path().join("forced.db");
+    std::fs::write(&forced, "an older file").unwrap();
+    let f = forced.display().to_string();
+    let (ok, _, err) = churnwise(&url, &["backup", "--to", &f, "--force"]);
+    assert!(ok, "{err}");
+
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let answers = writer.await.unwrap();
+    let refused: Vec<_> = answers
+        .iter()
+        .filter(|(_, status, _)| !(200..300).contains(status))
+        .collect();
+    assert!(refused.is_empty(), "API writes refused: {refused:?}");
+    let api_clients = answers
+        .iter()
+        .filter(|(what, _, _)| what.starts_with("client"))
+        .count() as i64;
+
+    // The backup is whole, and holds the imported clients and some, not
+    // necessarily all, of the clients added through the API meanwhile.
+    let (verdict, in_backup) = check_sqlite_file(&backup).await;
+    assert_eq!(verdict, "ok");
+    assert!(
+        (5001..=5001 + api_clients).contains(&in_backup),
+        "{in_backup} clients in the backup; {api_clients} were added during it"
+    );
+    let (verdict, _) = check_sqlite_file(&forced).await;
+    assert_eq!(
+        verdict, "ok",
+        "--force replaced the older file with a backup"
+    );
+
+    // Restore as docs/backup.md says: stop the server, copy the backup over
+    // the database file, remove its -wal and -shm files, start again.
+    server.signal("TERM");
+    assert!(server
+        .wait_for_exit(Duration::from_secs(10))
+        .is_some_and(|s| s.success()));
+    std::fs::copy(&backup, &db).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{db}{suffix}"));
+    }
+    let server = Server::start(&url, &["--no-scheduler"]);
+    let (status, body) = http(
+        server.port,
+        "GET",
+        "/api/v1/clients?per_page=1",
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let total = serde_json::from_str::<serde_json::Value>(&body).unwrap()["total"].as_i64();
+    assert_eq!(
+        total,
+        Some(in_backup),
+        "the restored server serves the backup: {body}"
+    );
+    drop(server);
+    let (verdict, restored) = check_sqlite_file(std::path::Path::new(&db)).await;
+    assert_eq!((verdict.as_str(), restored), ("ok", in_backup));
+}
+
+/// On PostgreSQL, `churnwise backup` writes nothing and names the pg_dump
+/// command to use instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_on_postgresql_points_to_pg_dump() {
+    let app = TestApp::new(Backend::Postgres).await;
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("backup.dump");
+    let b = backup.display().to_string();
+    let (ok, _, err) = churnwise(&app.t.url, &["backup", "--to", &b]);
+    assert!(!ok, "fails, so scripts notice: {err}");
+    assert!(
+        err.contains(&format!(
+            "pg_dump --format=custom --file='{b}' 'postgres://"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("pg_restore"), "{err}");
+    assert!(!backup.exists(), "nothing written");
 }

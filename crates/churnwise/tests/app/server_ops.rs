@@ -141,7 +141,9 @@ async fn api_writes(
                 serde_json::json!({ "kind": "call", "note": format!("call {n}") }),
             )
         };
+        let sent = Instant::now();
         let (status, text) = http(port, "POST", &path, &token, Some(&body)).await;
+        let what = format!("{what} ({} ms)", sent.elapsed().as_millis());
         answers.push((what, status, text));
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -216,8 +218,20 @@ async fn an_import_of_100k_customers_succeeds_while_the_server_takes_writes(back
         .collect();
     assert!(refused.is_empty(), "API writes refused: {refused:?}");
     assert!(answers.len() > 20, "writes kept coming: {}", answers.len());
+    let slowest = answers
+        .iter()
+        .filter_map(|(what, _, _)| {
+            what.split('(')
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse::<u64>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0);
     eprintln!(
-        "{backend:?}: imports took {import_time:?}; {} API writes answered during them",
+        "{backend:?}: imports took {import_time:?}; {} API writes answered during them, the slowest in {slowest} ms",
         answers.len()
     );
 

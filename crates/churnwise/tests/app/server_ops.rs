@@ -7,7 +7,7 @@ use crate::both_backends;
 use crate::support::{churnwise, TestApp};
 use churnwise_app::scheduler::LEASE;
 use churnwise_domain::registry::Role;
-use churnwise_store::{NewApiToken, Store};
+use churnwise_store::{CustomerImport, NewApiToken, Store};
 use churnwise_store_tests::Backend;
 use churnwise_web::auth;
 use std::process::{Child, Command, Stdio};
@@ -528,4 +528,64 @@ async fn a_backup_on_postgresql_points_to_pg_dump() {
     );
     assert!(err.contains("pg_restore"), "{err}");
     assert!(!backup.exists(), "nothing written");
+}
+
+/// The store's SQLite settings that concurrent writers rely on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_runs_in_wal_mode_and_waits_for_the_write_lock() {
+    let t = Backend::Sqlite.fresh().await;
+    let store = churnwise_store_sqlite::SqliteStore::connect(&t.url)
+        .await
+        .unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(
+        u128::try_from(timeout).unwrap(),
+        churnwise_store_sqlite::BUSY_TIMEOUT.as_millis()
+    );
+}
+
+/// Finding 10 in one process and one second: while another connection
+/// holds SQLite's write lock, an import (which reads before it writes)
+/// waits for the lock and succeeds. A transaction begun as a read used to
+/// fail at its first write at once with `database is locked` (code 5),
+/// since SQLite does not wait when upgrading a read to a write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_waits_for_another_sqlite_writer_instead_of_failing() {
+    let t = Backend::Sqlite.fresh().await;
+    let ws = t.store.ensure_workspace("W").await.unwrap();
+    let other = churnwise_store_sqlite::SqliteStore::connect(&t.url)
+        .await
+        .unwrap();
+    let mut writer = other.pool().acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *writer)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE workspaces SET name = name")
+        .execute(&mut *writer)
+        .await
+        .unwrap();
+    let rows: Vec<CustomerImport> = (0..3000)
+        .map(|i| CustomerImport {
+            external_id: format!("C{i}"),
+            name: format!("Customer {i}"),
+            owner: None,
+            segment: None,
+        })
+        .collect();
+    let release = async {
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        sqlx::query("COMMIT").execute(&mut *writer).await.unwrap();
+    };
+    let (imported, ()) = tokio::join!(t.store.import_customers(ws.id, rows, &|_| {}), release);
+    let summary = imported.expect("the import waits for the other writer");
+    assert_eq!(summary.inserted, 3000);
 }

@@ -31,6 +31,7 @@ pub mod reasons;
 pub mod records;
 pub mod reports;
 pub mod scheduler;
+pub mod throttle;
 pub mod validate;
 
 pub use error::{AppError, AppResult};

@@ -450,4 +450,34 @@ impl Store for SqlStore {
     async fn list_deliveries(&self, ws: WorkspaceId, run_on: Date) -> StoreResult<Vec<Delivery>> {
         self.list_deliveries_impl(ws, run_on).await
     }
+
+    // --- sign-in throttling (throttle.rs)
+
+    async fn sign_in_throttle(&self, keys: &[String]) -> StoreResult<Vec<ThrottleState>> {
+        self.sign_in_throttle_impl(keys).await
+    }
+
+    async fn record_sign_in_failure(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window_start: Timestamp,
+    ) -> StoreResult<ThrottleState> {
+        self.record_sign_in_failure_impl(key, now, window_start)
+            .await
+    }
+
+    async fn lock_sign_in(
+        &self,
+        key: &str,
+        now: Timestamp,
+        until: Timestamp,
+        locks: i64,
+    ) -> StoreResult<()> {
+        self.lock_sign_in_impl(key, now, until, locks).await
+    }
+
+    async fn clear_sign_in_throttle(&self, key: &str) -> StoreResult<()> {
+        self.clear_sign_in_throttle_impl(key).await
+    }
 }

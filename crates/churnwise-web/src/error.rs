@@ -83,6 +83,14 @@ pub enum ApiError {
     /// Something failed inside; logged, not shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+    /// A browser sent this change from another site (its `Origin` or
+    /// `Sec-Fetch-Site`), which a cookie-authenticated change or a sign-in
+    /// may not come from.
+    #[error("this request came from another site; cookie-authenticated changes and sign-in must come from this server's own pages")]
+    CrossOrigin,
+    /// The body is not of the one type the endpoint reads (the reason says which).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
 }
 
 impl ApiError {
@@ -136,6 +144,7 @@ impl From<AppError> for ApiError {
             AppError::File(e) => ApiError::BadRequest(e.to_string()),
             AppError::Case(e) => ApiError::Case(e),
             AppError::Internal(e) => ApiError::Internal(e),
+            AppError::Throttled { retry_after_secs } => ApiError::TooManyRequests(retry_after_secs),
         }
     }
 }
@@ -176,6 +185,12 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_requests",
                 self.to_string(),
+            ),
+            ApiError::CrossOrigin => (StatusCode::FORBIDDEN, "cross_origin", self.to_string()),
+            ApiError::UnsupportedMediaType(m) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                m.clone(),
             ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

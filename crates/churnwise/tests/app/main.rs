@@ -21,3 +21,4 @@ mod members_pages;
 mod metrics_cli;
 mod pages;
 mod support;
+mod websec;

@@ -28,7 +28,8 @@ pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
 /// Middleware for every route: `Content-Security-Policy`,
 /// `X-Frame-Options: DENY`, `X-Content-Type-Options: nosniff`,
-/// `Referrer-Policy: same-origin`, and `Cache-Control: no-store` on API
+/// `Referrer-Policy: same-origin` (unless the handler chose a stricter
+/// one), and `Cache-Control: no-store` on API
 /// answers and pages (which show personal data and CSRF tokens); the
 /// embedded assets keep their own caching.
 pub async fn headers(request: Request, next: Next) -> Response {
@@ -46,10 +47,14 @@ pub async fn headers(request: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
+    // A stricter policy set by the handler (the survey page's
+    // `no-referrer`, which keeps its token in the path to itself) stays.
+    if !h.contains_key(header::REFERRER_POLICY) {
+        h.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        );
+    }
     if is_api || (!is_asset && !h.contains_key(header::CACHE_CONTROL)) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -147,6 +147,11 @@ pub async fn sign_in(
                         "sign-in locked after repeated failures"
                     );
                     retry_after = retry_after.max(Some(length.as_secs().max(1)));
+                    // Keys idle for longer than locks are remembered go, so
+                    // the table stays as small as the recent failures.
+                    let stale = now
+                        - chrono::Duration::from_std(rule.forget_locks_after).unwrap_or_default();
+                    store.purge_sign_in_throttle(stale).await?;
                 }
             }
             match retry_after {

@@ -99,7 +99,32 @@ async fn two_processes_on_one_database_share_the_count(t: TestStore) {
     assert_eq!(seen_by_a[0].locked_until, Some(at(10)));
 }
 
+async fn keys_idle_for_long_are_purged(t: TestStore) {
+    let s = t.store;
+    s.record_sign_in_failure("ip:192.0.2.1", at(0), at(-15))
+        .await
+        .unwrap();
+    s.lock_sign_in("ip:192.0.2.2", at(0), at(60), 1)
+        .await
+        .unwrap();
+    s.record_sign_in_failure("ip:192.0.2.3", at(50), at(35))
+        .await
+        .unwrap();
+    // Before minute 30: the first went idle, the second is still locked.
+    assert_eq!(s.purge_sign_in_throttle(at(30)).await.unwrap(), 1);
+    let keys: Vec<String> = (1..=3).map(|i| format!("ip:192.0.2.{i}")).collect();
+    let left: Vec<String> = s
+        .sign_in_throttle(&keys)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| k.key)
+        .collect();
+    assert_eq!(left, ["ip:192.0.2.2", "ip:192.0.2.3"]);
+}
+
 on_both_backends!(
+    keys_idle_for_long_are_purged,
     failures_count_within_their_window_and_restart_after_it,
     a_lock_is_kept_until_cleared_and_restarts_the_count,
     two_processes_on_one_database_share_the_count,

@@ -480,4 +480,8 @@ impl Store for SqlStore {
     async fn clear_sign_in_throttle(&self, key: &str) -> StoreResult<()> {
         self.clear_sign_in_throttle_impl(key).await
     }
+
+    async fn purge_sign_in_throttle(&self, before: Timestamp) -> StoreResult<u64> {
+        self.purge_sign_in_throttle_impl(before).await
+    }
 }

@@ -104,4 +104,16 @@ impl SqlStore {
             .map_err(backend_error)?;
         Ok(())
     }
+
+    pub(super) async fn purge_sign_in_throttle_impl(&self, before: Timestamp) -> StoreResult<u64> {
+        let ms = before.timestamp_millis();
+        let done = sqlx::query(
+            "DELETE FROM sign_in_throttle WHERE window_start < $1 AND locked_until < $1",
+        )
+        .bind(ms)
+        .execute(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        Ok(done.rows_affected())
+    }
 }

@@ -389,6 +389,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// Forgets the failures and locks of `key` (after a good sign-in).
     async fn clear_sign_in_throttle(&self, key: &str) -> StoreResult<()>;
+    /// Forgets every key whose count began and whose lock ended before
+    /// `before`; returns how many were forgotten.
+    async fn purge_sign_in_throttle(&self, before: Timestamp) -> StoreResult<u64>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

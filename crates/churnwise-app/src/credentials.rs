@@ -30,6 +30,25 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// [`hash_password`] on tokio's blocking pool: argon2 takes tens of
+/// milliseconds of CPU on purpose, which must not stall the async workers
+/// serving every other request.
+pub async fn hash_password_async(password: &str) -> AppResult<String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("password hashing task failed: {e}")))?
+        .map_err(AppError::Internal)
+}
+
+/// [`verify_password`] on tokio's blocking pool (see [`hash_password_async`]).
+pub async fn verify_password_async(password: &str, phc: &str) -> AppResult<bool> {
+    let (password, phc) = (password.to_string(), phc.to_string());
+    tokio::task::spawn_blocking(move || verify_password(&password, &phc))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("password check task failed: {e}")))
+}
+
 /// A new random secret (32 bytes, hex): session cookies, API and survey tokens.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -88,10 +107,15 @@ pub async fn sign_in_with_password(
     // Verify against a dummy hash when the user is unknown, so timing does
     // not tell which emails have accounts.
     let (user, hash) = match found {
-        Some(u) => (Some(u.user), u.password_hash),
-        None => (None, dummy_hash().to_string()),
+        Some(u) => (Some(u.user), Some(u.password_hash)),
+        None => (None, None),
     };
-    let ok = verify_password(password, &hash);
+    let password = password.to_string();
+    let ok = tokio::task::spawn_blocking(move || {
+        verify_password(&password, hash.as_deref().unwrap_or_else(|| dummy_hash()))
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("password check task failed: {e}")))?;
     let user = match (user, ok) {
         (Some(user), true) => user,
         _ => return Err(AppError::field("password", "email or password is wrong")),

@@ -41,6 +41,14 @@ pub enum AppError {
     /// Something failed inside (the database, a task): logged, not shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+    /// Too many failed sign-ins for the account or from the address:
+    /// refused, even with the right password, until the lock ends in
+    /// `retry_after_secs` seconds.
+    #[error("too many failed sign-ins; try again in {retry_after_secs} s")]
+    Throttled {
+        /// Seconds until the lock ends.
+        retry_after_secs: u64,
+    },
 }
 
 /// The result of a use case.

@@ -32,6 +32,7 @@ pub mod reasons;
 pub mod records;
 pub mod reports;
 pub mod scheduler;
+pub mod throttle;
 pub mod validate;
 
 pub use error::{AppError, AppResult};

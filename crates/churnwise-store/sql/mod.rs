@@ -24,6 +24,7 @@ mod metrics_data;
 mod records;
 mod settings;
 mod store;
+mod throttle;
 mod users;
 
 type DbRow = <crate::Db as sqlx::Database>::Row;

@@ -455,5 +455,37 @@ impl Store for SqlStore {
 
     async fn backup_to_file(&self, path: &std::path::Path) -> StoreResult<bool> {
         self.backup_to_file_impl(path).await
+    // --- sign-in throttling (throttle.rs)
+
+    async fn sign_in_throttle(&self, keys: &[String]) -> StoreResult<Vec<ThrottleState>> {
+        self.sign_in_throttle_impl(keys).await
+    }
+
+    async fn record_sign_in_failure(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window_start: Timestamp,
+    ) -> StoreResult<ThrottleState> {
+        self.record_sign_in_failure_impl(key, now, window_start)
+            .await
+    }
+
+    async fn lock_sign_in(
+        &self,
+        key: &str,
+        now: Timestamp,
+        until: Timestamp,
+        locks: i64,
+    ) -> StoreResult<()> {
+        self.lock_sign_in_impl(key, now, until, locks).await
+    }
+
+    async fn clear_sign_in_throttle(&self, key: &str) -> StoreResult<()> {
+        self.clear_sign_in_throttle_impl(key).await
+    }
+
+    async fn purge_sign_in_throttle(&self, before: Timestamp) -> StoreResult<u64> {
+        self.purge_sign_in_throttle_impl(before).await
     }
 }

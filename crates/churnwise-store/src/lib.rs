@@ -371,4 +371,49 @@ pub trait Store: Send + Sync + 'static {
     /// must not exist. `Ok(false)` when this backend has no file copy
     /// (PostgreSQL: `pg_dump` does that job).
     async fn backup_to_file(&self, path: &std::path::Path) -> StoreResult<bool>;
+    // --- sign-in throttling (issue #11, websec): shared by every server
+    // process on the database; the rule lives in churnwise_app::throttle.
+
+    /// The throttle state of each of `keys` that has one.
+    async fn sign_in_throttle(&self, keys: &[String]) -> StoreResult<Vec<ThrottleState>>;
+    /// Counts one failed sign-in against `key` at `now`, atomically (two
+    /// processes counting at once both count): the count restarts at 1
+    /// when the current count began before `window_start`. Returns the
+    /// state after counting.
+    async fn record_sign_in_failure(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window_start: Timestamp,
+    ) -> StoreResult<ThrottleState>;
+    /// Locks `key` until `until` as its `locks`-th lock, and restarts its
+    /// count of failures at `now`.
+    async fn lock_sign_in(
+        &self,
+        key: &str,
+        now: Timestamp,
+        until: Timestamp,
+        locks: i64,
+    ) -> StoreResult<()>;
+    /// Forgets the failures and locks of `key` (after a good sign-in).
+    async fn clear_sign_in_throttle(&self, key: &str) -> StoreResult<()>;
+    /// Forgets every key whose count began and whose lock ended before
+    /// `before`; returns how many were forgotten.
+    async fn purge_sign_in_throttle(&self, before: Timestamp) -> StoreResult<u64>;
+}
+
+/// Failed sign-ins counted against one key (`email:…` for an account,
+/// `ip:…` for a client address).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrottleState {
+    /// The key counted against.
+    pub key: String,
+    /// Failed sign-ins since `window_start`.
+    pub failures: i64,
+    /// When the current count began.
+    pub window_start: Timestamp,
+    /// How many times the key has been locked (each lock lasts longer).
+    pub locks: i64,
+    /// Until when sign-in is refused, if it ever was locked.
+    pub locked_until: Option<Timestamp>,
 }

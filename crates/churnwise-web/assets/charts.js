@@ -19,6 +19,11 @@
     return function (v) { return v == null ? '–' : count.format(v); };
   }
 
+  // Tooltips are drawn by the chart's own renderer: ECharts' default HTML
+  // tooltip writes inline style attributes, which the pages'
+  // Content-Security-Policy (style-src 'self') refuses.
+  var TOOLTIP_MODE = 'richText';
+
   var palette = ['#1d4ed8', '#b91c1c', '#15803d', '#b45309', '#7c3aed', '#0e7490', '#be185d', '#4b5563'];
 
   function xySeries(doc, fmt, fmt2) {
@@ -54,7 +59,7 @@
     if (doc.kind === 'heatmap') {
       var values = doc.cells.map(function (c) { return c[2]; });
       return Object.assign(common, {
-        tooltip: { position: 'top', formatter: function (p) { return doc.y[p.value[1]] + ' · ' + doc.x[p.value[0]] + ': ' + fmt(p.value[2]); } },
+        tooltip: { renderMode: TOOLTIP_MODE, position: 'top', formatter: function (p) { return doc.y[p.value[1]] + ' · ' + doc.x[p.value[0]] + ': ' + fmt(p.value[2]); } },
       legend: { show: false },
         grid: { left: 8, right: 16, top: 8, bottom: 56, containLabel: true },
         xAxis: { type: 'category', data: doc.x, splitArea: { show: true } },
@@ -70,7 +75,7 @@
       yAxis = [yAxis, { type: 'value', axisLabel: { formatter: fmt2 }, splitLine: { show: false } }];
     }
     return Object.assign(common, {
-      tooltip: { trigger: 'axis', valueFormatter: fmt },
+      tooltip: { renderMode: TOOLTIP_MODE, trigger: 'axis', valueFormatter: fmt },
       legend: { top: 0, type: 'scroll', data: doc.series.filter(function (s) { return s.draw !== 'band_low'; }).map(function (s) { return s.name; }) },
       xAxis: { type: 'category', data: doc.x },
       yAxis: yAxis,

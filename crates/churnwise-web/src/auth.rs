@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, Method};
+use axum::http::{header, HeaderMap, Method};
 use axum_extra::extract::cookie::CookieJar;
 pub use churnwise_app::credentials::{
     check_password_strength, constant_time_eq, hash_password, new_token, token_hash,
@@ -57,6 +57,27 @@ fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// The checks of a change made with the session cookie (not a bearer
+/// token): it comes from this server's own pages
+/// ([`crate::security::check_same_origin`]) and echoes the session's CSRF
+/// token in `X-CSRF-Token`.
+pub fn check_cookie_change(
+    headers: &HeaderMap,
+    csrf_token: &str,
+    behind_proxy: bool,
+) -> Result<(), ApiError> {
+    crate::security::check_same_origin(headers, behind_proxy)?;
+    let sent = headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if constant_time_eq(sent.as_bytes(), csrf_token.as_bytes()) {
+        Ok(())
+    } else {
+        Err(ApiError::Csrf)
+    }
+}
+
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
@@ -82,14 +103,11 @@ impl FromRequestParts<AppState> for Auth {
             .get::<axum::extract::OriginalUri>()
             .map_or_else(|| parts.uri.path().to_string(), |u| u.0.path().to_string());
         if is_unsafe(&parts.method) && path.starts_with("/api/") {
-            let sent = parts
-                .headers
-                .get(CSRF_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            if !constant_time_eq(sent.as_bytes(), session.csrf_token.as_bytes()) {
-                return Err(ApiError::Csrf);
-            }
+            check_cookie_change(
+                &parts.headers,
+                &session.csrf_token,
+                state.trust_forwarded_for,
+            )?;
         }
         Ok(Auth(session.access))
     }

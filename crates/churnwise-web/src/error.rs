@@ -87,6 +87,14 @@ pub enum ApiError {
     /// Something failed inside; logged, not shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+    /// A browser sent this change from another site (its `Origin` or
+    /// `Sec-Fetch-Site`), which a cookie-authenticated change or a sign-in
+    /// may not come from.
+    #[error("this request came from another site; cookie-authenticated changes and sign-in must come from this server's own pages")]
+    CrossOrigin,
+    /// The body is not of the one type the endpoint reads (the reason says which).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
 }
 
 /// Seconds a client is asked to wait when the database is busy.
@@ -144,6 +152,7 @@ impl From<AppError> for ApiError {
             AppError::Case(e) => ApiError::Case(e),
             AppError::Busy => ApiError::Unavailable(BUSY_RETRY_AFTER_SECS),
             AppError::Internal(e) => ApiError::Internal(e),
+            AppError::Throttled { retry_after_secs } => ApiError::TooManyRequests(retry_after_secs),
         }
     }
 }
@@ -186,6 +195,12 @@ impl ApiError {
                 self.to_string(),
             ),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", self.to_string()),
+            ApiError::CrossOrigin => (StatusCode::FORBIDDEN, "cross_origin", self.to_string()),
+            ApiError::UnsupportedMediaType(m) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                m.clone(),
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",

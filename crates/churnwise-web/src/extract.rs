@@ -4,6 +4,7 @@ use crate::error::ApiError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
 use serde::de::DeserializeOwned;
 
 /// A JSON body whose shape errors name the offending field.
@@ -13,6 +14,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        check_json_content_type(req.headers())?;
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|e| ApiError::BadRequest(e.body_text()))?;
@@ -30,6 +32,29 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                     ApiError::field(path, strip_position(&inner.to_string()))
                 }
             })
+    }
+}
+
+/// Refuses a body not sent as `application/json` (parameters such as
+/// `charset=utf-8` allowed): a cross-site HTML form can post `text/plain`
+/// or urlencoded bodies without a CORS preflight, never JSON, so this keeps
+/// the API out of reach of forged forms (login CSRF included).
+fn check_json_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let sent = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = sent.split(';').next().unwrap_or("").trim();
+    if essence.eq_ignore_ascii_case("application/json") {
+        Ok(())
+    } else if sent.is_empty() {
+        Err(ApiError::UnsupportedMediaType(
+            "send the body as JSON with `Content-Type: application/json` (none was given)".into(),
+        ))
+    } else {
+        Err(ApiError::UnsupportedMediaType(format!(
+            "send the body as JSON with `Content-Type: application/json`, not `{essence}`"
+        )))
     }
 }
 

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod pages;
 pub mod rate_limit;
 mod router;
+pub mod security;
 mod survey_page;
 
 pub use router::{app, openapi};

@@ -5,6 +5,7 @@
 use crate::api::{cases, clients, health, metrics, reasons, records, reports, session};
 use crate::pages;
 use crate::rate_limit::{self, RateLimiter};
+use crate::security;
 use crate::survey_page;
 use crate::AppState;
 use axum::routing::{get, post};
@@ -195,5 +196,7 @@ pub fn app(state: AppState) -> Router {
         )
         .merge(public_survey_routes(state.trust_forwarded_for))
         .layer(TraceLayer::new_for_http())
+        // Security headers on every answer: pages, API, errors and assets.
+        .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }

@@ -83,12 +83,7 @@ fn html(status: StatusCode, body: String) -> Response {
         HeaderValue::from_static("no-referrer"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-        ),
-    );
+    // The Content-Security-Policy is the pages' own (`security::headers`).
     headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
     response
 }

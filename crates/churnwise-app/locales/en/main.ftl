@@ -102,6 +102,10 @@ months = { $count ->
 ## Sign-in and first run
 login-title = Sign in
 login-wrong = The email or the password is wrong.
+login-locked = Too many failed sign-ins. Try again in { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+}.
 login-submit = Sign in
 setup-title = Welcome to churnwise
 setup-intro = Create the first account. It will own a new workspace, where your clients will live.

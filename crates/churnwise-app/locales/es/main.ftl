@@ -102,6 +102,10 @@ months = { $count ->
 ## Acceso y primer arranque
 login-title = Iniciar sesión
 login-wrong = El correo o la contraseña no son correctos.
+login-locked = Demasiados intentos fallidos. Vuelve a intentarlo dentro de { $minutes ->
+    [one] un minuto
+   *[other] { $minutes } minutos
+}.
 login-submit = Entrar
 setup-title = Bienvenido a churnwise
 setup-intro = Cree la primera cuenta. Será la propietaria de un nuevo espacio de trabajo, donde vivirán sus clientes.

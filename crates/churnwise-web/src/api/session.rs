@@ -6,13 +6,15 @@ use crate::api::bodies::*;
 use crate::auth::{self, Auth, SESSION_COOKIE};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
+use crate::security::{check_same_origin, ClientIp};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use churnwise_app::credentials::{sign_in_with_password, SignedIn, SESSION_DAYS};
+use churnwise_app::credentials::{SignedIn, SESSION_DAYS};
+use churnwise_app::throttle::{self, SignInAttempt};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -66,26 +68,38 @@ fn time_days(days: i64) -> cookie::time::Duration {
     cookie::time::Duration::days(days)
 }
 
-/// Signs in with email and password; sets the session cookie.
+/// Signs in with email and password; sets the session cookie. Only a
+/// JSON body is read, and a browser may send it only from this site's own
+/// pages (no login CSRF). Failed sign-ins are counted per account and per
+/// client address: past the limit sign-in is locked for a while (429 with
+/// `Retry-After`), even with the right password.
 #[utoipa::path(post, path = "/session", tag = "session", request_body = SignIn,
-    responses((status = 200, body = SessionView), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = SessionView), (status = 422, body = crate::error::Problem),
+        (status = 403, body = crate::error::Problem), (status = 415, body = crate::error::Problem),
+        (status = 429, body = crate::error::Problem)))]
 pub async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientIp(client): ClientIp,
     jar: CookieJar,
     ApiJson(body): ApiJson<SignIn>,
 ) -> ApiResult<(CookieJar, Json<SessionView>)> {
+    check_same_origin(&headers, state.trust_forwarded_for)?;
     let SignedIn {
         token,
         csrf,
         chosen,
         memberships: workspaces,
         email,
-    } = sign_in_with_password(
+    } = throttle::sign_in(
         state.store.as_ref(),
-        &body.email,
-        &body.password,
-        body.workspace.as_deref(),
+        SignInAttempt {
+            email: &body.email,
+            password: &body.password,
+            workspace: body.workspace.as_deref(),
+            client: Some(client),
+        },
+        chrono::Utc::now(),
     )
     .await?;
     let secure = state.secure_cookies || is_https(&headers);
@@ -115,14 +129,22 @@ pub async fn whoami(State(state): State<AppState>, auth: Auth) -> ApiResult<Json
     }))
 }
 
-/// Signs out: deletes the session and clears the cookie.
-#[utoipa::path(delete, path = "/session", tag = "session", responses((status = 204)))]
-pub async fn sign_out(State(state): State<AppState>, jar: CookieJar) -> ApiResult<Response> {
+/// Signs out: deletes the session and clears the cookie. With a live
+/// session cookie the request must carry its CSRF token and come from this
+/// site, like every other cookie-authenticated change.
+#[utoipa::path(delete, path = "/session", tag = "session", responses((status = 204),
+    (status = 403, body = crate::error::Problem)))]
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> ApiResult<Response> {
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        state
-            .store
-            .delete_session(&auth::token_hash(cookie.value()))
-            .await?;
+        let hash = auth::token_hash(cookie.value());
+        if let Some(session) = state.store.find_session(&hash, chrono::Utc::now()).await? {
+            auth::check_cookie_change(&headers, &session.csrf_token, state.trust_forwarded_for)?;
+            state.store.delete_session(&hash).await?;
+        }
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
     Ok((

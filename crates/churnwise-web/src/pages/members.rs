@@ -6,11 +6,12 @@
 use super::forms::{field_error_key, FieldProblems};
 use super::settings::{settings_page, Shown};
 use super::{see_other, CsrfForm, PageAuth, PageError};
-use crate::auth::{check_password_strength, hash_password};
+use crate::auth::check_password_strength;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use churnwise_app::credentials::hash_password_async;
 use churnwise_domain::registry::{Email, Role};
 use churnwise_store::UserId;
 use serde::{Deserialize, Serialize};
@@ -94,7 +95,7 @@ pub async fn add(
     let (user, done) = match existing {
         Some(found) => (found.user, "member-existing-added"),
         None => {
-            let hash = hash_password(&form.password).map_err(PageError::Internal)?;
+            let hash = hash_password_async(&form.password).await?;
             (
                 state.store.upsert_user(email.as_str(), &hash).await?,
                 "member-added",

@@ -210,7 +210,7 @@ impl From<AppError> for PageError {
             AppError::File(_) => PageError::BadRequest,
             AppError::Busy => PageError::Busy,
             AppError::Internal(e) => PageError::Internal(e),
-            other @ AppError::Invalid(_) => {
+            other @ (AppError::Invalid(_) | AppError::Throttled { .. }) => {
                 PageError::Internal(anyhow::anyhow!("unexpected page error: {other}"))
             }
         }
@@ -308,15 +308,34 @@ pub async fn error_pages(request: Request, next: Next) -> Response {
     }
 }
 
-/// A 303 redirect to `path` after a successful form post.
+/// A 303 redirect to `path` after a successful form post (to `/` should
+/// `path` not be a valid header value, rather than a panic).
 pub fn see_other(path: &str) -> Response {
+    if header::HeaderValue::from_str(path).is_err() {
+        return Redirect::to("/").into_response();
+    }
     Redirect::to(path).into_response()
 }
 
-/// Keeps `next` only if it is a path on this site (no open redirects).
+/// True when `target` can only mean a path on this site: it starts with a
+/// single `/` (not `//` or `/\`, which browsers read as another host) and
+/// holds only visible ASCII characters and no backslash anywhere. Browsers
+/// strip tab, CR and LF from URLs and read `\` as `/`, so `/\t/evil.test`
+/// would become `//evil.test`: any control character, space or non-ASCII
+/// byte is refused rather than cleaned, and the result is always a valid
+/// `Location` header.
+pub fn is_local_path(target: &str) -> bool {
+    let bytes = target.as_bytes();
+    bytes.first() == Some(&b'/')
+        && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+        && bytes.iter().all(|b| b.is_ascii_graphic() && *b != b'\\')
+}
+
+/// Keeps `next` only if it is a path on this site ([`is_local_path`]), else
+/// `/` (no open redirects).
 pub fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        Some(p) if is_local_path(p) => p.to_string(),
         _ => "/".to_string(),
     }
 }
@@ -332,5 +351,42 @@ mod tests {
         assert_eq!(local_path(Some("https://evil.example")), "/");
         assert_eq!(local_path(Some("/\\evil.example")), "/");
         assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn a_next_that_a_browser_could_read_as_another_host_is_refused() {
+        for bad in [
+            "/\t/evil.test/steal",
+            "/\n/evil.test",
+            "/\r\n/evil.test",
+            "/\x0b/evil.test",
+            "/ /evil.test",
+            "\t//evil.test",
+            "/\\evil.test",
+            "/a\\b",
+            "\\\\evil.test",
+            "http://evil.test",
+            "javascript:alert(1)",
+            "evil.test",
+            "@evil.test",
+            "",
+            "/caf\u{e9}",
+        ] {
+            assert_eq!(local_path(Some(bad)), "/", "{bad:?}");
+        }
+        for good in [
+            "/",
+            "/clients",
+            "/clients/3?tab=cases#top",
+            "/clients?q=ana@x.es",
+        ] {
+            assert_eq!(local_path(Some(good)), good);
+        }
+    }
+
+    #[test]
+    fn a_redirect_to_a_value_that_is_not_a_header_goes_home_instead_of_failing() {
+        let response = see_other("/a\r\nSet-Cookie: x=1");
+        assert_eq!(response.headers()[header::LOCATION], "/");
     }
 }

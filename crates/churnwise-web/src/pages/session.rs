@@ -9,12 +9,14 @@ use super::{
 use crate::api::session::{is_https, session_cookie};
 use crate::auth::{self, SESSION_COOKIE};
 use crate::i18n::{self, LANG_COOKIE};
+use crate::security::ClientIp;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use churnwise_app::credentials::sign_in_with_password;
+use churnwise_app::throttle::{self, SignInAttempt};
 use churnwise_domain::registry::{required_text, Email, Role};
 use minijinja::context;
 use serde::Deserialize;
@@ -65,33 +67,52 @@ pub async fn login_page(
     Ok((jar, page).into_response())
 }
 
-/// `POST /login`: checks the credentials and opens a session.
+/// `POST /login`: checks the credentials (throttled like the API's
+/// sign-in) and opens a session.
 pub async fn login(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     headers: HeaderMap,
+    ClientIp(client): ClientIp,
     jar: CookieJar,
     AnonForm(_, form): AnonForm<LoginForm>,
 ) -> Result<Response, PageError> {
     let next = local_path(form.next.as_deref());
-    match sign_in_with_password(state.store.as_ref(), &form.email, &form.password, None).await {
-        Ok(signed_in) => {
-            let token = signed_in.token;
-            let jar = jar.add(session_cookie(token, secure(&state, &headers)));
-            Ok((jar, see_other(&next)).into_response())
-        }
-        Err(churnwise_app::AppError::Invalid(_)) => {
-            let (jar, csrf) = anon_csrf(jar, secure(&state, &headers));
-            let chrome = Chrome::anonymous(lang, csrf, "/login");
-            let page = render(
-                &chrome,
-                "login.html",
-                context! { next, email => form.email.trim(), error => true },
-            )?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, page).into_response())
-        }
-        Err(other) => Err(other.into()),
+    let attempt = SignInAttempt {
+        email: &form.email,
+        password: &form.password,
+        workspace: None,
+        client: Some(client),
+    };
+    let (status, locked_secs) =
+        match throttle::sign_in(state.store.as_ref(), attempt, chrono::Utc::now()).await {
+            Ok(signed_in) => {
+                let token = signed_in.token;
+                let jar = jar.add(session_cookie(token, secure(&state, &headers)));
+                return Ok((jar, see_other(&next)).into_response());
+            }
+            Err(churnwise_app::AppError::Invalid(_)) => (StatusCode::UNPROCESSABLE_ENTITY, 0),
+            Err(churnwise_app::AppError::Throttled { retry_after_secs }) => {
+                (StatusCode::TOO_MANY_REQUESTS, retry_after_secs)
+            }
+            Err(other) => return Err(other.into()),
+        };
+    let locked_minutes = locked_secs.div_ceil(60);
+    let (jar, csrf) = anon_csrf(jar, secure(&state, &headers));
+    let chrome = Chrome::anonymous(lang, csrf, "/login");
+    let page = render(
+        &chrome,
+        "login.html",
+        context! { next, email => form.email.trim(), error => true, locked_minutes },
+    )?;
+    let mut response = (status, jar, page).into_response();
+    if locked_secs > 0 {
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(locked_secs),
+        );
     }
+    Ok(response)
 }
 
 /// `POST /logout`: ends the session.
@@ -191,7 +212,7 @@ pub async fn setup(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, page).into_response());
         }
     };
-    let hash = auth::hash_password(&form.password).map_err(PageError::Internal)?;
+    let hash = churnwise_app::credentials::hash_password_async(&form.password).await?;
     let workspace = state.store.ensure_workspace(&workspace_name).await?;
     let user = state.store.upsert_user(email.as_str(), &hash).await?;
     state

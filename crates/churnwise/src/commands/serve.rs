@@ -27,8 +27,10 @@ pub struct ServeArgs {
     #[arg(long, env = "CHURNWISE_SECURE_COOKIES")]
     secure_cookies: bool,
     /// The server runs behind a reverse proxy that appends the client's
-    /// address to X-Forwarded-For: the public survey's rate limit counts
-    /// that address (never set it otherwise: the header can be forged).
+    /// address to X-Forwarded-For: the public survey's rate limit and the
+    /// sign-in throttle count that address, and X-Forwarded-Host counts as
+    /// this server's name in the same-origin check (never set it
+    /// otherwise: the headers can be forged).
     #[arg(long, env = "CHURNWISE_BEHIND_PROXY")]
     behind_proxy: bool,
     /// Do not run the background scheduler (health scores, alerts, digests)

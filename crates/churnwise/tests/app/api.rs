@@ -471,6 +471,7 @@ async fn a_session_cookie_signs_in_and_changes_need_the_csrf_token(backend: Back
         .send(
             Request::delete("/api/v1/session")
                 .header(header::COOKIE, &cookie)
+                .header("x-csrf-token", &csrf)
                 .body(Body::empty())
                 .unwrap(),
         )

@@ -22,3 +22,4 @@ mod metrics_cli;
 mod pages;
 mod server_ops;
 mod support;
+mod websec;

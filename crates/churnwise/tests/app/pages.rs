@@ -16,7 +16,7 @@ const PASSWORD: &str = "a long password";
 pub(crate) struct Jar(Vec<(String, String)>);
 
 impl Jar {
-    fn header(&self) -> String {
+    pub(crate) fn header(&self) -> String {
         self.0
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -24,7 +24,7 @@ impl Jar {
             .join("; ")
     }
 
-    fn take(&mut self, reply: &Reply) {
+    pub(crate) fn take(&mut self, reply: &Reply) {
         for value in reply.headers.get_all(header::SET_COOKIE) {
             let text = value.to_str().unwrap();
             let pair = text.split(';').next().unwrap();

@@ -455,6 +455,8 @@ impl Store for SqlStore {
 
     async fn backup_to_file(&self, path: &std::path::Path) -> StoreResult<bool> {
         self.backup_to_file_impl(path).await
+    }
+
     // --- sign-in throttling (throttle.rs)
 
     async fn sign_in_throttle(&self, keys: &[String]) -> StoreResult<Vec<ThrottleState>> {

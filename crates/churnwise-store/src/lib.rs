@@ -371,6 +371,7 @@ pub trait Store: Send + Sync + 'static {
     /// must not exist. `Ok(false)` when this backend has no file copy
     /// (PostgreSQL: `pg_dump` does that job).
     async fn backup_to_file(&self, path: &std::path::Path) -> StoreResult<bool>;
+
     // --- sign-in throttling (issue #11, websec): shared by every server
     // process on the database; the rule lives in churnwise_app::throttle.
 

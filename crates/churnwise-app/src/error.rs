@@ -33,6 +33,9 @@ pub enum AppError {
     /// A departure-case rule refused the step.
     #[error(transparent)]
     Case(#[from] CaseError),
+    /// A members rule refused (roles, invitations).
+    #[error(transparent)]
+    Member(#[from] crate::members::MemberError),
     /// Something failed inside (the database, a task): logged, not shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),

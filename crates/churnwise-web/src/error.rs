@@ -135,6 +135,17 @@ impl From<AppError> for ApiError {
             AppError::Conflict(problem) => ApiError::Conflict(problem.into()),
             AppError::File(e) => ApiError::BadRequest(e.to_string()),
             AppError::Case(e) => ApiError::Case(e),
+            AppError::Member(e) => {
+                use churnwise_app::members::MemberError as M;
+                match e {
+                    M::NotManager | M::OwnerOnly | M::OtherAccount => ApiError::Forbidden,
+                    M::InvitationGone => ApiError::NotFound,
+                    M::LastOwner | M::AlreadyMember => ApiError::Rule {
+                        code: e.code().into(),
+                        message: e.to_string(),
+                    },
+                }
+            }
             AppError::Internal(e) => ApiError::Internal(e),
         }
     }
@@ -248,3 +259,89 @@ impl IntoResponse for ApiError {
 
 /// Result of a handler.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Completes the OpenAPI document with the error answers every operation
+/// can give, so clients (and Schemathesis) find each status documented:
+/// errors are `application/problem+json` ([`Problem`]), never
+/// `application/json`; every API operation may answer 400 (a path, query or
+/// body that does not parse), 401 (no valid token or session; not the
+/// sign-in itself) and 403 (the role does not allow it, or a missing CSRF
+/// token); one with parameters or a body 422 (invalid fields); one with
+/// path parameters 404; one with a body 415 (not JSON). An operation's own
+/// documentation of these statuses is kept.
+pub(crate) fn document_problems(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{Operation, ParameterIn};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response};
+
+    const PROBLEM: &str = "application/problem+json";
+    let problem_response = |description: &str| -> RefOr<Response> {
+        let mut response = Response::new(description);
+        response.content.insert(
+            PROBLEM.to_string(),
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        );
+        RefOr::T(response)
+    };
+    let complete = |path: &str, method: &str, op: &mut Operation| {
+        if !path.starts_with("/api/") {
+            return;
+        }
+        // Error bodies are problem+json.
+        for (status, response) in op.responses.responses.iter_mut() {
+            let RefOr::T(response) = response else {
+                continue;
+            };
+            if status.starts_with('4') || status.starts_with('5') {
+                if let Some(content) = response.content.shift_remove("application/json") {
+                    response.content.insert(PROBLEM.to_string(), content);
+                }
+            }
+        }
+        let params = op.parameters.as_deref().unwrap_or_default();
+        let has_path = params
+            .iter()
+            .any(|p| matches!(p.parameter_in, ParameterIn::Path));
+        let has_body = op.request_body.is_some();
+        let public = path == "/api/v1/session" && method == "post";
+        let mut defaults: Vec<(&str, &str)> = vec![
+            ("400", "The path, query or body does not parse."),
+            (
+                "403",
+                "The role does not allow this, or the CSRF token is missing.",
+            ),
+        ];
+        if !public {
+            defaults.push(("401", "No valid API token or session."));
+        }
+        if has_path || has_body || !params.is_empty() {
+            defaults.push(("422", "Some fields are invalid (each is named)."));
+        }
+        if has_path {
+            defaults.push(("404", "No such record in this workspace."));
+        }
+        if has_body {
+            defaults.push(("415", "The body is not `application/json`."));
+        }
+        for (status, description) in defaults {
+            op.responses
+                .responses
+                .entry(status.to_string())
+                .or_insert_with(|| problem_response(description));
+        }
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        for (method, op) in [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+        ] {
+            if let Some(op) = op.as_mut() {
+                complete(path, method, op);
+            }
+        }
+    }
+}

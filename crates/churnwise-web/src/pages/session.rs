@@ -76,6 +76,18 @@ pub async fn login(
     let next = local_path(form.next.as_deref());
     match sign_in_with_password(state.store.as_ref(), &form.email, &form.password, None).await {
         Ok(signed_in) => {
+            // Invitations waiting for this account are asked about first.
+            let waiting = churnwise_app::members::pending_for(
+                state.store.as_ref(),
+                &signed_in.email,
+                chrono::Utc::now(),
+            )
+            .await?;
+            let next = if waiting.is_empty() {
+                next
+            } else {
+                "/invitations".to_string()
+            };
             let token = signed_in.token;
             let jar = jar.add(session_cookie(token, secure(&state, &headers)));
             Ok((jar, see_other(&next)).into_response())

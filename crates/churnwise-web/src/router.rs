@@ -123,6 +123,7 @@ fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .nest("/api/v1", api_routes())
         .split_for_parts();
     crate::error::document_problems(&mut doc);
+    let router = router.layer(axum::middleware::from_fn(crate::error::problem_bodies));
     (router, doc)
 }
 

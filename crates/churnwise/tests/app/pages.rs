@@ -24,7 +24,7 @@ impl Jar {
             .join("; ")
     }
 
-    fn take(&mut self, reply: &Reply) {
+    pub(crate) fn take(&mut self, reply: &Reply) {
         for value in reply.headers.get_all(header::SET_COOKIE) {
             let text = value.to_str().unwrap();
             let pair = text.split(';').next().unwrap();

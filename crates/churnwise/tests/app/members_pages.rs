@@ -779,7 +779,44 @@ async fn the_cli_invites_into_a_workspace_with_members_and_keeps_passwords(backe
     sign_in(&app, "max@example.com").await;
 }
 
+/// With SMTP set up (the digest's settings), the link is also emailed, in
+/// the inviter's language; the page still shows it.
+async fn with_smtp_the_link_is_emailed_too(backend: Backend) {
+    let sink = crate::support::SmtpSink::start();
+    let mut app = acme(backend).await;
+    let mut state = churnwise_web::AppState::new(app.store().clone());
+    state.mailer = Some(std::sync::Arc::new(
+        churnwise_app::digest::SmtpMailer::new(&churnwise_app::digest::SmtpSettings {
+            host: "127.0.0.1".into(),
+            port: sink.port,
+            tls: churnwise_app::digest::SmtpTls::None,
+            username: None,
+            password: None,
+            from: "churnwise@churnwise.test".into(),
+        })
+        .unwrap(),
+    ));
+    state.public_url = Some("https://churn.example.com".into());
+    app.app = churnwise_web::app(state);
+    let ana = sign_in(&app, "ana@example.com").await.with("lang", "es");
+    let page = invite(&app, &ana, "bob@example.com", "member").await;
+    assert!(html(&page).contains("El enlace también se ha enviado por correo."));
+    let link = link_of(html(&page));
+    assert!(link.starts_with("https://churn.example.com/invitations/"));
+    let mail = sink.messages();
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].to.contains("bob@example.com"));
+    assert!(
+        mail[0].subject.contains("Invitación a Acme"),
+        "{}",
+        mail[0].subject
+    );
+    assert!(mail[0].body.contains(&link), "{}", mail[0].body);
+    assert_eq!(role_in(&app, "bob@example.com", "Acme").await, None);
+}
+
 both_backends!(
+    with_smtp_the_link_is_emailed_too,
     inviting_answers_the_same_for_known_and_unknown_emails_and_attaches_nobody,
     a_new_person_accepts_by_link_with_their_own_password,
     an_existing_account_accepts_by_link_with_its_own_password,

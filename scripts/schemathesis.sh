@@ -10,7 +10,9 @@
 # (status_code_conformance), the documented content type
 # (content_type_conformance) and body schema (response_schema_conformance).
 # Bounded to a few minutes on 2 cores: SCHEMATHESIS_MAX_EXAMPLES per
-# operation (default 25), SCHEMATHESIS_WORKERS (default 2), a fixed seed
+# operation (default 25), SCHEMATHESIS_WORKERS (default 1: with 2, Python
+# 3.11 can raise "AST constructor recursion depth mismatch" inside
+# Hypothesis, a tool error, not the API's), a fixed seed
 # (SCHEMATHESIS_SEED) so a failure can be replayed. Any failure fails the
 # script; the report (JUnit XML and a pytest file reproducing each failure)
 # is left in target/schemathesis/.
@@ -22,7 +24,7 @@ cd "$(dirname "$0")/.."
 
 VERSION="4.32.5"
 MAX_EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-25}"
-WORKERS="${SCHEMATHESIS_WORKERS:-2}"
+WORKERS="${SCHEMATHESIS_WORKERS:-1}"
 SEED="${SCHEMATHESIS_SEED:-11}"
 CHECKS="not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 
@@ -73,7 +75,9 @@ TOKEN="$("$BIN" --database "$DB" token create --email demo@churnwise.local --nam
 echo "schemathesis $VERSION: $MAX_EXAMPLES examples per operation, $WORKERS workers, seed $SEED, against $BASE" >&2
 started=$(date +%s)
 status=0
-python3 -m schemathesis.cli run "$BASE/api/v1/openapi.json" \
+# Run from the temporary directory: Schemathesis keeps a cache in the
+# current directory (.schemathesis/), which must not land in the repository.
+(cd "$WORK" && python3 -m schemathesis.cli run "$BASE/api/v1/openapi.json" \
   --url "$BASE" \
   --header "Authorization: Bearer $TOKEN" \
   --checks "$CHECKS" \
@@ -85,7 +89,7 @@ python3 -m schemathesis.cli run "$BASE/api/v1/openapi.json" \
   --suppress-health-check too_slow,filter_too_much,data_too_large \
   --report junit,pytest \
   --report-dir "$OUT" \
-  --output-truncate false \
+  --output-truncate false) \
   || status=$?
 echo "schemathesis: finished in $(($(date +%s) - started)) s (exit $status); report in $OUT" >&2
 if [ "$status" != 0 ]; then

@@ -38,6 +38,9 @@ pub enum AppError {
     /// may succeed shortly.
     #[error("the database is busy with another write; try again shortly")]
     Busy,
+    /// A members rule refused (roles, invitations).
+    #[error(transparent)]
+    Member(#[from] crate::members::MemberError),
     /// Something failed inside (the database, a task): logged, not shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),

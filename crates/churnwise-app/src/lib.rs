@@ -16,6 +16,7 @@
 //! - [`reasons`]: edits of the departure reasons;
 //! - [`records`]: contacts, subscriptions, invoices and interactions;
 //! - [`credentials`]: password hashes and tokens;
+//! - [`members`]: invitations to a workspace and roles;
 //! - [`i18n`]: the product's two languages and how each writes numbers.
 
 pub mod backup;
@@ -27,6 +28,7 @@ pub mod early_warning;
 pub mod error;
 pub mod i18n;
 pub mod imports;
+pub mod members;
 pub mod metrics;
 pub mod reasons;
 pub mod records;

@@ -19,6 +19,7 @@ mod cases;
 mod clients;
 mod health;
 mod imports;
+mod invitations;
 mod jobs;
 mod metrics_data;
 mod records;

@@ -490,4 +490,43 @@ impl Store for SqlStore {
     async fn purge_sign_in_throttle(&self, before: Timestamp) -> StoreResult<u64> {
         self.purge_sign_in_throttle_impl(before).await
     }
+
+    // --- invitations (invitations.rs; issue 11, members)
+
+    async fn create_invitation(&self, invitation: NewInvitation) -> StoreResult<Invitation> {
+        self.create_invitation_impl(invitation).await
+    }
+
+    async fn list_invitations(&self, ws: WorkspaceId) -> StoreResult<Vec<Invitation>> {
+        self.list_invitations_impl(ws).await
+    }
+
+    async fn find_invitation(&self, token_hash: &str) -> StoreResult<Option<Invitation>> {
+        self.find_invitation_impl(token_hash).await
+    }
+
+    async fn invitations_for_email(
+        &self,
+        email: &str,
+        now: Timestamp,
+    ) -> StoreResult<Vec<Invitation>> {
+        self.invitations_for_email_impl(email, now).await
+    }
+
+    async fn revoke_invitation(&self, ws: WorkspaceId, id: InvitationId) -> StoreResult<bool> {
+        self.revoke_invitation_impl(ws, id).await
+    }
+
+    async fn decline_invitation(&self, id: InvitationId, email: &str) -> StoreResult<bool> {
+        self.decline_invitation_impl(id, email).await
+    }
+
+    async fn accept_invitation(
+        &self,
+        id: InvitationId,
+        by: Acceptor,
+        now: Timestamp,
+    ) -> StoreResult<Accepted> {
+        self.accept_invitation_impl(id, by, now).await
+    }
 }

@@ -17,7 +17,7 @@ fn workspace_from(row: &DbRow) -> Result<Workspace, sqlx::Error> {
 const ACCESS_SELECT: &str = "SELECT u.id AS user_id, u.email, u.name AS user_name, u.lang AS user_lang, w.id AS workspace_id, w.name AS workspace_name, m.role";
 
 /// A user from the columns `user_id`, `email`, `user_name` and `user_lang`.
-fn user_from(row: &DbRow) -> StoreResult<User> {
+pub(super) fn user_from(row: &DbRow) -> StoreResult<User> {
     let lang: Option<String> = row.try_get("user_lang").map_err(backend_error)?;
     Ok(User {
         id: UserId(row.try_get("user_id").map_err(backend_error)?),

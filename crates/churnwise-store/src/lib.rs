@@ -5,11 +5,13 @@
 mod cases;
 mod error;
 mod health;
+mod invitations;
 mod records;
 
 pub use cases::*;
 pub use error::{RowProblem, StoreError};
 pub use health::*;
+pub use invitations::*;
 pub use records::*;
 
 /// A moment in UTC.
@@ -401,6 +403,39 @@ pub trait Store: Send + Sync + 'static {
     /// Forgets every key whose count began and whose lock ended before
     /// `before`; returns how many were forgotten.
     async fn purge_sign_in_throttle(&self, before: Timestamp) -> StoreResult<u64>;
+
+    // --- invitations (issue 11: members are invited, not attached) -------------
+
+    /// Records an invitation, replacing a pending one for the same email in
+    /// the same workspace (its old link stops working).
+    async fn create_invitation(&self, invitation: NewInvitation) -> StoreResult<Invitation>;
+    /// The workspace's pending invitations, expired ones included, newest first.
+    async fn list_invitations(&self, ws: WorkspaceId) -> StoreResult<Vec<Invitation>>;
+    /// The invitation whose token hashes to `token_hash`, in any workspace
+    /// (the invitation page needs no login), expired or not.
+    async fn find_invitation(&self, token_hash: &str) -> StoreResult<Option<Invitation>>;
+    /// The invitations for `email` still valid at `now`, in every workspace.
+    async fn invitations_for_email(
+        &self,
+        email: &str,
+        now: Timestamp,
+    ) -> StoreResult<Vec<Invitation>>;
+    /// Deletes an invitation of the workspace; false when there was none.
+    async fn revoke_invitation(&self, ws: WorkspaceId, id: InvitationId) -> StoreResult<bool>;
+    /// Deletes the invitation `id` made for `email` (declined by that
+    /// person); false when there was none.
+    async fn decline_invitation(&self, id: InvitationId, email: &str) -> StoreResult<bool>;
+    /// Accepts invitation `id` in one transaction: deletes it (only while it
+    /// is valid at `now`, else `NotFound`), creates the account when
+    /// `by` is a new one (`Conflict` on `email` when that email has an
+    /// account) and gives the account the invitation's role (an existing
+    /// membership keeps its role).
+    async fn accept_invitation(
+        &self,
+        id: InvitationId,
+        by: Acceptor,
+        now: Timestamp,
+    ) -> StoreResult<Accepted>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

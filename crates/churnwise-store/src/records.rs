@@ -341,7 +341,7 @@ pub struct Member {
     pub role: Role,
 }
 
-fn serialize_display<S: serde::Serializer>(
+pub(crate) fn serialize_display<S: serde::Serializer>(
     value: &impl std::fmt::Display,
     s: S,
 ) -> Result<S::Ok, S::Error> {

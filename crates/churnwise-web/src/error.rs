@@ -151,6 +151,17 @@ impl From<AppError> for ApiError {
             AppError::File(e) => ApiError::BadRequest(e.to_string()),
             AppError::Case(e) => ApiError::Case(e),
             AppError::Busy => ApiError::Unavailable(BUSY_RETRY_AFTER_SECS),
+            AppError::Member(e) => {
+                use churnwise_app::members::MemberError as M;
+                match e {
+                    M::NotManager | M::OwnerOnly | M::OtherAccount => ApiError::Forbidden,
+                    M::InvitationGone => ApiError::NotFound,
+                    M::LastOwner | M::AlreadyMember => ApiError::Rule {
+                        code: e.code().into(),
+                        message: e.to_string(),
+                    },
+                }
+            }
             AppError::Internal(e) => ApiError::Internal(e),
             AppError::Throttled { retry_after_secs } => ApiError::TooManyRequests(retry_after_secs),
         }
@@ -272,6 +283,147 @@ impl IntoResponse for ApiError {
 
 /// Result of a handler.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Completes the OpenAPI document with the error answers every operation
+/// can give, so clients (and Schemathesis) find each status documented:
+/// errors are `application/problem+json` ([`Problem`]), never
+/// `application/json`; every API operation may answer 400 (a path, query or
+/// body that does not parse), 401 (no valid token or session; not the
+/// sign-in itself) and 403 (the role does not allow it, or a missing CSRF
+/// token); one with parameters or a body 422 (invalid fields); one with
+/// path parameters 404; one with a body 415 (not JSON). An operation's own
+/// documentation of these statuses is kept.
+pub(crate) fn document_problems(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{Operation, ParameterIn};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response};
+
+    const PROBLEM: &str = "application/problem+json";
+    let problem_response = |description: &str| -> RefOr<Response> {
+        let mut response = Response::new(description);
+        response.content.insert(
+            PROBLEM.to_string(),
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        );
+        RefOr::T(response)
+    };
+    let complete = |path: &str, method: &str, op: &mut Operation| {
+        if !path.starts_with("/api/") {
+            return;
+        }
+        // Error bodies are problem+json.
+        for (status, response) in op.responses.responses.iter_mut() {
+            let RefOr::T(response) = response else {
+                continue;
+            };
+            if status.starts_with('4') || status.starts_with('5') {
+                if let Some(content) = response.content.shift_remove("application/json") {
+                    response.content.insert(PROBLEM.to_string(), content);
+                }
+            }
+        }
+        let params = op.parameters.as_deref().unwrap_or_default();
+        let has_path = params
+            .iter()
+            .any(|p| matches!(p.parameter_in, ParameterIn::Path));
+        let has_body = op.request_body.is_some();
+        let public = path == "/api/v1/session" && method == "post";
+        let mut defaults: Vec<(&str, &str)> = vec![
+            ("400", "The path, query or body does not parse."),
+            (
+                "403",
+                "The role does not allow this, or the CSRF token is missing.",
+            ),
+        ];
+        if !public {
+            defaults.push(("401", "No valid API token or session."));
+        }
+        if has_path || has_body || !params.is_empty() {
+            defaults.push(("422", "Some fields are invalid (each is named)."));
+        }
+        if has_path {
+            defaults.push(("404", "No such record in this workspace."));
+        }
+        if has_body {
+            defaults.push(("415", "The body is not `application/json`."));
+        }
+        for (status, description) in defaults {
+            op.responses
+                .responses
+                .entry(status.to_string())
+                .or_insert_with(|| problem_response(description));
+        }
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        for (method, op) in [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+        ] {
+            if let Some(op) = op.as_mut() {
+                complete(path, method, op);
+            }
+        }
+    }
+}
+
+/// Makes every error answer of the API problem+json, also those the
+/// framework writes before a handler runs (a path parameter that does not
+/// parse, a method not allowed): the answer keeps its status and its text
+/// becomes the problem's `detail`. Answers that already are problem+json,
+/// and successes, pass unchanged.
+pub(crate) async fn problem_bodies(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let code = match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        s if s.is_server_error() => "internal",
+        _ => "error",
+    };
+    let problem = Problem {
+        kind: format!("https://churnwise.dev/problems/{code}"),
+        title: status.canonical_reason().unwrap_or("Error").to_string(),
+        status: status.as_u16(),
+        detail: (!text.is_empty()).then_some(text),
+        code: code.into(),
+        errors: Vec::new(),
+    };
+    let mut response = (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        serde_json::to_vec(&problem).unwrap_or_default(),
+    )
+        .into_response();
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    response
+}
 
 #[cfg(test)]
 mod tests {

@@ -33,6 +33,12 @@ pub struct AppState {
     /// `X-Forwarded-For` (set only behind a reverse proxy that appends it;
     /// anyone else can forge the header).
     pub trust_forwarded_for: bool,
+    /// Sends invitation emails when the server has SMTP set up (the
+    /// digest's settings); without it the inviter copies the link.
+    pub mailer: Option<Arc<dyn churnwise_app::digest::SendMail>>,
+    /// The address people reach the server at (`https://churn.example.com`),
+    /// for links in emails; when unset, the request's `Host` is used.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -42,6 +48,8 @@ impl AppState {
             store,
             secure_cookies: false,
             trust_forwarded_for: false,
+            mailer: None,
+            public_url: None,
         }
     }
 }

@@ -119,10 +119,13 @@ fn public_survey_routes(trust_forwarded_for: bool) -> Router<AppState> {
 }
 
 fn split() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
         .nest("/api/v1", api_routes())
-        .split_for_parts()
+        .split_for_parts();
+    crate::error::document_problems(&mut doc);
+    let router = router.layer(axum::middleware::from_fn(crate::error::problem_bodies));
+    (router, doc)
 }
 
 /// The OpenAPI document of every route.
@@ -132,7 +135,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 fn page_routes() -> Router<AppState> {
     use pages::{
-        cases, clients, dashboard, departure_settings, early_warning, members, session, settings,
+        cases, clients, dashboard, departure_settings, early_warning, invitations, members,
+        session, settings,
     };
     Router::new()
         .route("/", get(session::home))
@@ -163,6 +167,20 @@ fn page_routes() -> Router<AppState> {
         .route("/settings/profile", post(settings::save_profile))
         .route("/settings/members", post(members::add))
         .route("/settings/members/{id}/role", post(members::change_role))
+        .route("/settings/invitations/{id}/revoke", post(members::revoke))
+        .route("/invitations", get(invitations::pending))
+        .route(
+            "/invitations/{token}",
+            get(invitations::show).post(invitations::accept),
+        )
+        .route(
+            "/invitations/pending/{id}/accept",
+            post(invitations::accept_pending),
+        )
+        .route(
+            "/invitations/pending/{id}/decline",
+            post(invitations::decline_pending),
+        )
         .route("/settings/tokens/{id}/delete", post(settings::delete_token))
         .route("/settings/reasons", post(departure_settings::add_reason))
         .route(

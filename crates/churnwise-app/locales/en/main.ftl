@@ -560,15 +560,54 @@ survey-error-consent = To publish your testimonial we need your consent: tick th
 survey-error-other = Something in the answers is not right.
 
 ## Users and roles
-members-add = Add a user
-members-add-submit = Add to the workspace
-members-password = First password
-members-password-hint = For a new account: at least 10 characters; give it to the person safely and ask them to keep it private. An existing account keeps its own password.
-members-password-short = A new account needs a password of at least 10 characters.
+members-add = Invite someone
+members-add-submit = Invite
+members-invite-hint = The person gets a link to accept (by email when the server can send mail; copy it from here in any case). They join the workspace only once they accept, with an account of their own: an existing account keeps its password, a new person chooses one.
+members-already-member = This person is already a member of the workspace.
+members-not-manager = Only owners and managers manage users.
 members-owner-only = Only an owner can make someone an owner or change an owner's role.
 members-last-owner = The workspace needs at least one owner: make someone else an owner first.
 members-change-role = Change
 members-role-of = Role of { $email }
-notice-member-added = The user was added to the workspace.
-notice-member-existing-added = The existing account was added to the workspace with its own password.
+notice-invitation-revoked = The invitation was revoked; its link no longer works.
+invitation-made = Invitation ready for { $email }. They join once they accept it.
+invitation-emailed = The link was also sent by email.
+invitation-email-failed = The email could not be sent; give the link to the person yourself.
+invitation-link = Invitation link
+invitation-link-hint = Share it only with the person invited: whoever holds it can accept. It works for 14 days and stops working once used or revoked.
+invitations-pending = Pending invitations
+invitations-invited-by = Invited by
+invitations-expires = Valid until
+invitations-expired = Expired
+invitations-revoke = Revoke
+invitations-revoke-of = Revoke the invitation of { $email }
+invitation-title = Join { $workspace }
+invitation-intro = { $email } is invited to the workspace { $workspace } as { $role }.
+invitation-invited-by = Invited by { $inviter }.
+invitation-expires = The invitation is valid until { $date }.
+invitation-accept = Accept the invitation
+invitation-have-account = I already have a churnwise account
+invitation-signin-accept = Sign in and accept
+invitation-new-account = I am new to churnwise
+invitation-create-accept = Create my account and accept
+invitation-signed-in-other = You are signed in as { $current }, but this invitation is for { $email }. Sign in with that account's password below, or sign out first.
+invitation-account-exists = This email already has an account: sign in with its password above to accept.
+invitation-other-account = This invitation is for another account.
+invitation-gone-title = Invitation not valid
+invitation-gone = This invitation link is not valid any more: it expired, was revoked or was already used. Ask the person who invited you for a new one.
+invitations-title = Invitations
+invitations-intro = You are invited to these workspaces. Accept to join; nothing changes until you do.
+invitations-item = { $workspace }, as { $role }
+invitations-accept-of = Accept the invitation to { $workspace }
+invitations-decline = Decline
+invitations-decline-of = Decline the invitation to { $workspace }
+invitations-none = No invitations are waiting for you.
+invitations-later = Later: go to the dashboard
+invitation-email-subject = Invitation to { $workspace } on churnwise
+invitation-email-body = { $inviter } invites you to the workspace { $workspace } on churnwise, as { $role }.
+
+    Open this link to accept (with your churnwise account, or by creating one):
+    { $link }
+
+    The link is valid until { $expires }. If you did not expect this invitation, ignore this email: nothing happens until you accept.
 notice-role-changed = The role was changed.

@@ -560,15 +560,54 @@ survey-error-consent = Para publicar su testimonio necesitamos su permiso: marqu
 survey-error-other = Algo en las respuestas no está bien.
 
 ## Usuarios y roles
-members-add = Añadir un usuario
-members-add-submit = Añadir al espacio de trabajo
-members-password = Primera contraseña
-members-password-hint = Para una cuenta nueva: al menos 10 caracteres; entréguela a la persona por un canal seguro y pídale que la mantenga en privado. Una cuenta existente conserva su propia contraseña.
-members-password-short = Una cuenta nueva necesita una contraseña de al menos 10 caracteres.
+members-add = Invitar a alguien
+members-add-submit = Invitar
+members-invite-hint = La persona recibe un enlace para aceptar (por correo cuando el servidor puede enviarlo; cópielo de aquí en cualquier caso). Solo entra en el espacio de trabajo cuando acepta, con una cuenta propia: una cuenta existente conserva su contraseña y una persona nueva elige la suya.
+members-already-member = Esta persona ya es miembro del espacio de trabajo.
+members-not-manager = Solo los propietarios y los responsables gestionan los usuarios.
 members-owner-only = Solo un propietario puede nombrar propietario a alguien o cambiar el rol de un propietario.
 members-last-owner = El espacio de trabajo necesita al menos un propietario: nombre primero a otra persona.
 members-change-role = Cambiar
 members-role-of = Rol de { $email }
-notice-member-added = El usuario se ha añadido al espacio de trabajo.
-notice-member-existing-added = La cuenta existente se ha añadido al espacio de trabajo con su propia contraseña.
+notice-invitation-revoked = Se ha revocado la invitación; su enlace ya no funciona.
+invitation-made = Invitación lista para { $email }. Entrará cuando la acepte.
+invitation-emailed = El enlace también se ha enviado por correo.
+invitation-email-failed = No se ha podido enviar el correo; entregue usted el enlace a la persona.
+invitation-link = Enlace de invitación
+invitation-link-hint = Compártalo solo con la persona invitada: quien lo tenga puede aceptar. Vale 14 días y deja de funcionar al usarse o revocarse.
+invitations-pending = Invitaciones pendientes
+invitations-invited-by = Invitada por
+invitations-expires = Válida hasta
+invitations-expired = Caducada
+invitations-revoke = Revocar
+invitations-revoke-of = Revocar la invitación de { $email }
+invitation-title = Únase a { $workspace }
+invitation-intro = { $email } está invitado al espacio de trabajo { $workspace } como { $role }.
+invitation-invited-by = Invitación de { $inviter }.
+invitation-expires = La invitación es válida hasta el { $date }.
+invitation-accept = Aceptar la invitación
+invitation-have-account = Ya tengo una cuenta de churnwise
+invitation-signin-accept = Iniciar sesión y aceptar
+invitation-new-account = Soy nuevo en churnwise
+invitation-create-accept = Crear mi cuenta y aceptar
+invitation-signed-in-other = Ha iniciado sesión como { $current }, pero esta invitación es para { $email }. Inicie sesión abajo con la contraseña de esa cuenta, o cierre antes la sesión.
+invitation-account-exists = Este correo ya tiene una cuenta: inicie sesión arriba con su contraseña para aceptar.
+invitation-other-account = Esta invitación es para otra cuenta.
+invitation-gone-title = Invitación no válida
+invitation-gone = Este enlace de invitación ya no es válido: caducó, se revocó o ya se usó. Pida uno nuevo a quien le invitó.
+invitations-title = Invitaciones
+invitations-intro = Tiene invitaciones a estos espacios de trabajo. Acepte para entrar; nada cambia hasta que lo haga.
+invitations-item = { $workspace }, como { $role }
+invitations-accept-of = Aceptar la invitación a { $workspace }
+invitations-decline = Rechazar
+invitations-decline-of = Rechazar la invitación a { $workspace }
+invitations-none = No tiene invitaciones pendientes.
+invitations-later = Más tarde: ir al panel
+invitation-email-subject = Invitación a { $workspace } en churnwise
+invitation-email-body = { $inviter } le invita al espacio de trabajo { $workspace } en churnwise, como { $role }.
+
+    Abra este enlace para aceptar (con su cuenta de churnwise o creando una):
+    { $link }
+
+    El enlace es válido hasta el { $expires }. Si no esperaba esta invitación, ignore este correo: nada ocurre hasta que acepte.
 notice-role-changed = Se ha cambiado el rol.

@@ -145,7 +145,7 @@ pub struct SnoozeBody {
 /// Hides an alert until a day; it is open again from that day on.
 #[utoipa::path(post, path = "/alerts/{id}/snooze", tag = "early warning",
     params(("id" = i64, Path, description = "Alert id")), request_body = SnoozeBody,
-    responses((status = 200, body = AlertBody), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = AlertBody), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn snooze(
     State(state): State<AppState>,
     auth: Auth,

@@ -1,40 +1,47 @@
-//! Users and roles on the settings page: owners and managers add a user to
-//! the workspace (a new account gets the password typed by the person adding
-//! it; an existing account keeps its own) and change roles. Only an owner may
-//! make or unmake an owner, and the last owner stays an owner.
+//! Users and roles on the settings page, through `churnwise_app::members`:
+//! owners and managers invite someone by email (an invitation the person
+//! accepts; nobody is attached before), see and revoke pending invitations,
+//! and change roles. Only an owner may make or unmake an owner, and the last
+//! owner stays an owner.
 
-use super::forms::{field_error_key, FieldProblems};
+use super::forms::{field_error_key, EmptyForm, FieldProblems};
 use super::settings::{settings_page, Shown};
 use super::{see_other, CsrfForm, PageAuth, PageError};
-use crate::auth::check_password_strength;
+use crate::api::session::is_https;
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use churnwise_app::credentials::hash_password_async;
-use churnwise_domain::registry::{Email, Role};
-use churnwise_store::UserId;
+use churnwise_app::members::{self, Inviter, MemberError};
+use churnwise_app::AppError;
+use churnwise_domain::registry::Role;
+use churnwise_store::{InvitationId, UserId};
 use serde::{Deserialize, Serialize};
 
-/// The add-a-user form, as typed.
+/// The invite form, as typed.
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 pub struct MemberForm {
-    /// Sign-in email.
+    /// Email of the person invited.
     #[serde(default)]
     pub email: String,
     /// Role key.
     #[serde(default)]
     pub role: String,
-    /// First password of a new account (never shown again).
-    #[serde(default, skip_serializing)]
-    pub password: String,
-    /// Refused fields (`member_email`, `member_role`, `member_password`).
+    /// Refused fields (`member_email`, `member_role`, `member_role_change`).
     #[serde(skip_deserializing)]
     pub errors: FieldProblems,
 }
 
-fn may_grant(auth: &PageAuth, role: Role) -> bool {
-    role != Role::Owner || auth.access.role == Role::Owner
+/// An invitation just made, shown once on the settings page.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewInvitation {
+    /// The invited email.
+    pub email: String,
+    /// The full link to copy.
+    pub link: String,
+    /// Whether it was also emailed: `None` without SMTP, `Some(false)` when
+    /// sending failed.
+    pub emailed: Option<bool>,
 }
 
 async fn refused(
@@ -54,56 +61,107 @@ async fn refused(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
-/// `POST /settings/members`: adds a user to the workspace.
+/// The address links in emails start with: the configured public URL, else
+/// the request's host.
+pub(super) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.public_url {
+        return url.clone();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = if state.secure_cookies || is_https(headers) {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}
+
+/// `POST /settings/members`: invites someone to the workspace. The answer
+/// is the same whether or not the email has an account.
 pub async fn add(
     State(state): State<AppState>,
+    headers: HeaderMap,
     CsrfForm(auth, mut form): CsrfForm<MemberForm>,
 ) -> Result<Response, PageError> {
     auth.require_manage()?;
-    let mut errors = FieldProblems::new();
-    let email = match Email::parse(&form.email) {
-        Ok(email) => Some(email),
-        Err(e) => {
-            errors.insert("member_email".into(), field_error_key("email", &e.message));
-            None
+    let now = chrono::Utc::now();
+    let invited = match members::invite(
+        state.store.as_ref(),
+        Inviter::Member(&auth.access),
+        &form.email,
+        &form.role,
+        now,
+    )
+    .await
+    {
+        Ok(invited) => invited,
+        Err(AppError::Invalid(problems)) => {
+            for p in problems {
+                let key = field_error_key(&p.field, &p.message);
+                form.errors.insert(format!("member_{}", p.field), key);
+            }
+            return refused(&state, &auth, form).await;
         }
+        Err(AppError::Member(e @ (MemberError::OwnerOnly | MemberError::AlreadyMember))) => {
+            let field = match e {
+                MemberError::OwnerOnly => "member_role",
+                _ => "member_email",
+            };
+            form.errors.insert(field.into(), e.message_key());
+            return refused(&state, &auth, form).await;
+        }
+        Err(e) => return Err(e.into()),
     };
-    let role = match form.role.parse::<Role>() {
-        Ok(role) if may_grant(&auth, role) => Some(role),
-        Ok(_) => {
-            errors.insert("member_role".into(), "members-owner-only");
-            None
-        }
-        Err(_) => {
-            errors.insert("member_role".into(), "form-invalid");
-            None
-        }
-    };
-    let existing = match &email {
-        Some(email) => state.store.find_user_by_email(email.as_str()).await?,
+    let link = format!("{}{}", base_url(&state, &headers), invited.path());
+    let emailed = match &state.mailer {
         None => None,
-    };
-    if existing.is_none() && email.is_some() {
-        if let Err(_reason) = check_password_strength(&form.password) {
-            errors.insert("member_password".into(), "members-password-short");
-        }
-    }
-    let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
-        form.errors = errors;
-        return refused(&state, &auth, form).await;
-    };
-    let (user, done) = match existing {
-        Some(found) => (found.user, "member-existing-added"),
-        None => {
-            let hash = hash_password_async(&form.password).await?;
-            (
-                state.store.upsert_user(email.as_str(), &hash).await?,
-                "member-added",
+        Some(mailer) => {
+            let sent = members::send_invitation(
+                mailer.as_ref(),
+                &invited,
+                &link,
+                Some(auth.access.user.email.as_str()),
+                auth.lang,
             )
+            .await;
+            if let Err(reason) = &sent {
+                tracing::warn!(%reason, "the invitation email was not sent");
+            }
+            Some(sent.is_ok())
         }
     };
-    state.store.set_membership(user.id, auth.ws(), role).await?;
-    Ok(see_other(&format!("/settings?done={done}#members")))
+    settings_page(
+        &state,
+        &auth,
+        Shown {
+            new_invitation: Some(NewInvitation {
+                email: invited.invitation.email.clone(),
+                link,
+                emailed,
+            }),
+            ..Shown::default()
+        },
+    )
+    .await
+}
+
+/// `POST /settings/invitations/{id}/revoke`: revokes a pending invitation.
+pub async fn revoke(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(auth, _): CsrfForm<EmptyForm>,
+) -> Result<Response, PageError> {
+    auth.require_manage()?;
+    members::revoke(state.store.as_ref(), &auth.access, InvitationId(id)).await?;
+    Ok(see_other("/settings?done=invitation-revoked#members"))
 }
 
 /// The change-a-role form.
@@ -125,31 +183,17 @@ pub async fn change_role(
         .role
         .parse::<Role>()
         .map_err(|_| PageError::BadRequest)?;
-    let members = state.store.workspace_members(auth.ws()).await?;
-    let member = members
-        .iter()
-        .find(|m| m.user.id == UserId(user))
-        .ok_or(PageError::NotFound)?;
-    let owners = members.iter().filter(|m| m.role == Role::Owner).count();
-    let refusal = if !may_grant(&auth, role) || !may_grant(&auth, member.role) {
-        Some("members-owner-only")
-    } else if member.role == Role::Owner && role != Role::Owner && owners == 1 {
-        Some("members-last-owner")
-    } else {
-        None
-    };
-    if let Some(key) = refusal {
-        let form = MemberForm {
-            errors: [("member_role_change".to_string(), key)]
-                .into_iter()
-                .collect(),
-            ..MemberForm::default()
-        };
-        return refused(&state, &auth, form).await;
+    match members::change_role(state.store.as_ref(), &auth.access, UserId(user), role).await {
+        Ok(()) => Ok(see_other("/settings?done=role-changed#members")),
+        Err(AppError::Member(e @ (MemberError::OwnerOnly | MemberError::LastOwner))) => {
+            let form = MemberForm {
+                errors: [("member_role_change".to_string(), e.message_key())]
+                    .into_iter()
+                    .collect(),
+                ..MemberForm::default()
+            };
+            refused(&state, &auth, form).await
+        }
+        Err(e) => Err(e.into()),
     }
-    state
-        .store
-        .set_membership(member.user.id, auth.ws(), role)
-        .await?;
-    Ok(see_other("/settings?done=role-changed#members"))
 }

@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod departure_settings;
 pub mod early_warning;
 mod forms;
+pub mod invitations;
 pub mod members;
 mod render;
 pub mod session;
@@ -209,6 +210,14 @@ impl From<AppError> for PageError {
             }
             AppError::File(_) => PageError::BadRequest,
             AppError::Busy => PageError::Busy,
+            AppError::Member(e) => {
+                use churnwise_app::members::MemberError as M;
+                match e {
+                    M::NotManager | M::OwnerOnly | M::OtherAccount => PageError::Forbidden,
+                    M::InvitationGone => PageError::NotFound,
+                    M::LastOwner | M::AlreadyMember => PageError::Conflict,
+                }
+            }
             AppError::Internal(e) => PageError::Internal(e),
             other @ (AppError::Invalid(_) | AppError::Throttled { .. }) => {
                 PageError::Internal(anyhow::anyhow!("unexpected page error: {other}"))

@@ -87,6 +87,18 @@ pub async fn login(
     let (status, locked_secs) =
         match throttle::sign_in(state.store.as_ref(), attempt, chrono::Utc::now()).await {
             Ok(signed_in) => {
+                // Invitations waiting for this account are asked about first.
+                let waiting = churnwise_app::members::pending_for(
+                    state.store.as_ref(),
+                    &signed_in.email,
+                    chrono::Utc::now(),
+                )
+                .await?;
+                let next = if waiting.is_empty() {
+                    next
+                } else {
+                    "/invitations".to_string()
+                };
                 let token = signed_in.token;
                 let jar = jar.add(session_cookie(token, secure(&state, &headers)));
                 return Ok((jar, see_other(&next)).into_response());

@@ -44,8 +44,10 @@ pub(super) struct Shown {
     pub departure: Option<departure_settings::Refused>,
     /// A notice after a redirect.
     pub done: Option<&'static str>,
-    /// The add-a-user form as typed, when refused.
+    /// The invite form as typed, when refused.
     pub member: Option<super::members::MemberForm>,
+    /// An invitation just made: its link, shown once.
+    pub new_invitation: Option<super::members::NewInvitation>,
 }
 
 /// Draws the settings page.
@@ -62,9 +64,27 @@ pub(super) async fn settings_page(
         departure,
         done,
         member,
+        new_invitation,
     } = shown;
     let member = member.unwrap_or_default();
-    let members = state.store.workspace_members(auth.ws()).await?;
+    let churnwise_app::members::MembersView {
+        members,
+        invitations,
+    } = churnwise_app::members::list(state.store.as_ref(), &auth.access).await?;
+    let now = chrono::Utc::now();
+    let invitations: Vec<_> = invitations
+        .into_iter()
+        .map(|i| {
+            context! {
+                id => i.id.0,
+                email => i.email,
+                role => i.role.as_str(),
+                invited_by => i.invited_by,
+                expires_on => churnwise_app::i18n::date(auth.lang, i.expires_at.date_naive()),
+                expired => i.expires_at <= now,
+            }
+        })
+        .collect();
     let tokens = state
         .store
         .list_api_tokens(auth.ws(), auth.access.user.id)
@@ -87,6 +107,8 @@ pub(super) async fn settings_page(
         "settings.html",
         context! {
             members,
+            invitations,
+            new_invitation,
             tokens,
             new_token,
             errors,
@@ -125,8 +147,7 @@ pub async fn show(
         "profile-saved",
         "reasons-saved",
         "templates-saved",
-        "member-added",
-        "member-existing-added",
+        "invitation-revoked",
         "role-changed",
     ]
     .into_iter()

@@ -40,6 +40,10 @@ pub struct ServeArgs {
     /// Seconds between scheduler runs (default 900).
     #[arg(long, env = "CHURNWISE_SCHEDULER_INTERVAL")]
     scheduler_interval: Option<u64>,
+    /// The address people reach this server at (e.g. https://churn.example.com),
+    /// used in the links of invitation emails; default: the request's host.
+    #[arg(long, env = "CHURNWISE_PUBLIC_URL")]
+    public_url: Option<String>,
     #[command(flatten)]
     smtp: crate::settings::SmtpArgs,
 }
@@ -98,6 +102,14 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let mut state = churnwise_web::AppState::new(store);
     state.secure_cookies = args.secure_cookies || ctx.file.secure_cookies.unwrap_or(false);
     state.trust_forwarded_for = args.behind_proxy || ctx.file.behind_proxy.unwrap_or(false);
+    // Invitations are emailed through the digest's SMTP server when one is set up.
+    state.mailer = match crate::settings::smtp_settings(&args.smtp, &ctx.file)? {
+        Some(settings) => Some(std::sync::Arc::new(churnwise_app::digest::SmtpMailer::new(
+            &settings,
+        )?)),
+        None => None,
+    };
+    state.public_url = args.public_url.map(|u| u.trim_end_matches('/').to_string());
     let app = churnwise_web::app(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

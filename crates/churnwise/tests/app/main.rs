@@ -9,6 +9,7 @@
 )]
 
 mod api;
+mod api_document;
 mod cases_api;
 mod cases_cli;
 mod cli;

@@ -6,6 +6,7 @@
 //! that each adapter turns into its own words once.
 //!
 //! Where each use case lives:
+//! - [`audit`]: the audit log (record and read);
 //! - [`cases`]: departure-case steps, the case view, the case work due;
 //! - [`clients`]: creating clients and checking list filters;
 //! - [`imports`]: file imports (read, check, write, win back);
@@ -18,6 +19,7 @@
 //! - [`credentials`]: password hashes and tokens;
 //! - [`i18n`]: the product's two languages and how each writes numbers.
 
+pub mod audit;
 pub mod cases;
 pub mod clients;
 pub mod credentials;

@@ -21,6 +21,7 @@ mod health;
 mod imports;
 mod jobs;
 mod metrics_data;
+mod privacy;
 mod records;
 mod settings;
 mod store;

@@ -7,6 +7,7 @@
 //!
 //! Where each use case lives:
 //! - [`audit`]: the audit log (record and read);
+//! - [`privacy`]: a client's personal data (export, erase, retention);
 //! - [`cases`]: departure-case steps, the case view, the case work due;
 //! - [`clients`]: creating clients and checking list filters;
 //! - [`imports`]: file imports (read, check, write, win back);
@@ -29,6 +30,7 @@ pub mod error;
 pub mod i18n;
 pub mod imports;
 pub mod metrics;
+pub mod privacy;
 pub mod reasons;
 pub mod records;
 pub mod reports;

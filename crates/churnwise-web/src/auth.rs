@@ -41,6 +41,15 @@ impl Auth {
         }
     }
 
+    /// Fails with 403 unless the caller is an owner of the workspace.
+    pub fn require_owner(&self) -> Result<(), ApiError> {
+        if self.0.role == churnwise_domain::registry::Role::Owner {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
     /// The workspace acted in.
     pub fn ws(&self) -> churnwise_store::WorkspaceId {
         self.0.workspace.id

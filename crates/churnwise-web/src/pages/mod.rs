@@ -15,6 +15,7 @@ pub mod departure_settings;
 pub mod early_warning;
 mod forms;
 pub mod members;
+pub mod privacy;
 mod render;
 pub mod session;
 pub mod settings;
@@ -66,6 +67,15 @@ impl PageAuth {
     /// Fails unless the role may manage users, tokens and settings.
     pub fn require_manage(&self) -> Result<(), PageError> {
         if self.access.role.can_manage() {
+            Ok(())
+        } else {
+            Err(PageError::Forbidden)
+        }
+    }
+
+    /// Fails unless the user is an owner of the workspace.
+    pub fn require_owner(&self) -> Result<(), PageError> {
+        if self.access.role == churnwise_domain::registry::Role::Owner {
             Ok(())
         } else {
             Err(PageError::Forbidden)

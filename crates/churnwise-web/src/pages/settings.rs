@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use churnwise_domain::health::{HealthSettings, HealthWeights};
 use churnwise_domain::registry::required_text;
-use churnwise_domain::workspace_settings::WorkspaceSettings;
+use churnwise_domain::workspace_settings::{WorkspaceSettings, ERASE_AFTER_MAX_MONTHS};
 use churnwise_store::{ApiTokenId, NewApiToken};
 use minijinja::context;
 use serde::Deserialize;
@@ -208,6 +208,12 @@ fn workspace_values(s: &WorkspaceSettings, version: i64) -> BTreeMap<String, Str
         v.insert("digest_enabled".into(), "1".into());
     }
     v.insert("digest_hour_utc".into(), s.digest.hour_utc.to_string());
+    v.insert(
+        "erase_former_after_months".into(),
+        s.erase_former_after_months
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+    );
     v
 }
 
@@ -277,6 +283,12 @@ fn parse_workspace(values: &BTreeMap<String, String>) -> Result<WorkspaceSetting
     )]
     let hour_utc = int("digest_hour_utc", 0, 23, &mut errors) as u32;
     s.digest.hour_utc = hour_utc;
+    // Blank: former clients' personal data is kept.
+    if !get("erase_former_after_months").is_empty() {
+        let max = i64::from(ERASE_AFTER_MAX_MONTHS);
+        let months = int("erase_former_after_months", 1, max, &mut errors);
+        s.erase_former_after_months = u32::try_from(months).ok();
+    }
     if errors.is_empty() {
         Ok(s)
     } else {

@@ -23,8 +23,11 @@ pub fn erased_contact_name(id: i64) -> String {
 /// Keys whose text values, anywhere in a case document or history event,
 /// are free text: notes, the client's own words, penalties, waiver and
 /// other reasons given in words, survey answers and testimonials,
-/// descriptions of retention actions and offers, corrective actions.
+/// descriptions of retention actions and offers, corrective actions, and
+/// checklist item labels (a custom item or a handover names an account or a
+/// person; the template's labels are lost with them).
 const FREE_TEXT_KEYS: &[&str] = &[
+    "label",
     "note",
     "penalties",
     "clients_words",
@@ -44,7 +47,7 @@ const HANDOVER_KEYS: &[&str] = &["account", "recipient", "channel"];
 /// Replaces every free text of a case document or history event by
 /// [`ERASED`] and drops links (a link may name a person and has no marker
 /// that is still a valid link). Reason keys, stages, statuses, amounts,
-/// dates, checklist labels and the staff's own names are kept. Returns true
+/// dates, template keys and the staff's own names are kept. Returns true
 /// when anything changed.
 pub fn erase_case_texts(value: &mut Value) -> bool {
     let handover_event = value
@@ -113,7 +116,7 @@ mod tests {
         assert_eq!(doc["exit_conversation"]["clients_words"], ERASED);
         assert_eq!(doc["exit_conversation"]["primary_reason"], "price");
         let item = &doc["offboarding"]["items"][0];
-        assert_eq!(item["label"], "Hand over the Google Ads account");
+        assert_eq!(item["label"], ERASED);
         assert_eq!(item["link"], Value::Null);
         assert_eq!(item["note"], ERASED);
         assert_eq!(item["handover"]["recipient"], ERASED);

@@ -50,6 +50,11 @@ impl Auth {
         }
     }
 
+    /// The caller as the audit log names them.
+    pub fn actor(&self) -> churnwise_app::audit::Actor {
+        churnwise_app::audit::Actor::user(&self.0.user)
+    }
+
     /// The workspace acted in.
     pub fn ws(&self) -> churnwise_store::WorkspaceId {
         self.0.workspace.id

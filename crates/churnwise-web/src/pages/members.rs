@@ -11,6 +11,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use churnwise_app::audit;
 use churnwise_domain::registry::{Email, Role};
 use churnwise_store::UserId;
 use serde::{Deserialize, Serialize};
@@ -102,6 +103,17 @@ pub async fn add(
         }
     };
     state.store.set_membership(user.id, auth.ws(), role).await?;
+    let detail = format!("{} as {role}", user.email);
+    let subject = audit::Subject::Member(user.id);
+    audit::record(
+        state.store.as_ref(),
+        auth.ws(),
+        &auth.actor(),
+        audit::Action::MemberAdded,
+        subject,
+        &detail,
+    )
+    .await?;
     Ok(see_other(&format!("/settings?done={done}#members")))
 }
 
@@ -150,5 +162,15 @@ pub async fn change_role(
         .store
         .set_membership(member.user.id, auth.ws(), role)
         .await?;
+    let detail = format!("{}: {} → {role}", member.user.email, member.role);
+    audit::record(
+        state.store.as_ref(),
+        auth.ws(),
+        &auth.actor(),
+        audit::Action::MemberRoleChanged,
+        audit::Subject::Member(member.user.id),
+        &detail,
+    )
+    .await?;
     Ok(see_other("/settings?done=role-changed#members"))
 }

@@ -82,6 +82,11 @@ impl PageAuth {
         }
     }
 
+    /// The user as the audit log names them.
+    pub fn actor(&self) -> churnwise_app::audit::Actor {
+        churnwise_app::audit::Actor::user(&self.access.user)
+    }
+
     /// The workspace acted in.
     pub fn ws(&self) -> churnwise_store::WorkspaceId {
         self.access.workspace.id

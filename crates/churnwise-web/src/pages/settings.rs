@@ -12,6 +12,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use churnwise_app::audit;
 use churnwise_domain::health::{HealthSettings, HealthWeights};
 use churnwise_domain::registry::required_text;
 use churnwise_domain::workspace_settings::{WorkspaceSettings, ERASE_AFTER_MAX_MONTHS};
@@ -314,7 +315,19 @@ pub async fn save_workspace(
                 .save_workspace_settings(auth.ws(), &settings, version)
                 .await
             {
-                Ok(_) => return Ok(see_other("/settings?done=workspace-saved#workspace")),
+                Ok(saved) => {
+                    let detail = format!("version {}", saved.version);
+                    audit::record(
+                        state.store.as_ref(),
+                        auth.ws(),
+                        &auth.actor(),
+                        audit::Action::SettingsChanged,
+                        audit::Subject::Workspace,
+                        &detail,
+                    )
+                    .await?;
+                    return Ok(see_other("/settings?done=workspace-saved#workspace"));
+                }
                 Err(churnwise_store::StoreError::StaleVersion(_)) => {
                     [("version".to_string(), "form-stale")]
                         .into_iter()
@@ -421,7 +434,7 @@ pub async fn create_token(
         }
     };
     let token = auth::new_token();
-    state
+    let created = state
         .store
         .create_api_token(NewApiToken {
             token_hash: auth::token_hash(&token),
@@ -430,6 +443,16 @@ pub async fn create_token(
             name: name.clone(),
         })
         .await?;
+    // The token's name only, never its value.
+    audit::record(
+        state.store.as_ref(),
+        auth.ws(),
+        &auth.actor(),
+        audit::Action::TokenCreated,
+        audit::Subject::Token(created.id),
+        &name,
+    )
+    .await?;
     settings_page(
         &state,
         &auth,
@@ -454,5 +477,14 @@ pub async fn delete_token(
     {
         return Err(PageError::NotFound);
     }
+    audit::record(
+        state.store.as_ref(),
+        auth.ws(),
+        &auth.actor(),
+        audit::Action::TokenRevoked,
+        audit::Subject::Token(ApiTokenId(id)),
+        "",
+    )
+    .await?;
     Ok(see_other("/settings#tokens"))
 }

@@ -209,10 +209,15 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
                 warning_flags: Some(flags),
                 ..Default::default()
             };
-            let updated = store
-                .update_client(ws.id, found.id, patch)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("no client {client:?}"))?;
+            let updated = churnwise_app::clients::update_client(
+                store.as_ref(),
+                ws.id,
+                found.id,
+                patch,
+                &churnwise_app::audit::Actor::command_line(),
+            )
+            .await
+            .map_err(cli_error)?;
             output::print_one(&updated, args.format)?;
         }
         ClientCommand::PersonalData { client } => {
@@ -272,9 +277,14 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
                 keep_in_touch_days,
                 notes,
             };
-            let client = churnwise_app::clients::create_client(store.as_ref(), ws.id, input)
-                .await
-                .map_err(cli_error)?;
+            let client = churnwise_app::clients::create_client(
+                store.as_ref(),
+                ws.id,
+                input,
+                &churnwise_app::audit::Actor::command_line(),
+            )
+            .await
+            .map_err(cli_error)?;
             output::print_one(&client, args.format)?;
         }
     }

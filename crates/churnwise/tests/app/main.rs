@@ -20,4 +20,5 @@ mod import_cli;
 mod members_pages;
 mod metrics_cli;
 mod pages;
+mod privacy;
 mod support;

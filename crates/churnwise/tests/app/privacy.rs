@@ -635,7 +635,87 @@ async fn the_cli_exports_and_erases_a_client(backend: Backend) {
     assert!(!done, "the name is gone");
 }
 
+async fn owners_see_the_audit_log_page_and_erase_from_the_client_page(backend: Backend) {
+    use crate::pages::{csrf_of, get, html, location, post, sign_in};
+    let app = TestApp::new(backend).await;
+    let (_, owner) = app
+        .user_with_token("ana@example.com", "Page Agency", Role::Owner)
+        .await;
+    app.user_with_token("mia@example.com", "Page Agency", Role::Manager)
+        .await;
+    let client = ok(
+        &app,
+        &owner,
+        Method::POST,
+        "/api/v1/clients",
+        json!({"name": "Zorblax Pastries", "notes": "zorblax-note-secret"}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let ana = sign_in(&app, "ana@example.com").await;
+    let mia = sign_in(&app, "mia@example.com").await;
+    let page_uri = format!("/clients/{client}");
+    let erase_uri = format!("/clients/{client}/erase");
+
+    // A manager sees the export link but neither the erase nor the log.
+    let shown = get(&app, &page_uri, &mia, None).await;
+    assert!(html(&shown).contains("/personal-data"));
+    assert!(!html(&shown).contains(&erase_uri));
+    assert_eq!(
+        get(&app, "/settings/audit", &mia, None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        get(&app, &erase_uri, &mia, None).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The retention setting is on the settings page, saved with the others.
+    let settings = get(&app, "/settings", &ana, None).await;
+    assert!(html(&settings).contains("name=\"erase_former_after_months\""));
+    assert!(
+        html(&settings).contains("/settings/audit"),
+        "owners find the log"
+    );
+    assert!(!html(&get(&app, "/settings", &mia, None).await).contains("/settings/audit"));
+
+    // The owner's log, in Spanish too.
+    let log = get(&app, "/settings/audit", &ana, None).await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(html(&log).contains("Client created"), "{}", html(&log));
+    let log = get(&app, "/settings/audit", &ana, Some("es")).await;
+    assert!(html(&log).contains("Cliente creado"), "{}", html(&log));
+
+    // The erase needs its box ticked.
+    let confirm = get(&app, &erase_uri, &ana, None).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    let csrf = csrf_of(html(&confirm));
+    let refused = post(&app, &erase_uri, &ana, &[("csrf", &csrf)]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&refused).contains("f-confirm-error"));
+    let kept = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/clients/{client}"),
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert_eq!(kept.json["name"], "Zorblax Pastries");
+    let done = post(&app, &erase_uri, &ana, &[("csrf", &csrf), ("confirm", "1")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&done),
+        format!("/clients/{client}?done=client-erased")
+    );
+    let shown = get(&app, &page_uri, &ana, None).await;
+    assert!(html(&shown).contains(&format!("erased-{client}")));
+    assert!(!html(&shown).contains("zorblax-note-secret"));
+}
+
 both_backends!(
+    owners_see_the_audit_log_page_and_erase_from_the_client_page,
     an_erase_leaves_no_personal_string_in_the_database_and_the_metrics_unchanged,
     only_owners_read_the_audit_log,
     the_retention_rule_erases_former_clients_on_the_scheduler_pass,

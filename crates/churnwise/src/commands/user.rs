@@ -95,6 +95,16 @@ pub async fn run(ctx: &Context, args: UserArgs) -> anyhow::Result<()> {
                 user = store.update_user_profile(user.id, name, lang).await?;
             }
             store.set_membership(user.id, ws.id, role).await?;
+            churnwise_app::audit::record(
+                store.as_ref(),
+                ws.id,
+                &churnwise_app::audit::Actor::command_line(),
+                churnwise_app::audit::Action::MemberAdded,
+                churnwise_app::audit::Subject::Member(user.id),
+                &format!("{} as {role}", user.email),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{} is {} of workspace {:?}", user.email, role, ws.name);
             Ok(())
         }

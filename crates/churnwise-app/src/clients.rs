@@ -2,6 +2,7 @@
 //! workspace's settings), and the client list's filters checked into a
 //! store filter. The API, the pages and the CLI all create clients here.
 
+use crate::audit::{self, Action, Actor, Subject};
 use crate::error::{AppError, AppResult};
 use crate::validate::Checker;
 use churnwise_domain::registry::{
@@ -149,12 +150,74 @@ impl ClientInput {
 
 /// Creates a client of `ws` from `input`, every invalid field reported at
 /// once; a missing keep-in-touch interval comes from the workspace's settings.
+/// Recorded in the audit log.
 pub async fn create_client(
     store: &dyn Store,
     ws: WorkspaceId,
     input: ClientInput,
+    actor: &Actor,
 ) -> AppResult<Client> {
     let settings = store.workspace_settings(ws).await?.value;
     let new = input.validate_with(&settings)?;
-    Ok(store.create_client(ws, new).await?)
+    store_new_client(store, ws, new, actor).await
+}
+
+/// Stores a client already checked (the new-client page checks its own
+/// form) and records it in the audit log.
+pub async fn store_new_client(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    new: NewClient,
+    actor: &Actor,
+) -> AppResult<Client> {
+    let client = store.create_client(ws, new).await?;
+    audit::record(
+        store,
+        ws,
+        actor,
+        Action::ClientCreated,
+        Subject::Client(client.id),
+        &client.name,
+    )
+    .await?;
+    Ok(client)
+}
+
+/// Changes the given fields of client `id` of `ws` and records which fields
+/// in the audit log (their names, not their values).
+pub async fn update_client(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    id: churnwise_store::ClientId,
+    patch: churnwise_store::ClientPatch,
+    actor: &Actor,
+) -> AppResult<Client> {
+    let mut fields = Vec::new();
+    for (set, name) in [
+        (patch.name.is_some(), "name"),
+        (patch.status.is_some(), "status"),
+        (patch.owner.is_some(), "owner"),
+        (patch.segment.is_some(), "segment"),
+        (patch.keep_in_touch_days.is_some(), "keep_in_touch_days"),
+        (patch.warning_flags.is_some(), "warning_flags"),
+        (patch.notes.is_some(), "notes"),
+    ] {
+        if set {
+            fields.push(name);
+        }
+    }
+    let client = store
+        .update_client(ws, id, patch)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    audit::record(
+        store,
+        ws,
+        actor,
+        Action::ClientUpdated,
+        Subject::Client(id),
+        &fields.join(", "),
+    )
+    .await?;
+    Ok(client)
 }

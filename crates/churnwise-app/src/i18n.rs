@@ -108,11 +108,15 @@ pub fn ftl_text(lang: Lang) -> String {
         Lang::En => [
             include_str!("../locales/en/main.ftl"),
             include_str!("../locales/en/health.ftl"),
-        ],
+            include_str!("../locales/en/privacy.ftl"),
+        ]
+        .as_slice(),
         Lang::Es => [
             include_str!("../locales/es/main.ftl"),
             include_str!("../locales/es/health.ftl"),
-        ],
+            include_str!("../locales/es/privacy.ftl"),
+        ]
+        .as_slice(),
     }
     .join("\n")
 }

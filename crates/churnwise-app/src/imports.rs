@@ -4,6 +4,7 @@
 //! if one is invalid); the rows are then written in one transaction; after
 //! subscriptions, a former client with a new running segment is won back.
 
+use crate::audit::{self, Action, Subject};
 use crate::cases::{self, CaseContext};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
@@ -149,8 +150,14 @@ pub async fn import(
     parsed: ParsedImport,
     now: DateTime<Utc>,
     progress: &Progress,
+    actor: &audit::Actor,
 ) -> AppResult<ImportReport> {
     let mut formers = Vec::new();
+    let action = match &parsed {
+        ParsedImport::Customers(_) => Action::CustomersImported,
+        ParsedImport::Subscriptions(_) => Action::SubscriptionsImported,
+        ParsedImport::Invoices(_) => Action::InvoicesImported,
+    };
     let summary = match parsed {
         ParsedImport::Customers(rows) => store.import_customers(ws, rows, progress).await,
         ParsedImport::Subscriptions(rows) => {
@@ -161,6 +168,14 @@ pub async fn import(
         ParsedImport::Invoices(rows) => store.import_invoices(ws, rows, progress).await,
     }
     .map_err(|e| row_problems(file, e))?;
+    let name = std::path::Path::new(file)
+        .file_name()
+        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned());
+    let detail = format!(
+        "{name}: {} rows, {} new, {} updated",
+        summary.rows, summary.inserted, summary.updated
+    );
+    audit::record(store, ws, actor, action, Subject::Import, &detail).await?;
     let won_back = if formers.is_empty() {
         Vec::new()
     } else {

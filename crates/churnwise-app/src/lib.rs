@@ -6,6 +6,8 @@
 //! that each adapter turns into its own words once.
 //!
 //! Where each use case lives:
+//! - [`audit`]: the audit log (record and read);
+//! - [`privacy`]: a client's personal data (export, erase, retention);
 //! - [`cases`]: departure-case steps, the case view, the case work due;
 //! - [`clients`]: creating clients and checking list filters;
 //! - [`imports`]: file imports (read, check, write, win back);
@@ -19,6 +21,7 @@
 //! - [`members`]: invitations to a workspace and roles;
 //! - [`i18n`]: the product's two languages and how each writes numbers.
 
+pub mod audit;
 pub mod backup;
 pub mod cases;
 pub mod clients;
@@ -30,6 +33,7 @@ pub mod i18n;
 pub mod imports;
 pub mod members;
 pub mod metrics;
+pub mod privacy;
 pub mod reasons;
 pub mod records;
 pub mod reports;

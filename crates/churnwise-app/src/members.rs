@@ -11,6 +11,7 @@
 //! other people's accounts. Role rules: owners and managers manage members;
 //! only an owner makes or unmakes an owner; the last owner stays one.
 
+use crate::audit::{self, Action, Actor, Subject};
 use crate::credentials::{
     check_password_strength, hash_password, new_token, token_hash, verify_password, SESSION_DAYS,
 };
@@ -166,7 +167,19 @@ pub async fn invite(
             expires_at: now + Duration::days(INVITATION_DAYS),
         })
         .await?;
-    // audit: member invited (workspace, email, role, by) — the lead wires churnwise_app::audit here.
+    let actor = match by {
+        Inviter::Member(access) => Actor::user(&access.user),
+        Inviter::Operator(_) => Actor::command_line(),
+    };
+    audit::record(
+        store,
+        workspace,
+        &actor,
+        Action::MemberInvited,
+        Subject::Invitation(invitation.id.0),
+        &format!("{} as {role}", invitation.email),
+    )
+    .await?;
     Ok(Invited { invitation, token })
 }
 
@@ -203,8 +216,15 @@ pub async fn revoke(store: &dyn Store, access: &Access, id: InvitationId) -> App
     if !store.revoke_invitation(access.workspace.id, id).await? {
         return Err(AppError::NotFound);
     }
-    // audit: invitation revoked (workspace, id, by).
-    Ok(())
+    audit::record(
+        store,
+        access.workspace.id,
+        &Actor::user(&access.user),
+        Action::InvitationRevoked,
+        Subject::Invitation(id.0),
+        "",
+    )
+    .await
 }
 
 /// Changes a member's role within the rules: owners and managers only;
@@ -222,7 +242,16 @@ pub async fn change_role(
     if !may_grant(access.role, role) {
         return Err(MemberError::OwnerOnly.into());
     }
-    set_role_checked(store, access.workspace.id, user, role, Some(access.role)).await
+    let actor = Actor::user(&access.user);
+    set_role_checked(
+        store,
+        access.workspace.id,
+        user,
+        role,
+        Some(access.role),
+        &actor,
+    )
+    .await
 }
 
 /// Sets a member's role, refusing to leave the workspace without an owner
@@ -233,6 +262,7 @@ async fn set_role_checked(
     user: UserId,
     role: Role,
     by: Option<Role>,
+    actor: &Actor,
 ) -> AppResult<()> {
     let members = store.workspace_members(ws).await?;
     let member = members
@@ -249,8 +279,15 @@ async fn set_role_checked(
         return Err(MemberError::LastOwner.into());
     }
     store.set_membership(user, ws, role).await?;
-    // audit: role changed (workspace, user, from member.role to role, by).
-    Ok(())
+    audit::record(
+        store,
+        ws,
+        actor,
+        Action::MemberRoleChanged,
+        Subject::Member(user),
+        &format!("{}: {} → {role}", member.user.email, member.role),
+    )
+    .await
 }
 
 /// The valid invitation behind a link's token; `InvitationGone` when it is
@@ -387,7 +424,8 @@ pub async fn decline_pending(store: &dyn Store, user: &User, id: InvitationId) -
     if !store.decline_invitation(id, &user.email).await? {
         return Err(MemberError::InvitationGone.into());
     }
-    // audit: invitation declined (id, by user).
+    // A declined invitation is simply gone: the inviter sees it leave the
+    // pending list; the audit log keeps its making.
     Ok(())
 }
 
@@ -399,7 +437,15 @@ async fn accept(
 ) -> AppResult<Accepted> {
     match store.accept_invitation(id, by, now).await {
         Ok(accepted) => {
-            // audit: invitation accepted (workspace, user, role).
+            audit::record(
+                store,
+                accepted.workspace.id,
+                &Actor::user(&accepted.user),
+                Action::InvitationAccepted,
+                Subject::Member(accepted.user.id),
+                &format!("{} as {}", accepted.user.email, accepted.role),
+            )
+            .await?;
             Ok(accepted)
         }
         Err(StoreError::NotFound) => Err(MemberError::InvitationGone.into()),
@@ -561,10 +607,18 @@ pub async fn operator_attach(
     };
     let members = store.workspace_members(ws.id).await?;
     if members.iter().any(|m| m.user.id == user.id) {
-        set_role_checked(store, ws.id, user.id, role, None).await?;
+        set_role_checked(store, ws.id, user.id, role, None, &Actor::command_line()).await?;
     } else {
         store.set_membership(user.id, ws.id, role).await?;
-        // audit: member added by the operator (workspace, user, role).
+        audit::record(
+            store,
+            ws.id,
+            &Actor::command_line(),
+            Action::MemberAdded,
+            Subject::Member(user.id),
+            &format!("{} as {role}", user.email),
+        )
+        .await?;
     }
     Ok(user)
 }

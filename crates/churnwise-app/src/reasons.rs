@@ -2,6 +2,7 @@
 //! reinstate, playbooks), saved whole at the version read. The reason list
 //! is never shortened, so history stays readable.
 
+use crate::audit::{self, Action, Actor, Subject};
 use crate::error::{AppError, AppResult};
 use churnwise_domain::reasons::{ExitReason, NewReasonInput, Playbook, ReasonKey, ReasonList};
 use churnwise_domain::CaseError;
@@ -47,18 +48,21 @@ pub async fn change_reasons(
     ws: WorkspaceId,
     key: Option<&str>,
     changes: Vec<ReasonChange>,
+    actor: &Actor,
 ) -> AppResult<ReasonsView> {
-    change_reasons_at(store, ws, key, changes, None).await
+    change_reasons_at(store, ws, key, changes, None, actor).await
 }
 
 /// [`change_reasons`], refused as stale (409 on `version`) unless the list
 /// is still at `expected_version` when given (a form read at that version).
+/// Recorded in the audit log.
 pub async fn change_reasons_at(
     store: &dyn Store,
     ws: WorkspaceId,
     key: Option<&str>,
     changes: Vec<ReasonChange>,
     expected_version: Option<i64>,
+    actor: &Actor,
 ) -> AppResult<ReasonsView> {
     let current = store.reason_list(ws).await?;
     if expected_version.is_some_and(|v| v != current.version) {
@@ -86,6 +90,19 @@ pub async fn change_reasons_at(
         };
     }
     let saved = store.save_reason_list(ws, &list, current.version).await?;
+    let detail = match &key {
+        Some(k) => format!("{}, version {}", k.as_str(), saved.version),
+        None => format!("added, version {}", saved.version),
+    };
+    audit::record(
+        store,
+        ws,
+        actor,
+        Action::ReasonsChanged,
+        Subject::Workspace,
+        &detail,
+    )
+    .await?;
     Ok(ReasonsView {
         version: saved.version,
         reasons: saved.value.all().to_vec(),

@@ -4,6 +4,7 @@
 //! rule such as "new business wins back a former client" holds whichever
 //! way the record came in.
 
+use crate::audit::{self, Action, Actor, Subject};
 use crate::cases::{self, CaseContext};
 use crate::error::{AppError, AppResult};
 use crate::validate::Checker;
@@ -236,9 +237,13 @@ pub async fn add_contact(
     ws: WorkspaceId,
     client: ClientId,
     input: ContactInput,
+    actor: &Actor,
 ) -> AppResult<Contact> {
     let new = input.validate()?;
-    Ok(store.add_contact(ws, client, new).await?)
+    let contact = store.add_contact(ws, client, new).await?;
+    let subject = Subject::Contact(client, contact.id);
+    audit::record(store, ws, actor, Action::ContactCreated, subject, "").await?;
+    Ok(contact)
 }
 
 /// Adds a subscription segment to a client; a running segment of a former
@@ -248,9 +253,21 @@ pub async fn add_subscription(
     cx: &CaseContext<'_>,
     client: ClientId,
     input: SubscriptionInput,
+    actor: &Actor,
 ) -> AppResult<Subscription> {
     let new = input.validate()?;
     let sub = cx.store.add_subscription(cx.ws, client, new).await?;
+    let subject = Subject::Subscription(client, sub.id);
+    let detail = format!("{} from {}", sub.subscription_ref, sub.started_on);
+    audit::record(
+        cx.store,
+        cx.ws,
+        actor,
+        Action::SubscriptionCreated,
+        subject,
+        &detail,
+    )
+    .await?;
     cases::win_back_on_new_business(cx, &sub).await?;
     Ok(sub)
 }
@@ -261,9 +278,14 @@ pub async fn add_invoice(
     ws: WorkspaceId,
     client: ClientId,
     input: InvoiceInput,
+    actor: &Actor,
 ) -> AppResult<Invoice> {
     let new = input.validate()?;
-    Ok(store.add_invoice(ws, client, new).await?)
+    let invoice = store.add_invoice(ws, client, new).await?;
+    let subject = Subject::Invoice(client, invoice.id);
+    let detail = invoice.invoice_ref.clone();
+    audit::record(store, ws, actor, Action::InvoiceCreated, subject, &detail).await?;
+    Ok(invoice)
 }
 
 /// Records (or, with none, clears) the payment date of an invoice of `ws`.
@@ -272,14 +294,30 @@ pub async fn record_payment(
     ws: WorkspaceId,
     invoice: InvoiceId,
     paid_on: Option<&str>,
+    actor: &Actor,
 ) -> AppResult<Invoice> {
     let mut c = Checker::default();
     let paid_on = c.date("paid_on", paid_on);
     let paid_on = c.finish(paid_on)?;
-    store
+    let invoice = store
         .set_invoice_paid(ws, invoice, paid_on)
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    let subject = Subject::Invoice(invoice.client_id, invoice.id);
+    let detail = match invoice.paid_on {
+        Some(day) => format!("{} paid on {day}", invoice.invoice_ref),
+        None => format!("{} unpaid", invoice.invoice_ref),
+    };
+    audit::record(
+        store,
+        ws,
+        actor,
+        Action::InvoicePaymentRecorded,
+        subject,
+        &detail,
+    )
+    .await?;
+    Ok(invoice)
 }
 
 /// Logs an interaction with a client of `ws`; a missing day is `today`, a
@@ -291,9 +329,22 @@ pub async fn log_interaction(
     input: InteractionInput,
     today: NaiveDate,
     default_author: Option<&str>,
+    actor: &Actor,
 ) -> AppResult<Interaction> {
     let new = input.validate(today, default_author)?;
-    Ok(store.log_interaction(ws, client, new).await?)
+    let logged = store.log_interaction(ws, client, new).await?;
+    let subject = Subject::Interaction(client, logged.id);
+    let detail = format!("{} on {}", logged.kind, logged.occurred_on);
+    audit::record(
+        store,
+        ws,
+        actor,
+        Action::InteractionLogged,
+        subject,
+        &detail,
+    )
+    .await?;
+    Ok(logged)
 }
 
 #[cfg(test)]

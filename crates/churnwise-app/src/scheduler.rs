@@ -1,6 +1,9 @@
 //! The background scheduler inside `churnwise serve`: every interval it
-//! recomputes the health scores of every workspace (raising alerts) and sends
-//! the day's digests once their hour has come.
+//! recomputes the health scores of every workspace (raising alerts), erases
+//! the personal data of former clients past the workspace's retention (see
+//! [`crate::privacy::erase_former_clients`]; a client once erased is not
+//! picked again, so running it at every tick is the daily pass and more), and
+//! sends the day's digests once their hour has come.
 //!
 //! Several server processes may share one database. Each tick first takes
 //! the `scheduler` lease in the database (a row with a holder and an expiry,
@@ -11,6 +14,7 @@
 
 use crate::digest::{run_digests, DigestRun, SendMail};
 use crate::early_warning::refresh;
+use crate::privacy::erase_former_clients;
 use chrono::{DateTime, Utc};
 use churnwise_store::Store;
 use serde::Serialize;
@@ -42,6 +46,8 @@ pub struct Tick {
     pub workspaces: u32,
     /// Alerts raised.
     pub alerts_raised: u32,
+    /// Former clients whose personal data was erased by the retention rule.
+    pub clients_erased: u32,
     /// The digests.
     pub digests: DigestRun,
 }
@@ -72,6 +78,9 @@ impl Scheduler {
             tick.workspaces += 1;
             let raised = u32::try_from(run.raised.len()).unwrap_or(u32::MAX);
             tick.alerts_raised = tick.alerts_raised.saturating_add(raised);
+            let erased = erase_former_clients(self.store.as_ref(), ws.id, today).await?;
+            let erased = u32::try_from(erased.len()).unwrap_or(u32::MAX);
+            tick.clients_erased = tick.clients_erased.saturating_add(erased);
         }
         if let Some(mailer) = &self.mailer {
             tick.digests = run_digests(self.store.as_ref(), mailer.as_ref(), now).await?;
@@ -103,6 +112,7 @@ impl Scheduler {
                 Ok(t) if t.ran => tracing::info!(
                     workspaces = t.workspaces,
                     alerts_raised = t.alerts_raised,
+                    clients_erased = t.clients_erased,
                     digests_sent = t.digests.sent,
                     digests_failed = t.digests.failed,
                     "scheduler tick"

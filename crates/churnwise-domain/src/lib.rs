@@ -10,6 +10,7 @@ pub mod lang;
 pub mod lessons;
 pub mod money;
 pub mod offboarding;
+pub mod privacy;
 pub mod problem;
 pub mod reasons;
 pub mod reasons_matrix;

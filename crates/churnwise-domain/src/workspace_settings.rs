@@ -45,7 +45,13 @@ pub struct WorkspaceSettings {
     pub health: HealthSettings,
     /// The daily digest.
     pub digest: DigestSettings,
+    /// Erase a former client's personal data this many months (1 to
+    /// [`ERASE_AFTER_MAX_MONTHS`]) after it left; none (the default) never.
+    pub erase_former_after_months: Option<u32>,
 }
+
+/// The longest retention that can be set, in months (ten years).
+pub const ERASE_AFTER_MAX_MONTHS: u32 = 120;
 
 impl Default for WorkspaceSettings {
     fn default() -> Self {
@@ -55,6 +61,7 @@ impl Default for WorkspaceSettings {
             keep_in_touch_by_segment: BTreeMap::new(),
             health: HealthSettings::default(),
             digest: DigestSettings::default(),
+            erase_former_after_months: None,
         }
     }
 }
@@ -95,6 +102,14 @@ impl WorkspaceSettings {
                 field: "digest.hour_utc".into(),
                 reason: format!("{} is not an hour between 0 and 23", self.digest.hour_utc),
             });
+        }
+        if let Some(months) = self.erase_former_after_months {
+            if !(1..=ERASE_AFTER_MAX_MONTHS).contains(&months) {
+                problems.push(SettingProblem {
+                    field: "erase_former_after_months".into(),
+                    reason: format!("{months} is not between 1 and {ERASE_AFTER_MAX_MONTHS}"),
+                });
+            }
         }
         if let Err(more) = self.health.validate() {
             problems.extend(more);
@@ -146,6 +161,7 @@ mod tests {
         s.keep_in_touch_by_segment.insert("smb".into(), 9999);
         s.digest.hour_utc = 24;
         s.health.weights.contact = 500;
+        s.erase_former_after_months = Some(121);
         let fields: Vec<String> = s
             .validate()
             .unwrap_err()
@@ -159,6 +175,7 @@ mod tests {
                 "keep_in_touch_days",
                 "keep_in_touch_by_segment.smb",
                 "digest.hour_utc",
+                "erase_former_after_months",
                 "health.weights.contact"
             ]
         );

@@ -79,6 +79,10 @@ impl SqlStore {
     }
 }
 
+/// After a client's personal data is erased: nothing to do here; the old
+/// row versions are reclaimed by (auto)vacuum (see docs/security.md).
+async fn after_erase(_pool: &sqlx::Pool<Db>) {}
+
 // The SQL shared with the other backend (see its module doc).
 #[path = "../../churnwise-store/sql/mod.rs"]
 mod sql;

@@ -135,7 +135,7 @@ impl SqlStore {
         by: Acceptor,
         now: Timestamp,
     ) -> StoreResult<Accepted> {
-        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        let mut tx = self.begin_write().await?;
         let sql = format!("{INVITATION_SELECT} WHERE i.id = $1");
         let row = sqlx::query(&sql)
             .bind(id.0)

@@ -22,6 +22,7 @@ mod imports;
 mod invitations;
 mod jobs;
 mod metrics_data;
+mod privacy;
 mod records;
 mod settings;
 mod store;

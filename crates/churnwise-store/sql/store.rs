@@ -529,4 +529,52 @@ impl Store for SqlStore {
     ) -> StoreResult<Accepted> {
         self.accept_invitation_impl(id, by, now).await
     }
+
+    // --- audit log and personal data (privacy.rs)
+
+    async fn record_audit(&self, ws: WorkspaceId, entry: NewAuditEntry) -> StoreResult<()> {
+        self.record_audit_impl(ws, entry).await
+    }
+
+    async fn list_audit(
+        &self,
+        ws: WorkspaceId,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<AuditEntry>> {
+        self.list_audit_impl(ws, page, per_page).await
+    }
+
+    async fn client_audit(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        self.client_audit_impl(ws, client).await
+    }
+
+    async fn erase_client(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        audit: NewAuditEntry,
+    ) -> StoreResult<ErasureSummary> {
+        self.erase_client_impl(ws, client, audit).await
+    }
+
+    async fn client_erased_at(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<Option<Timestamp>> {
+        self.client_erased_at_impl(ws, client).await
+    }
+
+    async fn former_clients_left_before(
+        &self,
+        ws: WorkspaceId,
+        before: Date,
+    ) -> StoreResult<Vec<ClientId>> {
+        self.former_clients_left_before_impl(ws, before).await
+    }
 }

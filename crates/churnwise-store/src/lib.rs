@@ -6,12 +6,14 @@ mod cases;
 mod error;
 mod health;
 mod invitations;
+mod privacy;
 mod records;
 
 pub use cases::*;
 pub use error::{RowProblem, StoreError};
 pub use health::*;
 pub use invitations::*;
+pub use privacy::*;
 pub use records::*;
 
 /// A moment in UTC.
@@ -436,6 +438,50 @@ pub trait Store: Send + Sync + 'static {
         by: Acceptor,
         now: Timestamp,
     ) -> StoreResult<Accepted>;
+
+    // --- audit log and personal data (issue #11, part "privacy") ------------
+
+    /// Appends an entry to the workspace's audit log.
+    async fn record_audit(&self, ws: WorkspaceId, entry: NewAuditEntry) -> StoreResult<()>;
+    /// A page of the workspace's audit log, newest first.
+    async fn list_audit(
+        &self,
+        ws: WorkspaceId,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<AuditEntry>>;
+    /// The audit entries about one client, oldest first.
+    async fn client_audit(&self, ws: WorkspaceId, client: ClientId)
+        -> StoreResult<Vec<AuditEntry>>;
+    /// Erases the personal data of a client in one transaction: its name
+    /// becomes `erased-ID`, its notes, its contacts (name, role, email,
+    /// phone), its interactions' notes, the free texts of its cases and of
+    /// their history, and the details of the audit entries about it are
+    /// replaced; amounts, dates, statuses and reasons stay. `audit` is
+    /// appended in the same transaction. `NotFound` when the client is not
+    /// in the workspace. The SQLite backend then checkpoints its WAL, so the
+    /// old texts are not left in the files (with `secure_delete` on, freed
+    /// space is zeroed).
+    async fn erase_client(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        audit: NewAuditEntry,
+    ) -> StoreResult<ErasureSummary>;
+    /// When a client's personal data was erased, if it was.
+    async fn client_erased_at(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<Option<Timestamp>>;
+    /// Former clients not yet erased, with no running subscription, whose
+    /// last segment ended (or, without segments, whose last case ended)
+    /// before `before`.
+    async fn former_clients_left_before(
+        &self,
+        ws: WorkspaceId,
+        before: Date,
+    ) -> StoreResult<Vec<ClientId>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

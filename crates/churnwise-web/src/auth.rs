@@ -41,6 +41,20 @@ impl Auth {
         }
     }
 
+    /// Fails with 403 unless the caller is an owner of the workspace.
+    pub fn require_owner(&self) -> Result<(), ApiError> {
+        if self.0.role == churnwise_domain::registry::Role::Owner {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// The caller as the audit log names them.
+    pub fn actor(&self) -> churnwise_app::audit::Actor {
+        churnwise_app::audit::Actor::user(&self.0.user)
+    }
+
     /// The workspace acted in.
     pub fn ws(&self) -> churnwise_store::WorkspaceId {
         self.0.workspace.id

@@ -2,7 +2,7 @@
 //! routes, so the document cannot drift from what is served; the HTML pages
 //! (`page_routes`) are not part of it.
 
-use crate::api::{cases, clients, health, metrics, reasons, records, reports, session};
+use crate::api::{cases, clients, health, metrics, privacy, reasons, records, reports, session};
 use crate::pages;
 use crate::rate_limit::{self, RateLimiter};
 use crate::security;
@@ -36,6 +36,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(session::switch_workspace))
         .routes(routes!(clients::list, clients::create))
         .routes(routes!(clients::show, clients::update))
+        .routes(routes!(privacy::personal_data))
+        .routes(routes!(privacy::erase))
+        .routes(routes!(privacy::list_audit))
         .routes(routes!(records::list_contacts, records::create_contact))
         .routes(routes!(
             records::list_subscriptions,
@@ -136,7 +139,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 fn page_routes() -> Router<AppState> {
     use pages::{
         cases, clients, dashboard, departure_settings, early_warning, invitations, members,
-        session, settings,
+        privacy, session, settings,
     };
     Router::new()
         .route("/", get(session::home))
@@ -153,6 +156,10 @@ fn page_routes() -> Router<AppState> {
         .route("/clients/{id}/interactions", post(clients::log_interaction))
         .route("/clients/{id}/contacts", post(clients::add_contact))
         .route("/clients/{id}/cases", post(clients::open_case))
+        .route(
+            "/clients/{id}/erase",
+            get(privacy::erase_confirmation).post(privacy::erase),
+        )
         .route("/due", get(early_warning::show))
         .route("/due/refresh", post(early_warning::refresh_scores))
         .route("/alerts/{id}/acknowledge", post(early_warning::acknowledge))
@@ -162,6 +169,7 @@ fn page_routes() -> Router<AppState> {
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/{step}", post(cases::step))
         .route("/settings", get(settings::show))
+        .route("/settings/audit", get(privacy::audit_log))
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/workspace", post(settings::save_workspace))
         .route("/settings/profile", post(settings::save_profile))

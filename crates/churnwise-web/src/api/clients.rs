@@ -182,9 +182,13 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateClient>,
 ) -> ApiResult<(StatusCode, Json<ClientBody>)> {
     auth.require_write()?;
-    let client =
-        churnwise_app::clients::create_client(state.store.as_ref(), auth.ws(), body.into_input())
-            .await?;
+    let client = churnwise_app::clients::create_client(
+        state.store.as_ref(),
+        auth.ws(),
+        body.into_input(),
+        &auth.actor(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(client.into())))
 }
 
@@ -216,10 +220,13 @@ pub async fn update(
 ) -> ApiResult<Json<ClientBody>> {
     auth.require_write()?;
     let patch = body.validate()?;
-    state
-        .store
-        .update_client(auth.ws(), ClientId(id), patch)
-        .await?
-        .map(|r| Json(r.into()))
-        .ok_or(ApiError::NotFound)
+    let client = churnwise_app::clients::update_client(
+        state.store.as_ref(),
+        auth.ws(),
+        ClientId(id),
+        patch,
+        &auth.actor(),
+    )
+    .await?;
+    Ok(Json(client.into()))
 }

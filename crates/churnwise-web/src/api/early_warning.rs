@@ -307,6 +307,16 @@ pub async fn save_settings(
         .store
         .save_workspace_settings(auth.ws(), settings, version)
         .await?;
+    let detail = format!("version {}", saved.version);
+    churnwise_app::audit::record(
+        state.store.as_ref(),
+        auth.ws(),
+        &auth.actor(),
+        churnwise_app::audit::Action::SettingsChanged,
+        churnwise_app::audit::Subject::Workspace,
+        &detail,
+    )
+    .await?;
     Ok(Json(SettingsView {
         version: saved.version,
         settings: saved.value,

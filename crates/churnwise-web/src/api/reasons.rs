@@ -70,6 +70,7 @@ pub async fn create(
         auth.ws(),
         None,
         vec![ReasonChange::Add(input)],
+        &auth.actor(),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(view)))
@@ -125,7 +126,14 @@ pub async fn update(
         changes.push(ReasonChange::Playbook(p));
     }
     Ok(Json(
-        change_reasons(state.store.as_ref(), auth.ws(), Some(&key), changes).await?,
+        change_reasons(
+            state.store.as_ref(),
+            auth.ws(),
+            Some(&key),
+            changes,
+            &auth.actor(),
+        )
+        .await?,
     ))
 }
 
@@ -185,6 +193,16 @@ pub async fn put_templates(
         .store
         .save_checklist_templates(auth.ws(), &templates, body.version)
         .await?;
+    let detail = format!("version {}", saved.version);
+    churnwise_app::audit::record(
+        state.store.as_ref(),
+        auth.ws(),
+        &auth.actor(),
+        churnwise_app::audit::Action::ChecklistTemplatesChanged,
+        churnwise_app::audit::Subject::Workspace,
+        &detail,
+    )
+    .await?;
     Ok(Json(TemplatesView {
         version: saved.version,
         templates: saved.value.all().to_vec(),

@@ -177,6 +177,7 @@ pub async fn create_contact(
         auth.ws(),
         ClientId(id),
         body.into_input(),
+        &auth.actor(),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(contact.into())))
@@ -212,7 +213,8 @@ pub async fn create_subscription(
         auth.ws(),
         &auth.0.user.email,
     )?;
-    let sub = records::add_subscription(&cx, ClientId(id), body.into_input()).await?;
+    let sub =
+        records::add_subscription(&cx, ClientId(id), body.into_input(), &auth.actor()).await?;
     Ok((StatusCode::CREATED, Json(sub.into())))
 }
 
@@ -245,6 +247,7 @@ pub async fn create_invoice(
         auth.ws(),
         ClientId(id),
         body.into_input(),
+        &auth.actor(),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(invoice.into())))
@@ -265,6 +268,7 @@ pub async fn update_invoice(
         auth.ws(),
         InvoiceId(id),
         body.paid_on.as_deref(),
+        &auth.actor(),
     )
     .await?;
     Ok(Json(invoice.into()))
@@ -301,6 +305,7 @@ pub async fn create_interaction(
         body.into_input(),
         chrono::Utc::now().date_naive(),
         Some(&auth.0.user.email),
+        &auth.actor(),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(logged.into())))

@@ -292,6 +292,7 @@ async fn save_reason_change(
                 key.as_deref(),
                 vec![change],
                 Some(version),
+                &auth.actor(),
             )
             .await
             {
@@ -534,7 +535,19 @@ async fn save_templates(
         .save_checklist_templates(auth.ws(), &ChecklistTemplates::new(all), version)
         .await
     {
-        Ok(_) => Ok(see_other("/settings?done=templates-saved#templates")),
+        Ok(saved) => {
+            let detail = format!("version {}", saved.version);
+            churnwise_app::audit::record(
+                state.store.as_ref(),
+                auth.ws(),
+                &auth.actor(),
+                churnwise_app::audit::Action::ChecklistTemplatesChanged,
+                churnwise_app::audit::Subject::Workspace,
+                &detail,
+            )
+            .await?;
+            Ok(see_other("/settings?done=templates-saved#templates"))
+        }
         Err(StoreError::StaleVersion(_)) => refused_page(state, auth, stale).await,
         Err(e) => Err(e.into()),
     }

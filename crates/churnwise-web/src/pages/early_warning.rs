@@ -227,11 +227,14 @@ pub async fn set_flags(
         warning_flags: Some(flags),
         ..ClientPatch::default()
     };
-    state
-        .store
-        .update_client(auth.ws(), ClientId(id), patch)
-        .await?
-        .ok_or(PageError::NotFound)?;
+    churnwise_app::clients::update_client(
+        state.store.as_ref(),
+        auth.ws(),
+        ClientId(id),
+        patch,
+        &auth.actor(),
+    )
+    .await?;
     // The score follows the new signs at once.
     refresh(state.store.as_ref(), auth.ws(), Utc::now().date_naive()).await?;
     Ok(see_other(&format!("/clients/{id}?done=flags-saved#health")))

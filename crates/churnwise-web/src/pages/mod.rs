@@ -16,6 +16,7 @@ pub mod early_warning;
 mod forms;
 pub mod invitations;
 pub mod members;
+pub mod privacy;
 mod render;
 pub mod session;
 pub mod settings;
@@ -71,6 +72,20 @@ impl PageAuth {
         } else {
             Err(PageError::Forbidden)
         }
+    }
+
+    /// Fails unless the user is an owner of the workspace.
+    pub fn require_owner(&self) -> Result<(), PageError> {
+        if self.access.role == churnwise_domain::registry::Role::Owner {
+            Ok(())
+        } else {
+            Err(PageError::Forbidden)
+        }
+    }
+
+    /// The user as the audit log names them.
+    pub fn actor(&self) -> churnwise_app::audit::Actor {
+        churnwise_app::audit::Actor::user(&self.access.user)
     }
 
     /// The workspace acted in.

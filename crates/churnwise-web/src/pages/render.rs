@@ -146,6 +146,8 @@ pub struct ChromeUser {
     pub can_write: bool,
     /// True when the role may manage settings.
     pub can_manage: bool,
+    /// True for an owner (the audit log, erasing personal data).
+    pub is_owner: bool,
 }
 
 const LANG_NAMES: [(&str, &str); 2] = [("en", "English"), ("es", "Español")];
@@ -183,6 +185,7 @@ impl Chrome {
                 workspaces: memberships.into_iter().map(|m| m.workspace.name).collect(),
                 can_write: auth.access.role.can_write(),
                 can_manage: auth.access.role.can_manage(),
+                is_owner: auth.access.role == churnwise_domain::registry::Role::Owner,
             }),
         })
     }

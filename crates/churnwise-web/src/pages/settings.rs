@@ -12,9 +12,10 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use churnwise_app::audit;
 use churnwise_domain::health::{HealthSettings, HealthWeights};
 use churnwise_domain::registry::required_text;
-use churnwise_domain::workspace_settings::WorkspaceSettings;
+use churnwise_domain::workspace_settings::{WorkspaceSettings, ERASE_AFTER_MAX_MONTHS};
 use churnwise_store::{ApiTokenId, NewApiToken};
 use minijinja::context;
 use serde::Deserialize;
@@ -229,6 +230,12 @@ fn workspace_values(s: &WorkspaceSettings, version: i64) -> BTreeMap<String, Str
         v.insert("digest_enabled".into(), "1".into());
     }
     v.insert("digest_hour_utc".into(), s.digest.hour_utc.to_string());
+    v.insert(
+        "erase_former_after_months".into(),
+        s.erase_former_after_months
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+    );
     v
 }
 
@@ -298,6 +305,12 @@ fn parse_workspace(values: &BTreeMap<String, String>) -> Result<WorkspaceSetting
     )]
     let hour_utc = int("digest_hour_utc", 0, 23, &mut errors) as u32;
     s.digest.hour_utc = hour_utc;
+    // Blank: former clients' personal data is kept.
+    if !get("erase_former_after_months").is_empty() {
+        let max = i64::from(ERASE_AFTER_MAX_MONTHS);
+        let months = int("erase_former_after_months", 1, max, &mut errors);
+        s.erase_former_after_months = u32::try_from(months).ok();
+    }
     if errors.is_empty() {
         Ok(s)
     } else {
@@ -323,7 +336,19 @@ pub async fn save_workspace(
                 .save_workspace_settings(auth.ws(), &settings, version)
                 .await
             {
-                Ok(_) => return Ok(see_other("/settings?done=workspace-saved#workspace")),
+                Ok(saved) => {
+                    let detail = format!("version {}", saved.version);
+                    audit::record(
+                        state.store.as_ref(),
+                        auth.ws(),
+                        &auth.actor(),
+                        audit::Action::SettingsChanged,
+                        audit::Subject::Workspace,
+                        &detail,
+                    )
+                    .await?;
+                    return Ok(see_other("/settings?done=workspace-saved#workspace"));
+                }
                 Err(churnwise_store::StoreError::StaleVersion(_)) => {
                     [("version".to_string(), "form-stale")]
                         .into_iter()
@@ -430,7 +455,7 @@ pub async fn create_token(
         }
     };
     let token = auth::new_token();
-    state
+    let created = state
         .store
         .create_api_token(NewApiToken {
             token_hash: auth::token_hash(&token),
@@ -439,6 +464,16 @@ pub async fn create_token(
             name: name.clone(),
         })
         .await?;
+    // The token's name only, never its value.
+    audit::record(
+        state.store.as_ref(),
+        auth.ws(),
+        &auth.actor(),
+        audit::Action::TokenCreated,
+        audit::Subject::Token(created.id),
+        &name,
+    )
+    .await?;
     settings_page(
         &state,
         &auth,
@@ -463,5 +498,14 @@ pub async fn delete_token(
     {
         return Err(PageError::NotFound);
     }
+    audit::record(
+        state.store.as_ref(),
+        auth.ws(),
+        &auth.actor(),
+        audit::Action::TokenRevoked,
+        audit::Subject::Token(ApiTokenId(id)),
+        "",
+    )
+    .await?;
     Ok(see_other("/settings#tokens"))
 }

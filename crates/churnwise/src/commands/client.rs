@@ -1,4 +1,4 @@
-//! `churnwise client list|show|add`.
+//! `churnwise client list|show|add|flag|personal-data|erase`.
 
 use super::Context;
 use crate::output::{self, opt, Format, Tabular};
@@ -94,6 +94,27 @@ enum ClientCommand {
         /// Comma-separated flags.
         flags: String,
     },
+    /// Print everything stored about a client and its contacts as JSON
+    /// (records, cases with their documents and history, survey answers,
+    /// health, alerts, audit entries). The export is recorded in the audit log.
+    ///
+    /// Example: churnwise client personal-data "Acme Ltd" > acme.json
+    PersonalData {
+        /// Id, external id or name.
+        client: String,
+    },
+    /// Erase the personal data of a client and its contacts: names, emails,
+    /// phones, notes and free texts are replaced by a marker; amounts and
+    /// dates stay, so the metrics do not change. Cannot be undone.
+    ///
+    /// Example: churnwise client erase "Acme Ltd" --yes
+    Erase {
+        /// Id, external id or name.
+        client: String,
+        /// Confirms the erase (required).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 impl Tabular for Client {
@@ -188,11 +209,55 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
                 warning_flags: Some(flags),
                 ..Default::default()
             };
-            let updated = store
-                .update_client(ws.id, found.id, patch)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("no client {client:?}"))?;
+            let updated = churnwise_app::clients::update_client(
+                store.as_ref(),
+                ws.id,
+                found.id,
+                patch,
+                &churnwise_app::audit::Actor::command_line(),
+            )
+            .await
+            .map_err(cli_error)?;
             output::print_one(&updated, args.format)?;
+        }
+        ClientCommand::PersonalData { client } => {
+            let found = store.find_client(ws.id, &client).await?.ok_or_else(|| {
+                anyhow::anyhow!("no client {client:?} in workspace {:?}", ws.name)
+            })?;
+            let actor = churnwise_app::audit::Actor::command_line();
+            let data =
+                churnwise_app::privacy::personal_data(store.as_ref(), ws.id, found.id, &actor)
+                    .await
+                    .map_err(cli_error)?;
+            println!("{}", serde_json::to_string_pretty(&data)?);
+        }
+        ClientCommand::Erase { client, yes } => {
+            if !yes {
+                anyhow::bail!(
+                    "--yes: erasing personal data cannot be undone; add --yes to confirm"
+                );
+            }
+            let found = store.find_client(ws.id, &client).await?.ok_or_else(|| {
+                anyhow::anyhow!("no client {client:?} in workspace {:?}", ws.name)
+            })?;
+            let actor = churnwise_app::audit::Actor::command_line();
+            let summary = churnwise_app::privacy::erase(
+                store.as_ref(),
+                ws.id,
+                found.id,
+                &actor,
+                "on request",
+            )
+            .await
+            .map_err(cli_error)?;
+            eprintln!(
+                "erased client {}: {} contacts, {} interaction notes, {} cases, {} history entries",
+                found.id,
+                summary.contacts,
+                summary.interactions,
+                summary.cases,
+                summary.history_entries
+            );
         }
         ClientCommand::Add {
             name,
@@ -212,9 +277,14 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
                 keep_in_touch_days,
                 notes,
             };
-            let client = churnwise_app::clients::create_client(store.as_ref(), ws.id, input)
-                .await
-                .map_err(cli_error)?;
+            let client = churnwise_app::clients::create_client(
+                store.as_ref(),
+                ws.id,
+                input,
+                &churnwise_app::audit::Actor::command_line(),
+            )
+            .await
+            .map_err(cli_error)?;
             output::print_one(&client, args.format)?;
         }
     }

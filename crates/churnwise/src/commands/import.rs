@@ -96,6 +96,7 @@ pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
         parsed,
         chrono::Utc::now(),
         &tick,
+        &churnwise_app::audit::Actor::command_line(),
     )
     .await
     .map_err(|e| crate::errors::cli_error(e, &words))?;

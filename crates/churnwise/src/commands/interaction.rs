@@ -113,6 +113,7 @@ pub async fn run(ctx: &Context, args: InteractionArgs) -> anyhow::Result<()> {
                 input,
                 chrono::Local::now().date_naive(),
                 None,
+                &churnwise_app::audit::Actor::command_line(),
             )
             .await
             .map_err(|e| crate::errors::cli_error(e, &words))?;

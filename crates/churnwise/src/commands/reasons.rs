@@ -176,9 +176,15 @@ pub async fn run(ctx: &Context, args: ReasonsArgs) -> anyhow::Result<()> {
         ReasonsCommand::Retire { key } => (Some(key), vec![ReasonChange::Retired(true)]),
         ReasonsCommand::Reinstate { key } => (Some(key), vec![ReasonChange::Retired(false)]),
     };
-    let view = change_reasons(store.as_ref(), ws.id, key.as_deref(), changes)
-        .await
-        .map_err(flag_error)?;
+    let view = change_reasons(
+        store.as_ref(),
+        ws.id,
+        key.as_deref(),
+        changes,
+        &churnwise_app::audit::Actor::command_line(),
+    )
+    .await
+    .map_err(flag_error)?;
     let rows: Vec<ReasonRow> = view.reasons.iter().map(ReasonRow).collect();
     output::print(&rows, args.format)
 }

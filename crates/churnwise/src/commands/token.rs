@@ -64,14 +64,25 @@ pub async fn run(ctx: &Context, args: TokenArgs) -> anyhow::Result<()> {
                 ),
             };
             let token = auth::new_token();
-            store
+            let created = store
                 .create_api_token(NewApiToken {
                     token_hash: auth::token_hash(&token),
                     user: user.id,
                     workspace: membership.workspace.id,
-                    name,
+                    name: name.clone(),
                 })
                 .await?;
+            // The token's name and holder only, never its value.
+            churnwise_app::audit::record(
+                store.as_ref(),
+                membership.workspace.id,
+                &churnwise_app::audit::Actor::command_line(),
+                churnwise_app::audit::Action::TokenCreated,
+                churnwise_app::audit::Subject::Token(created.id),
+                &format!("{name} for {}", user.email),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{token}");
             Ok(())
         }

@@ -21,6 +21,7 @@ mod import_cli;
 mod members_pages;
 mod metrics_cli;
 mod pages;
+mod privacy;
 mod server_ops;
 mod support;
 mod websec;

@@ -159,6 +159,7 @@ pub async fn log_interaction(
         input,
         chrono::Utc::now().date_naive(),
         Some(&auth.access.user.email),
+        &auth.actor(),
     )
     .await;
     match result {
@@ -193,7 +194,14 @@ pub async fn add_contact(
         phone: optional(&form.phone),
         is_primary: form.is_primary.is_some(),
     };
-    let result = records::add_contact(state.store.as_ref(), auth.ws(), client.id, input).await;
+    let result = records::add_contact(
+        state.store.as_ref(),
+        auth.ws(),
+        client.id,
+        input,
+        &auth.actor(),
+    )
+    .await;
     match result {
         Ok(_) => Ok(see_other(&format!(
             "/clients/{}?done=contact-added#contacts",

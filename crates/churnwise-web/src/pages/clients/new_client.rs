@@ -93,11 +93,15 @@ pub async fn create(
         )),
     };
     let result = match validated {
-        Ok(new) => state
-            .store
-            .create_client(auth.ws(), new)
+        Ok(new) => {
+            churnwise_app::clients::store_new_client(
+                state.store.as_ref(),
+                auth.ws(),
+                new,
+                &auth.actor(),
+            )
             .await
-            .map_err(Into::into),
+        }
         Err(e) => Err(e),
     };
     match result {

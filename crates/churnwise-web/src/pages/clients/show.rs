@@ -18,8 +18,9 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 /// Notices a page may show after a redirect (`?done=KEY`), from this list only.
-const NOTICES: [&str; 5] = [
+const NOTICES: [&str; 6] = [
     "client-created",
+    "client-erased",
     "contact-logged",
     "contact-added",
     "case-opened",

@@ -1,0 +1,51 @@
+## The audit log and personal data (Settings → Audit log, a client's page)
+audit-title = Audit log
+audit-intro = Who changed what in this workspace, and when: the client registry, members and roles, tokens and settings. Only owners see it.
+audit-open = Open the audit log
+audit-count = { $count ->
+    [one] One entry
+   *[other] { $count } entries
+}
+audit-none = Nothing has been recorded yet.
+audit-when = When
+audit-who = Who
+audit-what = What
+audit-subject = About
+audit-detail = Detail
+audit-action-client-created = Client created
+audit-action-client-updated = Client changed
+audit-action-client-personal-data-exported = Personal data exported
+audit-action-client-erased = Personal data erased
+audit-action-contact-created = Contact added
+audit-action-subscription-created = Subscription added
+audit-action-invoice-created = Invoice added
+audit-action-invoice-payment-recorded = Invoice payment recorded
+audit-action-interaction-logged = Contact logged
+audit-action-import-customers = Customers imported
+audit-action-import-subscriptions = Subscriptions imported
+audit-action-import-invoices = Invoices imported
+audit-action-member-added = User added
+audit-action-member-role-changed = Role changed
+audit-action-member-removed = User removed
+audit-action-member-invited = User invited
+audit-action-member-invitation-accepted = Invitation accepted
+audit-action-member-invitation-revoked = Invitation withdrawn
+audit-action-token-created = API token created
+audit-action-token-revoked = API token revoked
+audit-action-settings-changed = Workspace settings changed
+audit-action-reasons-changed = Departure reasons changed
+audit-action-checklist-templates-changed = Checklist templates changed
+privacy-export = Download personal data (JSON)
+privacy-erase = Erase personal data…
+privacy-erase-title = Erase personal data
+privacy-erase-what-title = What is erased
+privacy-erase-what = The client's name and notes, every contact's name, role, email and phone, the notes of logged contacts, and the free texts of its departure cases (the client's words, notes, penalties, reasons given in words, handover details, links, survey answers and testimonials) are replaced by a marker, here and in the cases' history.
+privacy-erase-kept = Amounts, dates, statuses, departure reasons and plans stay, so the metrics and reports do not change. The audit log records the erase, without the erased data.
+privacy-erase-final = This cannot be undone.
+privacy-erase-confirm = Yes, erase the personal data of { $name }
+privacy-erase-confirm-missing = Tick the box to confirm the erase.
+privacy-erase-button = Erase personal data
+notice-client-erased = The client's personal data was erased.
+settings-privacy = Personal data
+settings-erase-former-after = Erase former clients' personal data after (months)
+settings-erase-former-after-hint = Leave blank to keep it. From 1 to 120 months after a former client's last subscription ended; the daily pass erases it and the audit log records it.

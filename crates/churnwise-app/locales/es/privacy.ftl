@@ -1,0 +1,51 @@
+## El registro de auditoría y los datos personales (Ajustes → Registro de auditoría, la página de un cliente)
+audit-title = Registro de auditoría
+audit-intro = Quién cambió qué en este espacio de trabajo, y cuándo: el registro de clientes, los miembros y sus roles, los tokens y los ajustes. Solo lo ven los propietarios.
+audit-open = Abrir el registro de auditoría
+audit-count = { $count ->
+    [one] Una entrada
+   *[other] { $count } entradas
+}
+audit-none = Aún no se ha registrado nada.
+audit-when = Cuándo
+audit-who = Quién
+audit-what = Qué
+audit-subject = Sobre
+audit-detail = Detalle
+audit-action-client-created = Cliente creado
+audit-action-client-updated = Cliente modificado
+audit-action-client-personal-data-exported = Datos personales exportados
+audit-action-client-erased = Datos personales borrados
+audit-action-contact-created = Contacto añadido
+audit-action-subscription-created = Suscripción añadida
+audit-action-invoice-created = Factura añadida
+audit-action-invoice-payment-recorded = Pago de factura registrado
+audit-action-interaction-logged = Contacto registrado
+audit-action-import-customers = Clientes importados
+audit-action-import-subscriptions = Suscripciones importadas
+audit-action-import-invoices = Facturas importadas
+audit-action-member-added = Usuario añadido
+audit-action-member-role-changed = Rol cambiado
+audit-action-member-removed = Usuario quitado
+audit-action-member-invited = Usuario invitado
+audit-action-member-invitation-accepted = Invitación aceptada
+audit-action-member-invitation-revoked = Invitación retirada
+audit-action-token-created = Token de API creado
+audit-action-token-revoked = Token de API revocado
+audit-action-settings-changed = Ajustes del espacio de trabajo cambiados
+audit-action-reasons-changed = Motivos de baja cambiados
+audit-action-checklist-templates-changed = Plantillas de lista de cierre cambiadas
+privacy-export = Descargar los datos personales (JSON)
+privacy-erase = Borrar los datos personales…
+privacy-erase-title = Borrar los datos personales
+privacy-erase-what-title = Qué se borra
+privacy-erase-what = El nombre y las notas del cliente, el nombre, cargo, correo y teléfono de cada contacto, las notas de los contactos registrados y los textos libres de sus casos de baja (las palabras del cliente, notas, penalizaciones, motivos escritos, detalles de entregas de credenciales, enlaces, respuestas a la encuesta y testimonios) se sustituyen por una marca, aquí y en el historial de los casos.
+privacy-erase-kept = Los importes, fechas, estados, motivos de baja y planes se mantienen, así que las métricas y los informes no cambian. El registro de auditoría anota el borrado, sin los datos borrados.
+privacy-erase-final = No se puede deshacer.
+privacy-erase-confirm = Sí, borrar los datos personales de { $name }
+privacy-erase-confirm-missing = Marca la casilla para confirmar el borrado.
+privacy-erase-button = Borrar los datos personales
+notice-client-erased = Se han borrado los datos personales del cliente.
+settings-privacy = Datos personales
+settings-erase-former-after = Borrar los datos personales de antiguos clientes tras (meses)
+settings-erase-former-after-hint = Déjalo en blanco para conservarlos. De 1 a 120 meses después de que terminara la última suscripción de un antiguo cliente; la pasada diaria los borra y el registro de auditoría lo anota.

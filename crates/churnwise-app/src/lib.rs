@@ -18,6 +18,7 @@
 //! - [`credentials`]: password hashes and tokens;
 //! - [`i18n`]: the product's two languages and how each writes numbers.
 
+pub mod bounds;
 pub mod cases;
 pub mod clients;
 pub mod credentials;

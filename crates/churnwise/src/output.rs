@@ -38,13 +38,18 @@ pub fn print<T: Tabular>(rows: &[T], format: Format) -> anyhow::Result<()> {
     match format {
         Format::Json => emit(&serde_json::to_string_pretty(rows)?),
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
+            // As the reports of churnwise-export: every field but a plain
+            // number quoted, and formulas neutralised for `,` and `;`
+            // readers alike.
+            let mut w = csv::WriterBuilder::new()
+                .quote_style(csv::QuoteStyle::NonNumeric)
+                .from_writer(Vec::new());
             w.write_record(T::headers())?;
             for row in rows {
                 w.write_record(
                     row.cells()
                         .iter()
-                        .map(|c| churnwise_export::neutralise(c).into_owned()),
+                        .map(|c| churnwise_export::neutralise_csv(c).into_owned()),
                 )?;
             }
             let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -44,6 +44,8 @@ pub struct Tick {
     pub alerts_raised: u32,
     /// The digests.
     pub digests: DigestRun,
+    /// Expired sessions deleted.
+    pub sessions_purged: u64,
 }
 
 impl Scheduler {
@@ -66,6 +68,9 @@ impl Scheduler {
             ran: true,
             ..Tick::default()
         };
+        // Expired sessions are refused already; deleting them keeps the
+        // table from growing with every sign-in ever made.
+        tick.sessions_purged = self.store.purge_expired_sessions(now).await?;
         let today = now.date_naive();
         for ws in self.store.list_workspaces().await? {
             let run = refresh(self.store.as_ref(), ws.id, today).await?;

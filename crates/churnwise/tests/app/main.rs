@@ -9,6 +9,7 @@
 )]
 
 mod api;
+mod bounded_inputs;
 mod cases_api;
 mod cases_cli;
 mod cli;

@@ -9,7 +9,8 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use churnwise_domain::departure::{
-    DepartureCase, DepartureKind, Notice, NoticeChannel, NoticeInput, Stage,
+    DepartureCase, DepartureKind, Notice, NoticeChannel, NoticeInput, RelationshipEvaluationInput,
+    Stage,
 };
 use churnwise_domain::history::Actor;
 use churnwise_domain::registry::{ClientStatus, Role};
@@ -42,6 +43,13 @@ async fn open_case(s: &dyn Store, ws: WorkspaceId, name: &str, received: &str) -
         channel: Some(NoticeChannel::Email),
         received_by: Some("ana".into()),
         requested_end_on: Some(day("2024-12-31")),
+        first_evaluation: Some(RelationshipEvaluationInput {
+            fruitful: Some(true),
+            history_of_stumbles: Some(false),
+            our_commitments_met: Some(true),
+            client_commitments_met: Some(true),
+            note: None,
+        }),
         ..NoticeInput::default()
     })
     .unwrap();

@@ -1,0 +1,31 @@
+//! Any bytes as an .xlsx workbook of each kind, within small limits: read
+//! or refused (not a zip, not a workbook, over a limit), never a panic, and
+//! never more memory than the limits allow.
+#![no_main]
+
+use churnwise_ingest::{read_customers, read_invoices, read_subscriptions, ReadLimits};
+use libfuzzer_sys::fuzz_target;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+fn path() -> &'static PathBuf {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("churnwise-fuzz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        dir.join("input.xlsx")
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let path = path();
+    std::fs::write(path, data).expect("write the input");
+    let limits = ReadLimits {
+        max_uncompressed_bytes: 8 << 20,
+        max_rows: 10_000,
+        max_line_bytes: 64 << 10,
+    };
+    let _ = read_customers(path, &limits);
+    let _ = read_subscriptions(path, &limits);
+    let _ = read_invoices(path, &limits);
+});

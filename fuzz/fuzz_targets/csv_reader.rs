@@ -6,7 +6,11 @@ use churnwise_ingest::{parse_csv_bytes, FileKind};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    for kind in [FileKind::Customers, FileKind::Subscriptions, FileKind::Invoices] {
+    for kind in [
+        FileKind::Customers,
+        FileKind::Subscriptions,
+        FileKind::Invoices,
+    ] {
         let _ = parse_csv_bytes(kind, "fuzz.csv", data.to_vec());
     }
 });

@@ -38,12 +38,11 @@ pub fn print<T: Tabular>(rows: &[T], format: Format) -> anyhow::Result<()> {
     match format {
         Format::Json => emit(&serde_json::to_string_pretty(rows)?),
         Format::Csv => {
-            // As the reports of churnwise-export: every field but a plain
-            // number quoted, and formulas neutralised for `,` and `;`
-            // readers alike.
-            let mut w = csv::WriterBuilder::new()
-                .quote_style(csv::QuoteStyle::NonNumeric)
-                .from_writer(Vec::new());
+            // Formulas neutralised for `,` and `;` readers alike (a `'`
+            // before a formula character at the start or after any
+            // separator or line end), so no way of splitting a line meets
+            // a formula; quoting stays minimal, as scripts expect.
+            let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(T::headers())?;
             for row in rows {
                 w.write_record(

@@ -70,8 +70,36 @@ pub(crate) fn first_sheet_rows(
         .first()
         .cloned()
         .ok_or_else(|| workbook("the workbook has no sheet".to_string()))?;
+    // calamine 0.26 indexes some tables without a check (a cell naming a
+    // shared string that does not exist panics: found by fuzzing, see
+    // tests/limits.rs): a panic while reading the sheet is a malformed
+    // workbook, refused like any other.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_sheet(&mut book, &sheet, file, wanted, limits)
+    }));
+    match read {
+        Ok(rows) => rows,
+        Err(_) => Err(workbook(
+            "the workbook is malformed (its sheet names a shared string or style it does not hold)"
+                .to_string(),
+        )),
+    }
+}
+
+/// The rows of `sheet`, streamed cell by cell (see [`first_sheet_rows`]).
+fn read_sheet<RS: Read + Seek>(
+    book: &mut Xlsx<RS>,
+    sheet: &str,
+    file: &str,
+    wanted: &[&str],
+    limits: &ReadLimits,
+) -> Result<Vec<(u64, ByteRecord)>, ReadError> {
+    let workbook = |reason: String| ReadError::Workbook {
+        file: file.to_string(),
+        reason,
+    };
     let mut cells = book
-        .worksheet_cells_reader(&sheet)
+        .worksheet_cells_reader(sheet)
         .map_err(|e| workbook(e.to_string()))?;
 
     let mut rows: Vec<(u64, ByteRecord)> = Vec::new();

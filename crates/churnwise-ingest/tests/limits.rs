@@ -222,3 +222,22 @@ fn only_the_columns_of_the_file_kind_are_kept_from_a_sheet() {
         other => panic!("expected problems on line 3, got {other:?}"),
     }
 }
+
+/// Found by `scripts/fuzz.sh` (xlsx_reader): a workbook whose cells name
+/// shared strings it does not hold (its sharedStrings part renamed) made
+/// calamine panic on an index; it is now refused as malformed.
+#[test]
+fn a_workbook_naming_shared_strings_it_does_not_hold_is_refused_not_a_panic() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/missing-shared-strings.xlsx");
+    for result in [
+        read_customers(&path, &ReadLimits::default()).map(|_| ()),
+        read_subscriptions(&path, &ReadLimits::default()).map(|_| ()),
+    ] {
+        match result {
+            Err(IngestError::Read(ReadError::Workbook { reason, .. })) => {
+                assert!(reason.contains("malformed"), "{reason}")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+}

@@ -66,7 +66,7 @@ try {
       const issued = await page.evaluate(async () => {
         const csrf = document.querySelector('input[name="csrf"]').value;
         for (const stage of ['offboarding', 'feedback', 'retention']) {
-          const cases = await (await fetch(`/api/v1/cases?stage=${stage}`)).json();
+          const { items: cases } = await (await fetch(`/api/v1/cases?stage=${stage}`)).json();
           for (const c of cases) {
             const r = await fetch(`/api/v1/cases/${c.id}/survey`, {
               method: 'POST',

@@ -37,14 +37,8 @@ impl ClientListQuestion {
     /// Validates the query into a store filter.
     pub fn into_filter(self) -> AppResult<ClientFilter> {
         let status = parse_status(self.status.as_deref()).map_err(AppError::from)?;
-        let per_page = self.per_page.unwrap_or(50);
-        if !(1..=500).contains(&per_page) {
-            return Err(AppError::field("per_page", "must be between 1 and 500"));
-        }
-        let page = self.page.unwrap_or(1);
-        if page == 0 {
-            return Err(AppError::field("page", "must be 1 or more"));
-        }
+        let per_page = crate::bounds::page_size("per_page", self.per_page)?;
+        let page = crate::bounds::page_number("page", self.page)?;
         let sort = match self.sort.as_deref().map(str::trim) {
             None | Some("") => ClientSort::default(),
             Some(key) => ClientSort::from_key(key).ok_or_else(|| {

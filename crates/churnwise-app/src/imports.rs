@@ -9,7 +9,7 @@ use crate::cases::{self, CaseContext};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use churnwise_domain::history::Actor;
-use churnwise_ingest::{InputProblems, Problem, MAX_SHOWN};
+use churnwise_ingest::{InputProblems, Problem, ReadLimits, MAX_SHOWN};
 use churnwise_store::{
     CustomerImport, ImportSummary, InvoiceImport, Progress, Store, StoreError, StoredCase,
     SubscriptionImport, WorkspaceId,
@@ -70,10 +70,12 @@ fn none_if_empty(s: String) -> Option<String> {
 /// Reads and checks every row of the file at `path` (CPU-bound: call it off
 /// the async runtime). Refused with [`AppError::File`]: the file's problems
 /// as `file:line: column: reason`.
-pub fn read_file(kind: ImportKind, path: &Path) -> AppResult<ParsedImport> {
+/// The file may make us read only as much as `limits` allows (a zip bomb
+/// or an endless file is [`AppError::File`] naming the limit).
+pub fn read_file(kind: ImportKind, path: &Path, limits: &ReadLimits) -> AppResult<ParsedImport> {
     Ok(match kind {
         ImportKind::Customers => ParsedImport::Customers(
-            churnwise_ingest::read_customers(path)?
+            churnwise_ingest::read_customers(path, limits)?
                 .records
                 .into_iter()
                 .map(|r| CustomerImport {
@@ -85,7 +87,7 @@ pub fn read_file(kind: ImportKind, path: &Path) -> AppResult<ParsedImport> {
                 .collect(),
         ),
         ImportKind::Subscriptions => ParsedImport::Subscriptions(
-            churnwise_ingest::read_subscriptions(path)?
+            churnwise_ingest::read_subscriptions(path, limits)?
                 .records
                 .into_iter()
                 .map(|r| SubscriptionImport {
@@ -100,7 +102,7 @@ pub fn read_file(kind: ImportKind, path: &Path) -> AppResult<ParsedImport> {
                 .collect(),
         ),
         ImportKind::Invoices => ParsedImport::Invoices(
-            churnwise_ingest::read_invoices(path)?
+            churnwise_ingest::read_invoices(path, limits)?
                 .records
                 .into_iter()
                 .map(|r| InvoiceImport {

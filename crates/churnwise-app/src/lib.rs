@@ -23,6 +23,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod bounds;
 pub mod cases;
 pub mod clients;
 pub mod credentials;

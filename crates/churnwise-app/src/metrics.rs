@@ -71,6 +71,7 @@ impl MetricsQuestion {
             };
             AppError::field(field, e.to_string())
         })?;
+        crate::bounds::check_metrics_options(&options)?;
         Ok(options)
     }
 }

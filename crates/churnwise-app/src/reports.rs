@@ -38,11 +38,16 @@ impl ReasonsRequest {
         let from = month("from", from);
         let to = month("to", to);
         match (from, to) {
-            (Some(from), Some(to)) if errors.is_empty() => Ok(ReasonsRequest {
-                from,
-                to,
-                by: by.unwrap_or_default(),
-            }),
+            (Some(from), Some(to)) if errors.is_empty() => {
+                if from <= to {
+                    crate::bounds::month_range("to", from, to)?;
+                }
+                Ok(ReasonsRequest {
+                    from,
+                    to,
+                    by: by.unwrap_or_default(),
+                })
+            }
             _ => Err(AppError::Invalid(errors)),
         }
     }

@@ -50,6 +50,8 @@ pub struct Tick {
     pub clients_erased: u32,
     /// The digests.
     pub digests: DigestRun,
+    /// Expired sessions deleted.
+    pub sessions_purged: u64,
 }
 
 impl Scheduler {
@@ -72,6 +74,9 @@ impl Scheduler {
             ran: true,
             ..Tick::default()
         };
+        // Expired sessions are refused already; deleting them keeps the
+        // table from growing with every sign-in ever made.
+        tick.sessions_purged = self.store.purge_expired_sessions(now).await?;
         let today = now.date_naive();
         for ws in self.store.list_workspaces().await? {
             let run = refresh(self.store.as_ref(), ws.id, today).await?;

@@ -12,7 +12,7 @@ mod xlsx_writer;
 
 pub use csv_writer::{csv_bytes, write_csv, CsvOptions};
 pub use error::ExportError;
-pub use neutralise::{needs_neutralising, neutralise};
+pub use neutralise::{needs_neutralising, neutralise, neutralise_csv};
 pub use reasons_matrix::reasons_matrix_table;
 pub use table::{Cell, Table, Total};
 pub use xlsx_writer::{write_xlsx, xlsx_bytes};

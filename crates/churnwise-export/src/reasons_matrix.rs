@@ -95,6 +95,9 @@ mod tests {
         )
         .unwrap();
         let csv = String::from_utf8(csv).unwrap();
-        assert!(csv.contains("\n'=cmd,1,500.00,0,0.00,1,500.00\n"), "{csv}");
+        assert!(
+            csv.contains("\n\"'=cmd\",1,500.00,0,0.00,1,500.00\n"),
+            "{csv}"
+        );
     }
 }

@@ -31,7 +31,7 @@ impl Cell {
     /// The cell as CSV text: numbers plain (`1234.50`, `7.25%`), text neutralised.
     pub(crate) fn csv_text(&self) -> String {
         match self {
-            Cell::Text(t) => crate::neutralise(t).into_owned(),
+            Cell::Text(t) => crate::neutralise_csv(t).into_owned(),
             Cell::Integer(n) => n.to_string(),
             Cell::Money(m) => m.to_string(),
             Cell::Percent(p) => format!("{}%", Money::from_cents(*p)),

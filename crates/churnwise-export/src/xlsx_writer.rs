@@ -331,7 +331,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             String::from_utf8(csv).unwrap(),
-            "Month,Churn %\n2024-01,5.333333333333333\n2024-02,\n"
+            "\"Month\",\"Churn %\"\n\"2024-01\",5.333333333333333\n\"2024-02\",\n"
         );
     }
 

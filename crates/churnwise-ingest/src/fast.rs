@@ -186,10 +186,17 @@ struct Tables {
 impl Tables {
     /// Opens the given files side by side.
     fn open(files: &InputFiles<'_>) -> Result<Self, ReadError> {
-        let open = |p: Option<&std::path::Path>| p.map(Table::open).transpose();
+        let open = |p: Option<&std::path::Path>, kind| {
+            p.map(|p| Table::open(p, kind, &files.limits)).transpose()
+        };
         let (customers, (subscriptions, invoices)) = rayon::join(
-            || open(files.customers),
-            || rayon::join(|| open(files.subscriptions), || open(files.invoices)),
+            || open(files.customers, FileKind::Customers),
+            || {
+                rayon::join(
+                    || open(files.subscriptions, FileKind::Subscriptions),
+                    || open(files.invoices, FileKind::Invoices),
+                )
+            },
         );
         Ok(Tables {
             customers: customers?,

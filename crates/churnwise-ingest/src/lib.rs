@@ -14,6 +14,7 @@
 mod checks;
 mod fast;
 mod ids;
+mod limits;
 mod owned;
 mod problems;
 mod rows;
@@ -21,6 +22,10 @@ mod table;
 mod xlsx;
 
 pub use fast::load_metrics_input;
+pub use limits::{
+    Limit, ReadLimits, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_ROWS, DEFAULT_MAX_UNCOMPRESSED_BYTES,
+    MAX_SHEET_COLUMNS,
+};
 pub use owned::{
     check_customer_references, parse_csv_bytes, read_all, read_customers, read_invoices,
     read_subscriptions, CustomerRecord, FileRecords, ImportedFiles, IngestError, InputFiles,

@@ -2,6 +2,7 @@
 //! `String` ids and its line number, after all checks of "Bad input".
 
 use crate::checks;
+use crate::limits::ReadLimits;
 use crate::problems::{InputProblems, Problems};
 use crate::rows::{self, Currencies, FileKind, RowContext};
 use crate::table::{resolve_columns, ReadError, Table};
@@ -95,6 +96,8 @@ pub struct InputFiles<'a> {
     pub subscriptions: Option<&'a Path>,
     /// `invoices.csv` (or `.xlsx`).
     pub invoices: Option<&'a Path>,
+    /// How much each file may make us read.
+    pub limits: ReadLimits,
 }
 
 /// Everything read from a set of input files, checked within and across files.
@@ -348,8 +351,11 @@ fn references(
 }
 
 /// Reads a customers file (CSV, or `.xlsx` first sheet).
-pub fn read_customers(path: &Path) -> Result<FileRecords<CustomerRecord>, IngestError> {
-    let table = Table::open(path)?;
+pub fn read_customers(
+    path: &Path,
+    limits: &ReadLimits,
+) -> Result<FileRecords<CustomerRecord>, IngestError> {
+    let table = Table::open(path, FileKind::Customers, limits)?;
     let mut problems = Problems::default();
     let records = customers_of(&table, &mut problems)?;
     problems.into_result()?;
@@ -357,8 +363,11 @@ pub fn read_customers(path: &Path) -> Result<FileRecords<CustomerRecord>, Ingest
 }
 
 /// Reads a subscriptions file (CSV, or `.xlsx` first sheet).
-pub fn read_subscriptions(path: &Path) -> Result<FileRecords<SubscriptionRecord>, IngestError> {
-    let table = Table::open(path)?;
+pub fn read_subscriptions(
+    path: &Path,
+    limits: &ReadLimits,
+) -> Result<FileRecords<SubscriptionRecord>, IngestError> {
+    let table = Table::open(path, FileKind::Subscriptions, limits)?;
     let mut problems = Problems::default();
     let records = subscriptions_of(&table, &mut problems)?;
     problems.into_result()?;
@@ -366,8 +375,11 @@ pub fn read_subscriptions(path: &Path) -> Result<FileRecords<SubscriptionRecord>
 }
 
 /// Reads an invoices file (CSV, or `.xlsx` first sheet).
-pub fn read_invoices(path: &Path) -> Result<FileRecords<InvoiceRecord>, IngestError> {
-    let table = Table::open(path)?;
+pub fn read_invoices(
+    path: &Path,
+    limits: &ReadLimits,
+) -> Result<FileRecords<InvoiceRecord>, IngestError> {
+    let table = Table::open(path, FileKind::Invoices, limits)?;
     let mut problems = Problems::default();
     let records = invoices_of(&table, &mut problems)?;
     problems.into_result()?;
@@ -381,7 +393,7 @@ pub fn parse_csv_bytes(
     name: &str,
     bytes: Vec<u8>,
 ) -> Result<ImportedFiles, IngestError> {
-    let table = Table::from_csv(name.to_string(), bytes);
+    let table = Table::from_csv_within(name.to_string(), bytes, &ReadLimits::default())?;
     let mut problems = Problems::default();
     let mut out = ImportedFiles {
         customers: None,
@@ -402,10 +414,10 @@ pub fn parse_csv_bytes(
 /// Reads every given file and checks rows, files and references across
 /// them: either all records, or all problems (first 20) and nothing else.
 pub fn read_all(files: &InputFiles<'_>) -> Result<ImportedFiles, IngestError> {
-    let open = |p: Option<&Path>| p.map(Table::open).transpose();
-    let customers = open(files.customers)?;
-    let subscriptions = open(files.subscriptions)?;
-    let invoices = open(files.invoices)?;
+    let open = |p: Option<&Path>, kind| p.map(|p| Table::open(p, kind, &files.limits)).transpose();
+    let customers = open(files.customers, FileKind::Customers)?;
+    let subscriptions = open(files.subscriptions, FileKind::Subscriptions)?;
+    let invoices = open(files.invoices, FileKind::Invoices)?;
     let mut problems = Problems::default();
     let customers = customers
         .map(|t| customers_of(&t, &mut problems))

@@ -2,7 +2,9 @@
 //! chunks at line boundaries so that both cores can parse them) or rows
 //! converted from the first sheet of an `.xlsx` workbook.
 
+use crate::limits::{limit_value, Limit, ReadLimits};
 use crate::problems::Problems;
+use crate::rows::FileKind;
 use csv::ByteRecord;
 use memchr::memchr;
 use rayon::prelude::*;
@@ -27,6 +29,22 @@ pub enum ReadError {
         file: String,
         /// What went wrong.
         reason: String,
+    },
+    /// The file goes past one of the [`ReadLimits`]: nothing was taken.
+    #[error(
+        "{file}: over the import limit on {limit} ({}, setting {}): {detail}",
+        limit_value(*.limit, *.max),
+        .limit.setting()
+    )]
+    TooLarge {
+        /// The file name as given.
+        file: String,
+        /// Which limit.
+        limit: Limit,
+        /// Its value.
+        max: u64,
+        /// What in the file went past it.
+        detail: String,
     },
 }
 
@@ -81,6 +99,7 @@ enum Body {
         start: u64,
         lines_before: u64,
         block: usize,
+        limits: ReadLimits,
     },
 }
 
@@ -228,24 +247,28 @@ fn header_name(raw: &[u8]) -> String {
 }
 
 impl Table {
-    /// Reads a CSV or (by its `.xlsx` extension) workbook file.
-    pub fn open(path: &Path) -> Result<Table, ReadError> {
-        Table::open_with(path, STREAM_FROM, BLOCK)
+    /// Reads a CSV or (by its `.xlsx` extension) workbook file of the given
+    /// kind within `limits`.
+    pub fn open(path: &Path, kind: FileKind, limits: &ReadLimits) -> Result<Table, ReadError> {
+        Table::open_with(path, kind, limits, STREAM_FROM, BLOCK)
     }
 
     /// Like [`Table::open`], streaming CSV files of `stream_from` bytes or
     /// more in blocks of `block` bytes.
-    fn open_with(path: &Path, stream_from: u64, block: usize) -> Result<Table, ReadError> {
+    fn open_with(
+        path: &Path,
+        kind: FileKind,
+        limits: &ReadLimits,
+        stream_from: u64,
+        block: usize,
+    ) -> Result<Table, ReadError> {
         let name = path.to_string_lossy().into_owned();
         let is_xlsx = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
         if is_xlsx {
-            let rows =
-                crate::xlsx::first_sheet_rows(path).map_err(|reason| ReadError::Workbook {
-                    file: name.clone(),
-                    reason,
-                })?;
+            let wanted: Vec<&str> = kind.columns().iter().map(|(c, _)| *c).collect();
+            let rows = crate::xlsx::first_sheet_rows(path, &name, &wanted, limits)?;
             return Ok(Table::from_rows(name, rows));
         }
         let io = |source| ReadError::Io {
@@ -255,7 +278,7 @@ impl Table {
         let size = std::fs::metadata(path).map_err(io)?.len();
         if size < stream_from {
             let data = std::fs::read(path).map_err(io)?;
-            return Ok(Table::from_csv(name, data));
+            return Table::from_csv_within(name, data, limits);
         }
         // Only the beginning is read now: enough for the header.
         let mut head = Vec::with_capacity(1 << 20);
@@ -286,8 +309,26 @@ impl Table {
                 start: (start + bom) as u64,
                 lines_before,
                 block,
+                limits: *limits,
             },
         })
+    }
+
+    /// A table over CSV bytes, refused when its body has more lines than
+    /// [`ReadLimits::max_rows`] or a line longer than [`ReadLimits::max_line_bytes`].
+    pub fn from_csv_within(
+        name: String,
+        data: Vec<u8>,
+        limits: &ReadLimits,
+    ) -> Result<Table, ReadError> {
+        let table = Table::from_csv(name, data);
+        if let Body::Csv { data, start, .. } = &table.body {
+            let mut lines = LineCounter::new(limits);
+            lines
+                .feed(&data[*start..])
+                .map_err(|e| e.into_error(&table.name, limits))?;
+        }
+        Ok(table)
     }
 
     /// A table over CSV bytes.
@@ -358,6 +399,7 @@ impl Table {
             start,
             lines_before,
             block,
+            limits,
         } = &self.body
         else {
             f(&self.chunks());
@@ -367,6 +409,8 @@ impl Table {
             file: self.name.clone(),
             source,
         };
+        let over = |e: OverLimit| e.into_error(&self.name, limits);
+        let mut lines = LineCounter::new(limits);
         let mut file = std::fs::File::open(path).map_err(io)?;
         file.seek(SeekFrom::Start(*start)).map_err(io)?;
         let block = *block;
@@ -381,7 +425,10 @@ impl Table {
                 match memchr::memrchr(b'\n', &current) {
                     Some(i) => i + 1,
                     None => {
-                        // A line longer than a block: read on.
+                        // A line longer than a block: read on, up to the
+                        // line length limit.
+                        lines.feed(&current).map_err(over)?;
+                        lines.unfeed(current.len());
                         let target = current.len() + block;
                         eof = fill(&mut file, &mut current, target).map_err(io)?;
                         continue;
@@ -391,8 +438,17 @@ impl Table {
             if memchr(b'"', &current[..cut]).is_some() {
                 // A quoted field may span lines: the rest goes to the csv
                 // crate in one piece (earlier blocks were quote-free, so
-                // this block starts on a record boundary).
-                file.read_to_end(&mut current).map_err(io)?;
+                // this block starts on a record boundary), block by block
+                // within the line limits.
+                lines.feed(&current).map_err(over)?;
+                loop {
+                    let from = current.len();
+                    let end = fill(&mut file, &mut current, from + block).map_err(io)?;
+                    lines.feed(&current[from..]).map_err(over)?;
+                    if end {
+                        break;
+                    }
+                }
                 f(&[Chunk::Quoted {
                     data: &current,
                     first_line,
@@ -402,6 +458,7 @@ impl Table {
             next.clear();
             next.extend_from_slice(&current[cut..]);
             let body = &current[..cut];
+            lines.feed(body).map_err(over)?;
             let (read, ()) = rayon::join(
                 || {
                     if eof {
@@ -443,6 +500,101 @@ impl Table {
                 plain_chunks(body, lines_before + 1)
             }
         }
+    }
+}
+
+/// Which line limit a CSV body went past, and on which body line.
+struct OverLimit {
+    limit: Limit,
+    line: u64,
+}
+
+impl OverLimit {
+    fn into_error(self, file: &str, limits: &ReadLimits) -> ReadError {
+        let (max, detail) = match self.limit {
+            Limit::LineLength => (
+                limits.max_line_bytes,
+                format!("line {} after the header is longer", self.line),
+            ),
+            _ => (
+                limits.max_rows,
+                "the file has more lines after the header".to_string(),
+            ),
+        };
+        ReadError::TooLarge {
+            file: file.to_string(),
+            limit: self.limit,
+            max,
+            detail,
+        }
+    }
+}
+
+/// Counts the lines of a CSV body fed in pieces, and the length of the
+/// line being read, against the limits.
+struct LineCounter {
+    max_rows: u64,
+    max_line: u64,
+    lines: u64,
+    current: u64,
+}
+
+impl LineCounter {
+    fn new(limits: &ReadLimits) -> Self {
+        LineCounter {
+            max_rows: limits.max_rows,
+            max_line: limits.max_line_bytes,
+            lines: 0,
+            current: 0,
+        }
+    }
+
+    /// Counts `bytes`, which follow what was fed before.
+    fn feed(&mut self, bytes: &[u8]) -> Result<(), OverLimit> {
+        let mut from = 0;
+        for nl in memchr::memchr_iter(b'\n', bytes) {
+            self.end_line(nl - from)?;
+            from = nl + 1;
+        }
+        self.current += (bytes.len() - from) as u64;
+        if self.current > self.max_line {
+            return Err(OverLimit {
+                limit: Limit::LineLength,
+                line: self.lines + 1,
+            });
+        }
+        if self.current > 0 && self.lines >= self.max_rows {
+            return Err(OverLimit {
+                limit: Limit::Rows,
+                line: self.lines + 1,
+            });
+        }
+        Ok(())
+    }
+
+    fn end_line(&mut self, len: usize) -> Result<(), OverLimit> {
+        self.current += len as u64;
+        self.lines += 1;
+        let over = if self.current > self.max_line {
+            Some(Limit::LineLength)
+        } else if self.lines > self.max_rows {
+            Some(Limit::Rows)
+        } else {
+            None
+        };
+        self.current = 0;
+        match over {
+            Some(limit) => Err(OverLimit {
+                limit,
+                line: self.lines,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Takes back the last `len` bytes of an unfinished line, fed again later.
+    fn unfeed(&mut self, len: usize) {
+        self.current = self.current.saturating_sub(len as u64);
     }
 }
 
@@ -577,8 +729,9 @@ mod tests {
         }
         text.push_str("q,\"a\nb\"\r\nlast,1");
         std::fs::write(&path, &text).unwrap();
-        let whole = Table::open(&path).unwrap();
-        let streamed = Table::open_with(&path, 0, 100).unwrap();
+        let limits = ReadLimits::default();
+        let whole = Table::open(&path, FileKind::Customers, &limits).unwrap();
+        let streamed = Table::open_with(&path, FileKind::Customers, &limits, 0, 100).unwrap();
         assert!(matches!(streamed.body, Body::File { .. }));
         assert_eq!(streamed.header, whole.header);
         let (a, b) = (rows_of(&whole), rows_of(&streamed));

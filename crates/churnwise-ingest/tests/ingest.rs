@@ -8,7 +8,7 @@
 )]
 
 use churnwise_domain::Money;
-use churnwise_ingest::{load_metrics_input, read_all, IngestError, InputFiles};
+use churnwise_ingest::{load_metrics_input, read_all, IngestError, InputFiles, ReadLimits};
 use std::path::{Path, PathBuf};
 
 pub(crate) struct Dir(pub(crate) tempfile::TempDir);
@@ -30,6 +30,7 @@ fn problems(c: Option<&Path>, s: Option<&Path>, i: Option<&Path>) -> Vec<String>
         customers: c,
         subscriptions: s,
         invoices: i,
+        limits: ReadLimits::default(),
     };
     let owned = match read_all(&files) {
         Err(IngestError::Problems(p)) => p.to_string(),
@@ -181,6 +182,7 @@ fn columns_in_any_order_with_odd_headers_bom_crlf_and_quotes_are_read() {
         customers: Some(&c),
         subscriptions: Some(&s),
         invoices: Some(&i),
+        limits: ReadLimits::default(),
     };
     let all = read_all(&files).unwrap();
     let customers = all.customers.unwrap().records;
@@ -211,6 +213,7 @@ fn without_a_customers_file_customers_are_interned_from_subscriptions() {
         customers: None,
         subscriptions: Some(&s),
         invoices: None,
+        limits: ReadLimits::default(),
     })
     .unwrap();
     let customers: Vec<u32> = input.segments.iter().map(|s| s.customer).collect();
@@ -225,6 +228,7 @@ fn a_missing_file_is_a_read_error_naming_it() {
         customers: None,
         subscriptions: Some(Path::new("/nonexistent/s.csv")),
         invoices: None,
+        limits: ReadLimits::default(),
     })
     .unwrap_err();
     assert!(
@@ -291,7 +295,9 @@ fn sheet_ok(bad: &Path, d: &Dir) {
         .unwrap();
     book.save(&path).unwrap();
     assert!(bad.exists());
-    let subs = churnwise_ingest::read_subscriptions(&path).unwrap().records;
+    let subs = churnwise_ingest::read_subscriptions(&path, &ReadLimits::default())
+        .unwrap()
+        .records;
     assert_eq!(subs.len(), 1);
     assert_eq!(subs[0].mrr, Money::from_cents(4990));
     assert_eq!(subs[0].started_on.to_string(), "2024-01-15");
@@ -304,7 +310,7 @@ mod both_paths_agree {
     //! the engine the same figures.
     use super::Dir;
     use churnwise_domain::Month;
-    use churnwise_ingest::{load_metrics_input, read_all, IngestError, InputFiles};
+    use churnwise_ingest::{load_metrics_input, read_all, IngestError, InputFiles, ReadLimits};
     use churnwise_metrics::{compute, InputBuilder, MetricsOptions};
     use proptest::prelude::*;
 
@@ -390,6 +396,7 @@ mod both_paths_agree {
                 customers: with_customers.then_some(cp.as_path()),
                 subscriptions: Some(&sp),
                 invoices: Some(&ip),
+                limits: ReadLimits::default(),
             };
             match (read_all(&files), load_metrics_input(&files)) {
                 (Err(IngestError::Problems(a)), Err(IngestError::Problems(b))) => {

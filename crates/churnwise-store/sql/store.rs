@@ -577,4 +577,20 @@ impl Store for SqlStore {
     ) -> StoreResult<Vec<ClientId>> {
         self.former_clients_left_before_impl(ws, before).await
     }
+
+    // --- bounded inputs (bounded.rs)
+
+    async fn case_summaries(
+        &self,
+        ws: WorkspaceId,
+        filter: &CaseFilter,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<CaseSummary>> {
+        self.case_summaries_impl(ws, filter, page, per_page).await
+    }
+
+    async fn purge_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
+        self.purge_expired_sessions_impl(now).await
+    }
 }

@@ -113,3 +113,35 @@ pub struct Versioned<T> {
     /// 0 while the built-in default is in use; bumped by every save.
     pub version: i64,
 }
+
+/// A case as a list shows it: the columns of its row, without its document
+/// (a list page never parses every case's whole history).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseSummary {
+    /// Id.
+    pub id: CaseId,
+    /// The client leaving.
+    pub client_id: ClientId,
+    /// The client's name.
+    pub client_name: String,
+    /// Why the case exists (the client gave notice, or we let it go).
+    pub kind: churnwise_domain::departure::DepartureKind,
+    /// Where the case stands.
+    pub stage: Stage,
+    /// How it ended, once closed.
+    pub outcome: Option<Outcome>,
+    /// Key of the primary reason, once known.
+    pub primary_reason: Option<String>,
+    /// The day the notice came.
+    pub opened_on: crate::Date,
+    /// The day it was closed.
+    pub closed_on: Option<crate::Date>,
+    /// The client's end date, for a departure.
+    pub end_on: Option<crate::Date>,
+    /// Monthly revenue lost, in cents.
+    pub lost_mrr_cents: i64,
+    /// Version, as a save must name it.
+    pub version: i64,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+}

@@ -482,6 +482,21 @@ pub trait Store: Send + Sync + 'static {
         ws: WorkspaceId,
         before: Date,
     ) -> StoreResult<Vec<ClientId>>;
+
+    // --- bounded inputs (issue #11, helper "inputs"): paged case
+    // summaries and the purge of expired sessions.
+
+    /// One page of case summaries matching `filter` (no documents), newest
+    /// notice first; `page` from 1, `per_page` 1 to 500.
+    async fn case_summaries(
+        &self,
+        ws: WorkspaceId,
+        filter: &CaseFilter,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<CaseSummary>>;
+    /// Deletes the sessions that expired at or before `now`; how many went.
+    async fn purge_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

@@ -17,8 +17,14 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Buckets kept before full (idle) ones are forgotten.
+/// The most buckets kept: past it, full (idle) ones are forgotten, then the
+/// least recently used, down to [`KEEP_AFTER_EVICTION`], so the map stays
+/// bounded even when requests come from more addresses than that (an IPv6
+/// client has plenty).
 const MAX_TRACKED: usize = 10_000;
+/// The buckets left after an eviction of the least recently used: a
+/// quarter of the room is freed at once, so the sort is paid rarely.
+const KEEP_AFTER_EVICTION: usize = MAX_TRACKED * 3 / 4;
 
 #[derive(Debug, Clone, Copy)]
 struct Bucket {
@@ -32,8 +38,15 @@ struct Bucket {
 pub struct RateLimiter {
     capacity: f64,
     per_second: f64,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<Buckets>,
     trust_forwarded_for: bool,
+}
+
+/// The buckets by address, and when full ones were last swept out.
+#[derive(Debug, Default)]
+struct Buckets {
+    by_address: HashMap<IpAddr, Bucket>,
+    swept_at: Option<Instant>,
 }
 
 impl RateLimiter {
@@ -43,7 +56,7 @@ impl RateLimiter {
         RateLimiter {
             capacity,
             per_second: capacity / period.as_secs_f64().max(0.001),
-            buckets: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(Buckets::default()),
             trust_forwarded_for: false,
         }
     }
@@ -91,12 +104,36 @@ impl RateLimiter {
                   it whole, and `as` saturates past u64"
     )]
     pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), u64> {
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        if buckets.len() >= MAX_TRACKED && !buckets.contains_key(&ip) {
-            let (capacity, rate) = (self.capacity, self.per_second);
+        let mut guard = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let state = &mut *guard;
+        let (capacity, rate) = (self.capacity, self.per_second);
+        // A full bucket is the same as none: forget them once per refill
+        // period, and whenever the map is full.
+        let refill = Duration::from_secs_f64(capacity / rate);
+        let sweep_due = state
+            .swept_at
+            .is_none_or(|at| now.saturating_duration_since(at) >= refill);
+        let buckets = &mut state.by_address;
+        let at_cap = buckets.len() >= MAX_TRACKED && !buckets.contains_key(&ip);
+        if sweep_due || at_cap {
             buckets.retain(|_, b| {
                 b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * rate < capacity
             });
+            state.swept_at = Some(now);
+        }
+        if buckets.len() >= MAX_TRACKED && !buckets.contains_key(&ip) {
+            // Still full of buckets in use: the least recently used go.
+            let mut ages: Vec<Instant> = buckets.values().map(|b| b.at).collect();
+            ages.sort_unstable();
+            let cut = ages[ages.len() - KEEP_AFTER_EVICTION];
+            buckets.retain(|_, b| b.at >= cut);
+            while buckets.len() > KEEP_AFTER_EVICTION {
+                // Many buckets used at the very same instant: any will do.
+                let Some(first) = buckets.keys().next().copied() else {
+                    break;
+                };
+                buckets.remove(&first);
+            }
         }
         let bucket = buckets.entry(ip).or_insert(Bucket {
             tokens: self.capacity,
@@ -210,5 +247,57 @@ mod tests {
         assert!(limiter
             .check(ip(1), start + Duration::from_secs(30))
             .is_ok());
+    }
+
+    fn many(n: u32) -> impl Iterator<Item = IpAddr> {
+        (0..n).map(|i| {
+            let (high, low) = (
+                u16::try_from(i >> 16).unwrap(),
+                u16::try_from(i & 0xffff).unwrap(),
+            );
+            IpAddr::V6(std::net::Ipv6Addr::new(
+                0x2001, 0xdb8, 0, 0, 0, 0, high, low,
+            ))
+        })
+    }
+
+    #[test]
+    fn the_map_stays_bounded_when_every_request_comes_from_a_new_address() {
+        let limiter = RateLimiter::new(10, Duration::from_secs(60));
+        let start = Instant::now();
+        // Each address spends one token, so no bucket is full (idle) and
+        // sweeping alone would keep them all.
+        let addresses = u32::try_from(3 * MAX_TRACKED).unwrap();
+        for (i, addr) in many(addresses).enumerate() {
+            let now = start + Duration::from_millis(i as u64);
+            assert!(limiter.check(addr, now).is_ok());
+            let tracked = limiter.buckets.lock().unwrap().by_address.len();
+            assert!(
+                tracked <= MAX_TRACKED,
+                "{tracked} buckets after {i} addresses"
+            );
+        }
+        // The address just seen is still counted.
+        let last = many(addresses).last().unwrap();
+        let now = start + Duration::from_millis(3 * MAX_TRACKED as u64);
+        for _ in 0..9 {
+            assert!(limiter.check(last, now).is_ok());
+        }
+        assert!(limiter.check(last, now).is_err());
+    }
+
+    #[test]
+    fn idle_buckets_are_forgotten_once_they_are_full_again() {
+        let limiter = RateLimiter::new(2, Duration::from_secs(60));
+        let start = Instant::now();
+        for addr in many(100) {
+            assert!(limiter.check(addr, start).is_ok());
+        }
+        assert_eq!(limiter.buckets.lock().unwrap().by_address.len(), 100);
+        // A period later every bucket is full: the next request sweeps them.
+        assert!(limiter
+            .check(ip(1), start + Duration::from_secs(61))
+            .is_ok());
+        assert_eq!(limiter.buckets.lock().unwrap().by_address.len(), 1);
     }
 }

@@ -64,6 +64,8 @@ pub fn cli_error(error: AppError, words: &Words<'_>) -> anyhow::Error {
             lines(e.problems())
         }
         AppError::Case(e) => anyhow::anyhow!("{e} ({})", e.code()),
+        // The file's own words, once (its source would repeat them).
+        AppError::File(e) => anyhow::anyhow!("{e}"),
         other => anyhow::Error::new(other),
     }
 }

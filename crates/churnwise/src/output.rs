@@ -38,13 +38,17 @@ pub fn print<T: Tabular>(rows: &[T], format: Format) -> anyhow::Result<()> {
     match format {
         Format::Json => emit(&serde_json::to_string_pretty(rows)?),
         Format::Csv => {
+            // Formulas neutralised for `,` and `;` readers alike (a `'`
+            // before a formula character at the start or after any
+            // separator or line end), so no way of splitting a line meets
+            // a formula; quoting stays minimal, as scripts expect.
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(T::headers())?;
             for row in rows {
                 w.write_record(
                     row.cells()
                         .iter()
-                        .map(|c| churnwise_export::neutralise(c).into_owned()),
+                        .map(|c| churnwise_export::neutralise_csv(c).into_owned()),
                 )?;
             }
             let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -3,6 +3,7 @@
 //! (each later layer wins).
 
 use churnwise_app::digest::{SmtpSettings, SmtpTls};
+use churnwise_ingest::ReadLimits;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -29,6 +30,55 @@ pub struct FileSettings {
     pub smtp: Option<SmtpFileSettings>,
     /// The background scheduler of `serve`.
     pub scheduler: Option<SchedulerFileSettings>,
+    /// How much an imported file may make us read.
+    pub import: Option<ImportFileSettings>,
+}
+
+/// `[import]` in `churnwise.toml`: the bounds of an input file (a zip bomb
+/// or an endless file is refused with an error naming the bound).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportFileSettings {
+    /// Megabytes (10^6 bytes) an .xlsx workbook may inflate to, all parts together (default 200).
+    pub max_uncompressed_mb: Option<u64>,
+    /// Rows a file may hold (default 5,000,000).
+    pub max_rows: Option<u64>,
+    /// KiB one CSV line may hold (default 1024).
+    pub max_line_kb: Option<u64>,
+}
+
+/// Import bound flags and environment variables (they win over `[import]`).
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct ImportLimitArgs {
+    /// Megabytes an .xlsx workbook may inflate to (default 200).
+    #[arg(long, env = "CHURNWISE_IMPORT_MAX_UNCOMPRESSED_MB")]
+    pub max_uncompressed_mb: Option<u64>,
+    /// Rows a file may hold (default 5000000).
+    #[arg(long, env = "CHURNWISE_IMPORT_MAX_ROWS")]
+    pub max_rows: Option<u64>,
+    /// KiB one CSV line may hold (default 1024).
+    #[arg(long, env = "CHURNWISE_IMPORT_MAX_LINE_KB")]
+    pub max_line_kb: Option<u64>,
+}
+
+/// The read limits after layering: flags and environment, then `[import]`, then the defaults.
+pub fn import_limits(args: &ImportLimitArgs, file: &FileSettings) -> ReadLimits {
+    let empty = ImportFileSettings::default();
+    let f = file.import.as_ref().unwrap_or(&empty);
+    let defaults = ReadLimits::default();
+    ReadLimits {
+        max_uncompressed_bytes: args
+            .max_uncompressed_mb
+            .or(f.max_uncompressed_mb)
+            .map_or(defaults.max_uncompressed_bytes, |mb| {
+                mb.saturating_mul(1_000_000)
+            }),
+        max_rows: args.max_rows.or(f.max_rows).unwrap_or(defaults.max_rows),
+        max_line_bytes: args
+            .max_line_kb
+            .or(f.max_line_kb)
+            .map_or(defaults.max_line_bytes, |kb| kb.saturating_mul(1024)),
+    }
 }
 
 /// `[smtp]` in `churnwise.toml`.
@@ -222,6 +272,33 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("--smtp-from"), "{err}");
+    }
+
+    #[test]
+    fn import_limits_default_then_file_then_flags() {
+        assert_eq!(
+            import_limits(&ImportLimitArgs::default(), &FileSettings::default()),
+            ReadLimits::default()
+        );
+        let file: FileSettings =
+            toml::from_str("[import]\nmax_uncompressed_mb = 50\nmax_rows = 1000\n").unwrap();
+        let limits = import_limits(&ImportLimitArgs::default(), &file);
+        assert_eq!(limits.max_uncompressed_bytes, 50_000_000);
+        assert_eq!(limits.max_rows, 1000);
+        let args = ImportLimitArgs {
+            max_rows: Some(7),
+            max_line_kb: Some(2),
+            ..ImportLimitArgs::default()
+        };
+        let limits = import_limits(&args, &file);
+        assert_eq!(
+            (
+                limits.max_uncompressed_bytes,
+                limits.max_rows,
+                limits.max_line_bytes
+            ),
+            (50_000_000, 7, 2048)
+        );
     }
 
     #[test]

@@ -400,3 +400,56 @@ impl From<store::HealthRunSummary> for HealthRunBody {
 pub fn all<R, T: From<R>>(records: Vec<R>) -> Vec<T> {
     records.into_iter().map(T::from).collect()
 }
+
+/// A departure case as the case list shows it (`GET /cases`): its row's
+/// facts, without the whole document and history (see `GET /cases/{id}`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseSummaryBody {
+    /// Id.
+    pub id: i64,
+    /// The client leaving.
+    pub client_id: i64,
+    /// The client's name.
+    pub client_name: String,
+    /// client_leaving or we_let_go.
+    #[schema(value_type = String, example = "client_leaving")]
+    pub kind: churnwise_domain::departure::DepartureKind,
+    /// notice, exit_conversation, retention, offboarding, feedback or closed.
+    #[schema(value_type = String, example = "notice")]
+    pub stage: churnwise_domain::departure::Stage,
+    /// lost, saved or fired, once closed.
+    #[schema(value_type = Option<String>)]
+    pub outcome: Option<churnwise_domain::departure::Outcome>,
+    /// Key of the primary reason, once known.
+    pub primary_reason: Option<String>,
+    /// The day the notice came.
+    pub opened_on: chrono::NaiveDate,
+    /// The day it was closed.
+    pub closed_on: Option<chrono::NaiveDate>,
+    /// The client's end date.
+    pub end_on: Option<chrono::NaiveDate>,
+    /// Monthly revenue lost.
+    #[schema(value_type = f64, example = 450.00)]
+    pub lost_mrr: Money,
+    /// The version a change must name.
+    pub version: i64,
+}
+
+impl From<store::CaseSummary> for CaseSummaryBody {
+    fn from(c: store::CaseSummary) -> Self {
+        CaseSummaryBody {
+            id: c.id.0,
+            client_id: c.client_id.0,
+            client_name: c.client_name,
+            kind: c.kind,
+            stage: c.stage,
+            outcome: c.outcome,
+            primary_reason: c.primary_reason,
+            opened_on: c.opened_on,
+            closed_on: c.closed_on,
+            end_on: c.end_on,
+            lost_mrr: Money::from_cents(c.lost_mrr_cents),
+            version: c.version,
+        }
+    }
+}

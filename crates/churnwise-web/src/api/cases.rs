@@ -5,6 +5,7 @@
 //! Responses carry `ETag: "VERSION"`; a step sent with `If-Match: "VERSION"`
 //! is refused (409) if the case changed since.
 
+use crate::api::bodies::{CaseSummaryBody, PageBody};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiQuery};
@@ -14,7 +15,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
+use churnwise_app::bounds;
 use churnwise_app::cases::{self, due_items, Applied, CaseContext, CaseView, DueItem, Step};
+use churnwise_app::validate::Checker;
 use churnwise_domain::departure::{
     CloseInput, DepartureKind, ExitConversationInput, NoticeInput, Outcome, Stage,
 };
@@ -140,28 +143,35 @@ pub struct CaseListQuery {
     /// Only this outcome (lost, saved, fired).
     #[param(value_type = Option<String>)]
     pub outcome: Option<Outcome>,
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Rows per page, 1 to 500 (default 50).
+    pub per_page: Option<u32>,
 }
 
-/// Lists departure cases, newest notice first.
+/// Lists departure cases, newest notice first, a page at a time: each as
+/// a summary (the whole case with its history is `GET /cases/{id}`).
 #[utoipa::path(get, path = "/cases", tag = "cases", params(CaseListQuery),
-    responses((status = 200, body = Vec<CaseView>), (status = 422, body = Problem)))]
+    responses((status = 200, body = PageBody<CaseSummaryBody>), (status = 422, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
     ApiQuery(query): ApiQuery<CaseListQuery>,
-) -> ApiResult<Json<Vec<CaseView>>> {
+) -> ApiResult<Json<PageBody<CaseSummaryBody>>> {
+    let mut c = Checker::default();
+    let per_page = c.keep(bounds::page_size("per_page", query.per_page));
+    let page = c.keep(bounds::page_number("page", query.page));
+    let (page, per_page) = c.finish(page.zip(per_page))?;
     let filter = CaseFilter {
         stage: query.stage,
         client: query.client_id.map(ClientId),
         outcome: query.outcome,
     };
-    let cases = state.store.list_cases(auth.ws(), &filter).await?;
-    Ok(Json(
-        cases
-            .into_iter()
-            .map(|c| CaseView::of(c, Lang::En))
-            .collect(),
-    ))
+    let cases = state
+        .store
+        .case_summaries(auth.ws(), &filter, page, per_page)
+        .await?;
+    Ok(Json(PageBody::of(cases)))
 }
 
 /// Shows a case with its history and what stops it from closing.
@@ -719,6 +729,8 @@ pub struct DueQuery {
     /// Items due on or before this day (default today).
     #[param(value_type = Option<String>, format = Date)]
     pub until: Option<NaiveDate>,
+    /// The most rows to answer, 1 to 500 (default 500).
+    pub limit: Option<u32>,
 }
 
 /// Lists the follow-up work due: win-back follow-ups, open retention
@@ -730,7 +742,10 @@ pub async fn due(
     auth: Auth,
     ApiQuery(query): ApiQuery<DueQuery>,
 ) -> ApiResult<Json<Vec<DueItem>>> {
+    let limit = bounds::list_limit("limit", query.limit)?;
     let until = query.until.unwrap_or_else(|| Utc::now().date_naive());
     let cases = state.store.cases_with_due_work(auth.ws(), until).await?;
-    Ok(Json(due_items(&cases, until)))
+    let mut items = due_items(&cases, until);
+    items.truncate(limit);
+    Ok(Json(items))
 }

@@ -9,6 +9,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{NaiveDate, Utc};
+use churnwise_app::bounds::list_limit;
 use churnwise_app::cases::{open_case, CaseContext};
 use churnwise_app::early_warning::{due_list, refresh, DueEntry};
 use churnwise_domain::departure::DepartureKind;
@@ -28,6 +29,8 @@ pub struct HealthQuery {
     pub owner: Option<String>,
     /// Only clients at risk.
     pub at_risk: Option<bool>,
+    /// The most rows to answer, 1 to 500 (default 500).
+    pub limit: Option<u32>,
 }
 
 /// Lists the latest health scores with every signal's contribution, lowest first.
@@ -38,15 +41,15 @@ pub async fn list_scores(
     auth: Auth,
     ApiQuery(query): ApiQuery<HealthQuery>,
 ) -> ApiResult<Json<Vec<HealthBody>>> {
+    let limit = list_limit("limit", query.limit)?;
     let filter = HealthFilter {
         client: query.client_id.map(ClientId),
         owner: query.owner.filter(|o| !o.trim().is_empty()),
         at_risk_only: query.at_risk.unwrap_or(false),
     };
-    Ok(Json(all(state
-        .store
-        .list_health(auth.ws(), &filter)
-        .await?)))
+    let mut scores = state.store.list_health(auth.ws(), &filter).await?;
+    scores.truncate(limit);
+    Ok(Json(all(scores)))
 }
 
 /// Recomputes every client's score now (the scheduler also does it on its
@@ -77,6 +80,8 @@ pub struct AlertQuery {
     pub owner: Option<String>,
     /// Only this client.
     pub client_id: Option<i64>,
+    /// The most rows to answer, 1 to 500 (default 500).
+    pub limit: Option<u32>,
 }
 
 /// Lists alerts, newest first.
@@ -87,6 +92,7 @@ pub async fn list_alerts(
     auth: Auth,
     ApiQuery(query): ApiQuery<AlertQuery>,
 ) -> ApiResult<Json<Vec<AlertBody>>> {
+    let limit = list_limit("limit", query.limit)?;
     let statuses = match query.status.as_deref().map(str::trim) {
         None | Some("") => AlertStatus::LIVE.to_vec(),
         Some(text) => text
@@ -101,10 +107,9 @@ pub async fn list_alerts(
         client: query.client_id.map(ClientId),
         raised_since: None,
     };
-    Ok(Json(all(state
-        .store
-        .list_alerts(auth.ws(), &filter)
-        .await?)))
+    let mut alerts = state.store.list_alerts(auth.ws(), &filter).await?;
+    alerts.truncate(limit);
+    Ok(Json(all(alerts)))
 }
 
 async fn act(
@@ -230,6 +235,8 @@ pub struct DueListQuery {
     pub owner: Option<String>,
     /// The day (default today).
     pub on: Option<NaiveDate>,
+    /// The most rows to answer, 1 to 500 (default 500).
+    pub limit: Option<u32>,
 }
 
 /// The due list: clients due for a contact, retention promises, corrective
@@ -241,11 +248,12 @@ pub async fn due(
     auth: Auth,
     ApiQuery(query): ApiQuery<DueListQuery>,
 ) -> ApiResult<Json<Vec<DueEntry>>> {
+    let limit = list_limit("limit", query.limit)?;
     let on = query.on.unwrap_or_else(|| Utc::now().date_naive());
     let owner = query.owner.filter(|o| !o.trim().is_empty());
-    Ok(Json(
-        due_list(state.store.as_ref(), auth.ws(), on, owner.as_deref()).await?,
-    ))
+    let mut entries = due_list(state.store.as_ref(), auth.ws(), on, owner.as_deref()).await?;
+    entries.truncate(limit);
+    Ok(Json(entries))
 }
 
 /// The workspace's settings with their version.

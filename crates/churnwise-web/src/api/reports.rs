@@ -75,6 +75,17 @@ fn download(content_type: &'static str, file_name: String, bytes: Vec<u8>) -> Re
         .into_response()
 }
 
+/// Runs CPU-bound work (building a workbook or a CSV file of a report) on
+/// tokio's blocking threads, so a big export never stalls the requests the
+/// async runtime is serving.
+pub(crate) async fn off_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| anyhow::anyhow!("export task: {e}"))
+}
+
 fn file_name(request: &ReasonsRequest, ext: &str) -> String {
     format!(
         "reasons-{}-{}-by-{}.{ext}",
@@ -96,8 +107,10 @@ pub async fn reasons_xlsx(
 ) -> ApiResult<Response> {
     let request = query.parse()?;
     let matrix = reasons_report(state.store.as_ref(), auth.ws(), request).await?;
-    let table = reasons_matrix_table(&matrix, query.lang.unwrap_or_default());
-    let bytes = xlsx_bytes(&table).map_err(|e| anyhow::anyhow!("xlsx export: {e}"))?;
+    let lang = query.lang.unwrap_or_default();
+    let bytes = off_runtime(move || xlsx_bytes(&reasons_matrix_table(&matrix, lang)))
+        .await?
+        .map_err(|e| anyhow::anyhow!("xlsx export: {e}"))?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         file_name(&request, "xlsx"),
@@ -115,9 +128,11 @@ pub async fn reasons_csv(
 ) -> ApiResult<Response> {
     let request = query.parse()?;
     let matrix = reasons_report(state.store.as_ref(), auth.ws(), request).await?;
-    let table = reasons_matrix_table(&matrix, query.lang.unwrap_or_default());
+    let lang = query.lang.unwrap_or_default();
     let bytes =
-        csv_bytes(&table, CsvOptions::default()).map_err(|e| anyhow::anyhow!("csv export: {e}"))?;
+        off_runtime(move || csv_bytes(&reasons_matrix_table(&matrix, lang), CsvOptions::default()))
+            .await?
+            .map_err(|e| anyhow::anyhow!("csv export: {e}"))?;
     Ok(download(
         "text/csv; charset=utf-8",
         file_name(&request, "csv"),

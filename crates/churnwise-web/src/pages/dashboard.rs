@@ -629,16 +629,17 @@ pub async fn download(
         )
     };
     let internal = |e: churnwise_export::ExportError| PageError::Internal(e.into());
-    let (content_type, bytes) = match format {
-        Format::Csv => (
-            "text/csv; charset=utf-8",
-            csv_bytes(&table, csv_options).map_err(internal)?,
-        ),
+    // Built on a blocking thread: a workbook is CPU work.
+    let (content_type, bytes) = crate::api::reports::off_runtime(move || match format {
+        Format::Csv => ("text/csv; charset=utf-8", csv_bytes(&table, csv_options)),
         Format::Xlsx => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            xlsx_bytes(&table).map_err(internal)?,
+            xlsx_bytes(&table),
         ),
-    };
+    })
+    .await
+    .map_err(PageError::Internal)?;
+    let bytes = bytes.map_err(internal)?;
     let ext = match format {
         Format::Csv => "csv",
         Format::Xlsx => "xlsx",

@@ -30,6 +30,9 @@ pub struct ImportArgs {
     /// Workspace (default: the only one).
     #[arg(long)]
     workspace: Option<String>,
+    /// Bounds of the file (also `[import]` in churnwise.toml).
+    #[command(flatten)]
+    limits: crate::settings::ImportLimitArgs,
 }
 
 /// The kinds of file an import takes.
@@ -79,7 +82,8 @@ pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
     let kind = ImportKind::from(args.kind);
     let words = crate::errors::USUAL;
     // Parse (CPU-bound) off the async runtime.
-    let parsed = tokio::task::spawn_blocking(move || imports::read_file(kind, &path))
+    let limits = crate::settings::import_limits(&args.limits, &ctx.file);
+    let parsed = tokio::task::spawn_blocking(move || imports::read_file(kind, &path, &limits))
         .await?
         .map_err(|e| crate::errors::cli_error(e, &words))?;
     let store = ctx.store().await?;

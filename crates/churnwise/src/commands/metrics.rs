@@ -97,12 +97,20 @@ impl MetricsArgs {
 /// Runs the command: file mode when a file flag is given, else database mode.
 pub async fn run(ctx: &super::Context, args: MetricsArgs) -> anyhow::Result<()> {
     if args.is_file_mode() {
-        return run_files(&args);
+        // File mode keeps the workbook and line bounds but not the row
+        // bound: its memory grows with the rows by design.
+        let limits = churnwise_ingest::ReadLimits {
+            max_rows: u64::MAX,
+            ..crate::settings::import_limits(&Default::default(), &ctx.file)
+        };
+        return run_files(&args, limits);
     }
     let store = ctx.store().await?;
     let ws = crate::workspace::resolve(store.as_ref(), args.workspace.as_deref()).await?;
     let options = args.options();
     options.validate()?;
+    churnwise_app::bounds::check_metrics_options(&options)
+        .map_err(|e| crate::errors::cli_error(e, &crate::errors::USUAL))?;
     let data = store.metrics_data(ws.id).await?;
     let input = churnwise_app::metrics::metrics_input(data);
     print_report(&input, &options, args.format)
@@ -111,9 +119,11 @@ pub async fn run(ctx: &super::Context, args: MetricsArgs) -> anyhow::Result<()> 
 /// Runs file mode: reads the files, computes, prints. Bad input: every
 /// problem (first 20) and the count go to stderr, nothing is computed, and
 /// the error makes the command exit non-zero.
-pub fn run_files(args: &MetricsArgs) -> anyhow::Result<()> {
+pub fn run_files(args: &MetricsArgs, limits: churnwise_ingest::ReadLimits) -> anyhow::Result<()> {
     let options = args.options();
     options.validate()?;
+    churnwise_app::bounds::check_metrics_options(&options)
+        .map_err(|e| crate::errors::cli_error(e, &crate::errors::USUAL))?;
     let Some(subscriptions) = args.subscriptions.as_deref() else {
         anyhow::bail!("file mode needs --subscriptions (customers and invoices are optional)");
     };
@@ -121,6 +131,7 @@ pub fn run_files(args: &MetricsArgs) -> anyhow::Result<()> {
         customers: args.customers.as_deref(),
         subscriptions: Some(subscriptions),
         invoices: args.invoices.as_deref(),
+        limits,
     };
     let input = match load_metrics_input(&files) {
         Ok(input) => input,

@@ -396,7 +396,7 @@ async fn a_full_case_runs_from_notice_to_won_back_through_the_cli(backend: Backe
         csv.contains("Needs changed / no longer needed (departures)"),
         "{csv}"
     );
-    assert!(csv.contains("2024-03,1,450.00,1,450.00"), "{csv}");
+    assert!(csv.contains("\"2024-03\",1,450.00,1,450.00"), "{csv}");
     let err = fail(
         url,
         &[

@@ -187,7 +187,10 @@ async fn every_chart_downloads_as_a_workbook_with_the_numbers_of_its_csv(backend
     )
     .await;
     let churn = String::from_utf8(churn.bytes).unwrap();
-    assert!(churn.contains("\n2024-03,4,1,25,7,true\n"), "{churn}");
+    assert!(
+        churn.contains("\n\"2024-03\",4,1,25,7,\"true\"\n"),
+        "{churn}"
+    );
     let reasons = get(
         &app,
         "/dashboard/reasons.csv?from=2024-01&to=2024-06",
@@ -196,9 +199,9 @@ async fn every_chart_downloads_as_a_workbook_with_the_numbers_of_its_csv(backend
     )
     .await;
     let reasons = String::from_utf8(reasons.bytes).unwrap();
-    assert!(reasons.contains("Mes,"), "{reasons}");
+    assert!(reasons.contains("\"Mes\","), "{reasons}");
     assert!(
-        reasons.contains("\nTotal,1,450.00,1,120.50,2,570.50"),
+        reasons.contains("\n\"Total\",1,450.00,1,120.50,2,570.50"),
         "{reasons}"
     );
     let unknown = get(&app, "/dashboard/secrets.xlsx", &jar, None).await;

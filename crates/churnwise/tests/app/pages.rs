@@ -514,7 +514,9 @@ async fn the_dashboard_shows_the_workspace_metrics_with_csv_downloads(backend: B
     )
     .await;
     let text = html(&churn);
-    assert!(text.starts_with("month,customers_start,churned_customers,churn_rate_pct"));
+    assert!(
+        text.starts_with("\"month\",\"customers_start\",\"churned_customers\",\"churn_rate_pct\"")
+    );
     assert_eq!(text.lines().count(), 7);
     let unknown = get(&app, "/dashboard/secrets.csv", &jar, None).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);

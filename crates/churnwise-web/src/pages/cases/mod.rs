@@ -56,3 +56,22 @@ fn say(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
         .collect();
     i18n::message(lang, key, &args)
 }
+
+/// Reads a posted case form, as `POST /cases/{id}/{step}` does, into the
+/// step of every form: the entry point of the `case_forms` fuzz target
+/// (fuzz/, the `fuzzing` feature). A malformed body is refused as a 400
+/// would be; nothing may panic.
+#[cfg(feature = "fuzzing")]
+pub fn fuzz_case_form(body: &[u8]) {
+    let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body) else {
+        return;
+    };
+    for form in forms::Form::ALL {
+        let posted = forms::Posted(pairs.clone());
+        let _ = posted.get("version").trim().parse::<i64>();
+        let _ = posted.typed();
+        for lang in [churnwise_domain::Lang::En, churnwise_domain::Lang::Es] {
+            let _ = form.step(&posted, lang);
+        }
+    }
+}

@@ -70,12 +70,21 @@ pub fn page_size(field: &str, value: Option<u32>) -> Result<u32, FieldProblem> {
     }
 }
 
-/// The rows of a list that has no pages (health scores, alerts, the due
-/// lists): 1 to [`MAX_PAGE_SIZE`], [`MAX_PAGE_SIZE`] when not given, so an
+/// The rows of a list walked by `offset` rather than pages (health
+/// scores, alerts, the due lists, see [`window`]): 1 to [`MAX_PAGE_SIZE`], [`MAX_PAGE_SIZE`] when not given, so an
 /// answer is bounded whatever the workspace holds.
 pub fn list_limit(field: &str, value: Option<u32>) -> Result<usize, FieldProblem> {
     let n = page_size(field, Some(value.unwrap_or(MAX_PAGE_SIZE)))?;
     Ok(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// The window `offset..offset + limit` of a list read whole (health scores,
+/// alerts, the due lists): with `limit` from [`list_limit`], a client walks
+/// such a list by raising `offset` until an answer holds fewer than `limit`
+/// rows.
+pub fn window<T>(items: Vec<T>, offset: Option<u32>, limit: usize) -> Vec<T> {
+    let skip = usize::try_from(offset.unwrap_or(0)).unwrap_or(usize::MAX);
+    items.into_iter().skip(skip).take(limit).collect()
 }
 
 /// A page number: 1 or more, 1 when not given.
@@ -112,6 +121,15 @@ pub fn check_metrics_options(options: &MetricsOptions) -> AppResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_skips_the_offset_and_keeps_at_most_the_limit() {
+        let rows: Vec<u32> = (0..7).collect();
+        assert_eq!(window(rows.clone(), None, 3), vec![0, 1, 2]);
+        assert_eq!(window(rows.clone(), Some(3), 3), vec![3, 4, 5]);
+        assert_eq!(window(rows.clone(), Some(6), 3), vec![6]);
+        assert!(window(rows, Some(u32::MAX), 3).is_empty());
+    }
 
     fn month(y: i32, m: u32) -> Month {
         churnwise_domain::parse_month(&format!("{y}-{m:02}")).unwrap()

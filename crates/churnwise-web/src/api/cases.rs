@@ -731,6 +731,9 @@ pub struct DueQuery {
     pub until: Option<NaiveDate>,
     /// The most rows to answer, 1 to 500 (default 500).
     pub limit: Option<u32>,
+    /// Rows to skip first (default 0): the next window of the list starts
+    /// at the previous `offset` plus `limit`.
+    pub offset: Option<u32>,
 }
 
 /// Lists the follow-up work due: win-back follow-ups, open retention
@@ -745,7 +748,7 @@ pub async fn due(
     let limit = bounds::list_limit("limit", query.limit)?;
     let until = query.until.unwrap_or_else(|| Utc::now().date_naive());
     let cases = state.store.cases_with_due_work(auth.ws(), until).await?;
-    let mut items = due_items(&cases, until);
-    items.truncate(limit);
+    let items = due_items(&cases, until);
+    let items = bounds::window(items, query.offset, limit);
     Ok(Json(items))
 }

@@ -9,7 +9,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{NaiveDate, Utc};
-use churnwise_app::bounds::list_limit;
+use churnwise_app::bounds::{list_limit, window};
 use churnwise_app::cases::{open_case, CaseContext};
 use churnwise_app::early_warning::{due_list, refresh, DueEntry};
 use churnwise_domain::departure::DepartureKind;
@@ -31,6 +31,9 @@ pub struct HealthQuery {
     pub at_risk: Option<bool>,
     /// The most rows to answer, 1 to 500 (default 500).
     pub limit: Option<u32>,
+    /// Rows to skip first (default 0): the next window of the list starts
+    /// at the previous `offset` plus `limit`.
+    pub offset: Option<u32>,
 }
 
 /// Lists the latest health scores with every signal's contribution, lowest first.
@@ -47,8 +50,8 @@ pub async fn list_scores(
         owner: query.owner.filter(|o| !o.trim().is_empty()),
         at_risk_only: query.at_risk.unwrap_or(false),
     };
-    let mut scores = state.store.list_health(auth.ws(), &filter).await?;
-    scores.truncate(limit);
+    let scores = state.store.list_health(auth.ws(), &filter).await?;
+    let scores = window(scores, query.offset, limit);
     Ok(Json(all(scores)))
 }
 
@@ -82,6 +85,9 @@ pub struct AlertQuery {
     pub client_id: Option<i64>,
     /// The most rows to answer, 1 to 500 (default 500).
     pub limit: Option<u32>,
+    /// Rows to skip first (default 0): the next window of the list starts
+    /// at the previous `offset` plus `limit`.
+    pub offset: Option<u32>,
 }
 
 /// Lists alerts, newest first.
@@ -107,8 +113,8 @@ pub async fn list_alerts(
         client: query.client_id.map(ClientId),
         raised_since: None,
     };
-    let mut alerts = state.store.list_alerts(auth.ws(), &filter).await?;
-    alerts.truncate(limit);
+    let alerts = state.store.list_alerts(auth.ws(), &filter).await?;
+    let alerts = window(alerts, query.offset, limit);
     Ok(Json(all(alerts)))
 }
 
@@ -237,6 +243,9 @@ pub struct DueListQuery {
     pub on: Option<NaiveDate>,
     /// The most rows to answer, 1 to 500 (default 500).
     pub limit: Option<u32>,
+    /// Rows to skip first (default 0): the next window of the list starts
+    /// at the previous `offset` plus `limit`.
+    pub offset: Option<u32>,
 }
 
 /// The due list: clients due for a contact, retention promises, corrective
@@ -251,8 +260,8 @@ pub async fn due(
     let limit = list_limit("limit", query.limit)?;
     let on = query.on.unwrap_or_else(|| Utc::now().date_naive());
     let owner = query.owner.filter(|o| !o.trim().is_empty());
-    let mut entries = due_list(state.store.as_ref(), auth.ws(), on, owner.as_deref()).await?;
-    entries.truncate(limit);
+    let entries = due_list(state.store.as_ref(), auth.ws(), on, owner.as_deref()).await?;
+    let entries = window(entries, query.offset, limit);
     Ok(Json(entries))
 }
 

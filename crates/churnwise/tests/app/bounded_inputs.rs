@@ -100,6 +100,48 @@ async fn sizes_past_their_bounds_are_refused_naming_the_field_and_the_bound(back
     ] {
         assert_eq!(get(uri).await.status, StatusCode::OK, "{uri}");
     }
+    // Lists without pages are walked by offset: windows of 2 put together
+    // give the whole list, in order, and nothing twice.
+    for n in 0..5 {
+        let body = serde_json::json!({"name": format!("Client {n}"), "owner": "ana"});
+        let r = app
+            .call(Method::POST, "/api/v1/clients", Some(&token), Some(body))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:#}", r.json);
+    }
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/health-scores/refresh",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:#}", r.json);
+    for list in ["/api/v1/health-scores"] {
+        let whole = get(list).await.json.as_array().unwrap().clone();
+        assert!(
+            whole.len() > 2,
+            "{list} needs rows to walk: {}",
+            whole.len()
+        );
+        let mut walked = Vec::new();
+        let mut offset = 0;
+        loop {
+            let uri = format!("{list}?limit=2&offset={offset}");
+            let r = app.call(Method::GET, &uri, Some(&token), None).await;
+            assert_eq!(r.status, StatusCode::OK, "{list}");
+            let rows = r.json.as_array().unwrap().clone();
+            let n = rows.len();
+            walked.extend(rows);
+            if n < 2 {
+                break;
+            }
+            offset += 2;
+            assert!(offset <= whole.len() + 2, "{list}: the walk does not end");
+        }
+        assert_eq!(walked, whole, "{list}");
+    }
     // The CLI speaks the same bounds, naming its flags.
     let (ok, _, err) = churnwise(
         &app.t.url,

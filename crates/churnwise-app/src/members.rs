@@ -330,14 +330,35 @@ pub async fn accept_signed_in(
 
 /// Accepts the invitation of `token` for an existing account, proven by its
 /// password; opens a session in the joined workspace. A wrong password (or
-/// no account for that email) is one answer on `password`.
+/// no account for that email) is one answer on `password`. The password
+/// check counts against the sign-in throttle of the invited email and of
+/// `client` ([`crate::throttle::guard`]): an invitation link is no way
+/// round it.
 pub async fn accept_with_password(
     store: &dyn Store,
     token: &str,
     password: &str,
+    client: Option<std::net::IpAddr>,
     now: DateTime<Utc>,
 ) -> AppResult<JoinedSession> {
     let invitation = find_by_token(store, token, now).await?;
+    let email = invitation.email.clone();
+    crate::throttle::guard(
+        store,
+        &email,
+        client,
+        now,
+        accept_with_checked_password(store, invitation, password, now),
+    )
+    .await
+}
+
+async fn accept_with_checked_password(
+    store: &dyn Store,
+    invitation: Invitation,
+    password: &str,
+    now: DateTime<Utc>,
+) -> AppResult<JoinedSession> {
     let found = store.find_user_by_email(&invitation.email).await?;
     let (user, hash) = match found {
         Some(u) => (Some(u.user), u.password_hash),

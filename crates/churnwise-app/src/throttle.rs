@@ -97,18 +97,39 @@ pub struct SignInAttempt<'a> {
     pub client: Option<IpAddr>,
 }
 
-/// Signs in like [`sign_in_with_password`], throttled: refused with
-/// [`AppError::Throttled`] while the account or the address is locked
-/// (even with the right password); a wrong email or password counts a
-/// failure against both, and locks whichever reaches its rule's limit
-/// (logged with `tracing::warn!`); a good one clears the account's count.
+/// Signs in like [`sign_in_with_password`], throttled by [`guard`].
 pub async fn sign_in(
     store: &dyn Store,
     attempt: SignInAttempt<'_>,
     now: Timestamp,
 ) -> AppResult<SignedIn> {
-    let mut keys = vec![(account_key(attempt.email), PER_ACCOUNT)];
-    if let Some(ip) = attempt.client {
+    guard(
+        store,
+        attempt.email,
+        attempt.client,
+        now,
+        sign_in_with_password(store, attempt.email, attempt.password, attempt.workspace),
+    )
+    .await
+}
+
+/// Runs a password check for `email` (a sign-in, or accepting an
+/// invitation with an existing account's password) under the sign-in
+/// throttle: refused with [`AppError::Throttled`] while the account or the
+/// address is locked (even with the right password), without running
+/// `check`; a wrong password (`check` answers `Invalid` on `password`)
+/// counts a failure against both, and locks whichever reaches its rule's
+/// limit (logged with `tracing::warn!`); a success clears the account's
+/// count.
+pub async fn guard<T>(
+    store: &dyn Store,
+    email: &str,
+    client: Option<IpAddr>,
+    now: Timestamp,
+    check: impl std::future::Future<Output = AppResult<T>>,
+) -> AppResult<T> {
+    let mut keys = vec![(account_key(email), PER_ACCOUNT)];
+    if let Some(ip) = client {
         keys.push((address_key(ip), PER_ADDRESS));
     }
     let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
@@ -124,10 +145,10 @@ pub async fn sign_in(
             retry_after_secs: seconds_until(until, now),
         });
     }
-    match sign_in_with_password(store, attempt.email, attempt.password, attempt.workspace).await {
-        Ok(signed_in) => {
+    match check.await {
+        Ok(done) => {
             store.clear_sign_in_throttle(&names[0]).await?;
-            Ok(signed_in)
+            Ok(done)
         }
         Err(AppError::Invalid(problems)) if problems.iter().any(|p| p.field == "password") => {
             let mut retry_after = None;

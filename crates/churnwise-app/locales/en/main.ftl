@@ -102,6 +102,7 @@ months = { $count ->
 ## Sign-in and first run
 login-title = Sign in
 login-wrong = The email or the password is wrong.
+invitation-locked = Too many failed sign-ins for this account. Try again in a few minutes.
 login-locked = Too many failed sign-ins. Try again in { $minutes ->
     [one] one minute
    *[other] { $minutes } minutes

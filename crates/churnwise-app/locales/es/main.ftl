@@ -102,6 +102,7 @@ months = { $count ->
 ## Acceso y primer arranque
 login-title = Iniciar sesión
 login-wrong = El correo o la contraseña no son correctos.
+invitation-locked = Demasiados intentos fallidos para esta cuenta. Vuelve a intentarlo dentro de unos minutos.
 login-locked = Demasiados intentos fallidos. Vuelve a intentarlo dentro de { $minutes ->
     [one] un minuto
    *[other] { $minutes } minutos

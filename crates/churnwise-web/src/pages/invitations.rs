@@ -9,6 +9,7 @@ use super::forms::{anon_csrf, field_error_key, EmptyForm, FieldProblems};
 use super::PageLang;
 use super::{render, see_other, AnonForm, Chrome, CsrfForm, MaybePageAuth, PageAuth, PageError};
 use crate::api::session::{is_https, session_cookie};
+use crate::security::ClientIp;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -151,6 +152,7 @@ pub async fn accept(
     headers: HeaderMap,
     jar: CookieJar,
     Path(token): Path<String>,
+    ClientIp(client): ClientIp,
     AnonForm(session, form): AnonForm<AcceptForm>,
 ) -> Result<Response, PageError> {
     let now = chrono::Utc::now();
@@ -171,7 +173,9 @@ pub async fn accept(
                 .await?;
             return Ok(see_other("/dashboard"));
         }
-        "signin" => members::accept_with_password(store, &token, &form.password, now).await,
+        "signin" => {
+            members::accept_with_password(store, &token, &form.password, Some(client), now).await
+        }
         "create" if form.password != form.password_again => {
             Err(AppError::field("password_again", "differs"))
         }
@@ -198,6 +202,9 @@ pub async fn accept(
             })
             .collect(),
         Err(AppError::Conflict(_)) => [("create_email".to_string(), "invitation-account-exists")]
+            .into_iter()
+            .collect(),
+        Err(AppError::Throttled { .. }) => [("signin_password".to_string(), "invitation-locked")]
             .into_iter()
             .collect(),
         Err(e) => return Err(e.into()),

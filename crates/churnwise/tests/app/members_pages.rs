@@ -344,6 +344,28 @@ async fn an_existing_account_accepts_by_link_with_its_own_password(backend: Back
         Some(Role::Owner)
     );
     sign_in(&app, "carol@example.com").await; // still her own password
+                                              // The audit log keeps who invited whom and who accepted.
+    let ws = app.store().find_workspace("Acme").await.unwrap().unwrap();
+    let log = app.store().list_audit(ws.id, 1, 50).await.unwrap().items;
+    let said: Vec<(&str, &str, &str)> = log
+        .iter()
+        .map(|e| (e.action.as_str(), e.actor.as_str(), e.detail.as_str()))
+        .collect();
+    assert!(
+        said.contains(&(
+            "member.invited",
+            "ana@example.com",
+            "carol@example.com as member"
+        )),
+        "{said:?}"
+    );
+    assert!(
+        said.iter().any(
+            |(action, _, detail)| *action == "member.invitation_accepted"
+                && detail.starts_with("carol@example.com as member")
+        ),
+        "{said:?}"
+    );
 
     // A signed-in account accepts with one click; another account cannot.
     let link = link_of(html(&invite(&app, &ana, "zoe@example.com", "member").await));
@@ -815,6 +837,55 @@ async fn with_smtp_the_link_is_emailed_too(backend: Backend) {
     assert_eq!(role_in(&app, "bob@example.com", "Acme").await, None);
 }
 
+async fn guessing_a_password_through_an_invitation_link_is_throttled(backend: Backend) {
+    let app = acme(backend).await;
+    let ana = sign_in(&app, "ana@example.com").await;
+    let path = path_of(&link_of(html(
+        &invite(&app, &ana, "carol@example.com", "member").await,
+    )));
+    let (page, jar) = open_link(&app, &path).await;
+    let csrf = csrf_of(html(&page));
+    let attempt = |password: &'static str| {
+        let (app, path, jar, csrf) = (&app, path.clone(), jar.clone(), csrf.clone());
+        async move {
+            post(
+                app,
+                &path,
+                &jar,
+                &[("csrf", &csrf), ("mode", "signin"), ("password", password)],
+            )
+            .await
+        }
+    };
+    for _ in 0..10 {
+        attempt("a wrong guess").await;
+    }
+    // The account is locked now: even its own password is refused at the
+    // link, nothing is attached, and the lock holds for the sign-in too.
+    let right = attempt(PASSWORD).await;
+    assert_eq!(right.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html(&right).contains("Too many failed sign-ins"),
+        "{}",
+        html(&right)
+    );
+    assert_eq!(role_in(&app, "carol@example.com", "Acme").await, None);
+    assert_eq!(invitations(&app, "Acme").await.len(), 1);
+    let (login, login_jar) = open_link(&app, "/login").await;
+    let refused = post(
+        &app,
+        "/login",
+        &login_jar,
+        &[
+            ("csrf", &csrf_of(html(&login))),
+            ("email", "carol@example.com"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
 both_backends!(
     with_smtp_the_link_is_emailed_too,
     inviting_answers_the_same_for_known_and_unknown_emails_and_attaches_nobody,
@@ -825,4 +896,5 @@ both_backends!(
     roles_follow_the_rules_for_invitations_and_changes,
     invitations_speak_spanish,
     the_cli_invites_into_a_workspace_with_members_and_keeps_passwords,
+    guessing_a_password_through_an_invitation_link_is_throttled,
 );

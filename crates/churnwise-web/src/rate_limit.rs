@@ -9,11 +9,11 @@
 //! client behind the proxy would share the proxy's bucket.
 
 use crate::error::ApiError;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -67,27 +67,14 @@ impl RateLimiter {
         self
     }
 
-    /// The address a request is counted against.
+    /// The address a request is counted against
+    /// ([`crate::security::client_ip`]).
     pub fn client_address(&self, request: &Request) -> IpAddr {
-        let forwarded = self
-            .trust_forwarded_for
-            .then(|| {
-                request
-                    .headers()
-                    .get_all("x-forwarded-for")
-                    .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .flat_map(|v| v.split(','))
-                    .next_back()
-                    .and_then(|last| last.trim().parse::<IpAddr>().ok())
-            })
-            .flatten();
-        forwarded.unwrap_or_else(|| {
-            request
-                .extensions()
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
-        })
+        crate::security::client_ip(
+            request.headers(),
+            request.extensions(),
+            self.trust_forwarded_for,
+        )
     }
 
     /// The limit of the public survey endpoints: 10 requests per minute per address.
@@ -171,6 +158,8 @@ pub async fn limit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::extract::ConnectInfo;
+    use std::net::{Ipv4Addr, SocketAddr};
 
     fn request(forwarded: &[&str], peer: Option<IpAddr>) -> Request {
         let mut builder = Request::builder().uri("/s/x");

@@ -7,7 +7,9 @@
 #
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #   targets: csv_reader xlsx_reader case_forms (default: all three)
-# Seeds are in fuzz/seeds/TARGET (committed); the growing corpus goes to
+# Seeds are in fuzz/seeds/TARGET (committed: the hand-made seeds plus the
+# corpus of the runs in docs/security.md, minimised with -merge=1); the
+# growing corpus goes to
 # fuzz/corpus/TARGET (ignored) and crashes to fuzz/artifacts/TARGET. A crash
 # found here becomes a regular test beside the code it broke.
 set -euo pipefail

@@ -168,7 +168,7 @@ test('the keyboard reaches the skip link first and the main navigation next', as
 
 test('pages fit a 375 px wide phone without sideways scrolling', async () => {
   // The departure case opened from the client page by an earlier test.
-  const cases = await page.evaluate(async () => (await fetch('/api/v1/cases?client_id=1')).json());
+  const { items: cases } = await page.evaluate(async () => (await fetch('/api/v1/cases?client_id=1')).json());
   assert.equal(cases.length, 1, 'the client has its departure case');
   const opened = cases[0];
   await page.setViewportSize({ width: 375, height: 740 });
@@ -194,5 +194,6 @@ test('the dashboard draws every chart with the vendored ECharts, numbers one cli
   await page.getByText('Show the numbers').first().click();
   assert.ok(await page.locator('#table-churn').isVisible());
   const csv = await page.evaluate(async () => (await fetch(document.querySelector('.downloads a').href)).text());
-  assert.match(csv, /^month,customers_start,churned_customers,churn_rate_pct/);
+  // Text cells, headers included, are quoted (formulas cannot slip out).
+  assert.match(csv, /^"month","customers_start","churned_customers","churn_rate_pct"/);
 });

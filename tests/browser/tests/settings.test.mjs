@@ -30,8 +30,8 @@ after(async () => {
 async function openCaseUrl() {
   const id = await page.evaluate(async () => {
     for (const stage of ['notice', 'exit_conversation', 'retention']) {
-      const cases = await (await fetch(`/api/v1/cases?stage=${stage}`)).json();
-      const kind = cases.find((c) => c.case.kind === 'client_leaving');
+      const { items: cases } = await (await fetch(`/api/v1/cases?stage=${stage}`)).json();
+      const kind = cases.find((c) => c.kind === 'client_leaving');
       if (kind) return kind.id;
     }
     return null;

@@ -6,6 +6,8 @@
 # server does not answer. Then the reasons export is opened in LibreOffice
 # headless (installed with apt-get when missing) and its numbers checked, and
 # the pages are tested in headless Chromium (scripts/browser-tests.sh).
+# Schemathesis checks the API against its OpenAPI document
+# (scripts/schemathesis.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CHURNWISE_TEST_POSTGRES="${CHURNWISE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"
@@ -16,6 +18,9 @@ if ! python3 -c "import aiosmtpd" 2>/dev/null; then
 fi
 cargo test --workspace --all-targets --locked
 cargo test --workspace --doc --locked
+# The JSON API against its own OpenAPI document with a token (Schemathesis
+# from PyPI, installed when missing): no 5xx, every answer documented.
+bash scripts/schemathesis.sh
 bash scripts/check-xlsx-libreoffice.sh
 # The pages in a real browser (installs chromium and Node.js when missing).
 bash scripts/browser-tests.sh

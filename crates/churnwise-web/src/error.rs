@@ -291,7 +291,8 @@ pub type ApiResult<T> = Result<T, ApiError>;
 /// body that does not parse), 401 (no valid token or session; not the
 /// sign-in itself) and 403 (the role does not allow it, or a missing CSRF
 /// token); one with parameters or a body 422 (invalid fields); one with
-/// path parameters 404; one with a body 415 (not JSON). An operation's own
+/// path parameters 404; one with a body 415 (not JSON); a change 503 (the
+/// database stayed busy, with `Retry-After`). An operation's own
 /// documentation of these statuses is kept.
 pub(crate) fn document_problems(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::{Operation, ParameterIn};
@@ -347,6 +348,12 @@ pub(crate) fn document_problems(doc: &mut utoipa::openapi::OpenApi) {
         }
         if has_body {
             defaults.push(("415", "The body is not `application/json`."));
+        }
+        if method != "get" {
+            defaults.push((
+                "503",
+                "Another writer held the database too long; try again after `Retry-After` seconds.",
+            ));
         }
         for (status, description) in defaults {
             op.responses

@@ -59,34 +59,13 @@ impl SqlStore {
         page: u32,
         per_page: u32,
     ) -> StoreResult<Page<CaseSummary>> {
-        let per_page = per_page.clamp(1, 500);
-        let page = page.max(1);
         let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM departure_cases c");
         push_case_filters(&mut count, ws, filter);
-        let total: i64 = count
-            .build()
-            .fetch_one(&self.pool)
+        let mut rows = QueryBuilder::<Db>::new(SUMMARY_SELECT);
+        push_case_filters(&mut rows, ws, filter);
+        rows.push(" ORDER BY c.opened_on DESC, c.id DESC");
+        self.fetch_page(count, rows, page, per_page, summary_from)
             .await
-            .map_err(backend_error)?
-            .try_get(0)
-            .map_err(backend_error)?;
-        let mut q = QueryBuilder::<Db>::new(SUMMARY_SELECT);
-        push_case_filters(&mut q, ws, filter);
-        q.push(" ORDER BY c.opened_on DESC, c.id DESC LIMIT ")
-            .push_bind(i64::from(per_page))
-            .push(" OFFSET ")
-            .push_bind(i64::from(page - 1) * i64::from(per_page));
-        let rows = q
-            .build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend_error)?;
-        Ok(Page {
-            items: rows.iter().map(summary_from).collect::<StoreResult<_>>()?,
-            page,
-            per_page,
-            total,
-        })
     }
 
     pub(super) async fn purge_expired_sessions_impl(&self, now: Timestamp) -> StoreResult<u64> {

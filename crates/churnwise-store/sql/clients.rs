@@ -183,20 +183,11 @@ impl SqlStore {
                 );
             }
         }
-        let per_page = filter.per_page.clamp(1, 500);
-        let page = filter.page.max(1);
         let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM clients");
         push_filters(&mut count, ws, filter);
-        let total: i64 = count
-            .build()
-            .fetch_one(&self.pool)
-            .await
-            .map_err(backend_error)?
-            .try_get(0)
-            .map_err(backend_error)?;
-        let mut q = QueryBuilder::<Db>::new(format!("SELECT {CLIENT_COLUMNS} FROM clients"));
-        push_filters(&mut q, ws, filter);
-        q.push(match filter.sort {
+        let mut rows = QueryBuilder::<Db>::new(format!("SELECT {CLIENT_COLUMNS} FROM clients"));
+        push_filters(&mut rows, ws, filter);
+        rows.push(match filter.sort {
             ClientSort::Name => " ORDER BY name, id",
             ClientSort::NameDesc => " ORDER BY name DESC, id DESC",
             ClientSort::Newest => " ORDER BY created_at DESC, id DESC",
@@ -206,21 +197,8 @@ impl SqlStore {
             }
             ClientSort::Status => " ORDER BY status, name, id",
         });
-        q.push(" LIMIT ")
-            .push_bind(i64::from(per_page))
-            .push(" OFFSET ")
-            .push_bind(i64::from(page - 1) * i64::from(per_page));
-        let rows = q
-            .build()
-            .fetch_all(&self.pool)
+        self.fetch_page(count, rows, filter.page, filter.per_page, client_from)
             .await
-            .map_err(backend_error)?;
-        Ok(Page {
-            items: rows.iter().map(client_from).collect::<StoreResult<_>>()?,
-            page,
-            per_page,
-            total,
-        })
     }
 
     pub(super) async fn update_client_impl(

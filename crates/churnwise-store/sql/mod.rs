@@ -40,6 +40,45 @@ const WRITE_ATTEMPTS: u32 = 3;
 const FIRST_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
 
 impl crate::SqlStore {
+    /// One page of a filtered list: `count` is the list's
+    /// `SELECT COUNT(*) …` with its filters, `rows` its `SELECT … ORDER BY …`
+    /// with the same filters; `per_page` is held to 1–500 and `page` to 1
+    /// or more, and each row becomes a `T` through `from_row`.
+    async fn fetch_page<T>(
+        &self,
+        mut count: sqlx::QueryBuilder<'_, crate::Db>,
+        mut rows: sqlx::QueryBuilder<'_, crate::Db>,
+        page: u32,
+        per_page: u32,
+        from_row: impl Fn(&DbRow) -> StoreResult<T>,
+    ) -> StoreResult<churnwise_store::Page<T>> {
+        use sqlx::Row;
+        let per_page = per_page.clamp(1, 500);
+        let page = page.max(1);
+        let total: i64 = count
+            .build()
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend_error)?
+            .try_get(0)
+            .map_err(backend_error)?;
+        rows.push(" LIMIT ")
+            .push_bind(i64::from(per_page))
+            .push(" OFFSET ")
+            .push_bind(i64::from(page - 1) * i64::from(per_page));
+        let found = rows
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        Ok(churnwise_store::Page {
+            items: found.iter().map(from_row).collect::<StoreResult<_>>()?,
+            page,
+            per_page,
+            total,
+        })
+    }
+
     /// Begins a transaction that will write. On SQLite it is
     /// `BEGIN IMMEDIATE`, which takes the write lock at once (waiting up to
     /// the busy timeout): a transaction that began as a read and wrote later

@@ -200,7 +200,7 @@ pub async fn update_client(
             fields.push(name);
         }
     }
-    let client = store
+    store
         .update_client(ws, id, patch)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -213,5 +213,9 @@ pub async fn update_client(
         &fields.join(", "),
     )
     .await?;
+    let today = chrono::Utc::now().date_naive();
+    crate::follow::records_changed(store, ws, &crate::follow::Touched::client(id), today).await?;
+    // The rule may have changed the status: answer the client as stored.
+    let client = store.get_client(ws, id).await?.ok_or(AppError::NotFound)?;
     Ok(client)
 }

@@ -7,6 +7,7 @@
 use crate::audit::{self, Action, Subject};
 use crate::cases::{self, CaseContext};
 use crate::error::{AppError, AppResult};
+use crate::follow;
 use chrono::{DateTime, Utc};
 use churnwise_domain::history::Actor;
 use churnwise_ingest::{InputProblems, Problem, ReadLimits, MAX_SHOWN};
@@ -160,6 +161,11 @@ pub async fn import(
         ParsedImport::Subscriptions(_) => Action::SubscriptionsImported,
         ParsedImport::Invoices(_) => Action::InvoicesImported,
     };
+    let touched = follow::Touched::ExternalIds(match &parsed {
+        ParsedImport::Customers(rows) => rows.iter().map(|r| r.external_id.clone()).collect(),
+        ParsedImport::Subscriptions(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
+        ParsedImport::Invoices(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
+    });
     let summary = match parsed {
         ParsedImport::Customers(rows) => store.import_customers(ws, rows, progress).await,
         ParsedImport::Subscriptions(rows) => {
@@ -189,5 +195,6 @@ pub async fn import(
         };
         cases::win_back_after_import(&cx, &formers).await?
     };
+    follow::records_changed(store, ws, &touched, now.date_naive()).await?;
     Ok(ImportReport { summary, won_back })
 }

@@ -11,6 +11,7 @@
 //! - [`cases`]: departure-case steps, the case view, the case work due;
 //! - [`clients`]: creating clients and checking list filters;
 //! - [`imports`]: file imports (read, check, write, win back);
+//! - [`follow`]: what follows a change to a client's records (status, scores);
 //! - [`early_warning`]: health scores and the due list;
 //! - [`digest`]: the daily email and its transport;
 //! - [`scheduler`]: the background runs of `serve`;
@@ -30,6 +31,7 @@ pub mod credentials;
 pub mod digest;
 pub mod early_warning;
 pub mod error;
+pub mod follow;
 pub mod i18n;
 pub mod imports;
 pub mod members;

@@ -7,8 +7,9 @@
 use crate::audit::{self, Action, Actor, Subject};
 use crate::cases::{self, CaseContext};
 use crate::error::{AppError, AppResult};
+use crate::follow::{self, Touched};
 use crate::validate::Checker;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use churnwise_domain::registry::{
     optional_text, required_text, Email, FieldProblem, InteractionKind,
 };
@@ -269,6 +270,7 @@ pub async fn add_subscription(
     )
     .await?;
     cases::win_back_on_new_business(cx, &sub).await?;
+    follow::records_changed(cx.store, cx.ws, &Touched::client(client), cx.today()).await?;
     Ok(sub)
 }
 
@@ -285,6 +287,7 @@ pub async fn add_invoice(
     let subject = Subject::Invoice(client, invoice.id);
     let detail = invoice.invoice_ref.clone();
     audit::record(store, ws, actor, Action::InvoiceCreated, subject, &detail).await?;
+    follow::records_changed(store, ws, &Touched::client(client), Utc::now().date_naive()).await?;
     Ok(invoice)
 }
 
@@ -317,6 +320,8 @@ pub async fn record_payment(
         &detail,
     )
     .await?;
+    let touched = Touched::client(invoice.client_id);
+    follow::records_changed(store, ws, &touched, Utc::now().date_naive()).await?;
     Ok(invoice)
 }
 
@@ -344,6 +349,7 @@ pub async fn log_interaction(
         &detail,
     )
     .await?;
+    follow::records_changed(store, ws, &Touched::client(client), today).await?;
     Ok(logged)
 }
 

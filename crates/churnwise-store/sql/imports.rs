@@ -245,4 +245,31 @@ impl SqlStore {
         tx.commit().await.map_err(backend_error)?;
         Ok(refs.into_iter().collect())
     }
+
+    pub(super) async fn client_ids_by_external_impl(
+        &self,
+        ws: WorkspaceId,
+        external_ids: &[String],
+    ) -> StoreResult<Vec<ClientId>> {
+        let mut ids = Vec::with_capacity(external_ids.len());
+        // Chunks keep every statement under both drivers' bind limits.
+        for chunk in external_ids.chunks(500) {
+            let mut q = QueryBuilder::<Db>::new("SELECT id FROM clients WHERE workspace_id = ");
+            q.push_bind(ws.0).push(" AND external_id IN (");
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(id.as_str());
+            }
+            q.push(")");
+            let rows = q
+                .build()
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_error)?;
+            for row in &rows {
+                ids.push(ClientId(row.try_get::<i64, _>(0).map_err(backend_error)?));
+            }
+        }
+        Ok(ids)
+    }
 }

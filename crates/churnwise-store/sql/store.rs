@@ -257,6 +257,14 @@ impl Store for SqlStore {
         self.client_external_ids_impl(ws).await
     }
 
+    async fn client_ids_by_external(
+        &self,
+        ws: WorkspaceId,
+        external_ids: &[String],
+    ) -> StoreResult<Vec<ClientId>> {
+        self.client_ids_by_external_impl(ws, external_ids).await
+    }
+
     // --- metrics input (metrics_data.rs)
 
     async fn metrics_data(&self, ws: WorkspaceId) -> StoreResult<MetricsData> {

@@ -209,6 +209,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<ImportSummary>;
     /// The external id of every client of the workspace that has one.
     async fn client_external_ids(&self, ws: WorkspaceId) -> StoreResult<Vec<String>>;
+    /// The ids of the clients of `ws` whose external id is one of
+    /// `external_ids` (unknown ones are left out), in no set order.
+    async fn client_ids_by_external(
+        &self,
+        ws: WorkspaceId,
+        external_ids: &[String],
+    ) -> StoreResult<Vec<ClientId>>;
     /// Everything the metrics engine needs for a workspace.
     async fn metrics_data(&self, ws: WorkspaceId) -> StoreResult<MetricsData>;
 

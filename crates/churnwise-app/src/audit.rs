@@ -153,6 +153,15 @@ actions! {
     ReasonsChanged => "reasons.changed",
     /// The offboarding checklist templates were changed.
     ChecklistTemplatesChanged => "checklist_templates.changed",
+    // --- entry --- (issue #12: records changed in the browser)
+    /// A subscription segment's fields were changed.
+    SubscriptionUpdated => "subscription.updated",
+    /// A subscription segment was ended.
+    SubscriptionEnded => "subscription.ended",
+    /// A contact's fields were changed.
+    ContactUpdated => "contact.updated",
+    /// A contact was removed.
+    ContactRemoved => "contact.removed",
 }
 
 impl Action {

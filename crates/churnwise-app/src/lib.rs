@@ -38,6 +38,7 @@ pub mod members;
 pub mod metrics;
 pub mod privacy;
 pub mod reasons;
+pub mod record_edits;
 pub mod records;
 pub mod reports;
 pub mod scheduler;

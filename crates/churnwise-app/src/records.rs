@@ -247,7 +247,8 @@ pub async fn add_contact(
     Ok(contact)
 }
 
-/// Adds a subscription segment to a client; a running segment of a former
+/// Adds a subscription segment to a client (refused on `started_on` when it
+/// would overlap another segment of the same subscription); a running segment of a former
 /// client wins back its latest lost or fired departure (the client is
 /// active again), recorded as done by the context's actor.
 pub async fn add_subscription(
@@ -257,6 +258,7 @@ pub async fn add_subscription(
     actor: &Actor,
 ) -> AppResult<Subscription> {
     let new = input.validate()?;
+    crate::record_edits::refuse_overlap(cx.store, cx.ws, client, None, &new).await?;
     let sub = cx.store.add_subscription(cx.ws, client, new).await?;
     let subject = Subject::Subscription(client, sub.id);
     let detail = format!("{} from {}", sub.subscription_ref, sub.started_on);

@@ -18,6 +18,7 @@ use churnwise_store::{StoreError, StoreResult};
 mod bounded;
 mod cases;
 mod clients;
+mod entry;
 mod health;
 mod imports;
 mod invitations;

@@ -9,7 +9,7 @@ use churnwise_domain::Money;
 use churnwise_store::*;
 use sqlx::Row;
 
-fn contact_from(row: &DbRow) -> Result<Contact, sqlx::Error> {
+pub(super) fn contact_from(row: &DbRow) -> Result<Contact, sqlx::Error> {
     Ok(Contact {
         id: ContactId(row.try_get("id")?),
         client_id: ClientId(row.try_get("client_id")?),
@@ -21,7 +21,7 @@ fn contact_from(row: &DbRow) -> Result<Contact, sqlx::Error> {
     })
 }
 
-fn subscription_from(row: &DbRow) -> Result<Subscription, sqlx::Error> {
+pub(super) fn subscription_from(row: &DbRow) -> Result<Subscription, sqlx::Error> {
     Ok(Subscription {
         id: SubscriptionId(row.try_get("id")?),
         client_id: ClientId(row.try_get("client_id")?),

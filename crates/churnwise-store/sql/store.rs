@@ -601,4 +601,35 @@ impl Store for SqlStore {
     async fn purge_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
         self.purge_expired_sessions_impl(now).await
     }
+
+    // --- entry --- (entry.rs)
+
+    async fn update_subscription(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: SubscriptionId,
+        sub: NewSubscription,
+    ) -> StoreResult<Option<Subscription>> {
+        self.update_subscription_impl(ws, client, id, sub).await
+    }
+
+    async fn update_contact(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: ContactId,
+        contact: NewContact,
+    ) -> StoreResult<Option<Contact>> {
+        self.update_contact_impl(ws, client, id, contact).await
+    }
+
+    async fn remove_contact(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: ContactId,
+    ) -> StoreResult<bool> {
+        self.remove_contact_impl(ws, client, id).await
+    }
 }

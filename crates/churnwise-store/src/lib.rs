@@ -504,6 +504,36 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Page<CaseSummary>>;
     /// Deletes the sessions that expired at or before `now`; how many went.
     async fn purge_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
+
+    // --- entry --- (issue #12, helper "entry"): a client's records changed
+    // or removed from the pages, the API and the CLI.
+
+    /// Replaces every field of subscription segment `id` of `client`; `None`
+    /// when there is no such segment of that client in `ws`; `Conflict` on
+    /// `started_on` when another segment of the subscription starts that day.
+    async fn update_subscription(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: SubscriptionId,
+        sub: NewSubscription,
+    ) -> StoreResult<Option<Subscription>>;
+    /// Replaces every field of contact `id` of `client` (a primary contact
+    /// makes the client's others not primary); `None` when there is none.
+    async fn update_contact(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: ContactId,
+        contact: NewContact,
+    ) -> StoreResult<Option<Contact>>;
+    /// Removes contact `id` of `client`; false when there was none.
+    async fn remove_contact(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: ContactId,
+    ) -> StoreResult<bool>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

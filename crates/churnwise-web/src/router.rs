@@ -53,6 +53,16 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(metrics::metrics))
         .merge(case_routes())
         .merge(early_warning_routes())
+        .merge(record_edit_routes())
+}
+
+/// Changes to a client's records after they were entered (helper "entry").
+fn record_edit_routes() -> OpenApiRouter<AppState> {
+    use crate::api::record_edits as edits;
+    OpenApiRouter::new()
+        .routes(routes!(edits::update_subscription))
+        .routes(routes!(edits::end_subscription))
+        .routes(routes!(edits::update_contact, edits::remove_contact))
 }
 
 /// Health scores, alerts, the due list, settings and the caller's profile.

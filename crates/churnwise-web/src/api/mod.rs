@@ -9,6 +9,7 @@ pub mod health;
 pub mod metrics;
 pub mod privacy;
 pub mod reasons;
+pub mod record_edits;
 pub mod records;
 pub mod reports;
 pub mod session;

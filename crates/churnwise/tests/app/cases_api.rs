@@ -15,13 +15,13 @@ use std::net::SocketAddr;
 
 /// A workspace with a client that pays 450.00 a month and has one unpaid
 /// invoice (INV-9) and one paid one.
-struct Setup {
-    app: TestApp,
-    token: String,
-    client: i64,
+pub(crate) struct Setup {
+    pub(crate) app: TestApp,
+    pub(crate) token: String,
+    pub(crate) client: i64,
 }
 
-async fn setup(backend: Backend) -> Setup {
+pub(crate) async fn setup(backend: Backend) -> Setup {
     let app = TestApp::new(backend).await;
     let (_, token) = app
         .user_with_token("ana@example.com", "Acme Agency", Role::Owner)
@@ -87,12 +87,18 @@ fn conversation(primary: &str) -> Value {
 }
 
 impl Setup {
-    async fn call(&self, method: Method, uri: &str, body: Option<Value>) -> Reply {
+    pub(crate) async fn call(&self, method: Method, uri: &str, body: Option<Value>) -> Reply {
         self.app.call(method, uri, Some(&self.token), body).await
     }
 
     /// Sends a step and expects `status`.
-    async fn ok(&self, method: Method, uri: &str, body: Value, status: StatusCode) -> Value {
+    pub(crate) async fn ok(
+        &self,
+        method: Method,
+        uri: &str,
+        body: Value,
+        status: StatusCode,
+    ) -> Value {
         let r = self.call(method.clone(), uri, Some(body)).await;
         assert_eq!(r.status, status, "{method} {uri}: {:#}", r.json);
         r.json
@@ -110,7 +116,7 @@ impl Setup {
         r["id"].as_i64().unwrap()
     }
 
-    async fn show(&self, id: i64) -> Value {
+    pub(crate) async fn show(&self, id: i64) -> Value {
         let r = self
             .call(Method::GET, &format!("/api/v1/cases/{id}"), None)
             .await;
@@ -119,7 +125,7 @@ impl Setup {
     }
 
     /// A case in offboarding (no retention attempt), with its checklist.
-    async fn offboarding(&self, primary: &str) -> i64 {
+    pub(crate) async fn offboarding(&self, primary: &str) -> i64 {
         let id = self.open().await;
         let base = format!("/api/v1/cases/{id}");
         self.ok(
@@ -140,7 +146,7 @@ impl Setup {
     }
 
     /// Marks every open checklist item of a case done.
-    async fn all_items_done(&self, id: i64) {
+    pub(crate) async fn all_items_done(&self, id: i64) {
         let case = self.show(id).await;
         for item in case["case"]["offboarding"]["items"].as_array().unwrap() {
             if item["status"] == "open" {

@@ -218,7 +218,47 @@ fn page_routes() -> Router<AppState> {
             post(departure_settings::delete_template),
         )
         .route("/assets/{*path}", get(pages::assets::asset))
+        .merge(record_edit_page_routes())
         .layer(axum::middleware::from_fn(pages::error_pages))
+}
+
+/// The data-entry forms of a client's page (helper "entry").
+fn record_edit_page_routes() -> Router<AppState> {
+    use pages::clients;
+    Router::new()
+        .route(
+            "/clients/{id}/edit",
+            get(clients::edit_client_form).post(clients::edit_client),
+        )
+        .route(
+            "/clients/{id}/subscriptions",
+            post(clients::add_subscription),
+        )
+        .route(
+            "/clients/{id}/subscriptions/{sub}",
+            get(clients::subscription_form).post(clients::save_subscription),
+        )
+        .route(
+            "/clients/{id}/subscriptions/{sub}/end",
+            post(clients::end_subscription),
+        )
+        .route("/clients/{id}/invoices", post(clients::add_invoice))
+        .route(
+            "/clients/{id}/invoices/{invoice}/paid",
+            post(clients::mark_paid),
+        )
+        .route(
+            "/clients/{id}/invoices/{invoice}/unpaid",
+            post(clients::mark_unpaid),
+        )
+        .route(
+            "/clients/{id}/contacts/{contact}",
+            get(clients::contact_form).post(clients::save_contact),
+        )
+        .route(
+            "/clients/{id}/contacts/{contact}/remove",
+            post(clients::remove_contact),
+        )
 }
 
 /// The whole application over `state`.

@@ -10,11 +10,16 @@
 mod forms;
 mod list;
 mod new_client;
+mod record_edits;
 mod show;
 
 pub use forms::{add_contact, log_interaction, open_case, CaseForm, ContactForm, InteractionForm};
 pub use list::{list, ListParams};
 pub use new_client::{create, new_page, ClientForm};
+pub use record_edits::{
+    add_invoice, add_subscription, contact_form, edit_client, edit_client_form, end_subscription,
+    mark_paid, mark_unpaid, remove_contact, save_contact, save_subscription, subscription_form,
+};
 pub use show::{show, ShowQuery};
 
 /// The text trimmed, if not blank.

@@ -37,6 +37,7 @@ pub struct ShowQuery {
 /// An invoice as the client page shows it.
 #[derive(Debug, Serialize)]
 struct InvoiceRow {
+    id: i64,
     invoice_ref: String,
     amount_cents: i64,
     issued_on: Option<NaiveDate>,
@@ -49,6 +50,7 @@ struct InvoiceRow {
 /// A subscription segment as the client page shows it.
 #[derive(Debug, Serialize)]
 struct SubscriptionRow {
+    id: i64,
     subscription_ref: String,
     plan: Option<String>,
     mrr_cents: i64,
@@ -140,6 +142,7 @@ pub(super) struct ClientPageForms<'a> {
     pub(super) interaction_errors: FieldProblems,
     pub(super) contact: ContactForm,
     pub(super) contact_errors: FieldProblems,
+    pub(super) entry: super::record_edits::EntryForms,
 }
 
 impl Default for ClientPageForms<'_> {
@@ -161,6 +164,7 @@ impl Default for ClientPageForms<'_> {
                 ..CaseForm::default()
             },
             case_errors: FieldProblems::new(),
+            entry: super::record_edits::EntryForms::default(),
         }
     }
 }
@@ -198,6 +202,7 @@ pub(super) async fn client_page(
         .map(|i| {
             let overdue = i.paid_on.is_none() && i.due_on < today;
             InvoiceRow {
+                id: i.id.0,
                 invoice_ref: i.invoice_ref.clone(),
                 amount_cents: i.amount.cents(),
                 issued_on: i.issued_on,
@@ -220,6 +225,7 @@ pub(super) async fn client_page(
     let sub_rows: Vec<SubscriptionRow> = subs
         .iter()
         .map(|s| SubscriptionRow {
+            id: s.id.0,
             subscription_ref: s.subscription_ref.clone(),
             plan: s.plan.clone(),
             mrr_cents: s.mrr.cents(),
@@ -291,6 +297,7 @@ pub(super) async fn client_page(
             channels => ["email", "phone", "meeting", "letter", "chat", "other"],
             today,
             health,
+            entry => forms.entry,
         },
     )
 }
@@ -303,10 +310,13 @@ pub async fn show(
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
     let client = load_client(&state, &auth, id).await?;
-    let notice = query
-        .done
-        .as_deref()
-        .and_then(|d| NOTICES.iter().find(|n| **n == d).copied());
+    let notice = query.done.as_deref().and_then(|d| {
+        NOTICES
+            .iter()
+            .chain(super::record_edits::NOTICES.iter())
+            .find(|n| **n == d)
+            .copied()
+    });
     let forms = ClientPageForms {
         notice,
         ..ClientPageForms::default()

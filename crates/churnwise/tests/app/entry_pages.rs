@@ -168,7 +168,7 @@ async fn a_client_is_edited_with_every_problem_shown_at_once(backend: Backend) {
     assert_eq!(stored.segment, None);
     assert_eq!(stored.keep_in_touch_days, 45);
     assert_eq!(stored.notes.as_deref(), Some("Prefers calls"));
-    let shown = s.page(&location(&saved).to_string()).await;
+    let shown = s.page(location(&saved)).await;
     assert!(html(&shown).contains("Client saved."));
 }
 

@@ -54,6 +54,8 @@ enum Command {
     Due(commands::due::DueArgs),
     Digest(commands::digest::DigestArgs),
     Backup(commands::backup::BackupArgs),
+    Subscription(commands::subscription::SubscriptionArgs),
+    Contact(commands::contact::ContactArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -89,6 +91,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Import(args) => commands::import::run(&ctx, args).await,
             Command::Client(args) => commands::client::run(&ctx, args).await,
             Command::Interaction(args) => commands::interaction::run(&ctx, args).await,
+            Command::Subscription(args) => commands::subscription::run(&ctx, args).await,
+            Command::Contact(args) => commands::contact::run(&ctx, args).await,
             Command::Case(args) => commands::case::run(&ctx, *args).await,
             Command::Reasons(args) => commands::reasons::run(&ctx, args).await,
             Command::Export(args) => commands::export::run(&ctx, args).await,

@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod case;
 pub mod client;
+pub mod contact;
 pub mod digest;
 pub mod due;
 pub mod export;
@@ -14,6 +15,7 @@ pub mod interaction;
 pub mod metrics;
 pub mod reasons;
 pub mod serve;
+pub mod subscription;
 pub mod token;
 pub mod user;
 

@@ -19,6 +19,7 @@ mod departure_settings_pages;
 mod early_warning;
 mod early_warning_pages;
 mod entry_api;
+mod entry_cli;
 mod entry_pages;
 mod import_cli;
 mod members_pages;

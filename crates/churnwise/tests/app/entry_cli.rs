@@ -76,10 +76,7 @@ async fn segments_and_contacts_are_changed_from_the_command_line(backend: Backen
     assert!(!ok);
     assert!(err.contains("--mrr"), "{err}");
     assert!(err.contains("--end"), "{err}");
-    assert_eq!(
-        s.list_subscriptions(ws.id, client.id).await.unwrap(),
-        [sub]
-    );
+    assert_eq!(s.list_subscriptions(ws.id, client.id).await.unwrap(), [sub]);
 
     let (ok, out, err) = churnwise(
         url,

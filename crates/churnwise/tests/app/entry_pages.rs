@@ -535,7 +535,26 @@ async fn viewers_see_no_forms_and_other_workspaces_find_nothing(backend: Backend
     );
 }
 
+async fn the_new_client_form_shows_a_typed_interval_with_the_other_problems(backend: Backend) {
+    let s = Signed::new(backend).await;
+    let refused = s
+        .submit(
+            "/clients/new",
+            "/clients",
+            &[
+                ("name", ""),
+                ("status", "active"),
+                ("owner", &"o".repeat(101)),
+                ("keep_in_touch_days", "monthly"),
+            ],
+        )
+        .await;
+    refused_at(&refused, &["f-name", "f-owner", "f-keep_in_touch_days"]);
+    assert!(html(&refused).contains("value=\"monthly\""));
+}
+
 both_backends!(
+    the_new_client_form_shows_a_typed_interval_with_the_other_problems,
     a_client_is_edited_with_every_problem_shown_at_once,
     the_edit_form_speaks_spanish,
     segments_are_added_edited_and_ended_from_the_pages,

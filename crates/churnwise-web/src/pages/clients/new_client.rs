@@ -76,21 +76,30 @@ pub async fn create(
         "" => Ok(None),
         text => text.parse::<i32>().map(Some),
     };
+    let input = churnwise_app::clients::ClientInput {
+        name: form.name.clone(),
+        external_id: optional(&form.external_id),
+        status: optional(&form.status),
+        owner: optional(&form.owner),
+        segment: optional(&form.segment),
+        keep_in_touch_days: days.clone().unwrap_or(None),
+        notes: optional(&form.notes),
+    };
     let validated = match days {
-        Ok(days) => churnwise_app::clients::ClientInput {
-            name: form.name.clone(),
-            external_id: optional(&form.external_id),
-            status: optional(&form.status),
-            owner: optional(&form.owner),
-            segment: optional(&form.segment),
-            keep_in_touch_days: days,
-            notes: optional(&form.notes),
+        Ok(_) => input.validate_with(&settings),
+        // Not a number: every other problem is shown with it, at once.
+        Err(_) => {
+            let mut problems = match input.validate_with(&settings) {
+                Err(churnwise_app::AppError::Invalid(problems)) => problems,
+                _ => Vec::new(),
+            };
+            problems.retain(|p| p.field != "keep_in_touch_days");
+            problems.push(churnwise_domain::registry::FieldProblem::new(
+                "keep_in_touch_days",
+                "not a number",
+            ));
+            Err(churnwise_app::AppError::Invalid(problems))
         }
-        .validate_with(&settings),
-        Err(_) => Err(churnwise_app::AppError::field(
-            "keep_in_touch_days",
-            "not a number",
-        )),
     };
     let result = match validated {
         Ok(new) => {

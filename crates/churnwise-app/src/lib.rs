@@ -41,6 +41,7 @@ pub mod reasons;
 pub mod records;
 pub mod reports;
 pub mod scheduler;
+pub mod status;
 pub mod throttle;
 pub mod validate;
 

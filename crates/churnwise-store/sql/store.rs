@@ -601,4 +601,15 @@ impl Store for SqlStore {
     async fn purge_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
         self.purge_expired_sessions_impl(now).await
     }
+
+    // --- status ---
+
+    async fn refresh_client_statuses(
+        &self,
+        ws: WorkspaceId,
+        clients: Option<&[ClientId]>,
+        today: Date,
+    ) -> StoreResult<u64> {
+        self.refresh_client_statuses_impl(ws, clients, today).await
+    }
 }

@@ -504,6 +504,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Page<CaseSummary>>;
     /// Deletes the sessions that expired at or before `now`; how many went.
     async fn purge_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
+
+    // --- status ---
+
+    /// Brings the stored status of the `clients` of `ws` (every client when
+    /// `None`) in line with the rule of `churnwise_domain::client_status` as
+    /// of `today`, in one statement; a status set by hand stays. How many
+    /// clients changed.
+    async fn refresh_client_statuses(
+        &self,
+        ws: WorkspaceId,
+        clients: Option<&[ClientId]>,
+        today: Date,
+    ) -> StoreResult<u64>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

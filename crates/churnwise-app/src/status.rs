@@ -112,6 +112,46 @@ pub async fn set_status(
     store.get_client(ws, id).await?.ok_or(AppError::NotFound)
 }
 
+/// How "clients by status" meets the metrics' customers on a day: the
+/// metrics count a customer when a paying segment (MRR above 0) runs, the
+/// rule makes a client active when any segment runs (free ones too) and
+/// leaving while a departure case is open, though it is still served.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct StatusReconciliation {
+    /// The metrics' customers on the day (a paying segment runs).
+    pub customers: i64,
+    /// Active clients with a paying segment.
+    pub active_paying: i64,
+    /// Leaving clients still served by a paying segment.
+    pub leaving_paying: i64,
+    /// Customers whose status was set by hand (or not brought in line yet).
+    pub other_paying: i64,
+    /// Active clients whose running segments are all free.
+    pub active_free: i64,
+}
+
+/// The reconciliation of the statuses of `ws` with the metrics' customers
+/// on `day`.
+pub async fn reconcile(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    day: NaiveDate,
+) -> AppResult<StatusReconciliation> {
+    let mut r = StatusReconciliation::default();
+    for row in store.running_by_status(ws, day).await? {
+        r.customers += row.paying;
+        match row.status {
+            ClientStatus::Active => {
+                r.active_paying += row.paying;
+                r.active_free += row.free;
+            }
+            ClientStatus::Leaving => r.leaving_paying += row.paying,
+            _ => r.other_paying += row.paying,
+        }
+    }
+    Ok(r)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

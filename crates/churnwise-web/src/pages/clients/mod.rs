@@ -11,11 +11,13 @@ mod forms;
 mod list;
 mod new_client;
 mod show;
+mod status;
 
 pub use forms::{add_contact, log_interaction, open_case, CaseForm, ContactForm, InteractionForm};
 pub use list::{list, ListParams};
 pub use new_client::{create, new_page, ClientForm};
 pub use show::{show, ShowQuery};
+pub use status::{set_status, StatusForm};
 
 /// The text trimmed, if not blank.
 fn optional(text: &str) -> Option<String> {

@@ -96,13 +96,19 @@ mod tests {
 
     #[test]
     fn a_client_without_segments_is_a_prospect() {
-        assert_eq!(status_on(&[], &[], day("2024-01-01")), ClientStatus::Prospect);
+        assert_eq!(
+            status_on(&[], &[], day("2024-01-01")),
+            ClientStatus::Prospect
+        );
     }
 
     #[test]
     fn a_segment_starting_later_leaves_the_client_a_prospect() {
         let s = [seg("2024-02-01", None)];
-        assert_eq!(status_on(&s, &[], day("2024-01-31")), ClientStatus::Prospect);
+        assert_eq!(
+            status_on(&s, &[], day("2024-01-31")),
+            ClientStatus::Prospect
+        );
         assert_eq!(status_on(&s, &[], day("2024-02-01")), ClientStatus::Active);
     }
 
@@ -121,7 +127,10 @@ mod tests {
 
     #[test]
     fn a_former_client_with_a_later_segment_is_former_until_it_starts() {
-        let s = [seg("2022-01-01", Some("2022-03-01")), seg("2023-01-01", None)];
+        let s = [
+            seg("2022-01-01", Some("2022-03-01")),
+            seg("2023-01-01", None),
+        ];
         assert_eq!(status_on(&s, &[], day("2022-06-01")), ClientStatus::Former);
         assert_eq!(status_on(&s, &[], day("2023-01-01")), ClientStatus::Active);
     }

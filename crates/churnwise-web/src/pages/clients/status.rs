@@ -37,5 +37,7 @@ pub async fn set_status(
         &auth.actor(),
     )
     .await?;
-    Ok(see_other(&format!("/clients/{id}?done=status-saved#status")))
+    Ok(see_other(&format!(
+        "/clients/{id}?done=status-saved#status"
+    )))
 }

@@ -106,7 +106,6 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
     let mut customers = Vec::new();
     let mut segments = Vec::new();
     let mut invoices = Vec::new();
-    let mut ended = Vec::new();
     let count = 320;
     for i in 0..count {
         let id = format!("C{:04}", i + 1);
@@ -149,9 +148,6 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
             month = add_months(month, 1);
         }
         segments.push(segment(&id, plan, seg_start, end));
-        if end.is_some() {
-            ended.push(id.clone());
-        }
         // One invoice per started month, due two weeks later.
         let mut billed = start;
         let mut n = 0;

@@ -296,4 +296,51 @@ both_backends!(
     after_an_import_statuses_agree_with_the_subscriptions,
     a_status_set_by_hand_overrides_the_rule_until_automatic,
     the_due_list_leaves_former_clients_out_unless_asked,
+    the_scheduler_brings_statuses_in_line_once,
 );
+
+/// The scheduler's pass follows segments that end on a day nobody touches
+/// the client, and a second pass changes nothing.
+async fn the_scheduler_brings_statuses_in_line_once(backend: Backend) {
+    let (app, token) = imported(backend).await;
+    let store = app.store().clone();
+    let ws = store.list_workspaces().await.unwrap()[0].id;
+    // The segment ends today, written by the store alone (as a sync could),
+    // so nothing but the daily pass follows it.
+    let today = Utc::now().date_naive();
+    store
+        .import_subscriptions(
+            ws,
+            vec![churnwise_store::SubscriptionImport {
+                line: 2,
+                subscription_ref: "S1".into(),
+                customer_ref: "C1".into(),
+                plan: Some("pro".into()),
+                mrr: churnwise_domain::Money::from_cents(10_000),
+                started_on: "2021-01-01".parse().unwrap(),
+                ended_on: Some(today),
+            }],
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        client_by_name(&app, &token, "Acme").await["status"],
+        "active"
+    );
+    let scheduler = churnwise_app::scheduler::Scheduler {
+        store: store.clone(),
+        mailer: None,
+        holder: "test".into(),
+        interval: std::time::Duration::from_secs(900),
+    };
+    let tick = scheduler.tick(Utc::now()).await.unwrap();
+    assert!(tick.ran);
+    assert_eq!(tick.statuses_changed, 1);
+    assert_eq!(
+        client_by_name(&app, &token, "Acme").await["status"],
+        "former"
+    );
+    let again = scheduler.tick(Utc::now()).await.unwrap();
+    assert_eq!(again.statuses_changed, 0);
+}

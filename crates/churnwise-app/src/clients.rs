@@ -15,7 +15,7 @@ use serde::Deserialize;
 /// Filters and pagination of the client list, unchecked.
 #[derive(Debug, Default, Clone)]
 pub struct ClientListQuestion {
-    /// Only this status (prospect, active, leaving, former).
+    /// Only this status (prospect, active, leaving, former, paused).
     pub status: Option<String>,
     /// Only this owner.
     pub owner: Option<String>,
@@ -81,7 +81,7 @@ pub struct ClientInput {
     pub name: String,
     /// Id in the billing system.
     pub external_id: Option<String>,
-    /// Status (default active).
+    /// A status set by hand (default: the rule's, see `crate::status`).
     pub status: Option<String>,
     /// Account manager.
     pub owner: Option<String>,
@@ -130,7 +130,7 @@ impl ClientInput {
             ) => Some(NewClient {
                 external_id,
                 name,
-                status: status.unwrap_or(ClientStatus::Active),
+                status: status.unwrap_or(ClientStatus::Prospect),
                 owner,
                 segment,
                 keep_in_touch_days: days,
@@ -157,14 +157,29 @@ pub async fn create_client(
 }
 
 /// Stores a client already checked (the new-client page checks its own
-/// form) and records it in the audit log.
+/// form) and records it in the audit log. A new client has no segment, so
+/// the rule makes it a prospect; any other status asked for is set by hand.
 pub async fn store_new_client(
     store: &dyn Store,
     ws: WorkspaceId,
     new: NewClient,
     actor: &Actor,
 ) -> AppResult<Client> {
-    let client = store.create_client(ws, new).await?;
+    let by_hand = (new.status != ClientStatus::Prospect).then_some(new.status);
+    let mut client = store.create_client(ws, new).await?;
+    if let Some(status) = by_hand {
+        client = store
+            .update_client(
+                ws,
+                client.id,
+                churnwise_store::ClientPatch {
+                    status: Some(status),
+                    ..Default::default()
+                },
+            )
+            .await?
+            .ok_or(AppError::NotFound)?;
+    }
     audit::record(
         store,
         ws,
@@ -189,7 +204,7 @@ pub async fn update_client(
     let mut fields = Vec::new();
     for (set, name) in [
         (patch.name.is_some(), "name"),
-        (patch.status.is_some(), "status"),
+        (patch.status.is_some() || patch.status_by_rule, "status"),
         (patch.owner.is_some(), "owner"),
         (patch.segment.is_some(), "segment"),
         (patch.keep_in_touch_days.is_some(), "keep_in_touch_days"),

@@ -190,3 +190,52 @@ pub async fn due_list(
     });
     Ok(entries)
 }
+
+/// The due list of `ws` on `today` as [`due_list`] gives it (active and
+/// leaving clients, and the case work), and, when `include_former` is
+/// asked, the former clients due for a contact too.
+pub async fn due_list_with(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    today: NaiveDate,
+    owner: Option<&str>,
+    include_former: bool,
+) -> StoreResult<Vec<DueEntry>> {
+    let mut entries = due_list(store, ws, today, owner).await?;
+    if !include_former {
+        return Ok(entries);
+    }
+    for f in store.former_contact_facts(ws, today).await? {
+        let Some(late) = contact_overdue_days(
+            f.last_contact_on,
+            f.client_since,
+            f.keep_in_touch_days,
+            today,
+        ) else {
+            continue;
+        };
+        let entry = DueEntry {
+            kind: DueKind::Contact,
+            client_id: f.client.id,
+            client_name: f.client.name,
+            owner: f.client.owner,
+            assignee: None,
+            case_id: None,
+            item: None,
+            what: String::new(),
+            due_on: today - chrono::Days::new(late.unsigned_abs()),
+            days_overdue: late,
+        };
+        if owner.is_none_or(|o| entry.belongs_to(o)) {
+            entries.push(entry);
+        }
+    }
+    entries.sort_by(|a, b| {
+        b.days_overdue
+            .cmp(&a.days_overdue)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.client_name.cmp(&b.client_name))
+            .then(a.item.cmp(&b.item))
+    });
+    Ok(entries)
+}

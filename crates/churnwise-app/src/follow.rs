@@ -55,7 +55,6 @@ pub async fn records_changed(
     if clients.is_empty() {
         return Ok(());
     }
-    // Status (the registry's rule) and health scores of `clients` follow here.
-    let _ = today;
+    crate::status::follow_rule(store, ws, &clients, today).await?;
     Ok(())
 }

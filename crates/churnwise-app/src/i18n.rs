@@ -110,6 +110,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/health.ftl"),
             include_str!("../locales/en/privacy.ftl"),
             include_str!("../locales/en/entry.ftl"),
+            include_str!("../locales/en/status.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -117,6 +118,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/health.ftl"),
             include_str!("../locales/es/privacy.ftl"),
             include_str!("../locales/es/entry.ftl"),
+            include_str!("../locales/es/status.ftl"),
         ]
         .as_slice(),
     }

@@ -42,6 +42,7 @@ pub mod record_edits;
 pub mod records;
 pub mod reports;
 pub mod scheduler;
+pub mod status;
 pub mod throttle;
 pub mod validate;
 

@@ -1,5 +1,9 @@
 //! The background scheduler inside `churnwise serve`: every interval it
-//! recomputes the health scores of every workspace (raising alerts), erases
+//! brings every client's status in line with its subscriptions and cases as
+//! of the day (segments start and end on days nobody touches the client:
+//! [`crate::status::refresh_workspace`], which writes only the statuses that
+//! change, so running it at every tick is the daily pass and more, and
+//! idempotent), recomputes the health scores of every workspace (raising alerts), erases
 //! the personal data of former clients past the workspace's retention (see
 //! [`crate::privacy::erase_former_clients`]; a client once erased is not
 //! picked again, so running it at every tick is the daily pass and more), and
@@ -15,6 +19,7 @@
 use crate::digest::{run_digests, DigestRun, SendMail};
 use crate::early_warning::refresh;
 use crate::privacy::erase_former_clients;
+use crate::status::refresh_workspace;
 use chrono::{DateTime, Utc};
 use churnwise_store::Store;
 use serde::Serialize;
@@ -52,6 +57,8 @@ pub struct Tick {
     pub digests: DigestRun,
     /// Expired sessions deleted.
     pub sessions_purged: u64,
+    /// Clients whose status changed with the day (see [`crate::status`]).
+    pub statuses_changed: u64,
 }
 
 impl Scheduler {
@@ -79,6 +86,7 @@ impl Scheduler {
         tick.sessions_purged = self.store.purge_expired_sessions(now).await?;
         let today = now.date_naive();
         for ws in self.store.list_workspaces().await? {
+            tick.statuses_changed += refresh_workspace(self.store.as_ref(), ws.id, today).await?;
             let run = refresh(self.store.as_ref(), ws.id, today).await?;
             tick.workspaces += 1;
             let raised = u32::try_from(run.raised.len()).unwrap_or(u32::MAX);

@@ -84,6 +84,9 @@ string_enum! {
         Leaving => "leaving",
         /// A client that left.
         Former => "former",
+        /// Set by hand only (never by the rule of [`crate::client_status`]):
+        /// a client whose work is on hold.
+        Paused => "paused",
     }
 }
 

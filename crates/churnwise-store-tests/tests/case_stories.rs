@@ -334,6 +334,11 @@ async fn closing_a_lost_case_ends_running_subscriptions_and_makes_the_client_for
     let acme_now = s.get_client(ws, acme.id).await.unwrap().unwrap();
     assert_eq!(acme_now.status, ClientStatus::Former);
 
+    // Won back with new business: active while a segment runs (the rule
+    // of client_status; a win-back without one leaves the client former).
+    s.add_subscription(ws, acme.id, segment("S4", "2024-06-01", None))
+        .await
+        .unwrap();
     let won = step(&s, ws, &closed, |c| c.mark_won_back(day("2024-06-01"))).await;
     assert_eq!(won.case.won_back_on(), Some(day("2024-06-01")));
     let acme_now = s.get_client(ws, acme.id).await.unwrap().unwrap();

@@ -12,7 +12,6 @@ use churnwise_domain::departure::{DepartureCase, Outcome};
 use churnwise_domain::history::{CaseEvent, HistoryEntry};
 use churnwise_domain::reasons::ReasonKey;
 use churnwise_domain::reasons_matrix::ClosedDeparture;
-use churnwise_domain::registry::ClientStatus;
 use churnwise_domain::Money;
 use churnwise_store::*;
 use sqlx::{QueryBuilder, Row};
@@ -116,46 +115,31 @@ impl SqlStore {
         Ok(())
     }
 
-    /// The registry effects of a case's new events, inside its transaction.
+    /// The registry effects of a case's new events, inside its transaction:
+    /// closing lost or fired ends the client's running segments the day
+    /// after its last day; opening, closing and winning back forget a
+    /// status set by hand and bring the client's status in line with the
+    /// rule of `churnwise_domain::client_status` (open case: leaving; closed
+    /// lost or fired: leaving until the last day, then former; saved or won
+    /// back: active while a segment runs).
     async fn apply_case_effects(
         tx: &mut sqlx::Transaction<'_, Db>,
         ws: WorkspaceId,
         client: ClientId,
         history: &[HistoryEntry],
     ) -> StoreResult<()> {
-        async fn set_status(
-            tx: &mut sqlx::Transaction<'_, Db>,
-            ws: WorkspaceId,
-            client: ClientId,
-            to: ClientStatus,
-            only_from: Option<ClientStatus>,
-        ) -> StoreResult<()> {
-            let mut q = QueryBuilder::<Db>::new("UPDATE clients SET status = ");
-            q.push_bind(to.as_str());
-            q.push(" WHERE workspace_id = ").push_bind(ws.0);
-            q.push(" AND id = ").push_bind(client.0);
-            if let Some(from) = only_from {
-                q.push(" AND status = ").push_bind(from.as_str());
-            }
-            q.build().execute(&mut **tx).await.map_err(backend_error)?;
-            Ok(())
-        }
+        // The day of the latest event that moves the status, if any.
+        let mut status_follows = None;
         for entry in history {
             match &entry.event {
-                CaseEvent::Opened { .. } => {
-                    set_status(
-                        tx,
-                        ws,
-                        client,
-                        ClientStatus::Leaving,
-                        Some(ClientStatus::Active),
-                    )
-                    .await?;
+                CaseEvent::Opened { .. } | CaseEvent::WonBack { .. } => {
+                    status_follows = Some(entry.at.date_naive());
                 }
                 CaseEvent::Closed {
                     outcome, end_on, ..
-                } if outcome.is_departure() => {
-                    if let Some(end) = end_on {
+                } => {
+                    status_follows = Some(entry.at.date_naive());
+                    if let (true, Some(end)) = (outcome.is_departure(), end_on) {
                         // The end date is the client's last day; a segment's
                         // `ended_on` is the first day it no longer counts.
                         let first_day_out = *end + chrono::Days::new(1);
@@ -171,23 +155,24 @@ impl SqlStore {
                         .await
                         .map_err(backend_error)?;
                     }
-                    set_status(tx, ws, client, ClientStatus::Former, None).await?;
-                }
-                CaseEvent::Closed { .. } => {
-                    set_status(
-                        tx,
-                        ws,
-                        client,
-                        ClientStatus::Active,
-                        Some(ClientStatus::Leaving),
-                    )
-                    .await?;
-                }
-                CaseEvent::WonBack { .. } => {
-                    set_status(tx, ws, client, ClientStatus::Active, None).await?;
                 }
                 _ => {}
             }
+        }
+        if let Some(today) = status_follows {
+            sqlx::query(
+                "UPDATE clients SET status_override = NULL WHERE workspace_id = $1 AND id = $2",
+            )
+            .bind(ws.0)
+            .bind(client.0)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend_error)?;
+            super::status::refresh_statement(ws, Some(&[client]), today)
+                .build()
+                .execute(&mut **tx)
+                .await
+                .map_err(backend_error)?;
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ use churnwise_store::*;
 use sqlx::{QueryBuilder, Row};
 
 pub(super) const CLIENT_COLUMNS: &str =
-    "id, external_id, name, status, owner, segment, keep_in_touch_days, warning_flags, notes, created_at";
+    "id, external_id, name, status, status_override, owner, segment, keep_in_touch_days, warning_flags, notes, created_at";
 
 fn like_pattern(text: &str) -> String {
     let mut p = String::from("%");
@@ -29,6 +29,10 @@ fn client_from(row: &DbRow) -> StoreResult<Client> {
         external_id: row.try_get("external_id").map_err(backend_error)?,
         name: row.try_get("name").map_err(backend_error)?,
         status: parse_column::<ClientStatus>(&status, "status")?,
+        status_set_by_hand: row
+            .try_get::<Option<String>, _>("status_override")
+            .map_err(backend_error)?
+            .is_some(),
         owner: row.try_get("owner").map_err(backend_error)?,
         segment: row.try_get("segment").map_err(backend_error)?,
         keep_in_touch_days: row.try_get("keep_in_touch_days").map_err(backend_error)?,
@@ -213,6 +217,9 @@ impl SqlStore {
         }
         if let Some(status) = patch.status {
             q.push(", status = ").push_bind(status.as_str());
+            q.push(", status_override = ").push_bind(status.as_str());
+        } else if patch.status_by_rule {
+            q.push(", status_override = NULL");
         }
         if let Some(owner) = &patch.owner {
             q.push(", owner = ").push_bind(owner.clone());

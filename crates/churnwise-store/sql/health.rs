@@ -367,6 +367,9 @@ impl SqlStore {
         if filter.at_risk_only {
             q.push(" AND h.at_risk");
         }
+        if !filter.include_former && filter.client.is_none() {
+            q.push(" AND c.status <> 'former'");
+        }
         q.push(" ORDER BY h.score, c.name, c.id");
         let rows = q
             .build()

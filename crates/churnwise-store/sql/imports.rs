@@ -90,7 +90,9 @@ impl SqlStore {
                 b.push_bind(ws.0)
                     .push_bind(&row.external_id)
                     .push_bind(&row.name)
-                    .push_bind(ClientStatus::Active.as_str())
+                    // No segment yet: the rule's status until the import's
+                    // caller brings it in line (`refresh_client_statuses`).
+                    .push_bind(ClientStatus::Prospect.as_str())
                     .push_bind(&row.owner)
                     .push_bind(&row.segment)
                     .push_bind(churnwise_domain::registry::DEFAULT_KEEP_IN_TOUCH_DAYS)

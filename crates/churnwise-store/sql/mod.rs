@@ -27,6 +27,7 @@ mod metrics_data;
 mod privacy;
 mod records;
 mod settings;
+mod status;
 mod store;
 mod throttle;
 mod users;

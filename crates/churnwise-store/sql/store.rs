@@ -632,4 +632,31 @@ impl Store for SqlStore {
     ) -> StoreResult<bool> {
         self.remove_contact_impl(ws, client, id).await
     }
+
+    // --- status ---
+
+    async fn refresh_client_statuses(
+        &self,
+        ws: WorkspaceId,
+        clients: Option<&[ClientId]>,
+        today: Date,
+    ) -> StoreResult<u64> {
+        self.refresh_client_statuses_impl(ws, clients, today).await
+    }
+
+    async fn former_contact_facts(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+    ) -> StoreResult<Vec<FormerContactFacts>> {
+        self.former_contact_facts_impl(ws, today).await
+    }
+
+    async fn running_by_status(
+        &self,
+        ws: WorkspaceId,
+        day: Date,
+    ) -> StoreResult<Vec<RunningByStatus>> {
+        self.running_by_status_impl(ws, day).await
+    }
 }

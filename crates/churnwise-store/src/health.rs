@@ -66,6 +66,9 @@ pub struct HealthFilter {
     pub owner: Option<String>,
     /// Only clients at risk.
     pub at_risk_only: bool,
+    /// Also the scores of former clients (computed before they left); a
+    /// filter by `client` finds its client whatever its status.
+    pub include_former: bool,
 }
 
 /// Where an alert stands.

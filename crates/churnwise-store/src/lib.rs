@@ -8,6 +8,7 @@ mod health;
 mod invitations;
 mod privacy;
 mod records;
+mod status;
 
 pub use cases::*;
 pub use error::{RowProblem, StoreError};
@@ -15,6 +16,7 @@ pub use health::*;
 pub use invitations::*;
 pub use privacy::*;
 pub use records::*;
+pub use status::*;
 
 /// A moment in UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
@@ -534,6 +536,34 @@ pub trait Store: Send + Sync + 'static {
         client: ClientId,
         id: ContactId,
     ) -> StoreResult<bool>;
+
+    // --- status ---
+
+    /// Brings the stored status of the `clients` of `ws` (every client when
+    /// `None`) in line with the rule of `churnwise_domain::client_status` as
+    /// of `today`, in one statement; a status set by hand stays. How many
+    /// clients changed.
+    async fn refresh_client_statuses(
+        &self,
+        ws: WorkspaceId,
+        clients: Option<&[ClientId]>,
+        today: Date,
+    ) -> StoreResult<u64>;
+    /// The contact facts of every former client of `ws` as of `today`, for
+    /// a due list that includes former clients.
+    async fn former_contact_facts(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+    ) -> StoreResult<Vec<FormerContactFacts>>;
+    /// For each stored status of the clients of `ws`, how many have a
+    /// segment running on `day`, paying or free only (the dashboard's
+    /// reconciliation of statuses with the metrics' customers).
+    async fn running_by_status(
+        &self,
+        ws: WorkspaceId,
+        day: Date,
+    ) -> StoreResult<Vec<RunningByStatus>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

@@ -185,8 +185,11 @@ pub struct Client {
     pub external_id: Option<String>,
     /// Display name.
     pub name: String,
-    /// Where the relationship stands.
+    /// Where the relationship stands (the effective status).
     pub status: ClientStatus,
+    /// True when `status` was set by hand and overrides the rule of
+    /// `churnwise_domain::client_status`.
+    pub status_set_by_hand: bool,
     /// Account manager or salesperson.
     pub owner: Option<String>,
     /// Free-text segment.
@@ -226,8 +229,12 @@ pub struct NewClient {
 pub struct ClientPatch {
     /// New name.
     pub name: Option<String>,
-    /// New status.
+    /// A status set by hand: it overrides the rule until
+    /// `status_by_rule` returns the client to it.
     pub status: Option<ClientStatus>,
+    /// Forget a status set by hand (the caller then brings the status in
+    /// line with the rule, `Store::refresh_client_statuses`).
+    pub status_by_rule: bool,
     /// New owner.
     pub owner: Option<Option<String>>,
     /// New segment.

@@ -175,6 +175,7 @@ fn page_routes() -> Router<AppState> {
         .route("/alerts/{id}/acknowledge", post(early_warning::acknowledge))
         .route("/alerts/{id}/snooze", post(early_warning::snooze))
         .route("/clients/{id}/flags", post(early_warning::set_flags))
+        .route("/clients/{id}/status", post(clients::set_status))
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/{step}", post(cases::step))

@@ -106,7 +106,6 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
     let mut customers = Vec::new();
     let mut segments = Vec::new();
     let mut invoices = Vec::new();
-    let mut ended = Vec::new();
     let count = 320;
     for i in 0..count {
         let id = format!("C{:04}", i + 1);
@@ -149,9 +148,6 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
             month = add_months(month, 1);
         }
         segments.push(segment(&id, plan, seg_start, end));
-        if end.is_some() {
-            ended.push(id.clone());
-        }
         // One invoice per started month, due two weeks later.
         let mut billed = start;
         let mut n = 0;
@@ -191,24 +187,15 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
         .import_subscriptions(ws.id, segments, &no_progress)
         .await?;
     store.import_invoices(ws.id, invoices, &no_progress).await?;
+    // Statuses follow the subscriptions (the rule of client_status): the
+    // customers whose subscriptions ended are former, the others active.
+    store.refresh_client_statuses(ws.id, None, today).await?;
 
     for (i, customer) in customers.iter().enumerate() {
         let client = store
             .find_client(ws.id, &customer.external_id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("demo client vanished"))?;
-        if ended.contains(&customer.external_id) {
-            store
-                .update_client(
-                    ws.id,
-                    client.id,
-                    ClientPatch {
-                        status: Some(ClientStatus::Former),
-                        ..ClientPatch::default()
-                    },
-                )
-                .await?;
-        }
         for c in 0..rng.gen_range(1..=2) {
             let person = PEOPLE[(i + c * 5) % PEOPLE.len()];
             store

@@ -204,9 +204,10 @@ test('the case closes as lost, then a corrective action and a win-back follow-up
   const history = await page.locator('.case-history').textContent();
   assert.match(history, /ana@example\.com/);
   assert.match(history, /the client/);
-  // The client page shows the case closed.
+  // The client page: closed lost, but the agreed last day (31 Jan 2030) is
+  // still ahead, so the client stays leaving until then (docs/clients.md).
   await page.getByRole('link', { name: 'Client page' }).click();
-  assert.match(await page.locator('h1 .badge').textContent(), /Former/);
+  assert.match(await page.locator('h1 .badge').textContent(), /Leaving/);
 });
 
 test('a form drawn before someone else changed the case is refused plainly', async () => {

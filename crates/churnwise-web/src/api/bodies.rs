@@ -83,9 +83,14 @@ pub struct ClientBody {
     pub external_id: Option<String>,
     /// Display name.
     pub name: String,
-    /// Where the relationship stands.
+    /// Where the relationship stands: prospect, active, leaving or former
+    /// by the rule (the client's subscriptions and departure cases), or a
+    /// status set by hand (also paused).
     #[schema(value_type = String, example = "active")]
     pub status: ClientStatus,
+    /// True when `status` was set by hand; `PATCH` with `"status":
+    /// "automatic"` returns the client to the rule.
+    pub status_set_by_hand: bool,
     /// Account manager or salesperson.
     pub owner: Option<String>,
     /// Free-text segment.
@@ -108,6 +113,7 @@ impl From<store::Client> for ClientBody {
             external_id: c.external_id,
             name: c.name,
             status: c.status,
+            status_set_by_hand: c.status_set_by_hand,
             owner: c.owner,
             segment: c.segment,
             keep_in_touch_days: c.keep_in_touch_days,

@@ -8,7 +8,8 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use churnwise_app::clients::{parse_status, ClientInput, ClientListQuestion};
+use churnwise_app::clients::{ClientInput, ClientListQuestion};
+use churnwise_app::status::StatusChoice;
 use churnwise_app::validate::Checker;
 use churnwise_app::AppError;
 use churnwise_domain::registry::{keep_in_touch_days, optional_text, required_text, WarningFlag};
@@ -20,7 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ClientListQuery {
-    /// Only this status (prospect, active, leaving, former).
+    /// Only this status (prospect, active, leaving, former, paused).
     pub status: Option<String>,
     /// Only this owner.
     pub owner: Option<String>,
@@ -63,7 +64,8 @@ pub struct CreateClient {
     pub name: String,
     /// Id in the billing system.
     pub external_id: Option<String>,
-    /// Status (default active).
+    /// A status set by hand (default: the rule's; a new client has no
+    /// subscription yet, so it is a prospect).
     pub status: Option<String>,
     /// Account manager.
     pub owner: Option<String>,
@@ -97,7 +99,10 @@ impl CreateClient {
 pub struct UpdateClient {
     /// New name.
     pub name: Option<String>,
-    /// New status.
+    /// A status set by hand (prospect, active, leaving, former or paused),
+    /// which overrides the rule (the status follows the subscriptions and
+    /// departure cases) until `automatic` returns the client to it.
+    #[schema(example = "paused")]
     pub status: Option<String>,
     /// New owner (`null` clears).
     #[serde(default, with = "double_option")]
@@ -138,7 +143,9 @@ impl UpdateClient {
             patch.name = c.keep(required_text("name", name, 200));
         }
         if self.status.is_some() {
-            patch.status = c.keep(parse_status(self.status.as_deref())).flatten();
+            if let Some(Some(choice)) = c.keep(StatusChoice::parse(self.status.as_deref())) {
+                choice.apply_to(&mut patch);
+            }
         }
         if let Some(owner) = &self.owner {
             patch.owner = c.keep(optional_text("owner", owner.as_deref(), 100));

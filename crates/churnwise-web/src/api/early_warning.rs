@@ -11,7 +11,7 @@ use axum::Json;
 use chrono::{NaiveDate, Utc};
 use churnwise_app::bounds::{list_limit, window};
 use churnwise_app::cases::{open_case, CaseContext};
-use churnwise_app::early_warning::{due_list, refresh, DueEntry};
+use churnwise_app::early_warning::{due_list_with, refresh, DueEntry};
 use churnwise_domain::departure::DepartureKind;
 use churnwise_domain::workspace_settings::WorkspaceSettings;
 use churnwise_domain::Lang;
@@ -29,6 +29,9 @@ pub struct HealthQuery {
     pub owner: Option<String>,
     /// Only clients at risk.
     pub at_risk: Option<bool>,
+    /// Also former clients' scores, computed before they left (default
+    /// false: former clients are left out).
+    pub include_former: Option<bool>,
     /// The most rows to answer, 1 to 500 (default 500).
     pub limit: Option<u32>,
     /// Rows to skip first (default 0): the next window of the list starts
@@ -49,6 +52,7 @@ pub async fn list_scores(
         client: query.client_id.map(ClientId),
         owner: query.owner.filter(|o| !o.trim().is_empty()),
         at_risk_only: query.at_risk.unwrap_or(false),
+        include_former: query.include_former.unwrap_or(false),
     };
     let scores = state.store.list_health(auth.ws(), &filter).await?;
     let scores = window(scores, query.offset, limit);
@@ -241,6 +245,10 @@ pub struct DueListQuery {
     pub owner: Option<String>,
     /// The day (default today).
     pub on: Option<NaiveDate>,
+    /// Also former clients due for a contact (default false: the due list
+    /// is for clients who are still clients; case work such as win-back
+    /// follow-ups is always listed).
+    pub include_former: Option<bool>,
     /// The most rows to answer, 1 to 500 (default 500).
     pub limit: Option<u32>,
     /// Rows to skip first (default 0): the next window of the list starts
@@ -260,7 +268,14 @@ pub async fn due(
     let limit = list_limit("limit", query.limit)?;
     let on = query.on.unwrap_or_else(|| Utc::now().date_naive());
     let owner = query.owner.filter(|o| !o.trim().is_empty());
-    let entries = due_list(state.store.as_ref(), auth.ws(), on, owner.as_deref()).await?;
+    let entries = due_list_with(
+        state.store.as_ref(),
+        auth.ws(),
+        on,
+        owner.as_deref(),
+        query.include_former.unwrap_or(false),
+    )
+    .await?;
     let entries = window(entries, query.offset, limit);
     Ok(Json(entries))
 }

@@ -344,6 +344,8 @@ pub async fn show(
     let (from, to, refused) = range(&query, today());
     let report = report(&state, &auth, from, to).await?;
     let counts = status_counts(&state, &auth).await?;
+    let reconciled =
+        churnwise_app::status::reconcile(state.store.as_ref(), auth.ws(), today()).await?;
     let charts = charts(&report, auth.lang);
     let matrix = reasons(&state, &auth, from, to).await?;
     let reasons_chart = reasons_chart(&matrix, auth.lang);
@@ -383,6 +385,7 @@ pub async fn show(
             reasons,
             reason_labels,
             counts,
+            reconciled,
             from => from.to_string(),
             to => to.to_string(),
             refused,

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::{Duration, NaiveDate, Utc};
 use churnwise_app::digest::{due_text, signal_phrase, signal_text};
-use churnwise_app::early_warning::{due_list, refresh};
+use churnwise_app::early_warning::{due_list_with, refresh};
 use churnwise_domain::registry::WarningFlag;
 use churnwise_domain::Lang;
 use churnwise_store::{
@@ -27,6 +27,9 @@ pub struct DueParams {
     /// A notice to show (`refreshed`).
     #[serde(default)]
     pub done: String,
+    /// `1` to list former clients due for a contact too.
+    #[serde(default)]
+    pub former: String,
 }
 
 /// An alert as the page shows it.
@@ -67,7 +70,8 @@ pub async fn show(
     let all = params.show == "all";
     let today = Utc::now().date_naive();
     let lang = auth.lang;
-    let entries = due_list(state.store.as_ref(), ws, today, None).await?;
+    let former = params.former == "1";
+    let entries = due_list_with(state.store.as_ref(), ws, today, None, former).await?;
     let due: Vec<DueRow> = entries
         .iter()
         .filter(|e| all || e.is_for(user))
@@ -114,6 +118,7 @@ pub async fn show(
             due,
             alerts,
             all,
+            former,
             owner_name => user.name.clone(),
             done => (params.done == "refreshed").then_some("refreshed"),
             snooze_default => today + Duration::days(7),

@@ -26,7 +26,7 @@ enum ClientCommand {
     ///
     /// Example: churnwise client list --status active --owner ana --search acme --format csv
     List {
-        /// Only this status: prospect, active, leaving or former.
+        /// Only this status: prospect, active, leaving, former or paused.
         #[arg(long)]
         status: Option<String>,
         /// Only this owner.
@@ -65,7 +65,7 @@ enum ClientCommand {
         /// Id in the billing system.
         #[arg(long)]
         external_id: Option<String>,
-        /// Status (default active).
+        /// A status set by hand (default: the rule's, prospect for a new client).
         #[arg(long)]
         status: Option<String>,
         /// Account manager.
@@ -80,6 +80,19 @@ enum ClientCommand {
         /// Notes.
         #[arg(long)]
         notes: Option<String>,
+    },
+    /// Set a client's status by hand (it then overrides the rule that
+    /// follows the subscriptions and departure cases), or return it to the
+    /// rule with `automatic`.
+    ///
+    /// Statuses: prospect, active, leaving, former, paused; or automatic.
+    ///
+    /// Example: churnwise client set-status "Acme Ltd" paused
+    SetStatus {
+        /// Id, external id or name.
+        client: String,
+        /// A status, or automatic.
+        status: String,
     },
     /// Record the warning signs of a relationship not worth keeping,
     /// replacing the recorded ones ("" clears them).
@@ -198,6 +211,24 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
                 anyhow::anyhow!("no client {client:?} in workspace {:?}", ws.name)
             })?;
             output::print_one(&found, args.format)?;
+        }
+        ClientCommand::SetStatus { client, status } => {
+            let found = store.find_client(ws.id, &client).await?.ok_or_else(|| {
+                anyhow::anyhow!("no client {client:?} in workspace {:?}", ws.name)
+            })?;
+            let choice = churnwise_app::status::StatusChoice::parse(Some(&status))
+                .map_err(|e| anyhow::anyhow!("status: {}", e.message))?
+                .ok_or_else(|| anyhow::anyhow!("status: is required"))?;
+            let updated = churnwise_app::status::set_status(
+                store.as_ref(),
+                ws.id,
+                found.id,
+                choice,
+                &churnwise_app::audit::Actor::command_line(),
+            )
+            .await
+            .map_err(cli_error)?;
+            output::print_one(&updated, args.format)?;
         }
         ClientCommand::Flag { client, flags } => {
             let found = store.find_client(ws.id, &client).await?.ok_or_else(|| {

@@ -4,7 +4,7 @@ use super::Context;
 use crate::output::{self, opt, Format, Tabular};
 use chrono::Utc;
 use churnwise_app::digest::due_text;
-use churnwise_app::early_warning::{due_list, DueEntry};
+use churnwise_app::early_warning::{due_list_with, DueEntry};
 use churnwise_domain::parse_date;
 use churnwise_domain::Lang;
 use clap::Args;
@@ -22,6 +22,9 @@ pub struct DueArgs {
     /// The day, YYYY-MM-DD (default today).
     #[arg(long)]
     on: Option<String>,
+    /// Also former clients due for a contact (left out by default).
+    #[arg(long)]
+    include_former: bool,
     /// Workspace (default: the only one).
     #[arg(long)]
     workspace: Option<String>,
@@ -67,7 +70,14 @@ pub async fn run(ctx: &Context, args: DueArgs) -> anyhow::Result<()> {
         Some(text) => parse_date(text).map_err(|e| anyhow::anyhow!("--on: {e}"))?,
         None => Utc::now().date_naive(),
     };
-    let entries = due_list(store.as_ref(), ws.id, on, args.owner.as_deref()).await?;
+    let entries = due_list_with(
+        store.as_ref(),
+        ws.id,
+        on,
+        args.owner.as_deref(),
+        args.include_former,
+    )
+    .await?;
     output::print(&entries, args.format)?;
     if args.format == Format::Table && entries.is_empty() {
         eprintln!("nothing due");

@@ -26,6 +26,9 @@ pub struct HealthArgs {
     /// Only clients at risk.
     #[arg(long)]
     at_risk: bool,
+    /// Also former clients' scores (computed before they left).
+    #[arg(long)]
+    include_former: bool,
     /// Show the stored scores without recomputing them.
     #[arg(long)]
     no_refresh: bool,
@@ -96,6 +99,7 @@ pub async fn run(ctx: &Context, args: HealthArgs) -> anyhow::Result<()> {
         client,
         owner: args.owner.clone(),
         at_risk_only: args.at_risk,
+        include_former: args.include_former,
     };
     let scores = store.list_health(ws.id, &filter).await?;
     if client.is_some() && scores.is_empty() {

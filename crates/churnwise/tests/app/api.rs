@@ -19,7 +19,8 @@ async fn a_client_created_through_the_api_shows_up_in_the_cli_list(backend: Back
             Some(json!({"name": "Bakery Lola", "owner": "ana", "segment": "smb", "external_id": "C77"})))
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.json);
-    assert_eq!(created.json["status"], "active");
+    // No subscription yet: a prospect (the status follows the data).
+    assert_eq!(created.json["status"], "prospect");
     assert_eq!(created.json["keep_in_touch_days"], 30);
 
     let (ok, stdout, stderr) = churnwise(&app.t.url, &["client", "list", "--format", "json"]);

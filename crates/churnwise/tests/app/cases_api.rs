@@ -523,6 +523,19 @@ async fn a_full_case_runs_from_notice_to_won_back_through_the_api(backend: Backe
         )
         .await;
     assert_eq!(won["case"]["won_back_on"], "2024-10-01");
+    // Former while no subscription runs (docs/clients.md); the new
+    // business makes the client active.
+    assert_eq!(
+        s.call(Method::GET, &client, None).await.json["status"],
+        "former"
+    );
+    s.ok(
+        Method::POST,
+        &format!("{client}/subscriptions"),
+        json!({"subscription_ref": "NEW-1", "mrr": "300", "started_on": "2024-10-01"}),
+        StatusCode::CREATED,
+    )
+    .await;
     assert_eq!(
         s.call(Method::GET, &client, None).await.json["status"],
         "active"

@@ -418,6 +418,30 @@ async fn a_full_case_runs_from_notice_to_won_back_through_the_cli(backend: Backe
         url,
         &["case", "winback", id, "won-back", "--on", "2024-10-01"],
     );
+    // Won back, but former while no subscription runs (docs/clients.md);
+    // active again once one does.
+    assert_eq!(
+        s.get_client(ws.id, lola.id).await.unwrap().unwrap().status,
+        ClientStatus::Former
+    );
+    s.add_subscription(
+        ws.id,
+        lola.id,
+        NewSubscription {
+            subscription_ref: "LOLA-2".into(),
+            plan: None,
+            mrr: Money::from_cents(30_000),
+            started_on: "2024-10-01".parse().unwrap(),
+            ended_on: None,
+            notice_period_days: None,
+            minimum_term_months: None,
+        },
+    )
+    .await
+    .unwrap();
+    s.refresh_client_statuses(ws.id, Some(&[lola.id]), chrono::Utc::now().date_naive())
+        .await
+        .unwrap();
     assert_eq!(
         s.get_client(ws.id, lola.id).await.unwrap().unwrap().status,
         ClientStatus::Active

@@ -21,21 +21,40 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 async fn client(s: &Arc<dyn Store>, ws: WorkspaceId, name: &str, owner: &str) -> ClientId {
-    s.create_client(
+    let id = s
+        .create_client(
+            ws,
+            NewClient {
+                external_id: None,
+                name: name.into(),
+                status: ClientStatus::Active,
+                owner: Some(owner.into()),
+                segment: None,
+                keep_in_touch_days: 30,
+                notes: None,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    // A running subscription: the status follows the data, and only active
+    // and leaving clients are scored.
+    s.add_subscription(
         ws,
-        NewClient {
-            external_id: None,
-            name: name.into(),
-            status: ClientStatus::Active,
-            owner: Some(owner.into()),
-            segment: None,
-            keep_in_touch_days: 30,
-            notes: None,
+        id,
+        churnwise_store::NewSubscription {
+            subscription_ref: format!("SUB-{}", id.0),
+            plan: None,
+            mrr: Money::from_cents(10_000),
+            started_on: Utc::now().date_naive() - Duration::days(400),
+            ended_on: None,
+            notice_period_days: None,
+            minimum_term_months: None,
         },
     )
     .await
-    .unwrap()
-    .id
+    .unwrap();
+    id
 }
 
 async fn contact(

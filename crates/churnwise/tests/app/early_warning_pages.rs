@@ -32,6 +32,22 @@ async fn at_risk_client(app: &TestApp, ws: churnwise_store::WorkspaceId) -> i64 
         )
         .await
         .unwrap();
+    // A running subscription: only active and leaving clients are scored.
+    s.add_subscription(
+        ws,
+        c.id,
+        churnwise_store::NewSubscription {
+            subscription_ref: "PIXEL-1".into(),
+            plan: None,
+            mrr: Money::from_cents(10_000),
+            started_on: today - Duration::days(400),
+            ended_on: None,
+            notice_period_days: None,
+            minimum_term_months: None,
+        },
+    )
+    .await
+    .unwrap();
     for (kind, days) in [
         (InteractionKind::Call, 70),
         (InteractionKind::Complaint, 75),

@@ -27,5 +27,6 @@ mod metrics_cli;
 mod pages;
 mod privacy;
 mod server_ops;
+mod status;
 mod support;
 mod websec;

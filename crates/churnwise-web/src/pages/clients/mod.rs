@@ -12,6 +12,7 @@ mod list;
 mod new_client;
 mod record_edits;
 mod show;
+mod status;
 
 pub use forms::{add_contact, log_interaction, open_case, CaseForm, ContactForm, InteractionForm};
 pub use list::{list, ListParams};
@@ -21,6 +22,7 @@ pub use record_edits::{
     mark_paid, mark_unpaid, remove_contact, save_contact, save_subscription, subscription_form,
 };
 pub use show::{show, ShowQuery};
+pub use status::{set_status, StatusForm};
 
 /// The text trimmed, if not blank.
 fn optional(text: &str) -> Option<String> {

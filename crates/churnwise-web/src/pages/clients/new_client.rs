@@ -57,8 +57,10 @@ pub async fn new_page(
 ) -> Result<Response, PageError> {
     auth.require_write()?;
     let chrome = Chrome::of(&auth, &state, "clients").await?;
+    // Automatic: the status follows the subscriptions (a prospect until one
+    // is recorded); choosing one sets it by hand.
     let form = ClientForm {
-        status: "active".into(),
+        status: String::new(),
         keep_in_touch_days: "30".into(),
         ..ClientForm::default()
     };

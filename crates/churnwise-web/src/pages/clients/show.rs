@@ -18,13 +18,14 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 /// Notices a page may show after a redirect (`?done=KEY`), from this list only.
-const NOTICES: [&str; 6] = [
+const NOTICES: [&str; 7] = [
     "client-created",
     "client-erased",
     "contact-logged",
     "contact-added",
     "case-opened",
     "flags-saved",
+    "status-saved",
 ];
 
 /// The query of a client page.

@@ -2,6 +2,13 @@
 //! straight from their bytes, no `String` per field, ids reduced to 128-bit
 //! hashes and customers interned into dense indices; the same validation as
 //! the owned-record API, and the result is the engine's [`MetricsInput`].
+//!
+//! Nothing relies on the order of the rows: the customer ids of
+//! subscriptions and invoices are not looked up row by row (in a file in
+//! date order each lookup would miss the caches), but kept as hashes split
+//! by hash bucket and looked up bucket by bucket, each bucket's map small
+//! enough to stay in cache. An unknown customer is rare: only then is the
+//! file read again to report it with its id and line.
 
 use crate::checks;
 use crate::ids::{id_hash, IdMap};
@@ -158,8 +165,7 @@ impl<'m> CustomerLookup<'m> {
     }
 }
 
-/// A segment as parsed: customer (index when the customers file was given,
-/// else id hash), subscription id hash, and the line.
+/// A segment as parsed: customer and subscription id hashes, and the line.
 #[derive(Clone, Copy)]
 struct SegmentRow {
     customer: u128,
@@ -170,10 +176,12 @@ struct SegmentRow {
     line: u64,
 }
 
-/// Invoices of one chunk and their id hashes split by bucket.
+/// Invoices of one chunk, their id hashes split by bucket, and (with a
+/// customers file) their customer id hashes split by bucket.
 struct InvoiceChunk {
     invoices: Vec<Invoice>,
     ids: Vec<Vec<u64>>,
+    customers: Vec<Vec<u128>>,
 }
 
 /// The input files of a metrics run, each opened when it was given.
@@ -347,45 +355,23 @@ fn customer_id_maps(
 /// What a parsed file yields: its chunks and its first currency.
 type ParsedFile<T> = (Vec<T>, Option<(String, u64)>);
 
-/// The subscriptions file in parallel chunks; with a customers file, each
-/// customer id is looked up in it (an unknown one is a problem).
+/// The subscriptions file in parallel chunks, customers as id hashes.
 fn parse_subscriptions(
     table: &Table,
-    customers: Option<&CustomerIds>,
-    customers_name: &str,
     problems: &mut Problems,
 ) -> Result<ParsedFile<Vec<SegmentRow>>, ReadError> {
     let (chunks, currencies) = par_parse(
         table,
         FileKind::Subscriptions,
         problems,
-        |rows| {
-            (
-                Vec::<SegmentRow>::with_capacity(rows),
-                customers.map(CustomerLookup::new),
-            )
-        },
-        |ctx, f, line, p, (out, lookup), cur| {
+        Vec::<SegmentRow>::with_capacity,
+        |ctx, f, line, p, out, cur| {
             let Some(r) = rows::subscription(ctx, f, line, p) else {
                 return;
             };
             cur.note(r.currency, line);
-            let customer = match lookup {
-                Some(l) => match l.get(r.customer_id) {
-                    Some(i) => u128::from(i),
-                    None => {
-                        let reason = missing_customer_reason(
-                            &String::from_utf8_lossy(r.customer_id),
-                            customers_name,
-                        );
-                        p.push(1, ctx.file, line, "customer_id", reason);
-                        0 // still checked for overlaps; nothing is computed
-                    }
-                },
-                None => id_hash(r.customer_id),
-            };
             out.push(SegmentRow {
-                customer,
+                customer: id_hash(r.customer_id),
                 subscription: id_hash(r.id),
                 mrr: r.mrr,
                 started_on: r.started_on,
@@ -394,16 +380,14 @@ fn parse_subscriptions(
             });
         },
     )?;
-    let chunks = chunks.into_iter().map(|(rows, _)| rows).collect();
     Ok((chunks, currencies.first()))
 }
 
-/// The invoices file in parallel chunks, with their id hashes by bucket;
-/// with a customers file, an invoice of an unknown customer is a problem.
+/// The invoices file in parallel chunks, with their id hashes by bucket
+/// and, with a customers file, their customer id hashes by bucket.
 fn parse_invoices(
     table: &Table,
-    customers: Option<&CustomerIds>,
-    customers_name: &str,
+    with_customers: bool,
     problems: &mut Problems,
 ) -> Result<ParsedFile<InvoiceChunk>, ReadError> {
     let (chunks, currencies) = par_parse(
@@ -411,33 +395,32 @@ fn parse_invoices(
         FileKind::Invoices,
         problems,
         |rows| {
-            (
-                InvoiceChunk {
-                    invoices: Vec::with_capacity(rows),
-                    // Ids spread evenly over the buckets.
-                    ids: (0..BUCKETS)
-                        .map(|_| Vec::with_capacity(rows / BUCKETS * 5 / 4 + 16))
-                        .collect(),
+            // Ids spread evenly over the buckets.
+            let per_bucket = rows / BUCKETS * 5 / 4 + 16;
+            InvoiceChunk {
+                invoices: Vec::with_capacity(rows),
+                ids: (0..BUCKETS)
+                    .map(|_| Vec::with_capacity(per_bucket))
+                    .collect(),
+                customers: if with_customers {
+                    (0..BUCKETS)
+                        .map(|_| Vec::with_capacity(per_bucket))
+                        .collect()
+                } else {
+                    Vec::new()
                 },
-                customers.map(CustomerLookup::new),
-            )
+            }
         },
-        |ctx, f, line, p, (out, lookup), cur| {
+        |ctx, f, line, p, out, cur| {
             let Some(r) = rows::invoice(ctx, f, line, p) else {
                 return;
             };
             cur.note(r.currency, line);
             let h = short_hash(r.id);
             out.ids[bucket(h)].push(h);
-            if let Some(l) = lookup {
-                if l.get(r.customer_id).is_none() {
-                    let reason = missing_customer_reason(
-                        &String::from_utf8_lossy(r.customer_id),
-                        customers_name,
-                    );
-                    p.push(2, ctx.file, line, "customer_id", reason);
-                    return;
-                }
+            if with_customers {
+                let c = id_hash(r.customer_id);
+                out.customers[customer_bucket(c)].push(c);
             }
             out.invoices.push(Invoice {
                 amount: r.amount,
@@ -447,7 +430,6 @@ fn parse_invoices(
             });
         },
     )?;
-    let chunks = chunks.into_iter().map(|(c, _)| c).collect();
     Ok((chunks, currencies.first()))
 }
 
@@ -455,23 +437,23 @@ fn parse_invoices(
 /// problems follow those of the customers.
 fn parse_subscriptions_and_invoices(
     tables: &Tables,
-    customers: Option<&CustomerIds>,
+    with_customers: bool,
     problems: &mut Problems,
 ) -> Result<(ParsedFile<Vec<SegmentRow>>, ParsedFile<InvoiceChunk>), ReadError> {
-    let customers_name = name_of(tables.customers.as_ref());
     let mut sub_problems = Problems::default();
     let mut inv_problems = Problems::default();
     let (segments, invoices) = rayon::join(
         || {
-            tables.subscriptions.as_ref().map(|table| {
-                parse_subscriptions(table, customers, customers_name, &mut sub_problems)
-            })
+            tables
+                .subscriptions
+                .as_ref()
+                .map(|table| parse_subscriptions(table, &mut sub_problems))
         },
         || {
             tables
                 .invoices
                 .as_ref()
-                .map(|table| parse_invoices(table, customers, customers_name, &mut inv_problems))
+                .map(|table| parse_invoices(table, with_customers, &mut inv_problems))
         },
     );
     let segments = segments.transpose()?.unwrap_or_default();
@@ -481,58 +463,174 @@ fn parse_subscriptions_and_invoices(
     Ok((segments, invoices))
 }
 
+/// What the checks of the parsed rows leave: the segment rows, the
+/// invoices, and (with a customers file) each segment's customer index.
+type Checked = (Vec<SegmentRow>, Vec<Invoice>, Option<Vec<u32>>);
+
 /// The segments and invoices gathered from their chunks, checked for
-/// overlapping segments of one subscription and repeated invoice ids side
-/// by side, each by hash bucket on all cores; both are reported.
-fn check_overlaps_and_duplicates(
+/// overlapping segments of one subscription, repeated invoice ids and (with
+/// a customers file) unknown customers, side by side, each by hash bucket
+/// on all cores; all are reported.
+fn check_rows(
     tables: &Tables,
     sub_chunks: Vec<Vec<SegmentRow>>,
     inv_chunks: Vec<InvoiceChunk>,
+    customers: Option<&CustomerIds>,
     problems: &mut Problems,
-) -> Result<(Vec<SegmentRow>, Vec<Invoice>), ReadError> {
-    let ((segment_rows, overlapping), (all_invoices, repeated)) = rayon::join(
-        || {
-            let rows: Vec<SegmentRow> = sub_chunks.into_iter().flatten().collect();
-            let found = overlapping_segments(&rows);
-            (rows, found)
-        },
-        || {
-            rayon::join(
-                || {
-                    let total = inv_chunks.iter().map(|c| c.invoices.len()).sum();
-                    let mut all: Vec<Invoice> = Vec::with_capacity(total);
-                    for c in &inv_chunks {
-                        all.extend_from_slice(&c.invoices);
-                    }
-                    all
-                },
-                || repeated_ids(&inv_chunks),
-            )
-        },
-    );
+) -> Result<Checked, ReadError> {
+    let ((segment_rows, (overlapping, resolved)), (all_invoices, (repeated, unknown_in_invoices))) =
+        rayon::join(
+            || {
+                let rows: Vec<SegmentRow> = sub_chunks.into_iter().flatten().collect();
+                let found = rayon::join(
+                    || overlapping_segments(&rows),
+                    || customers.map(|ids| segment_customers(&rows, ids)),
+                );
+                (rows, found)
+            },
+            || {
+                rayon::join(
+                    || {
+                        let total = inv_chunks.iter().map(|c| c.invoices.len()).sum();
+                        let mut all: Vec<Invoice> = Vec::with_capacity(total);
+                        for c in &inv_chunks {
+                            all.extend_from_slice(&c.invoices);
+                        }
+                        all
+                    },
+                    || {
+                        rayon::join(
+                            || repeated_ids(&inv_chunks),
+                            || customers.is_some_and(|ids| any_unknown_customer(&inv_chunks, ids)),
+                        )
+                    },
+                )
+            },
+        );
     drop(inv_chunks);
+    let customers_name = name_of(tables.customers.as_ref());
     if let Some(table) = &tables.subscriptions {
         for (line, other) in overlapping {
             let reason = checks::overlap_reason(other);
             problems.push(1, &table.name, line, "started_on", reason);
         }
+        if let (Some(ids), Some((_, true))) = (customers, &resolved) {
+            report_unknown_customers(
+                table,
+                FileKind::Subscriptions,
+                ids,
+                customers_name,
+                problems,
+            )?;
+        }
     }
-    if let (Some(table), false) = (&tables.invoices, repeated.is_empty()) {
-        report_duplicate_invoices(table, &repeated, problems)?;
+    if let Some(table) = &tables.invoices {
+        if !repeated.is_empty() {
+            report_duplicate_invoices(table, &repeated, problems)?;
+        }
+        if let (Some(ids), true) = (customers, unknown_in_invoices) {
+            report_unknown_customers(table, FileKind::Invoices, ids, customers_name, problems)?;
+        }
     }
-    Ok((segment_rows, all_invoices))
+    Ok((segment_rows, all_invoices, resolved.map(|(c, _)| c)))
+}
+
+/// Each segment's customer index in the customers file (0 for an unknown
+/// customer), and whether any was unknown: looked up bucket by bucket so
+/// that each lookup stays within one small map, whatever the row order.
+fn segment_customers(rows: &[SegmentRow], ids: &CustomerIds) -> (Vec<u32>, bool) {
+    let mut by_bucket: Vec<Vec<(u128, u32)>> = (0..BUCKETS)
+        .map(|_| Vec::with_capacity(rows.len() / BUCKETS * 5 / 4 + 16))
+        .collect();
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "segment indices are u32 by design; each row keeps two 16-byte id hashes, \
+                  so 2^32 rows would need 128 GiB first"
+    )]
+    for (i, r) in rows.iter().enumerate() {
+        by_bucket[customer_bucket(r.customer)].push((r.customer, i as u32));
+    }
+    let found: Vec<Vec<(u32, Option<u32>)>> = by_bucket
+        .into_par_iter()
+        .enumerate()
+        .map(|(b, entries)| {
+            let map = &ids.maps[b];
+            entries
+                .into_iter()
+                .map(|(h, i)| (i, map.get(&h).copied()))
+                .collect()
+        })
+        .collect();
+    let mut customer = vec![0u32; rows.len()];
+    let mut unknown = false;
+    for (i, c) in found.into_iter().flatten() {
+        match c {
+            Some(c) => customer[i as usize] = c,
+            None => unknown = true,
+        }
+    }
+    (customer, unknown)
+}
+
+/// True when an invoice's customer id is not in the customers file,
+/// checked bucket by bucket on all cores.
+fn any_unknown_customer(chunks: &[InvoiceChunk], ids: &CustomerIds) -> bool {
+    (0..BUCKETS).into_par_iter().any(|b| {
+        let map = &ids.maps[b];
+        chunks
+            .iter()
+            .any(|c| c.customers[b].iter().any(|h| !map.contains_key(h)))
+    })
+}
+
+/// Reads a subscriptions or invoices file again to report each valid row
+/// whose customer is not in the customers file, with its id and line (only
+/// when one was found: the rows keep no line nor id text).
+fn report_unknown_customers(
+    table: &Table,
+    kind: FileKind,
+    ids: &CustomerIds,
+    customers_name: &str,
+    problems: &mut Problems,
+) -> Result<(), ReadError> {
+    let mut scratch = Problems::default();
+    let columns = resolve_columns(table, kind.columns(), kind.rank(), &mut scratch);
+    let ctx = RowContext {
+        file: &table.name,
+        rank: kind.rank(),
+        columns: &columns,
+        names: kind.columns(),
+        check_utf8: true,
+    };
+    let mut lookup = CustomerLookup::new(ids);
+    table.for_each_batch(|chunks| {
+        for chunk in chunks {
+            chunk.each(|line, fields| {
+                let id = match kind {
+                    FileKind::Subscriptions => {
+                        rows::subscription(&ctx, fields, line, &mut scratch).map(|r| r.customer_id)
+                    }
+                    _ => rows::invoice(&ctx, fields, line, &mut scratch).map(|r| r.customer_id),
+                };
+                let Some(id) = id else {
+                    return;
+                };
+                if lookup.get(id).is_none() {
+                    let reason =
+                        missing_customer_reason(&String::from_utf8_lossy(id), customers_name);
+                    problems.push(kind.rank(), &table.name, line, "customer_id", reason);
+                }
+            });
+        }
+    })
 }
 
 /// The engine's segments, with customers as indices of the customers file.
-#[expect(
-    clippy::cast_possible_truncation,
-    reason = "with a customers file, `SegmentRow::customer` holds a u32 index widened by \
-              `u128::from` (or 0 for an unknown customer), so it fits"
-)]
-fn segments_of_known_customers(rows: &[SegmentRow]) -> Vec<Segment> {
+fn segments_of_known_customers(rows: &[SegmentRow], customers: &[u32]) -> Vec<Segment> {
     rows.iter()
-        .map(|s| Segment {
-            customer: s.customer as u32,
+        .zip(customers)
+        .map(|(s, &customer)| Segment {
+            customer,
             mrr: s.mrr,
             started_on: s.started_on,
             ended_on: s.ended_on,
@@ -580,9 +678,14 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
     let mut problems = Problems::default();
     let customers = load_customers(tables.customers.as_ref(), &mut problems)?;
     let ((sub_chunks, subscriptions_currency), (inv_chunks, invoices_currency)) =
-        parse_subscriptions_and_invoices(&tables, customers.ids.as_ref(), &mut problems)?;
-    let (segment_rows, all_invoices) =
-        check_overlaps_and_duplicates(&tables, sub_chunks, inv_chunks, &mut problems)?;
+        parse_subscriptions_and_invoices(&tables, customers.ids.is_some(), &mut problems)?;
+    let (segment_rows, all_invoices, segment_customers) = check_rows(
+        &tables,
+        sub_chunks,
+        inv_chunks,
+        customers.ids.as_ref(),
+        &mut problems,
+    )?;
     cross_currency(
         &[
             (customers.currency, name_of(tables.customers.as_ref()), 0),
@@ -597,9 +700,9 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
     );
     problems.into_result()?;
 
-    let (segments, customer_owner) = match customers.ids {
-        Some(_) => (
-            segments_of_known_customers(&segment_rows),
+    let (segments, customer_owner) = match segment_customers {
+        Some(indices) => (
+            segments_of_known_customers(&segment_rows, &indices),
             customers.customer_owner,
         ),
         None => {

@@ -41,7 +41,9 @@ struct Parsed<T> {
     currencies: Currencies,
 }
 
-/// Parses every chunk of `table` in parallel with `row`, in file order.
+/// Parses every chunk of `table` in parallel with `row`, in file order;
+/// `absorb` sees each chunk's items as soon as its batch is parsed (to fold
+/// what need not be kept chunk by chunk).
 fn par_parse<T: Send>(
     table: &Table,
     kind: FileKind,
@@ -49,6 +51,7 @@ fn par_parse<T: Send>(
     init: impl Fn(usize) -> T + Sync,
     row: impl Fn(&RowContext<'_>, &crate::table::Fields<'_>, u64, &mut Problems, &mut T, &mut Currencies)
         + Sync,
+    mut absorb: impl FnMut(&mut T) + Send,
 ) -> Result<(Vec<T>, Currencies), ReadError> {
     let rank = kind.rank();
     let columns = resolve_columns(table, kind.columns(), rank, problems);
@@ -62,7 +65,7 @@ fn par_parse<T: Send>(
     }
     let mut parsed: Vec<Parsed<T>> = Vec::new();
     table.for_each_batch(|chunks: &[Chunk<'_>]| {
-        let batch: Vec<Parsed<T>> = chunks
+        let mut batch: Vec<Parsed<T>> = chunks
             .par_iter()
             .map(|chunk| {
                 let ctx = RowContext {
@@ -90,6 +93,9 @@ fn par_parse<T: Send>(
                 p
             })
             .collect();
+        for p in &mut batch {
+            absorb(&mut p.items);
+        }
         parsed.extend(batch);
     })?;
     let mut currencies = Currencies::default();
@@ -176,10 +182,11 @@ struct SegmentRow {
     line: u64,
 }
 
-/// Invoices of one chunk, their id hashes split by bucket, and (with a
-/// customers file) their customer id hashes split by bucket.
+/// Invoices of one chunk (summed by due and payment day, taken out as
+/// soon as the chunk is parsed), their id hashes split by bucket, and
+/// (with a customers file) their customer id hashes split by bucket.
 struct InvoiceChunk {
-    invoices: Vec<Invoice>,
+    groups: InvoiceGroups,
     ids: Vec<Vec<u64>>,
     customers: Vec<Vec<u128>>,
 }
@@ -269,6 +276,7 @@ fn load_customers(table: Option<&Table>, problems: &mut Problems) -> Result<Cust
             };
             out.rows.push((id_hash(r.id), owner, line));
         },
+        |_| {},
     )?;
     customers.currency = currencies.first();
     let mut owner_index: HashMap<String, u32> = HashMap::from([(String::new(), 0)]);
@@ -379,17 +387,20 @@ fn parse_subscriptions(
                 line,
             });
         },
+        |_| {},
     )?;
     Ok((chunks, currencies.first()))
 }
 
 /// The invoices file in parallel chunks, with their id hashes by bucket
-/// and, with a customers file, their customer id hashes by bucket.
+/// and, with a customers file, their customer id hashes by bucket; the
+/// invoices themselves summed by due and payment day as batches are parsed.
 fn parse_invoices(
     table: &Table,
     with_customers: bool,
     problems: &mut Problems,
-) -> Result<ParsedFile<InvoiceChunk>, ReadError> {
+) -> Result<ParsedInvoices, ReadError> {
+    let mut groups = InvoiceGroups::default();
     let (chunks, currencies) = par_parse(
         table,
         FileKind::Invoices,
@@ -398,7 +409,7 @@ fn parse_invoices(
             // Ids spread evenly over the buckets.
             let per_bucket = rows / BUCKETS * 5 / 4 + 16;
             InvoiceChunk {
-                invoices: Vec::with_capacity(rows),
+                groups: InvoiceGroups::default(),
                 ids: (0..BUCKETS)
                     .map(|_| Vec::with_capacity(per_bucket))
                     .collect(),
@@ -422,16 +433,88 @@ fn parse_invoices(
                 let c = id_hash(r.customer_id);
                 out.customers[customer_bucket(c)].push(c);
             }
-            out.invoices.push(Invoice {
+            out.groups.add(Invoice {
                 amount: r.amount,
                 due_on: r.due_on,
                 paid_on: r.paid_on,
                 count: 1,
             });
         },
+        |chunk| groups.merge(std::mem::take(&mut chunk.groups)),
     )?;
-    Ok((chunks, currencies.first()))
+    Ok(((chunks, currencies.first()), groups))
 }
+
+/// Invoices summed by due and payment day: the non-payment figures only
+/// sum amounts and count invoices per due and payment day (see
+/// [`Invoice::count`]), so the sums change no figure, and a file of
+/// millions of invoices needs a few hundred thousand entries whatever the
+/// order of its rows.
+#[derive(Default)]
+struct InvoiceGroups {
+    sums: HashMap<(NaiveDate, Option<NaiveDate>), (i64, u32), foldhash::fast::FixedState>,
+    /// Invoices whose group's sums would overflow, kept as they are (the
+    /// engine then meets the overflow as it would without grouping).
+    apart: Vec<Invoice>,
+}
+
+impl InvoiceGroups {
+    /// Adds an invoice (or a group of them) to its group.
+    fn add(&mut self, invoice: Invoice) {
+        use std::collections::hash_map::Entry;
+        match self.sums.entry((invoice.due_on, invoice.paid_on)) {
+            Entry::Vacant(e) => {
+                e.insert((invoice.amount.cents(), invoice.count));
+            }
+            Entry::Occupied(mut e) => {
+                let sums = e.get_mut();
+                match (
+                    sums.0.checked_add(invoice.amount.cents()),
+                    sums.1.checked_add(invoice.count),
+                ) {
+                    (Some(amount), Some(count)) => *sums = (amount, count),
+                    _ => self.apart.push(invoice),
+                }
+            }
+        }
+    }
+
+    /// Adds the groups of another part of the file.
+    fn merge(&mut self, other: InvoiceGroups) {
+        if self.sums.is_empty() && self.apart.is_empty() {
+            *self = other;
+            return;
+        }
+        for ((due_on, paid_on), (amount, count)) in other.sums {
+            self.add(Invoice {
+                amount: churnwise_domain::Money::from_cents(amount),
+                due_on,
+                paid_on,
+                count,
+            });
+        }
+        self.apart.extend(other.apart);
+    }
+
+    /// The engine's invoices: one entry per group, then those kept apart.
+    fn into_invoices(self) -> Vec<Invoice> {
+        let mut all: Vec<Invoice> = self
+            .sums
+            .into_iter()
+            .map(|((due_on, paid_on), (amount, count))| Invoice {
+                amount: churnwise_domain::Money::from_cents(amount),
+                due_on,
+                paid_on,
+                count,
+            })
+            .collect();
+        all.extend(self.apart);
+        all
+    }
+}
+
+/// What the invoices file yields: its chunks, first currency and groups.
+type ParsedInvoices = (ParsedFile<InvoiceChunk>, InvoiceGroups);
 
 /// Subscriptions and invoices, each in parallel chunks, side by side; their
 /// problems follow those of the customers.
@@ -439,7 +522,7 @@ fn parse_subscriptions_and_invoices(
     tables: &Tables,
     with_customers: bool,
     problems: &mut Problems,
-) -> Result<(ParsedFile<Vec<SegmentRow>>, ParsedFile<InvoiceChunk>), ReadError> {
+) -> Result<(ParsedFile<Vec<SegmentRow>>, ParsedInvoices), ReadError> {
     let mut sub_problems = Problems::default();
     let mut inv_problems = Problems::default();
     let (segments, invoices) = rayon::join(
@@ -475,6 +558,7 @@ fn check_rows(
     tables: &Tables,
     sub_chunks: Vec<Vec<SegmentRow>>,
     inv_chunks: Vec<InvoiceChunk>,
+    invoice_groups: InvoiceGroups,
     customers: Option<&CustomerIds>,
     problems: &mut Problems,
 ) -> Result<Checked, ReadError> {
@@ -490,14 +574,7 @@ fn check_rows(
             },
             || {
                 rayon::join(
-                    || {
-                        let total = inv_chunks.iter().map(|c| c.invoices.len()).sum();
-                        let mut all: Vec<Invoice> = Vec::with_capacity(total);
-                        for c in &inv_chunks {
-                            all.extend_from_slice(&c.invoices);
-                        }
-                        all
-                    },
+                    || invoice_groups.into_invoices(),
                     || {
                         rayon::join(
                             || repeated_ids(&inv_chunks),
@@ -677,12 +754,13 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
     let tables = Tables::open(files)?;
     let mut problems = Problems::default();
     let customers = load_customers(tables.customers.as_ref(), &mut problems)?;
-    let ((sub_chunks, subscriptions_currency), (inv_chunks, invoices_currency)) =
+    let ((sub_chunks, subscriptions_currency), ((inv_chunks, invoices_currency), invoice_groups)) =
         parse_subscriptions_and_invoices(&tables, customers.ids.is_some(), &mut problems)?;
     let (segment_rows, all_invoices, segment_customers) = check_rows(
         &tables,
         sub_chunks,
         inv_chunks,
+        invoice_groups,
         customers.ids.as_ref(),
         &mut problems,
     )?;
@@ -813,4 +891,37 @@ fn report_duplicate_invoices(
             });
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use churnwise_domain::Money;
+
+    fn invoice(cents: i64, due: &str, paid: Option<&str>) -> Invoice {
+        let day = |t: &str| churnwise_domain::parse_date(t).unwrap();
+        Invoice {
+            amount: Money::from_cents(cents),
+            due_on: day(due),
+            paid_on: paid.map(day),
+            count: 1,
+        }
+    }
+
+    #[test]
+    fn invoices_are_summed_by_due_and_payment_day_and_an_overflowing_one_is_kept_apart() {
+        let mut a = InvoiceGroups::default();
+        a.add(invoice(100, "2024-01-31", None));
+        a.add(invoice(250, "2024-01-31", None));
+        a.add(invoice(70, "2024-01-31", Some("2024-01-30")));
+        let mut b = InvoiceGroups::default();
+        b.add(invoice(5, "2024-01-31", None));
+        b.add(invoice(i64::MAX - 10, "2024-02-29", None));
+        b.add(invoice(20, "2024-02-29", None));
+        a.merge(b);
+        let mut all = a.into_invoices();
+        all.sort_by_key(|i| (i.due_on, i.paid_on, i.amount.cents()));
+        let got: Vec<(i64, u32)> = all.iter().map(|i| (i.amount.cents(), i.count)).collect();
+        assert_eq!(got, vec![(355, 3), (70, 1), (20, 1), (i64::MAX - 10, 1)]);
+    }
 }

@@ -18,6 +18,7 @@ mod dashboard_pages;
 mod departure_settings_pages;
 mod early_warning;
 mod early_warning_pages;
+mod filemode;
 mod import_cli;
 mod members_pages;
 mod metrics_cli;

@@ -42,8 +42,8 @@ struct Parsed<T> {
 }
 
 /// Parses every chunk of `table` in parallel with `row`, in file order;
-/// `absorb` sees each chunk's items as soon as its batch is parsed (to fold
-/// what need not be kept chunk by chunk).
+/// `absorb` sees the items of each batch's chunks as soon as the batch is
+/// parsed (to fold what need not be kept chunk by chunk).
 fn par_parse<T: Send>(
     table: &Table,
     kind: FileKind,
@@ -51,7 +51,7 @@ fn par_parse<T: Send>(
     init: impl Fn(usize) -> T + Sync,
     row: impl Fn(&RowContext<'_>, &crate::table::Fields<'_>, u64, &mut Problems, &mut T, &mut Currencies)
         + Sync,
-    mut absorb: impl FnMut(&mut T) + Send,
+    mut absorb: impl FnMut(Vec<&mut T>) + Send,
 ) -> Result<(Vec<T>, Currencies), ReadError> {
     let rank = kind.rank();
     let columns = resolve_columns(table, kind.columns(), rank, problems);
@@ -93,9 +93,7 @@ fn par_parse<T: Send>(
                 p
             })
             .collect();
-        for p in &mut batch {
-            absorb(&mut p.items);
-        }
+        absorb(batch.iter_mut().map(|p| &mut p.items).collect());
         parsed.extend(batch);
     })?;
     let mut currencies = Currencies::default();
@@ -186,7 +184,7 @@ struct SegmentRow {
 /// soon as the chunk is parsed), their id hashes split by bucket, and
 /// (with a customers file) their customer id hashes split by bucket.
 struct InvoiceChunk {
-    groups: InvoiceGroups,
+    invoices: Vec<Vec<Invoice>>,
     ids: Vec<Vec<u64>>,
     customers: Vec<Vec<u128>>,
 }
@@ -400,7 +398,9 @@ fn parse_invoices(
     with_customers: bool,
     problems: &mut Problems,
 ) -> Result<ParsedInvoices, ReadError> {
-    let mut groups = InvoiceGroups::default();
+    let mut shards: Vec<InvoiceGroups> = (0..GROUP_SHARDS)
+        .map(|_| InvoiceGroups::default())
+        .collect();
     let (chunks, currencies) = par_parse(
         table,
         FileKind::Invoices,
@@ -409,7 +409,9 @@ fn parse_invoices(
             // Ids spread evenly over the buckets.
             let per_bucket = rows / BUCKETS * 5 / 4 + 16;
             InvoiceChunk {
-                groups: InvoiceGroups::default(),
+                invoices: (0..GROUP_SHARDS)
+                    .map(|_| Vec::with_capacity(rows / GROUP_SHARDS / 2 + 16))
+                    .collect(),
                 ids: (0..BUCKETS)
                     .map(|_| Vec::with_capacity(per_bucket))
                     .collect(),
@@ -433,16 +435,46 @@ fn parse_invoices(
                 let c = id_hash(r.customer_id);
                 out.customers[customer_bucket(c)].push(c);
             }
-            out.groups.add(Invoice {
+            out.invoices[group_shard(r.due_on, r.paid_on)].push(Invoice {
                 amount: r.amount,
                 due_on: r.due_on,
                 paid_on: r.paid_on,
                 count: 1,
             });
         },
-        |chunk| groups.merge(std::mem::take(&mut chunk.groups)),
+        |chunks| {
+            // Each shard of the groups takes its invoices from every chunk
+            // of the batch, the shards on all cores.
+            let taken: Vec<Vec<Vec<Invoice>>> = chunks
+                .into_iter()
+                .map(|c| std::mem::take(&mut c.invoices))
+                .collect();
+            shards.par_iter_mut().enumerate().for_each(|(k, shard)| {
+                for chunk in &taken {
+                    for invoice in &chunk[k] {
+                        shard.add(*invoice);
+                    }
+                }
+            });
+        },
     )?;
+    let mut groups = InvoiceGroups::default();
+    for shard in shards {
+        groups.sums.extend(shard.sums);
+        groups.apart.extend(shard.apart);
+    }
     Ok(((chunks, currencies.first()), groups))
+}
+
+/// Number of shards the invoice groups are split into (by a hash of the
+/// due and payment days), each summed on its own core.
+const GROUP_SHARDS: usize = 16;
+
+/// The shard of the group of invoices due and paid on these days.
+fn group_shard(due_on: NaiveDate, paid_on: Option<NaiveDate>) -> usize {
+    use std::hash::BuildHasher;
+    let h = foldhash::fast::FixedState::with_seed(0x5a4d).hash_one((due_on, paid_on));
+    (h >> 60) as usize
 }
 
 /// Invoices summed by due and payment day: the non-payment figures only
@@ -477,23 +509,6 @@ impl InvoiceGroups {
                 }
             }
         }
-    }
-
-    /// Adds the groups of another part of the file.
-    fn merge(&mut self, other: InvoiceGroups) {
-        if self.sums.is_empty() && self.apart.is_empty() {
-            *self = other;
-            return;
-        }
-        for ((due_on, paid_on), (amount, count)) in other.sums {
-            self.add(Invoice {
-                amount: churnwise_domain::Money::from_cents(amount),
-                due_on,
-                paid_on,
-                count,
-            });
-        }
-        self.apart.extend(other.apart);
     }
 
     /// The engine's invoices: one entry per group, then those kept apart.
@@ -702,17 +717,39 @@ fn report_unknown_customers(
     })
 }
 
-/// The engine's segments, with customers as indices of the customers file.
-fn segments_of_known_customers(rows: &[SegmentRow], customers: &[u32]) -> Vec<Segment> {
-    rows.iter()
-        .zip(customers)
-        .map(|(s, &customer)| Segment {
+/// The engine's segments, with customers as indices of the customers file
+/// (`count` of them), in customer order (then file order): the engine then
+/// reads each customer's segments together whatever the order of the rows.
+fn segments_of_known_customers(
+    rows: &[SegmentRow],
+    customers: &[u32],
+    count: usize,
+) -> Vec<Segment> {
+    let mut next = vec![0u32; count + 1];
+    for &c in customers {
+        next[c as usize + 1] += 1;
+    }
+    for i in 1..next.len() {
+        next[i] += next[i - 1];
+    }
+    let empty = Segment {
+        customer: 0,
+        mrr: churnwise_domain::Money::from_cents(0),
+        started_on: NaiveDate::MIN,
+        ended_on: None,
+    };
+    let mut segments = vec![empty; rows.len()];
+    for (s, &customer) in rows.iter().zip(customers) {
+        let slot = &mut next[customer as usize];
+        segments[*slot as usize] = Segment {
             customer,
             mrr: s.mrr,
             started_on: s.started_on,
             ended_on: s.ended_on,
-        })
-        .collect()
+        };
+        *slot += 1;
+    }
+    segments
 }
 
 /// Without a customers file, customers are interned from subscriptions in
@@ -753,9 +790,17 @@ fn segments_interning_customers(rows: &[SegmentRow]) -> (Vec<Segment>, usize) {
 pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, IngestError> {
     let tables = Tables::open(files)?;
     let mut problems = Problems::default();
-    let customers = load_customers(tables.customers.as_ref(), &mut problems)?;
+    // The customers file and the other two are parsed side by side: the
+    // customer ids of the others are only looked up once all are parsed.
+    let mut customer_problems = Problems::default();
+    let (customers, parsed) = rayon::join(
+        || load_customers(tables.customers.as_ref(), &mut customer_problems),
+        || parse_subscriptions_and_invoices(&tables, tables.customers.is_some(), &mut problems),
+    );
+    let customers = customers?;
     let ((sub_chunks, subscriptions_currency), ((inv_chunks, invoices_currency), invoice_groups)) =
-        parse_subscriptions_and_invoices(&tables, customers.ids.is_some(), &mut problems)?;
+        parsed?;
+    problems.merge(customer_problems);
     let (segment_rows, all_invoices, segment_customers) = check_rows(
         &tables,
         sub_chunks,
@@ -780,7 +825,7 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
 
     let (segments, customer_owner) = match segment_customers {
         Some(indices) => (
-            segments_of_known_customers(&segment_rows, &indices),
+            segments_of_known_customers(&segment_rows, &indices, customers.customer_owner.len()),
             customers.customer_owner,
         ),
         None => {
@@ -914,11 +959,9 @@ mod tests {
         a.add(invoice(100, "2024-01-31", None));
         a.add(invoice(250, "2024-01-31", None));
         a.add(invoice(70, "2024-01-31", Some("2024-01-30")));
-        let mut b = InvoiceGroups::default();
-        b.add(invoice(5, "2024-01-31", None));
-        b.add(invoice(i64::MAX - 10, "2024-02-29", None));
-        b.add(invoice(20, "2024-02-29", None));
-        a.merge(b);
+        a.add(invoice(5, "2024-01-31", None));
+        a.add(invoice(i64::MAX - 10, "2024-02-29", None));
+        a.add(invoice(20, "2024-02-29", None));
         let mut all = a.into_invoices();
         all.sort_by_key(|i| (i.due_on, i.paid_on, i.amount.cents()));
         let got: Vec<(i64, u32)> = all.iter().map(|i| (i.amount.cents(), i.count)).collect();

@@ -561,9 +561,10 @@ fn parse_subscriptions_and_invoices(
     Ok((segments, invoices))
 }
 
-/// What the checks of the parsed rows leave: the segment rows, the
-/// invoices, and (with a customers file) each segment's customer index.
-type Checked = (Vec<SegmentRow>, Vec<Invoice>, Option<Vec<u32>>);
+/// What the checks of the parsed rows leave: the segment rows (chunk by
+/// chunk, in file order), the invoices, and (with a customers file) each
+/// segment's customer index.
+type Checked = (Vec<Vec<SegmentRow>>, Vec<Invoice>, Option<Vec<u32>>);
 
 /// The segments and invoices gathered from their chunks, checked for
 /// overlapping segments of one subscription, repeated invoice ids and (with
@@ -580,7 +581,7 @@ fn check_rows(
     let ((segment_rows, (overlapping, resolved)), (all_invoices, (repeated, unknown_in_invoices))) =
         rayon::join(
             || {
-                let rows: Vec<SegmentRow> = sub_chunks.into_iter().flatten().collect();
+                let rows = sub_chunks;
                 let found = rayon::join(
                     || overlapping_segments(&rows),
                     || customers.map(|ids| segment_customers(&rows, ids)),
@@ -630,16 +631,17 @@ fn check_rows(
 /// Each segment's customer index in the customers file (0 for an unknown
 /// customer), and whether any was unknown: looked up bucket by bucket so
 /// that each lookup stays within one small map, whatever the row order.
-fn segment_customers(rows: &[SegmentRow], ids: &CustomerIds) -> (Vec<u32>, bool) {
+fn segment_customers(rows: &[Vec<SegmentRow>], ids: &CustomerIds) -> (Vec<u32>, bool) {
+    let total: usize = rows.iter().map(Vec::len).sum();
     let mut by_bucket: Vec<Vec<(u128, u32)>> = (0..BUCKETS)
-        .map(|_| Vec::with_capacity(rows.len() / BUCKETS * 5 / 4 + 16))
+        .map(|_| Vec::with_capacity(total / BUCKETS * 5 / 4 + 16))
         .collect();
     #[expect(
         clippy::cast_possible_truncation,
         reason = "segment indices are u32 by design; each row keeps two 16-byte id hashes, \
                   so 2^32 rows would need 128 GiB first"
     )]
-    for (i, r) in rows.iter().enumerate() {
+    for (i, r) in rows.iter().flatten().enumerate() {
         by_bucket[customer_bucket(r.customer)].push((r.customer, i as u32));
     }
     let found: Vec<Vec<(u32, Option<u32>)>> = by_bucket
@@ -653,7 +655,7 @@ fn segment_customers(rows: &[SegmentRow], ids: &CustomerIds) -> (Vec<u32>, bool)
                 .collect()
         })
         .collect();
-    let mut customer = vec![0u32; rows.len()];
+    let mut customer = vec![0u32; total];
     let mut unknown = false;
     for (i, c) in found.into_iter().flatten() {
         match c {
@@ -721,7 +723,7 @@ fn report_unknown_customers(
 /// (`count` of them), in customer order (then file order): the engine then
 /// reads each customer's segments together whatever the order of the rows.
 fn segments_of_known_customers(
-    rows: &[SegmentRow],
+    rows: &[Vec<SegmentRow>],
     customers: &[u32],
     count: usize,
 ) -> Vec<Segment> {
@@ -738,8 +740,8 @@ fn segments_of_known_customers(
         started_on: NaiveDate::MIN,
         ended_on: None,
     };
-    let mut segments = vec![empty; rows.len()];
-    for (s, &customer) in rows.iter().zip(customers) {
+    let mut segments = vec![empty; customers.len()];
+    for (s, &customer) in rows.iter().flatten().zip(customers) {
         let slot = &mut next[customer as usize];
         segments[*slot as usize] = Segment {
             customer,
@@ -754,11 +756,12 @@ fn segments_of_known_customers(
 
 /// Without a customers file, customers are interned from subscriptions in
 /// file order: the segments and the number of customers.
-fn segments_interning_customers(rows: &[SegmentRow]) -> (Vec<Segment>, usize) {
+fn segments_interning_customers(rows: &[Vec<SegmentRow>]) -> (Vec<Segment>, usize) {
     let mut map = IdMap::default();
     let mut last: Option<(u128, u32)> = None;
     let segments = rows
         .iter()
+        .flatten()
         .map(|s| {
             let customer = match last {
                 Some((h, i)) if h == s.customer => i,
@@ -843,26 +846,22 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
 
 /// `(line, earlier line)` of each segment overlapping an earlier-starting
 /// one of the same subscription.
-fn overlapping_segments(rows: &[SegmentRow]) -> Vec<(u64, u64)> {
-    let mut by_bucket: Vec<Vec<u32>> = vec![Vec::new(); BUCKETS];
-    #[expect(
-        clippy::cast_possible_truncation,
-        reason = "segment indices are u32 by design; each row keeps two 16-byte id hashes, \
-                  so 2^32 rows would need 128 GiB first"
-    )]
-    for (i, r) in rows.iter().enumerate() {
-        by_bucket[customer_bucket(r.subscription)].push(i as u32);
+fn overlapping_segments(rows: &[Vec<SegmentRow>]) -> Vec<(u64, u64)> {
+    let total: usize = rows.iter().map(Vec::len).sum();
+    let mut by_bucket: Vec<Vec<(u128, NaiveDate, Option<NaiveDate>, u64)>> = (0..BUCKETS)
+        .map(|_| Vec::with_capacity(total / BUCKETS * 5 / 4 + 16))
+        .collect();
+    for r in rows.iter().flatten() {
+        by_bucket[customer_bucket(r.subscription)].push((
+            r.subscription,
+            r.started_on,
+            r.ended_on,
+            r.line,
+        ));
     }
     by_bucket
         .into_par_iter()
-        .flat_map_iter(|indices| {
-            let mut spans: Vec<(u128, NaiveDate, Option<NaiveDate>, u64)> = indices
-                .iter()
-                .map(|&i| {
-                    let r = &rows[i as usize];
-                    (r.subscription, r.started_on, r.ended_on, r.line)
-                })
-                .collect();
+        .flat_map_iter(|mut spans| {
             spans.sort_unstable();
             let mut found = Vec::new();
             checks::overlaps(&spans, |line, other| found.push((line, other)));

@@ -844,11 +844,15 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
     })
 }
 
+/// A segment as the overlap check sees it: subscription id hash, start,
+/// end and line.
+type SubscriptionSpan = (u128, NaiveDate, Option<NaiveDate>, u64);
+
 /// `(line, earlier line)` of each segment overlapping an earlier-starting
 /// one of the same subscription.
 fn overlapping_segments(rows: &[Vec<SegmentRow>]) -> Vec<(u64, u64)> {
     let total: usize = rows.iter().map(Vec::len).sum();
-    let mut by_bucket: Vec<Vec<(u128, NaiveDate, Option<NaiveDate>, u64)>> = (0..BUCKETS)
+    let mut by_bucket: Vec<Vec<SubscriptionSpan>> = (0..BUCKETS)
         .map(|_| Vec::with_capacity(total / BUCKETS * 5 / 4 + 16))
         .collect();
     for r in rows.iter().flatten() {

@@ -13,9 +13,11 @@
 # target/bench-data/<customers>-<order> (kept between runs), installs DuckDB
 # from PyPI into target/bench-venv, and prints, per size and row order:
 # churnwise's best wall time with its CPU time and peak memory, the bare
-# parse's best wall time, their ratio (the primary figure: both measured in
-# the same run, alternately, under the same load), DuckDB's time, and the
-# check of DuckDB's month figures against churnwise's JSON.
+# parse's best wall time and its CPU time, the ratios of wall times (the
+# primary figure: both measured in the same run, alternately, under the same
+# load) and of CPU times (which a loaded machine does not skew against
+# churnwise's two threads), DuckDB's time, and the check of DuckDB's month
+# figures against churnwise's JSON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,8 +47,8 @@ fi
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB"
 echo "load average before: $(cut -d" " -f1-3 /proc/loadavg) (wall times are only comparable on an idle machine; the ratio compares runs under the same load)"
-printf "%-9s %-9s %6s %11s %7s %8s %8s %7s %9s %-14s %s\n" \
-  customers order csv_MB churnwise_s cpu_s peak_MB bare_s ratio duckdb_s check load
+printf "%-9s %-9s %6s %11s %7s %8s %8s %10s %7s %9s %9s %-14s %s\n" \
+  customers order csv_MB churnwise_s cpu_s peak_MB bare_s bare_cpu_s ratio cpu_ratio duckdb_s check load
 for n in $SIZES; do
   for order in $ORDERS; do
     dir="$DATA/$n-$order"
@@ -57,12 +59,15 @@ for n in $SIZES; do
     mb=$(du -cm "${files[@]}" | tail -1 | cut -f1)
     # Warm the page cache so that every tool reads from memory.
     cat "${files[@]}" > /dev/null
-    best="" bare=""
+    best="" bare="" bare_cpu=""
     for _ in $(seq "$RUNS"); do
       # The bare parse and churnwise alternate, so that both meet the same load.
-      /usr/bin/time -f "%e" -o "$dir/bare-time.txt" "$BARE" "${files[@]}" > "$dir/bare.txt"
-      b=$(cat "$dir/bare-time.txt")
-      if [ -z "$bare" ] || awk "BEGIN {exit !($b < $bare)}"; then bare=$b; fi
+      /usr/bin/time -f "%e %U %S" -o "$dir/bare-time.txt" "$BARE" "${files[@]}" > "$dir/bare.txt"
+      read -r b buser bsys < "$dir/bare-time.txt"
+      if [ -z "$bare" ] || awk "BEGIN {exit !($b < $bare)}"; then
+        bare=$b
+        bare_cpu=$(awk "BEGIN {printf \"%.2f\", $buser + $bsys}")
+      fi
       /usr/bin/time -f "%e %M %U %S" -o "$dir/time.txt" "$BIN" metrics \
         --customers "${files[0]}" --subscriptions "${files[1]}" \
         --invoices "${files[2]}" --from "$FROM" --to "$TO" --as-of "$AS_OF" \
@@ -79,8 +84,9 @@ for n in $SIZES; do
     duck=$(echo "$out" | sed -n 's/^duckdb_seconds=//p')
     check=$(echo "$out" | sed -n 's/^months_compared=.* mismatches=\(.*\)$/mismatches=\1/p')
     ratio=$(awk "BEGIN {printf \"%.2f\", $best / $bare}")
-    printf "%-9s %-9s %6s %11s %7s %8s %8s %7s %9s %-14s %s\n" \
-      "$n" "$order" "$mb" "$best" "$cpu" "$((peak / 1024))" "$bare" "${ratio}x" "$duck" "$check" "$load"
+    cpu_ratio=$(awk "BEGIN {printf \"%.2f\", $cpu / ($bare_cpu > 0 ? $bare_cpu : 0.01)}")
+    printf "%-9s %-9s %6s %11s %7s %8s %8s %10s %7s %9s %9s %-14s %s\n" \
+      "$n" "$order" "$mb" "$best" "$cpu" "$((peak / 1024))" "$bare" "$bare_cpu" "${ratio}x" "${cpu_ratio}x" "$duck" "$check" "$load"
   done
 done
 echo "load average after: $(cut -d" " -f1-3 /proc/loadavg)"

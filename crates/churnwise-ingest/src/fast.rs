@@ -2,6 +2,13 @@
 //! straight from their bytes, no `String` per field, ids reduced to 128-bit
 //! hashes and customers interned into dense indices; the same validation as
 //! the owned-record API, and the result is the engine's [`MetricsInput`].
+//!
+//! Nothing relies on the order of the rows: the customer ids of
+//! subscriptions and invoices are not looked up row by row (in a file in
+//! date order each lookup would miss the caches), but kept as hashes split
+//! by hash bucket and looked up bucket by bucket, each bucket's map small
+//! enough to stay in cache. An unknown customer is rare: only then is the
+//! file read again to report it with its id and line.
 
 use crate::checks;
 use crate::ids::{id_hash, IdMap};
@@ -34,7 +41,9 @@ struct Parsed<T> {
     currencies: Currencies,
 }
 
-/// Parses every chunk of `table` in parallel with `row`, in file order.
+/// Parses every chunk of `table` in parallel with `row`, in file order;
+/// `absorb` sees the items of each batch's chunks as soon as the batch is
+/// parsed (to fold what need not be kept chunk by chunk).
 fn par_parse<T: Send>(
     table: &Table,
     kind: FileKind,
@@ -42,6 +51,7 @@ fn par_parse<T: Send>(
     init: impl Fn(usize) -> T + Sync,
     row: impl Fn(&RowContext<'_>, &crate::table::Fields<'_>, u64, &mut Problems, &mut T, &mut Currencies)
         + Sync,
+    mut absorb: impl FnMut(Vec<&mut T>) + Send,
 ) -> Result<(Vec<T>, Currencies), ReadError> {
     let rank = kind.rank();
     let columns = resolve_columns(table, kind.columns(), rank, problems);
@@ -55,7 +65,7 @@ fn par_parse<T: Send>(
     }
     let mut parsed: Vec<Parsed<T>> = Vec::new();
     table.for_each_batch(|chunks: &[Chunk<'_>]| {
-        let batch: Vec<Parsed<T>> = chunks
+        let mut batch: Vec<Parsed<T>> = chunks
             .par_iter()
             .map(|chunk| {
                 let ctx = RowContext {
@@ -83,6 +93,7 @@ fn par_parse<T: Send>(
                 p
             })
             .collect();
+        absorb(batch.iter_mut().map(|p| &mut p.items).collect());
         parsed.extend(batch);
     })?;
     let mut currencies = Currencies::default();
@@ -158,8 +169,7 @@ impl<'m> CustomerLookup<'m> {
     }
 }
 
-/// A segment as parsed: customer (index when the customers file was given,
-/// else id hash), subscription id hash, and the line.
+/// A segment as parsed: customer and subscription id hashes, and the line.
 #[derive(Clone, Copy)]
 struct SegmentRow {
     customer: u128,
@@ -170,10 +180,13 @@ struct SegmentRow {
     line: u64,
 }
 
-/// Invoices of one chunk and their id hashes split by bucket.
+/// Invoices of one chunk (summed by due and payment day, taken out as
+/// soon as the chunk is parsed), their id hashes split by bucket, and
+/// (with a customers file) their customer id hashes split by bucket.
 struct InvoiceChunk {
-    invoices: Vec<Invoice>,
+    invoices: Vec<Vec<Invoice>>,
     ids: Vec<Vec<u64>>,
+    customers: Vec<Vec<u128>>,
 }
 
 /// The input files of a metrics run, each opened when it was given.
@@ -261,6 +274,7 @@ fn load_customers(table: Option<&Table>, problems: &mut Problems) -> Result<Cust
             };
             out.rows.push((id_hash(r.id), owner, line));
         },
+        |_| {},
     )?;
     customers.currency = currencies.first();
     let mut owner_index: HashMap<String, u32> = HashMap::from([(String::new(), 0)]);
@@ -347,45 +361,23 @@ fn customer_id_maps(
 /// What a parsed file yields: its chunks and its first currency.
 type ParsedFile<T> = (Vec<T>, Option<(String, u64)>);
 
-/// The subscriptions file in parallel chunks; with a customers file, each
-/// customer id is looked up in it (an unknown one is a problem).
+/// The subscriptions file in parallel chunks, customers as id hashes.
 fn parse_subscriptions(
     table: &Table,
-    customers: Option<&CustomerIds>,
-    customers_name: &str,
     problems: &mut Problems,
 ) -> Result<ParsedFile<Vec<SegmentRow>>, ReadError> {
     let (chunks, currencies) = par_parse(
         table,
         FileKind::Subscriptions,
         problems,
-        |rows| {
-            (
-                Vec::<SegmentRow>::with_capacity(rows),
-                customers.map(CustomerLookup::new),
-            )
-        },
-        |ctx, f, line, p, (out, lookup), cur| {
+        Vec::<SegmentRow>::with_capacity,
+        |ctx, f, line, p, out, cur| {
             let Some(r) = rows::subscription(ctx, f, line, p) else {
                 return;
             };
             cur.note(r.currency, line);
-            let customer = match lookup {
-                Some(l) => match l.get(r.customer_id) {
-                    Some(i) => u128::from(i),
-                    None => {
-                        let reason = missing_customer_reason(
-                            &String::from_utf8_lossy(r.customer_id),
-                            customers_name,
-                        );
-                        p.push(1, ctx.file, line, "customer_id", reason);
-                        0 // still checked for overlaps; nothing is computed
-                    }
-                },
-                None => id_hash(r.customer_id),
-            };
             out.push(SegmentRow {
-                customer,
+                customer: id_hash(r.customer_id),
                 subscription: id_hash(r.id),
                 mrr: r.mrr,
                 started_on: r.started_on,
@@ -393,85 +385,173 @@ fn parse_subscriptions(
                 line,
             });
         },
+        |_| {},
     )?;
-    let chunks = chunks.into_iter().map(|(rows, _)| rows).collect();
     Ok((chunks, currencies.first()))
 }
 
-/// The invoices file in parallel chunks, with their id hashes by bucket;
-/// with a customers file, an invoice of an unknown customer is a problem.
+/// The invoices file in parallel chunks, with their id hashes by bucket
+/// and, with a customers file, their customer id hashes by bucket; the
+/// invoices themselves summed by due and payment day as batches are parsed.
 fn parse_invoices(
     table: &Table,
-    customers: Option<&CustomerIds>,
-    customers_name: &str,
+    with_customers: bool,
     problems: &mut Problems,
-) -> Result<ParsedFile<InvoiceChunk>, ReadError> {
+) -> Result<ParsedInvoices, ReadError> {
+    let mut shards: Vec<InvoiceGroups> = (0..GROUP_SHARDS)
+        .map(|_| InvoiceGroups::default())
+        .collect();
     let (chunks, currencies) = par_parse(
         table,
         FileKind::Invoices,
         problems,
         |rows| {
-            (
-                InvoiceChunk {
-                    invoices: Vec::with_capacity(rows),
-                    // Ids spread evenly over the buckets.
-                    ids: (0..BUCKETS)
-                        .map(|_| Vec::with_capacity(rows / BUCKETS * 5 / 4 + 16))
-                        .collect(),
+            // Ids spread evenly over the buckets.
+            let per_bucket = rows / BUCKETS * 5 / 4 + 16;
+            InvoiceChunk {
+                invoices: (0..GROUP_SHARDS)
+                    .map(|_| Vec::with_capacity(rows / GROUP_SHARDS / 2 + 16))
+                    .collect(),
+                ids: (0..BUCKETS)
+                    .map(|_| Vec::with_capacity(per_bucket))
+                    .collect(),
+                customers: if with_customers {
+                    (0..BUCKETS)
+                        .map(|_| Vec::with_capacity(per_bucket))
+                        .collect()
+                } else {
+                    Vec::new()
                 },
-                customers.map(CustomerLookup::new),
-            )
+            }
         },
-        |ctx, f, line, p, (out, lookup), cur| {
+        |ctx, f, line, p, out, cur| {
             let Some(r) = rows::invoice(ctx, f, line, p) else {
                 return;
             };
             cur.note(r.currency, line);
             let h = short_hash(r.id);
             out.ids[bucket(h)].push(h);
-            if let Some(l) = lookup {
-                if l.get(r.customer_id).is_none() {
-                    let reason = missing_customer_reason(
-                        &String::from_utf8_lossy(r.customer_id),
-                        customers_name,
-                    );
-                    p.push(2, ctx.file, line, "customer_id", reason);
-                    return;
-                }
+            if with_customers {
+                let c = id_hash(r.customer_id);
+                out.customers[customer_bucket(c)].push(c);
             }
-            out.invoices.push(Invoice {
+            out.invoices[group_shard(r.due_on, r.paid_on)].push(Invoice {
                 amount: r.amount,
                 due_on: r.due_on,
                 paid_on: r.paid_on,
                 count: 1,
             });
         },
+        |chunks| {
+            // Each shard of the groups takes its invoices from every chunk
+            // of the batch, the shards on all cores.
+            let taken: Vec<Vec<Vec<Invoice>>> = chunks
+                .into_iter()
+                .map(|c| std::mem::take(&mut c.invoices))
+                .collect();
+            shards.par_iter_mut().enumerate().for_each(|(k, shard)| {
+                for chunk in &taken {
+                    for invoice in &chunk[k] {
+                        shard.add(*invoice);
+                    }
+                }
+            });
+        },
     )?;
-    let chunks = chunks.into_iter().map(|(c, _)| c).collect();
-    Ok((chunks, currencies.first()))
+    let mut groups = InvoiceGroups::default();
+    for shard in shards {
+        groups.sums.extend(shard.sums);
+        groups.apart.extend(shard.apart);
+    }
+    Ok(((chunks, currencies.first()), groups))
 }
+
+/// Number of shards the invoice groups are split into (by a hash of the
+/// due and payment days), each summed on its own core.
+const GROUP_SHARDS: usize = 16;
+
+/// The shard of the group of invoices due and paid on these days.
+fn group_shard(due_on: NaiveDate, paid_on: Option<NaiveDate>) -> usize {
+    use std::hash::BuildHasher;
+    let h = foldhash::fast::FixedState::with_seed(0x5a4d).hash_one((due_on, paid_on));
+    (h >> 60) as usize
+}
+
+/// Invoices summed by due and payment day: the non-payment figures only
+/// sum amounts and count invoices per due and payment day (see
+/// [`Invoice::count`]), so the sums change no figure, and a file of
+/// millions of invoices needs a few hundred thousand entries whatever the
+/// order of its rows.
+#[derive(Default)]
+struct InvoiceGroups {
+    sums: HashMap<(NaiveDate, Option<NaiveDate>), (i64, u32), foldhash::fast::FixedState>,
+    /// Invoices whose group's sums would overflow, kept as they are (the
+    /// engine then meets the overflow as it would without grouping).
+    apart: Vec<Invoice>,
+}
+
+impl InvoiceGroups {
+    /// Adds an invoice (or a group of them) to its group.
+    fn add(&mut self, invoice: Invoice) {
+        use std::collections::hash_map::Entry;
+        match self.sums.entry((invoice.due_on, invoice.paid_on)) {
+            Entry::Vacant(e) => {
+                e.insert((invoice.amount.cents(), invoice.count));
+            }
+            Entry::Occupied(mut e) => {
+                let sums = e.get_mut();
+                match (
+                    sums.0.checked_add(invoice.amount.cents()),
+                    sums.1.checked_add(invoice.count),
+                ) {
+                    (Some(amount), Some(count)) => *sums = (amount, count),
+                    _ => self.apart.push(invoice),
+                }
+            }
+        }
+    }
+
+    /// The engine's invoices: one entry per group, then those kept apart.
+    fn into_invoices(self) -> Vec<Invoice> {
+        let mut all: Vec<Invoice> = self
+            .sums
+            .into_iter()
+            .map(|((due_on, paid_on), (amount, count))| Invoice {
+                amount: churnwise_domain::Money::from_cents(amount),
+                due_on,
+                paid_on,
+                count,
+            })
+            .collect();
+        all.extend(self.apart);
+        all
+    }
+}
+
+/// What the invoices file yields: its chunks, first currency and groups.
+type ParsedInvoices = (ParsedFile<InvoiceChunk>, InvoiceGroups);
 
 /// Subscriptions and invoices, each in parallel chunks, side by side; their
 /// problems follow those of the customers.
 fn parse_subscriptions_and_invoices(
     tables: &Tables,
-    customers: Option<&CustomerIds>,
+    with_customers: bool,
     problems: &mut Problems,
-) -> Result<(ParsedFile<Vec<SegmentRow>>, ParsedFile<InvoiceChunk>), ReadError> {
-    let customers_name = name_of(tables.customers.as_ref());
+) -> Result<(ParsedFile<Vec<SegmentRow>>, ParsedInvoices), ReadError> {
     let mut sub_problems = Problems::default();
     let mut inv_problems = Problems::default();
     let (segments, invoices) = rayon::join(
         || {
-            tables.subscriptions.as_ref().map(|table| {
-                parse_subscriptions(table, customers, customers_name, &mut sub_problems)
-            })
+            tables
+                .subscriptions
+                .as_ref()
+                .map(|table| parse_subscriptions(table, &mut sub_problems))
         },
         || {
             tables
                 .invoices
                 .as_ref()
-                .map(|table| parse_invoices(table, customers, customers_name, &mut inv_problems))
+                .map(|table| parse_invoices(table, with_customers, &mut inv_problems))
         },
     );
     let segments = segments.transpose()?.unwrap_or_default();
@@ -481,72 +561,207 @@ fn parse_subscriptions_and_invoices(
     Ok((segments, invoices))
 }
 
+/// What the checks of the parsed rows leave: the segment rows (chunk by
+/// chunk, in file order), the invoices, and (with a customers file) each
+/// segment's customer index.
+type Checked = (Vec<Vec<SegmentRow>>, Vec<Invoice>, Option<Vec<u32>>);
+
 /// The segments and invoices gathered from their chunks, checked for
-/// overlapping segments of one subscription and repeated invoice ids side
-/// by side, each by hash bucket on all cores; both are reported.
-fn check_overlaps_and_duplicates(
+/// overlapping segments of one subscription, repeated invoice ids and (with
+/// a customers file) unknown customers, side by side, each by hash bucket
+/// on all cores; all are reported.
+fn check_rows(
     tables: &Tables,
     sub_chunks: Vec<Vec<SegmentRow>>,
     inv_chunks: Vec<InvoiceChunk>,
+    invoice_groups: InvoiceGroups,
+    customers: Option<&CustomerIds>,
     problems: &mut Problems,
-) -> Result<(Vec<SegmentRow>, Vec<Invoice>), ReadError> {
-    let ((segment_rows, overlapping), (all_invoices, repeated)) = rayon::join(
-        || {
-            let rows: Vec<SegmentRow> = sub_chunks.into_iter().flatten().collect();
-            let found = overlapping_segments(&rows);
-            (rows, found)
-        },
-        || {
-            rayon::join(
-                || {
-                    let total = inv_chunks.iter().map(|c| c.invoices.len()).sum();
-                    let mut all: Vec<Invoice> = Vec::with_capacity(total);
-                    for c in &inv_chunks {
-                        all.extend_from_slice(&c.invoices);
-                    }
-                    all
-                },
-                || repeated_ids(&inv_chunks),
-            )
-        },
-    );
+) -> Result<Checked, ReadError> {
+    let ((segment_rows, (overlapping, resolved)), (all_invoices, (repeated, unknown_in_invoices))) =
+        rayon::join(
+            || {
+                let rows = sub_chunks;
+                let found = rayon::join(
+                    || overlapping_segments(&rows),
+                    || customers.map(|ids| segment_customers(&rows, ids)),
+                );
+                (rows, found)
+            },
+            || {
+                rayon::join(
+                    || invoice_groups.into_invoices(),
+                    || {
+                        rayon::join(
+                            || repeated_ids(&inv_chunks),
+                            || customers.is_some_and(|ids| any_unknown_customer(&inv_chunks, ids)),
+                        )
+                    },
+                )
+            },
+        );
     drop(inv_chunks);
+    let customers_name = name_of(tables.customers.as_ref());
     if let Some(table) = &tables.subscriptions {
         for (line, other) in overlapping {
             let reason = checks::overlap_reason(other);
             problems.push(1, &table.name, line, "started_on", reason);
         }
+        if let (Some(ids), Some((_, true))) = (customers, &resolved) {
+            report_unknown_customers(
+                table,
+                FileKind::Subscriptions,
+                ids,
+                customers_name,
+                problems,
+            )?;
+        }
     }
-    if let (Some(table), false) = (&tables.invoices, repeated.is_empty()) {
-        report_duplicate_invoices(table, &repeated, problems)?;
+    if let Some(table) = &tables.invoices {
+        if !repeated.is_empty() {
+            report_duplicate_invoices(table, &repeated, problems)?;
+        }
+        if let (Some(ids), true) = (customers, unknown_in_invoices) {
+            report_unknown_customers(table, FileKind::Invoices, ids, customers_name, problems)?;
+        }
     }
-    Ok((segment_rows, all_invoices))
+    Ok((segment_rows, all_invoices, resolved.map(|(c, _)| c)))
 }
 
-/// The engine's segments, with customers as indices of the customers file.
-#[expect(
-    clippy::cast_possible_truncation,
-    reason = "with a customers file, `SegmentRow::customer` holds a u32 index widened by \
-              `u128::from` (or 0 for an unknown customer), so it fits"
-)]
-fn segments_of_known_customers(rows: &[SegmentRow]) -> Vec<Segment> {
-    rows.iter()
-        .map(|s| Segment {
-            customer: s.customer as u32,
+/// Each segment's customer index in the customers file (0 for an unknown
+/// customer), and whether any was unknown: looked up bucket by bucket so
+/// that each lookup stays within one small map, whatever the row order.
+fn segment_customers(rows: &[Vec<SegmentRow>], ids: &CustomerIds) -> (Vec<u32>, bool) {
+    let total: usize = rows.iter().map(Vec::len).sum();
+    let mut by_bucket: Vec<Vec<(u128, u32)>> = (0..BUCKETS)
+        .map(|_| Vec::with_capacity(total / BUCKETS * 5 / 4 + 16))
+        .collect();
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "segment indices are u32 by design; each row keeps two 16-byte id hashes, \
+                  so 2^32 rows would need 128 GiB first"
+    )]
+    for (i, r) in rows.iter().flatten().enumerate() {
+        by_bucket[customer_bucket(r.customer)].push((r.customer, i as u32));
+    }
+    let found: Vec<Vec<(u32, Option<u32>)>> = by_bucket
+        .into_par_iter()
+        .enumerate()
+        .map(|(b, entries)| {
+            let map = &ids.maps[b];
+            entries
+                .into_iter()
+                .map(|(h, i)| (i, map.get(&h).copied()))
+                .collect()
+        })
+        .collect();
+    let mut customer = vec![0u32; total];
+    let mut unknown = false;
+    for (i, c) in found.into_iter().flatten() {
+        match c {
+            Some(c) => customer[i as usize] = c,
+            None => unknown = true,
+        }
+    }
+    (customer, unknown)
+}
+
+/// True when an invoice's customer id is not in the customers file,
+/// checked bucket by bucket on all cores.
+fn any_unknown_customer(chunks: &[InvoiceChunk], ids: &CustomerIds) -> bool {
+    (0..BUCKETS).into_par_iter().any(|b| {
+        let map = &ids.maps[b];
+        chunks
+            .iter()
+            .any(|c| c.customers[b].iter().any(|h| !map.contains_key(h)))
+    })
+}
+
+/// Reads a subscriptions or invoices file again to report each valid row
+/// whose customer is not in the customers file, with its id and line (only
+/// when one was found: the rows keep no line nor id text).
+fn report_unknown_customers(
+    table: &Table,
+    kind: FileKind,
+    ids: &CustomerIds,
+    customers_name: &str,
+    problems: &mut Problems,
+) -> Result<(), ReadError> {
+    let mut scratch = Problems::default();
+    let columns = resolve_columns(table, kind.columns(), kind.rank(), &mut scratch);
+    let ctx = RowContext {
+        file: &table.name,
+        rank: kind.rank(),
+        columns: &columns,
+        names: kind.columns(),
+        check_utf8: true,
+    };
+    let mut lookup = CustomerLookup::new(ids);
+    table.for_each_batch(|chunks| {
+        for chunk in chunks {
+            chunk.each(|line, fields| {
+                let id = match kind {
+                    FileKind::Subscriptions => {
+                        rows::subscription(&ctx, fields, line, &mut scratch).map(|r| r.customer_id)
+                    }
+                    _ => rows::invoice(&ctx, fields, line, &mut scratch).map(|r| r.customer_id),
+                };
+                let Some(id) = id else {
+                    return;
+                };
+                if lookup.get(id).is_none() {
+                    let reason =
+                        missing_customer_reason(&String::from_utf8_lossy(id), customers_name);
+                    problems.push(kind.rank(), &table.name, line, "customer_id", reason);
+                }
+            });
+        }
+    })
+}
+
+/// The engine's segments, with customers as indices of the customers file
+/// (`count` of them), in customer order (then file order): the engine then
+/// reads each customer's segments together whatever the order of the rows.
+fn segments_of_known_customers(
+    rows: &[Vec<SegmentRow>],
+    customers: &[u32],
+    count: usize,
+) -> Vec<Segment> {
+    let mut next = vec![0u32; count + 1];
+    for &c in customers {
+        next[c as usize + 1] += 1;
+    }
+    for i in 1..next.len() {
+        next[i] += next[i - 1];
+    }
+    let empty = Segment {
+        customer: 0,
+        mrr: churnwise_domain::Money::from_cents(0),
+        started_on: NaiveDate::MIN,
+        ended_on: None,
+    };
+    let mut segments = vec![empty; customers.len()];
+    for (s, &customer) in rows.iter().flatten().zip(customers) {
+        let slot = &mut next[customer as usize];
+        segments[*slot as usize] = Segment {
+            customer,
             mrr: s.mrr,
             started_on: s.started_on,
             ended_on: s.ended_on,
-        })
-        .collect()
+        };
+        *slot += 1;
+    }
+    segments
 }
 
 /// Without a customers file, customers are interned from subscriptions in
 /// file order: the segments and the number of customers.
-fn segments_interning_customers(rows: &[SegmentRow]) -> (Vec<Segment>, usize) {
+fn segments_interning_customers(rows: &[Vec<SegmentRow>]) -> (Vec<Segment>, usize) {
     let mut map = IdMap::default();
     let mut last: Option<(u128, u32)> = None;
     let segments = rows
         .iter()
+        .flatten()
         .map(|s| {
             let customer = match last {
                 Some((h, i)) if h == s.customer => i,
@@ -578,11 +793,25 @@ fn segments_interning_customers(rows: &[SegmentRow]) -> (Vec<Segment>, usize) {
 pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, IngestError> {
     let tables = Tables::open(files)?;
     let mut problems = Problems::default();
-    let customers = load_customers(tables.customers.as_ref(), &mut problems)?;
-    let ((sub_chunks, subscriptions_currency), (inv_chunks, invoices_currency)) =
-        parse_subscriptions_and_invoices(&tables, customers.ids.as_ref(), &mut problems)?;
-    let (segment_rows, all_invoices) =
-        check_overlaps_and_duplicates(&tables, sub_chunks, inv_chunks, &mut problems)?;
+    // The customers file and the other two are parsed side by side: the
+    // customer ids of the others are only looked up once all are parsed.
+    let mut customer_problems = Problems::default();
+    let (customers, parsed) = rayon::join(
+        || load_customers(tables.customers.as_ref(), &mut customer_problems),
+        || parse_subscriptions_and_invoices(&tables, tables.customers.is_some(), &mut problems),
+    );
+    let customers = customers?;
+    let ((sub_chunks, subscriptions_currency), ((inv_chunks, invoices_currency), invoice_groups)) =
+        parsed?;
+    problems.merge(customer_problems);
+    let (segment_rows, all_invoices, segment_customers) = check_rows(
+        &tables,
+        sub_chunks,
+        inv_chunks,
+        invoice_groups,
+        customers.ids.as_ref(),
+        &mut problems,
+    )?;
     cross_currency(
         &[
             (customers.currency, name_of(tables.customers.as_ref()), 0),
@@ -597,9 +826,9 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
     );
     problems.into_result()?;
 
-    let (segments, customer_owner) = match customers.ids {
-        Some(_) => (
-            segments_of_known_customers(&segment_rows),
+    let (segments, customer_owner) = match segment_customers {
+        Some(indices) => (
+            segments_of_known_customers(&segment_rows, &indices, customers.customer_owner.len()),
             customers.customer_owner,
         ),
         None => {
@@ -615,28 +844,28 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
     })
 }
 
+/// A segment as the overlap check sees it: subscription id hash, start,
+/// end and line.
+type SubscriptionSpan = (u128, NaiveDate, Option<NaiveDate>, u64);
+
 /// `(line, earlier line)` of each segment overlapping an earlier-starting
 /// one of the same subscription.
-fn overlapping_segments(rows: &[SegmentRow]) -> Vec<(u64, u64)> {
-    let mut by_bucket: Vec<Vec<u32>> = vec![Vec::new(); BUCKETS];
-    #[expect(
-        clippy::cast_possible_truncation,
-        reason = "segment indices are u32 by design; each row keeps two 16-byte id hashes, \
-                  so 2^32 rows would need 128 GiB first"
-    )]
-    for (i, r) in rows.iter().enumerate() {
-        by_bucket[customer_bucket(r.subscription)].push(i as u32);
+fn overlapping_segments(rows: &[Vec<SegmentRow>]) -> Vec<(u64, u64)> {
+    let total: usize = rows.iter().map(Vec::len).sum();
+    let mut by_bucket: Vec<Vec<SubscriptionSpan>> = (0..BUCKETS)
+        .map(|_| Vec::with_capacity(total / BUCKETS * 5 / 4 + 16))
+        .collect();
+    for r in rows.iter().flatten() {
+        by_bucket[customer_bucket(r.subscription)].push((
+            r.subscription,
+            r.started_on,
+            r.ended_on,
+            r.line,
+        ));
     }
     by_bucket
         .into_par_iter()
-        .flat_map_iter(|indices| {
-            let mut spans: Vec<(u128, NaiveDate, Option<NaiveDate>, u64)> = indices
-                .iter()
-                .map(|&i| {
-                    let r = &rows[i as usize];
-                    (r.subscription, r.started_on, r.ended_on, r.line)
-                })
-                .collect();
+        .flat_map_iter(|mut spans| {
             spans.sort_unstable();
             let mut found = Vec::new();
             checks::overlaps(&spans, |line, other| found.push((line, other)));
@@ -710,4 +939,35 @@ fn report_duplicate_invoices(
             });
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use churnwise_domain::Money;
+
+    fn invoice(cents: i64, due: &str, paid: Option<&str>) -> Invoice {
+        let day = |t: &str| churnwise_domain::parse_date(t).unwrap();
+        Invoice {
+            amount: Money::from_cents(cents),
+            due_on: day(due),
+            paid_on: paid.map(day),
+            count: 1,
+        }
+    }
+
+    #[test]
+    fn invoices_are_summed_by_due_and_payment_day_and_an_overflowing_one_is_kept_apart() {
+        let mut a = InvoiceGroups::default();
+        a.add(invoice(100, "2024-01-31", None));
+        a.add(invoice(250, "2024-01-31", None));
+        a.add(invoice(70, "2024-01-31", Some("2024-01-30")));
+        a.add(invoice(5, "2024-01-31", None));
+        a.add(invoice(i64::MAX - 10, "2024-02-29", None));
+        a.add(invoice(20, "2024-02-29", None));
+        let mut all = a.into_invoices();
+        all.sort_by_key(|i| (i.due_on, i.paid_on, i.amount.cents()));
+        let got: Vec<(i64, u32)> = all.iter().map(|i| (i.amount.cents(), i.count)).collect();
+        assert_eq!(got, vec![(355, 3), (70, 1), (20, 1), (i64::MAX - 10, 1)]);
+    }
 }

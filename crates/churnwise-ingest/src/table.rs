@@ -458,7 +458,9 @@ impl Table {
             next.clear();
             next.extend_from_slice(&current[cut..]);
             let body = &current[..cut];
-            lines.feed(body).map_err(over)?;
+            // The line ends are counted once, chunk by chunk in parallel.
+            let (chunks, ends) = plain_chunks(body, first_line);
+            lines.feed_counted(body, ends).map_err(over)?;
             let (read, ()) = rayon::join(
                 || {
                     if eof {
@@ -467,9 +469,9 @@ impl Table {
                         fill(&mut file, &mut next, block)
                     }
                 },
-                || f(&plain_chunks(body, first_line)),
+                || f(&chunks),
             );
-            first_line += count_newlines(body);
+            first_line += ends;
             if eof {
                 return Ok(());
             }
@@ -497,7 +499,7 @@ impl Table {
                         first_line: lines_before + 1,
                     }];
                 }
-                plain_chunks(body, lines_before + 1)
+                plain_chunks(body, lines_before + 1).0
             }
         }
     }
@@ -549,8 +551,61 @@ impl LineCounter {
         }
     }
 
-    /// Counts `bytes`, which follow what was fed before.
-    fn feed(&mut self, bytes: &[u8]) -> Result<(), OverLimit> {
+    /// Counts `bytes`, which follow what was fed before, and returns the
+    /// number of line ends in them. Most bytes are read at memory speed:
+    /// line ends are counted in bulk, and the line length is checked by
+    /// jumping from line end to the last line end within the limit; only
+    /// when a limit may be passed is each line measured.
+    fn feed(&mut self, bytes: &[u8]) -> Result<u64, OverLimit> {
+        self.feed_counted(bytes, count_newlines(bytes))
+    }
+
+    /// Like [`LineCounter::feed`] for bytes whose line ends were counted.
+    fn feed_counted(&mut self, bytes: &[u8], ends: u64) -> Result<u64, OverLimit> {
+        if let Some(ends) = self.feed_within_limits(bytes, ends) {
+            return Ok(ends);
+        }
+        let before = self.lines;
+        self.feed_line_by_line(bytes)?;
+        Ok(self.lines - before)
+    }
+
+    /// Counts `bytes`, which hold `ends` line ends, in bulk when no limit
+    /// is passed (state updated), or `None` with the state untouched.
+    fn feed_within_limits(&mut self, bytes: &[u8], ends: u64) -> Option<u64> {
+        let len = bytes.len() as u64;
+        // Where the line being read starts, in bytes from the start of
+        // `bytes` (before it when it began in an earlier piece).
+        let mut line_start = -i128::from(self.current);
+        let max = i128::from(self.max_line);
+        loop {
+            let latest_end = line_start + max;
+            if latest_end >= i128::from(len) {
+                break; // the rest fits within one line's limit
+            }
+            let from = usize::try_from(line_start.max(0)).ok()?;
+            let to = usize::try_from(latest_end).ok()?;
+            let end = memchr::memrchr(b'\n', &bytes[from..=to])?;
+            line_start = (from + end + 1) as i128;
+        }
+        let current = match memchr::memrchr(b'\n', bytes) {
+            Some(i) => (bytes.len() - i - 1) as u64,
+            None => self.current + len,
+        };
+        let lines = self.lines.checked_add(ends)?;
+        if current > self.max_line
+            || lines > self.max_rows
+            || (current > 0 && lines >= self.max_rows)
+        {
+            return None;
+        }
+        self.lines = lines;
+        self.current = current;
+        Some(ends)
+    }
+
+    /// Counts `bytes` line by line, stopping at the first limit passed.
+    fn feed_line_by_line(&mut self, bytes: &[u8]) -> Result<(), OverLimit> {
         let mut from = 0;
         for nl in memchr::memchr_iter(b'\n', bytes) {
             self.end_line(nl - from)?;
@@ -610,8 +665,9 @@ fn fill(file: &mut std::fs::File, buf: &mut Vec<u8>, target: usize) -> std::io::
     Ok(false)
 }
 
-/// Quote-free CSV bytes cut at line ends into pieces for all cores.
-fn plain_chunks(body: &[u8], first_line: u64) -> Vec<Chunk<'_>> {
+/// Quote-free CSV bytes cut at line ends into pieces for all cores, and
+/// the number of line ends in them.
+fn plain_chunks(body: &[u8], first_line: u64) -> (Vec<Chunk<'_>>, u64) {
     let pieces = (rayon::current_num_threads() * 4).max(1);
     let target = (body.len() / pieces).max(1 << 20);
     let mut cuts = vec![0];
@@ -631,7 +687,8 @@ fn plain_chunks(body: &[u8], first_line: u64) -> Vec<Chunk<'_>> {
         .map(|w| count_newlines(&body[w[0]..w[1]]))
         .collect();
     let mut line = first_line;
-    cuts.windows(2)
+    let chunks = cuts
+        .windows(2)
         .zip(newlines)
         .map(|(w, n)| {
             let chunk = Chunk::Plain {
@@ -641,7 +698,8 @@ fn plain_chunks(body: &[u8], first_line: u64) -> Vec<Chunk<'_>> {
             line += n;
             chunk
         })
-        .collect()
+        .collect();
+    (chunks, line - first_line)
 }
 
 /// Number of `\n` bytes (vectorised by the compiler).
@@ -740,6 +798,52 @@ mod tests {
         assert_eq!(b[501].0, 504);
         assert_eq!(b[501].1[0], "long");
         assert_eq!(b[2002], (2006, vec!["last".to_string(), "1".to_string()]));
+    }
+
+    #[test]
+    fn counting_lines_in_bulk_agrees_with_measuring_each_line() {
+        // SplitMix64, so that the cases are the same on every run.
+        let mut state = 1u64;
+        let mut next = move |n: u64| {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            (z ^ (z >> 31)) % n
+        };
+        let mut bulk_ok = 0;
+        for _ in 0..5000 {
+            let limits = ReadLimits {
+                max_rows: 1 + next(40),
+                max_line_bytes: next(12),
+                ..ReadLimits::default()
+            };
+            let (mut bulk, mut each) = (LineCounter::new(&limits), LineCounter::new(&limits));
+            for _ in 0..1 + next(4) {
+                let piece: Vec<u8> = (0..next(60))
+                    .map(|_| if next(5) == 0 { b'\n' } else { b'x' })
+                    .collect();
+                let before = each.lines;
+                let a = match bulk.feed_within_limits(&piece, count_newlines(&piece)) {
+                    Some(ends) => {
+                        bulk_ok += 1;
+                        Ok(ends)
+                    }
+                    None => bulk.feed(&piece),
+                };
+                let b = each.feed_line_by_line(&piece).map(|()| each.lines - before);
+                match (&a, &b) {
+                    (Ok(x), Ok(y)) => assert_eq!(x, y),
+                    (Err(x), Err(y)) => {
+                        assert_eq!((x.limit, x.line), (y.limit, y.line));
+                        break;
+                    }
+                    _ => panic!("{piece:?} {limits:?}: {:?} / {:?}", a.is_ok(), b.is_ok()),
+                }
+                assert_eq!((bulk.lines, bulk.current), (each.lines, each.current));
+            }
+        }
+        assert!(bulk_ok > 1000, "the bulk path was taken: {bulk_ok}");
     }
 
     #[test]

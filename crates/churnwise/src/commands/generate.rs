@@ -2,6 +2,12 @@
 //! `subscriptions.csv` and `invoices.csv` of any size, the same for the
 //! same seed, fast (customers are made in parallel blocks, each from its own
 //! seeded generator, and written in order).
+//!
+//! Rows go out in the order `--order` asks for: by date (the default, as
+//! billing systems export them), by customer, or shuffled. The first is
+//! written straight through; the others go through bucket files (by month,
+//! or by a random draw) that are then sorted or shuffled one at a time, so
+//! memory stays at one bucket, not the whole file.
 
 use chrono::{Datelike, Days, NaiveDate};
 use rayon::prelude::*;
@@ -15,7 +21,8 @@ use std::path::PathBuf;
     after_help = "Example:\n  churnwise generate --customers 100000 --seed 7 --out data/\n\n\
 Writes about 1.4 segments and 6 invoices per customer, with owners,\n\
 segments, plans, upgrades, downgrades, free trials, gaps and\n\
-reactivations, late and unpaid invoices. The same seed gives the same files."
+reactivations, late and unpaid invoices. The same seed gives the same files.\n\
+Rows are in date order by default (--order date|customer|shuffled)."
 )]
 pub struct GenerateArgs {
     /// Number of customers to write.
@@ -30,6 +37,23 @@ pub struct GenerateArgs {
     /// Last day of the generated history.
     #[arg(long, default_value = "2024-12-31", value_parser = parse_day)]
     pub until: NaiveDate,
+    /// Order of the rows in each file.
+    #[arg(long, value_enum, default_value = "date")]
+    pub order: Order,
+}
+
+/// The order rows are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Order {
+    /// By date, like billing exports: customers by the day they joined,
+    /// subscriptions by `started_on`, invoices by `issued_on` (rows of one
+    /// day by customer id).
+    Date,
+    /// Customers together, in id order: each customer's row, segments and
+    /// invoices follow each other.
+    Customer,
+    /// A random order drawn from the seed, in each file.
+    Shuffled,
 }
 
 /// Days of history before `--until`.
@@ -152,13 +176,29 @@ fn push_cents(out: &mut Vec<u8>, cents: i64) {
     let _ = write!(out, "{}.{:02}", cents / 100, cents % 100);
 }
 
-/// The three files' bytes for one block of customers.
+/// The three files' bytes for one block of customers, and the date of
+/// each row (days after the first day of the history) to order them by.
 #[derive(Default)]
 struct Block {
     customers: Vec<u8>,
     subscriptions: Vec<u8>,
     invoices: Vec<u8>,
+    customer_days: Vec<u32>,
+    subscription_days: Vec<u32>,
+    invoice_days: Vec<u32>,
     counts: Generated,
+}
+
+/// Days from `start` to `d` (never negative here: every date written lies
+/// on or after the first day of the history).
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "every date ordered by lies between the first day of the history and 29 days after \
+              `--until`, so the difference is between 0 and 2219 days"
+)]
+fn days_after(start: NaiveDate, d: NaiveDate) -> u32 {
+    (d - start).num_days().max(0) as u32
 }
 
 /// One segment about to be written.
@@ -203,6 +243,7 @@ fn customer_block(seed: u64, first: u64, count: u64, until: NaiveDate) -> Block 
         b.customers.extend_from_slice(
             format!("C{c:07},Company {c} Ltd,{owner},{}\n", SEGMENTS[tier]).as_bytes(),
         );
+        b.customer_days.push(days_after(history_start, joined));
         b.counts.customers += 1;
 
         // The main subscription: maybe a free trial, then paid segments with
@@ -310,6 +351,7 @@ fn customer_block(seed: u64, first: u64, count: u64, until: NaiveDate) -> Block 
                 push_date(&mut b.subscriptions, e);
             }
             b.subscriptions.extend_from_slice(b",EUR\n");
+            b.subscription_days.push(days_after(history_start, s.start));
             b.counts.segments += 1;
         }
 
@@ -349,11 +391,134 @@ fn customer_block(seed: u64, first: u64, count: u64, until: NaiveDate) -> Block 
                     push_date(&mut b.invoices, p);
                 }
                 b.invoices.extend_from_slice(b",EUR\n");
+                b.invoice_days.push(days_after(history_start, issued));
                 b.counts.invoices += 1;
             }
         }
     }
     b
+}
+
+/// Number of bucket files a shuffled file is spread over.
+const SHUFFLE_BUCKETS: usize = 64;
+/// Days per bucket file of a file in date order (the history spans about
+/// 75 such stretches).
+const DAYS_PER_BUCKET: u32 = 30;
+
+/// Where the rows of one file go: straight to the file, or into bucket
+/// files (each row prefixed by its day as four bytes) that `finish` sorts
+/// or shuffles one at a time into the file.
+struct Sink {
+    out: std::io::BufWriter<std::fs::File>,
+    order: Order,
+    buckets: Vec<(PathBuf, std::io::BufWriter<std::fs::File>)>,
+    dir: PathBuf,
+    name: &'static str,
+    rng: Rng,
+}
+
+impl Sink {
+    fn new(
+        out: std::io::BufWriter<std::fs::File>,
+        order: Order,
+        dir: PathBuf,
+        name: &'static str,
+        rng: Rng,
+    ) -> Self {
+        Sink {
+            out,
+            order,
+            buckets: Vec::new(),
+            dir,
+            name,
+            rng,
+        }
+    }
+
+    /// The bucket file `k`, created when first needed.
+    fn bucket(&mut self, k: usize) -> anyhow::Result<&mut std::io::BufWriter<std::fs::File>> {
+        use anyhow::Context;
+        while self.buckets.len() <= k {
+            let path = self
+                .dir
+                .join(format!("{}.{}.part", self.name, self.buckets.len()));
+            let f = std::fs::File::create(&path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            self.buckets
+                .push((path, std::io::BufWriter::with_capacity(64 << 10, f)));
+        }
+        Ok(&mut self.buckets[k].1)
+    }
+
+    /// Takes the rows of `bytes` (one per line), with the day of each.
+    fn rows(&mut self, bytes: &[u8], days: &[u32]) -> anyhow::Result<()> {
+        if self.order == Order::Customer {
+            self.out.write_all(bytes)?;
+            return Ok(());
+        }
+        let lines = bytes.split_inclusive(|&b| b == b'\n');
+        for (line, &day) in lines.zip(days) {
+            #[expect(
+                clippy::cast_possible_truncation,
+                reason = "`below(n)` is less than n, here SHUFFLE_BUCKETS (64)"
+            )]
+            let k = match self.order {
+                Order::Date => (day / DAYS_PER_BUCKET) as usize,
+                _ => self.rng.below(SHUFFLE_BUCKETS as u64) as usize,
+            };
+            let bucket = self.bucket(k)?;
+            bucket.write_all(&day.to_le_bytes())?;
+            bucket.write_all(line)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the buckets in order, each sorted by day (stably, so rows of
+    /// one day stay in customer order) or shuffled, and removes them.
+    fn finish(mut self) -> anyhow::Result<()> {
+        use anyhow::Context;
+        for (path, writer) in std::mem::take(&mut self.buckets) {
+            drop(
+                writer
+                    .into_inner()
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+            );
+            let data =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let mut rows: Vec<(u32, &[u8])> = Vec::new();
+            let mut at = 0;
+            while at + 4 <= data.len() {
+                let day = u32::from_le_bytes([data[at], data[at + 1], data[at + 2], data[at + 3]]);
+                let end = data[at + 4..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(data.len(), |i| at + 5 + i);
+                rows.push((day, &data[at + 4..end]));
+                at = end;
+            }
+            match self.order {
+                Order::Date => rows.sort_by_key(|r| r.0),
+                _ => {
+                    // Fisher-Yates, drawn from the seed.
+                    for i in (1..rows.len()).rev() {
+                        #[expect(
+                            clippy::cast_possible_truncation,
+                            reason = "`below(i + 1)` is at most `i`, a usize"
+                        )]
+                        let j = self.rng.below(i as u64 + 1) as usize;
+                        rows.swap(i, j);
+                    }
+                }
+            }
+            for (_, line) in rows {
+                self.out.write_all(line)?;
+            }
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+        self.out.flush()?;
+        Ok(())
+    }
 }
 
 /// Writes the three files and returns how many rows of each.
@@ -374,6 +539,14 @@ pub fn generate(args: &GenerateArgs) -> anyhow::Result<Generated> {
     subscriptions
         .write_all(b"subscription_id,customer_id,plan,mrr,started_on,ended_on,currency\n")?;
     invoices.write_all(b"invoice_id,customer_id,amount,issued_on,due_on,paid_on,currency\n")?;
+    let sink = |out, name, stream| {
+        // Each file draws from its own generator, apart from the rows'.
+        let rng = Rng::new(args.seed, u64::MAX - stream);
+        Sink::new(out, args.order, args.out.clone(), name, rng)
+    };
+    let mut customers = sink(customers, "customers.csv", 0);
+    let mut subscriptions = sink(subscriptions, "subscriptions.csv", 1);
+    let mut invoices = sink(invoices, "invoices.csv", 2);
 
     const BLOCK: u64 = 8192;
     const BATCH: u64 = 32;
@@ -390,17 +563,17 @@ pub fn generate(args: &GenerateArgs) -> anyhow::Result<Generated> {
             })
             .collect();
         for b in made {
-            customers.write_all(&b.customers)?;
-            subscriptions.write_all(&b.subscriptions)?;
-            invoices.write_all(&b.invoices)?;
+            customers.rows(&b.customers, &b.customer_days)?;
+            subscriptions.rows(&b.subscriptions, &b.subscription_days)?;
+            invoices.rows(&b.invoices, &b.invoice_days)?;
             total.customers += b.counts.customers;
             total.segments += b.counts.segments;
             total.invoices += b.counts.invoices;
         }
     }
-    customers.flush()?;
-    subscriptions.flush()?;
-    invoices.flush()?;
+    customers.finish()?;
+    subscriptions.finish()?;
+    invoices.finish()?;
     Ok(total)
 }
 

@@ -21,6 +21,7 @@ mod early_warning_pages;
 mod entry_api;
 mod entry_cli;
 mod entry_pages;
+mod filemode;
 mod import_cli;
 mod members_pages;
 mod metrics_cli;

@@ -36,6 +36,48 @@ pub async fn refresh(
     store.record_health(ws, today, scores).await
 }
 
+/// How many clients [`refresh_clients`] scores per store call (each id is a
+/// bound parameter, and each chunk is one transaction).
+pub const REFRESH_CHUNK: usize = 1000;
+
+/// Recomputes the scores of the `clients` of `ws` only (the ones a change
+/// touched), as of `today`, with the same rule as [`refresh`]: active and
+/// leaving clients are scored and may raise or resolve an alert; a touched
+/// client that is no longer scored (former, prospect) loses its score and its
+/// live alert. Other clients' rows are not touched. Works in chunks of
+/// [`REFRESH_CHUNK`], so an import of 100,000 customers is 100 short runs.
+pub async fn refresh_clients(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    clients: &[ClientId],
+    today: NaiveDate,
+) -> StoreResult<HealthRunSummary> {
+    let mut total = HealthRunSummary::default();
+    if clients.is_empty() {
+        return Ok(total);
+    }
+    let settings = store.workspace_settings(ws).await?.value.health;
+    for chunk in clients.chunks(REFRESH_CHUNK) {
+        let facts = store
+            .health_facts_of(ws, today, settings.lookback_days, chunk)
+            .await?;
+        let scores = facts
+            .iter()
+            .map(|f| NewHealth {
+                client: f.client.id,
+                health: score(&f.facts, &settings),
+                may_alert: f.client.status == ClientStatus::Active,
+            })
+            .collect();
+        let run = store.record_health_of(ws, today, chunk, scores).await?;
+        total.scored += run.scored;
+        total.raised.extend(run.raised);
+        total.resolved += run.resolved;
+        total.reopened += run.reopened;
+    }
+    Ok(total)
+}
+
 /// What a due-list entry asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -55,7 +55,8 @@ pub async fn records_changed(
     if clients.is_empty() {
         return Ok(());
     }
-    // Status (the registry's rule) and health scores of `clients` follow here.
-    let _ = today;
+    // Status (the registry's rule) of `clients` follows here, before the
+    // scores, which skip former clients.
+    crate::early_warning::refresh_clients(store, ws, &clients, today).await?;
     Ok(())
 }

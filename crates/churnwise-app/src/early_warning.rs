@@ -3,6 +3,7 @@
 //! by the API, the pages, the CLI, the scheduler and the digest.
 
 use crate::cases::due_items;
+use crate::owners::OwnerNames;
 use chrono::NaiveDate;
 use churnwise_domain::health::{contact_overdue_days, score};
 use churnwise_domain::registry::ClientStatus;
@@ -148,11 +149,18 @@ impl DueEntry {
     pub fn is_for(&self, user: &User) -> bool {
         user.owns(self.owner.as_deref()) || user.owns(self.assignee.as_deref())
     }
+
+    /// True when the entry is the work of the user with these `names`
+    /// (display name, email and the owner names mapped to them).
+    pub fn is_for_owner(&self, names: &OwnerNames) -> bool {
+        names.owns(self.owner.as_deref()) || names.owns(self.assignee.as_deref())
+    }
 }
 
 /// The due list of `ws` on `today`: clients due for a contact, and the case
 /// work due (retention promises, corrective actions, win-back follow-ups),
-/// most overdue first, optionally only `owner`'s.
+/// most overdue first, optionally only `owner`'s (a name or email; when it
+/// names a member, the owner names mapped to them count too).
 pub async fn due_list(
     store: &dyn Store,
     ws: WorkspaceId,
@@ -221,7 +229,9 @@ pub async fn due_list(
         });
     }
     if let Some(owner) = owner {
-        entries.retain(|e| e.belongs_to(owner));
+        // A member named by email or display name: their mapped names too.
+        let names = crate::owners::names_for_filter(store, ws, owner).await?;
+        entries.retain(|e| e.belongs_to(owner) || e.is_for_owner(&names));
     }
     entries.sort_by(|a, b| {
         b.days_overdue

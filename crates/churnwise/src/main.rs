@@ -54,6 +54,7 @@ enum Command {
     Due(commands::due::DueArgs),
     Digest(commands::digest::DigestArgs),
     Backup(commands::backup::BackupArgs),
+    Owner(commands::owner::OwnerArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -98,6 +99,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Due(args) => commands::due::run(&ctx, args).await,
             Command::Digest(args) => commands::digest::run(&ctx, args).await,
             Command::Backup(args) => commands::backup::run(&ctx, args).await,
+            Command::Owner(args) => commands::owner::run(&ctx, args).await,
         }
     })
 }

@@ -21,6 +21,7 @@ mod early_warning_pages;
 mod import_cli;
 mod members_pages;
 mod metrics_cli;
+mod owners;
 mod pages;
 mod privacy;
 mod server_ops;

@@ -11,7 +11,8 @@
 use crate::error::{AppError, AppResult};
 use churnwise_domain::problem::FieldProblem;
 use churnwise_store::{
-    owner_key, Member, OwnerMapping, Store, StoreResult, User, UserId, WorkspaceId,
+    owner_key, Client, ClientFilter, Member, OwnerMapping, Page, Store, StoreResult, User, UserId,
+    WorkspaceId,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -76,6 +77,32 @@ pub async fn names_for_filter(
         Some(m) => names_of(store, ws, &m.user).await,
         None => Ok(OwnerNames::text(owner)),
     }
+}
+
+/// The client list for `filter`; when its owner filter names a member (by
+/// email or display name), every client that member owns, by any name that
+/// means them ("my clients"), else the clients with exactly that owner.
+pub async fn list_clients(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    filter: &ClientFilter,
+) -> StoreResult<Page<Client>> {
+    let Some(owner) = filter.owner.as_deref() else {
+        return store.list_clients(ws, filter).await;
+    };
+    let members = store.workspace_members(ws).await?;
+    if !members.iter().any(|m| m.user.owns(Some(owner))) {
+        return store.list_clients(ws, filter).await;
+    }
+    let names = names_for_filter(store, ws, owner).await?;
+    let spellings: Vec<String> = store
+        .owner_names(ws)
+        .await?
+        .into_iter()
+        .filter(|o| names.owns(Some(&o.name)))
+        .flat_map(|o| o.spellings)
+        .collect();
+    store.list_clients_owned_by(ws, filter, &spellings).await
 }
 
 /// One owner name in use, as Settings → Owners shows it.

@@ -189,6 +189,9 @@ async fn owner_names_are_listed_with_their_counts_and_mapped_to_members(t: TestS
     assert_eq!(names[0].clients, 1);
     assert_eq!(names[1].name.to_lowercase(), "carla méndez");
     assert_eq!(names[1].clients, 3);
+    let mut spellings = names[1].spellings.clone();
+    spellings.sort();
+    assert_eq!(spellings, vec!["Carla Méndez", "carla méndez"]);
 
     let carla = s
         .upsert_user("carla@example.com", "$argon2id$fake")

@@ -25,10 +25,20 @@ impl SqlStore {
         for r in &rows {
             let name: String = r.try_get("name").map_err(backend_error)?;
             let n: i64 = r.try_get("n").map_err(backend_error)?;
-            by_key
-                .entry(owner_key(&name))
-                .and_modify(|o| o.clients += n)
-                .or_insert(OwnerName { name, clients: n });
+            match by_key.entry(owner_key(&name)) {
+                std::collections::btree_map::Entry::Occupied(mut o) => {
+                    let o = o.get_mut();
+                    o.clients += n;
+                    o.spellings.push(name);
+                }
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(OwnerName {
+                        spellings: vec![name.clone()],
+                        name,
+                        clients: n,
+                    });
+                }
+            }
         }
         let mut out: Vec<OwnerName> = by_key.into_values().collect();
         out.sort_by_key(|o| o.name.to_lowercase());

@@ -644,4 +644,13 @@ impl Store for SqlStore {
     ) -> StoreResult<()> {
         self.map_owner_impl(ws, name, user).await
     }
+
+    async fn list_clients_owned_by(
+        &self,
+        ws: WorkspaceId,
+        filter: &ClientFilter,
+        owners: &[String],
+    ) -> StoreResult<Page<Client>> {
+        self.list_clients_scoped(ws, filter, Some(owners)).await
+    }
 }

@@ -539,6 +539,15 @@ pub trait Store: Send + Sync + 'static {
     /// an earlier mapping, or removes its mapping (`None`).
     async fn map_owner(&self, ws: WorkspaceId, name: &str, user: Option<UserId>)
         -> StoreResult<()>;
+    /// [`Store::list_clients`] with the owner filter replaced by a set of
+    /// owner spellings (as [`Store::owner_names`] gives them): a member's
+    /// clients by every name that means them.
+    async fn list_clients_owned_by(
+        &self,
+        ws: WorkspaceId,
+        filter: &ClientFilter,
+        owners: &[String],
+    ) -> StoreResult<Page<Client>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

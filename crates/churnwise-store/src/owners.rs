@@ -17,6 +17,8 @@ pub struct OwnerName {
     pub name: String,
     /// How many clients carry it (any case).
     pub clients: i64,
+    /// Every spelling of it on the clients (trimmed), for exact filters.
+    pub spellings: Vec<String>,
 }
 
 /// An owner name mapped to a workspace member.

@@ -18,3 +18,4 @@ owners-same-name = Already { $member } (same name or email).
 owners-none = No client has an owner yet.
 owners-error-user = Choose a member of this workspace.
 owners-error-name = The owner name is empty or too long.
+owners-my-clients = My clients

@@ -18,3 +18,4 @@ owners-same-name = Ya es { $member } (mismo nombre o email).
 owners-none = Ningún cliente tiene responsable todavía.
 owners-error-user = Elige un miembro de este espacio de trabajo.
 owners-error-name = El nombre de responsable está vacío o es demasiado largo.
+owners-my-clients = Mis clientes

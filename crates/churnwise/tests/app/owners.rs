@@ -202,10 +202,40 @@ async fn imports_and_edits_score_the_touched_clients_and_mapped_owners_see_their
     assert_eq!(names.len(), 2, "{}", r.json);
     assert!(names.contains(&"Cliente 1") && names.contains(&"Cliente 2"));
 
+    // "My clients" in the API and on the clients page: by the mapped name.
+    let r = app
+        .call(
+            Method::GET,
+            "/api/v1/clients?owner=carla.mendez@example.com",
+            Some(&carla_token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert_eq!(r.json["total"], 2, "{}", r.json);
+    let r = app
+        .call(Method::GET, "/api/v1/clients?owner=Bruno", tok, None)
+        .await;
+    assert_eq!(r.json["total"], 1, "a name of nobody is an exact filter");
+
     // And her Due page too.
     let jar = sign_in(&app, "carla.mendez@example.com").await;
     let page = get(&app, "/due", &jar, None).await;
     let body = html(&page);
+    assert!(
+        body.contains("Cliente 1") && body.contains("Cliente 2"),
+        "{body}"
+    );
+    assert!(!body.contains("Cliente 3"));
+    let page = get(
+        &app,
+        "/clients?owner=carla.mendez%40example.com",
+        &jar,
+        None,
+    )
+    .await;
+    let body = html(&page);
+    assert!(body.contains("My clients"), "{body}");
     assert!(
         body.contains("Cliente 1") && body.contains("Cliente 2"),
         "{body}"

@@ -105,6 +105,31 @@ pub async fn list_clients(
     store.list_clients_owned_by(ws, filter, &spellings).await
 }
 
+/// The member who owns a client whose owner is `owner`: the one mapped to
+/// the name, else the one whose email or display name it is.
+pub async fn member_owning(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    owner: Option<&str>,
+) -> StoreResult<Option<User>> {
+    let Some(owner) = owner.filter(|o| !o.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let key = owner_key(owner);
+    let members = store.workspace_members(ws).await?;
+    let mapped = store
+        .owner_mappings(ws)
+        .await?
+        .into_iter()
+        .find(|m| owner_key(&m.name) == key)
+        .map(|m| m.user);
+    Ok(members
+        .iter()
+        .find(|m| Some(m.user.id) == mapped)
+        .or_else(|| members.iter().find(|m| m.user.owns(Some(owner))))
+        .map(|m| m.user.clone()))
+}
+
 /// One owner name in use, as Settings → Owners shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -19,3 +19,4 @@ owners-none = No client has an owner yet.
 owners-error-user = Choose a member of this workspace.
 owners-error-name = The owner name is empty or too long.
 owners-my-clients = My clients
+owners-member-is = member: { $member }

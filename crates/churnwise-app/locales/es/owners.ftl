@@ -19,3 +19,4 @@ owners-none = Ningún cliente tiene responsable todavía.
 owners-error-user = Elige un miembro de este espacio de trabajo.
 owners-error-name = El nombre de responsable está vacío o es demasiado largo.
 owners-my-clients = Mis clientes
+owners-member-is = miembro: { $member }

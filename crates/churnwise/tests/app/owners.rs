@@ -242,8 +242,16 @@ async fn imports_and_edits_score_the_touched_clients_and_mapped_owners_see_their
     );
     assert!(!body.contains("Cliente 3"));
 
-    // A contact logged through the API rescores that client only.
+    // The client page names the member behind the owner name.
     let c1 = client_id(&s, ws.id, "C1").await;
+    let page = get(&app, &format!("/clients/{}", c1.0), &jar, None).await;
+    assert!(
+        html(&page).contains("(member: carla.mendez@example.com)"),
+        "{}",
+        html(&page)
+    );
+
+    // A contact logged through the API rescores that client only.
     let r = app
         .call(
             Method::POST,

@@ -11,8 +11,8 @@
 use crate::error::{AppError, AppResult};
 use churnwise_domain::problem::FieldProblem;
 use churnwise_store::{
-    owner_key, Client, ClientFilter, Member, OwnerMapping, Page, Store, StoreResult, User, UserId,
-    WorkspaceId,
+    owner_key, Alert, AlertFilter, Client, ClientFilter, HealthFilter, Member, OwnerMapping, Page,
+    Store, StoreResult, StoredHealth, User, UserId, WorkspaceId,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -103,6 +103,65 @@ pub async fn list_clients(
         .flat_map(|o| o.spellings)
         .collect();
     store.list_clients_owned_by(ws, filter, &spellings).await
+}
+
+/// The names an owner filter means when it names a member (by email or
+/// display name), else `None` (the filter stays an exact one).
+async fn member_filter(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    owner: Option<&str>,
+) -> StoreResult<Option<OwnerNames>> {
+    let Some(owner) = owner else {
+        return Ok(None);
+    };
+    let members = store.workspace_members(ws).await?;
+    match members.iter().find(|m| m.user.owns(Some(owner))) {
+        Some(m) => Ok(Some(names_of(store, ws, &m.user).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The stored health scores for `filter`; an owner filter naming a member
+/// keeps the clients they own by any name (mapped ones too).
+pub async fn list_health(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    filter: &HealthFilter,
+) -> StoreResult<Vec<StoredHealth>> {
+    match member_filter(store, ws, filter.owner.as_deref()).await? {
+        None => store.list_health(ws, filter).await,
+        Some(names) => {
+            let wider = HealthFilter {
+                owner: None,
+                ..filter.clone()
+            };
+            let mut found = store.list_health(ws, &wider).await?;
+            found.retain(|h| names.owns(h.client.owner.as_deref()));
+            Ok(found)
+        }
+    }
+}
+
+/// The alerts for `filter`; an owner filter naming a member keeps the
+/// clients they own by any name (mapped ones too).
+pub async fn list_alerts(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    filter: &AlertFilter,
+) -> StoreResult<Vec<Alert>> {
+    match member_filter(store, ws, filter.owner.as_deref()).await? {
+        None => store.list_alerts(ws, filter).await,
+        Some(names) => {
+            let wider = AlertFilter {
+                owner: None,
+                ..filter.clone()
+            };
+            let mut found = store.list_alerts(ws, &wider).await?;
+            found.retain(|a| names.owns(a.client.owner.as_deref()));
+            Ok(found)
+        }
+    }
 }
 
 /// The member who owns a client whose owner is `owner`: the one mapped to

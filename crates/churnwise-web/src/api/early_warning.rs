@@ -50,7 +50,8 @@ pub async fn list_scores(
         owner: query.owner.filter(|o| !o.trim().is_empty()),
         at_risk_only: query.at_risk.unwrap_or(false),
     };
-    let scores = state.store.list_health(auth.ws(), &filter).await?;
+    let scores =
+        churnwise_app::owners::list_health(state.store.as_ref(), auth.ws(), &filter).await?;
     let scores = window(scores, query.offset, limit);
     Ok(Json(all(scores)))
 }
@@ -113,7 +114,8 @@ pub async fn list_alerts(
         client: query.client_id.map(ClientId),
         raised_since: None,
     };
-    let alerts = state.store.list_alerts(auth.ws(), &filter).await?;
+    let alerts =
+        churnwise_app::owners::list_alerts(state.store.as_ref(), auth.ws(), &filter).await?;
     let alerts = window(alerts, query.offset, limit);
     Ok(Json(all(alerts)))
 }

@@ -97,7 +97,7 @@ pub async fn run(ctx: &Context, args: HealthArgs) -> anyhow::Result<()> {
         owner: args.owner.clone(),
         at_risk_only: args.at_risk,
     };
-    let scores = store.list_health(ws.id, &filter).await?;
+    let scores = churnwise_app::owners::list_health(store.as_ref(), ws.id, &filter).await?;
     if client.is_some() && scores.is_empty() {
         anyhow::bail!(
             "--client: {:?} has no score (only active and leaving clients are scored)",

@@ -202,6 +202,25 @@ async fn imports_and_edits_score_the_touched_clients_and_mapped_owners_see_their
     assert_eq!(names.len(), 2, "{}", r.json);
     assert!(names.contains(&"Cliente 1") && names.contains(&"Cliente 2"));
 
+    // Her scores and alerts in the API, by the mapped name too.
+    let r = app
+        .call(
+            Method::GET,
+            "/api/v1/health-scores?owner=carla.mendez@example.com",
+            tok,
+            None,
+        )
+        .await;
+    assert_eq!(r.json.as_array().unwrap().len(), 2, "{}", r.json);
+    let r = app
+        .call(
+            Method::GET,
+            "/api/v1/alerts?owner=carla.mendez@example.com",
+            tok,
+            None,
+        )
+        .await;
+    assert_eq!(r.json.as_array().unwrap().len(), 2, "{}", r.json);
     // "My clients" in the API and on the clients page: by the mapped name.
     let r = app
         .call(
@@ -293,6 +312,21 @@ async fn imports_and_edits_score_the_touched_clients_and_mapped_owners_see_their
     let (ok, _, err) = churnwise(&app.t.url, &["owner", "unmap", "Bruno"]);
     assert!(ok, "{err}");
     assert_eq!(s.owner_mappings(ws.id).await.unwrap().len(), 1);
+
+    // `churnwise health --owner` (which recomputes every score first).
+    let (ok, out, err) = churnwise(
+        &app.t.url,
+        &[
+            "health",
+            "--owner",
+            "carla.mendez@example.com",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let listed: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
 }
 
 async fn the_owners_page_suggests_a_member_and_saves_the_mapping(backend: Backend) {

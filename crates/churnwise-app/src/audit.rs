@@ -153,6 +153,8 @@ actions! {
     ReasonsChanged => "reasons.changed",
     /// The offboarding checklist templates were changed.
     ChecklistTemplatesChanged => "checklist_templates.changed",
+    /// An owner name was mapped to a member, or its mapping removed.
+    OwnerMapped => "owner.mapped",
 }
 
 impl Action {

@@ -247,13 +247,15 @@ pub async fn list(store: &dyn Store, ws: WorkspaceId) -> AppResult<(Vec<OwnerRow
 }
 
 /// Maps the owner `name` to the member `user`, or removes its mapping
-/// (`None`). The name must not be blank (`name`) and the user must be a
-/// member of `ws` (`user`).
+/// (`None`), and records it in the audit log as done by `actor`. The name
+/// must not be blank (`name`) and the user must be a member of `ws`
+/// (`user`).
 pub async fn map(
     store: &dyn Store,
     ws: WorkspaceId,
     name: &str,
     user: Option<UserId>,
+    actor: &crate::audit::Actor,
 ) -> AppResult<()> {
     let mut problems = Vec::new();
     let name = name.trim();
@@ -262,19 +264,31 @@ pub async fn map(
     } else if name.chars().count() > 100 {
         problems.push(FieldProblem::new("name", "must be at most 100 characters"));
     }
-    if let Some(user) = user {
-        let members = store.workspace_members(ws).await?;
-        if !members.iter().any(|m| m.user.id == user) {
-            problems.push(FieldProblem::new(
-                "user",
-                "must be a member of this workspace",
-            ));
-        }
+    let members = store.workspace_members(ws).await?;
+    let member = user.and_then(|u| members.iter().find(|m| m.user.id == u));
+    if user.is_some() && member.is_none() {
+        problems.push(FieldProblem::new(
+            "user",
+            "must be a member of this workspace",
+        ));
     }
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
     store.map_owner(ws, name, user).await?;
+    let detail = match member {
+        Some(m) => format!("{name} → {}", m.user.email),
+        None => format!("{name}: no mapping"),
+    };
+    crate::audit::record(
+        store,
+        ws,
+        actor,
+        crate::audit::Action::OwnerMapped,
+        crate::audit::Subject::Workspace,
+        &detail,
+    )
+    .await?;
     Ok(())
 }
 

@@ -20,3 +20,4 @@ owners-error-user = Choose a member of this workspace.
 owners-error-name = The owner name is empty or too long.
 owners-my-clients = My clients
 owners-member-is = member: { $member }
+audit-action-owner-mapped = Owner name mapped

@@ -20,3 +20,4 @@ owners-error-user = Elige un miembro de este espacio de trabajo.
 owners-error-name = El nombre de responsable está vacío o es demasiado largo.
 owners-my-clients = Mis clientes
 owners-member-is = miembro: { $member }
+audit-action-owner-mapped = Nombre de responsable asignado

@@ -83,6 +83,7 @@ pub async fn put(
         auth.ws(),
         &body.name,
         body.user_id.map(UserId),
+        &auth.actor(),
     )
     .await?;
     view(&state, &auth).await

@@ -134,7 +134,15 @@ pub async fn save(
             }
         },
     };
-    match owners::map(state.store.as_ref(), auth.ws(), &form.name, user).await {
+    match owners::map(
+        state.store.as_ref(),
+        auth.ws(),
+        &form.name,
+        user,
+        &auth.actor(),
+    )
+    .await
+    {
         Ok(()) => Ok(see_other("/settings/owners?done=saved")),
         Err(AppError::Invalid(problems)) => {
             let key = if problems.iter().any(|p| p.field == "user") {

@@ -128,13 +128,15 @@ pub async fn run(ctx: &Context, args: OwnerArgs) -> anyhow::Result<()> {
             else {
                 anyhow::bail!("EMAIL: {email} is not a member of {}", ws.name);
             };
-            owners::map(store.as_ref(), ws.id, &name, Some(member.user.id))
+            let actor = churnwise_app::audit::Actor::command_line();
+            owners::map(store.as_ref(), ws.id, &name, Some(member.user.id), &actor)
                 .await
                 .map_err(cli_error)?;
             println!("{} → {}", name.trim(), member.user.email);
         }
         OwnerCommand::Unmap { name } => {
-            owners::map(store.as_ref(), ws.id, &name, None)
+            let actor = churnwise_app::audit::Actor::command_line();
+            owners::map(store.as_ref(), ws.id, &name, None, &actor)
                 .await
                 .map_err(cli_error)?;
             println!("{}: mapping removed", name.trim());

@@ -397,6 +397,17 @@ async fn the_owners_page_suggests_a_member_and_saves_the_mapping(backend: Backen
     assert_eq!(mapped[0].user, carla.id);
     let page = get(&app, location(&saved), &jar, None).await;
     assert!(html(&page).contains("The owner name was saved."));
+    let audit = churnwise_app::audit::list(s.as_ref(), ws.id, None, None)
+        .await
+        .unwrap();
+    assert!(
+        audit
+            .items
+            .iter()
+            .any(|e| e.action == "owner.mapped"
+                && e.detail == "Carla Méndez → carla.mendez@example.com"),
+        "{audit:?}"
+    );
 
     // In Spanish, and a viewer sees the names but no form.
     let viewer = sign_in(&app, "carla.mendez@example.com").await;

@@ -162,6 +162,8 @@ actions! {
     ContactUpdated => "contact.updated",
     /// A contact was removed.
     ContactRemoved => "contact.removed",
+    /// An owner name was mapped to a member, or its mapping removed.
+    OwnerMapped => "owner.mapped",
 }
 
 impl Action {

@@ -12,11 +12,14 @@
 
 use crate::early_warning::{due_list, DueEntry, DueKind};
 use crate::i18n::{self, ArgValue};
+use crate::owners::OwnerNames;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use churnwise_domain::health::{Signal, SignalFacts};
 use churnwise_domain::Lang;
-use churnwise_store::{Alert, AlertFilter, AlertStatus, Store, StoreResult, User, Workspace};
+use churnwise_store::{
+    Alert, AlertFilter, AlertStatus, OwnerMapping, Store, StoreResult, User, Workspace,
+};
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 pub use lettre::message::Mailbox as MailAddress;
@@ -188,6 +191,8 @@ pub struct DayDigests {
     today: NaiveDate,
     due: Vec<DueEntry>,
     alerts: Vec<Alert>,
+    /// The owner names mapped to members (issue 12).
+    mappings: Vec<OwnerMapping>,
 }
 
 impl DayDigests {
@@ -204,22 +209,26 @@ impl DayDigests {
                 },
             )
             .await?;
+        let mappings = store.owner_mappings(ws.id).await?;
         Ok(DayDigests {
             ws: ws.clone(),
             today,
             due,
             alerts,
+            mappings,
         })
     }
 
     /// The digest of `user` in their language (`items` is 0 when there is
-    /// nothing for them).
+    /// nothing for them): the work and alerts of the clients they own, by
+    /// email, display name or a mapped owner name.
     pub fn for_user(&self, user: &User) -> Digest {
-        let mine: Vec<&DueEntry> = self.due.iter().filter(|e| e.is_for(user)).collect();
+        let names = OwnerNames::of(user, &self.mappings);
+        let mine: Vec<&DueEntry> = self.due.iter().filter(|e| e.is_for_owner(&names)).collect();
         let my_alerts: Vec<&Alert> = self
             .alerts
             .iter()
-            .filter(|a| user.owns(a.client.owner.as_deref()))
+            .filter(|a| names.owns(a.client.owner.as_deref()))
             .collect();
         compose(
             user.lang.unwrap_or_default(),

@@ -3,6 +3,7 @@
 //! by the API, the pages, the CLI, the scheduler and the digest.
 
 use crate::cases::due_items;
+use crate::owners::OwnerNames;
 use chrono::NaiveDate;
 use churnwise_domain::health::{contact_overdue_days, score};
 use churnwise_domain::registry::ClientStatus;
@@ -34,6 +35,48 @@ pub async fn refresh(
         })
         .collect();
     store.record_health(ws, today, scores).await
+}
+
+/// How many clients [`refresh_clients`] scores per store call (each id is a
+/// bound parameter, and each chunk is one transaction).
+pub const REFRESH_CHUNK: usize = 1000;
+
+/// Recomputes the scores of the `clients` of `ws` only (the ones a change
+/// touched), as of `today`, with the same rule as [`refresh`]: active and
+/// leaving clients are scored and may raise or resolve an alert; a touched
+/// client that is no longer scored (former, prospect) loses its score and its
+/// live alert. Other clients' rows are not touched. Works in chunks of
+/// [`REFRESH_CHUNK`], so an import of 100,000 customers is 100 short runs.
+pub async fn refresh_clients(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    clients: &[ClientId],
+    today: NaiveDate,
+) -> StoreResult<HealthRunSummary> {
+    let mut total = HealthRunSummary::default();
+    if clients.is_empty() {
+        return Ok(total);
+    }
+    let settings = store.workspace_settings(ws).await?.value.health;
+    for chunk in clients.chunks(REFRESH_CHUNK) {
+        let facts = store
+            .health_facts_of(ws, today, settings.lookback_days, chunk)
+            .await?;
+        let scores = facts
+            .iter()
+            .map(|f| NewHealth {
+                client: f.client.id,
+                health: score(&f.facts, &settings),
+                may_alert: f.client.status == ClientStatus::Active,
+            })
+            .collect();
+        let run = store.record_health_of(ws, today, chunk, scores).await?;
+        total.scored += run.scored;
+        total.raised.extend(run.raised);
+        total.resolved += run.resolved;
+        total.reopened += run.reopened;
+    }
+    Ok(total)
 }
 
 /// What a due-list entry asks for.
@@ -106,11 +149,18 @@ impl DueEntry {
     pub fn is_for(&self, user: &User) -> bool {
         user.owns(self.owner.as_deref()) || user.owns(self.assignee.as_deref())
     }
+
+    /// True when the entry is the work of the user with these `names`
+    /// (display name, email and the owner names mapped to them).
+    pub fn is_for_owner(&self, names: &OwnerNames) -> bool {
+        names.owns(self.owner.as_deref()) || names.owns(self.assignee.as_deref())
+    }
 }
 
 /// The due list of `ws` on `today`: clients due for a contact, and the case
 /// work due (retention promises, corrective actions, win-back follow-ups),
-/// most overdue first, optionally only `owner`'s.
+/// most overdue first, optionally only `owner`'s (a name or email; when it
+/// names a member, the owner names mapped to them count too).
 pub async fn due_list(
     store: &dyn Store,
     ws: WorkspaceId,
@@ -179,7 +229,9 @@ pub async fn due_list(
         });
     }
     if let Some(owner) = owner {
-        entries.retain(|e| e.belongs_to(owner));
+        // A member named by email or display name: their mapped names too.
+        let names = crate::owners::names_for_filter(store, ws, owner).await?;
+        entries.retain(|e| e.belongs_to(owner) || e.is_for_owner(&names));
     }
     entries.sort_by(|a, b| {
         b.days_overdue

@@ -55,6 +55,8 @@ pub async fn records_changed(
     if clients.is_empty() {
         return Ok(());
     }
+    // The status first: the scores skip former clients.
     crate::status::follow_rule(store, ws, &clients, today).await?;
+    crate::early_warning::refresh_clients(store, ws, &clients, today).await?;
     Ok(())
 }

@@ -111,6 +111,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/privacy.ftl"),
             include_str!("../locales/en/entry.ftl"),
             include_str!("../locales/en/status.ftl"),
+            include_str!("../locales/en/owners.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -119,6 +120,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/privacy.ftl"),
             include_str!("../locales/es/entry.ftl"),
             include_str!("../locales/es/status.ftl"),
+            include_str!("../locales/es/owners.ftl"),
         ]
         .as_slice(),
     }

@@ -36,6 +36,7 @@ pub mod i18n;
 pub mod imports;
 pub mod members;
 pub mod metrics;
+pub mod owners;
 pub mod privacy;
 pub mod reasons;
 pub mod record_edits;

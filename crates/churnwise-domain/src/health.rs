@@ -41,8 +41,8 @@ pub struct HealthWeights {
 impl Default for HealthWeights {
     fn default() -> Self {
         HealthWeights {
-            contact: 20,
-            overdue_invoices: 20,
+            contact: 45,
+            overdue_invoices: 45,
             complaints: 15,
             contraction: 10,
             survey: 10,
@@ -63,6 +63,9 @@ pub struct HealthSettings {
     pub weights: HealthWeights,
     /// Overdue invoices that take the whole overdue-invoice weight.
     pub overdue_invoices_for_full: u32,
+    /// Days the oldest overdue invoice is late when it takes the whole
+    /// overdue-invoice weight.
+    pub overdue_days_for_full: u32,
     /// Complaints plus incidents that take the whole complaints weight.
     pub complaints_for_full: u32,
     /// Contraction, in percent of the MRR at the start of the window, that
@@ -79,7 +82,8 @@ impl Default for HealthSettings {
         HealthSettings {
             at_risk_below: 60,
             weights: HealthWeights::default(),
-            overdue_invoices_for_full: 2,
+            overdue_invoices_for_full: 3,
+            overdue_days_for_full: 60,
             complaints_for_full: 2,
             contraction_pct_for_full: 50,
             lookback_days: 90,
@@ -128,6 +132,7 @@ impl HealthSettings {
             1,
             100,
         );
+        check("overdue_days_for_full", self.overdue_days_for_full, 1, 365);
         check("complaints_for_full", self.complaints_for_full, 1, 100);
         check(
             "contraction_pct_for_full",
@@ -392,13 +397,13 @@ pub fn score(facts: &HealthFacts, settings: &HealthSettings) -> HealthScore {
     let mut signals = Vec::with_capacity(7);
 
     // Contact: nothing within the interval; the whole weight once the
-    // silence reaches twice the interval.
+    // silence reaches three times the interval (two intervals late).
     let since = facts.last_contact_on.unwrap_or(facts.client_since);
     let days_since = (facts.today - since).num_days().max(0);
     let interval = i64::from(facts.keep_in_touch_days.max(1));
     let late = (days_since - interval).max(0) as u64;
     signals.push(Signal {
-        points: points(w.contact, late, interval as u64),
+        points: points(w.contact, late, 2 * interval as u64),
         weight: w.contact,
         facts: SignalFacts::Contact {
             last_contact_on: facts.last_contact_on,
@@ -407,13 +412,27 @@ pub fn score(facts: &HealthFacts, settings: &HealthSettings) -> HealthScore {
         },
     });
 
+    // Overdue invoices: the larger of two severities, how many are unpaid
+    // (full at `overdue_invoices_for_full`) and how late the oldest is
+    // (full at `overdue_days_for_full` days).
     let count = u32::try_from(facts.overdue_invoices.len()).unwrap_or(u32::MAX);
+    let oldest_late = facts
+        .overdue_invoices
+        .iter()
+        .map(|i| (facts.today - i.due_on).num_days().max(0) as u64)
+        .max()
+        .unwrap_or(0);
     signals.push(Signal {
         points: points(
             w.overdue_invoices,
             u64::from(count),
             u64::from(settings.overdue_invoices_for_full),
-        ),
+        )
+        .max(points(
+            w.overdue_invoices,
+            oldest_late,
+            u64::from(settings.overdue_days_for_full),
+        )),
         weight: w.overdue_invoices,
         facts: SignalFacts::OverdueInvoices {
             count,

@@ -167,10 +167,11 @@ async fn the_facts_of_a_client_are_gathered_from_the_registry(t: TestStore) {
     assert_eq!(q.client.owner.as_deref(), Some("bruno"));
     assert_eq!(q.facts.last_contact_on, None);
 
-    // The score of those facts: contact 10, invoice 10, incident 8,
+    // The score of those facts: contact 11 (45 days: 15 of 60 days late of
+    // 45), invoice 30 (40 days overdue of 60, of 45), incident 8,
     // contraction 5, renewal 0 (2027-01-01 is too far), flags 5.
     let scored = score(f, &HealthSettings::default());
-    assert_eq!(scored.score, 100 - 10 - 10 - 8 - 5 - 5);
+    assert_eq!(scored.score, 100 - 11 - 30 - 8 - 5 - 5);
 
     // Former clients are not scored.
     s.update_client(

@@ -17,14 +17,14 @@ use churnwise_store::*;
 use sqlx::{QueryBuilder, Row};
 use std::collections::HashMap;
 
-const CASE_SELECT: &str =
+pub(super) const CASE_SELECT: &str =
     "SELECT c.id, c.client_id, cl.name AS client_name, c.version, c.document, \
      c.created_at, c.updated_at FROM departure_cases c JOIN clients cl ON cl.id = c.client_id";
 
 const VERSION_CONFLICT: &str =
     "the case was changed by someone else since it was read; reload it and try again";
 
-fn case_from(row: &DbRow) -> StoreResult<StoredCase> {
+pub(super) fn case_from(row: &DbRow) -> StoreResult<StoredCase> {
     let document: String = row.try_get("document").map_err(backend_error)?;
     Ok(StoredCase {
         id: CaseId(row.try_get("id").map_err(backend_error)?),

@@ -160,17 +160,44 @@ impl SqlStore {
         ws: WorkspaceId,
         filter: &ClientFilter,
     ) -> StoreResult<Page<Client>> {
+        self.list_clients_scoped(ws, filter, None).await
+    }
+
+    /// The client list; with `owners`, only the clients whose trimmed owner
+    /// is one of these spellings (instead of `filter.owner`).
+    pub(super) async fn list_clients_scoped(
+        &self,
+        ws: WorkspaceId,
+        filter: &ClientFilter,
+        owners: Option<&[String]>,
+    ) -> StoreResult<Page<Client>> {
         fn push_filters<'a>(
             q: &mut QueryBuilder<'a, Db>,
             ws: WorkspaceId,
             filter: &'a ClientFilter,
+            owners: Option<&'a [String]>,
         ) {
             q.push(" WHERE workspace_id = ").push_bind(ws.0);
             if let Some(status) = filter.status {
                 q.push(" AND status = ").push_bind(status.as_str());
             }
-            if let Some(owner) = &filter.owner {
-                q.push(" AND owner = ").push_bind(owner.as_str());
+            match owners {
+                Some([]) => {
+                    q.push(" AND 1 = 0");
+                }
+                Some(names) => {
+                    q.push(" AND TRIM(owner) IN (");
+                    let mut list = q.separated(", ");
+                    for name in names {
+                        list.push_bind(name.as_str());
+                    }
+                    q.push(")");
+                }
+                None => {
+                    if let Some(owner) = &filter.owner {
+                        q.push(" AND owner = ").push_bind(owner.as_str());
+                    }
+                }
             }
             if let Some(segment) = &filter.segment {
                 q.push(" AND segment = ").push_bind(segment.as_str());
@@ -188,9 +215,9 @@ impl SqlStore {
             }
         }
         let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM clients");
-        push_filters(&mut count, ws, filter);
+        push_filters(&mut count, ws, filter, owners);
         let mut rows = QueryBuilder::<Db>::new(format!("SELECT {CLIENT_COLUMNS} FROM clients"));
-        push_filters(&mut rows, ws, filter);
+        push_filters(&mut rows, ws, filter, owners);
         rows.push(match filter.sort {
             ClientSort::Name => " ORDER BY name, id",
             ClientSort::NameDesc => " ORDER BY name DESC, id DESC",

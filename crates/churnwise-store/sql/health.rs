@@ -1,6 +1,7 @@
 //! Health scores and alerts: inherent methods of `SqlStore` that the
 //! `Store` impl delegates to.
 
+use super::cases::{case_from, CASE_SELECT};
 use super::{backend_error, json_error, parse_column, DbRow};
 use crate::{Db, SqlStore};
 use chrono::Utc;
@@ -47,6 +48,22 @@ fn alert_from(row: &DbRow) -> StoreResult<Alert> {
     })
 }
 
+/// Narrows a query to the clients of `scope` (`AND column IN (…)`); `None`
+/// leaves it on the whole workspace. An empty scope matches nothing.
+fn in_scope(q: &mut QueryBuilder<'_, Db>, column: &str, scope: Option<&[i64]>) {
+    let Some(ids) = scope else { return };
+    if ids.is_empty() {
+        q.push(" AND 1 = 0");
+        return;
+    }
+    q.push(" AND ").push(column).push(" IN (");
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    q.push(")");
+}
+
 impl SqlStore {
     pub(super) async fn health_facts_impl(
         &self,
@@ -54,27 +71,51 @@ impl SqlStore {
         today: Date,
         lookback_days: u32,
     ) -> StoreResult<Vec<ClientHealthFacts>> {
+        self.health_facts_scoped(ws, today, lookback_days, None)
+            .await
+    }
+
+    /// The health facts of the active or leaving clients of `ws`, all of
+    /// them (`scope` `None`) or only those among `scope` (client ids; the
+    /// caller keeps the list to a few thousand ids, since each is a bound
+    /// parameter). One set of queries for both, each narrowed by
+    /// [`in_scope`].
+    pub(super) async fn health_facts_scoped(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        lookback_days: u32,
+        scope: Option<&[i64]>,
+    ) -> StoreResult<Vec<ClientHealthFacts>> {
         let window_start = today - chrono::Days::new(u64::from(lookback_days));
-        let clients = sqlx::query(
+        let mut q = QueryBuilder::<Db>::new(
             "SELECT id AS client_id, name AS client_name, owner AS client_owner, status AS client_status, \
              keep_in_touch_days, warning_flags, created_at FROM clients \
-             WHERE workspace_id = $1 AND status IN ('active', 'leaving') ORDER BY id",
-        )
-        .bind(ws.0)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_error)?;
+             WHERE status IN ('active', 'leaving') AND workspace_id = ",
+        );
+        q.push_bind(ws.0);
+        in_scope(&mut q, "id", scope);
+        q.push(" ORDER BY id");
+        let clients = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
 
-        let last_contacts = sqlx::query(
+        let mut q = QueryBuilder::<Db>::new(
             "SELECT client_id, MAX(occurred_on) AS last_on FROM interactions \
-             WHERE workspace_id = $1 AND kind NOT IN ('newsletter', 'note') AND occurred_on <= $2 \
-             GROUP BY client_id",
-        )
-        .bind(ws.0)
-        .bind(today)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_error)?;
+             WHERE kind NOT IN ('newsletter', 'note') AND workspace_id = ",
+        );
+        q.push_bind(ws.0)
+            .push(" AND occurred_on <= ")
+            .push_bind(today);
+        in_scope(&mut q, "client_id", scope);
+        q.push(" GROUP BY client_id");
+        let last_contacts = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
         let mut last_contact: HashMap<i64, Date> = HashMap::new();
         for r in &last_contacts {
             let on: Option<Date> = r.try_get("last_on").map_err(backend_error)?;
@@ -83,17 +124,22 @@ impl SqlStore {
             }
         }
 
-        let troubles = sqlx::query(
+        let mut q = QueryBuilder::<Db>::new(
             "SELECT client_id, kind, COUNT(*) AS n FROM interactions \
-             WHERE workspace_id = $1 AND kind IN ('complaint', 'incident') \
-             AND occurred_on > $2 AND occurred_on <= $3 GROUP BY client_id, kind",
-        )
-        .bind(ws.0)
-        .bind(window_start)
-        .bind(today)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_error)?;
+             WHERE kind IN ('complaint', 'incident') AND workspace_id = ",
+        );
+        q.push_bind(ws.0)
+            .push(" AND occurred_on > ")
+            .push_bind(window_start)
+            .push(" AND occurred_on <= ")
+            .push_bind(today);
+        in_scope(&mut q, "client_id", scope);
+        q.push(" GROUP BY client_id, kind");
+        let troubles = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
         let mut complaints: HashMap<i64, (u32, u32)> = HashMap::new();
         for r in &troubles {
             let kind: String = r.try_get("kind").map_err(backend_error)?;
@@ -110,15 +156,17 @@ impl SqlStore {
             }
         }
 
-        let invoices = sqlx::query(
+        let mut q = QueryBuilder::<Db>::new(
             "SELECT client_id, amount_cents, due_on FROM invoices \
-             WHERE workspace_id = $1 AND paid_on IS NULL AND due_on < $2",
-        )
-        .bind(ws.0)
-        .bind(today)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_error)?;
+             WHERE paid_on IS NULL AND workspace_id = ",
+        );
+        q.push_bind(ws.0).push(" AND due_on < ").push_bind(today);
+        in_scope(&mut q, "client_id", scope);
+        let invoices = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
         let mut overdue: HashMap<i64, Vec<OverdueInvoice>> = HashMap::new();
         for r in &invoices {
             overdue
@@ -130,14 +178,18 @@ impl SqlStore {
                 });
         }
 
-        let subscriptions = sqlx::query(
+        let mut q = QueryBuilder::<Db>::new(
             "SELECT client_id, subscription_ref, mrr_cents, started_on, ended_on, minimum_term_months \
-             FROM subscriptions WHERE workspace_id = $1 ORDER BY client_id, started_on",
-        )
-        .bind(ws.0)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_error)?;
+             FROM subscriptions WHERE workspace_id = ",
+        );
+        q.push_bind(ws.0);
+        in_scope(&mut q, "client_id", scope);
+        q.push(" ORDER BY client_id, started_on");
+        let subscriptions = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
         let mut segments: HashMap<i64, Vec<ContractSegment>> = HashMap::new();
         for r in &subscriptions {
             segments
@@ -156,7 +208,18 @@ impl SqlStore {
         // client may have answered one).
         let mut surveys: HashMap<i64, (Timestamp, churnwise_domain::survey::Score)> =
             HashMap::new();
-        for case in self.list_cases(ws, &CaseFilter::default()).await? {
+        let mut q = QueryBuilder::<Db>::new(CASE_SELECT);
+        q.push(" WHERE c.workspace_id = ").push_bind(ws.0);
+        in_scope(&mut q, "c.client_id", scope);
+        let cases = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?
+            .iter()
+            .map(case_from)
+            .collect::<StoreResult<Vec<_>>>()?;
+        for case in cases {
             if let Some(answer) = case.case.survey().and_then(|s| s.answer()) {
                 let at = answer.answered_at();
                 let entry = surveys
@@ -205,18 +268,34 @@ impl SqlStore {
         today: Date,
         scores: Vec<NewHealth>,
     ) -> StoreResult<HealthRunSummary> {
+        self.record_health_scoped(ws, today, scores, None).await
+    }
+
+    /// Records `scores` and applies the alert rule to every client of `ws`
+    /// (`scope` `None`), or only to the clients of `scope`: then only their
+    /// score rows are written or removed and only their alerts change.
+    pub(super) async fn record_health_scoped(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        scores: Vec<NewHealth>,
+        scope: Option<&[i64]>,
+    ) -> StoreResult<HealthRunSummary> {
         let now = Utc::now();
         let mut tx = self.begin_write().await?;
-        let reopened = sqlx::query(
-            "UPDATE health_alerts SET status = 'open' \
-             WHERE workspace_id = $1 AND status = 'snoozed' AND snoozed_until <= $2",
-        )
-        .bind(ws.0)
-        .bind(today)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend_error)?
-        .rows_affected();
+        let mut q = QueryBuilder::<Db>::new(
+            "UPDATE health_alerts SET status = 'open' WHERE status = 'snoozed' AND workspace_id = ",
+        );
+        q.push_bind(ws.0)
+            .push(" AND snoozed_until <= ")
+            .push_bind(today);
+        in_scope(&mut q, "client_id", scope);
+        let reopened = q
+            .build()
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_error)?
+            .rows_affected();
 
         for chunk in scores.chunks(200) {
             let mut q = QueryBuilder::<Db>::new(
@@ -250,11 +329,11 @@ impl SqlStore {
         }
 
         let scored: HashSet<i64> = scores.iter().map(|s| s.client.0).collect();
-        let stored = sqlx::query("SELECT client_id FROM health_scores WHERE workspace_id = $1")
-            .bind(ws.0)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(backend_error)?;
+        let mut q =
+            QueryBuilder::<Db>::new("SELECT client_id FROM health_scores WHERE workspace_id = ");
+        q.push_bind(ws.0);
+        in_scope(&mut q, "client_id", scope);
+        let stored = q.build().fetch_all(&mut *tx).await.map_err(backend_error)?;
         for r in &stored {
             let client: i64 = r.try_get("client_id").map_err(backend_error)?;
             if !scored.contains(&client) {
@@ -267,13 +346,13 @@ impl SqlStore {
             }
         }
 
-        let live = sqlx::query(
-            "SELECT client_id FROM health_alerts WHERE workspace_id = $1 AND status IN ('open', 'acknowledged', 'snoozed')",
-        )
-        .bind(ws.0)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(backend_error)?;
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT client_id FROM health_alerts WHERE status IN ('open', 'acknowledged', 'snoozed') \
+             AND workspace_id = ",
+        );
+        q.push_bind(ws.0);
+        in_scope(&mut q, "client_id", scope);
+        let live = q.build().fetch_all(&mut *tx).await.map_err(backend_error)?;
         let mut live: HashSet<i64> = live
             .iter()
             .map(|r| r.try_get("client_id"))

@@ -24,6 +24,7 @@ mod imports;
 mod invitations;
 mod jobs;
 mod metrics_data;
+mod owners;
 mod privacy;
 mod records;
 mod settings;

@@ -659,4 +659,56 @@ impl Store for SqlStore {
     ) -> StoreResult<Vec<RunningByStatus>> {
         self.running_by_status_impl(ws, day).await
     }
+
+    // --- owners --- (owners.rs; the scoped health queries in health.rs)
+
+    async fn health_facts_of(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        lookback_days: u32,
+        clients: &[ClientId],
+    ) -> StoreResult<Vec<ClientHealthFacts>> {
+        let ids: Vec<i64> = clients.iter().map(|c| c.0).collect();
+        self.health_facts_scoped(ws, today, lookback_days, Some(&ids))
+            .await
+    }
+
+    async fn record_health_of(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        clients: &[ClientId],
+        scores: Vec<NewHealth>,
+    ) -> StoreResult<HealthRunSummary> {
+        let ids: Vec<i64> = clients.iter().map(|c| c.0).collect();
+        self.record_health_scoped(ws, today, scores, Some(&ids))
+            .await
+    }
+
+    async fn owner_names(&self, ws: WorkspaceId) -> StoreResult<Vec<OwnerName>> {
+        self.owner_names_impl(ws).await
+    }
+
+    async fn owner_mappings(&self, ws: WorkspaceId) -> StoreResult<Vec<OwnerMapping>> {
+        self.owner_mappings_impl(ws).await
+    }
+
+    async fn map_owner(
+        &self,
+        ws: WorkspaceId,
+        name: &str,
+        user: Option<UserId>,
+    ) -> StoreResult<()> {
+        self.map_owner_impl(ws, name, user).await
+    }
+
+    async fn list_clients_owned_by(
+        &self,
+        ws: WorkspaceId,
+        filter: &ClientFilter,
+        owners: &[String],
+    ) -> StoreResult<Page<Client>> {
+        self.list_clients_scoped(ws, filter, Some(owners)).await
+    }
 }

@@ -6,6 +6,7 @@ mod cases;
 mod error;
 mod health;
 mod invitations;
+mod owners;
 mod privacy;
 mod records;
 mod status;
@@ -14,6 +15,7 @@ pub use cases::*;
 pub use error::{RowProblem, StoreError};
 pub use health::*;
 pub use invitations::*;
+pub use owners::*;
 pub use privacy::*;
 pub use records::*;
 pub use status::*;
@@ -564,6 +566,48 @@ pub trait Store: Send + Sync + 'static {
         ws: WorkspaceId,
         day: Date,
     ) -> StoreResult<Vec<RunningByStatus>>;
+
+    // --- owners ---
+    // (issue 12: scores right after data changes; owners are users)
+
+    /// [`Store::health_facts`] for the active or leaving clients among
+    /// `clients` only (others, and ids of other workspaces, are skipped).
+    /// Each id is a bound parameter: callers pass at most a few thousand.
+    async fn health_facts_of(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        lookback_days: u32,
+        clients: &[ClientId],
+    ) -> StoreResult<Vec<ClientHealthFacts>>;
+    /// [`Store::record_health`] for `clients` only: their scores are written
+    /// (or removed when not in `scores`) and the alert rule is applied to
+    /// them; no other client's score or alert is touched.
+    async fn record_health_of(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        clients: &[ClientId],
+        scores: Vec<NewHealth>,
+    ) -> StoreResult<HealthRunSummary>;
+    /// The owner names written on the clients of `ws` (blank ones left out),
+    /// one per [`owner_key`], with how many clients carry each, by name.
+    async fn owner_names(&self, ws: WorkspaceId) -> StoreResult<Vec<OwnerName>>;
+    /// The owner names of `ws` mapped to a member, by name.
+    async fn owner_mappings(&self, ws: WorkspaceId) -> StoreResult<Vec<OwnerMapping>>;
+    /// Maps the owner `name` (compared by [`owner_key`]) to `user`, replacing
+    /// an earlier mapping, or removes its mapping (`None`).
+    async fn map_owner(&self, ws: WorkspaceId, name: &str, user: Option<UserId>)
+        -> StoreResult<()>;
+    /// [`Store::list_clients`] with the owner filter replaced by a set of
+    /// owner spellings (as [`Store::owner_names`] gives them): a member's
+    /// clients by every name that means them.
+    async fn list_clients_owned_by(
+        &self,
+        ws: WorkspaceId,
+        filter: &ClientFilter,
+        owners: &[String],
+    ) -> StoreResult<Page<Client>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

@@ -78,6 +78,7 @@ fn early_warning_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ew::due))
         .routes(routes!(ew::get_settings, ew::put_settings))
         .routes(routes!(ew::me, ew::update_me))
+        .routes(routes!(crate::api::owners::list, crate::api::owners::put))
 }
 
 /// Departure cases, their settings and the reasons report.
@@ -181,6 +182,10 @@ fn page_routes() -> Router<AppState> {
         .route("/cases/{id}/{step}", post(cases::step))
         .route("/settings", get(settings::show))
         .route("/settings/audit", get(privacy::audit_log))
+        .route(
+            "/settings/owners",
+            get(pages::owners::show).post(pages::owners::save),
+        )
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/workspace", post(settings::save_workspace))
         .route("/settings/profile", post(settings::save_profile))

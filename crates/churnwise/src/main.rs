@@ -56,6 +56,7 @@ enum Command {
     Backup(commands::backup::BackupArgs),
     Subscription(commands::subscription::SubscriptionArgs),
     Contact(commands::contact::ContactArgs),
+    Owner(commands::owner::OwnerArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -102,6 +103,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Due(args) => commands::due::run(&ctx, args).await,
             Command::Digest(args) => commands::digest::run(&ctx, args).await,
             Command::Backup(args) => commands::backup::run(&ctx, args).await,
+            Command::Owner(args) => commands::owner::run(&ctx, args).await,
         }
     })
 }

@@ -59,28 +59,82 @@ fn a_client_with_no_warning_signal_scores_100_and_lists_every_signal_at_zero() {
 }
 
 #[test]
-fn the_default_weights_add_up_to_100() {
-    let w = HealthWeights::default();
-    let total = w.contact
-        + w.overdue_invoices
-        + w.complaints
-        + w.contraction
-        + w.survey
-        + w.renewal
-        + w.warning_signs;
-    assert_eq!(total, 100);
+fn with_the_defaults_a_hard_signal_alone_makes_a_client_at_risk_and_a_soft_one_never_does() {
+    let settings = HealthSettings::default();
+    let w = settings.weights;
+    // Silence and unpaid invoices at full strength: each alone is a risk.
+    assert!(MAX_SCORE - w.contact < settings.at_risk_below);
+    assert!(MAX_SCORE - w.overdue_invoices < settings.at_risk_below);
+    // Every other signal alone, even at full strength, is not.
+    for soft in [
+        w.complaints,
+        w.contraction,
+        w.survey,
+        w.renewal,
+        w.warning_signs,
+    ] {
+        assert!(MAX_SCORE - soft >= settings.at_risk_below, "{soft}");
+    }
 }
 
 #[test]
-fn silence_costs_nothing_within_the_interval_and_the_whole_weight_at_twice_it() {
+fn a_client_never_contacted_in_three_times_its_interval_is_at_risk_with_the_defaults() {
+    let settings = HealthSettings::default();
+    for interval in [7, 14, 30, 60, 90] {
+        let mut f = quiet("2026-06-10");
+        f.keep_in_touch_days = interval;
+        f.last_contact_on = None;
+        f.client_since = d("2026-06-10") - chrono::Days::new(3 * interval as u64);
+        let s = score(&f, &settings);
+        assert!(s.at_risk, "interval {interval}: {}", s.score);
+        assert_eq!(points_of(&s, "contact"), 45);
+        // Twice the interval is late, not yet a risk.
+        f.client_since = d("2026-06-10") - chrono::Days::new(2 * interval as u64);
+        let s = score(&f, &settings);
+        assert!(!s.at_risk, "interval {interval}: {}", s.score);
+    }
+}
+
+#[test]
+fn an_invoice_60_days_overdue_makes_a_client_at_risk_with_the_defaults() {
+    let settings = HealthSettings::default();
+    let mut f = quiet("2026-06-10");
+    f.overdue_invoices = vec![OverdueInvoice {
+        amount: Money::from_cents(50000),
+        due_on: d("2026-04-11"), // 60 days
+    }];
+    let s = score(&f, &settings);
+    assert_eq!(points_of(&s, "overdue_invoices"), 45);
+    assert_eq!(s.score, 55);
+    assert!(s.at_risk);
+    // Thirty days late: half the weight, a warning but not a risk.
+    f.overdue_invoices[0].due_on = d("2026-05-11");
+    let s = score(&f, &settings);
+    assert_eq!(points_of(&s, "overdue_invoices"), 23);
+    assert!(!s.at_risk);
+}
+
+#[test]
+fn a_client_contacted_within_its_interval_and_paying_on_time_is_healthy_with_the_defaults() {
+    let settings = HealthSettings::default();
+    let mut f = quiet("2026-06-10");
+    f.last_contact_on = Some(d("2026-05-12")); // 29 days, interval 30
+    f.overdue_invoices = vec![];
+    let s = score(&f, &settings);
+    assert_eq!(s.score, 100);
+    assert!(!s.at_risk);
+}
+
+#[test]
+fn silence_costs_nothing_within_the_interval_and_the_whole_weight_at_three_times_it() {
     let settings = HealthSettings::default();
     let mut f = quiet("2026-06-10");
     for (last, expected) in [
         ("2026-05-11", 0),  // 30 days: within
-        ("2026-05-10", 1),  // 31 days: 1/30 of 20 = 0.67 → 1
-        ("2026-04-26", 10), // 45 days: half
-        ("2026-04-11", 20), // 60 days: all
-        ("2025-01-01", 20), // capped
+        ("2026-05-10", 1),  // 31 days: 1/60 of 45 = 0.75 → 1
+        ("2026-04-11", 23), // 60 days: half (22.5 → 23)
+        ("2026-03-12", 45), // 90 days: all
+        ("2025-01-01", 45), // capped
     ] {
         f.last_contact_on = Some(d(last));
         assert_eq!(
@@ -97,7 +151,8 @@ fn without_any_contact_the_clock_starts_when_the_client_was_added() {
     f.last_contact_on = None;
     f.client_since = d("2026-04-26");
     let s = score(&f, &HealthSettings::default());
-    assert_eq!(points_of(&s, "contact"), 10);
+    // 45 days: 15 late of 60 → a quarter of 45 = 11.25 → 11.
+    assert_eq!(points_of(&s, "contact"), 11);
     assert!(matches!(
         s.signals[0].facts,
         SignalFacts::Contact {
@@ -109,29 +164,34 @@ fn without_any_contact_the_clock_starts_when_the_client_was_added() {
 }
 
 #[test]
-fn overdue_invoices_count_towards_the_full_weight_and_report_their_total() {
+fn overdue_invoices_take_the_larger_of_their_count_and_their_age_and_report_their_total() {
     let mut f = quiet("2026-06-10");
     f.overdue_invoices = vec![OverdueInvoice {
         amount: Money::from_cents(12000),
-        due_on: d("2026-05-01"),
+        due_on: d("2026-06-05"),
     }];
     let s = score(&f, &HealthSettings::default());
-    assert_eq!(points_of(&s, "overdue_invoices"), 10);
+    // Count 1 of 3 (15) beats 5 days of 60 (3.75 → 4).
+    assert_eq!(points_of(&s, "overdue_invoices"), 15);
+    f.overdue_invoices[0].due_on = d("2026-05-01");
+    let s = score(&f, &HealthSettings::default());
+    // 40 days of 60 (30) beats the count (15).
+    assert_eq!(points_of(&s, "overdue_invoices"), 30);
     f.overdue_invoices.push(OverdueInvoice {
         amount: Money::from_cents(8050),
-        due_on: d("2026-04-01"),
+        due_on: d("2026-05-20"),
     });
     f.overdue_invoices.push(OverdueInvoice {
         amount: Money::from_cents(1),
         due_on: d("2026-06-01"),
     });
     let s = score(&f, &HealthSettings::default());
-    assert_eq!(points_of(&s, "overdue_invoices"), 20);
+    assert_eq!(points_of(&s, "overdue_invoices"), 45);
     assert!(s.signals.iter().any(|x| x.facts
         == SignalFacts::OverdueInvoices {
             count: 3,
             amount_cents: 20051,
-            oldest_due_on: Some(d("2026-04-01"))
+            oldest_due_on: Some(d("2026-05-01"))
         }));
 }
 
@@ -248,15 +308,15 @@ fn each_warning_sign_takes_a_quarter_of_its_weight() {
 fn the_score_is_100_minus_the_points_and_never_below_0_and_reasons_are_largest_first() {
     let mut settings = HealthSettings::default();
     let mut f = quiet("2026-06-10");
-    f.last_contact_on = Some(d("2026-04-26")); // 10
+    f.last_contact_on = Some(d("2026-04-26")); // 45 days: 11
     f.warning_flags = vec![WarningFlag::YesToEverything]; // 5
     f.complaints = 2; // 15
     let s = score(&f, &settings);
-    assert_eq!(s.score, 70);
+    assert_eq!(s.score, 69);
     assert!(!s.at_risk);
     let order: Vec<u32> = s.reasons().iter().map(|r| r.points).collect();
-    assert_eq!(order, vec![15, 10, 5]);
-    settings.at_risk_below = 71;
+    assert_eq!(order, vec![15, 11, 5]);
+    settings.at_risk_below = 70;
     assert!(score(&f, &settings).at_risk);
     settings.weights.complaints = 100;
     assert_eq!(score(&f, &settings).score, 0);
@@ -287,7 +347,7 @@ fn settings_read_from_json_fill_missing_values_with_defaults_and_refuse_unknown_
         serde_json::from_str(r#"{"at_risk_below": 50, "weights": {"contact": 30}}"#).unwrap();
     assert_eq!(s.at_risk_below, 50);
     assert_eq!(s.weights.contact, 30);
-    assert_eq!(s.weights.overdue_invoices, 20);
+    assert_eq!(s.weights.overdue_invoices, 45);
     assert!(serde_json::from_str::<HealthSettings>(r#"{"at_risk": 50}"#).is_err());
 }
 

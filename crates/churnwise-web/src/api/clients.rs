@@ -23,7 +23,8 @@ use utoipa::{IntoParams, ToSchema};
 pub struct ClientListQuery {
     /// Only this status (prospect, active, leaving, former, paused).
     pub status: Option<String>,
-    /// Only this owner.
+    /// Only this owner; a member's email or display name means every
+    /// client they own, by any owner name mapped to them ("my clients").
     pub owner: Option<String>,
     /// Only this segment.
     pub segment: Option<String>,
@@ -176,7 +177,7 @@ pub async fn list(
 ) -> ApiResult<Json<PageBody<ClientBody>>> {
     let filter = query.into_filter()?;
     Ok(Json(PageBody::of(
-        state.store.list_clients(auth.ws(), &filter).await?,
+        churnwise_app::owners::list_clients(state.store.as_ref(), auth.ws(), &filter).await?,
     )))
 }
 

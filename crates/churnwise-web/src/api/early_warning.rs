@@ -54,7 +54,8 @@ pub async fn list_scores(
         at_risk_only: query.at_risk.unwrap_or(false),
         include_former: query.include_former.unwrap_or(false),
     };
-    let scores = state.store.list_health(auth.ws(), &filter).await?;
+    let scores =
+        churnwise_app::owners::list_health(state.store.as_ref(), auth.ws(), &filter).await?;
     let scores = window(scores, query.offset, limit);
     Ok(Json(all(scores)))
 }
@@ -117,7 +118,8 @@ pub async fn list_alerts(
         client: query.client_id.map(ClientId),
         raised_since: None,
     };
-    let alerts = state.store.list_alerts(auth.ws(), &filter).await?;
+    let alerts =
+        churnwise_app::owners::list_alerts(state.store.as_ref(), auth.ws(), &filter).await?;
     let alerts = window(alerts, query.offset, limit);
     Ok(Json(all(alerts)))
 }

@@ -7,6 +7,7 @@ pub mod clients;
 pub mod early_warning;
 pub mod health;
 pub mod metrics;
+pub mod owners;
 pub mod privacy;
 pub mod reasons;
 pub mod record_edits;

@@ -72,9 +72,11 @@ pub async fn show(
     let lang = auth.lang;
     let former = params.former == "1";
     let entries = due_list_with(state.store.as_ref(), ws, today, None, former).await?;
+    // The user's clients: by email, display name or a mapped owner name.
+    let names = churnwise_app::owners::names_of(state.store.as_ref(), ws, user).await?;
     let due: Vec<DueRow> = entries
         .iter()
-        .filter(|e| all || e.is_for(user))
+        .filter(|e| all || e.is_for_owner(&names))
         .map(|e| DueRow {
             kind: e.kind.as_str(),
             client_id: e.client_id.0,
@@ -97,7 +99,7 @@ pub async fn show(
         )
         .await?
         .into_iter()
-        .filter(|a| all || user.owns(a.client.owner.as_deref()))
+        .filter(|a| all || names.owns(a.client.owner.as_deref()))
         .map(|a| AlertRow {
             id: a.id.0,
             client_id: a.client.id.0,

@@ -16,6 +16,7 @@ pub mod early_warning;
 mod forms;
 pub mod invitations;
 pub mod members;
+pub mod owners;
 pub mod privacy;
 mod render;
 pub mod session;

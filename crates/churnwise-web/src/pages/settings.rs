@@ -182,10 +182,13 @@ const WEIGHTS: [(&str, WeightField); 7] = [
 type ThresholdField = fn(&mut HealthSettings) -> &mut u32;
 
 /// The thresholds of the health score: form field, allowed range, accessor.
-const THRESHOLDS: [(&str, u32, u32, ThresholdField); 6] = [
+const THRESHOLDS: [(&str, u32, u32, ThresholdField); 7] = [
     ("at_risk_below", 1, 100, |h| &mut h.at_risk_below),
     ("overdue_invoices_for_full", 1, 100, |h| {
         &mut h.overdue_invoices_for_full
+    }),
+    ("overdue_days_for_full", 1, 365, |h| {
+        &mut h.overdue_days_for_full
     }),
     ("complaints_for_full", 1, 100, |h| {
         &mut h.complaints_for_full

@@ -101,7 +101,7 @@ pub async fn run(ctx: &Context, args: HealthArgs) -> anyhow::Result<()> {
         at_risk_only: args.at_risk,
         include_former: args.include_former,
     };
-    let scores = store.list_health(ws.id, &filter).await?;
+    let scores = churnwise_app::owners::list_health(store.as_ref(), ws.id, &filter).await?;
     if client.is_some() && scores.is_empty() {
         anyhow::bail!(
             "--client: {:?} has no score (only active and leaving clients are scored)",

@@ -13,6 +13,7 @@ pub mod health;
 pub mod import;
 pub mod interaction;
 pub mod metrics;
+pub mod owner;
 pub mod reasons;
 pub mod serve;
 pub mod subscription;

@@ -100,8 +100,9 @@ async fn overdue_invoice(
     .unwrap();
 }
 
-/// A client 70 days without contact (20 points), with two overdue invoices
-/// (20) and a complaint (8): score 52, at risk under the default 60.
+/// A client 70 days without contact (40 of 60 days late: 30 points), with
+/// two overdue invoices (the oldest 40 days late: 30) and a complaint (8):
+/// score 32, at risk under the default 60.
 async fn troubled_client(
     s: &Arc<dyn Store>,
     ws: WorkspaceId,
@@ -172,7 +173,7 @@ async fn scores_alerts_and_the_due_list_work_through_the_api(backend: Backend) {
     let scores = r.json.as_array().unwrap();
     assert_eq!(scores.len(), 1, "{}", r.json);
     assert_eq!(scores[0]["client"]["id"], pixel.0);
-    assert_eq!(scores[0]["score"], 52);
+    assert_eq!(scores[0]["score"], 32);
     assert_eq!(scores[0]["at_risk"], true);
     let contact_signal = scores[0]["signals"]
         .as_array()
@@ -180,7 +181,7 @@ async fn scores_alerts_and_the_due_list_work_through_the_api(backend: Backend) {
         .iter()
         .find(|s| s["signal"] == "contact")
         .unwrap();
-    assert_eq!(contact_signal["points"], 20);
+    assert_eq!(contact_signal["points"], 30);
     assert_eq!(
         contact_signal["days_since"], 70,
         "a newsletter is not a contact"
@@ -195,7 +196,7 @@ async fn scores_alerts_and_the_due_list_work_through_the_api(backend: Backend) {
     let alerts = r.json.as_array().unwrap().clone();
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0]["status"], "open");
-    assert_eq!(alerts[0]["reasons"][0]["points"], 20);
+    assert_eq!(alerts[0]["reasons"][0]["points"], 30);
     let id = alerts[0]["id"].as_i64().unwrap();
 
     // Another workspace sees nothing and changes nothing.
@@ -336,7 +337,7 @@ async fn settings_and_profiles_are_validated_and_versioned(backend: Backend) {
     let r = app.call(Method::GET, "/api/v1/settings", tok, None).await;
     assert_eq!(r.json["version"], 0);
     assert_eq!(r.json["settings"]["benchmark_pct"], 7.0);
-    assert_eq!(r.json["settings"]["health"]["weights"]["contact"], 20);
+    assert_eq!(r.json["settings"]["health"]["weights"]["contact"], 45);
 
     let r = app
         .call(
@@ -395,7 +396,7 @@ async fn settings_and_profiles_are_validated_and_versioned(backend: Backend) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
     assert_eq!(r.json["version"], 1);
     assert_eq!(
-        r.json["settings"]["health"]["weights"]["contact"], 20,
+        r.json["settings"]["health"]["weights"]["contact"], 45,
         "defaults kept"
     );
     let r = app
@@ -461,17 +462,17 @@ async fn health_and_due_work_from_the_command_line(backend: Backend) {
     assert!(ok, "{err}");
     let scores: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(scores[0]["client"]["name"], "Pixel Studio");
-    assert_eq!(scores[0]["score"], 52);
+    assert_eq!(scores[0]["score"], 32);
     assert_eq!(scores[1]["score"], 100);
     let (ok, out, err) = churnwise(&t.url, &["health", "--client", "Pixel Studio"]);
     assert!(ok, "{err}");
     assert!(
-        out.contains("70 days since the last contact (every 30 days) (−20)"),
+        out.contains("70 days since the last contact (every 30 days) (−30)"),
         "{out}"
     );
-    assert!(out.contains("2 overdue invoices (€500.00) (−20)"), "{out}");
+    assert!(out.contains("2 overdue invoices (€500.00) (−30)"), "{out}");
     assert!(
-        !out.contains(") (−20) (−"),
+        !out.contains(") (−30) (−"),
         "each contribution shown once: {out}"
     );
     let (ok, _, err) = churnwise(&t.url, &["health", "--client", "Nobody"]);
@@ -582,7 +583,7 @@ async fn the_daily_digest_arrives_by_smtp_in_each_users_language_once(backend: B
     assert!(
         bruno
             .body
-            .contains("- Pixel Studio (score 52): 70 days since the last contact"),
+            .contains("- Pixel Studio (score 32): 70 days since the last contact"),
         "{}",
         bruno.body
     );

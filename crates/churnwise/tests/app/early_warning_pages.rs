@@ -117,8 +117,8 @@ async fn the_due_page_lists_alerts_and_due_work_and_alerts_can_be_handled(backen
     let body = html(&page);
     assert!(body.contains("The health scores were recomputed."));
     assert!(body.contains("Pixel &lt;Studio&gt;"), "escaped");
-    assert!(body.contains("score 52"), "{body}");
-    assert!(body.contains("70 days since the last contact (every 30 days) (−20)"));
+    assert!(body.contains("score 32"), "{body}");
+    assert!(body.contains("70 days since the last contact (every 30 days) (−30)"));
     assert!(body.contains("Get in touch with Pixel &lt;Studio&gt;"));
     assert!(body.contains("40 days"));
 
@@ -160,10 +160,10 @@ async fn the_due_page_lists_alerts_and_due_work_and_alerts_can_be_handled(backen
     let page = get(&app, &format!("/clients/{client}"), &jar, None).await;
     let body = html(&page);
     assert!(
-        body.contains("class=\"score-number score-risk\">52<"),
+        body.contains("class=\"score-number score-risk\">32<"),
         "{body}"
     );
-    assert!(body.contains("<td>2 overdue invoices (€200.00)</td><td class=\"num\">−20 <span class=\"muted\">/ 20</span></td>"), "{body}");
+    assert!(body.contains("<td>2 overdue invoices (€200.00)</td><td class=\"num\">−30 <span class=\"muted\">/ 45</span></td>"), "{body}");
     let done = post(
         &app,
         &format!("/clients/{client}/flags"),
@@ -175,7 +175,7 @@ async fn the_due_page_lists_alerts_and_due_work_and_alerts_can_be_handled(backen
     let page = get(&app, location(&done), &jar, None).await;
     let body = html(&page);
     assert!(body.contains("The warning signs were saved"));
-    assert!(body.contains(">47<"), "52 minus 5 for one warning sign");
+    assert!(body.contains(">27<"), "32 minus 5 for one warning sign");
     assert!(body
         .contains("id=\"flag-treats_team_badly\" name=\"treats_team_badly\" value=\"1\" checked"));
 
@@ -210,6 +210,7 @@ async fn workspace_settings_and_profile_are_saved_from_the_settings_page(backend
         ("weight_warning_signs", "20"),
         ("at_risk_below", "55"),
         ("overdue_invoices_for_full", "2"),
+        ("overdue_days_for_full", "60"),
         ("complaints_for_full", "2"),
         ("contraction_pct_for_full", "50"),
         ("lookback_days", "90"),

@@ -25,6 +25,7 @@ mod filemode;
 mod import_cli;
 mod members_pages;
 mod metrics_cli;
+mod owners;
 mod pages;
 mod privacy;
 mod server_ops;

@@ -84,7 +84,8 @@ pub async fn list(
     }
     .into_filter()
     .map_err(|_| PageError::BadRequest)?;
-    let page = state.store.list_clients(auth.ws(), &filter).await?;
+    let page =
+        churnwise_app::owners::list_clients(state.store.as_ref(), auth.ws(), &filter).await?;
     let facets = state.store.client_facets(auth.ws()).await?;
     let pages = u32::try_from(page.total.max(0))
         .unwrap_or(u32::MAX)

@@ -268,11 +268,17 @@ pub(super) async fn client_page(
             .collect(),
     );
     let kinds: Vec<&str> = InteractionKind::ALL.iter().map(|k| k.as_str()).collect();
+    // The member behind the owner name (mapped, or the same name or email).
+    let owner_member =
+        churnwise_app::owners::member_owning(state.store.as_ref(), ws, client.owner.as_deref())
+            .await?
+            .map(|u| u.name.filter(|n| !n.trim().is_empty()).unwrap_or(u.email));
     let chrome = Chrome::of(auth, state, "clients").await?;
     render(
         &chrome,
         "clients/show.html",
         context! {
+            owner_member,
             client,
             contacts,
             subscriptions => sub_rows,

@@ -69,7 +69,8 @@ async fn imports_and_edits_score_the_touched_clients_and_mapped_owners_see_their
     let today = Utc::now().date_naive().to_string();
     let dir = tempfile::tempdir().unwrap();
 
-    // Customers alone: scored at once (no subscription yet, no silence).
+    // Customers alone are prospects (no segment has started): the import
+    // follows their status, and prospects are not scored.
     let (ok, _, err) = churnwise(
         &app.t.url,
         &[
@@ -80,8 +81,17 @@ async fn imports_and_edits_score_the_touched_clients_and_mapped_owners_see_their
     );
     assert!(ok, "{err}");
     let after_customers = scores(&s, ws.id).await;
-    assert_eq!(after_customers.len(), 3, "{after_customers:?}");
-    assert!(after_customers.iter().all(|x| x.1 == 100 && x.3 == today));
+    assert!(after_customers.is_empty(), "{after_customers:?}");
+    let r = app.call(Method::GET, "/api/v1/clients", tok, None).await;
+    assert!(
+        r.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["status"] == "prospect"),
+        "{}",
+        r.json
+    );
 
     // A stand-in score on C3, two days old: a later change that does not
     // touch C3 must leave it as it is.

@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::follow;
 use chrono::{DateTime, Utc};
 use churnwise_domain::history::Actor;
-use churnwise_ingest::{InputProblems, Problem, ReadLimits, MAX_SHOWN};
+use churnwise_ingest::{HeaderMap, InputProblems, Problem, ReadLimits, MAX_SHOWN};
 use churnwise_store::{
     CustomerImport, ImportSummary, InvoiceImport, Progress, Store, StoreError, StoredCase,
     SubscriptionImport, WorkspaceId,
@@ -26,6 +26,47 @@ pub enum ImportKind {
     Subscriptions,
     /// invoices.csv: invoice_id, customer_id, amount, issued_on, due_on, paid_on.
     Invoices,
+}
+
+impl ImportKind {
+    /// Every kind, in the order files are best imported.
+    pub const ALL: [ImportKind; 3] = [
+        ImportKind::Customers,
+        ImportKind::Subscriptions,
+        ImportKind::Invoices,
+    ];
+
+    /// The kind as the API and the CLI name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Customers => "customers",
+            ImportKind::Subscriptions => "subscriptions",
+            ImportKind::Invoices => "invoices",
+        }
+    }
+
+    /// The columns of its file format (docs/metrics.md), with whether each is required.
+    pub fn columns(self) -> &'static [(&'static str, bool)] {
+        match self {
+            ImportKind::Customers => churnwise_ingest::FileKind::Customers.columns(),
+            ImportKind::Subscriptions => churnwise_ingest::FileKind::Subscriptions.columns(),
+            ImportKind::Invoices => churnwise_ingest::FileKind::Invoices.columns(),
+        }
+    }
+}
+
+impl std::str::FromStr for ImportKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ImportKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or_else(|| {
+                let names: Vec<&str> = ImportKind::ALL.iter().map(|k| k.as_str()).collect();
+                format!("must be one of {}", names.join(", "))
+            })
+    }
 }
 
 /// The valid rows of one file, ready to store.
@@ -74,9 +115,20 @@ fn none_if_empty(s: String) -> Option<String> {
 /// The file may make us read only as much as `limits` allows (a zip bomb
 /// or an endless file is [`AppError::File`] naming the limit).
 pub fn read_file(kind: ImportKind, path: &Path, limits: &ReadLimits) -> AppResult<ParsedImport> {
+    read_file_mapped(kind, path, limits, &HeaderMap::default())
+}
+
+/// Like [`read_file`], the file's headers renamed by `map` to the columns
+/// they feed; problems name the file's own headers.
+pub fn read_file_mapped(
+    kind: ImportKind,
+    path: &Path,
+    limits: &ReadLimits,
+    map: &HeaderMap,
+) -> AppResult<ParsedImport> {
     Ok(match kind {
         ImportKind::Customers => ParsedImport::Customers(
-            churnwise_ingest::read_customers(path, limits)?
+            churnwise_ingest::read_customers_mapped(path, limits, map)?
                 .records
                 .into_iter()
                 .map(|r| CustomerImport {
@@ -88,7 +140,7 @@ pub fn read_file(kind: ImportKind, path: &Path, limits: &ReadLimits) -> AppResul
                 .collect(),
         ),
         ImportKind::Subscriptions => ParsedImport::Subscriptions(
-            churnwise_ingest::read_subscriptions(path, limits)?
+            churnwise_ingest::read_subscriptions_mapped(path, limits, map)?
                 .records
                 .into_iter()
                 .map(|r| SubscriptionImport {
@@ -103,7 +155,7 @@ pub fn read_file(kind: ImportKind, path: &Path, limits: &ReadLimits) -> AppResul
                 .collect(),
         ),
         ImportKind::Invoices => ParsedImport::Invoices(
-            churnwise_ingest::read_invoices(path, limits)?
+            churnwise_ingest::read_invoices_mapped(path, limits, map)?
                 .records
                 .into_iter()
                 .map(|r| InvoiceImport {

@@ -3,6 +3,7 @@
 
 use crate::checks;
 use crate::limits::ReadLimits;
+use crate::mapping::HeaderMap;
 use crate::problems::{InputProblems, Problems};
 use crate::rows::{self, Currencies, FileKind, RowContext};
 use crate::table::{resolve_columns, ReadError, Table};
@@ -355,10 +356,21 @@ pub fn read_customers(
     path: &Path,
     limits: &ReadLimits,
 ) -> Result<FileRecords<CustomerRecord>, IngestError> {
-    let table = Table::open(path, FileKind::Customers, limits)?;
+    read_customers_mapped(path, limits, &HeaderMap::default())
+}
+
+/// Like [`read_customers`], the file's headers named by `map`; problems name the file's own headers.
+pub fn read_customers_mapped(
+    path: &Path,
+    limits: &ReadLimits,
+    map: &HeaderMap,
+) -> Result<FileRecords<CustomerRecord>, IngestError> {
+    let table = Table::open_mapped(path, FileKind::Customers, limits, map)?;
     let mut problems = Problems::default();
     let records = customers_of(&table, &mut problems)?;
-    problems.into_result()?;
+    problems
+        .into_result()
+        .map_err(|p| map.name_user_headers(p))?;
     Ok(records)
 }
 
@@ -367,10 +379,21 @@ pub fn read_subscriptions(
     path: &Path,
     limits: &ReadLimits,
 ) -> Result<FileRecords<SubscriptionRecord>, IngestError> {
-    let table = Table::open(path, FileKind::Subscriptions, limits)?;
+    read_subscriptions_mapped(path, limits, &HeaderMap::default())
+}
+
+/// Like [`read_subscriptions`], the file's headers named by `map`; problems name the file's own headers.
+pub fn read_subscriptions_mapped(
+    path: &Path,
+    limits: &ReadLimits,
+    map: &HeaderMap,
+) -> Result<FileRecords<SubscriptionRecord>, IngestError> {
+    let table = Table::open_mapped(path, FileKind::Subscriptions, limits, map)?;
     let mut problems = Problems::default();
     let records = subscriptions_of(&table, &mut problems)?;
-    problems.into_result()?;
+    problems
+        .into_result()
+        .map_err(|p| map.name_user_headers(p))?;
     Ok(records)
 }
 
@@ -379,10 +402,21 @@ pub fn read_invoices(
     path: &Path,
     limits: &ReadLimits,
 ) -> Result<FileRecords<InvoiceRecord>, IngestError> {
-    let table = Table::open(path, FileKind::Invoices, limits)?;
+    read_invoices_mapped(path, limits, &HeaderMap::default())
+}
+
+/// Like [`read_invoices`], the file's headers named by `map`; problems name the file's own headers.
+pub fn read_invoices_mapped(
+    path: &Path,
+    limits: &ReadLimits,
+    map: &HeaderMap,
+) -> Result<FileRecords<InvoiceRecord>, IngestError> {
+    let table = Table::open_mapped(path, FileKind::Invoices, limits, map)?;
     let mut problems = Problems::default();
     let records = invoices_of(&table, &mut problems)?;
-    problems.into_result()?;
+    problems
+        .into_result()
+        .map_err(|p| map.name_user_headers(p))?;
     Ok(records)
 }
 

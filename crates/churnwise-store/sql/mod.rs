@@ -19,6 +19,7 @@ mod bounded;
 mod cases;
 mod clients;
 mod health;
+mod import_jobs;
 mod imports;
 mod invitations;
 mod jobs;

@@ -601,4 +601,53 @@ impl Store for SqlStore {
     async fn purge_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
         self.purge_expired_sessions_impl(now).await
     }
+
+    // --- import (import_jobs.rs)
+
+    async fn create_import_job(
+        &self,
+        ws: WorkspaceId,
+        job: NewImportJob,
+    ) -> StoreResult<ImportJob> {
+        self.create_import_job_impl(ws, job).await
+    }
+
+    async fn import_job(&self, ws: WorkspaceId, id: ImportJobId) -> StoreResult<ImportJob> {
+        self.import_job_impl(ws, id).await
+    }
+
+    async fn update_import_job(
+        &self,
+        ws: WorkspaceId,
+        id: ImportJobId,
+        change: ImportJobUpdate,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.update_import_job_impl(ws, id, change, now).await
+    }
+
+    async fn saved_import_mapping(
+        &self,
+        ws: WorkspaceId,
+        kind: &str,
+        headers: &str,
+    ) -> StoreResult<Option<String>> {
+        self.saved_import_mapping_impl(ws, kind, headers).await
+    }
+
+    async fn save_import_mapping(
+        &self,
+        ws: WorkspaceId,
+        kind: &str,
+        headers: &str,
+        mapping: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.save_import_mapping_impl(ws, kind, headers, mapping, now)
+            .await
+    }
+
+    async fn import_keys(&self, ws: WorkspaceId, kind: &str) -> StoreResult<Vec<String>> {
+        self.import_keys_impl(ws, kind).await
+    }
 }

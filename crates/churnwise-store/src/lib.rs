@@ -5,6 +5,7 @@
 mod cases;
 mod error;
 mod health;
+mod import_jobs;
 mod invitations;
 mod privacy;
 mod records;
@@ -12,6 +13,7 @@ mod records;
 pub use cases::*;
 pub use error::{RowProblem, StoreError};
 pub use health::*;
+pub use import_jobs::*;
 pub use invitations::*;
 pub use privacy::*;
 pub use records::*;
@@ -504,6 +506,46 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Page<CaseSummary>>;
     /// Deletes the sessions that expired at or before `now`; how many went.
     async fn purge_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
+
+    // --- import ---
+    // Imports from the browser and the API (issue 12): jobs and saved
+    // column mappings.
+
+    /// Creates the job of an uploaded file.
+    async fn create_import_job(&self, ws: WorkspaceId, job: NewImportJob)
+        -> StoreResult<ImportJob>;
+    /// One job of the workspace; `NotFound` when absent.
+    async fn import_job(&self, ws: WorkspaceId, id: ImportJobId) -> StoreResult<ImportJob>;
+    /// Changes a job's state and counts at `now`; `NotFound` when absent.
+    async fn update_import_job(
+        &self,
+        ws: WorkspaceId,
+        id: ImportJobId,
+        change: ImportJobUpdate,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    /// The mapping saved for files of `kind` with exactly these `headers`
+    /// (a key made of the file's normalised headers), as JSON.
+    async fn saved_import_mapping(
+        &self,
+        ws: WorkspaceId,
+        kind: &str,
+        headers: &str,
+    ) -> StoreResult<Option<String>>;
+    /// Saves (or replaces) the mapping for files of `kind` with these `headers`.
+    async fn save_import_mapping(
+        &self,
+        ws: WorkspaceId,
+        kind: &str,
+        headers: &str,
+        mapping: &str,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    /// The natural keys already stored for an import of `kind`, to tell new
+    /// rows from updates before writing: customers by external id,
+    /// subscriptions by `subscription_ref` + `\u{1f}` + `started_on`,
+    /// invoices by `invoice_ref`.
+    async fn import_keys(&self, ws: WorkspaceId, kind: &str) -> StoreResult<Vec<String>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

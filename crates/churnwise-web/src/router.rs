@@ -53,6 +53,17 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(metrics::metrics))
         .merge(case_routes())
         .merge(early_warning_routes())
+        .merge(import_routes())
+}
+
+/// Imports of uploaded files: the upload bounds its own size
+/// (`import.max_upload_mb`), so the default body limit is off there.
+fn import_routes() -> OpenApiRouter<AppState> {
+    use crate::api::imports;
+    OpenApiRouter::new()
+        .routes(routes!(imports::create))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .routes(routes!(imports::show))
 }
 
 /// Health scores, alerts, the due list, settings and the caller's profile.

@@ -19,6 +19,7 @@ mod departure_settings_pages;
 mod early_warning;
 mod early_warning_pages;
 mod import_cli;
+mod imports_api;
 mod members_pages;
 mod metrics_cli;
 mod pages;

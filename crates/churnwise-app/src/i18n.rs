@@ -109,12 +109,14 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/main.ftl"),
             include_str!("../locales/en/health.ftl"),
             include_str!("../locales/en/privacy.ftl"),
+            include_str!("../locales/en/import.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
             include_str!("../locales/es/main.ftl"),
             include_str!("../locales/es/health.ftl"),
             include_str!("../locales/es/privacy.ftl"),
+            include_str!("../locales/es/import.ftl"),
         ]
         .as_slice(),
     }

@@ -171,6 +171,15 @@ fn page_routes() -> Router<AppState> {
             "/clients/{id}/erase",
             get(privacy::erase_confirmation).post(privacy::erase),
         )
+        .route(
+            "/import",
+            get(pages::imports::new_page)
+                .post(pages::imports::upload)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/import/{id}", get(pages::imports::show))
+        .route("/import/{id}/mapping", post(pages::imports::save_mapping))
+        .route("/import/{id}/start", post(pages::imports::start))
         .route("/due", get(early_warning::show))
         .route("/due/refresh", post(early_warning::refresh_scores))
         .route("/alerts/{id}/acknowledge", post(early_warning::acknowledge))

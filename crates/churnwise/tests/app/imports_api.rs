@@ -27,11 +27,12 @@ pub const STRIPE_CUSTOMERS: &str = "id,Description,Email,Account Manager\n\
 cus_1,Delta Studio,d@example.com,ana\n\
 cus_2,Epsilon SL,e@example.com,\n";
 
-const BOUNDARY: &str = "XyZzY-boundary";
+pub const BOUNDARY: &str = "XyZzY-boundary";
 
-fn multipart(kind: &str, file_name: &str, file: &[u8], mapping: Option<&str>) -> Vec<u8> {
+/// A multipart/form-data body of `(name, file name, data)` parts.
+pub fn multipart_parts(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
-    let mut part = |name: &str, file_name: Option<&str>, data: &[u8]| {
+    for (name, file_name, data) in parts {
         body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
         match file_name {
             Some(f) => body.extend_from_slice(
@@ -43,14 +44,18 @@ fn multipart(kind: &str, file_name: &str, file: &[u8], mapping: Option<&str>) ->
         }
         body.extend_from_slice(data);
         body.extend_from_slice(b"\r\n");
-    };
-    part("kind", None, kind.as_bytes());
-    if let Some(m) = mapping {
-        part("mapping", None, m.as_bytes());
     }
-    part("file", Some(file_name), file);
     body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
     body
+}
+
+fn multipart(kind: &str, file_name: &str, file: &[u8], mapping: Option<&str>) -> Vec<u8> {
+    let mut parts: Vec<(&str, Option<&str>, &[u8])> = vec![("kind", None, kind.as_bytes())];
+    if let Some(m) = mapping {
+        parts.push(("mapping", None, m.as_bytes()));
+    }
+    parts.push(("file", Some(file_name), file));
+    multipart_parts(&parts)
 }
 
 async fn upload(

@@ -20,6 +20,7 @@ mod early_warning;
 mod early_warning_pages;
 mod import_cli;
 mod imports_api;
+mod imports_pages;
 mod members_pages;
 mod metrics_cli;
 mod pages;

@@ -77,3 +77,7 @@ import-reason-unknown-customer = { $value } is not a known customer (import cust
 import-reason-duplicate = the same value already appears on line { $line }
 import-reason-overlap = the segment overlaps the one on line { $line } of the same subscription
 import-reason-end-before-start = the end { $end } is not after the start { $start }
+import-reason-not-number = { $value } is not a number
+import-reason-decimal-separator = { $value } is not a number with "." as the decimal separator
+import-reason-decimals = { $value } has more than 2 decimals
+import-reason-too-large = { $value } is too large

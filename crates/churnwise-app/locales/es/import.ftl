@@ -77,3 +77,7 @@ import-reason-unknown-customer = { $value } no es un cliente conocido (importe a
 import-reason-duplicate = el mismo valor ya aparece en la línea { $line }
 import-reason-overlap = el tramo se solapa con el de la línea { $line } de la misma suscripción
 import-reason-end-before-start = el final { $end } no es posterior al inicio { $start }
+import-reason-not-number = { $value } no es un número
+import-reason-decimal-separator = { $value } no es un número con "." como separador decimal
+import-reason-decimals = { $value } tiene más de 2 decimales
+import-reason-too-large = { $value } es demasiado grande

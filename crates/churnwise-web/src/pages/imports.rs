@@ -59,6 +59,13 @@ pub fn translate_reason(lang: Lang, reason: &str) -> String {
     let suffixes = [
         (" is not a date as YYYY-MM-DD", "import-reason-not-date"),
         (" is negative", "import-reason-negative"),
+        (" is not a decimal number", "import-reason-not-number"),
+        (
+            " is not a decimal with \".\" as separator",
+            "import-reason-decimal-separator",
+        ),
+        (" has more than 2 decimals", "import-reason-decimals"),
+        (" is too large", "import-reason-too-large"),
         (" is not greater than zero", "import-reason-not-positive"),
         (
             " is not a known customer (import customers first)",

@@ -357,6 +357,47 @@ fn synonyms(kind: ImportKind, column: &str) -> &'static [&'static str] {
             "cobrada",
             "pagada",
         ],
+        (K::Contacts, "name") => &[
+            "full name",
+            "contact",
+            "contact name",
+            "nombre",
+            "persona",
+            "contacto",
+        ],
+        (K::Contacts, "role") => &["title", "job title", "position", "cargo", "puesto", "rol"],
+        (K::Contacts, "email") => &[
+            "e-mail",
+            "email address",
+            "mail",
+            "correo",
+            "correo electrónico",
+        ],
+        (K::Contacts, "phone") => &[
+            "telephone",
+            "phone number",
+            "mobile",
+            "teléfono",
+            "telefono",
+            "móvil",
+            "movil",
+        ],
+        (K::Contacts, "primary") => &["main", "is primary", "principal"],
+        (K::Interactions, "kind") => &["type", "tipo", "channel", "canal"],
+        (K::Interactions, "occurred_on") => &["date", "fecha", "when", "day", "día", "dia"],
+        (K::Interactions, "author") => {
+            &["by", "user", "owner", "autor", "usuario", "quién", "quien"]
+        }
+        (K::Interactions, "note") => &[
+            "notes",
+            "comment",
+            "comments",
+            "summary",
+            "nota",
+            "notas",
+            "comentario",
+            "resumen",
+        ],
         (_, "customer_id") => CUSTOMER_REF,
         (_, "currency") => &["moneda", "divisa"],
         _ => &[],
@@ -1032,6 +1073,22 @@ fn keys(parsed: &ParsedImport) -> Vec<String> {
             .map(|r| format!("{}\u{1f}{}", r.subscription_ref, r.started_on))
             .collect(),
         ParsedImport::Invoices(rows) => rows.iter().map(|r| r.invoice_ref.clone()).collect(),
+        ParsedImport::Contacts(rows) => rows
+            .iter()
+            .map(|r| churnwise_store::contact_key(&r.customer_ref, &r.name, r.email.as_deref()))
+            .collect(),
+        ParsedImport::Interactions(rows) => rows
+            .iter()
+            .map(|r| {
+                churnwise_store::interaction_key(
+                    &r.customer_ref,
+                    &r.kind,
+                    r.occurred_on,
+                    r.author.as_deref(),
+                    r.note.as_deref(),
+                )
+            })
+            .collect(),
     }
 }
 
@@ -1048,6 +1105,14 @@ async fn unknown_customers(
             .map(|r| (r.line, r.customer_ref.as_str()))
             .collect(),
         ParsedImport::Invoices(rows) => rows
+            .iter()
+            .map(|r| (r.line, r.customer_ref.as_str()))
+            .collect(),
+        ParsedImport::Contacts(rows) => rows
+            .iter()
+            .map(|r| (r.line, r.customer_ref.as_str()))
+            .collect(),
+        ParsedImport::Interactions(rows) => rows
             .iter()
             .map(|r| (r.line, r.customer_ref.as_str()))
             .collect(),

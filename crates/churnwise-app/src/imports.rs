@@ -1,5 +1,5 @@
 //! Imports of the files of docs/metrics.md (customers, subscriptions,
-//! invoices; .csv or .xlsx): the whole orchestration, so the CLI and an
+//! invoices) and of docs/import.md (contacts, interactions); .csv or .xlsx: the whole orchestration, so the CLI and an
 //! upload run the same steps. Every row is checked first (nothing is written
 //! if one is invalid); the rows are then written in one transaction; after
 //! subscriptions, a former client with a new running segment is won back.
@@ -12,8 +12,8 @@ use chrono::{DateTime, Utc};
 use churnwise_domain::history::Actor;
 use churnwise_ingest::{HeaderMap, InputProblems, Problem, ReadLimits, MAX_SHOWN};
 use churnwise_store::{
-    CustomerImport, ImportSummary, InvoiceImport, Progress, Store, StoreError, StoredCase,
-    SubscriptionImport, WorkspaceId,
+    ContactImport, CustomerImport, ImportSummary, InteractionImport, InvoiceImport, Progress,
+    Store, StoreError, StoredCase, SubscriptionImport, WorkspaceId,
 };
 use std::path::Path;
 
@@ -26,14 +26,20 @@ pub enum ImportKind {
     Subscriptions,
     /// invoices.csv: invoice_id, customer_id, amount, issued_on, due_on, paid_on.
     Invoices,
+    /// contacts.csv: customer_id, name, role, email, phone, primary.
+    Contacts,
+    /// interactions.csv: customer_id, kind, occurred_on, author, note.
+    Interactions,
 }
 
 impl ImportKind {
     /// Every kind, in the order files are best imported.
-    pub const ALL: [ImportKind; 3] = [
+    pub const ALL: [ImportKind; 5] = [
         ImportKind::Customers,
         ImportKind::Subscriptions,
         ImportKind::Invoices,
+        ImportKind::Contacts,
+        ImportKind::Interactions,
     ];
 
     /// The kind as the API and the CLI name it.
@@ -42,6 +48,8 @@ impl ImportKind {
             ImportKind::Customers => "customers",
             ImportKind::Subscriptions => "subscriptions",
             ImportKind::Invoices => "invoices",
+            ImportKind::Contacts => "contacts",
+            ImportKind::Interactions => "interactions",
         }
     }
 
@@ -51,6 +59,8 @@ impl ImportKind {
             ImportKind::Customers => churnwise_ingest::FileKind::Customers.columns(),
             ImportKind::Subscriptions => churnwise_ingest::FileKind::Subscriptions.columns(),
             ImportKind::Invoices => churnwise_ingest::FileKind::Invoices.columns(),
+            ImportKind::Contacts => churnwise_ingest::FileKind::Contacts.columns(),
+            ImportKind::Interactions => churnwise_ingest::FileKind::Interactions.columns(),
         }
     }
 }
@@ -78,6 +88,10 @@ pub enum ParsedImport {
     Subscriptions(Vec<SubscriptionImport>),
     /// Invoices.
     Invoices(Vec<InvoiceImport>),
+    /// Contacts.
+    Contacts(Vec<ContactImport>),
+    /// Interactions.
+    Interactions(Vec<InteractionImport>),
 }
 
 impl ParsedImport {
@@ -87,6 +101,8 @@ impl ParsedImport {
             ParsedImport::Customers(r) => r.len(),
             ParsedImport::Subscriptions(r) => r.len(),
             ParsedImport::Invoices(r) => r.len(),
+            ParsedImport::Contacts(r) => r.len(),
+            ParsedImport::Interactions(r) => r.len(),
         }
     }
 
@@ -169,6 +185,35 @@ pub fn read_file_mapped(
                 })
                 .collect(),
         ),
+        ImportKind::Contacts => ParsedImport::Contacts(
+            churnwise_ingest::read_contacts_mapped(path, limits, map)?
+                .records
+                .into_iter()
+                .map(|r| ContactImport {
+                    line: r.line,
+                    customer_ref: r.customer_id,
+                    name: r.name,
+                    role: none_if_empty(r.role),
+                    email: none_if_empty(r.email),
+                    phone: none_if_empty(r.phone),
+                    is_primary: r.primary,
+                })
+                .collect(),
+        ),
+        ImportKind::Interactions => ParsedImport::Interactions(
+            churnwise_ingest::read_interactions_mapped(path, limits, map)?
+                .records
+                .into_iter()
+                .map(|r| InteractionImport {
+                    line: r.line,
+                    customer_ref: r.customer_id,
+                    kind: r.kind.as_str().to_string(),
+                    occurred_on: r.occurred_on,
+                    author: none_if_empty(r.author),
+                    note: none_if_empty(r.note),
+                })
+                .collect(),
+        ),
     })
 }
 
@@ -212,11 +257,15 @@ pub async fn import(
         ParsedImport::Customers(_) => Action::CustomersImported,
         ParsedImport::Subscriptions(_) => Action::SubscriptionsImported,
         ParsedImport::Invoices(_) => Action::InvoicesImported,
+        ParsedImport::Contacts(_) => Action::ContactsImported,
+        ParsedImport::Interactions(_) => Action::InteractionsImported,
     };
     let touched = follow::Touched::ExternalIds(match &parsed {
         ParsedImport::Customers(rows) => rows.iter().map(|r| r.external_id.clone()).collect(),
         ParsedImport::Subscriptions(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
         ParsedImport::Invoices(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
+        ParsedImport::Contacts(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
+        ParsedImport::Interactions(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
     });
     let summary = match parsed {
         ParsedImport::Customers(rows) => store.import_customers(ws, rows, progress).await,
@@ -226,6 +275,8 @@ pub async fn import(
             store.import_subscriptions(ws, rows, progress).await
         }
         ParsedImport::Invoices(rows) => store.import_invoices(ws, rows, progress).await,
+        ParsedImport::Contacts(rows) => store.import_contacts(ws, rows, progress).await,
+        ParsedImport::Interactions(rows) => store.import_interactions(ws, rows, progress).await,
     }
     .map_err(|e| row_problems(file, e))?;
     let name = std::path::Path::new(file)

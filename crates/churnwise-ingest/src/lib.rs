@@ -29,10 +29,10 @@ pub use limits::{
 };
 pub use mapping::{peek, HeaderMap, Peek};
 pub use owned::{
-    check_customer_references, parse_csv_bytes, read_all, read_customers, read_customers_mapped,
-    read_invoices, read_invoices_mapped, read_subscriptions, read_subscriptions_mapped,
-    CustomerRecord, FileRecords, ImportedFiles, IngestError, InputFiles, InvoiceRecord,
-    SubscriptionRecord,
+    check_customer_references, parse_csv_bytes, read_all, read_contacts_mapped, read_customers,
+    read_customers_mapped, read_interactions_mapped, read_invoices, read_invoices_mapped,
+    read_subscriptions, read_subscriptions_mapped, CustomerRecord, FileRecords, ImportedFiles,
+    IngestError, InputFiles, InvoiceRecord, SubscriptionRecord,
 };
 pub use problems::{InputProblems, Problem, MAX_SHOWN};
 pub use rows::FileKind;

@@ -5,6 +5,7 @@ use super::{backend_error, DbRow};
 use crate::SqlStore;
 use churnwise_store::*;
 use sqlx::Row;
+use std::collections::{HashMap, HashSet};
 
 const JOB_COLUMNS: &str = "id, workspace_id, kind, file_name, upload_path, state, rows_done, \
      rows_total, mapping, summary, problems, created_by, created_at, updated_at";
@@ -176,6 +177,50 @@ impl SqlStore {
                     .collect::<Result<_, sqlx::Error>>()
                     .map_err(backend_error);
             }
+            "contacts" => {
+                let rows = sqlx::query(
+                    "SELECT c.external_id, k.name, k.email FROM contacts k JOIN clients c ON c.id = k.client_id \
+                     WHERE k.workspace_id = $1 AND c.external_id IS NOT NULL",
+                )
+                .bind(ws.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_error)?;
+                let mut keys = Vec::new();
+                for r in &rows {
+                    let client: String = r.try_get(0).map_err(backend_error)?;
+                    let name: String = r.try_get(1).map_err(backend_error)?;
+                    let email: Option<String> = r.try_get(2).map_err(backend_error)?;
+                    keys.push(contact_key(&client, &name, None));
+                    if let Some(e) = email.filter(|e| !e.is_empty()) {
+                        keys.push(contact_key(&client, &name, Some(&e)));
+                    }
+                }
+                return Ok(keys);
+            }
+            "interactions" => {
+                let rows = sqlx::query(
+                    "SELECT c.external_id, i.kind, i.occurred_on, i.author, i.note FROM interactions i \
+                     JOIN clients c ON c.id = i.client_id WHERE i.workspace_id = $1 AND c.external_id IS NOT NULL",
+                )
+                .bind(ws.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend_error)?;
+                return rows
+                    .iter()
+                    .map(|r| {
+                        Ok(interaction_key(
+                            &r.try_get::<String, _>(0)?,
+                            &r.try_get::<String, _>(1)?,
+                            r.try_get::<Date, _>(2)?,
+                            r.try_get::<Option<String>, _>(3)?.as_deref(),
+                            r.try_get::<Option<String>, _>(4)?.as_deref(),
+                        ))
+                    })
+                    .collect::<Result<_, sqlx::Error>>()
+                    .map_err(backend_error);
+            }
             _ => return Ok(Vec::new()),
         };
         let rows = sqlx::query(sql)
@@ -187,5 +232,223 @@ impl SqlStore {
             .map(|r| r.try_get::<String, _>(0))
             .collect::<Result<_, sqlx::Error>>()
             .map_err(backend_error)
+    }
+
+    async fn clients_by_ref(
+        tx: &mut sqlx::Transaction<'_, crate::Db>,
+        ws: WorkspaceId,
+    ) -> StoreResult<HashMap<String, i64>> {
+        let rows = sqlx::query(
+            "SELECT id, external_id FROM clients WHERE workspace_id = $1 AND external_id IS NOT NULL",
+        )
+        .bind(ws.0)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(backend_error)?;
+        rows.iter()
+            .map(|r| Ok((r.try_get::<String, _>(1)?, r.try_get::<i64, _>(0)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(backend_error)
+    }
+
+    fn unknown_clients<'a>(
+        known: &HashMap<String, i64>,
+        rows: impl Iterator<Item = (u64, &'a str)>,
+    ) -> StoreResult<()> {
+        let problems: Vec<RowProblem> = rows
+            .filter(|(_, c)| !known.contains_key(*c))
+            .map(|(line, c)| RowProblem {
+                line,
+                column: "customer_id".to_string(),
+                reason: format!("{c:?} is not a known customer (import customers first)"),
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Invalid(problems))
+        }
+    }
+
+    pub(super) async fn import_contacts_impl(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<ContactImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary> {
+        let mut tx = self.begin_write().await?;
+        let clients = Self::clients_by_ref(&mut tx, ws).await?;
+        Self::unknown_clients(
+            &clients,
+            rows.iter().map(|r| (r.line, r.customer_ref.as_str())),
+        )?;
+        let stored =
+            sqlx::query("SELECT id, client_id, name, email FROM contacts WHERE workspace_id = $1")
+                .bind(ws.0)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+        let mut by_key: HashMap<(i64, String), i64> = HashMap::new();
+        for r in &stored {
+            let id: i64 = r.try_get(0).map_err(backend_error)?;
+            let client: i64 = r.try_get(1).map_err(backend_error)?;
+            let name: String = r.try_get(2).map_err(backend_error)?;
+            let email: Option<String> = r.try_get(3).map_err(backend_error)?;
+            by_key.entry((client, format!("n:{name}"))).or_insert(id);
+            if let Some(e) = email.filter(|e| !e.is_empty()) {
+                by_key
+                    .entry((client, format!("e:{}", e.to_lowercase())))
+                    .or_insert(id);
+            }
+        }
+        let mut summary = ImportSummary {
+            rows: rows.len() as u64,
+            ..ImportSummary::default()
+        };
+        for (i, row) in rows.iter().enumerate() {
+            let client = clients[&row.customer_ref];
+            let key = match row.email.as_deref().filter(|e| !e.is_empty()) {
+                Some(e) => (client, format!("e:{}", e.to_lowercase())),
+                None => (client, format!("n:{}", row.name)),
+            };
+            let id = match by_key.get(&key) {
+                Some(&id) => {
+                    sqlx::query(
+                        "UPDATE contacts SET name = $1, role = $2, email = $3, phone = $4, is_primary = $5 \
+                         WHERE workspace_id = $6 AND id = $7",
+                    )
+                    .bind(&row.name)
+                    .bind(&row.role)
+                    .bind(&row.email)
+                    .bind(&row.phone)
+                    .bind(row.is_primary)
+                    .bind(ws.0)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                    summary.updated += 1;
+                    id
+                }
+                None => {
+                    let id: i64 = sqlx::query(
+                        "INSERT INTO contacts (workspace_id, client_id, name, role, email, phone, is_primary) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    )
+                    .bind(ws.0)
+                    .bind(client)
+                    .bind(&row.name)
+                    .bind(&row.role)
+                    .bind(&row.email)
+                    .bind(&row.phone)
+                    .bind(row.is_primary)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(backend_error)?
+                    .try_get(0)
+                    .map_err(backend_error)?;
+                    by_key.insert(key, id);
+                    by_key
+                        .entry((client, format!("n:{}", row.name)))
+                        .or_insert(id);
+                    summary.inserted += 1;
+                    id
+                }
+            };
+            if row.is_primary {
+                sqlx::query(
+                    "UPDATE contacts SET is_primary = $1 WHERE workspace_id = $2 AND client_id = $3 AND id <> $4",
+                )
+                .bind(false)
+                .bind(ws.0)
+                .bind(client)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+            }
+            if i % 100 == 99 {
+                progress(i as u64 + 1);
+            }
+        }
+        progress(summary.rows);
+        tx.commit().await.map_err(backend_error)?;
+        Ok(summary)
+    }
+
+    pub(super) async fn import_interactions_impl(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<InteractionImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary> {
+        let mut tx = self.begin_write().await?;
+        let clients = Self::clients_by_ref(&mut tx, ws).await?;
+        Self::unknown_clients(
+            &clients,
+            rows.iter().map(|r| (r.line, r.customer_ref.as_str())),
+        )?;
+        let stored = sqlx::query(
+            "SELECT client_id, kind, occurred_on, author, note FROM interactions WHERE workspace_id = $1",
+        )
+        .bind(ws.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend_error)?;
+        type Key = (i64, String, Date, Option<String>, Option<String>);
+        let mut seen: HashSet<Key> = stored
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get(0)?,
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                    r.try_get(4)?,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(backend_error)?;
+        let now = chrono::Utc::now();
+        let mut summary = ImportSummary {
+            rows: rows.len() as u64,
+            ..ImportSummary::default()
+        };
+        for (i, row) in rows.iter().enumerate() {
+            let client = clients[&row.customer_ref];
+            let key: Key = (
+                client,
+                row.kind.clone(),
+                row.occurred_on,
+                row.author.clone(),
+                row.note.clone(),
+            );
+            if seen.contains(&key) {
+                summary.updated += 1;
+            } else {
+                sqlx::query(
+                    "INSERT INTO interactions (workspace_id, client_id, kind, occurred_on, author, note, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(ws.0)
+                .bind(client)
+                .bind(&row.kind)
+                .bind(row.occurred_on)
+                .bind(&row.author)
+                .bind(&row.note)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                seen.insert(key);
+                summary.inserted += 1;
+            }
+            if i % 100 == 99 {
+                progress(i as u64 + 1);
+            }
+        }
+        progress(summary.rows);
+        tx.commit().await.map_err(backend_error)?;
+        Ok(summary)
     }
 }

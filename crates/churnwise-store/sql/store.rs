@@ -650,4 +650,22 @@ impl Store for SqlStore {
     async fn import_keys(&self, ws: WorkspaceId, kind: &str) -> StoreResult<Vec<String>> {
         self.import_keys_impl(ws, kind).await
     }
+
+    async fn import_contacts(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<ContactImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary> {
+        self.import_contacts_impl(ws, rows, progress).await
+    }
+
+    async fn import_interactions(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<InteractionImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary> {
+        self.import_interactions_impl(ws, rows, progress).await
+    }
 }

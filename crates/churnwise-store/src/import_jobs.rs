@@ -76,3 +76,64 @@ pub struct ImportJobUpdate {
     /// Why nothing was written, as JSON.
     pub problems: Option<String>,
 }
+
+/// A contact to import: matched to an existing one of the same client by
+/// email (case aside), else by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactImport {
+    /// Line in the file (for problems).
+    pub line: u64,
+    /// The client's external id.
+    pub customer_ref: String,
+    /// Full name.
+    pub name: String,
+    /// Role.
+    pub role: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// The client's primary contact (the others of the client stop being primary).
+    pub is_primary: bool,
+}
+
+/// An interaction to import; one equal in every field to a stored one is skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InteractionImport {
+    /// Line in the file (for problems).
+    pub line: u64,
+    /// The client's external id.
+    pub customer_ref: String,
+    /// call, meeting, email, newsletter, complaint, incident, praise or note.
+    pub kind: String,
+    /// The day it happened.
+    pub occurred_on: crate::Date,
+    /// Who.
+    pub author: Option<String>,
+    /// What was said or done.
+    pub note: Option<String>,
+}
+
+/// The natural key of a contact as [`crate::Store::import_keys`] gives it: the
+/// client and the email (case aside) when given, else the name.
+pub fn contact_key(client: &str, name: &str, email: Option<&str>) -> String {
+    match email {
+        Some(e) => format!("{client}\u{1f}@{}", e.to_lowercase()),
+        None => format!("{client}\u{1f}{name}"),
+    }
+}
+
+/// The natural key of an interaction: every field.
+pub fn interaction_key(
+    client: &str,
+    kind: &str,
+    on: crate::Date,
+    author: Option<&str>,
+    note: Option<&str>,
+) -> String {
+    format!(
+        "{client}\u{1f}{kind}\u{1f}{on}\u{1f}{}\u{1f}{}",
+        author.unwrap_or_default(),
+        note.unwrap_or_default()
+    )
+}

@@ -546,6 +546,24 @@ pub trait Store: Send + Sync + 'static {
     /// subscriptions by `subscription_ref` + `\u{1f}` + `started_on`,
     /// invoices by `invoice_ref`.
     async fn import_keys(&self, ws: WorkspaceId, kind: &str) -> StoreResult<Vec<String>>;
+    /// Writes contacts in one transaction: a row naming an unknown client
+    /// refuses them all (`Invalid` with the lines); a contact of the same
+    /// client with the same email (else name) is updated, others added.
+    async fn import_contacts(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<ContactImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary>;
+    /// Writes interactions in one transaction (unknown clients refuse them
+    /// all); a row equal to a stored interaction is skipped, so importing
+    /// the same file again changes nothing (counted as `updated`).
+    async fn import_interactions(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<InteractionImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

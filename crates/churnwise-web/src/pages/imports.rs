@@ -66,6 +66,8 @@ pub fn translate_reason(lang: Lang, reason: &str) -> String {
         ),
         (" has more than 2 decimals", "import-reason-decimals"),
         (" is too large", "import-reason-too-large"),
+        (" is not an email address", "import-reason-not-email"),
+        (" is not yes or no", "import-reason-not-yes-no"),
         (" is not greater than zero", "import-reason-not-positive"),
         (
             " is not a known customer (import customers first)",

@@ -380,4 +380,152 @@ both_backends!(
     foreign_headers_are_mapped_named_in_problems_and_the_mapping_is_saved,
     a_background_import_answers_202_and_its_job_shows_the_outcome,
     viewers_cannot_import_and_uploads_are_bounded,
+    contacts_and_interactions_are_imported_and_a_reimport_duplicates_nothing,
 );
+
+const CONTACTS: &str = "customer_id,name,role,email,phone,primary\n\
+C1,Ana Ruiz,CEO,ana@acme.test,600000001,yes\n\
+C1,Luis Gil,CTO,luis@acme.test,,no\n\
+C2,Marta,,,,\n";
+const INTERACTIONS: &str = "customer_id,kind,occurred_on,author,note\n\
+C1,call,2024-03-01,ana,Renewal talk\n\
+C1,meeting,2024-03-05,ana,\n\
+C2,email,2024-03-02,,Sent the report\n";
+
+async fn contacts_and_interactions_are_imported_and_a_reimport_duplicates_nothing(
+    backend: Backend,
+) {
+    let app = TestApp::new(backend).await;
+    let (ws, token) = app
+        .user_with_token("ana@example.com", "W", Role::Member)
+        .await;
+    let r = upload(
+        &app,
+        &token,
+        "",
+        "customers",
+        "c.csv",
+        CUSTOMERS.as_bytes(),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let r = upload(
+        &app,
+        &token,
+        "",
+        "contacts",
+        "contacts.csv",
+        CONTACTS.as_bytes(),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.json);
+    assert_eq!(
+        (r.json["created"].clone(), r.json["updated"].clone()),
+        (3.into(), 0.into())
+    );
+    // Again, with Ana's name changed and Luis made primary: matched by email, no duplicates.
+    let again = CONTACTS
+        .replace("Ana Ruiz,CEO", "Ana Ruiz Gil,CEO")
+        .replace("yes", "no")
+        .replace("luis@acme.test,,no", "LUIS@acme.test,,yes");
+    let r = upload(
+        &app,
+        &token,
+        "",
+        "contacts",
+        "contacts.csv",
+        again.as_bytes(),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (r.json["created"].clone(), r.json["updated"].clone()),
+        (0.into(), 3.into()),
+        "{:?}",
+        r.json
+    );
+    let acme = app
+        .store()
+        .client_ids_by_external(ws.id, &["C1".to_string()])
+        .await
+        .unwrap()[0];
+    let contacts = app.store().list_contacts(ws.id, acme).await.unwrap();
+    assert_eq!(contacts.len(), 2);
+    let primary: Vec<&str> = contacts
+        .iter()
+        .filter(|c| c.is_primary)
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(primary, vec!["Luis Gil"]);
+    assert!(contacts.iter().any(|c| c.name == "Ana Ruiz Gil"));
+
+    let r = upload(
+        &app,
+        &token,
+        "",
+        "interactions",
+        "i.csv",
+        INTERACTIONS.as_bytes(),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.json);
+    assert_eq!(r.json["created"], 3);
+    let r = upload(
+        &app,
+        &token,
+        "",
+        "interactions",
+        "i.csv",
+        INTERACTIONS.as_bytes(),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (r.json["created"].clone(), r.json["updated"].clone()),
+        (0.into(), 3.into())
+    );
+    let logged = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/clients/{}/interactions", acme.0),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        logged.json.as_array().map(Vec::len),
+        Some(2),
+        "{:?}",
+        logged.json
+    );
+    // A bad kind and a bad email are named with line and column; nothing written.
+    let bad = "customer_id,kind,occurred_on\nC1,lunch,2024-03-01\nC9,call,2024-03-01\n";
+    let r = upload(
+        &app,
+        &token,
+        "",
+        "interactions",
+        "i.csv",
+        bad.as_bytes(),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        (
+            r.json["problems"][0]["line"].clone(),
+            r.json["problems"][0]["column"].clone()
+        ),
+        (2.into(), "kind".into())
+    );
+    let bad = "customer_id,name,email\nC1,Bo,not-an-email\n";
+    let r = upload(&app, &token, "", "contacts", "k.csv", bad.as_bytes(), None).await;
+    assert_eq!(r.json["problems"][0]["column"], "email", "{:?}", r.json);
+    assert_eq!(
+        app.store().list_contacts(ws.id, acme).await.unwrap().len(),
+        2
+    );
+}

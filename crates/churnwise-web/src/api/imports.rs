@@ -1,5 +1,5 @@
 //! `POST /api/v1/imports` (a multipart upload of one file: customers,
-//! subscriptions or invoices, `.csv` or `.xlsx`) and `GET
+//! subscriptions, invoices, contacts or interactions, `.csv` or `.xlsx`) and `GET
 //! /api/v1/imports/{id}` (a job's state and progress). The upload is
 //! written to a file as it arrives, bounded by `[import] max_upload_mb`;
 //! the import itself is `churnwise_app::import_jobs`, as for the page.
@@ -31,7 +31,7 @@ use utoipa::{IntoParams, ToSchema};
     reason = "documents the multipart form; `receive` reads its parts one by one"
 )]
 pub struct ImportForm {
-    /// customers, subscriptions or invoices.
+    /// customers, subscriptions, invoices, contacts or interactions.
     kind: String,
     /// The file, `.csv` or `.xlsx` (its name must end so).
     #[schema(value_type = String, format = Binary)]

@@ -64,12 +64,17 @@ pub struct ImportRefusal {
     pub status: u16,
     /// Explanation.
     pub detail: String,
-    /// `invalid_file`.
+    /// `invalid_file` (the file), or `invalid` (the form's parts, in `errors`).
     pub code: String,
-    /// The first problems (line 0: the file as a whole).
+    /// The first problems of the file (line 0: the file as a whole).
+    #[serde(default)]
     pub problems: Vec<RowProblem>,
-    /// How many problems in all.
+    /// How many problems the file has in all.
+    #[serde(default)]
     pub total: u64,
+    /// The form's wrong parts (`kind`, `file`, `mapping.COLUMN`), when the form is refused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<crate::error::ProblemField>,
 }
 
 /// What a handler of uploads answers when it refuses.
@@ -112,6 +117,7 @@ impl IntoResponse for UploadError {
                     code: "invalid_file".into(),
                     problems: p.problems,
                     total: p.total,
+                    errors: Vec::new(),
                 },
             ),
             UploadError::TooLarge(max) => problem_response(

@@ -4,7 +4,7 @@
 //! nothing written, the background job, the size limit and the roles.
 
 use crate::both_backends;
-use crate::support::{Reply, TestApp};
+use crate::support::{churnwise, Reply, TestApp};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use churnwise_domain::registry::Role;
@@ -381,6 +381,7 @@ both_backends!(
     a_background_import_answers_202_and_its_job_shows_the_outcome,
     viewers_cannot_import_and_uploads_are_bounded,
     contacts_and_interactions_are_imported_and_a_reimport_duplicates_nothing,
+    the_command_line_imports_contacts_and_interactions_too,
 );
 
 const CONTACTS: &str = "customer_id,name,role,email,phone,primary\n\
@@ -528,4 +529,36 @@ async fn contacts_and_interactions_are_imported_and_a_reimport_duplicates_nothin
         app.store().list_contacts(ws.id, acme).await.unwrap().len(),
         2
     );
+}
+
+async fn the_command_line_imports_contacts_and_interactions_too(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.user_with_token("ana@example.com", "W", Role::Owner)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let (c, k, i) = (
+        write("customers.csv", CUSTOMERS),
+        write("contacts.csv", CONTACTS),
+        write("interactions.csv", INTERACTIONS),
+    );
+    for (kind, file) in [("customers", &c), ("contacts", &k), ("interactions", &i)] {
+        let (ok, out, err) = churnwise(&app.t.url, &["import", kind, file]);
+        assert!(
+            ok && out.contains("(3 new, 0 updated)"),
+            "{kind}: {out} {err}"
+        );
+    }
+    let (ok, out, _) = churnwise(&app.t.url, &["import", "interactions", &i]);
+    assert!(ok && out.contains("(0 new, 3 updated)"), "{out}");
+    let bad = write(
+        "bad.csv",
+        "customer_id,kind,occurred_on\nC1,lunch,2024-03-01\n",
+    );
+    let (ok, _, err) = churnwise(&app.t.url, &["import", "interactions", &bad]);
+    assert!(!ok && err.contains("bad.csv:2: kind:"), "{err}");
 }

@@ -203,4 +203,36 @@ mod tests {
         let ok = crate::read_subscriptions_mapped(&path, &ReadLimits::default(), &map).unwrap();
         assert_eq!(ok.records[0].mrr.cents(), 1250);
     }
+
+    #[test]
+    fn a_workbook_with_foreign_headers_is_peeked_whole_and_read_through_the_map() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, h) in [(0u16, "Customer ID"), (1, "Company"), (2, "Email")] {
+            sheet.write_string(0, c, h).unwrap();
+        }
+        sheet.write_string(1, 0, "cus_1").unwrap();
+        sheet.write_string(1, 1, "Acme").unwrap();
+        sheet.write_string(1, 2, "a@x.com").unwrap();
+        sheet.write_string(2, 0, "cus_2").unwrap();
+        sheet.write_string(2, 2, "b@x.com").unwrap();
+        book.save(&path).unwrap();
+        let peek = peek(&path, &ReadLimits::default(), 5).unwrap();
+        assert_eq!(peek.headers, vec!["Customer ID", "Company", "Email"]);
+        assert_eq!(peek.total_rows, 2);
+        let map = HeaderMap::new([
+            ("customer_id".to_string(), "Customer ID".to_string()),
+            ("name".to_string(), "Company".to_string()),
+        ]);
+        let err = crate::read_customers_mapped(&path, &ReadLimits::default(), &map).unwrap_err();
+        let crate::IngestError::Problems(p) = err else {
+            panic!("{err}")
+        };
+        assert_eq!(
+            (p.shown[0].line, p.shown[0].column.as_str()),
+            (3, "Company")
+        );
+    }
 }

@@ -28,8 +28,20 @@ function invoices() {
 }
 const BAD_INVOICES = 'invoice_id,customer_id,amount,due_on\nX1,C1,12,2024-02-01\nX2,C1,doce,2024-02-01\nX3,C9,5,2024-13-01\n';
 
+// PostgreSQL when a server is given and psql can make a fresh database on it.
+function hasPsql() {
+  try {
+    execFileSync('psql', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 const backends = [{ name: 'SQLite', database: null }];
-if (process.env.CHURNWISE_TEST_POSTGRES) backends.push({ name: 'PostgreSQL', postgres: process.env.CHURNWISE_TEST_POSTGRES });
+if (process.env.CHURNWISE_TEST_POSTGRES) {
+  if (hasPsql()) backends.push({ name: 'PostgreSQL', postgres: process.env.CHURNWISE_TEST_POSTGRES });
+  else console.log('# import.test.mjs: psql is missing, PostgreSQL skipped');
+}
 
 function psql(url, sql) {
   execFileSync('psql', [url, '-q', '-c', sql], { stdio: 'ignore' });

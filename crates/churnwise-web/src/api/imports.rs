@@ -31,8 +31,8 @@ use utoipa::{IntoParams, ToSchema};
     reason = "documents the multipart form; `receive` reads its parts one by one"
 )]
 pub struct ImportForm {
-    /// customers, subscriptions, invoices, contacts or interactions.
-    kind: String,
+    /// What the file holds.
+    kind: KindName,
     /// The file, `.csv` or `.xlsx` (its name must end so).
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
@@ -41,6 +41,22 @@ pub struct ImportForm {
     /// without it, the mapping saved for the same headers or a guess from
     /// usual headers is used.
     mapping: Option<String>,
+}
+
+/// The kinds of file an import takes.
+#[derive(Debug, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum KindName {
+    /// customers.csv
+    Customers,
+    /// subscriptions.csv
+    Subscriptions,
+    /// invoices.csv
+    Invoices,
+    /// contacts.csv
+    Contacts,
+    /// interactions.csv
+    Interactions,
 }
 
 /// How the upload is answered.

@@ -131,6 +131,10 @@ actions! {
     SubscriptionsImported => "import.subscriptions",
     /// Invoices were imported (summary).
     InvoicesImported => "import.invoices",
+    /// Contacts were imported (summary).
+    ContactsImported => "import.contacts",
+    /// Interactions were imported (summary).
+    InteractionsImported => "import.interactions",
     /// A user was added to the workspace.
     MemberAdded => "member.added",
     /// A member's role changed.

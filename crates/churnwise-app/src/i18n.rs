@@ -112,6 +112,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/entry.ftl"),
             include_str!("../locales/en/status.ftl"),
             include_str!("../locales/en/owners.ftl"),
+            include_str!("../locales/en/import.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -121,6 +122,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/entry.ftl"),
             include_str!("../locales/es/status.ftl"),
             include_str!("../locales/es/owners.ftl"),
+            include_str!("../locales/es/import.ftl"),
         ]
         .as_slice(),
     }

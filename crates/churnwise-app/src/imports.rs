@@ -1,5 +1,5 @@
 //! Imports of the files of docs/metrics.md (customers, subscriptions,
-//! invoices; .csv or .xlsx): the whole orchestration, so the CLI and an
+//! invoices) and of docs/import.md (contacts, interactions); .csv or .xlsx: the whole orchestration, so the CLI and an
 //! upload run the same steps. Every row is checked first (nothing is written
 //! if one is invalid); the rows are then written in one transaction; after
 //! subscriptions, a former client with a new running segment is won back.
@@ -10,10 +10,10 @@ use crate::error::{AppError, AppResult};
 use crate::follow;
 use chrono::{DateTime, Utc};
 use churnwise_domain::history::Actor;
-use churnwise_ingest::{InputProblems, Problem, ReadLimits, MAX_SHOWN};
+use churnwise_ingest::{HeaderMap, InputProblems, Problem, ReadLimits, MAX_SHOWN};
 use churnwise_store::{
-    CustomerImport, ImportSummary, InvoiceImport, Progress, Store, StoreError, StoredCase,
-    SubscriptionImport, WorkspaceId,
+    ContactImport, CustomerImport, ImportSummary, InteractionImport, InvoiceImport, Progress,
+    Store, StoreError, StoredCase, SubscriptionImport, WorkspaceId,
 };
 use std::path::Path;
 
@@ -26,6 +26,57 @@ pub enum ImportKind {
     Subscriptions,
     /// invoices.csv: invoice_id, customer_id, amount, issued_on, due_on, paid_on.
     Invoices,
+    /// contacts.csv: customer_id, name, role, email, phone, primary.
+    Contacts,
+    /// interactions.csv: customer_id, kind, occurred_on, author, note.
+    Interactions,
+}
+
+impl ImportKind {
+    /// Every kind, in the order files are best imported.
+    pub const ALL: [ImportKind; 5] = [
+        ImportKind::Customers,
+        ImportKind::Subscriptions,
+        ImportKind::Invoices,
+        ImportKind::Contacts,
+        ImportKind::Interactions,
+    ];
+
+    /// The kind as the API and the CLI name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Customers => "customers",
+            ImportKind::Subscriptions => "subscriptions",
+            ImportKind::Invoices => "invoices",
+            ImportKind::Contacts => "contacts",
+            ImportKind::Interactions => "interactions",
+        }
+    }
+
+    /// The columns of its file format (docs/metrics.md), with whether each is required.
+    pub fn columns(self) -> &'static [(&'static str, bool)] {
+        match self {
+            ImportKind::Customers => churnwise_ingest::FileKind::Customers.columns(),
+            ImportKind::Subscriptions => churnwise_ingest::FileKind::Subscriptions.columns(),
+            ImportKind::Invoices => churnwise_ingest::FileKind::Invoices.columns(),
+            ImportKind::Contacts => churnwise_ingest::FileKind::Contacts.columns(),
+            ImportKind::Interactions => churnwise_ingest::FileKind::Interactions.columns(),
+        }
+    }
+}
+
+impl std::str::FromStr for ImportKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ImportKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or_else(|| {
+                let names: Vec<&str> = ImportKind::ALL.iter().map(|k| k.as_str()).collect();
+                format!("must be one of {}", names.join(", "))
+            })
+    }
 }
 
 /// The valid rows of one file, ready to store.
@@ -37,6 +88,10 @@ pub enum ParsedImport {
     Subscriptions(Vec<SubscriptionImport>),
     /// Invoices.
     Invoices(Vec<InvoiceImport>),
+    /// Contacts.
+    Contacts(Vec<ContactImport>),
+    /// Interactions.
+    Interactions(Vec<InteractionImport>),
 }
 
 impl ParsedImport {
@@ -46,6 +101,8 @@ impl ParsedImport {
             ParsedImport::Customers(r) => r.len(),
             ParsedImport::Subscriptions(r) => r.len(),
             ParsedImport::Invoices(r) => r.len(),
+            ParsedImport::Contacts(r) => r.len(),
+            ParsedImport::Interactions(r) => r.len(),
         }
     }
 
@@ -74,9 +131,20 @@ fn none_if_empty(s: String) -> Option<String> {
 /// The file may make us read only as much as `limits` allows (a zip bomb
 /// or an endless file is [`AppError::File`] naming the limit).
 pub fn read_file(kind: ImportKind, path: &Path, limits: &ReadLimits) -> AppResult<ParsedImport> {
+    read_file_mapped(kind, path, limits, &HeaderMap::default())
+}
+
+/// Like [`read_file`], the file's headers renamed by `map` to the columns
+/// they feed; problems name the file's own headers.
+pub fn read_file_mapped(
+    kind: ImportKind,
+    path: &Path,
+    limits: &ReadLimits,
+    map: &HeaderMap,
+) -> AppResult<ParsedImport> {
     Ok(match kind {
         ImportKind::Customers => ParsedImport::Customers(
-            churnwise_ingest::read_customers(path, limits)?
+            churnwise_ingest::read_customers_mapped(path, limits, map)?
                 .records
                 .into_iter()
                 .map(|r| CustomerImport {
@@ -88,7 +156,7 @@ pub fn read_file(kind: ImportKind, path: &Path, limits: &ReadLimits) -> AppResul
                 .collect(),
         ),
         ImportKind::Subscriptions => ParsedImport::Subscriptions(
-            churnwise_ingest::read_subscriptions(path, limits)?
+            churnwise_ingest::read_subscriptions_mapped(path, limits, map)?
                 .records
                 .into_iter()
                 .map(|r| SubscriptionImport {
@@ -103,7 +171,7 @@ pub fn read_file(kind: ImportKind, path: &Path, limits: &ReadLimits) -> AppResul
                 .collect(),
         ),
         ImportKind::Invoices => ParsedImport::Invoices(
-            churnwise_ingest::read_invoices(path, limits)?
+            churnwise_ingest::read_invoices_mapped(path, limits, map)?
                 .records
                 .into_iter()
                 .map(|r| InvoiceImport {
@@ -114,6 +182,35 @@ pub fn read_file(kind: ImportKind, path: &Path, limits: &ReadLimits) -> AppResul
                     issued_on: r.issued_on,
                     due_on: r.due_on,
                     paid_on: r.paid_on,
+                })
+                .collect(),
+        ),
+        ImportKind::Contacts => ParsedImport::Contacts(
+            churnwise_ingest::read_contacts_mapped(path, limits, map)?
+                .records
+                .into_iter()
+                .map(|r| ContactImport {
+                    line: r.line,
+                    customer_ref: r.customer_id,
+                    name: r.name,
+                    role: none_if_empty(r.role),
+                    email: none_if_empty(r.email),
+                    phone: none_if_empty(r.phone),
+                    is_primary: r.primary,
+                })
+                .collect(),
+        ),
+        ImportKind::Interactions => ParsedImport::Interactions(
+            churnwise_ingest::read_interactions_mapped(path, limits, map)?
+                .records
+                .into_iter()
+                .map(|r| InteractionImport {
+                    line: r.line,
+                    customer_ref: r.customer_id,
+                    kind: r.kind.as_str().to_string(),
+                    occurred_on: r.occurred_on,
+                    author: none_if_empty(r.author),
+                    note: none_if_empty(r.note),
                 })
                 .collect(),
         ),
@@ -160,11 +257,15 @@ pub async fn import(
         ParsedImport::Customers(_) => Action::CustomersImported,
         ParsedImport::Subscriptions(_) => Action::SubscriptionsImported,
         ParsedImport::Invoices(_) => Action::InvoicesImported,
+        ParsedImport::Contacts(_) => Action::ContactsImported,
+        ParsedImport::Interactions(_) => Action::InteractionsImported,
     };
     let touched = follow::Touched::ExternalIds(match &parsed {
         ParsedImport::Customers(rows) => rows.iter().map(|r| r.external_id.clone()).collect(),
         ParsedImport::Subscriptions(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
         ParsedImport::Invoices(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
+        ParsedImport::Contacts(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
+        ParsedImport::Interactions(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
     });
     let summary = match parsed {
         ParsedImport::Customers(rows) => store.import_customers(ws, rows, progress).await,
@@ -174,6 +275,8 @@ pub async fn import(
             store.import_subscriptions(ws, rows, progress).await
         }
         ParsedImport::Invoices(rows) => store.import_invoices(ws, rows, progress).await,
+        ParsedImport::Contacts(rows) => store.import_contacts(ws, rows, progress).await,
+        ParsedImport::Interactions(rows) => store.import_interactions(ws, rows, progress).await,
     }
     .map_err(|e| row_problems(file, e))?;
     let name = std::path::Path::new(file)

@@ -33,6 +33,7 @@ pub mod early_warning;
 pub mod error;
 pub mod follow;
 pub mod i18n;
+pub mod import_jobs;
 pub mod imports;
 pub mod members;
 pub mod metrics;

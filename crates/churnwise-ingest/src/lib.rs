@@ -15,6 +15,7 @@ mod checks;
 mod fast;
 mod ids;
 mod limits;
+mod mapping;
 mod owned;
 mod problems;
 mod rows;
@@ -26,10 +27,12 @@ pub use limits::{
     Limit, ReadLimits, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_ROWS, DEFAULT_MAX_UNCOMPRESSED_BYTES,
     MAX_SHEET_COLUMNS,
 };
+pub use mapping::{peek, HeaderMap, Peek};
 pub use owned::{
-    check_customer_references, parse_csv_bytes, read_all, read_customers, read_invoices,
-    read_subscriptions, CustomerRecord, FileRecords, ImportedFiles, IngestError, InputFiles,
-    InvoiceRecord, SubscriptionRecord,
+    check_customer_references, parse_csv_bytes, read_all, read_contacts_mapped, read_customers,
+    read_customers_mapped, read_interactions_mapped, read_invoices, read_invoices_mapped,
+    read_subscriptions, read_subscriptions_mapped, CustomerRecord, FileRecords, ImportedFiles,
+    IngestError, InputFiles, InvoiceRecord, SubscriptionRecord,
 };
 pub use problems::{InputProblems, Problem, MAX_SHOWN};
 pub use rows::FileKind;

@@ -3,6 +3,7 @@
 
 use crate::checks;
 use crate::limits::ReadLimits;
+use crate::mapping::HeaderMap;
 use crate::problems::{InputProblems, Problems};
 use crate::rows::{self, Currencies, FileKind, RowContext};
 use crate::table::{resolve_columns, ReadError, Table};
@@ -73,6 +74,42 @@ pub struct InvoiceRecord {
     pub due_on: NaiveDate,
     /// Day paid; `None` when not paid.
     pub paid_on: Option<NaiveDate>,
+}
+
+/// A valid row of `contacts.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactRecord {
+    /// Physical line in the file.
+    pub line: u64,
+    /// The customer the person works at.
+    pub customer_id: String,
+    /// Full name.
+    pub name: String,
+    /// Role at the client (`""` for none).
+    pub role: String,
+    /// Email (`""` for none).
+    pub email: String,
+    /// Phone (`""` for none).
+    pub phone: String,
+    /// The client's primary contact.
+    pub primary: bool,
+}
+
+/// A valid row of `interactions.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InteractionRecord {
+    /// Physical line in the file.
+    pub line: u64,
+    /// The customer concerned.
+    pub customer_id: String,
+    /// call, meeting, email, newsletter, complaint, incident, praise or note.
+    pub kind: churnwise_domain::registry::InteractionKind,
+    /// The day it happened.
+    pub occurred_on: NaiveDate,
+    /// Who (`""` for unknown).
+    pub author: String,
+    /// What was said or done (`""` for nothing).
+    pub note: String,
 }
 
 /// The valid records of one file.
@@ -279,6 +316,86 @@ fn invoices_of(
     })
 }
 
+fn contacts_of(
+    table: &Table,
+    problems: &mut Problems,
+) -> Result<FileRecords<ContactRecord>, ReadError> {
+    let (records, _) = parse_table(table, FileKind::Contacts, problems, |ctx, f, line, p, _| {
+        let r = rows::contact(ctx, f, line, p)?;
+        Some(ContactRecord {
+            line,
+            customer_id: text(r.customer_id),
+            name: text(r.name),
+            role: text(r.role),
+            email: text(r.email),
+            phone: text(r.phone),
+            primary: r.primary,
+        })
+    })?;
+    Ok(FileRecords {
+        file: table.name.clone(),
+        records,
+        currency: None,
+    })
+}
+
+fn interactions_of(
+    table: &Table,
+    problems: &mut Problems,
+) -> Result<FileRecords<InteractionRecord>, ReadError> {
+    let (records, _) = parse_table(
+        table,
+        FileKind::Interactions,
+        problems,
+        |ctx, f, line, p, _| {
+            let r = rows::interaction(ctx, f, line, p)?;
+            Some(InteractionRecord {
+                line,
+                customer_id: text(r.customer_id),
+                kind: r.kind,
+                occurred_on: r.occurred_on,
+                author: text(r.author),
+                note: text(r.note),
+            })
+        },
+    )?;
+    Ok(FileRecords {
+        file: table.name.clone(),
+        records,
+        currency: None,
+    })
+}
+
+/// Reads a contacts file (CSV, or `.xlsx` first sheet), the file's headers named by `map`.
+pub fn read_contacts_mapped(
+    path: &Path,
+    limits: &ReadLimits,
+    map: &HeaderMap,
+) -> Result<FileRecords<ContactRecord>, IngestError> {
+    let table = Table::open_mapped(path, FileKind::Contacts, limits, map)?;
+    let mut problems = Problems::default();
+    let records = contacts_of(&table, &mut problems)?;
+    problems
+        .into_result()
+        .map_err(|p| map.name_user_headers(p))?;
+    Ok(records)
+}
+
+/// Reads an interactions file (CSV, or `.xlsx` first sheet), the file's headers named by `map`.
+pub fn read_interactions_mapped(
+    path: &Path,
+    limits: &ReadLimits,
+    map: &HeaderMap,
+) -> Result<FileRecords<InteractionRecord>, IngestError> {
+    let table = Table::open_mapped(path, FileKind::Interactions, limits, map)?;
+    let mut problems = Problems::default();
+    let records = interactions_of(&table, &mut problems)?;
+    problems
+        .into_result()
+        .map_err(|p| map.name_user_headers(p))?;
+    Ok(records)
+}
+
 /// Reason given for a row naming a customer missing from the customers file.
 pub(crate) fn missing_customer_reason(id: &str, customers_file: &str) -> String {
     format!("{id:?} is not in {customers_file}")
@@ -355,10 +472,21 @@ pub fn read_customers(
     path: &Path,
     limits: &ReadLimits,
 ) -> Result<FileRecords<CustomerRecord>, IngestError> {
-    let table = Table::open(path, FileKind::Customers, limits)?;
+    read_customers_mapped(path, limits, &HeaderMap::default())
+}
+
+/// Like [`read_customers`], the file's headers named by `map`; problems name the file's own headers.
+pub fn read_customers_mapped(
+    path: &Path,
+    limits: &ReadLimits,
+    map: &HeaderMap,
+) -> Result<FileRecords<CustomerRecord>, IngestError> {
+    let table = Table::open_mapped(path, FileKind::Customers, limits, map)?;
     let mut problems = Problems::default();
     let records = customers_of(&table, &mut problems)?;
-    problems.into_result()?;
+    problems
+        .into_result()
+        .map_err(|p| map.name_user_headers(p))?;
     Ok(records)
 }
 
@@ -367,10 +495,21 @@ pub fn read_subscriptions(
     path: &Path,
     limits: &ReadLimits,
 ) -> Result<FileRecords<SubscriptionRecord>, IngestError> {
-    let table = Table::open(path, FileKind::Subscriptions, limits)?;
+    read_subscriptions_mapped(path, limits, &HeaderMap::default())
+}
+
+/// Like [`read_subscriptions`], the file's headers named by `map`; problems name the file's own headers.
+pub fn read_subscriptions_mapped(
+    path: &Path,
+    limits: &ReadLimits,
+    map: &HeaderMap,
+) -> Result<FileRecords<SubscriptionRecord>, IngestError> {
+    let table = Table::open_mapped(path, FileKind::Subscriptions, limits, map)?;
     let mut problems = Problems::default();
     let records = subscriptions_of(&table, &mut problems)?;
-    problems.into_result()?;
+    problems
+        .into_result()
+        .map_err(|p| map.name_user_headers(p))?;
     Ok(records)
 }
 
@@ -379,10 +518,21 @@ pub fn read_invoices(
     path: &Path,
     limits: &ReadLimits,
 ) -> Result<FileRecords<InvoiceRecord>, IngestError> {
-    let table = Table::open(path, FileKind::Invoices, limits)?;
+    read_invoices_mapped(path, limits, &HeaderMap::default())
+}
+
+/// Like [`read_invoices`], the file's headers named by `map`; problems name the file's own headers.
+pub fn read_invoices_mapped(
+    path: &Path,
+    limits: &ReadLimits,
+    map: &HeaderMap,
+) -> Result<FileRecords<InvoiceRecord>, IngestError> {
+    let table = Table::open_mapped(path, FileKind::Invoices, limits, map)?;
     let mut problems = Problems::default();
     let records = invoices_of(&table, &mut problems)?;
-    problems.into_result()?;
+    problems
+        .into_result()
+        .map_err(|p| map.name_user_headers(p))?;
     Ok(records)
 }
 
@@ -406,6 +556,9 @@ pub fn parse_csv_bytes(
             out.subscriptions = Some(subscriptions_of(&table, &mut problems)?)
         }
         FileKind::Invoices => out.invoices = Some(invoices_of(&table, &mut problems)?),
+        // Not files of the metrics engine: their rows are checked and not kept here.
+        FileKind::Contacts => drop(contacts_of(&table, &mut problems)?),
+        FileKind::Interactions => drop(interactions_of(&table, &mut problems)?),
     }
     problems.into_result()?;
     Ok(out)

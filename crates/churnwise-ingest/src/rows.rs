@@ -15,6 +15,10 @@ pub enum FileKind {
     Subscriptions,
     /// `invoices.csv`.
     Invoices,
+    /// `contacts.csv`: the people at each client (imports only).
+    Contacts,
+    /// `interactions.csv`: calls, meetings, emails… with each client (imports only).
+    Interactions,
 }
 
 impl FileKind {
@@ -45,6 +49,21 @@ impl FileKind {
                 ("due_on", true),
                 ("paid_on", false),
                 ("currency", false),
+            ],
+            FileKind::Contacts => &[
+                ("customer_id", true),
+                ("name", true),
+                ("role", false),
+                ("email", false),
+                ("phone", false),
+                ("primary", false),
+            ],
+            FileKind::Interactions => &[
+                ("customer_id", true),
+                ("kind", true),
+                ("occurred_on", true),
+                ("author", false),
+                ("note", false),
             ],
         }
     }
@@ -290,6 +309,94 @@ pub(crate) fn invoice<'f>(
         due_on: due_on?,
         paid_on: paid_on?,
         currency: ctx.currency(fields),
+    })
+}
+
+/// A valid row of `contacts.csv`.
+pub(crate) struct ContactRow<'f> {
+    pub customer_id: &'f [u8],
+    pub name: &'f [u8],
+    pub role: &'f [u8],
+    pub email: &'f [u8],
+    pub phone: &'f [u8],
+    pub primary: bool,
+}
+
+/// Validates one contacts row; every problem of the row is recorded.
+pub(crate) fn contact<'f>(
+    ctx: &RowContext<'_>,
+    fields: &'f Fields<'_>,
+    line: u64,
+    problems: &mut Problems,
+) -> Option<ContactRow<'f>> {
+    let customer_id = ctx.text(fields, line, 0, problems);
+    let name = ctx.text(fields, line, 1, problems);
+    let role = ctx.text(fields, line, 2, problems);
+    let email = ctx.text(fields, line, 3, problems);
+    if let Some(e) = email {
+        if !e.is_empty() && (!e.contains(&b'@') || e.contains(&b' ')) {
+            let reason = format!("{:?} is not an email address", String::from_utf8_lossy(e));
+            ctx.problem(problems, line, 3, reason);
+            return None;
+        }
+    }
+    let phone = ctx.text(fields, line, 4, problems);
+    let raw = ctx.raw(fields, 5);
+    let primary = match String::from_utf8_lossy(raw).trim().to_lowercase().as_str() {
+        "" | "no" | "false" | "0" | "n" => Some(false),
+        "yes" | "true" | "1" | "y" | "x" | "sí" | "si" | "s" => Some(true),
+        other => {
+            let reason = format!("{other:?} is not yes or no");
+            ctx.problem(problems, line, 5, reason);
+            None
+        }
+    };
+    Some(ContactRow {
+        customer_id: customer_id?,
+        name: name?,
+        role: role?,
+        email: email?,
+        phone: phone?,
+        primary: primary?,
+    })
+}
+
+/// A valid row of `interactions.csv`.
+pub(crate) struct InteractionRow<'f> {
+    pub customer_id: &'f [u8],
+    pub kind: churnwise_domain::registry::InteractionKind,
+    pub occurred_on: NaiveDate,
+    pub author: &'f [u8],
+    pub note: &'f [u8],
+}
+
+/// Validates one interactions row; every problem of the row is recorded.
+pub(crate) fn interaction<'f>(
+    ctx: &RowContext<'_>,
+    fields: &'f Fields<'_>,
+    line: u64,
+    problems: &mut Problems,
+) -> Option<InteractionRow<'f>> {
+    let customer_id = ctx.text(fields, line, 0, problems);
+    let kind = ctx.text(fields, line, 1, problems).and_then(|k| {
+        let text = String::from_utf8_lossy(k);
+        match text.parse::<churnwise_domain::registry::InteractionKind>() {
+            Ok(kind) => Some(kind),
+            Err(reason) => {
+                ctx.problem(problems, line, 1, reason);
+                None
+            }
+        }
+    });
+    let occurred_on = ctx.date(fields, line, 2, problems);
+    let author = ctx.text(fields, line, 3, problems);
+    let note = ctx.text(fields, line, 4, problems);
+    Some(InteractionRow {
+        customer_id: customer_id?,
+        kind: kind?,
+        occurred_on: occurred_on?,
+        author: author?,
+        note: note?,
     })
 }
 

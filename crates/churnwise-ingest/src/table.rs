@@ -3,6 +3,7 @@
 //! converted from the first sheet of an `.xlsx` workbook.
 
 use crate::limits::{limit_value, Limit, ReadLimits};
+use crate::mapping::HeaderMap;
 use crate::problems::Problems;
 use crate::rows::FileKind;
 use csv::ByteRecord;
@@ -114,6 +115,8 @@ pub(crate) struct Table {
     pub name: String,
     /// Header names, trimmed and lower-cased, and the header's line.
     pub header: Option<(Vec<String>, u64)>,
+    /// Header names as written (trimmed).
+    pub raw_header: Option<Vec<String>>,
     body: Body,
 }
 
@@ -241,6 +244,11 @@ fn csv_reader(data: &[u8]) -> csv::Reader<&[u8]> {
         .from_reader(data)
 }
 
+/// A header name as written, trimmed.
+fn raw_header_name(raw: &[u8]) -> String {
+    String::from_utf8_lossy(raw).trim().to_string()
+}
+
 /// Normalises a header name: trimmed, lower-cased.
 fn header_name(raw: &[u8]) -> String {
     String::from_utf8_lossy(raw).trim().to_lowercase()
@@ -253,6 +261,28 @@ impl Table {
         Table::open_with(path, kind, limits, STREAM_FROM, BLOCK)
     }
 
+    /// Like [`Table::open`], with the file's headers renamed by `map` to
+    /// the columns they feed.
+    pub fn open_mapped(
+        path: &Path,
+        kind: FileKind,
+        limits: &ReadLimits,
+        map: &HeaderMap,
+    ) -> Result<Table, ReadError> {
+        let wanted = map.wanted(kind);
+        let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+        let mut table = Table::open_wanting(path, &wanted, limits, STREAM_FROM, BLOCK)?;
+        if let Some((names, _)) = &mut table.header {
+            map.rename(names);
+        }
+        Ok(table)
+    }
+
+    /// Reads a file keeping every column of a workbook (for a preview).
+    pub fn open_all_columns(path: &Path, limits: &ReadLimits) -> Result<Table, ReadError> {
+        Table::open_wanting(path, &[], limits, STREAM_FROM, BLOCK)
+    }
+
     /// Like [`Table::open`], streaming CSV files of `stream_from` bytes or
     /// more in blocks of `block` bytes.
     fn open_with(
@@ -262,13 +292,24 @@ impl Table {
         stream_from: u64,
         block: usize,
     ) -> Result<Table, ReadError> {
+        let wanted: Vec<&str> = kind.columns().iter().map(|(c, _)| *c).collect();
+        Table::open_wanting(path, &wanted, limits, stream_from, block)
+    }
+
+    /// Reads a file; a workbook keeps the columns named in `wanted` (all when empty).
+    fn open_wanting(
+        path: &Path,
+        wanted: &[&str],
+        limits: &ReadLimits,
+        stream_from: u64,
+        block: usize,
+    ) -> Result<Table, ReadError> {
         let name = path.to_string_lossy().into_owned();
         let is_xlsx = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
         if is_xlsx {
-            let wanted: Vec<&str> = kind.columns().iter().map(|(c, _)| *c).collect();
-            let rows = crate::xlsx::first_sheet_rows(path, &name, &wanted, limits)?;
+            let rows = crate::xlsx::first_sheet_rows(path, &name, wanted, limits)?;
             return Ok(Table::from_rows(name, rows));
         }
         let io = |source| ReadError::Io {
@@ -304,6 +345,7 @@ impl Table {
         Ok(Table {
             name: table.name,
             header: table.header,
+            raw_header: table.raw_header,
             body: Body::File {
                 path: path.to_path_buf(),
                 start: (start + bom) as u64,
@@ -339,12 +381,14 @@ impl Table {
         let mut reader = csv_reader(&data);
         let mut record = ByteRecord::new();
         let mut header = None;
+        let mut raw_header = None;
         while let Ok(true) = reader.read_byte_record(&mut record) {
             if record.len() == 1 && record[0].is_empty() {
                 continue;
             }
             let line = record.position().map_or(1, |p| p.line());
             header = Some((record.iter().map(header_name).collect(), line));
+            raw_header = Some(record.iter().map(raw_header_name).collect());
             break;
         }
         #[expect(
@@ -358,6 +402,7 @@ impl Table {
         Table {
             name,
             header,
+            raw_header,
             body: Body::Csv {
                 data,
                 start,
@@ -376,6 +421,7 @@ impl Table {
             let (line, r) = &rows[i];
             (r.iter().map(header_name).collect(), *line)
         });
+        let raw_header = first.map(|i| rows[i].1.iter().map(raw_header_name).collect());
         let body = match first {
             Some(i) => rows.split_off(i + 1),
             None => Vec::new(),
@@ -383,6 +429,7 @@ impl Table {
         Table {
             name,
             header,
+            raw_header,
             body: Body::Rows(body),
         }
     }

@@ -44,7 +44,7 @@ pub(crate) fn cell_text(cell: &Data) -> String {
 
 /// The header and rows of the first sheet with their 1-based sheet row
 /// numbers, keeping only the columns named in `wanted` (header names are
-/// compared trimmed and lower-cased). Rows before the header that hold no
+/// compared trimmed and lower-cased; every column when `wanted` is empty). Rows before the header that hold no
 /// text are left out, as in a CSV file.
 pub(crate) fn first_sheet_rows(
     path: &Path,
@@ -116,7 +116,7 @@ fn read_sheet<RS: Read + Seek>(
                 let mut header = ByteRecord::new();
                 for (col, text) in &cells {
                     let name = text.trim().to_lowercase();
-                    if wanted.contains(&name.as_str()) {
+                    if wanted.is_empty() || wanted.contains(&name.as_str()) {
                         kept.push((*col, kept.len()));
                         header.push_field(text.as_bytes());
                     }

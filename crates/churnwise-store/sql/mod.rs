@@ -20,6 +20,7 @@ mod cases;
 mod clients;
 mod entry;
 mod health;
+mod import_jobs;
 mod imports;
 mod invitations;
 mod jobs;

@@ -711,4 +711,71 @@ impl Store for SqlStore {
     ) -> StoreResult<Page<Client>> {
         self.list_clients_scoped(ws, filter, Some(owners)).await
     }
+
+    // --- import (import_jobs.rs)
+
+    async fn create_import_job(
+        &self,
+        ws: WorkspaceId,
+        job: NewImportJob,
+    ) -> StoreResult<ImportJob> {
+        self.create_import_job_impl(ws, job).await
+    }
+
+    async fn import_job(&self, ws: WorkspaceId, id: ImportJobId) -> StoreResult<ImportJob> {
+        self.import_job_impl(ws, id).await
+    }
+
+    async fn update_import_job(
+        &self,
+        ws: WorkspaceId,
+        id: ImportJobId,
+        change: ImportJobUpdate,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.update_import_job_impl(ws, id, change, now).await
+    }
+
+    async fn saved_import_mapping(
+        &self,
+        ws: WorkspaceId,
+        kind: &str,
+        headers: &str,
+    ) -> StoreResult<Option<String>> {
+        self.saved_import_mapping_impl(ws, kind, headers).await
+    }
+
+    async fn save_import_mapping(
+        &self,
+        ws: WorkspaceId,
+        kind: &str,
+        headers: &str,
+        mapping: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.save_import_mapping_impl(ws, kind, headers, mapping, now)
+            .await
+    }
+
+    async fn import_keys(&self, ws: WorkspaceId, kind: &str) -> StoreResult<Vec<String>> {
+        self.import_keys_impl(ws, kind).await
+    }
+
+    async fn import_contacts(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<ContactImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary> {
+        self.import_contacts_impl(ws, rows, progress).await
+    }
+
+    async fn import_interactions(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<InteractionImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary> {
+        self.import_interactions_impl(ws, rows, progress).await
+    }
 }

@@ -5,6 +5,7 @@
 mod cases;
 mod error;
 mod health;
+mod import_jobs;
 mod invitations;
 mod owners;
 mod privacy;
@@ -14,6 +15,7 @@ mod status;
 pub use cases::*;
 pub use error::{RowProblem, StoreError};
 pub use health::*;
+pub use import_jobs::*;
 pub use invitations::*;
 pub use owners::*;
 pub use privacy::*;
@@ -608,6 +610,64 @@ pub trait Store: Send + Sync + 'static {
         filter: &ClientFilter,
         owners: &[String],
     ) -> StoreResult<Page<Client>>;
+
+    // --- import ---
+    // Imports from the browser and the API (issue 12): jobs and saved
+    // column mappings.
+
+    /// Creates the job of an uploaded file.
+    async fn create_import_job(&self, ws: WorkspaceId, job: NewImportJob)
+        -> StoreResult<ImportJob>;
+    /// One job of the workspace; `NotFound` when absent.
+    async fn import_job(&self, ws: WorkspaceId, id: ImportJobId) -> StoreResult<ImportJob>;
+    /// Changes a job's state and counts at `now`; `NotFound` when absent.
+    async fn update_import_job(
+        &self,
+        ws: WorkspaceId,
+        id: ImportJobId,
+        change: ImportJobUpdate,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    /// The mapping saved for files of `kind` with exactly these `headers`
+    /// (a key made of the file's normalised headers), as JSON.
+    async fn saved_import_mapping(
+        &self,
+        ws: WorkspaceId,
+        kind: &str,
+        headers: &str,
+    ) -> StoreResult<Option<String>>;
+    /// Saves (or replaces) the mapping for files of `kind` with these `headers`.
+    async fn save_import_mapping(
+        &self,
+        ws: WorkspaceId,
+        kind: &str,
+        headers: &str,
+        mapping: &str,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    /// The natural keys already stored for an import of `kind`, to tell new
+    /// rows from updates before writing: customers by external id,
+    /// subscriptions by `subscription_ref` + `\u{1f}` + `started_on`,
+    /// invoices by `invoice_ref`.
+    async fn import_keys(&self, ws: WorkspaceId, kind: &str) -> StoreResult<Vec<String>>;
+    /// Writes contacts in one transaction: a row naming an unknown client
+    /// refuses them all (`Invalid` with the lines); a contact of the same
+    /// client with the same email (else name) is updated, others added.
+    async fn import_contacts(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<ContactImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary>;
+    /// Writes interactions in one transaction (unknown clients refuse them
+    /// all); a row equal to a stored interaction is skipped, so importing
+    /// the same file again changes nothing (counted as `updated`).
+    async fn import_interactions(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<InteractionImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

@@ -39,6 +39,8 @@ pub struct AppState {
     /// The address people reach the server at (`https://churn.example.com`),
     /// for links in emails; when unset, the request's `Host` is used.
     pub public_url: Option<String>,
+    /// How uploads of files to import are taken (size, folder, read limits).
+    pub uploads: churnwise_app::import_jobs::UploadSettings,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             trust_forwarded_for: false,
             mailer: None,
             public_url: None,
+            uploads: Default::default(),
         }
     }
 }

@@ -54,15 +54,26 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(case_routes())
         .merge(early_warning_routes())
         .merge(record_edit_routes())
+        .merge(import_routes())
 }
 
-/// Changes to a client's records after they were entered (helper "entry").
+/// Changes to a client's records after they were entered.
 fn record_edit_routes() -> OpenApiRouter<AppState> {
     use crate::api::record_edits as edits;
     OpenApiRouter::new()
         .routes(routes!(edits::update_subscription))
         .routes(routes!(edits::end_subscription))
         .routes(routes!(edits::update_contact, edits::remove_contact))
+}
+
+/// Imports of uploaded files: the upload bounds its own size
+/// (`import.max_upload_mb`), so the default body limit is off there.
+fn import_routes() -> OpenApiRouter<AppState> {
+    use crate::api::imports;
+    OpenApiRouter::new()
+        .routes(routes!(imports::create))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .routes(routes!(imports::show))
 }
 
 /// Health scores, alerts, the due list, settings and the caller's profile.
@@ -171,6 +182,15 @@ fn page_routes() -> Router<AppState> {
             "/clients/{id}/erase",
             get(privacy::erase_confirmation).post(privacy::erase),
         )
+        .route(
+            "/import",
+            get(pages::imports::new_page)
+                .post(pages::imports::upload)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/import/{id}", get(pages::imports::show))
+        .route("/import/{id}/mapping", post(pages::imports::save_mapping))
+        .route("/import/{id}/start", post(pages::imports::start))
         .route("/due", get(early_warning::show))
         .route("/due/refresh", post(early_warning::refresh_scores))
         .route("/alerts/{id}/acknowledge", post(early_warning::acknowledge))

@@ -45,6 +45,23 @@ pub struct ImportFileSettings {
     pub max_rows: Option<u64>,
     /// KiB one CSV line may hold (default 1024).
     pub max_line_kb: Option<u64>,
+    /// Megabytes (10^6 bytes) a file uploaded to `serve` may have (default 50).
+    pub max_upload_mb: Option<u64>,
+}
+
+/// How `serve` takes uploaded files: `[import] max_upload_mb` (or
+/// `CHURNWISE_IMPORT_MAX_UPLOAD_MB`) and the read limits of `[import]`.
+pub fn upload_settings(file: &FileSettings) -> churnwise_app::import_jobs::UploadSettings {
+    let defaults = churnwise_app::import_jobs::UploadSettings::default();
+    let from_env = std::env::var("CHURNWISE_IMPORT_MAX_UPLOAD_MB")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let mb = from_env.or(file.import.as_ref().and_then(|i| i.max_upload_mb));
+    churnwise_app::import_jobs::UploadSettings {
+        max_upload_bytes: mb.map_or(defaults.max_upload_bytes, |mb| mb.saturating_mul(1_000_000)),
+        limits: import_limits(&ImportLimitArgs::default(), file),
+        ..defaults
+    }
 }
 
 /// Import bound flags and environment variables (they win over `[import]`).

@@ -45,11 +45,14 @@ async function waitForHealth(url, child, ms = 30000) {
   throw new Error(`churnwise did not answer on ${url} within ${ms} ms`);
 }
 
-/** Starts `churnwise serve` (with `--demo` when asked); returns { url, stop, log }. */
-export async function startServer({ demo = false } = {}) {
+/**
+ * Starts `churnwise serve` (with `--demo` when asked) on a fresh SQLite
+ * database, or on `database` when given; returns { url, stop, log }.
+ */
+export async function startServer({ demo = false, database = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'churnwise-browser-'));
   const port = await freePort();
-  const args = ['--database', `sqlite://${join(dir, 'test.db')}`, 'serve', '--bind', '127.0.0.1', '--port', String(port)];
+  const args = ['--database', database || `sqlite://${join(dir, 'test.db')}`, 'serve', '--bind', '127.0.0.1', '--port', String(port)];
   if (demo) args.push('--demo');
   // Run in the empty temporary folder, so no churnwise.toml of the caller applies.
   const env = { ...process.env, CHURNWISE_LOG: 'warn' };

@@ -142,7 +142,7 @@ clients-count = { $count ->
     [one] 1 client
    *[other] { $count } clients
 }
-clients-none = No clients yet. Add the first one, or import them with the churnwise command.
+clients-none = No clients yet. Add the first one, or import your clients from a spreadsheet.
 clients-none-match = No client matches these filters.
 filter-any = Any
 sort-name = Name (A–Z)

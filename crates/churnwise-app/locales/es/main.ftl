@@ -142,7 +142,7 @@ clients-count = { $count ->
     [one] 1 cliente
    *[other] { $count } clientes
 }
-clients-none = Todavía no hay clientes. Añada el primero o impórtelos con la orden churnwise.
+clients-none = Todavía no hay clientes. Añada el primero o importe sus clientes desde una hoja de cálculo.
 clients-none-match = Ningún cliente cumple estos filtros.
 filter-any = Cualquiera
 sort-name = Nombre (A–Z)

@@ -6,6 +6,7 @@ pub mod cases;
 pub mod clients;
 pub mod early_warning;
 pub mod health;
+pub mod imports;
 pub mod metrics;
 pub mod owners;
 pub mod privacy;

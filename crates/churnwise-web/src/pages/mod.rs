@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod departure_settings;
 pub mod early_warning;
 mod forms;
+pub mod imports;
 pub mod invitations;
 pub mod members;
 pub mod owners;

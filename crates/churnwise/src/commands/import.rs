@@ -1,4 +1,4 @@
-//! `churnwise import customers|subscriptions|invoices FILE`: all or nothing.
+//! `churnwise import customers|subscriptions|invoices|contacts|interactions FILE`: all or nothing.
 
 use super::Context;
 use churnwise_app::imports::{self, ImportKind};
@@ -9,15 +9,16 @@ use std::path::{Path, PathBuf};
 /// Rows above which a progress bar is shown.
 const PROGRESS_THRESHOLD: usize = 5_000;
 
-/// Import a CSV (or .xlsx) file of customers, subscriptions or invoices.
+/// Import a CSV (or .xlsx) file of customers, subscriptions, invoices, contacts or interactions.
 ///
-/// Formats are those of docs/metrics.md (columns in any order, header row
+/// Formats are those of docs/metrics.md and docs/import.md (columns in any order, header row
 /// required). The whole file is checked first; if any row is invalid, the
 /// first 20 problems are printed as `file:line: column: reason` and nothing
 /// is written. Otherwise every row is written in one transaction. Importing
 /// the same file again updates the same records (upsert by customer_id, by
-/// subscription_id and started_on, by invoice_id). Import customers before
-/// the subscriptions and invoices that name them.
+/// subscription_id and started_on, by invoice_id; contacts by client and
+/// email, else name; an interaction equal to a stored one is skipped).
+/// Import customers before the files that name them.
 ///
 /// Example: churnwise import customers customers.csv && churnwise import subscriptions subscriptions.xlsx
 #[derive(Debug, Args)]
@@ -44,6 +45,10 @@ enum KindArg {
     Subscriptions,
     /// invoices.csv: invoice_id, customer_id, amount, issued_on, due_on, paid_on.
     Invoices,
+    /// contacts.csv: customer_id, name, role, email, phone, primary.
+    Contacts,
+    /// interactions.csv: customer_id, kind, occurred_on, author, note.
+    Interactions,
 }
 
 impl From<KindArg> for ImportKind {
@@ -52,6 +57,8 @@ impl From<KindArg> for ImportKind {
             KindArg::Customers => ImportKind::Customers,
             KindArg::Subscriptions => ImportKind::Subscriptions,
             KindArg::Invoices => ImportKind::Invoices,
+            KindArg::Contacts => ImportKind::Contacts,
+            KindArg::Interactions => ImportKind::Interactions,
         }
     }
 }

@@ -110,6 +110,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         None => None,
     };
     state.public_url = args.public_url.map(|u| u.trim_end_matches('/').to_string());
+    state.uploads = crate::settings::upload_settings(&ctx.file);
     let app = churnwise_web::app(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -23,6 +23,8 @@ mod entry_cli;
 mod entry_pages;
 mod filemode;
 mod import_cli;
+mod imports_api;
+mod imports_pages;
 mod members_pages;
 mod metrics_cli;
 mod owners;

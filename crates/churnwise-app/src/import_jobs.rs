@@ -156,7 +156,35 @@ pub fn upload_extension(file_name: &str) -> AppResult<&'static str> {
     }
 }
 
-/// A new, unused place for an upload of `ws` with the given extension.
+/// How long an upload may wait for its import (a preview never confirmed)
+/// before the next upload sweeps it away.
+pub const STALE_UPLOAD_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Deletes the uploads in `dir` last written more than `max_age` ago (an
+/// upload whose import ran is deleted at once; these are previews never
+/// confirmed), so the folder cannot grow without bound. Returns how many
+/// went; a file that cannot be read or deleted is left alone.
+pub fn sweep_stale_uploads(dir: &std::path::Path, max_age: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let now = std::time::SystemTime::now();
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("upload-"))
+        .filter(|e| {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| now.duration_since(t).ok())
+                .is_some_and(|age| age > max_age)
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
+/// A new, unused place for an upload of `ws` with the given extension; the
+/// uploads left waiting longer than [`STALE_UPLOAD_AGE`] are swept first.
 pub fn new_upload_path(
     settings: &UploadSettings,
     ws: WorkspaceId,
@@ -164,6 +192,7 @@ pub fn new_upload_path(
 ) -> AppResult<PathBuf> {
     std::fs::create_dir_all(&settings.dir)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("cannot create the upload folder: {e}")))?;
+    sweep_stale_uploads(&settings.dir, STALE_UPLOAD_AGE);
     let token: u64 = rand::random();
     Ok(settings
         .dir
@@ -1127,4 +1156,37 @@ async fn unknown_customers(
         .filter(|(_, c)| !known.contains(*c))
         .map(|(l, c)| (l, c.to_string()))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uploads_left_waiting_a_day_are_swept_and_recent_ones_kept() {
+        let dir =
+            std::env::temp_dir().join(format!("churnwise-sweep-{:016x}", rand::random::<u64>()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let old = dir.join("upload-1-aa.csv");
+        let recent = dir.join("upload-1-bb.csv");
+        let other = dir.join("notes.txt");
+        for path in [&old, &recent, &other] {
+            std::fs::write(path, "customer_id,name\n").unwrap();
+        }
+        let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(48 * 3600);
+        for path in [&old, &other] {
+            std::fs::File::options()
+                .write(true)
+                .open(path)
+                .unwrap()
+                .set_modified(two_days_ago)
+                .unwrap();
+        }
+        assert_eq!(sweep_stale_uploads(&dir, STALE_UPLOAD_AGE), 1);
+        assert!(!old.exists());
+        assert!(recent.exists());
+        assert!(other.exists(), "only uploads are swept");
+        assert_eq!(sweep_stale_uploads(&dir, STALE_UPLOAD_AGE), 0);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

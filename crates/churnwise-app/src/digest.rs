@@ -446,7 +446,13 @@ pub fn signal_phrase(lang: Lang, s: &Signal) -> String {
             mrr_now_cents,
             drop_pct,
         } => (
-            "signal-contraction",
+            // Nothing went down (or it rounds to nothing and takes no
+            // points): no "down" wording.
+            if *drop_pct == 0 && s.points == 0 {
+                "signal-contraction-none"
+            } else {
+                "signal-contraction"
+            },
             vec![
                 ("before", text(&i18n::money(lang, *mrr_before_cents))),
                 ("now", text(&i18n::money(lang, *mrr_now_cents))),
@@ -506,6 +512,82 @@ mod tests {
                 lookback_days: 90,
             },
         }
+    }
+
+    #[test]
+    fn counts_of_days_use_plurals() {
+        let contact = |days_since, interval_days| Signal {
+            points: 5,
+            weight: 20,
+            facts: SignalFacts::Contact {
+                last_contact_on: None,
+                days_since,
+                interval_days,
+            },
+        };
+        assert_eq!(
+            signal_phrase(Lang::En, &contact(1, 30)),
+            "1 day since the last contact (every 30 days)"
+        );
+        assert_eq!(
+            signal_phrase(Lang::Es, &contact(1, 1)),
+            "1 día desde el último contacto (cada día)"
+        );
+        assert_eq!(
+            signal_phrase(Lang::En, &contact(3, 1)),
+            "3 days since the last contact (every day)"
+        );
+        let one_day = Signal {
+            points: 8,
+            weight: 15,
+            facts: SignalFacts::Complaints {
+                complaints: 1,
+                incidents: 0,
+                lookback_days: 1,
+            },
+        };
+        assert_eq!(signal_phrase(Lang::En, &one_day), "1 complaint in 1 day");
+        assert_eq!(signal_phrase(Lang::Es, &one_day), "1 queja en 1 día");
+    }
+
+    #[test]
+    fn counts_of_customers_use_plurals() {
+        let survival = |lang, subjects: i64, events: i64| {
+            t(
+                lang,
+                "chart-survival-description",
+                &[("subjects", number(subjects)), ("events", number(events))],
+            )
+        };
+        let en = survival(Lang::En, 1, 1);
+        assert!(en.contains("over 1 customer, 1 of whom left"), "{en}");
+        let es = survival(Lang::Es, 1, 1);
+        assert!(es.contains("sobre 1 cliente, de los que 1 se fue)"), "{es}");
+    }
+
+    #[test]
+    fn an_mrr_that_did_not_go_down_is_not_called_down() {
+        let contraction = |before, now, drop_pct, points| Signal {
+            points,
+            weight: 15,
+            facts: SignalFacts::Contraction {
+                mrr_before_cents: before,
+                mrr_now_cents: now,
+                drop_pct,
+            },
+        };
+        let steady = signal_phrase(Lang::En, &contraction(4900, 4900, 0, 0));
+        assert!(!steady.contains("down"), "{steady}");
+        assert!(steady.starts_with("no MRR drop"), "{steady}");
+        let steady_es = signal_phrase(Lang::Es, &contraction(4900, 4900, 0, 0));
+        assert!(!steady_es.contains("baja"), "{steady_es}");
+        let down = signal_phrase(Lang::En, &contraction(10000, 5000, 50, 8));
+        assert!(down.starts_with("MRR down 50%"), "{down}");
+    }
+
+    #[test]
+    fn former_in_spanish_is_a_former_client() {
+        assert_eq!(t(Lang::Es, "status-former", &[]), "Antiguo cliente");
     }
 
     #[test]

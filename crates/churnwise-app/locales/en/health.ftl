@@ -4,7 +4,13 @@ filter-at-risk = At risk only
 ## The health score and its signals
 health-score-value = score {$score}
 signal-points = {$phrase} (−{$points})
-signal-contact = {$days} days since the last contact (every {$interval} days)
+signal-contact = {$days ->
+    [one] 1 day
+   *[other] {$days} days
+} since the last contact (every {$interval ->
+    [one] day
+   *[other] {$interval} days
+})
 signal-overdue-invoices = {$count ->
     [one] 1 overdue invoice
    *[other] {$count} overdue invoices
@@ -27,8 +33,12 @@ signal-complaints = { $incidents ->
            *[other] { $incidents } incidents
         }
     }
-} in { $days } days
+} in { $days ->
+    [one] 1 day
+   *[other] { $days } days
+}
 signal-contraction = MRR down {$pct}% ({$before} → {$now})
+signal-contraction-none = no MRR drop ({$before} → {$now})
 signal-survey = last survey score {$score} of {$max}
 signal-survey-none = no survey answered
 signal-contract-end = contract ends on {$date}
@@ -117,7 +127,7 @@ settings-keep-in-touch = Keep-in-touch interval for new clients (days)
 settings-keep-in-touch-segments = Interval by segment
 settings-keep-in-touch-segments-hint = One line per segment, such as “enterprise = 14”. New clients of that segment get that interval.
 settings-health-weights = Health score weights
-settings-health-weights-hint = The most points each signal can take from 100. The defaults add up to 100; see docs/health.md for the reasoning.
+settings-health-weights-hint = The most points each signal can take from 100. The defaults add up to 100; the reasoning is in the documentation of the health score.
 settings-weight-contact = Days since last contact
 settings-weight-overdue-invoices = Overdue invoices
 settings-weight-complaints = Complaints and incidents

@@ -298,7 +298,14 @@ chart-nonpayment-description = Share of the amount due in the month still unpaid
 chart-forecast-title = MRR forecast
 chart-forecast-description = The months ahead, with a pessimistic and an optimistic bound.
 chart-survival-title = Customer survival
-chart-survival-description = Share of customers still with you after a time (Kaplan–Meier over { $subjects } customers, { $events } of whom left).
+chart-survival-description = Share of customers still with you after a time (Kaplan–Meier over { $subjects ->
+    [one] 1 customer
+   *[other] { $subjects } customers
+}, { $events ->
+    [0] none of whom left
+    [one] 1 of whom left
+   *[other] { $events } of whom left
+}).
 chart-cohorts-title = Cohort retention
 chart-cohorts-description = Share of each month's new customers still active 1, 2, 3… months later.
 

@@ -4,7 +4,13 @@ filter-at-risk = Solo en riesgo
 ## La salud del cliente y sus señales
 health-score-value = puntuación {$score}
 signal-points = {$phrase} (−{$points})
-signal-contact = {$days} días desde el último contacto (cada {$interval} días)
+signal-contact = {$days ->
+    [one] 1 día
+   *[other] {$days} días
+} desde el último contacto (cada {$interval ->
+    [one] día
+   *[other] {$interval} días
+})
 signal-overdue-invoices = {$count ->
     [one] 1 factura vencida
    *[other] {$count} facturas vencidas
@@ -27,8 +33,12 @@ signal-complaints = { $incidents ->
            *[other] { $incidents } incidencias
         }
     }
-} en { $days } días
+} en { $days ->
+    [one] 1 día
+   *[other] { $days } días
+}
 signal-contraction = MRR baja un {$pct} % ({$before} → {$now})
+signal-contraction-none = sin caída del MRR ({$before} → {$now})
 signal-survey = última encuesta: {$score} de {$max}
 signal-survey-none = ninguna encuesta respondida
 signal-contract-end = el contrato termina el {$date}
@@ -117,7 +127,7 @@ settings-keep-in-touch = Intervalo de contacto para clientes nuevos (días)
 settings-keep-in-touch-segments = Intervalo por segmento
 settings-keep-in-touch-segments-hint = Una línea por segmento, como «enterprise = 14». Los clientes nuevos de ese segmento reciben ese intervalo.
 settings-health-weights = Pesos de la puntuación de salud
-settings-health-weights-hint = Lo máximo que cada señal puede restar de 100. Los valores por defecto suman 100; el razonamiento está en docs/health.md.
+settings-health-weights-hint = Lo máximo que cada señal puede restar de 100. Los valores por defecto suman 100; el razonamiento está en la documentación del cálculo de la salud.
 settings-weight-contact = Días desde el último contacto
 settings-weight-overdue-invoices = Facturas vencidas
 settings-weight-complaints = Quejas e incidencias

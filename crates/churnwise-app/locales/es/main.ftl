@@ -77,7 +77,7 @@ field-created = Creado
 status-prospect = Potencial
 status-active = Activo
 status-leaving = De salida
-status-former = Antiguo
+status-former = Antiguo cliente
 kind-call = Llamada
 kind-meeting = Reunión
 kind-email = Correo
@@ -298,7 +298,14 @@ chart-nonpayment-description = Parte del importe vencido en el mes que sigue sin
 chart-forecast-title = Previsión del MRR
 chart-forecast-description = Los próximos meses, con un límite pesimista y otro optimista.
 chart-survival-title = Supervivencia de clientes
-chart-survival-description = Parte de los clientes que sigue con usted pasado un tiempo (Kaplan–Meier sobre { $subjects } clientes, de los que { $events } se fueron).
+chart-survival-description = Parte de los clientes que sigue con usted pasado un tiempo (Kaplan–Meier sobre { $subjects ->
+    [one] 1 cliente
+   *[other] { $subjects } clientes
+}, { $events ->
+    [0] de los que ninguno se fue
+    [one] de los que 1 se fue
+   *[other] de los que { $events } se fueron
+}).
 chart-cohorts-title = Retención por cohortes
 chart-cohorts-description = Parte de los clientes nuevos de cada mes que sigue activa 1, 2, 3… meses después.
 

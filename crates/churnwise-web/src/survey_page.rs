@@ -138,6 +138,7 @@ fn refusal_page(lang: Lang, refusal: &SurveyRefusal) -> Result<Response, ApiErro
 fn form_page(
     status: StatusCode,
     lang: Lang,
+    business: Option<String>,
     token: &str,
     survey: &ExitSurvey,
     form: &FormValues,
@@ -150,6 +151,7 @@ fn form_page(
         minijinja::context! {
             lang => i18n::code(lang),
             state => "form",
+            business => business,
             token => token,
             scores => scores,
             testimonial => survey.testimonial_requested(),
@@ -178,7 +180,10 @@ pub async fn show(
 ) -> Result<Response, ApiError> {
     let lang = i18n::negotiate(&headers);
     let found = cases::survey_case(state.store.as_ref(), &token).await?;
-    let Some(survey) = found.as_ref().and_then(|(_, c)| c.case.survey()) else {
+    let Some((ws, survey)) = found
+        .as_ref()
+        .and_then(|(ws, c)| c.case.survey().map(|s| (*ws, s)))
+    else {
         return refusal_page(lang, &SurveyRefusal::Unknown);
     };
     if let Err(e) = survey.ensure_answerable(chrono::Utc::now()) {
@@ -188,9 +193,11 @@ pub async fn show(
         };
         return refusal_page(lang, &refusal);
     }
+    let business = cases::survey_business(state.store.as_ref(), ws).await?;
     form_page(
         StatusCode::OK,
         lang,
+        business,
         &token,
         survey,
         &FormValues::default(),
@@ -217,7 +224,7 @@ pub async fn answer(
     match result {
         Ok(_) => message_page(StatusCode::OK, lang, "survey-thanks-title", "survey-thanks"),
         Err(SurveyRefusal::Invalid(e)) => {
-            let Some((_, stored)) = cases::survey_case(store, &token).await? else {
+            let Some((ws, stored)) = cases::survey_case(store, &token).await? else {
                 return refusal_page(lang, &SurveyRefusal::Unknown);
             };
             let Some(survey) = stored.case.survey() else {
@@ -232,9 +239,11 @@ pub async fn answer(
             if errors.is_empty() {
                 errors.push("survey-error-other");
             }
+            let business = cases::survey_business(store, ws).await?;
             form_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 lang,
+                business,
                 &token,
                 survey,
                 &form,

@@ -145,6 +145,7 @@ settings-renewal-within-days = Contract end or renewal within (days)
 settings-digest = Daily digest email
 settings-digest-enabled = Send each member a daily digest of their due list and new alerts
 settings-digest-hour = Send from this hour (UTC)
+settings-digest-no-smtp = No SMTP server is set up for this server, so no digest is sent, even when this is ticked.
 settings-workspace-save = Save workspace settings
 settings-managers-only = Only owners and managers can change these settings.
 settings-range = From { $low } to { $high }

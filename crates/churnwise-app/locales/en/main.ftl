@@ -540,6 +540,7 @@ case-guard-saved-never-left = A saved client never left, so it cannot be won bac
 case-guard-already-won-back = The client was already won back.
 
 ## The public exit survey
+survey-from = A survey from { $business }
 survey-title = How did we do?
 survey-intro = Thank you for working with us. A few questions, two minutes at most: your answers help us improve.
 survey-fix = Please check these answers:

@@ -145,6 +145,7 @@ settings-renewal-within-days = Fin o renovación del contrato en menos de (días
 settings-digest = Resumen diario por correo
 settings-digest-enabled = Enviar a cada miembro un resumen diario de sus pendientes y alertas nuevas
 settings-digest-hour = Enviar a partir de esta hora (UTC)
+settings-digest-no-smtp = Este servidor no tiene un servidor SMTP configurado, así que no se envía ningún resumen aunque esté marcado.
 settings-workspace-save = Guardar ajustes del espacio de trabajo
 settings-managers-only = Solo propietarios y gestores pueden cambiar estos ajustes.
 settings-range = De { $low } a { $high }

@@ -540,6 +540,7 @@ case-guard-saved-never-left = Un cliente retenido nunca se fue, así que no pued
 case-guard-already-won-back = El cliente ya se recuperó.
 
 ## La encuesta pública de salida
+survey-from = Una encuesta de { $business }
 survey-title = ¿Qué tal lo hicimos?
 survey-intro = Gracias por trabajar con nosotros. Unas preguntas, dos minutos como mucho: sus respuestas nos ayudan a mejorar.
 survey-fix = Revise estas respuestas:

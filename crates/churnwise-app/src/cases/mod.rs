@@ -706,6 +706,20 @@ pub async fn survey_case(
         .map(|case| (link.workspace, case)))
 }
 
+/// The name of the business (the workspace) that asks a survey, to name it
+/// on the public page.
+pub async fn survey_business(
+    store: &dyn Store,
+    workspace: WorkspaceId,
+) -> Result<Option<String>, AppError> {
+    Ok(store
+        .list_workspaces()
+        .await?
+        .into_iter()
+        .find(|w| w.id == workspace)
+        .map(|w| w.name))
+}
+
 /// Records the former client's answer through the public link (actor: the client).
 pub async fn answer_survey(
     store: &dyn Store,

@@ -125,6 +125,7 @@ pub(super) async fn settings_page(
             member_form => member,
             roles => churnwise_domain::registry::Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
             my_id => me.id.0,
+            smtp_set_up => state.mailer.is_some(),
         },
     )
 }

@@ -34,3 +34,4 @@ mod server_ops;
 mod status;
 mod support;
 mod websec;
+mod words;

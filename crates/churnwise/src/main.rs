@@ -66,6 +66,8 @@ fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| "info,sqlx=error,tower_http=info".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a terminal, not in a log file or a pipe.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     match run(cli) {

@@ -99,6 +99,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     } else {
         None
     };
+    let nobody_yet = store.count_users().await? == 0;
     let mut state = churnwise_web::AppState::new(store);
     state.secure_cookies = args.secure_cookies || ctx.file.secure_cookies.unwrap_or(false);
     state.trust_forwarded_for = args.behind_proxy || ctx.file.behind_proxy.unwrap_or(false);
@@ -116,6 +117,14 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     tracing::info!(database = %redact(&ctx.database), "churnwise listening on http://{}", listener.local_addr()?);
+    if nobody_yet {
+        // Said on stdout whatever the log level: the one thing a new user
+        // needs to know to start.
+        println!(
+            "No account yet: open http://{}/ — the first visit opens the first-run page, where you create the owner account.",
+            listener.local_addr()?
+        );
+    }
     tokio::spawn(async move {
         let name = signals.wait().await;
         tracing::info!(

@@ -98,8 +98,93 @@ pub fn metrics_input(data: MetricsData) -> MetricsInput {
     builder.build()
 }
 
-/// Computes the metrics document of a workspace.
+/// The metrics documents last computed, kept per process and keyed by the
+/// workspace's data version (`Store::data_version`, moved by triggers on
+/// every write to clients, subscriptions or invoices, from any process): a
+/// repeated question costs one small query, and a write is seen on the next
+/// one. One entry per workspace and question, replaced when the version
+/// moves; at most `capacity` entries (the oldest used goes first).
+pub struct MetricsCache {
+    entries: std::sync::Mutex<Vec<CacheEntry>>,
+    capacity: usize,
+}
+
+struct CacheEntry {
+    ws: WorkspaceId,
+    question: String,
+    version: String,
+    report: std::sync::Arc<MetricsReport>,
+}
+
+impl MetricsCache {
+    /// A cache of at most `capacity` documents (0 keeps none).
+    pub fn new(capacity: usize) -> Self {
+        MetricsCache {
+            entries: std::sync::Mutex::new(Vec::new()),
+            capacity,
+        }
+    }
+
+    fn get(&self, ws: WorkspaceId, question: &str, version: &str) -> Option<MetricsReport> {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let at = entries
+            .iter()
+            .position(|e| e.ws == ws && e.question == question && e.version == version)?;
+        // Most recently used last.
+        let entry = entries.remove(at);
+        let report = MetricsReport::clone(&entry.report);
+        entries.push(entry);
+        Some(report)
+    }
+
+    fn put(&self, ws: WorkspaceId, question: String, version: String, report: &MetricsReport) {
+        if self.capacity == 0 {
+            return;
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.retain(|e| !(e.ws == ws && e.question == question));
+        if entries.len() >= self.capacity {
+            entries.remove(0);
+        }
+        entries.push(CacheEntry {
+            ws,
+            question,
+            version,
+            report: std::sync::Arc::new(report.clone()),
+        });
+    }
+}
+
+impl Default for MetricsCache {
+    /// Room for 32 documents.
+    fn default() -> Self {
+        MetricsCache::new(32)
+    }
+}
+
+/// Computes the metrics document of a workspace, or takes it from `cache`
+/// when the workspace's data has not changed since it was computed for the
+/// same question.
 pub async fn workspace_report(
+    store: &dyn Store,
+    cache: &MetricsCache,
+    ws: WorkspaceId,
+    options: &MetricsOptions,
+) -> AppResult<MetricsReport> {
+    // The version is read before the rows: a write landing in between makes
+    // the entry look older than its data, so it is recomputed, never stale.
+    let version = store.data_version(ws).await?;
+    let question = format!("{options:?}");
+    if let Some(report) = cache.get(ws, &question, &version) {
+        return Ok(report);
+    }
+    let report = compute_report(store, ws, options).await?;
+    cache.put(ws, question, version, &report);
+    Ok(report)
+}
+
+/// Computes the metrics document of a workspace from its stored rows.
+pub async fn compute_report(
     store: &dyn Store,
     ws: WorkspaceId,
     options: &MetricsOptions,

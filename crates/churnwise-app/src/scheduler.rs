@@ -84,6 +84,9 @@ impl Scheduler {
         // Expired sessions are refused already; deleting them keeps the
         // table from growing with every sign-in ever made.
         tick.sessions_purged = self.store.purge_expired_sessions(now).await?;
+        // Change marks behind the metrics cache's key fold into one per
+        // workspace (the version they sum to stays the same).
+        self.store.prune_data_versions().await?;
         let today = now.date_naive();
         for ws in self.store.list_workspaces().await? {
             tick.statuses_changed += refresh_workspace(self.store.as_ref(), ws.id, today).await?;

@@ -10,6 +10,19 @@ const BACKEND_NAME: &str = "postgres";
 /// written, so a plain `BEGIN` never has to upgrade anything.
 const BEGIN_WRITE: &str = "BEGIN";
 
+/// The workspace's data version: the summed weight of its change marks
+/// (migration 0016).
+const DATA_VERSION_SQL: &str =
+    "SELECT COALESCE(SUM(weight), 0)::BIGINT FROM data_changes WHERE workspace_id = $1";
+/// Folds every visible change mark into one row per workspace with the
+/// summed weight, in one statement (rows of transactions still open are not
+/// visible, so they stay and count when they commit).
+const PRUNE_DATA_VERSIONS_SQL: Option<&str> = Some(
+    "WITH gone AS (DELETE FROM data_changes RETURNING workspace_id, weight) \
+     INSERT INTO data_changes (workspace_id, weight) \
+     SELECT workspace_id, SUM(weight)::BIGINT FROM gone GROUP BY workspace_id",
+);
+
 /// A deadlock the server broke (`40P01`), a serialization failure
 /// (`40001`) or a lock not available (`55P03`): another writer was in the
 /// way, and the same work may succeed if tried again.

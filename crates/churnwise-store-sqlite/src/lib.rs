@@ -13,6 +13,12 @@ const BACKEND_NAME: &str = "sqlite";
 /// never has to upgrade a read (see `SqlStore::begin_write`).
 const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 
+/// The workspace's data version: the counter its triggers move
+/// (migration 0016).
+const DATA_VERSION_SQL: &str = "SELECT data_version FROM workspaces WHERE id = $1";
+/// Nothing to fold: the version is one counter.
+const PRUNE_DATA_VERSIONS_SQL: Option<&str> = None;
+
 /// How long a statement waits for another connection's write lock before
 /// SQLite answers `SQLITE_BUSY`. A short API write waits this long behind an
 /// import's transaction; past it the API answers 503 with `Retry-After`

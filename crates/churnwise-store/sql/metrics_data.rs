@@ -69,3 +69,34 @@ impl SqlStore {
         })
     }
 }
+
+impl SqlStore {
+    /// The workspace's data version: one query, the backend's own
+    /// (`DATA_VERSION_SQL`), its columns joined into a token.
+    pub(super) async fn data_version_impl(&self, ws: WorkspaceId) -> StoreResult<String> {
+        let row = sqlx::query(crate::DATA_VERSION_SQL)
+            .bind(ws.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        let Some(row) = row else {
+            return Ok(String::new());
+        };
+        let mut parts = Vec::with_capacity(row.len());
+        for i in 0..row.len() {
+            let part: Option<i64> = row.try_get(i).map_err(backend_error)?;
+            parts.push(part.unwrap_or(0).to_string());
+        }
+        Ok(parts.join("."))
+    }
+
+    pub(super) async fn prune_data_versions_impl(&self) -> StoreResult<()> {
+        if let Some(sql) = crate::PRUNE_DATA_VERSIONS_SQL {
+            sqlx::query(sql)
+                .execute(&self.pool)
+                .await
+                .map_err(backend_error)?;
+        }
+        Ok(())
+    }
+}

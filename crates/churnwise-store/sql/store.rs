@@ -271,6 +271,14 @@ impl Store for SqlStore {
         self.metrics_data_impl(ws).await
     }
 
+    async fn data_version(&self, ws: WorkspaceId) -> StoreResult<String> {
+        self.data_version_impl(ws).await
+    }
+
+    async fn prune_data_versions(&self) -> StoreResult<()> {
+        self.prune_data_versions_impl().await
+    }
+
     // --- departure cases (cases.rs)
 
     async fn create_case(&self, ws: WorkspaceId, case: NewCase) -> StoreResult<StoredCase> {

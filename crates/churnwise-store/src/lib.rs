@@ -224,6 +224,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<ClientId>>;
     /// Everything the metrics engine needs for a workspace.
     async fn metrics_data(&self, ws: WorkspaceId) -> StoreResult<MetricsData>;
+    /// A token that changes whenever a client, subscription or invoice of
+    /// the workspace is written (kept by triggers in the database, so every
+    /// write path counts, in every process): the metrics cache's key.
+    async fn data_version(&self, ws: WorkspaceId) -> StoreResult<String>;
+    /// Forgets change marks no longer needed to tell versions apart (the
+    /// scheduler calls it; a no-op where the version is one counter).
+    async fn prune_data_versions(&self) -> StoreResult<()>;
 
     // --- departure cases -------------------------------------------------------
 

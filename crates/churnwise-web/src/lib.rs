@@ -41,6 +41,9 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// How uploads of files to import are taken (size, folder, read limits).
     pub uploads: churnwise_app::import_jobs::UploadSettings,
+    /// Metrics documents already computed, keyed by each workspace's data
+    /// version (shared by the dashboard and the API).
+    pub metrics_cache: Arc<churnwise_app::metrics::MetricsCache>,
 }
 
 impl AppState {
@@ -53,6 +56,7 @@ impl AppState {
             mailer: None,
             public_url: None,
             uploads: Default::default(),
+            metrics_cache: Default::default(),
         }
     }
 }

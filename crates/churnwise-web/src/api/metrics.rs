@@ -62,6 +62,12 @@ pub async fn metrics(
     }
     let options = query.into_options(chrono::Local::now().date_naive())?;
     Ok(Json(
-        workspace_report(state.store.as_ref(), auth.ws(), &options).await?,
+        workspace_report(
+            state.store.as_ref(),
+            &state.metrics_cache,
+            auth.ws(),
+            &options,
+        )
+        .await?,
     ))
 }

@@ -67,7 +67,13 @@ async fn report(
         .await?
         .value
         .benchmark_pct;
-    Ok(workspace_report(state.store.as_ref(), auth.ws(), &options).await?)
+    Ok(workspace_report(
+        state.store.as_ref(),
+        &state.metrics_cache,
+        auth.ws(),
+        &options,
+    )
+    .await?)
 }
 
 /// The reasons matrix of the range, by month: the same call as

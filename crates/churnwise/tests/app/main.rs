@@ -26,6 +26,7 @@ mod import_cli;
 mod imports_api;
 mod imports_pages;
 mod members_pages;
+mod metrics_cache;
 mod metrics_cli;
 mod owners;
 mod pages;

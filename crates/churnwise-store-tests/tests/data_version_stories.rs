@@ -1,0 +1,150 @@
+//! The storage suite of issue 14's metrics cache: the workspace's data
+//! version moves with every write to clients, subscriptions or invoices,
+//! from any process, and with nothing else. Every story runs on SQLite and
+//! on PostgreSQL.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test with its message"
+)]
+
+use chrono::NaiveDate;
+use churnwise_domain::registry::ClientStatus;
+use churnwise_domain::Money;
+use churnwise_store::*;
+use churnwise_store_tests::{on_both_backends, TestStore};
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn client(name: &str) -> NewClient {
+    NewClient {
+        external_id: None,
+        name: name.into(),
+        status: ClientStatus::Active,
+        owner: None,
+        segment: None,
+        keep_in_touch_days: 30,
+        notes: None,
+    }
+}
+
+async fn every_write_to_billing_rows_moves_the_version_and_nothing_else_does(t: TestStore) {
+    let s = t.store.clone();
+    let ws = s.ensure_workspace("acme").await.unwrap().id;
+    let other = s.ensure_workspace("other").await.unwrap().id;
+    let mut seen = vec![s.data_version(ws).await.unwrap()];
+    let other_at_start = s.data_version(other).await.unwrap();
+    let mut moved = |v: String, what: &str| {
+        assert!(
+            !seen.contains(&v),
+            "{what}: the version {v} was seen before ({seen:?})"
+        );
+        seen.push(v);
+    };
+
+    let c = s.create_client(ws, client("Acme")).await.unwrap();
+    moved(s.data_version(ws).await.unwrap(), "a new client");
+    let sub = NewSubscription {
+        subscription_ref: "s1".into(),
+        plan: None,
+        mrr: Money::from_cents(4_900),
+        started_on: day("2026-01-01"),
+        ended_on: None,
+        notice_period_days: None,
+        minimum_term_months: None,
+    };
+    s.add_subscription(ws, c.id, sub).await.unwrap();
+    moved(s.data_version(ws).await.unwrap(), "a new segment");
+    let invoice = s
+        .add_invoice(
+            ws,
+            c.id,
+            NewInvoice {
+                invoice_ref: "i1".into(),
+                amount: Money::from_cents(4_900),
+                issued_on: None,
+                due_on: day("2026-02-01"),
+                paid_on: None,
+            },
+        )
+        .await
+        .unwrap();
+    moved(s.data_version(ws).await.unwrap(), "a new invoice");
+    s.set_invoice_paid(ws, invoice.id, Some(day("2026-02-03")))
+        .await
+        .unwrap();
+    moved(s.data_version(ws).await.unwrap(), "an invoice paid");
+
+    // Another process's write moves it too, as this process reads it.
+    let elsewhere = t.another_process().await;
+    elsewhere.create_client(ws, client("Bolt")).await.unwrap();
+    moved(
+        s.data_version(ws).await.unwrap(),
+        "a client from another process",
+    );
+    assert_eq!(
+        elsewhere.data_version(ws).await.unwrap(),
+        s.data_version(ws).await.unwrap()
+    );
+
+    // Contacts do not count, folding the change marks changes nothing, and
+    // the other workspace never moved.
+    let before = s.data_version(ws).await.unwrap();
+    s.add_contact(
+        ws,
+        c.id,
+        NewContact {
+            name: "Ana".into(),
+            role: None,
+            email: None,
+            phone: None,
+            is_primary: true,
+        },
+    )
+    .await
+    .unwrap();
+    s.prune_data_versions().await.unwrap();
+    s.prune_data_versions().await.unwrap();
+    assert_eq!(s.data_version(ws).await.unwrap(), before);
+    assert_eq!(s.data_version(other).await.unwrap(), other_at_start);
+
+    // After folding, the next write still moves it to a value never seen.
+    s.create_client(ws, client("Cobalt")).await.unwrap();
+    moved(s.data_version(ws).await.unwrap(), "a client after folding");
+}
+
+async fn an_import_moves_the_version_once_it_is_stored(t: TestStore) {
+    let s = t.store.clone();
+    let ws = s.ensure_workspace("acme").await.unwrap().id;
+    let before = s.data_version(ws).await.unwrap();
+    let rows = (0..1_200)
+        .map(|i| CustomerImport {
+            external_id: format!("c{i}"),
+            name: format!("Customer {i}"),
+            owner: None,
+            segment: None,
+        })
+        .collect();
+    s.import_customers(ws, rows, &|_| {}).await.unwrap();
+    let after = s.data_version(ws).await.unwrap();
+    assert_ne!(after, before);
+    // A rejected import writes nothing, so the version stays.
+    let bad = vec![SubscriptionImport {
+        line: 2,
+        subscription_ref: "s".into(),
+        customer_ref: "nobody".into(),
+        plan: None,
+        mrr: Money::from_cents(100),
+        started_on: day("2026-01-01"),
+        ended_on: None,
+    }];
+    assert!(s.import_subscriptions(ws, bad, &|_| {}).await.is_err());
+    assert_eq!(s.data_version(ws).await.unwrap(), after);
+}
+
+on_both_backends!(
+    every_write_to_billing_rows_moves_the_version_and_nothing_else_does,
+    an_import_moves_the_version_once_it_is_stored,
+);

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Scale benchmark of a served workspace (issue #14, see docs/benchmarks.md,
+# "Served workspace at scale"): generates customers in billing-export order
+# (`churnwise generate --order date`), imports them into a fresh database,
+# starts `churnwise serve` (release build) on it, opens some departure cases
+# through the API, and prints for each page and API call the first answer's
+# time and p50/p95/max over repeated requests on one keep-alive connection,
+# with the answer's size and the server's RSS and peak RSS.
+#
+#   scripts/bench-scale.sh                                  # 100k, SQLite
+#   SIZES="100000 1000000" scripts/bench-scale.sh
+#   DATABASE=postgres://postgres@127.0.0.1/test scripts/bench-scale.sh
+#   ORDER=shuffled REPEATS=50 CASES=1000 scripts/bench-scale.sh
+#
+# File-mode figures (against a bare parse and DuckDB in the same run) are
+# scripts/bench-metrics.sh; import and database-mode metrics of the CLI are
+# scripts/bench-database.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZES=${SIZES:-100000}
+ORDER=${ORDER:-date}
+REPEATS=${REPEATS:-20}
+CASES=${CASES:-300}
+BIN=${BIN:-target/release/churnwise}
+DATA=${DATA:-target/bench-data}
+WORK=$(mktemp -d)
+EMAIL=bench@example.com
+PASSWORD="bench password 1234"
+SERVER=
+
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true
+  if [ -n "${DATABASE:-}" ]; then
+    psql "$DATABASE" -q -c "DROP SCHEMA IF EXISTS bench_scale_$$ CASCADE" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+[ "$BIN" = target/release/churnwise ] && cargo build --release -p churnwise >&2
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB"
+echo "load average before: $(cut -d" " -f1-3 /proc/loadavg)"
+
+timed() { # label, command...: prints the wall time and peak memory
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >"$WORK/out" 2>"$WORK/err" || {
+    cat "$WORK/err" >&2; exit 1; }
+  read -r secs kb <"$WORK/time"
+  printf "%-34s %8.2f s %8d MB\n" "$label" "$secs" "$((kb / 1024))"
+}
+
+for n in $SIZES; do
+  dir="$DATA/$n-$ORDER"
+  if [ ! -f "$dir/invoices.csv" ]; then
+    mkdir -p "$dir"
+    "$BIN" generate --customers "$n" --order "$ORDER" --seed 7 --out "$dir" >&2
+  fi
+  if [ -n "${DATABASE:-}" ]; then
+    schema="bench_scale_$$"
+    psql "$DATABASE" -q -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema" >/dev/null
+    url="${DATABASE}?options=-c%20search_path%3D${schema}"
+  else
+    url="sqlite://$WORK/bench-$n.db"
+  fi
+  echo
+  echo "== $n customers ($ORDER order): $(wc -l <"$dir/subscriptions.csv") subscription rows, $(wc -l <"$dir/invoices.csv") invoice rows, ${url%%\?*}"
+  printf "%-34s %10s %11s\n" "step" "wall" "peak RSS"
+  echo "$PASSWORD" | "$BIN" --database "$url" user add --email "$EMAIL" --workspace Bench \
+    --role owner --name Bench --password-stdin >/dev/null
+  for kind in customers subscriptions invoices; do
+    timed "import $kind" "$BIN" --database "$url" import "$kind" "$dir/$kind.csv" --workspace Bench
+  done
+  token=$("$BIN" --database "$url" token create --email "$EMAIL" --name bench | grep -Eo '[A-Za-z0-9_-]{32,}' | head -1)
+  timed "health scores (CLI, recompute all)" "$BIN" --database "$url" health --workspace Bench --format json
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$BIN" --database "$url" serve --bind 127.0.0.1 --port "$port" >"$WORK/serve.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$port/login" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  python3 scripts/bench_scale.py "http://127.0.0.1:$port" "$token" "$EMAIL" "$PASSWORD" "$SERVER" "$REPEATS" "$CASES"
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+  SERVER=
+done

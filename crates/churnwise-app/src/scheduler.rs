@@ -87,6 +87,10 @@ impl Scheduler {
         // Change marks behind the metrics cache's key fold into one per
         // workspace (the version they sum to stays the same).
         self.store.prune_data_versions().await?;
+        // Shared rate-limit windows older than an hour are over.
+        self.store
+            .forget_request_counts(now.timestamp() - 3_600)
+            .await?;
         let today = now.date_naive();
         for ws in self.store.list_workspaces().await? {
             tick.statuses_changed += refresh_workspace(self.store.as_ref(), ws.id, today).await?;

@@ -279,6 +279,14 @@ impl Store for SqlStore {
         self.prune_data_versions_impl().await
     }
 
+    async fn count_request(&self, key: &str, window_start: i64) -> StoreResult<i64> {
+        self.throttle_count_request(key, window_start).await
+    }
+
+    async fn forget_request_counts(&self, before: i64) -> StoreResult<u64> {
+        self.throttle_forget_request_counts(before).await
+    }
+
     // --- departure cases (cases.rs)
 
     async fn create_case(&self, ws: WorkspaceId, case: NewCase) -> StoreResult<StoredCase> {

@@ -117,3 +117,33 @@ impl SqlStore {
         Ok(done.rows_affected())
     }
 }
+
+impl SqlStore {
+    /// One upsert: the window's row is made or its count moved, and the
+    /// count read back, atomically on both backends.
+    pub(super) async fn throttle_count_request(
+        &self,
+        key: &str,
+        window_start: i64,
+    ) -> StoreResult<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO rate_limit_windows (key, window_start, hits) VALUES ($1, $2, 1) \
+             ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_windows.hits + 1 \
+             RETURNING hits",
+        )
+        .bind(key)
+        .bind(window_start)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend_error)
+    }
+
+    pub(super) async fn throttle_forget_request_counts(&self, before: i64) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM rate_limit_windows WHERE window_start < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        Ok(done.rows_affected())
+    }
+}

@@ -231,6 +231,12 @@ pub trait Store: Send + Sync + 'static {
     /// Forgets change marks no longer needed to tell versions apart (the
     /// scheduler calls it; a no-op where the version is one counter).
     async fn prune_data_versions(&self) -> StoreResult<()>;
+    /// Counts one request against `key` in the fixed window starting at
+    /// `window_start` (Unix seconds) and answers the window's count so far,
+    /// this one included: the rate limits every server process shares.
+    async fn count_request(&self, key: &str, window_start: i64) -> StoreResult<i64>;
+    /// Deletes the request counts of windows that started before `before`.
+    async fn forget_request_counts(&self, before: i64) -> StoreResult<u64>;
 
     // --- departure cases -------------------------------------------------------
 

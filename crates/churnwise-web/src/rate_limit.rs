@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use churnwise_store::Store;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -40,6 +41,21 @@ pub struct RateLimiter {
     per_second: f64,
     buckets: Mutex<Buckets>,
     trust_forwarded_for: bool,
+    shared: Option<Shared>,
+}
+
+/// The count every process shares, kept in the database.
+struct Shared {
+    store: Arc<dyn Store>,
+    prefix: &'static str,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The buckets by address, and when full ones were last swept out.
@@ -58,6 +74,41 @@ impl RateLimiter {
             per_second: capacity / period.as_secs_f64().max(0.001),
             buckets: Mutex::new(Buckets::default()),
             trust_forwarded_for: false,
+            shared: None,
+        }
+    }
+
+    /// Also counts every request in `store` under `prefix:<address>`, so
+    /// that every process on the database shares the limit.
+    pub fn shared_through(mut self, store: Arc<dyn Store>, prefix: &'static str) -> Self {
+        self.shared = Some(Shared { store, prefix });
+        self
+    }
+
+    /// The shared count for `ip` at Unix time `now`: `Ok` while the window
+    /// has room, else the seconds until the next window. A database that
+    /// does not answer lets the request through (the process's own bucket
+    /// still holds), and says so in the log.
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "the period is a few seconds to an hour and the capacity small; both fit i64"
+    )]
+    pub async fn check_shared(&self, ip: IpAddr, now: i64) -> Result<(), u64> {
+        let Some(shared) = &self.shared else {
+            return Ok(());
+        };
+        let window = ((self.capacity / self.per_second).round() as i64).max(1);
+        let start = now - now.rem_euclid(window);
+        let key = format!("{}:{ip}", shared.prefix);
+        match shared.store.count_request(&key, start).await {
+            Ok(hits) if hits > self.capacity as i64 => {
+                Err(u64::try_from(start + window - now).unwrap_or(1).max(1))
+            }
+            Ok(_) => Ok(()),
+            Err(e) => {
+                tracing::warn!(error = %e, "shared rate limit not counted");
+                Ok(())
+            }
         }
     }
 
@@ -146,7 +197,15 @@ pub async fn limit(
     next: Next,
 ) -> Response {
     let ip = limiter.client_address(&request);
-    match limiter.check(ip, Instant::now()) {
+    let checked = match limiter.check(ip, Instant::now()) {
+        Ok(()) => {
+            limiter
+                .check_shared(ip, chrono::Utc::now().timestamp())
+                .await
+        }
+        refused => refused,
+    };
+    match checked {
         Ok(()) => next.run(request).await,
         Err(seconds) => {
             tracing::warn!(%ip, "public endpoint rate limit reached");

@@ -129,9 +129,12 @@ fn case_routes() -> OpenApiRouter<AppState> {
 }
 
 /// The public exit survey (no login), rate-limited per address.
-fn public_survey_routes(trust_forwarded_for: bool) -> Router<AppState> {
-    let limiter =
-        Arc::new(RateLimiter::for_public_survey().trusting_forwarded_for(trust_forwarded_for));
+fn public_survey_routes(state: &AppState) -> Router<AppState> {
+    let limiter = Arc::new(
+        RateLimiter::for_public_survey()
+            .trusting_forwarded_for(state.trust_forwarded_for)
+            .shared_through(state.store.clone(), "survey"),
+    );
     Router::new()
         .route(
             "/s/{token}",
@@ -296,7 +299,7 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/openapi.json",
             get(move || async move { Json(doc) }),
         )
-        .merge(public_survey_routes(state.trust_forwarded_for))
+        .merge(public_survey_routes(&state))
         .layer(TraceLayer::new_for_http())
         // Security headers on every answer: pages, API, errors and assets.
         .layer(axum::middleware::from_fn(security::headers))

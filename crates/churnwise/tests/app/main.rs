@@ -32,6 +32,7 @@ mod owners;
 mod pages;
 mod privacy;
 mod server_ops;
+mod shared_limits;
 mod status;
 mod support;
 mod websec;

@@ -22,5 +22,8 @@ cargo test --workspace --doc --locked
 # from PyPI, installed when missing): no 5xx, every answer documented.
 bash scripts/schemathesis.sh
 bash scripts/check-xlsx-libreoffice.sh
+# Two server processes behind nginx on one PostgreSQL database, one killed
+# midway (installs Debian's nginx when missing).
+bash scripts/scale-out-test.sh
 # The pages in a real browser (installs chromium and Node.js when missing).
 bash scripts/browser-tests.sh

@@ -167,31 +167,25 @@ pub async fn due_list(
     today: NaiveDate,
     owner: Option<&str>,
 ) -> StoreResult<Vec<DueEntry>> {
-    let lookback = store
-        .workspace_settings(ws)
-        .await?
-        .value
-        .health
-        .lookback_days;
     let mut entries = Vec::new();
-    for f in store.health_facts(ws, today, lookback).await? {
-        let facts = &f.facts;
+    // Only the keep-in-touch facts, in one query: not the whole health facts.
+    for f in store.current_contact_facts(ws, today).await? {
         if let Some(late) = contact_overdue_days(
-            facts.last_contact_on,
-            facts.client_since,
-            facts.keep_in_touch_days,
+            f.last_contact_on,
+            f.client_since,
+            f.keep_in_touch_days,
             today,
         ) {
             entries.push(DueEntry {
                 kind: DueKind::Contact,
                 client_id: f.client.id,
-                client_name: f.client.name.clone(),
-                owner: f.client.owner.clone(),
+                client_name: f.client.name,
+                owner: f.client.owner,
                 assignee: None,
                 case_id: None,
                 item: None,
                 what: String::new(),
-                due_on: today - chrono::Days::new(late as u64),
+                due_on: today - chrono::Days::new(late.unsigned_abs()),
                 days_overdue: late,
             });
         }

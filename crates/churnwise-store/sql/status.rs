@@ -4,8 +4,7 @@
 use super::backend_error;
 use crate::{Db, SqlStore};
 use churnwise_store::{
-    ClientId, ClientRef, Date, FormerContactFacts, RunningByStatus, StoreResult, Timestamp,
-    WorkspaceId,
+    ClientId, ClientRef, ContactFacts, Date, RunningByStatus, StoreResult, Timestamp, WorkspaceId,
 };
 use sqlx::{QueryBuilder, Row};
 
@@ -102,35 +101,40 @@ impl SqlStore {
         Ok(changed)
     }
 
-    pub(super) async fn former_contact_facts_impl(
+    /// The contact facts of the clients of `ws` matching `statuses` (a
+    /// fixed SQL condition on `c.status`, never user input).
+    pub(super) async fn contact_facts_impl(
         &self,
         ws: WorkspaceId,
         today: Date,
-    ) -> StoreResult<Vec<FormerContactFacts>> {
-        let rows = sqlx::query(
-            "SELECT c.id, c.name, c.owner, c.keep_in_touch_days, c.created_at, \
+        statuses: &'static str,
+    ) -> StoreResult<Vec<ContactFacts>> {
+        let sql = format!(
+            "SELECT c.id, c.name, c.owner, c.status, c.keep_in_touch_days, c.created_at, \
              (SELECT MAX(i.occurred_on) FROM interactions i WHERE i.workspace_id = c.workspace_id \
                AND i.client_id = c.id AND i.kind NOT IN ('newsletter', 'note') \
                AND i.occurred_on <= $2) AS last_on, \
              (SELECT MIN(s.started_on) FROM subscriptions s WHERE s.workspace_id = c.workspace_id \
                AND s.client_id = c.id) AS first_start \
-             FROM clients c WHERE c.workspace_id = $1 AND c.status = 'former' ORDER BY c.id",
-        )
-        .bind(ws.0)
-        .bind(today)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_error)?;
+             FROM clients c WHERE c.workspace_id = $1 AND {statuses} ORDER BY c.id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(ws.0)
+            .bind(today)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
         rows.iter()
             .map(|r| {
                 let created_at: Timestamp = r.try_get("created_at").map_err(backend_error)?;
                 let first_start: Option<Date> = r.try_get("first_start").map_err(backend_error)?;
-                Ok(FormerContactFacts {
+                let status: String = r.try_get("status").map_err(backend_error)?;
+                Ok(ContactFacts {
                     client: ClientRef {
                         id: ClientId(r.try_get("id").map_err(backend_error)?),
                         name: r.try_get("name").map_err(backend_error)?,
                         owner: r.try_get("owner").map_err(backend_error)?,
-                        status: churnwise_domain::registry::ClientStatus::Former,
+                        status: super::parse_column(&status, "client status")?,
                     },
                     keep_in_touch_days: r.try_get("keep_in_touch_days").map_err(backend_error)?,
                     last_contact_on: r.try_get("last_on").map_err(backend_error)?,

@@ -664,8 +664,18 @@ impl Store for SqlStore {
         &self,
         ws: WorkspaceId,
         today: Date,
-    ) -> StoreResult<Vec<FormerContactFacts>> {
-        self.former_contact_facts_impl(ws, today).await
+    ) -> StoreResult<Vec<ContactFacts>> {
+        self.contact_facts_impl(ws, today, "c.status = 'former'")
+            .await
+    }
+
+    async fn current_contact_facts(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+    ) -> StoreResult<Vec<ContactFacts>> {
+        self.contact_facts_impl(ws, today, "c.status IN ('active', 'leaving')")
+            .await
     }
 
     async fn running_by_status(

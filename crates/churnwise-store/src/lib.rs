@@ -572,7 +572,14 @@ pub trait Store: Send + Sync + 'static {
         &self,
         ws: WorkspaceId,
         today: Date,
-    ) -> StoreResult<Vec<FormerContactFacts>>;
+    ) -> StoreResult<Vec<ContactFacts>>;
+    /// The contact facts of every active or leaving client of `ws` as of
+    /// `today` (the due list's clients due for a contact), ordered by id.
+    async fn current_contact_facts(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+    ) -> StoreResult<Vec<ContactFacts>>;
     /// For each stored status of the clients of `ws`, how many have a
     /// segment running on `day`, paying or free only (the dashboard's
     /// reconciliation of statuses with the metrics' customers).

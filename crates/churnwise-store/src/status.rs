@@ -2,10 +2,10 @@
 
 use crate::{ClientRef, Date};
 
-/// What the due list needs to know of a former client's contacts, when it is
-/// asked to include former clients.
+/// What the due list needs to know of a client's contacts (the keep-in-touch
+/// rule), read in one query without the rest of the health facts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FormerContactFacts {
+pub struct ContactFacts {
     /// The client.
     pub client: ClientRef,
     /// Days between contacts.

@@ -10,3 +10,6 @@ dashboard-survival-empty = No customer has paid yet, so there is no survival cur
 dashboard-chart-empty = Nothing to draw for these months yet: import your clients or add one.
 dashboard-customers-title = Customers · { $month }
 dashboard-customers-moves = { $start } at the start + { $new } new + { $reactivated } reactivated − { $churned } churned = { $end }
+# The client list's figures.
+clients-health-score = Health score
+clients-mrr = MRR today

@@ -10,3 +10,6 @@ dashboard-survival-empty = Ningún cliente ha pagado todavía, así que no hay c
 dashboard-chart-empty = Aún no hay nada que dibujar para estos meses: importe sus clientes o dé de alta uno.
 dashboard-customers-title = Clientes · { $month }
 dashboard-customers-moves = { $start } al inicio + { $new } nuevos + { $reactivated } reactivados − { $churned } bajas = { $end }
+# The client list's figures.
+clients-health-score = Salud
+clients-mrr = MRR hoy

@@ -8,6 +8,7 @@ use crate::pages::{get, html, sign_in, Jar};
 use crate::support::TestApp;
 use axum::http::{Method, StatusCode};
 use churnwise_domain::registry::Role;
+use churnwise_store::WorkspaceId;
 use churnwise_store_tests::Backend;
 use serde_json::{json, Value};
 
@@ -49,9 +50,9 @@ async fn client(
 /// A workspace whose May 2024 has every kind of customer move: Dos stays,
 /// Tres leaves on 20 May, Nuevo joins on 10 May and Vuelta, gone since
 /// March, comes back on 10 May.
-async fn workspace_with_every_move(backend: Backend) -> (TestApp, String, Jar) {
+async fn workspace_with_every_move(backend: Backend) -> (TestApp, String, Jar, WorkspaceId) {
     let app = TestApp::new(backend).await;
-    let (_, token) = app
+    let (ws, token) = app
         .user_with_token("ana@example.com", "Acme", Role::Owner)
         .await;
     client(&app, &token, "Dos", &[("100.00", "2024-01-01", None)]).await;
@@ -74,7 +75,7 @@ async fn workspace_with_every_move(backend: Backend) -> (TestApp, String, Jar) {
     )
     .await;
     let jar = sign_in(&app, "ana@example.com").await;
-    (app, token, jar)
+    (app, token, jar, ws.id)
 }
 
 /// The `data-*` attribute `name` of the element with `id` on a page.
@@ -93,7 +94,7 @@ fn attr(page: &str, id: &str, name: &str) -> String {
 }
 
 async fn the_dashboard_shows_the_figures_as_of_a_past_day(backend: Backend) {
-    let (app, token, jar) = workspace_with_every_move(backend).await;
+    let (app, token, jar, _) = workspace_with_every_move(backend).await;
     let page = get(&app, "/dashboard?as_of=2024-06-15", &jar, None).await;
     assert_eq!(page.status, StatusCode::OK);
     let page = html(&page);
@@ -167,7 +168,7 @@ async fn the_dashboard_shows_the_figures_as_of_a_past_day(backend: Backend) {
 }
 
 async fn a_bad_as_of_day_is_named_next_to_its_field(backend: Backend) {
-    let (app, _, jar) = workspace_with_every_move(backend).await;
+    let (app, _, jar, _) = workspace_with_every_move(backend).await;
     for (lang, words) in [
         (None, "Enter the day as YYYY-MM-DD"),
         (Some("es"), "Escriba el día como AAAA-MM-DD"),
@@ -186,7 +187,7 @@ async fn a_bad_as_of_day_is_named_next_to_its_field(backend: Backend) {
 }
 
 async fn the_customers_card_names_its_month_and_adds_up(backend: Backend) {
-    let (app, token, jar) = workspace_with_every_move(backend).await;
+    let (app, token, jar, _) = workspace_with_every_move(backend).await;
     let page = get(&app, "/dashboard?from=2024-04&to=2024-05", &jar, None).await;
     let page = html(&page);
     let api = app
@@ -267,7 +268,55 @@ async fn an_empty_workspace_says_what_to_do_next_instead_of_drawing_zeros(backen
     }
 }
 
+async fn the_client_list_shows_each_clients_health_score_and_mrr(backend: Backend) {
+    let (app, _, jar, ws) = workspace_with_every_move(backend).await;
+    let today = chrono::Local::now().date_naive();
+    churnwise_app::early_warning::refresh(app.store().as_ref(), ws, today)
+        .await
+        .unwrap();
+    let reply = get(&app, "/clients", &jar, None).await;
+    let page = html(&reply);
+    assert!(
+        page.contains("id=\"clients-col-score\">Health score</th>"),
+        "{page}"
+    );
+    assert!(page.contains("id=\"clients-col-mrr\">MRR today</th>"));
+    // Rows by name: Dos, Nuevo, Tres (gone), Vuelta.
+    let mrr: Vec<&str> = page
+        .split("data-mrr-cents=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert_eq!(mrr, ["10000", "7000", "0", "3000"]);
+    assert!(page.contains("€100.00"), "{page}");
+    let scores: Vec<&str> = page
+        .split("data-health-score=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert_eq!(scores.len(), 4);
+    let stored = app
+        .store()
+        .list_health(ws, &churnwise_store::HealthFilter::default())
+        .await
+        .unwrap();
+    assert!(!stored.is_empty());
+    for health in &stored {
+        let row = &page[page
+            .find(&format!("href=\"/clients/{}\"", health.client.id.0))
+            .unwrap()..];
+        let cell = &row[row.find("data-health-score=\"").unwrap() + 19..];
+        assert_eq!(
+            &cell[..cell.find('"').unwrap()],
+            health.health.score.to_string()
+        );
+    }
+    let es = get(&app, "/clients", &jar, Some("es")).await;
+    assert!(html(&es).contains(">MRR hoy</th>"));
+}
+
 both_backends!(
+    the_client_list_shows_each_clients_health_score_and_mrr,
     the_dashboard_shows_the_figures_as_of_a_past_day,
     a_bad_as_of_day_is_named_next_to_its_field,
     the_customers_card_names_its_month_and_adds_up,

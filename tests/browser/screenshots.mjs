@@ -1,14 +1,20 @@
 // Saves the main pages of the demo workspace, in English and Spanish, to
-// docs/screenshots/ (run by scripts/screenshots.sh).
+// docs/screenshots/ (run by scripts/screenshots.sh). Each language gets
+// its own server whose demo is made in that language (`serve --demo
+// --lang <lang>`, when the binary has the flag), so a Spanish screenshot
+// shows Spanish data, and is taken with the interface in that language.
 import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, startBrowser, repo } from './lib/harness.mjs';
+import { startServer, startBrowser, repo, binary } from './lib/harness.mjs';
 
 const out = join(repo, 'docs', 'screenshots');
 mkdirSync(out, { recursive: true });
 
-const server = await startServer({ demo: true });
+const demoSpeaksLanguages = execFileSync(binary(), ['serve', '--help'], { encoding: 'utf8' }).includes('--lang');
+
 const chrome = await startBrowser();
+let server = null;
 try {
   const page = await chrome.context.newPage();
   page.setDefaultTimeout(20000);
@@ -18,9 +24,10 @@ try {
     console.log(`docs/screenshots/${name}.png`);
   };
 
-  let caseId = null;
-  let surveyPath = null;
   for (const lang of ['en', 'es']) {
+    server = await startServer({ demo: true, args: demoSpeaksLanguages ? ['--lang', lang] : [] });
+    let caseId = null;
+    let surveyPath = null;
     await chrome.context.clearCookies();
     await chrome.context.addCookies([{ name: 'lang', value: lang, url: server.url }]);
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -59,6 +66,8 @@ try {
     await shot(`${lang}-client`);
     await page.goto(server.url + '/due');
     await shot(`${lang}-due`);
+    await page.goto(server.url + '/cases');
+    await shot(`${lang}-cases`);
 
     // A departure case in a later stage (offboarding first), with an exit
     // survey link issued once through the API and answered by nobody yet.
@@ -95,8 +104,10 @@ try {
     await shot(`${lang}-client-phone`);
     await page.goto(server.url + surveyPath);
     await shot(`${lang}-survey-phone`);
+    await server.stop();
+    server = null;
   }
 } finally {
   await chrome.stop();
-  await server.stop();
+  await server?.stop();
 }

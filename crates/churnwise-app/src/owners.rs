@@ -11,8 +11,8 @@
 use crate::error::{AppError, AppResult};
 use churnwise_domain::problem::FieldProblem;
 use churnwise_store::{
-    owner_key, Alert, AlertFilter, Client, ClientFilter, HealthFilter, Member, OwnerMapping, Page,
-    Store, StoreResult, StoredHealth, User, UserId, WorkspaceId,
+    owner_key, Alert, AlertFilter, Client, ClientFilter, ClientRow, HealthFilter, Member,
+    OwnerMapping, Page, Store, StoreResult, StoredHealth, User, UserId, WorkspaceId,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -350,6 +350,36 @@ pub fn suggest(owner: &str, members: &[Member]) -> Option<UserId> {
         }
     }
     best.map(|(_, id)| id)
+}
+
+// --- dash ---
+
+/// [`list_clients`] for the client list page: each client with its latest
+/// health score and its MRR on `day`, from the same store query.
+pub async fn list_client_rows(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    filter: &ClientFilter,
+    day: chrono::NaiveDate,
+) -> StoreResult<Page<ClientRow>> {
+    let Some(owner) = filter.owner.as_deref() else {
+        return store.list_client_rows(ws, filter, None, day).await;
+    };
+    let members = store.workspace_members(ws).await?;
+    if !members.iter().any(|m| m.user.owns(Some(owner))) {
+        return store.list_client_rows(ws, filter, None, day).await;
+    }
+    let names = names_for_filter(store, ws, owner).await?;
+    let spellings: Vec<String> = store
+        .owner_names(ws)
+        .await?
+        .into_iter()
+        .filter(|o| names.owns(Some(&o.name)))
+        .flat_map(|o| o.spellings)
+        .collect();
+    store
+        .list_client_rows(ws, filter, Some(&spellings), day)
+        .await
 }
 
 #[cfg(test)]

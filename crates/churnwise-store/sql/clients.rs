@@ -171,6 +171,44 @@ impl SqlStore {
         filter: &ClientFilter,
         owners: Option<&[String]>,
     ) -> StoreResult<Page<Client>> {
+        self.list_clients_with(ws, filter, owners, None, client_from)
+            .await
+    }
+
+    /// The client list with each client's latest health score and its MRR
+    /// on `day`: two correlated lookups per row of the page, on the
+    /// `health_scores` primary key and the `subscriptions_by_client` index.
+    pub(super) async fn list_client_rows_impl(
+        &self,
+        ws: WorkspaceId,
+        filter: &ClientFilter,
+        owners: Option<&[String]>,
+        day: chrono::NaiveDate,
+    ) -> StoreResult<Page<ClientRow>> {
+        self.list_clients_with(ws, filter, owners, Some(day), |row| {
+            Ok(ClientRow {
+                client: client_from(row)?,
+                health_score: row.try_get("health_score").map_err(backend_error)?,
+                at_risk: row
+                    .try_get::<Option<bool>, _>("health_at_risk")
+                    .map_err(backend_error)?
+                    .unwrap_or(false),
+                mrr_cents: row.try_get("mrr_cents").map_err(backend_error)?,
+            })
+        })
+        .await
+    }
+
+    /// The client list; with `figures_on`, the health and MRR columns of
+    /// [`ClientRow`] too.
+    async fn list_clients_with<T>(
+        &self,
+        ws: WorkspaceId,
+        filter: &ClientFilter,
+        owners: Option<&[String]>,
+        figures_on: Option<chrono::NaiveDate>,
+        from_row: impl Fn(&DbRow) -> StoreResult<T>,
+    ) -> StoreResult<Page<T>> {
         fn push_filters<'a>(
             q: &mut QueryBuilder<'a, Db>,
             ws: WorkspaceId,
@@ -216,7 +254,25 @@ impl SqlStore {
         }
         let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM clients");
         push_filters(&mut count, ws, filter, owners);
-        let mut rows = QueryBuilder::<Db>::new(format!("SELECT {CLIENT_COLUMNS} FROM clients"));
+        let mut rows = QueryBuilder::<Db>::new(format!("SELECT {CLIENT_COLUMNS}"));
+        if let Some(day) = figures_on {
+            rows.push(
+                ", (SELECT CAST(h.score AS BIGINT) FROM health_scores h \
+                 WHERE h.workspace_id = clients.workspace_id AND h.client_id = clients.id) \
+                 AS health_score, \
+                 (SELECT h.at_risk FROM health_scores h \
+                 WHERE h.workspace_id = clients.workspace_id AND h.client_id = clients.id) \
+                 AS health_at_risk, \
+                 (SELECT CAST(COALESCE(SUM(s.mrr_cents), 0) AS BIGINT) FROM subscriptions s \
+                 WHERE s.workspace_id = clients.workspace_id AND s.client_id = clients.id \
+                 AND s.started_on <= ",
+            )
+            .push_bind(day)
+            .push(" AND (s.ended_on IS NULL OR s.ended_on > ")
+            .push_bind(day)
+            .push(")) AS mrr_cents");
+        }
+        rows.push(" FROM clients");
         push_filters(&mut rows, ws, filter, owners);
         rows.push(match filter.sort {
             ClientSort::Name => " ORDER BY name, id",
@@ -228,7 +284,7 @@ impl SqlStore {
             }
             ClientSort::Status => " ORDER BY status, name, id",
         });
-        self.fetch_page(count, rows, filter.page, filter.per_page, client_from)
+        self.fetch_page(count, rows, filter.page, filter.per_page, from_row)
             .await
     }
 

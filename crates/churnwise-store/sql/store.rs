@@ -804,4 +804,15 @@ impl Store for SqlStore {
     ) -> StoreResult<ImportSummary> {
         self.import_interactions_impl(ws, rows, progress).await
     }
+
+    // --- dash ---
+    async fn list_client_rows(
+        &self,
+        ws: WorkspaceId,
+        filter: &ClientFilter,
+        owners: Option<&[String]>,
+        day: Date,
+    ) -> StoreResult<Page<ClientRow>> {
+        self.list_client_rows_impl(ws, filter, owners, day).await
+    }
 }

@@ -688,6 +688,18 @@ pub trait Store: Send + Sync + 'static {
         rows: Vec<InteractionImport>,
         progress: &Progress,
     ) -> StoreResult<ImportSummary>;
+
+    // --- dash ---
+    /// [`Store::list_clients`] (with `owners`, [`Store::list_clients_owned_by`])
+    /// with each client's latest health score and its MRR on `day`, computed
+    /// in the same query: one round trip per page, whatever the page size.
+    async fn list_client_rows(
+        &self,
+        ws: WorkspaceId,
+        filter: &ClientFilter,
+        owners: Option<&[String]>,
+        day: Date,
+    ) -> StoreResult<Page<ClientRow>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

@@ -617,3 +617,20 @@ pub struct MetricsData {
     /// Every invoice.
     pub invoices: Vec<MetricsInvoice>,
 }
+
+// --- dash ---
+
+/// A client of the client list with the figures shown beside it, computed
+/// in the same query as the page ([`crate::Store::list_client_rows`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientRow {
+    /// The client.
+    #[serde(flatten)]
+    pub client: Client,
+    /// Score of its latest health computation (0–100), if it has one.
+    pub health_score: Option<i64>,
+    /// Whether that latest score is at risk.
+    pub at_risk: bool,
+    /// The sum of its subscriptions' MRR on the day asked, in cents.
+    pub mrr_cents: i64,
+}

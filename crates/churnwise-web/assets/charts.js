@@ -47,7 +47,35 @@
     });
   }
 
-  function option(doc) {
+  // The legend is drawn whole, wrapped over as many rows as it needs (a
+  // scrolling legend pages as "1/2" and cuts labels). The plot starts below
+  // it: its rows are counted from the labels' widths in the legend's font.
+  var LEGEND_FONT = '12px system-ui, sans-serif';
+  var LEGEND_ROW = 24;
+  var measure = null;
+  function textWidth(text) {
+    if (!measure) { measure = document.createElement('canvas').getContext('2d'); }
+    if (!measure) { return text.length * 7; }
+    measure.font = LEGEND_FONT;
+    return measure.measureText(text).width;
+  }
+  function legendRows(names, width) {
+    var rows = 1;
+    var used = 0;
+    var room = Math.max(width - 20, 80);
+    names.forEach(function (name) {
+      // icon (25) + gap (5) + label, then the gap between items (10)
+      var item = 25 + 5 + Math.ceil(textWidth(name)) + 2;
+      if (used > 0 && used + 10 + item > room) { rows += 1; used = item; } else { used += (used > 0 ? 10 : 0) + item; }
+    });
+    return rows;
+  }
+
+  // Rows of a heat map get this many pixels each, so every row label shows
+  // and none overlaps its neighbour.
+  var HEATMAP_ROW = 20;
+
+  function option(doc, width) {
     var fmt = formatter(doc);
     var common = {
       color: palette,
@@ -62,21 +90,27 @@
         tooltip: { renderMode: TOOLTIP_MODE, position: 'top', formatter: function (p) { return doc.y[p.value[1]] + ' · ' + doc.x[p.value[0]] + ': ' + fmt(p.value[2]); } },
       legend: { show: false },
         grid: { left: 8, right: 16, top: 8, bottom: 56, containLabel: true },
-        xAxis: { type: 'category', data: doc.x, splitArea: { show: true } },
-        yAxis: { type: 'category', data: doc.y, inverse: true, splitArea: { show: true } },
+        xAxis: { type: 'category', data: doc.x, splitArea: { show: true }, axisLabel: { fontSize: 11, hideOverlap: true } },
+        yAxis: { type: 'category', data: doc.y, inverse: true, splitArea: { show: true }, axisLabel: { interval: 0, fontSize: 11 } },
         visualMap: { min: Math.min.apply(null, values.concat([0])), max: Math.max.apply(null, values.concat([100])), calculable: false, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#fee2e2', '#fde68a', '#bbf7d0', '#15803d'] }, formatter: function (v) { return fmt(v); } },
         series: [{ type: 'heatmap', data: doc.cells, label: { show: doc.x.length <= 13, formatter: function (p) { return Math.round(p.value[2]); }, fontSize: 10 } }],
       });
     }
-    var yAxis = { type: 'value', axisLabel: { formatter: fmt } };
+    // Money is shown in whole units and counts are whole: ticks closer than
+    // 1 would repeat a label ("€0 €0 €1 €1").
+    var whole = function (unit) { return unit === 'percent' ? 0 : 1; };
+    var yAxis = { type: 'value', minInterval: whole(doc.unit), axisLabel: { formatter: fmt } };
     var fmt2 = null;
     if (doc.unit2) {
       fmt2 = formatter({ lang: doc.lang, unit: doc.unit2 });
-      yAxis = [yAxis, { type: 'value', axisLabel: { formatter: fmt2 }, splitLine: { show: false } }];
+      yAxis = [yAxis, { type: 'value', minInterval: whole(doc.unit2), axisLabel: { formatter: fmt2 }, splitLine: { show: false } }];
     }
+    var names = doc.series.filter(function (s) { return s.draw !== 'band_low'; }).map(function (s) { return s.name; });
+    var rows = legendRows(names, width);
+    common.grid.top = rows * LEGEND_ROW + 16;
     return Object.assign(common, {
       tooltip: { renderMode: TOOLTIP_MODE, trigger: 'axis', valueFormatter: fmt },
-      legend: { top: 0, type: 'scroll', data: doc.series.filter(function (s) { return s.draw !== 'band_low'; }).map(function (s) { return s.name; }) },
+      legend: { type: 'plain', top: 0, left: 0, right: 0, itemGap: 10, itemHeight: 14, textStyle: { fontSize: 12 }, data: names },
       xAxis: { type: 'category', data: doc.x },
       yAxis: yAxis,
       series: xySeries(doc, fmt, fmt2),
@@ -102,8 +136,17 @@
         return;
       }
       try {
+        if (doc.kind === 'heatmap') {
+          // Tall enough for every cohort's label (set through the CSSOM,
+          // which the Content-Security-Policy allows).
+          el.style.height = Math.max(300, doc.y.length * HEATMAP_ROW + 110) + 'px';
+        } else {
+          var names = doc.series.filter(function (s) { return s.draw !== 'band_low'; }).map(function (s) { return s.name; });
+          var extra = (legendRows(names, el.clientWidth) - 1) * LEGEND_ROW;
+          if (extra > 0) { el.style.height = (el.clientHeight + extra) + 'px'; }
+        }
         var chart = window.echarts.init(el, null, { renderer: 'svg' });
-        chart.setOption(option(doc));
+        chart.setOption(option(doc, el.clientWidth));
         el.setAttribute('data-drawn', 'true');
         charts.push(chart);
       } catch (e) {

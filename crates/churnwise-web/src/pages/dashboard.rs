@@ -15,7 +15,7 @@ use churnwise_app::metrics::workspace_report;
 use churnwise_app::reports::{reasons_report, ReasonsRequest};
 use churnwise_domain::reasons_matrix::{MatrixDimension, ReasonsMatrix};
 use churnwise_domain::registry::ClientStatus;
-use churnwise_domain::{parse_month, Lang, Money, Month};
+use churnwise_domain::{parse_date, parse_month, Lang, Money, Month};
 use churnwise_export::{csv_bytes, reasons_matrix_table, xlsx_bytes, Cell, CsvOptions, Table};
 use churnwise_metrics::{MetricsOptions, MetricsReport};
 use churnwise_store::ClientFilter;
@@ -34,6 +34,24 @@ pub struct RangeQuery {
     /// Last month, `YYYY-MM`.
     #[serde(default)]
     pub to: String,
+    /// Day the figures are computed as of, `YYYY-MM-DD` (default today).
+    #[serde(default)]
+    pub as_of: String,
+}
+
+impl RangeQuery {
+    /// The day the figures are computed as of: today when the field is
+    /// empty, else the date asked for, or the field's problem.
+    fn as_of(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> Result<chrono::NaiveDate, churnwise_domain::dates::DateError> {
+        let text = self.as_of.trim();
+        if text.is_empty() {
+            return Ok(today);
+        }
+        parse_date(text)
+    }
 }
 
 /// The months asked for: by default the twelve months up to the last
@@ -59,8 +77,9 @@ async fn report(
     auth: &PageAuth,
     from: Month,
     to: Month,
+    as_of: chrono::NaiveDate,
 ) -> Result<MetricsReport, PageError> {
-    let mut options = MetricsOptions::new(from, to, today());
+    let mut options = MetricsOptions::new(from, to, as_of);
     options.benchmark_pct = state
         .store
         .workspace_settings(auth.ws())
@@ -147,7 +166,38 @@ struct Charts {
     forecast: Chart,
 }
 
+/// True when no customer was active at any boundary of the range's months:
+/// the dashboard then shows what to do next instead of flat charts.
+fn no_customers(r: &MetricsReport) -> bool {
+    r.months
+        .iter()
+        .all(|m| m.customers_start == 0 && m.customers_end == 0)
+}
+
 fn charts(r: &MetricsReport, lang: Lang) -> Charts {
+    let mut charts = all_charts(r, lang);
+    // Flat zero lines and an axis of "€0 €0 €1" say nothing: without a
+    // customer the money and churn charts are drawn as empty states.
+    if no_customers(r) {
+        for chart in [
+            &mut charts.churn,
+            &mut charts.movements,
+            &mut charts.arpa,
+            &mut charts.forecast,
+        ] {
+            chart.x.clear();
+            chart.series.clear();
+        }
+    }
+    // A survival curve at 100 % "over 0 customers" is no curve.
+    if r.survival.subjects == 0 {
+        charts.survival.x.clear();
+        charts.survival.series.clear();
+    }
+    charts
+}
+
+fn all_charts(r: &MetricsReport, lang: Lang) -> Charts {
     let code = i18n::code(lang);
     let months: Vec<String> = r
         .months
@@ -341,18 +391,27 @@ async fn status_counts(state: &AppState, auth: &PageAuth) -> Result<Vec<StatusCo
     Ok(counts)
 }
 
-/// `GET /dashboard?from=YYYY-MM&to=YYYY-MM`: the dashboard.
+/// `GET /dashboard?from=YYYY-MM&to=YYYY-MM&as_of=YYYY-MM-DD`: the
+/// dashboard. The figures are computed as of `as_of` (default today), so a
+/// data set with events after today can be seen as of a past day; the
+/// default range ends with the last month complete on that day. A bad
+/// `as_of` is named next to its field and the page shows today's figures.
 pub async fn show(
     State(state): State<AppState>,
     auth: PageAuth,
     Query(query): Query<RangeQuery>,
 ) -> Result<Response, PageError> {
-    let (from, to, refused) = range(&query, today());
-    let report = report(&state, &auth, from, to).await?;
+    let (as_of, as_of_error) = match query.as_of(today()) {
+        Ok(day) => (day, false),
+        Err(_) => (today(), true),
+    };
+    let (from, to, refused) = range(&query, as_of);
+    let report = report(&state, &auth, from, to, as_of).await?;
     let counts = status_counts(&state, &auth).await?;
     let reconciled =
         churnwise_app::status::reconcile(state.store.as_ref(), auth.ws(), today()).await?;
     let charts = charts(&report, auth.lang);
+    let no_data = no_customers(&report);
     let matrix = reasons(&state, &auth, from, to).await?;
     let reasons_chart = reasons_chart(&matrix, auth.lang);
     let reason_labels: Vec<&str> = matrix.reasons.iter().map(|r| r.label(auth.lang)).collect();
@@ -370,7 +429,11 @@ pub async fn show(
         .map(|c| c.logo_retention_pct.len())
         .max()
         .unwrap_or(0);
-    let range_query = format!("from={from}&to={to}");
+    let range_query = if !as_of_error && !query.as_of.trim().is_empty() {
+        format!("from={from}&to={to}&as_of={as_of}")
+    } else {
+        format!("from={from}&to={to}")
+    };
     // Through JSON, so amounts reach the template as numbers in currency units.
     let latest = latest.map(json);
     let nonpayment = nonpayment.map(json);
@@ -396,6 +459,10 @@ pub async fn show(
             to => to.to_string(),
             refused,
             range_query,
+            as_of => if as_of_error { query.as_of.trim().chars().take(40).collect() } else { as_of.to_string() },
+            as_of_error,
+            as_of_is_today => as_of == today(),
+            no_data,
             cohort_columns => (0..max_cohort_width).collect::<Vec<_>>(),
         },
     )
@@ -616,7 +683,8 @@ pub async fn download(
     Query(query): Query<RangeQuery>,
 ) -> Result<Response, PageError> {
     let (chart, format) = Format::of(&file).ok_or(PageError::NotFound)?;
-    let (from, to, _) = range(&query, today());
+    let as_of = query.as_of(today()).map_err(|_| PageError::BadRequest)?;
+    let (from, to, _) = range(&query, as_of);
     let (table, csv_options) = if chart == "reasons" {
         let matrix = reasons(&state, &auth, from, to).await?;
         (
@@ -627,7 +695,7 @@ pub async fn download(
         if !METRIC_CHARTS.contains(&chart) {
             return Err(PageError::NotFound);
         }
-        let report = report(&state, &auth, from, to).await?;
+        let report = report(&state, &auth, from, to, as_of).await?;
         let table = chart_table(&report, chart).ok_or(PageError::NotFound)?;
         (
             table,
@@ -679,16 +747,19 @@ mod tests {
         let asked = RangeQuery {
             from: "2023-01".into(),
             to: "2023-06".into(),
+            ..RangeQuery::default()
         };
         assert_eq!(range(&asked, today).0.to_string(), "2023-01");
         let backwards = RangeQuery {
             from: "2023-06".into(),
             to: "2023-01".into(),
+            ..RangeQuery::default()
         };
         assert!(range(&backwards, today).2);
         let too_long = RangeQuery {
             from: "2000-01".into(),
             to: "2023-01".into(),
+            ..RangeQuery::default()
         };
         assert!(range(&too_long, today).2);
     }

@@ -84,8 +84,10 @@ pub async fn list(
     }
     .into_filter()
     .map_err(|_| PageError::BadRequest)?;
+    let today = chrono::Local::now().date_naive();
     let page =
-        churnwise_app::owners::list_clients(state.store.as_ref(), auth.ws(), &filter).await?;
+        churnwise_app::owners::list_client_rows(state.store.as_ref(), auth.ws(), &filter, today)
+            .await?;
     let facets = state.store.client_facets(auth.ws()).await?;
     let pages = u32::try_from(page.total.max(0))
         .unwrap_or(u32::MAX)

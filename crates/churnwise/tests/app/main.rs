@@ -29,6 +29,7 @@ mod members_pages;
 mod metrics_cli;
 mod owners;
 mod pages;
+mod payment_reminders;
 mod privacy;
 mod server_ops;
 mod status;

@@ -344,12 +344,9 @@ pub fn step_due(steps: &[ReminderStep], invoice: &InvoiceState, today: NaiveDate
     if let Some(p) = invoice.promised_on.filter(|p| *p >= today) {
         return Decision::Promised(p);
     }
-    let reached = steps
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| step_day(steps, *i, invoice.due_on).is_some_and(|d| d <= today))
-        .map(|(i, _)| i)
-        .last();
+    let reached = (0..steps.len())
+        .rev()
+        .find(|i| step_day(steps, *i, invoice.due_on).is_some_and(|d| d <= today));
     let next_unsent = invoice.last_step.map_or(0, |l| l + 1);
     match reached {
         Some(i) if invoice.last_step.is_none_or(|l| i > l) => Decision::Send(i),

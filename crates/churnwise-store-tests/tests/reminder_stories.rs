@@ -84,7 +84,7 @@ async fn invoice(
 }
 
 async fn a_reminder_is_claimed_once_per_invoice_and_step(t: TestStore) {
-    let s = t.store;
+    let s = t.store.clone();
     let ws = s.ensure_workspace("acme").await.unwrap().id;
     let c = client(&s, ws, "Bakery").await;
     let inv = invoice(&s, ws, c, "INV-1", "2026-03-01").await;
@@ -208,7 +208,7 @@ async fn candidates_are_unpaid_overdue_unpaused_with_their_recipient(t: TestStor
     assert_eq!(s.client_billing(ws, bakery).await.unwrap(), billing);
     // A contact of another client is refused.
     let lola_contact = s.list_contacts(ws, lola).await.unwrap()[0].id;
-    assert_eq!(
+    assert!(matches!(
         s.set_client_billing(
             ws,
             bakery,
@@ -220,12 +220,12 @@ async fn candidates_are_unpaid_overdue_unpaused_with_their_recipient(t: TestStor
         .await
         .unwrap_err(),
         StoreError::NotFound
-    );
+    ));
     // Another workspace's client is not there.
-    assert_eq!(
+    assert!(matches!(
         s.client_billing(ws, stranger).await.unwrap_err(),
         StoreError::NotFound
-    );
+    ));
     s.set_client_billing(
         ws,
         paused,
@@ -249,12 +249,12 @@ async fn candidates_are_unpaid_overdue_unpaused_with_their_recipient(t: TestStor
         }]
     );
     let s_inv = s.list_invoices(other_ws, stranger).await.unwrap()[0].id;
-    assert_eq!(
+    assert!(matches!(
         s.set_invoice_promise(ws, s_inv, Some(day("2026-03-10")))
             .await
             .unwrap_err(),
         StoreError::NotFound
-    );
+    ));
 
     let id = s
         .claim_reminder(ws, bakery, a, 0, day("2026-03-04"))

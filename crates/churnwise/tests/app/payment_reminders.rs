@@ -543,7 +543,165 @@ async fn settings_billing_pause_and_promises_through_the_api(backend: Backend) {
     );
 }
 
+async fn the_settings_client_and_due_pages_show_and_save_reminders(backend: Backend) {
+    use crate::pages::{csrf_of, get, html, location, post, sign_in};
+    let app = TestApp::new(backend).await;
+    let (ws, _) = app
+        .user_with_token("ana@example.com", "Acme", Role::Manager)
+        .await;
+    let s = app.store().clone();
+    let today = Utc::now().date_naive();
+    let jar = sign_in(&app, "ana@example.com").await;
+
+    let settings = get(&app, "/settings", &jar, None).await;
+    assert!(html(&settings).contains("href=\"/settings/reminders\""));
+    let page = get(&app, "/settings/reminders", &jar, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = html(&page).to_string();
+    assert!(
+        body.contains("Friendly reminder: invoice {invoice} is due"),
+        "{body}"
+    );
+    let csrf = csrf_of(&body);
+    let version = s
+        .workspace_settings(ws.id)
+        .await
+        .unwrap()
+        .version
+        .to_string();
+    let step = |i: usize, days: &str| {
+        vec![
+            (format!("days_{i}"), days.to_string()),
+            (format!("tone_{i}"), "firm".to_string()),
+            (format!("subject_en_{i}"), "Invoice {invoice}".to_string()),
+            (format!("subject_es_{i}"), "Factura {invoice}".to_string()),
+            (format!("body_en_{i}"), "Please pay {amount}.".to_string()),
+            (format!("body_es_{i}"), "Pague {amount}.".to_string()),
+        ]
+    };
+    let form = |second_days: &str| {
+        let mut f: Vec<(String, String)> = vec![
+            ("csrf".into(), csrf.clone()),
+            ("version".into(), version.clone()),
+            ("enabled".into(), "1".into()),
+            ("lang".into(), "es".into()),
+        ];
+        f.extend(step(0, "3"));
+        f.extend(step(1, second_days));
+        f
+    };
+    let refused_form = form("2");
+    let refused_pairs: Vec<(&str, &str)> = refused_form
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = post(&app, "/settings/reminders", &jar, &refused_pairs).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = html(&refused);
+    assert!(body.contains("id=\"f-days-1-error\""), "{body}");
+    assert!(body.contains("steps[1].days_after_due"), "{body}");
+    assert!(
+        !s.workspace_settings(ws.id)
+            .await
+            .unwrap()
+            .value
+            .payment_reminders
+            .enabled
+    );
+
+    let good_form = form("12");
+    let good: Vec<(&str, &str)> = good_form
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = post(&app, "/settings/reminders", &jar, &good).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", html(&saved));
+    let stored = s
+        .workspace_settings(ws.id)
+        .await
+        .unwrap()
+        .value
+        .payment_reminders;
+    assert!(stored.enabled);
+    assert_eq!(stored.lang, Lang::Es);
+    let days: Vec<u32> = stored.steps.iter().map(|s| s.days_after_due).collect();
+    assert_eq!(days, vec![3, 12]);
+    let page = get(&app, location(&saved), &jar, Some("es")).await;
+    assert!(html(&page).contains("Recordatorios de pago guardados."));
+
+    // The client page: billing contact, pause, a promise.
+    let c = client(&s, ws.id, "Bakery").await;
+    contact(&s, ws.id, c, "Ana", "ana@bakery.test", true).await;
+    let bill = contact(&s, ws.id, c, "Bill", "bills@bakery.test", false).await;
+    invoice(&s, ws.id, c, "INV-1", today - Duration::days(1)).await;
+    let inv = s.list_invoices(ws.id, c).await.unwrap()[0].id;
+    let uri = format!("/clients/{}", c.0);
+    let page = get(&app, &uri, &jar, None).await;
+    let body = html(&page).to_string();
+    assert!(body.contains("id=\"reminders\""), "{body}");
+    // Next reminder: two days from now (due + 3).
+    assert!(body.contains("Next reminder"), "{body}");
+    let csrf = csrf_of(&body);
+
+    // The Due page lists the reminder going out.
+    let due = get(&app, "/due?show=all", &jar, None).await;
+    let due_body = html(&due);
+    assert!(due_body.contains("id=\"due-reminders\""), "{due_body}");
+    assert!(due_body.contains("INV-1, reminder 1 on"), "{due_body}");
+
+    let bill_id = bill.0.to_string();
+    let saved = post(
+        &app,
+        &format!("/clients/{}/reminders", c.0),
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("billing_contact", &bill_id),
+            ("paused", "1"),
+            ("lang", "en"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", html(&saved));
+    let billing = s.client_billing(ws.id, c).await.unwrap();
+    assert_eq!(billing.billing_contact, Some(bill));
+    assert!(billing.reminders_paused);
+    assert_eq!(billing.lang, Some(Lang::En));
+    let page = get(&app, location(&saved), &jar, None).await;
+    assert!(html(&page).contains("id=\"reminders-paused\""));
+
+    let promise_uri = format!("/clients/{}/invoices/{}/promise", c.0, inv.0);
+    let past = (today - Duration::days(3)).to_string();
+    let refused = post(
+        &app,
+        &promise_uri,
+        &jar,
+        &[("csrf", &csrf), ("promised_on", &past)],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&refused).contains("in the past"), "{}", html(&refused));
+    assert!(s.invoice_promises(ws.id, c).await.unwrap().is_empty());
+    let day = (today + Duration::days(4)).to_string();
+    let saved = post(
+        &app,
+        &promise_uri,
+        &jar,
+        &[("csrf", &csrf), ("promised_on", &day)],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", html(&saved));
+    let promises = s.invoice_promises(ws.id, c).await.unwrap();
+    assert_eq!(promises[0].promised_on.to_string(), day);
+    let page = get(&app, location(&saved), &jar, None).await;
+    assert!(
+        html(&page).contains(&format!("value=\"{day}\"")),
+        "the promise is shown"
+    );
+}
+
 both_backends!(
+    the_settings_client_and_due_pages_show_and_save_reminders,
     reminders_go_to_the_billing_contact_once_in_the_clients_language,
     reminders_stop_when_paid_promised_or_paused,
     the_scheduler_sends_reminders_and_the_owner_sees_them_in_the_digest,

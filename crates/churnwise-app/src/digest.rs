@@ -18,7 +18,8 @@ use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use churnwise_domain::health::{Signal, SignalFacts};
 use churnwise_domain::Lang;
 use churnwise_store::{
-    Alert, AlertFilter, AlertStatus, OwnerMapping, Store, StoreResult, User, Workspace,
+    Alert, AlertFilter, AlertStatus, OwnerMapping, ReminderSend, Store, StoreResult, User,
+    Workspace,
 };
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
@@ -193,6 +194,8 @@ pub struct DayDigests {
     alerts: Vec<Alert>,
     /// The owner names mapped to members (issue 12).
     mappings: Vec<OwnerMapping>,
+    /// Payment reminders sent yesterday or today (issue 15).
+    reminders: Vec<ReminderSend>,
 }
 
 impl DayDigests {
@@ -210,12 +213,24 @@ impl DayDigests {
             )
             .await?;
         let mappings = store.owner_mappings(ws.id).await?;
+        let reminders = store
+            .list_reminder_sends(
+                ws.id,
+                &churnwise_store::ReminderSendFilter {
+                    since: today.pred_opt(),
+                    sent_only: true,
+                    limit: 500,
+                    ..Default::default()
+                },
+            )
+            .await?;
         Ok(DayDigests {
             ws: ws.clone(),
             today,
             due,
             alerts,
             mappings,
+            reminders,
         })
     }
 
@@ -230,12 +245,18 @@ impl DayDigests {
             .iter()
             .filter(|a| names.owns(a.client.owner.as_deref()))
             .collect();
-        compose(
+        let my_reminders: Vec<&ReminderSend> = self
+            .reminders
+            .iter()
+            .filter(|r| names.owns(r.owner.as_deref()))
+            .collect();
+        compose_with_reminders(
             user.lang.unwrap_or_default(),
             &self.ws,
             self.today,
             &mine,
             &my_alerts,
+            &my_reminders,
         )
     }
 }
@@ -318,6 +339,19 @@ pub fn compose(
     due: &[&DueEntry],
     alerts: &[&Alert],
 ) -> Digest {
+    compose_with_reminders(lang, ws, today, due, alerts, &[])
+}
+
+/// The digest of one user in `lang`, with the payment reminders sent to
+/// their clients since yesterday (issue 15).
+pub fn compose_with_reminders(
+    lang: Lang,
+    ws: &Workspace,
+    today: chrono::NaiveDate,
+    due: &[&DueEntry],
+    alerts: &[&Alert],
+    reminders: &[&ReminderSend],
+) -> Digest {
     let subject = t(
         lang,
         "digest-subject",
@@ -363,12 +397,32 @@ pub fn compose(
         }
         body.push('\n');
     }
+    if !reminders.is_empty() {
+        body.push_str(&t(lang, "digest-reminders-heading", &[]));
+        body.push('\n');
+        for r in reminders {
+            body.push_str(&format!(
+                "- {}\n",
+                t(
+                    lang,
+                    "digest-reminder-line",
+                    &[
+                        ("client", text(&r.client_name)),
+                        ("invoice", text(&r.invoice_ref)),
+                        ("step", number(i64::from(r.step) + 1)),
+                        ("date", text(&i18n::date(lang, r.run_on))),
+                    ],
+                )
+            ));
+        }
+        body.push('\n');
+    }
     body.push_str(&t(lang, "digest-footer", &[]));
     body.push('\n');
     Digest {
         subject,
         body,
-        items: due.len() + alerts.len(),
+        items: due.len() + alerts.len() + reminders.len(),
     }
 }
 

@@ -114,6 +114,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/owners.ftl"),
             include_str!("../locales/en/import.ftl"),
             include_str!("../locales/en/dashboard.ftl"),
+            include_str!("../locales/en/reminders.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -125,6 +126,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/owners.ftl"),
             include_str!("../locales/es/import.ftl"),
             include_str!("../locales/es/dashboard.ftl"),
+            include_str!("../locales/es/reminders.ftl"),
         ]
         .as_slice(),
     }

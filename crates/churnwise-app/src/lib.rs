@@ -38,6 +38,7 @@ pub mod imports;
 pub mod members;
 pub mod metrics;
 pub mod owners;
+pub mod payment_reminders;
 pub mod privacy;
 pub mod reasons;
 pub mod record_edits;

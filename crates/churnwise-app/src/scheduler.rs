@@ -7,7 +7,8 @@
 //! the personal data of former clients past the workspace's retention (see
 //! [`crate::privacy::erase_former_clients`]; a client once erased is not
 //! picked again, so running it at every tick is the daily pass and more), and
-//! sends the day's digests once their hour has come.
+//! sends the day's digests once their hour has come, then the payment
+//! reminders due (see [`crate::payment_reminders`]; each claimed once).
 //!
 //! Several server processes may share one database. Each tick first takes
 //! the `scheduler` lease in the database (a row with a holder and an expiry,
@@ -18,6 +19,7 @@
 
 use crate::digest::{run_digests, DigestRun, SendMail};
 use crate::early_warning::refresh;
+use crate::payment_reminders::{run_reminders, ReminderRun};
 use crate::privacy::erase_former_clients;
 use crate::status::refresh_workspace;
 use chrono::{DateTime, Utc};
@@ -59,6 +61,8 @@ pub struct Tick {
     pub sessions_purged: u64,
     /// Clients whose status changed with the day (see [`crate::status`]).
     pub statuses_changed: u64,
+    /// The payment reminders (issue 15).
+    pub reminders: ReminderRun,
 }
 
 impl Scheduler {
@@ -104,6 +108,10 @@ impl Scheduler {
         }
         if let Some(mailer) = &self.mailer {
             tick.digests = run_digests(self.store.as_ref(), mailer.as_ref(), now).await?;
+            // --- reminders --- (issue 15: after the digests, so a reminder
+            // sent today shows in tomorrow's digest)
+            tick.reminders =
+                run_reminders(self.store.as_ref(), Some(mailer.as_ref()), today, false).await?;
         }
         Ok(tick)
     }
@@ -135,6 +143,7 @@ impl Scheduler {
                     clients_erased = t.clients_erased,
                     digests_sent = t.digests.sent,
                     digests_failed = t.digests.failed,
+                    reminders_sent = t.reminders.sent,
                     "scheduler tick"
                 ),
                 Ok(_) => tracing::debug!("scheduler: another process holds the lease"),

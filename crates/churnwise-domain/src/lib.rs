@@ -11,6 +11,7 @@ pub mod lang;
 pub mod lessons;
 pub mod money;
 pub mod offboarding;
+pub mod payment_reminders;
 pub mod privacy;
 pub mod problem;
 pub mod reasons;

@@ -3,6 +3,7 @@
 //! one JSON document; a value left out takes its default.
 
 use crate::health::{HealthSettings, SettingProblem};
+use crate::payment_reminders::ReminderSettings;
 use crate::registry::DEFAULT_KEEP_IN_TOUCH_DAYS;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -48,6 +49,8 @@ pub struct WorkspaceSettings {
     /// Erase a former client's personal data this many months (1 to
     /// [`ERASE_AFTER_MAX_MONTHS`]) after it left; none (the default) never.
     pub erase_former_after_months: Option<u32>,
+    /// Payment reminders for overdue invoices (issue 15).
+    pub payment_reminders: ReminderSettings,
 }
 
 /// The longest retention that can be set, in months (ten years).
@@ -62,6 +65,7 @@ impl Default for WorkspaceSettings {
             health: HealthSettings::default(),
             digest: DigestSettings::default(),
             erase_former_after_months: None,
+            payment_reminders: ReminderSettings::default(),
         }
     }
 }
@@ -113,6 +117,12 @@ impl WorkspaceSettings {
         }
         if let Err(more) = self.health.validate() {
             problems.extend(more);
+        }
+        if let Err(more) = self.payment_reminders.validate() {
+            problems.extend(more.into_iter().map(|p| SettingProblem {
+                field: format!("payment_reminders.{}", p.field),
+                reason: p.reason,
+            }));
         }
         if problems.is_empty() {
             Ok(())

@@ -28,6 +28,7 @@ mod metrics_data;
 mod owners;
 mod privacy;
 mod records;
+mod reminders;
 mod settings;
 mod status;
 mod store;

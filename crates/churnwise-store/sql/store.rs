@@ -815,4 +815,79 @@ impl Store for SqlStore {
     ) -> StoreResult<Page<ClientRow>> {
         self.list_client_rows_impl(ws, filter, owners, day).await
     }
+
+    // --- reminders ---
+    async fn client_billing(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<ClientBilling> {
+        self.client_billing_impl(ws, client).await
+    }
+
+    async fn set_client_billing(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        billing: &ClientBilling,
+    ) -> StoreResult<()> {
+        self.set_client_billing_impl(ws, client, billing).await
+    }
+
+    async fn set_invoice_promise(
+        &self,
+        ws: WorkspaceId,
+        invoice: InvoiceId,
+        promised_on: Option<Date>,
+    ) -> StoreResult<()> {
+        self.set_invoice_promise_impl(ws, invoice, promised_on)
+            .await
+    }
+
+    async fn invoice_promises(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<Vec<InvoicePromise>> {
+        self.invoice_promises_impl(ws, client).await
+    }
+
+    async fn reminder_candidates(
+        &self,
+        ws: WorkspaceId,
+        due_by: Date,
+        after: Option<InvoiceId>,
+        limit: u32,
+    ) -> StoreResult<Vec<ReminderCandidate>> {
+        self.reminder_candidates_impl(ws, due_by, after, limit)
+            .await
+    }
+
+    async fn claim_reminder(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        invoice: InvoiceId,
+        step: i32,
+        run_on: Date,
+    ) -> StoreResult<Option<ReminderSendId>> {
+        self.claim_reminder_impl(ws, client, invoice, step, run_on)
+            .await
+    }
+
+    async fn finish_reminder(
+        &self,
+        id: ReminderSendId,
+        result: Result<(), String>,
+    ) -> StoreResult<()> {
+        self.finish_reminder_impl(id, result).await
+    }
+
+    async fn list_reminder_sends(
+        &self,
+        ws: WorkspaceId,
+        filter: &ReminderSendFilter,
+    ) -> StoreResult<Vec<ReminderSend>> {
+        self.list_reminder_sends_impl(ws, filter).await
+    }
 }

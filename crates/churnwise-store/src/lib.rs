@@ -10,6 +10,7 @@ mod invitations;
 mod owners;
 mod privacy;
 mod records;
+mod reminders;
 mod status;
 
 pub use cases::*;
@@ -20,6 +21,7 @@ pub use invitations::*;
 pub use owners::*;
 pub use privacy::*;
 pub use records::*;
+pub use reminders::*;
 pub use status::*;
 
 /// A moment in UTC.
@@ -700,6 +702,65 @@ pub trait Store: Send + Sync + 'static {
         owners: Option<&[String]>,
         day: Date,
     ) -> StoreResult<Page<ClientRow>>;
+    // --- reminders ---
+    /// A client's billing preferences (the defaults when never set);
+    /// `NotFound` for a client of another workspace.
+    async fn client_billing(&self, ws: WorkspaceId, client: ClientId)
+        -> StoreResult<ClientBilling>;
+    /// Saves a client's billing preferences; `NotFound` when the client, or
+    /// the billing contact among the client's contacts, is not there.
+    async fn set_client_billing(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        billing: &ClientBilling,
+    ) -> StoreResult<()>;
+    /// Records (or with `None` clears) a promise to pay on an invoice;
+    /// `NotFound` for an invoice of another workspace.
+    async fn set_invoice_promise(
+        &self,
+        ws: WorkspaceId,
+        invoice: InvoiceId,
+        promised_on: Option<Date>,
+    ) -> StoreResult<()>;
+    /// The promises recorded on a client's invoices.
+    async fn invoice_promises(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<Vec<InvoicePromise>>;
+    /// Unpaid invoices due on or before `due_by` of clients whose reminders
+    /// are not paused, by id after `after`, at most `limit` (1–1000).
+    async fn reminder_candidates(
+        &self,
+        ws: WorkspaceId,
+        due_by: Date,
+        after: Option<InvoiceId>,
+        limit: u32,
+    ) -> StoreResult<Vec<ReminderCandidate>>;
+    /// Claims the reminder of `step` for `invoice` before sending it: `None`
+    /// when it is already claimed (sent, being sent, or failed three times);
+    /// a failed one is claimed again.
+    async fn claim_reminder(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        invoice: InvoiceId,
+        step: i32,
+        run_on: Date,
+    ) -> StoreResult<Option<ReminderSendId>>;
+    /// Marks a claimed reminder sent, or failed with the reason.
+    async fn finish_reminder(
+        &self,
+        id: ReminderSendId,
+        result: Result<(), String>,
+    ) -> StoreResult<()>;
+    /// Reminders claimed, newest first.
+    async fn list_reminder_sends(
+        &self,
+        ws: WorkspaceId,
+        filter: &ReminderSendFilter,
+    ) -> StoreResult<Vec<ReminderSend>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

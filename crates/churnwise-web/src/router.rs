@@ -55,6 +55,18 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(early_warning_routes())
         .merge(record_edit_routes())
         .merge(import_routes())
+        .merge(reminder_routes())
+}
+
+// --- reminders --- (issue 15)
+/// Payment reminders: the sequence, a client's billing preferences and
+/// promises to pay.
+fn reminder_routes() -> OpenApiRouter<AppState> {
+    use crate::api::reminders;
+    OpenApiRouter::new()
+        .routes(routes!(reminders::get_settings, reminders::put_settings))
+        .routes(routes!(reminders::show_client, reminders::patch_client))
+        .routes(routes!(reminders::put_promise))
 }
 
 /// Changes to a client's records after they were entered.
@@ -161,6 +173,22 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     split().1
 }
 
+// --- reminders --- (issue 15)
+/// Settings → Payment reminders and the client page's reminder forms.
+fn reminder_page_routes() -> Router<AppState> {
+    use pages::reminders;
+    Router::new()
+        .route(
+            "/settings/reminders",
+            get(reminders::show).post(reminders::save),
+        )
+        .route("/clients/{id}/reminders", post(reminders::save_billing))
+        .route(
+            "/clients/{id}/invoices/{invoice}/promise",
+            post(reminders::save_promise),
+        )
+}
+
 fn page_routes() -> Router<AppState> {
     use pages::{
         cases, clients, dashboard, departure_settings, early_warning, invitations, members,
@@ -248,6 +276,7 @@ fn page_routes() -> Router<AppState> {
         )
         .route("/assets/{*path}", get(pages::assets::asset))
         .merge(record_edit_page_routes())
+        .merge(reminder_page_routes())
         .layer(axum::middleware::from_fn(pages::error_pages))
 }
 

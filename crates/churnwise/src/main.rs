@@ -57,6 +57,7 @@ enum Command {
     Subscription(commands::subscription::SubscriptionArgs),
     Contact(commands::contact::ContactArgs),
     Owner(commands::owner::OwnerArgs),
+    Reminders(commands::reminders::RemindersArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -104,6 +105,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Health(args) => commands::health::run(&ctx, args).await,
             Command::Due(args) => commands::due::run(&ctx, args).await,
             Command::Digest(args) => commands::digest::run(&ctx, args).await,
+            Command::Reminders(args) => commands::reminders::run(&ctx, args).await,
             Command::Backup(args) => commands::backup::run(&ctx, args).await,
             Command::Owner(args) => commands::owner::run(&ctx, args).await,
         }

@@ -13,5 +13,6 @@ pub mod privacy;
 pub mod reasons;
 pub mod record_edits;
 pub mod records;
+pub mod reminders;
 pub mod reports;
 pub mod session;

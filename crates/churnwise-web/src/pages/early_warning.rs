@@ -112,11 +112,20 @@ pub async fn show(
             reasons: a.reasons.iter().map(|s| signal_text(lang, s)).collect(),
         })
         .collect();
+    // Payment reminders going out and promises to pay falling due in the
+    // next week (issue 15), for the same clients as the list.
+    let reminders: Vec<churnwise_app::payment_reminders::Upcoming> =
+        churnwise_app::payment_reminders::upcoming(state.store.as_ref(), ws, today, 7)
+            .await?
+            .into_iter()
+            .filter(|u| all || names.owns(u.owner.as_deref()))
+            .collect();
     let chrome = Chrome::of(&auth, &state, "due").await?;
     render(
         &chrome,
         "due.html",
         context! {
+            reminders,
             due,
             alerts,
             all,

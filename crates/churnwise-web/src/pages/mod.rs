@@ -19,6 +19,7 @@ pub mod invitations;
 pub mod members;
 pub mod owners;
 pub mod privacy;
+pub mod reminders;
 mod render;
 pub mod session;
 pub mod settings;

@@ -15,6 +15,7 @@ pub mod interaction;
 pub mod metrics;
 pub mod owner;
 pub mod reasons;
+pub mod reminders;
 pub mod serve;
 pub mod subscription;
 pub mod token;

@@ -31,6 +31,7 @@ mod metrics_cache;
 mod metrics_cli;
 mod owners;
 mod pages;
+mod payment_reminders;
 mod privacy;
 mod server_ops;
 mod shared_limits;

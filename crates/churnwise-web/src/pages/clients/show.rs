@@ -273,11 +273,21 @@ pub(super) async fn client_page(
         churnwise_app::owners::member_owning(state.store.as_ref(), ws, client.owner.as_deref())
             .await?
             .map(|u| u.name.filter(|n| !n.trim().is_empty()).unwrap_or(u.email));
+    // Payment reminders (issue 15): billing contact, pause, each invoice's
+    // reminders sent, next one and promise.
+    let reminders = churnwise_app::payment_reminders::client_reminders(
+        state.store.as_ref(),
+        ws,
+        client.id,
+        today,
+    )
+    .await?;
     let chrome = Chrome::of(auth, state, "clients").await?;
     render(
         &chrome,
         "clients/show.html",
         context! {
+            reminders,
             owner_member,
             client,
             contacts,
@@ -321,6 +331,7 @@ pub async fn show(
         NOTICES
             .iter()
             .chain(super::record_edits::NOTICES.iter())
+            .chain(crate::pages::reminders::NOTICES.iter())
             .find(|n| **n == d)
             .copied()
     });

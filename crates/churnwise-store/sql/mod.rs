@@ -31,6 +31,7 @@ mod records;
 mod settings;
 mod status;
 mod store;
+mod stripe;
 mod throttle;
 mod users;
 

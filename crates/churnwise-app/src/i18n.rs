@@ -113,6 +113,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/status.ftl"),
             include_str!("../locales/en/owners.ftl"),
             include_str!("../locales/en/import.ftl"),
+            include_str!("../locales/en/stripe.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -123,6 +124,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/status.ftl"),
             include_str!("../locales/es/owners.ftl"),
             include_str!("../locales/es/import.ftl"),
+            include_str!("../locales/es/stripe.ftl"),
         ]
         .as_slice(),
     }

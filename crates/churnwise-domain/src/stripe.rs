@@ -105,6 +105,9 @@ pub struct Price {
     /// The billing period (absent on a one-off price).
     #[serde(default)]
     pub recurring: Option<Recurring>,
+    /// The price's currency.
+    #[serde(default)]
+    pub currency: Option<String>,
 }
 
 /// A legacy plan of a subscription item.
@@ -118,6 +121,9 @@ pub struct Plan {
     /// How many intervals one period lasts.
     #[serde(default)]
     pub interval_count: Option<u32>,
+    /// The plan's currency.
+    #[serde(default)]
+    pub currency: Option<String>,
 }
 
 /// One item of a subscription.
@@ -326,6 +332,7 @@ impl SubscriptionItem {
         if let Some(Price {
             unit_amount: Some(amount),
             recurring: Some(recurring),
+            ..
         }) = &self.price
         {
             return Ok((
@@ -337,6 +344,7 @@ impl SubscriptionItem {
             amount: Some(amount),
             interval,
             interval_count,
+            ..
         }) = &self.plan
         {
             return Ok((*amount, per_month(interval, *interval_count)?));
@@ -346,6 +354,23 @@ impl SubscriptionItem {
 }
 
 impl Subscription {
+    /// The subscription's currency in lower case: its own, else its first
+    /// item's price or plan's (empty when none says).
+    pub fn currency_code(&self) -> String {
+        self.currency
+            .clone()
+            .or_else(|| {
+                self.items.data.iter().find_map(|i| {
+                    i.price
+                        .as_ref()
+                        .and_then(|p| p.currency.clone())
+                        .or_else(|| i.plan.as_ref().and_then(|p| p.currency.clone()))
+                })
+            })
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    }
+
     /// True when the subscription makes no segment at all (`incomplete`,
     /// `incomplete_expired`).
     pub fn makes_no_segment(&self) -> bool {
@@ -669,6 +694,20 @@ mod tests {
         );
         // 240.00 every 2 years = 10.00 a month.
         assert_eq!(s.mrr_cents(true), Ok(1000));
+    }
+
+    #[test]
+    fn the_currency_is_the_subscriptions_else_its_first_items() {
+        let s = sub(
+            json!({"id": "s", "customer": "c", "status": "active", "start_date": 0,
+            "items": {"data": [{"plan": {"amount": 1, "interval": "month", "currency": "EUR"}}]}}),
+        );
+        assert_eq!(s.currency_code(), "eur");
+        let own = sub(
+            json!({"id": "s", "customer": "c", "status": "active", "start_date": 0,
+            "currency": "usd", "items": {"data": []}}),
+        );
+        assert_eq!(own.currency_code(), "usd");
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// How uploads of files to import are taken (size, folder, read limits).
     pub uploads: churnwise_app::import_jobs::UploadSettings,
+    /// How Stripe is reached and its secrets sealed (issue 15).
+    pub stripe: churnwise_app::stripe::StripeSettings,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             mailer: None,
             public_url: None,
             uploads: Default::default(),
+            stripe: Default::default(),
         }
     }
 }

@@ -57,6 +57,7 @@ enum Command {
     Subscription(commands::subscription::SubscriptionArgs),
     Contact(commands::contact::ContactArgs),
     Owner(commands::owner::OwnerArgs),
+    Stripe(commands::stripe::StripeArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -106,6 +107,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Digest(args) => commands::digest::run(&ctx, args).await,
             Command::Backup(args) => commands::backup::run(&ctx, args).await,
             Command::Owner(args) => commands::owner::run(&ctx, args).await,
+            Command::Stripe(args) => commands::stripe::run(&ctx, args).await,
         }
     })
 }

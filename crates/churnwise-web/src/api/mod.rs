@@ -15,3 +15,4 @@ pub mod record_edits;
 pub mod records;
 pub mod reports;
 pub mod session;
+pub mod stripe;

@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod owner;
 pub mod reasons;
 pub mod serve;
+pub mod stripe;
 pub mod subscription;
 pub mod token;
 pub mod user;

@@ -32,6 +32,8 @@ mod pages;
 mod privacy;
 mod server_ops;
 mod status;
+mod stripe_api;
+mod stripe_sync;
 mod support;
 mod websec;
 mod words;

@@ -16,6 +16,11 @@ export CHURNWISE_TEST_POSTGRES="${CHURNWISE_TEST_POSTGRES:-postgres://postgres@1
 if ! python3 -c "import aiosmtpd" 2>/dev/null; then
     python3 -m pip install --quiet "aiosmtpd==1.4.6"
 fi
+# The Stripe sync tests read from a local fake of Stripe's API on loopback:
+# localstripe, installed from PyPI when missing.
+if ! python3 -c "import localstripe" 2>/dev/null; then
+    python3 -m pip install --quiet "localstripe==1.15.10"
+fi
 cargo test --workspace --all-targets --locked
 cargo test --workspace --doc --locked
 # The JSON API against its own OpenAPI document with a token (Schemathesis

@@ -168,6 +168,11 @@ actions! {
     ContactRemoved => "contact.removed",
     /// An owner name was mapped to a member, or its mapping removed.
     OwnerMapped => "owner.mapped",
+    // --- stripe --- (issue #15)
+    /// The Stripe API key or webhook secret was set or removed.
+    StripeConnectionChanged => "stripe.connection_changed",
+    /// A sync with Stripe ran (summary).
+    StripeSynced => "stripe.synced",
 }
 
 impl Action {

@@ -115,6 +115,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/import.ftl"),
             include_str!("../locales/en/dashboard.ftl"),
             include_str!("../locales/en/reminders.ftl"),
+            include_str!("../locales/en/stripe.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -127,6 +128,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/import.ftl"),
             include_str!("../locales/es/dashboard.ftl"),
             include_str!("../locales/es/reminders.ftl"),
+            include_str!("../locales/es/stripe.ftl"),
         ]
         .as_slice(),
     }

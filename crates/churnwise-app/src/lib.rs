@@ -46,6 +46,7 @@ pub mod records;
 pub mod reports;
 pub mod scheduler;
 pub mod status;
+pub mod stripe;
 pub mod throttle;
 pub mod validate;
 

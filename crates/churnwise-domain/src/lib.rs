@@ -18,6 +18,7 @@ pub mod reasons;
 pub mod reasons_matrix;
 pub mod registry;
 pub mod retention;
+pub mod stripe;
 pub mod survey;
 pub mod text;
 pub mod workspace_settings;

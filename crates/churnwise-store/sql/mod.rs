@@ -32,6 +32,7 @@ mod reminders;
 mod settings;
 mod status;
 mod store;
+mod stripe;
 mod throttle;
 mod users;
 

@@ -890,4 +890,48 @@ impl Store for SqlStore {
     ) -> StoreResult<Vec<ReminderSend>> {
         self.list_reminder_sends_impl(ws, filter).await
     }
+
+    // --- stripe ---
+
+    async fn stripe_connection(&self, ws: WorkspaceId) -> StoreResult<Option<StripeConnection>> {
+        self.stripe_connection_impl(ws).await
+    }
+
+    async fn stripe_connection_by_endpoint(
+        &self,
+        endpoint_id: &str,
+    ) -> StoreResult<Option<StripeConnection>> {
+        self.stripe_connection_by_endpoint_impl(endpoint_id).await
+    }
+
+    async fn save_stripe_connection(&self, connection: &StripeConnection) -> StoreResult<()> {
+        self.save_stripe_connection_impl(connection).await
+    }
+
+    async fn set_stripe_last_sync(&self, ws: WorkspaceId, report: &str) -> StoreResult<()> {
+        self.set_stripe_last_sync_impl(ws, report).await
+    }
+
+    async fn check_stripe_event(
+        &self,
+        ws: WorkspaceId,
+        event_id: &str,
+        object_id: &str,
+        created: i64,
+    ) -> StoreResult<StripeEventCheck> {
+        self.check_stripe_event_impl(ws, event_id, object_id, created)
+            .await
+    }
+
+    async fn record_stripe_event(
+        &self,
+        ws: WorkspaceId,
+        event_id: &str,
+        object_id: &str,
+        created: i64,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.record_stripe_event_impl(ws, event_id, object_id, created, now)
+            .await
+    }
 }

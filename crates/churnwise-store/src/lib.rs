@@ -12,6 +12,7 @@ mod privacy;
 mod records;
 mod reminders;
 mod status;
+mod stripe;
 
 pub use cases::*;
 pub use error::{RowProblem, StoreError};
@@ -23,6 +24,7 @@ pub use privacy::*;
 pub use records::*;
 pub use reminders::*;
 pub use status::*;
+pub use stripe::*;
 
 /// A moment in UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
@@ -761,6 +763,41 @@ pub trait Store: Send + Sync + 'static {
         ws: WorkspaceId,
         filter: &ReminderSendFilter,
     ) -> StoreResult<Vec<ReminderSend>>;
+    // --- stripe ---
+    // Stripe sync and webhooks (issue 15).
+
+    /// The Stripe connection of `ws`, if one was ever set.
+    async fn stripe_connection(&self, ws: WorkspaceId) -> StoreResult<Option<StripeConnection>>;
+    /// The connection whose webhook endpoint id is `endpoint_id`.
+    async fn stripe_connection_by_endpoint(
+        &self,
+        endpoint_id: &str,
+    ) -> StoreResult<Option<StripeConnection>>;
+    /// Writes the connection of `connection.ws` (created or replaced, the
+    /// last sync report kept as given).
+    async fn save_stripe_connection(&self, connection: &StripeConnection) -> StoreResult<()>;
+    /// Sets the last sync report (JSON) of `ws`'s connection.
+    async fn set_stripe_last_sync(&self, ws: WorkspaceId, report: &str) -> StoreResult<()>;
+    /// Whether the event `event_id` (made at `created`, Unix seconds, about
+    /// `object_id`) was applied, is older than the last applied to the same
+    /// object, or is fresh.
+    async fn check_stripe_event(
+        &self,
+        ws: WorkspaceId,
+        event_id: &str,
+        object_id: &str,
+        created: i64,
+    ) -> StoreResult<StripeEventCheck>;
+    /// Records the event as applied (once) and `created` as the last event
+    /// time of `object_id` (never moved back), at `now`.
+    async fn record_stripe_event(
+        &self,
+        ws: WorkspaceId,
+        event_id: &str,
+        object_id: &str,
+        created: i64,
+        now: Timestamp,
+    ) -> StoreResult<()>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

@@ -44,6 +44,8 @@ pub struct AppState {
     /// Metrics documents already computed, keyed by each workspace's data
     /// version (shared by the dashboard and the API).
     pub metrics_cache: Arc<churnwise_app::metrics::MetricsCache>,
+    /// How Stripe is reached and its secrets sealed (issue 15).
+    pub stripe: churnwise_app::stripe::StripeSettings,
 }
 
 impl AppState {
@@ -57,6 +59,7 @@ impl AppState {
             public_url: None,
             uploads: Default::default(),
             metrics_cache: Default::default(),
+            stripe: Default::default(),
         }
     }
 }

@@ -55,6 +55,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(early_warning_routes())
         .merge(record_edit_routes())
         .merge(import_routes())
+        // --- stripe --- (issue 15)
+        .routes(routes!(crate::api::stripe::show, crate::api::stripe::put))
         .merge(reminder_routes())
 }
 

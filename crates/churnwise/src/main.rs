@@ -58,6 +58,7 @@ enum Command {
     Contact(commands::contact::ContactArgs),
     Owner(commands::owner::OwnerArgs),
     Reminders(commands::reminders::RemindersArgs),
+    Stripe(commands::stripe::StripeArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -108,6 +109,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Reminders(args) => commands::reminders::run(&ctx, args).await,
             Command::Backup(args) => commands::backup::run(&ctx, args).await,
             Command::Owner(args) => commands::owner::run(&ctx, args).await,
+            Command::Stripe(args) => commands::stripe::run(&ctx, args).await,
         }
     })
 }

@@ -218,6 +218,28 @@ pub fn database_url(flag_or_env: Option<&str>, file: &FileSettings) -> String {
         .unwrap_or_else(|| DEFAULT_DATABASE.to_string())
 }
 
+/// Where the key that seals stored secrets comes from:
+/// `CHURNWISE_SECRET_KEY`, else a key file next to the SQLite file
+/// (`churnwise.db.key` for `churnwise.db`), or `churnwise-secret.key` in the
+/// working folder for PostgreSQL (docs/billing.md).
+pub fn secret_key_source(database: &str) -> churnwise_app::stripe::SecretKeySource {
+    let env_key = std::env::var("CHURNWISE_SECRET_KEY")
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    let key_file = if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        Some(PathBuf::from("churnwise-secret.key"))
+    } else {
+        let path = database
+            .strip_prefix("sqlite://")
+            .or_else(|| database.strip_prefix("sqlite:"))
+            .unwrap_or(database);
+        let path = path.split('?').next().unwrap_or(path);
+        (!path.is_empty() && !path.contains(":memory:"))
+            .then(|| PathBuf::from(format!("{path}.key")))
+    };
+    churnwise_app::stripe::SecretKeySource { env_key, key_file }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

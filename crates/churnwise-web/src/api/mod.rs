@@ -16,3 +16,4 @@ pub mod records;
 pub mod reminders;
 pub mod reports;
 pub mod session;
+pub mod stripe;

@@ -17,6 +17,7 @@ pub mod owner;
 pub mod reasons;
 pub mod reminders;
 pub mod serve;
+pub mod stripe;
 pub mod subscription;
 pub mod token;
 pub mod user;

@@ -26,6 +26,9 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure even without an HTTPS proxy header.
     #[arg(long, env = "CHURNWISE_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Stripe's API base URL (default https://api.stripe.com).
+    #[arg(long, env = "CHURNWISE_STRIPE_API_BASE")]
+    stripe_api_base: Option<String>,
     /// The server runs behind a reverse proxy that appends the client's
     /// address to X-Forwarded-For: the public survey's rate limit and the
     /// sign-in throttle count that address, and X-Forwarded-Host counts as
@@ -112,6 +115,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     };
     state.public_url = args.public_url.map(|u| u.trim_end_matches('/').to_string());
     state.uploads = crate::settings::upload_settings(&ctx.file);
+    state.stripe = crate::commands::stripe::settings(ctx, args.stripe_api_base.clone());
     let app = churnwise_web::app(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -36,6 +36,8 @@ mod privacy;
 mod server_ops;
 mod shared_limits;
 mod status;
+mod stripe_api;
+mod stripe_sync;
 mod support;
 mod websec;
 mod words;

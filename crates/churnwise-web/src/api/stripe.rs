@@ -1,0 +1,73 @@
+//! The workspace's Stripe connection (issue 15):
+//! `GET/PUT /api/v1/integrations/stripe`, through `churnwise_app::stripe`.
+//! Never answers the key or the secret.
+
+use crate::auth::Auth;
+use crate::error::{ApiResult, Problem};
+use crate::extract::ApiJson;
+use crate::AppState;
+use axum::extract::State;
+use axum::Json;
+use churnwise_app::stripe::{self, ConnectionChange, ConnectionView};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// Sets or removes the API key and the webhook signing secret: each field
+/// optional (absent keeps it), `null` removes it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StripeConnectionBody {
+    /// A restricted (`rk_…`) or secret (`sk_…`) key, at most 500 characters.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub api_key: Option<Option<String>>,
+    /// The webhook signing secret (`whsec_…`), at most 500 characters.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub webhook_secret: Option<Option<String>>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from an absent one (`None`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// The Stripe connection (owners and managers): whether a key is set, the
+/// webhook path to register in Stripe, and the last sync report.
+#[utoipa::path(get, path = "/integrations/stripe", tag = "integrations",
+    responses((status = 200, body = ConnectionView), (status = 403, body = Problem)))]
+pub async fn show(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<ConnectionView>> {
+    auth.require_manage()?;
+    Ok(Json(
+        stripe::connection_view(state.store.as_ref(), auth.ws()).await?,
+    ))
+}
+
+/// Sets or removes the API key and webhook secret (owners and managers),
+/// stored sealed with a key outside the database. 422 naming the field
+/// when a value is malformed (nothing changed).
+#[utoipa::path(put, path = "/integrations/stripe", tag = "integrations",
+    request_body = StripeConnectionBody,
+    responses((status = 200, body = ConnectionView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn put(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<StripeConnectionBody>,
+) -> ApiResult<Json<ConnectionView>> {
+    auth.require_manage()?;
+    let change = ConnectionChange {
+        api_key: body.api_key,
+        webhook_secret: body.webhook_secret,
+    };
+    Ok(Json(
+        stripe::change_connection(
+            state.store.as_ref(),
+            &state.stripe,
+            auth.ws(),
+            change,
+            &auth.actor(),
+            chrono::Utc::now(),
+        )
+        .await?,
+    ))
+}

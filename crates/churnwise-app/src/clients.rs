@@ -156,6 +156,46 @@ pub async fn create_client(
     store_new_client(store, ws, new, actor).await
 }
 
+/// The message of a client name another client of the workspace has.
+pub const NAME_TAKEN: &str = "is already the name of another client";
+
+/// Refuses `name` when another client of `ws` (not `except`) has it, compared
+/// trimmed and case-insensitively: the CLI finds clients by name, so two
+/// clients must not share one.
+pub async fn ensure_name_free(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    name: &str,
+    except: Option<churnwise_store::ClientId>,
+) -> AppResult<()> {
+    let wanted = name.trim().to_lowercase();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let mut filter = ClientFilter {
+        search: Some(name.trim().to_string()),
+        per_page: 500,
+        ..ClientFilter::default()
+    };
+    loop {
+        let page = store.list_clients(ws, &filter).await?;
+        let taken = page
+            .items
+            .iter()
+            .any(|c| Some(c.id) != except && c.name.trim().to_lowercase() == wanted);
+        if taken {
+            return Err(AppError::Invalid(vec![FieldProblem {
+                field: "name".into(),
+                message: NAME_TAKEN.into(),
+            }]));
+        }
+        if page.items.len() < filter.per_page as usize {
+            return Ok(());
+        }
+        filter.page += 1;
+    }
+}
+
 /// Stores a client already checked (the new-client page checks its own
 /// form) and records it in the audit log. A new client has no segment, so
 /// the rule makes it a prospect; any other status asked for is set by hand.
@@ -165,6 +205,7 @@ pub async fn store_new_client(
     new: NewClient,
     actor: &Actor,
 ) -> AppResult<Client> {
+    ensure_name_free(store, ws, &new.name, None).await?;
     let by_hand = (new.status != ClientStatus::Prospect).then_some(new.status);
     let mut client = store.create_client(ws, new).await?;
     if let Some(status) = by_hand {
@@ -201,6 +242,9 @@ pub async fn update_client(
     patch: churnwise_store::ClientPatch,
     actor: &Actor,
 ) -> AppResult<Client> {
+    if let Some(name) = &patch.name {
+        ensure_name_free(store, ws, name, Some(id)).await?;
+    }
     let mut fields = Vec::new();
     for (set, name) in [
         (patch.name.is_some(), "name"),

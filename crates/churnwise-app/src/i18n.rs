@@ -73,8 +73,16 @@ fn langid(lang: Lang) -> LanguageIdentifier {
 /// The message `key` in `lang`, with `args` as Fluent variables; a missing
 /// message shows its key, so it is noticed rather than hidden.
 pub fn message(lang: Lang, key: &str, args: &[(&str, ArgValue)]) -> String {
+    // A key may carry a limit after a colon (`form-too-long-max:200`, made by
+    // the web forms), given to the message as `$max`.
+    let limit = key
+        .split_once(':')
+        .and_then(|(k, n)| n.parse::<f64>().ok().map(|n| (k, n)));
+    let key = limit.map_or(key, |(k, _)| k);
+    let max = limit.map(|(_, n)| ("max", ArgValue::Number(n)));
     let args: HashMap<Cow<'static, str>, FluentValue> = args
         .iter()
+        .chain(max.iter())
         .map(|(name, value)| {
             let value = match value {
                 ArgValue::Text(t) => FluentValue::from(t.clone()),
@@ -116,6 +124,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/dashboard.ftl"),
             include_str!("../locales/en/reminders.ftl"),
             include_str!("../locales/en/stripe.ftl"),
+            include_str!("../locales/en/forms.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -129,6 +138,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/dashboard.ftl"),
             include_str!("../locales/es/reminders.ftl"),
             include_str!("../locales/es/stripe.ftl"),
+            include_str!("../locales/es/forms.ftl"),
         ]
         .as_slice(),
     }

@@ -64,12 +64,15 @@ impl MetricsQuestion {
         if let Some(f) = self.forecast_months {
             options.forecast_months = f;
         }
-        options.validate().map_err(|e| {
-            let field = match e {
-                churnwise_metrics::OptionsError::FromAfterTo { .. } => "from",
-                churnwise_metrics::OptionsError::BadBenchmark => "benchmark",
-            };
-            AppError::field(field, e.to_string())
+        // The question's parameters are `from` and `to` (the engine's own
+        // message names the CLI's flags, which the CLI keeps).
+        options.validate().map_err(|e| match e {
+            churnwise_metrics::OptionsError::FromAfterTo { from, to } => {
+                AppError::field("from", format!("from ({from}) is after to ({to})"))
+            }
+            churnwise_metrics::OptionsError::BadBenchmark => {
+                AppError::field("benchmark", e.to_string())
+            }
         })?;
         crate::bounds::check_metrics_options(&options)?;
         Ok(options)

@@ -203,6 +203,9 @@ pub struct HealthFacts {
     pub last_survey: Option<Score>,
     /// The warning signs recorded on the client.
     pub warning_flags: Vec<WarningFlag>,
+    /// The end the client asked for in its open departure case, if any: an
+    /// end as real as a segment's, counted by the end-or-renewal signal.
+    pub leaving_on: Option<NaiveDate>,
 }
 
 /// True when an interaction of this kind is a contact with the client: a
@@ -507,7 +510,15 @@ pub fn score(facts: &HealthFacts, settings: &HealthSettings) -> HealthScore {
         },
     });
 
-    let event = next_contract_event(&facts.segments, facts.today, settings.renewal_within_days);
+    let mut event = next_contract_event(&facts.segments, facts.today, settings.renewal_within_days);
+    // A client who gave notice ends on the day asked for, even before any
+    // segment says so; a day already past (the case still open) counts too.
+    let horizon = facts.today + chrono::Days::new(u64::from(settings.renewal_within_days));
+    if let Some(end) = facts.leaving_on.filter(|end| *end <= horizon) {
+        if event.is_none_or(|(on, _)| end <= on) {
+            event = Some((end, ContractEvent::End));
+        }
+    }
     signals.push(Signal {
         points: if event.is_some() { w.renewal } else { 0 },
         weight: w.renewal,

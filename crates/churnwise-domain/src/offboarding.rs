@@ -44,6 +44,9 @@ pub struct ChecklistTemplate {
     pub items: Vec<TemplateItem>,
 }
 
+/// The key of the template item that a recorded credential handover ticks.
+pub const CREDENTIALS_ITEM_KEY: &str = "credentials_handed_over";
+
 /// The default items of departure.md §3.4: key, English, Spanish, required.
 const DEFAULT_ITEMS: &[(&str, &str, &str, bool)] = &[
     ("end_date_agreed", "End date agreed and recorded", "Fecha de fin acordada y registrada", true),
@@ -411,8 +414,26 @@ impl Checklist {
         (next, id)
     }
 
-    /// The checklist with a done item recording a credential handover.
+    /// The checklist with a credential handover recorded: the open
+    /// "credentials handed over" item of the template (found by its key, in
+    /// any language) is ticked done with the handover attached; when there is
+    /// none open (already ticked by an earlier handover, or no such item), a
+    /// done item recording the handover is added.
     pub fn with_handover(&self, handover: CredentialHandover) -> (Self, ItemId) {
+        if let Some(open) = self.items.iter().position(|i| {
+            i.key.as_deref() == Some(CREDENTIALS_ITEM_KEY)
+                && i.status == ItemStatus::Open
+                && i.handover.is_none()
+        }) {
+            let mut next = self.clone();
+            let item = &mut next.items[open];
+            item.status = ItemStatus::Done {
+                done_on: handover.handed_over_on,
+            };
+            item.handover = Some(handover);
+            let id = item.id;
+            return (next, id);
+        }
         let id = self.next_id();
         let label = format!("Credentials handed over: {}", handover.account);
         let label = Label::parse("label", &label).unwrap_or_else(|_| handover.account.clone());
@@ -649,6 +670,40 @@ mod tests {
             item.handover().unwrap().account().as_str(),
             "Google Ads admin"
         );
+    }
+
+    #[test]
+    fn a_credential_handover_ticks_the_required_credentials_item_instead_of_adding_one() {
+        let handover = |account: &str| {
+            CredentialHandover::parse(CredentialHandoverInput {
+                account: Some(account.into()),
+                recipient: Some("Marta".into()),
+                channel: None,
+                handed_over_on: Some(day("2024-03-20")),
+            })
+            .unwrap()
+        };
+        let before = default_checklist();
+        let (checklist, id) = before.with_handover(handover("Google Ads admin"));
+        assert_eq!(checklist.items().len(), before.items().len());
+        let item = checklist.item(id).unwrap();
+        assert_eq!(item.key(), Some(CREDENTIALS_ITEM_KEY));
+        assert!(item.required());
+        assert_eq!(
+            item.status(),
+            &ItemStatus::Done {
+                done_on: day("2024-03-20")
+            }
+        );
+        assert_eq!(
+            item.handover().unwrap().account().as_str(),
+            "Google Ads admin"
+        );
+        // A second account gets its own done item.
+        let (checklist, second) = checklist.with_handover(handover("Analytics"));
+        assert_ne!(second, id);
+        assert_eq!(checklist.items().len(), before.items().len() + 1);
+        assert!(!checklist.item(second).unwrap().status().is_open());
     }
 
     #[test]

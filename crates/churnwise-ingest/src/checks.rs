@@ -8,6 +8,11 @@ pub(crate) fn duplicate_reason(first_line: u64) -> String {
     format!("the same value already appears on line {first_line}")
 }
 
+/// Reason given for a customer name another row of the file already has.
+pub(crate) fn duplicate_name_reason(first_line: u64) -> String {
+    format!("another customer on line {first_line} has the same name; client names must be unique")
+}
+
 /// Reason given for a segment overlapping an earlier one.
 pub(crate) fn overlap_reason(other_line: u64) -> String {
     format!("the segment overlaps the one on line {other_line} of the same subscription_id")

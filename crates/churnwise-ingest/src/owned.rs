@@ -218,12 +218,26 @@ fn customers_of(
         },
     )?;
     let mut first: HashMap<&str, u64> = HashMap::new();
+    // Clients are found by name (the CLI), so two customers of one file may
+    // not share a name (trimmed, case-insensitive); a repeated id is
+    // reported as such, not again as a repeated name.
+    let mut first_name: HashMap<String, u64> = HashMap::new();
     for r in &records {
         if let Some(&at) = first.get(r.customer_id.as_str()) {
             let reason = checks::duplicate_reason(at);
             problems.push(0, &table.name, r.line, "customer_id", reason);
+            continue;
+        }
+        first.insert(&r.customer_id, r.line);
+        let name = r.name.trim().to_lowercase();
+        if name.is_empty() {
+            continue;
+        }
+        if let Some(&at) = first_name.get(&name) {
+            let reason = checks::duplicate_name_reason(at);
+            problems.push(0, &table.name, r.line, "name", reason);
         } else {
-            first.insert(&r.customer_id, r.line);
+            first_name.insert(name, r.line);
         }
     }
     Ok(FileRecords {

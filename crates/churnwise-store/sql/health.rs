@@ -219,6 +219,18 @@ impl SqlStore {
             .iter()
             .map(case_from)
             .collect::<StoreResult<Vec<_>>>()?;
+        // The requested end of each client's open departure case.
+        let mut leaving: HashMap<i64, chrono::NaiveDate> = HashMap::new();
+        for case in &cases {
+            if let Some(end) = case
+                .case
+                .is_open()
+                .then(|| case.case.notice().requested_end_on())
+                .flatten()
+            {
+                leaving.insert(case.client_id.0, end);
+            }
+        }
         for case in cases {
             if let Some(answer) = case.case.survey().and_then(|s| s.answer()) {
                 let at = answer.answered_at();
@@ -256,6 +268,7 @@ impl SqlStore {
                     warning_flags: WarningFlag::parse_list(&flags).map_err(|e| {
                         StoreError::Backend(anyhow::anyhow!("stored warning_flags: {}", e.message))
                     })?,
+                    leaving_on: leaving.get(&id).copied(),
                 },
             });
         }

@@ -91,7 +91,11 @@ test('a departure case is opened from the client page, and a missing answer is n
   }
   await page.locator('#q-history_of_stumbles input[value="no"]').check();
   await page.getByRole('button', { name: 'Open the case' }).click();
-  await page.waitForURL(/done=case-opened/);
+  // The new case's page comes next; its breadcrumb leads back to the client.
+  await page.waitForURL(/\/cases\/\d+\?done=case-opened/);
+  assert.match(await page.locator('[role="status"]').first().textContent(), /The departure case was opened/);
+  await page.locator('.breadcrumb a').nth(1).click();
+  await page.waitForURL(/\/clients\/\d+$/);
   const article = page.locator('article.case');
   assert.match(await article.textContent(), /Open case/);
   assert.equal(await article.locator('[aria-current="step"]').textContent(), 'Notice');

@@ -219,6 +219,34 @@ pub struct Applied {
     pub survey_token: Option<SurveyToken>,
 }
 
+/// The message of a notice dated after today.
+pub const NOTICE_IN_FUTURE: &str = "must not be in the future";
+/// The message of a win-back follow-up dated before the case was opened.
+pub const FOLLOW_UP_BEFORE_CASE: &str = "must not be before the case was opened (received_on)";
+
+fn parse_notice(cx: &CaseContext<'_>, input: NoticeInput) -> Result<Notice, CaseError> {
+    check_notice(input, cx.today())
+}
+
+/// Checks a notice in one pass, naming every problem: the domain's rules
+/// and, since a notice cannot arrive tomorrow, that it was not received
+/// after `today`.
+pub fn check_notice(input: NoticeInput, today: NaiveDate) -> Result<Notice, CaseError> {
+    let future = input
+        .received_on
+        .is_some_and(|on| on > today)
+        .then(|| FieldProblem::invalid("received_on", NOTICE_IN_FUTURE));
+    match (Notice::parse(input), future) {
+        (Ok(notice), None) => Ok(notice),
+        (Ok(_), Some(problem)) => Err(CaseError::InvalidInput(vec![problem])),
+        (Err(CaseError::InvalidInput(mut problems)), Some(problem)) => {
+            problems.insert(0, problem);
+            Err(CaseError::InvalidInput(problems))
+        }
+        (Err(e), _) => Err(e),
+    }
+}
+
 /// Opens a case for a client (refused while the client has an open one).
 pub async fn open_case(
     cx: &CaseContext<'_>,
@@ -230,7 +258,7 @@ pub async fn open_case(
         .get_client(cx.ws, client)
         .await?
         .ok_or(AppError::NotFound)?;
-    let notice = Notice::parse(notice)?;
+    let notice = parse_notice(cx, notice)?;
     let existing: Vec<ExistingCase> = cx
         .store
         .list_cases(
@@ -376,7 +404,7 @@ pub async fn apply(
     let today = cx.today();
     let mut survey = None;
     let change = match step {
-        Step::AmendNotice { notice } => case.amend_notice(Notice::parse(notice)?)?,
+        Step::AmendNotice { notice } => case.amend_notice(parse_notice(cx, notice)?)?,
         Step::ExitConversation { conversation } => {
             let conversation = ExitConversation::parse(conversation)?;
             let reasons = cx.store.reason_list(cx.ws).await?.value;
@@ -505,7 +533,18 @@ pub async fn apply(
         Step::CompleteCorrectiveAction { id, on } => {
             case.complete_corrective_action(id, on.unwrap_or(today))?
         }
-        Step::SetWinBackFollowUp { on } => case.set_win_back_follow_up(on)?,
+        Step::SetWinBackFollowUp { on } => {
+            let opened = case.notice().received_on();
+            if on.is_some_and(|on| on < opened) {
+                // The stage guard speaks first: a follow-up on an open case
+                // is refused for its stage, not its date.
+                case.set_win_back_follow_up(None)?;
+                return Err(
+                    CaseError::from(FieldProblem::invalid("on", FOLLOW_UP_BEFORE_CASE)).into(),
+                );
+            }
+            case.set_win_back_follow_up(on)?
+        }
         Step::MarkWonBack { on } => case.mark_won_back(on.unwrap_or(today))?,
     };
     let history = change.history(&cx.actor, cx.now);

@@ -20,7 +20,7 @@ pub use error::{CaseError, CaseErrorKind, FieldProblem, OpenItem};
 pub use exit_conversation::{ExitConversation, ExitConversationInput};
 pub use notice::{
     Notice, NoticeChannel, NoticeInput, RelationshipEvaluation, RelationshipEvaluationInput,
-    NOTICE_PERIOD_MAX_DAYS,
+    END_BEFORE_NOTICE, NOTICE_PERIOD_MAX_DAYS,
 };
 pub use open_guard::{ensure_no_open_case, ExistingCase};
 pub use stage::{DepartureKind, Outcome, Stage, TRANSITIONS};

@@ -139,6 +139,9 @@ pub struct NoticeInput {
     pub first_evaluation: Option<RelationshipEvaluationInput>,
 }
 
+/// The message of a requested end before the day the notice came.
+pub const END_BEFORE_NOTICE: &str = "must be on or after the notice date (received_on)";
+
 /// Longest notice period accepted, in days (ten years).
 pub const NOTICE_PERIOD_MAX_DAYS: u32 = 3_650;
 
@@ -166,10 +169,7 @@ impl Notice {
         let received_by = check.label("received_by", input.received_by.as_deref());
         if let (Some(received), Some(end)) = (received_on, input.requested_end_on) {
             if end < received {
-                check.push(FieldProblem::invalid(
-                    "requested_end_on",
-                    "must not be before received_on",
-                ));
+                check.push(FieldProblem::invalid("requested_end_on", END_BEFORE_NOTICE));
             }
         }
         if input.notice_period_days > Some(NOTICE_PERIOD_MAX_DAYS) {

@@ -20,6 +20,7 @@ fn quiet(today: &str) -> HealthFacts {
         segments: vec![segment("s1", 10000, "2023-01-15", None, None)],
         last_survey: None,
         warning_flags: vec![],
+        leaving_on: None,
     }
 }
 
@@ -257,6 +258,25 @@ fn the_last_survey_costs_its_distance_from_the_top_of_its_scale() {
             expected
         );
     }
+}
+
+#[test]
+fn the_requested_end_of_an_open_departure_case_counts_as_an_end() {
+    let settings = HealthSettings::default();
+    let mut f = quiet("2026-06-10");
+    assert_eq!(points_of(&score(&f, &settings), "renewal"), 0);
+    f.leaving_on = Some(d("2026-07-05"));
+    let s = score(&f, &settings);
+    assert_eq!(points_of(&s, "renewal"), 5);
+    assert!(s.signals.iter().any(|x| x.facts
+        == SignalFacts::Renewal {
+            on: Some(d("2026-07-05")),
+            event: Some(ContractEvent::End),
+            within_days: 30
+        }));
+    // Beyond the window it waits, like any end.
+    f.leaving_on = Some(d("2026-09-01"));
+    assert_eq!(points_of(&score(&f, &settings), "renewal"), 0);
 }
 
 #[test]

@@ -68,7 +68,7 @@ fn context<'a>(state: &'a AppState, auth: &Auth) -> Result<CaseContext<'a>, ApiE
     Ok(CaseContext::for_user(
         state.store.as_ref(),
         auth.ws(),
-        &auth.0.user.email,
+        &auth.actor().display,
     )?)
 }
 

@@ -216,7 +216,7 @@ pub async fn open_case_from_alert(
             message: "the alert is closed: the client's score has recovered, or the alert was turned into a case".into(),
         }));
     }
-    let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.0.user.email)?;
+    let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.actor().display)?;
     let case = open_case(
         &cx,
         alert.client.id,

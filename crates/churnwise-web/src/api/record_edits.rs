@@ -153,7 +153,7 @@ pub async fn update_subscription(
     ApiJson(body): ApiJson<UpdateSubscription>,
 ) -> ApiResult<Json<SubscriptionBody>> {
     auth.require_write()?;
-    let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.0.user.email)?;
+    let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.actor().display)?;
     let sub = record_edits::update_subscription(
         &cx,
         ClientId(id),
@@ -178,7 +178,7 @@ pub async fn end_subscription(
     ApiJson(body): ApiJson<EndSubscription>,
 ) -> ApiResult<Json<SubscriptionBody>> {
     auth.require_write()?;
-    let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.0.user.email)?;
+    let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.actor().display)?;
     let sub = record_edits::end_subscription(
         &cx,
         ClientId(id),

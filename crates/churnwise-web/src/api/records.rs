@@ -211,7 +211,7 @@ pub async fn create_subscription(
     let cx = churnwise_app::cases::CaseContext::for_user(
         state.store.as_ref(),
         auth.ws(),
-        &auth.0.user.email,
+        &auth.actor().display,
     )?;
     let sub =
         records::add_subscription(&cx, ClientId(id), body.into_input(), &auth.actor()).await?;
@@ -304,7 +304,7 @@ pub async fn create_interaction(
         ClientId(id),
         body.into_input(),
         chrono::Utc::now().date_naive(),
-        Some(&auth.0.user.email),
+        Some(&auth.actor().display),
         &auth.actor(),
     )
     .await?;

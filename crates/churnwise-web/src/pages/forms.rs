@@ -108,12 +108,42 @@ pub struct EmptyForm {}
 /// message to show next to it.
 pub type FieldProblems = std::collections::BTreeMap<String, &'static str>;
 
+/// The message key of a too-long field that says its limit: `form-too-long-max`
+/// with the limit after a colon (`form-too-long-max:200`), which the templates'
+/// `t` passes to the message as `$max`. Limits are constants of the code, so
+/// the few keys made are kept for the life of the process.
+pub fn too_long_key(max: usize) -> &'static str {
+    static KEYS: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::BTreeMap<usize, &'static str>>,
+    > = std::sync::OnceLock::new();
+    let mut keys = KEYS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    keys.entry(max)
+        .or_insert_with(|| Box::leak(format!("form-too-long-max:{max}").into_boxed_str()))
+}
+
 /// The message key for a field the validation refused.
 pub fn field_error_key(field: &str, reason: &str) -> &'static str {
     if reason == "is required" {
         "form-required"
+    } else if let Some(max) = reason
+        .strip_prefix("is longer than ")
+        .and_then(|r| r.strip_suffix(" characters"))
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        too_long_key(max)
     } else if reason.starts_with("is longer than") {
         "form-too-long"
+    } else if reason == churnwise_app::cases::NOTICE_IN_FUTURE {
+        "form-date-future"
+    } else if reason == churnwise_domain::departure::END_BEFORE_NOTICE {
+        "form-end-before-notice"
+    } else if reason == churnwise_app::cases::FOLLOW_UP_BEFORE_CASE {
+        "form-follow-up-before-case"
+    } else if reason == churnwise_app::clients::NAME_TAKEN {
+        "form-client-name-taken"
     } else if reason == "is already taken" {
         "form-taken"
     } else if field == "keep_in_touch_days" {

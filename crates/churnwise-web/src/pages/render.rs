@@ -136,6 +136,9 @@ pub struct Chrome {
 pub struct ChromeUser {
     /// Email.
     pub email: String,
+    /// The name to show and to default owners to: the display name, or the
+    /// email when there is none.
+    pub name: String,
     /// Current workspace.
     pub workspace: String,
     /// Role there.
@@ -180,6 +183,7 @@ impl Chrome {
             nav,
             user: Some(ChromeUser {
                 email: auth.access.user.email.clone(),
+                name: auth.actor().display,
                 workspace: auth.access.workspace.name.clone(),
                 role: auth.access.role.to_string(),
                 workspaces: memberships.into_iter().map(|m| m.workspace.name).collect(),

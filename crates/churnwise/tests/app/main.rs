@@ -23,6 +23,7 @@ mod entry_cli;
 mod entry_pages;
 mod filemode;
 mod first_hour_dashboard;
+mod first_hour_forms;
 mod import_cli;
 mod imports_api;
 mod imports_pages;

@@ -319,7 +319,14 @@ impl Form {
                 let description = match p.text("offer_description") {
                     None => None,
                     Some(t) => Text::parse("offer_description", &t)
-                        .map_err(|_| r.errors.insert("offer_description".into(), "form-too-long"))
+                        .map_err(|_| {
+                            r.errors.insert(
+                                "offer_description".into(),
+                                crate::pages::forms::too_long_key(
+                                    churnwise_domain::text::TEXT_MAX_CHARS,
+                                ),
+                            )
+                        })
                         .ok(),
                 };
                 let offer = kind.map(|kind| Offer { kind, description });

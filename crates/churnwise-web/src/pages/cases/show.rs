@@ -8,8 +8,9 @@ use crate::pages::forms::FieldProblems;
 use crate::pages::{render, Chrome, PageAuth, PageError};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
 use chrono::NaiveDate;
 use churnwise_app::cases;
 use churnwise_domain::departure::{DepartureKind, Outcome, Stage};
@@ -62,6 +63,8 @@ pub(super) struct Refusal {
 #[derive(Default)]
 pub(super) struct Extras {
     pub(super) saved: bool,
+    /// The case was just opened (from the client page).
+    pub(super) opened: bool,
     pub(super) refusal: Option<Refusal>,
     pub(super) survey_link: Option<String>,
 }
@@ -296,6 +299,7 @@ pub(super) async fn case_page(
             survey_link => extras.survey_link,
             history => history_rows,
             saved => extras.saved,
+            opened => extras.opened,
             failed => extras.refusal,
             typed,
             errors,
@@ -325,11 +329,25 @@ pub async fn show(
     State(state): State<AppState>,
     auth: PageAuth,
     Path(id): Path<i64>,
+    headers: HeaderMap,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
     let stored = load(&state, &auth, id).await?;
+    // A survey link just made for this case (see `step`), shown again on reload.
+    let mut survey_link = None;
+    if let Some(cookie) = CookieJar::from_headers(&headers).get(super::step::SURVEY_LINK_COOKIE) {
+        if let Some((ws, case)) =
+            churnwise_app::cases::survey_case(state.store.as_ref(), cookie.value()).await?
+        {
+            if ws == auth.ws() && case.id == stored.id {
+                survey_link = Some(super::step::survey_url(&state, &headers, cookie.value()));
+            }
+        }
+    }
     let extras = Extras {
         saved: query.done.is_some(),
+        opened: query.done.as_deref() == Some("case-opened"),
+        survey_link,
         ..Extras::default()
     };
     case_page(&state, &auth, stored, extras).await

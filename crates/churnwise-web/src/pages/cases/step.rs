@@ -9,15 +9,21 @@ use crate::pages::forms::FieldProblems;
 use crate::pages::{see_other, CsrfForm, PageError};
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::Response;
+use axum_extra::extract::cookie::{Cookie, SameSite};
 use churnwise_app::cases::{self, CaseContext};
 use churnwise_app::AppError;
 use churnwise_store::CaseId;
 use std::collections::BTreeMap;
 
+/// The cookie that carries a just-made survey link to the case page.
+pub(super) const SURVEY_LINK_COOKIE: &str = "churnwise_survey_link";
+/// How long the case page keeps showing a just-made survey link.
+const SURVEY_LINK_COOKIE_MINUTES: i64 = 15;
+
 /// The public address of a survey link, from the request's host.
-fn survey_url(state: &AppState, headers: &HeaderMap, token: &str) -> String {
+pub(super) fn survey_url(state: &AppState, headers: &HeaderMap, token: &str) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -43,7 +49,6 @@ fn survey_url(state: &AppState, headers: &HeaderMap, token: &str) -> String {
 pub async fn step(
     State(state): State<AppState>,
     Path((id, slug)): Path<(i64, String)>,
-    headers: HeaderMap,
     CsrfForm(auth, pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let form = Form::of(&slug).ok_or(PageError::NotFound)?;
@@ -71,8 +76,7 @@ pub async fn step(
     let outcome = match form.step(&posted, auth.lang) {
         Err(errors) => Err(refusal(errors, Vec::new(), false)),
         Ok(step) => {
-            let cx =
-                CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.access.user.email)?;
+            let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.actor().display)?;
             match cases::apply(&cx, CaseId(id), Some(version), step).await {
                 Ok(applied) => Ok(applied),
                 Err(AppError::StaleVersion(_)) => Err(refusal(
@@ -90,15 +94,22 @@ pub async fn step(
     };
     match outcome {
         Ok(applied) => match applied.survey_token {
-            // The link is shown once: draw the page now rather than redirect.
+            // Post/Redirect/Get: the new link rides in a short-lived cookie
+            // for this case's page only, so a reload shows the same link and
+            // makes no new one (the store keeps only its hash).
             Some(token) => {
-                let link = survey_url(&state, &headers, token.expose());
-                let extras = Extras {
-                    saved: true,
-                    survey_link: Some(link),
-                    ..Extras::default()
-                };
-                case_page(&state, &auth, applied.case, extras).await
+                let mut response = see_other(&format!("/cases/{id}?done=survey#feedback"));
+                let cookie = Cookie::build((SURVEY_LINK_COOKIE, token.expose().to_string()))
+                    .http_only(true)
+                    .same_site(SameSite::Strict)
+                    .secure(state.secure_cookies)
+                    .path(format!("/cases/{id}"))
+                    .max_age(cookie::time::Duration::minutes(SURVEY_LINK_COOKIE_MINUTES))
+                    .build();
+                if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+                    response.headers_mut().append(header::SET_COOKIE, value);
+                }
+                Ok(response)
             }
             None => Ok(see_other(&format!(
                 "/cases/{id}?done={}#{}",

@@ -88,6 +88,17 @@ pub struct CaseForm {
 impl CaseForm {
     /// The notice as the case core takes it, or the fields a person mistyped.
     pub(crate) fn notice(&self) -> Result<(DepartureKind, NoticeInput), FieldProblems> {
+        let (kind, notice, errors) = self.notice_as_typed();
+        if errors.is_empty() {
+            Ok((kind, notice))
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The notice with every mistyped field left out, and those fields, so
+    /// the rules can still name what else is missing in the same answer.
+    pub(crate) fn notice_as_typed(&self) -> (DepartureKind, NoticeInput, FieldProblems) {
         let mut errors = FieldProblems::new();
         let mut date = |field: &str, text: &str| match text.trim() {
             "" => None,
@@ -114,10 +125,7 @@ impl CaseForm {
             "no" => Some(false),
             _ => None,
         };
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok((
+        (
             kind,
             NoticeInput {
                 received_on,
@@ -134,7 +142,8 @@ impl CaseForm {
                 }),
                 ..NoticeInput::default()
             },
-        ))
+            errors,
+        )
     }
 }
 
@@ -158,7 +167,7 @@ pub async fn log_interaction(
         client.id,
         input,
         chrono::Utc::now().date_naive(),
-        Some(&auth.access.user.email),
+        Some(&auth.actor().display),
         &auth.actor(),
     )
     .await;
@@ -227,22 +236,27 @@ pub async fn open_case(
 ) -> Result<Response, PageError> {
     auth.require_write()?;
     let client = load_client(&state, &auth, id).await?;
-    let result = match form.notice() {
-        Err(errors) => Err(errors),
-        Ok((kind, notice)) => {
-            let cx =
-                CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.access.user.email)?;
-            match cases::open_case(&cx, client.id, kind, notice).await {
-                Ok(_) => Ok(()),
-                Err(e) => Err(field_errors(e)?),
+    let (kind, notice, typed_errors) = form.notice_as_typed();
+    let result = if !typed_errors.is_empty() {
+        // Every field is named in one answer: what was mistyped, and what
+        // the rules refuse in the rest (nothing is stored).
+        let mut errors = typed_errors;
+        if let Err(e) = cases::check_notice(notice, chrono::Utc::now().date_naive()) {
+            for (field, key) in field_errors(e.into())? {
+                errors.entry(field).or_insert(key);
             }
+        }
+        Err(errors)
+    } else {
+        let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.actor().display)?;
+        match cases::open_case(&cx, client.id, kind, notice).await {
+            Ok(stored) => Ok(stored.id),
+            Err(e) => Err(field_errors(e)?),
         }
     };
     match result {
-        Ok(()) => Ok(see_other(&format!(
-            "/clients/{}?done=case-opened#cases",
-            client.id
-        ))),
+        // The next thing to do is on the new case's page.
+        Ok(case) => Ok(see_other(&format!("/cases/{}?done=case-opened", case.0))),
         Err(errors) => {
             let forms = ClientPageForms {
                 case: form,

@@ -331,7 +331,7 @@ pub async fn add_subscription(
     let client = load_client(&state, &auth, id).await?;
     let (input, number_errors) = form.input();
     let result = if number_errors.is_empty() {
-        let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.access.user.email)?;
+        let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.actor().display)?;
         match records::add_subscription(&cx, client.id, input, &auth.actor()).await {
             Ok(_) => Ok(()),
             Err(e) => Err(entry_errors(e)?),
@@ -441,7 +441,7 @@ pub async fn save_subscription(
             notice_period_days: Some(input.notice_period_days),
             minimum_term_months: Some(input.minimum_term_months),
         };
-        let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.access.user.email)?;
+        let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.actor().display)?;
         match record_edits::update_subscription(&cx, client.id, segment.id, change, &auth.actor())
             .await
         {
@@ -487,7 +487,7 @@ pub async fn end_subscription(
     auth.require_write()?;
     let client = load_client(&state, &auth, id).await?;
     let segment = segment_of(&state, &auth, &client, sub).await?;
-    let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.access.user.email)?;
+    let cx = CaseContext::for_user(state.store.as_ref(), auth.ws(), &auth.actor().display)?;
     match record_edits::end_subscription(
         &cx,
         client.id,

@@ -72,6 +72,8 @@ struct CaseRow {
     received_on: NaiveDate,
     requested_end_on: Option<NaiveDate>,
     outcome: Option<&'static str>,
+    /// The agreed last day of a closed case, if one was given.
+    end_on: Option<NaiveDate>,
     lost_mrr_cents: i64,
     checklist_done: usize,
     checklist_total: usize,
@@ -88,6 +90,7 @@ fn case_row(stored: &StoredCase) -> CaseRow {
         received_on: case.notice().received_on(),
         requested_end_on: case.notice().requested_end_on(),
         outcome: case.outcome().map(|o| o.as_str()),
+        end_on: case.closure().and_then(|c| c.end_on()),
         lost_mrr_cents: case.lost_mrr().cents(),
         checklist_done: items.iter().filter(|i| !i.status().is_open()).count(),
         checklist_total: items.len(),

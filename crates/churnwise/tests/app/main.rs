@@ -35,3 +35,4 @@ mod status;
 mod support;
 mod websec;
 mod words;
+mod words_lang;

@@ -1,17 +1,14 @@
 // Saves the main pages of the demo workspace, in English and Spanish, to
 // docs/screenshots/ (run by scripts/screenshots.sh). Each language gets
 // its own server whose demo is made in that language (`serve --demo
-// --lang <lang>`, when the binary has the flag), so a Spanish screenshot
+// --lang <lang>`), so a Spanish screenshot
 // shows Spanish data, and is taken with the interface in that language.
 import { mkdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, startBrowser, repo, binary } from './lib/harness.mjs';
+import { startServer, startBrowser, repo } from './lib/harness.mjs';
 
 const out = join(repo, 'docs', 'screenshots');
 mkdirSync(out, { recursive: true });
-
-const demoSpeaksLanguages = execFileSync(binary(), ['serve', '--help'], { encoding: 'utf8' }).includes('--lang');
 
 const chrome = await startBrowser();
 let server = null;
@@ -25,7 +22,7 @@ try {
   };
 
   for (const lang of ['en', 'es']) {
-    server = await startServer({ demo: true, args: demoSpeaksLanguages ? ['--lang', lang] : [] });
+    server = await startServer({ demo: true, lang });
     let caseId = null;
     let surveyPath = null;
     await chrome.context.clearCookies();

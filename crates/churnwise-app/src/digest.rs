@@ -439,7 +439,13 @@ pub fn due_text(lang: Lang, e: &DueEntry) -> String {
         key,
         &[
             ("client", text(&e.client_name)),
-            ("what", text(&e.what)),
+            (
+                "what",
+                text(match (lang, &e.what_es) {
+                    (Lang::Es, Some(es)) => es,
+                    _ => &e.what,
+                }),
+            ),
             ("days", number(e.days_overdue)),
             ("date", text(&i18n::date(lang, e.due_on))),
         ],

@@ -128,6 +128,9 @@ pub struct DueEntry {
     pub item: Option<u32>,
     /// What is to be done, in the words it was recorded with (empty for a contact).
     pub what: String,
+    /// What is to be done in Spanish, when it differs (a suggested action).
+    #[serde(skip)]
+    pub what_es: Option<String>,
     /// When it fell due.
     pub due_on: NaiveDate,
     /// Days since it fell due (0 on the day).
@@ -185,6 +188,7 @@ pub async fn due_list(
                 case_id: None,
                 item: None,
                 what: String::new(),
+                what_es: None,
                 due_on: today - chrono::Days::new(late.unsigned_abs()),
                 days_overdue: late,
             });
@@ -218,6 +222,7 @@ pub async fn due_list(
             case_id: Some(item.case_id),
             item: item.item,
             what: item.what,
+            what_es: item.what_es,
             due_on: item.due_on,
             days_overdue: (today - item.due_on).num_days(),
         });
@@ -269,6 +274,7 @@ pub async fn due_list_with(
             case_id: None,
             item: None,
             what: String::new(),
+            what_es: None,
             due_on: today - chrono::Days::new(late.unsigned_abs()),
             days_overdue: late,
         };

@@ -9,7 +9,7 @@
 //! (thousands always grouped). Amounts are in the workspace's one
 //! currency, shown as euros until the currency becomes a setting.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use churnwise_domain::Lang;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
@@ -156,34 +156,12 @@ pub enum ArgValue {
 
 /// Writes an integer with the language's thousands separator.
 pub fn integer(lang: Lang, n: i64) -> String {
-    let sep = match lang {
-        Lang::En => ',',
-        Lang::Es => '.',
-    };
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(sep);
-        }
-        out.push(ch);
-    }
-    out
+    lang.integer(n)
 }
 
 /// Writes an amount of cents as money: `€1,234.56` or `1.234,56 €`.
 pub fn money(lang: Lang, cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    let units = integer(lang, (abs / 100) as i64);
-    let fraction = abs % 100;
-    match lang {
-        Lang::En => format!("{sign}€{units}.{fraction:02}"),
-        Lang::Es => format!("{sign}{units},{fraction:02}\u{a0}€"),
-    }
+    lang.money(cents)
 }
 
 /// Writes a decimal number with `decimals` places and the language's separators.
@@ -215,28 +193,13 @@ pub fn percent(lang: Lang, value: f64) -> String {
     }
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-const MONTHS_ES: [&str; 12] = [
-    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
-];
-
 fn month_abbr(lang: Lang, month0: usize) -> &'static str {
-    match lang {
-        Lang::En => MONTHS_EN[month0],
-        Lang::Es => MONTHS_ES[month0],
-    }
+    lang.month_abbr(month0)
 }
 
 /// Writes a date: `12 Mar 2024` or `12 mar 2024`.
 pub fn date(lang: Lang, d: NaiveDate) -> String {
-    format!(
-        "{} {} {}",
-        d.day(),
-        month_abbr(lang, d.month0() as usize),
-        d.year()
-    )
+    lang.date(d)
 }
 
 /// Writes a month given as `YYYY-MM`: `Mar 2024` or `mar 2024`; other text

@@ -2,7 +2,7 @@
 //! transition returns its [`CaseEvent`]s; storage appends them as
 //! [`HistoryEntry`]s and never edits or deletes one.
 
-use crate::departure::{DepartureKind, Outcome};
+use crate::departure::{DepartureCase, DepartureKind, Outcome};
 use crate::reasons::{ReasonKey, ReasonList};
 use crate::retention::{ActionStatus, OfferKind, RetentionOutcome};
 use crate::survey::ScoreScale;
@@ -243,17 +243,43 @@ impl CaseEvent {
     /// The change in words, in a language; reason keys are shown with their
     /// labels from `reasons` (retired ones too).
     pub fn describe(&self, lang: Lang, reasons: &ReasonList) -> String {
+        self.describe_in(lang, reasons, None)
+    }
+
+    /// The change in words, in a language, with the labels of checklist
+    /// items and retention actions taken from `case` in that language when
+    /// it still has them (a template item or a suggested action reads in the
+    /// reader's language; what a user typed stays as typed).
+    pub fn describe_in(
+        &self,
+        lang: Lang,
+        reasons: &ReasonList,
+        case: Option<&DepartureCase>,
+    ) -> String {
+        let item_label = |id: &ItemId, stored: &String| -> String {
+            case.and_then(|c| c.offboarding())
+                .and_then(|c| c.item(*id))
+                .map_or_else(|| stored.clone(), |i| i.label_in(lang))
+        };
+        let action_text = |id: &ItemId, stored: &String| -> String {
+            case.and_then(|c| c.retention())
+                .and_then(|p| p.actions().iter().find(|a| a.id() == *id))
+                .map_or_else(|| stored.clone(), |a| a.description_in(lang))
+        };
+        let date = |d: &NaiveDate| lang.date(*d);
         let es = lang == Lang::Es;
         let t = |en: String, es_text: String| if es { es_text } else { en };
         match self {
             CaseEvent::Opened { kind, received_on } => t(
                 format!(
-                    "Case opened ({}), notice received on {received_on}",
-                    kind.label(lang)
+                    "Case opened ({}), notice received on {}",
+                    kind.label(lang),
+                    date(received_on)
                 ),
                 format!(
-                    "Caso abierto ({}), aviso recibido el {received_on}",
-                    kind.label(lang)
+                    "Caso abierto ({}), aviso recibido el {}",
+                    kind.label(lang),
+                    date(received_on)
                 ),
             ),
             CaseEvent::NoticeAmended => t(
@@ -289,27 +315,33 @@ impl CaseEvent {
                     ),
                 )
             }
-            CaseEvent::RetentionActionAdded { id, description } => t(
-                format!("Retention action {id} added: {description}"),
-                format!("Acción de retención {id} añadida: {description}"),
-            ),
+            CaseEvent::RetentionActionAdded { id, description } => {
+                let description = action_text(id, description);
+                t(
+                    format!("Retention action {id} added: {description}"),
+                    format!("Acción de retención {id} añadida: {description}"),
+                )
+            }
             CaseEvent::RetentionActionStatusChanged {
                 id,
                 description,
                 from,
                 to,
-            } => t(
-                format!(
-                    "Retention action {id} ({description}): {} → {}",
-                    from.as_str(),
-                    to.as_str()
-                ),
-                format!(
-                    "Acción de retención {id} ({description}): {} → {}",
-                    from.as_str(),
-                    to.as_str()
-                ),
-            ),
+            } => {
+                let description = action_text(id, description);
+                t(
+                    format!(
+                        "Retention action {id} ({description}): {} → {}",
+                        from.as_str(),
+                        to.as_str()
+                    ),
+                    format!(
+                        "Acción de retención {id} ({description}): {} → {}",
+                        from.as_str(),
+                        to.as_str()
+                    ),
+                )
+            }
             CaseEvent::RetentionOfferSet { offer } => match offer {
                 Some(o) => t(
                     format!("Offer set: {}", o.label(lang)),
@@ -327,54 +359,88 @@ impl CaseEvent {
                     "La retención no prosperó: el cliente se va".into(),
                 ),
             },
-            CaseEvent::OffboardingStarted { template, items } => t(
-                format!("Offboarding started from template \"{template}\" with {items} item(s)"),
-                format!("Traspaso iniciado con la plantilla \"{template}\" y {items} elemento(s)"),
-            ),
-            CaseEvent::ChecklistItemAdded { id, label } => t(
-                format!("Checklist item {id} added: {label}"),
-                format!("Elemento {id} añadido a la lista: {label}"),
-            ),
-            CaseEvent::ChecklistItemDone { id, label } => t(
-                format!("Checklist item {id} done: {label}"),
-                format!("Elemento {id} hecho: {label}"),
-            ),
-            CaseEvent::ChecklistItemWaived { id, label, reason } => t(
-                format!("Checklist item {id} waived: {label} (reason: {reason})"),
-                format!("Elemento {id} dispensado: {label} (motivo: {reason})"),
-            ),
-            CaseEvent::ChecklistItemReopened { id, label } => t(
-                format!("Checklist item {id} reopened: {label}"),
-                format!("Elemento {id} reabierto: {label}"),
-            ),
-            CaseEvent::ChecklistItemDetailsChanged { id, label } => t(
-                format!("Checklist item {id} link or note changed: {label}"),
-                format!("Enlace o nota del elemento {id} cambiados: {label}"),
-            ),
+            CaseEvent::OffboardingStarted { template, items } => {
+                let template = crate::offboarding::template_name_in(template, lang);
+                t(
+                    format!(
+                        "Offboarding started from template \"{template}\" with {items} item(s)"
+                    ),
+                    format!(
+                        "Traspaso iniciado con la plantilla \"{template}\" y {items} elemento(s)"
+                    ),
+                )
+            }
+            CaseEvent::ChecklistItemAdded { id, label } => {
+                let label = item_label(id, label);
+                t(
+                    format!("Checklist item {id} added: {label}"),
+                    format!("Elemento {id} añadido a la lista: {label}"),
+                )
+            }
+            CaseEvent::ChecklistItemDone { id, label } => {
+                let label = item_label(id, label);
+                t(
+                    format!("Checklist item {id} done: {label}"),
+                    format!("Elemento {id} hecho: {label}"),
+                )
+            }
+            CaseEvent::ChecklistItemWaived { id, label, reason } => {
+                let label = item_label(id, label);
+                t(
+                    format!("Checklist item {id} waived: {label} (reason: {reason})"),
+                    format!("Elemento {id} dispensado: {label} (motivo: {reason})"),
+                )
+            }
+            CaseEvent::ChecklistItemReopened { id, label } => {
+                let label = item_label(id, label);
+                t(
+                    format!("Checklist item {id} reopened: {label}"),
+                    format!("Elemento {id} reabierto: {label}"),
+                )
+            }
+            CaseEvent::ChecklistItemDetailsChanged { id, label } => {
+                let label = item_label(id, label);
+                t(
+                    format!("Checklist item {id} link or note changed: {label}"),
+                    format!("Enlace o nota del elemento {id} cambiados: {label}"),
+                )
+            }
             CaseEvent::CredentialsHandedOver {
                 account,
                 recipient,
                 channel,
                 on,
                 ..
-            } => t(
-                format!(
-                    "Credentials for {account} handed over to {recipient} via {channel} on {on}"
-                ),
-                format!("Credenciales de {account} entregadas a {recipient} por {channel} el {on}"),
-            ),
+            } => {
+                let channel = if channel == crate::offboarding::DEFAULT_HANDOVER_CHANNEL {
+                    crate::offboarding::default_handover_channel(lang).to_string()
+                } else {
+                    channel.clone()
+                };
+                let on = date(on);
+                t(
+                    format!(
+                        "Credentials for {account} handed over to {recipient} via {channel} on {on}"
+                    ),
+                    format!(
+                        "Credenciales de {account} entregadas a {recipient} por {channel} el {on}"
+                    ),
+                )
+            }
             CaseEvent::InvoiceWaived { invoice, reason } => t(
                 format!("Unpaid invoice {invoice} waived (reason: {reason})"),
                 format!("Factura impagada {invoice} dispensada (motivo: {reason})"),
             ),
             CaseEvent::SurveyIssued { expires_at } => t(
                 format!(
-                    "Exit survey link issued, expires {}",
-                    expires_at.format("%Y-%m-%d %H:%M UTC")
+                    "Exit survey link issued, expires {} {}",
+                    date(&expires_at.date_naive()),
+                    expires_at.format("%H:%M UTC")
                 ),
                 format!(
-                    "Enlace de encuesta de salida emitido, caduca el {}",
-                    expires_at.format("%Y-%m-%d %H:%M UTC")
+                    "Enlace de encuesta de salida emitido, caduca el {} {}",
+                    date(&expires_at.date_naive()),
+                    expires_at.format("%H:%M UTC")
                 ),
             ),
             CaseEvent::SurveyAnswered { scale, score } => {
@@ -389,7 +455,8 @@ impl CaseEvent {
                 end_on,
                 lost_mrr,
             } => {
-                let end = end_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+                let end = end_on.map(|d| date(&d)).unwrap_or_else(|| "—".into());
+                let lost_mrr = lang.money(lost_mrr.cents());
                 t(
                     format!(
                         "Case closed as {}; end date {end}; lost MRR {lost_mrr}",
@@ -411,8 +478,11 @@ impl CaseEvent {
             ),
             CaseEvent::WinBackFollowUpSet { on } => match on {
                 Some(on) => t(
-                    format!("Win-back follow-up set for {on}"),
-                    format!("Seguimiento para recuperar al cliente fijado el {on}"),
+                    format!("Win-back follow-up set for {}", date(on)),
+                    format!(
+                        "Seguimiento para recuperar al cliente fijado el {}",
+                        date(on)
+                    ),
                 ),
                 None => t(
                     "Win-back follow-up cleared".into(),
@@ -420,8 +490,8 @@ impl CaseEvent {
                 ),
             },
             CaseEvent::WonBack { on } => t(
-                format!("Client won back on {on}"),
-                format!("Cliente recuperado el {on}"),
+                format!("Client won back on {}", date(on)),
+                format!("Cliente recuperado el {}", date(on)),
             ),
         }
     }

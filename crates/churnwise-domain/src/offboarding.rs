@@ -13,6 +13,48 @@ use serde::{Deserialize, Serialize};
 /// The channel recorded when none is given for a credential handover.
 pub const DEFAULT_HANDOVER_CHANNEL: &str = "password manager";
 
+/// The default channel in Spanish (what the Spanish form offers); stored as
+/// [`DEFAULT_HANDOVER_CHANNEL`] so each reader sees it in their language.
+const DEFAULT_HANDOVER_CHANNEL_ES: &str = "gestor de contraseñas";
+
+/// The default handover channel in a language.
+pub fn default_handover_channel(lang: Lang) -> &'static str {
+    lang.pick(DEFAULT_HANDOVER_CHANNEL, DEFAULT_HANDOVER_CHANNEL_ES)
+}
+
+/// The key of the done item that records a credential handover.
+pub const HANDOVER_ITEM_KEY: &str = "credential_handover";
+
+/// An item's label in both languages, copied from its template when the
+/// checklist is made, so a case reads in the language of whoever reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemLabels {
+    /// The English label.
+    pub en: Label,
+    /// The Spanish label.
+    pub es: Label,
+}
+
+impl ItemLabels {
+    /// The label in a language.
+    pub fn get(&self, lang: Lang) -> &Label {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Es => &self.es,
+        }
+    }
+}
+
+/// The built-in labels of a default item, when `key` is one and `label` is
+/// one of its two default labels (cases stored before labels were kept in
+/// both languages).
+fn default_labels_of(key: &str, label: &str) -> Option<(&'static str, &'static str)> {
+    DEFAULT_ITEMS
+        .iter()
+        .find(|(k, en, es, _)| *k == key && (label == *en || label == *es))
+        .map(|&(_, en, es, _)| (en, es))
+}
+
 /// One item of a checklist template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -59,12 +101,26 @@ const DEFAULT_ITEMS: &[(&str, &str, &str, bool)] = &[
     ("access_revoked", "Our own access revoked, account by account", "Nuestros accesos revocados, cuenta por cuenta", true),
 ];
 
+/// The name of the built-in default template.
+pub const DEFAULT_TEMPLATE_NAME: &str = "Default offboarding";
+
+/// A template's name in a language: the built-in default's name
+/// translated, any other as the team wrote it.
+pub fn template_name_in(name: &str, lang: Lang) -> String {
+    if name == DEFAULT_TEMPLATE_NAME {
+        lang.pick(DEFAULT_TEMPLATE_NAME, "Traspaso por defecto")
+            .to_string()
+    } else {
+        name.to_string()
+    }
+}
+
 impl ChecklistTemplate {
     /// The default template of departure.md §3.4.
     pub fn default_template() -> Self {
         let label = |t: &str| Label::parse("label", t).expect("default labels are valid");
         ChecklistTemplate {
-            name: label("Default offboarding"),
+            name: label(DEFAULT_TEMPLATE_NAME),
             service_type: None,
             items: DEFAULT_ITEMS
                 .iter()
@@ -171,9 +227,22 @@ impl CredentialHandover {
         let mut check = Check::default();
         let account = check.label("account", input.account.as_deref());
         let recipient = check.label("recipient", input.recipient.as_deref());
+        let default_channel = || Label::parse("channel", DEFAULT_HANDOVER_CHANNEL).expect("valid");
         let channel = check
             .opt_label("channel", input.channel.as_deref())
-            .unwrap_or_else(|| Label::parse("channel", DEFAULT_HANDOVER_CHANNEL).expect("valid"));
+            .map(|c| {
+                // The default channel, typed or prefilled in either language,
+                // is kept as one value that each reader sees in their own.
+                let is_default = [DEFAULT_HANDOVER_CHANNEL, DEFAULT_HANDOVER_CHANNEL_ES]
+                    .iter()
+                    .any(|d| c.as_str().to_lowercase() == *d);
+                if is_default {
+                    default_channel()
+                } else {
+                    c
+                }
+            })
+            .unwrap_or_else(default_channel);
         let on = check.required("handed_over_on", input.handed_over_on);
         check.finish()?;
         Ok(CredentialHandover {
@@ -195,6 +264,14 @@ impl CredentialHandover {
     /// Through which channel.
     pub fn channel(&self) -> &Label {
         &self.channel
+    }
+    /// The channel in a language: the default one translated, any other as typed.
+    pub fn channel_in(&self, lang: Lang) -> String {
+        if self.channel.as_str() == DEFAULT_HANDOVER_CHANNEL {
+            default_handover_channel(lang).to_string()
+        } else {
+            self.channel.to_string()
+        }
     }
     /// When.
     pub fn handed_over_on(&self) -> NaiveDate {
@@ -235,6 +312,8 @@ pub struct ChecklistItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     key: Option<String>,
     label: Label,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    labels: Option<ItemLabels>,
     required: bool,
     #[serde(flatten)]
     status: ItemStatus,
@@ -255,9 +334,29 @@ impl ChecklistItem {
     pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
     }
-    /// The label.
+    /// The label as the item was made (in the language of whoever made
+    /// the checklist, or as a user typed it).
     pub fn label(&self) -> &Label {
         &self.label
+    }
+    /// The label in the reader's language: a template item's label in
+    /// `lang`, a handover item's words in `lang`; an item a user typed stays
+    /// as typed.
+    pub fn label_in(&self, lang: Lang) -> String {
+        if let Some(labels) = &self.labels {
+            return labels.get(lang).to_string();
+        }
+        if let (Some(HANDOVER_ITEM_KEY), Some(h)) = (self.key.as_deref(), &self.handover) {
+            return handover_label(lang, h.account());
+        }
+        match self
+            .key
+            .as_deref()
+            .and_then(|k| default_labels_of(k, self.label.as_str()))
+        {
+            Some((en, es)) => lang.pick(en, es).to_string(),
+            None => self.label.to_string(),
+        }
     }
     /// True when the case cannot close while it is open.
     pub fn required(&self) -> bool {
@@ -362,6 +461,10 @@ impl Checklist {
                         Lang::En => t.label_en.clone(),
                         Lang::Es => t.label_es.clone(),
                     },
+                    labels: Some(ItemLabels {
+                        en: t.label_en.clone(),
+                        es: t.label_es.clone(),
+                    }),
                     required: t.required,
                     status: ItemStatus::Open,
                     link: None,
@@ -392,7 +495,8 @@ impl Checklist {
             .filter(|i| i.required && i.status.is_open())
             .map(|i| OpenItem {
                 id: i.id,
-                label: i.label.to_string(),
+                label: i.label_in(Lang::En),
+                label_es: i.label_in(Lang::Es),
             })
             .collect()
     }
@@ -405,6 +509,7 @@ impl Checklist {
             id,
             key: None,
             label: item.label,
+            labels: None,
             required: item.required,
             status: ItemStatus::Open,
             link: item.link,
@@ -435,13 +540,19 @@ impl Checklist {
             return (next, id);
         }
         let id = self.next_id();
-        let label = format!("Credentials handed over: {}", handover.account);
-        let label = Label::parse("label", &label).unwrap_or_else(|_| handover.account.clone());
+        let label = |lang| {
+            Label::parse("label", &handover_label(lang, &handover.account))
+                .unwrap_or_else(|_| handover.account.clone())
+        };
         let mut next = self.clone();
         next.items.push(ChecklistItem {
             id,
-            key: Some("credential_handover".into()),
-            label,
+            key: Some(HANDOVER_ITEM_KEY.into()),
+            label: label(Lang::En),
+            labels: Some(ItemLabels {
+                en: label(Lang::En),
+                es: label(Lang::Es),
+            }),
             required: true,
             status: ItemStatus::Done {
                 done_on: handover.handed_over_on,
@@ -521,6 +632,14 @@ impl Checklist {
                 what: "checklist item",
                 id,
             })
+    }
+}
+
+/// The label of the done item that records a handover of `account`.
+fn handover_label(lang: Lang, account: &Label) -> String {
+    match lang {
+        Lang::En => format!("Credentials handed over: {account}"),
+        Lang::Es => format!("Credenciales traspasadas: {account}"),
     }
 }
 
@@ -712,6 +831,66 @@ mod tests {
         assert!(serde_json::from_str::<CredentialHandoverInput>(json).is_err());
         let err = CredentialHandover::parse(CredentialHandoverInput::default()).unwrap_err();
         assert_eq!(err.fields(), vec!["account", "recipient", "handed_over_on"]);
+    }
+
+    #[test]
+    fn a_template_item_reads_in_the_readers_language_and_a_typed_one_as_typed() {
+        let es = Checklist::from_template(&ChecklistTemplate::default_template(), Lang::Es);
+        let first = &es.items()[0];
+        assert_eq!(first.label_in(Lang::En), "End date agreed and recorded");
+        assert_eq!(
+            first.label_in(Lang::Es),
+            "Fecha de fin acordada y registrada"
+        );
+        let item = NewChecklistItem::parse(NewChecklistItemInput {
+            label: Some("Exportar informes".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let (es, id) = es.with_item(item);
+        assert_eq!(es.item(id).unwrap().label_in(Lang::En), "Exportar informes");
+        let blockers = es.open_required();
+        assert_eq!(
+            blockers[0].label_in(Lang::Es),
+            "Fecha de fin acordada y registrada"
+        );
+        assert_eq!(
+            blockers[0].label_in(Lang::En),
+            "End date agreed and recorded"
+        );
+    }
+
+    #[test]
+    fn a_checklist_stored_before_labels_were_kept_in_both_languages_still_translates() {
+        let stored = r#"{"template":"Default offboarding","items":[
+            {"id":1,"key":"end_date_agreed","label":"End date agreed and recorded","required":true,"status":"open"},
+            {"id":2,"key":"final_report","label":"Our own wording","required":true,"status":"open"},
+            {"id":3,"key":"credential_handover","label":"Credentials handed over: Ads","required":true,
+             "status":"done","done_on":"2024-03-20",
+             "handover":{"account":"Ads","recipient":"Marta","channel":"password manager","handed_over_on":"2024-03-20"}}]}"#;
+        let checklist: Checklist = serde_json::from_str(stored).unwrap();
+        let items = checklist.items();
+        assert_eq!(
+            items[0].label_in(Lang::Es),
+            "Fecha de fin acordada y registrada"
+        );
+        assert_eq!(items[1].label_in(Lang::Es), "Our own wording");
+        assert_eq!(items[2].label_in(Lang::Es), "Credenciales traspasadas: Ads");
+        let handover = items[2].handover().unwrap();
+        assert_eq!(handover.channel_in(Lang::Es), "gestor de contraseñas");
+    }
+
+    #[test]
+    fn the_default_channel_typed_in_spanish_is_kept_as_the_default() {
+        let handover = CredentialHandover::parse(CredentialHandoverInput {
+            account: Some("Ads".into()),
+            recipient: Some("Marta".into()),
+            channel: Some("Gestor de contraseñas".into()),
+            handed_over_on: Some(day("2024-03-20")),
+        })
+        .unwrap();
+        assert_eq!(handover.channel().as_str(), DEFAULT_HANDOVER_CHANNEL);
+        assert_eq!(handover.channel_in(Lang::En), "password manager");
     }
 
     #[test]

@@ -99,10 +99,54 @@ pub struct Playbook {
     /// The offer to suggest, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer: Option<OfferKind>,
-    /// Suggested actions, in words.
+    /// Suggested actions, in words (English, or as the team typed them).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub actions: Vec<Label>,
+    /// The same actions in Spanish, one for one (optional: an action
+    /// without one reads as in `actions`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub actions_es: Vec<Label>,
+}
+
+impl Playbook {
+    /// Each suggested action in English and in Spanish: the Spanish given
+    /// with it, else the built-in Spanish of a default action, else as written.
+    pub fn action_pairs(&self) -> Vec<(Label, Label)> {
+        self.actions
+            .iter()
+            .enumerate()
+            .map(|(i, en)| {
+                let es = self.actions_es.get(i).cloned().unwrap_or_else(|| {
+                    default_action_es(en.as_str())
+                        .and_then(|es| Label::parse("action", es).ok())
+                        .unwrap_or_else(|| en.clone())
+                });
+                (en.clone(), es)
+            })
+            .collect()
+    }
+
+    /// The suggested actions in a language.
+    pub fn actions_in(&self, lang: Lang) -> Vec<String> {
+        self.action_pairs()
+            .into_iter()
+            .map(|(en, es)| match lang {
+                Lang::En => en.to_string(),
+                Lang::Es => es.to_string(),
+            })
+            .collect()
+    }
+}
+
+/// The Spanish of a default playbook action given in English, if it is one.
+pub fn default_action_es(en: &str) -> Option<&'static str> {
+    DEFAULT_REASONS
+        .iter()
+        .flat_map(|r| r.6.iter())
+        .find(|(e, _)| *e == en)
+        .map(|(_, es)| *es)
 }
 
 /// A reason a client leaves (or the team ends the relationship).
@@ -182,7 +226,7 @@ pub struct ReasonList {
 }
 
 /// One default reason as data: key, English, Spanish, about quality, scope,
-/// suggested offer, suggested actions (English).
+/// suggested offer, suggested actions (English, Spanish).
 type DefaultReason = (
     &'static str,
     &'static str,
@@ -190,7 +234,7 @@ type DefaultReason = (
     bool,
     ReasonScope,
     Option<OfferKind>,
-    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
 );
 
 /// The default reasons of departure.md §3.2, then the team's own reasons for
@@ -203,7 +247,10 @@ const DEFAULT_REASONS: &[DefaultReason] = &[
         true,
         ReasonScope::ClientLeaving,
         Some(OfferKind::SeniorCall),
-        &["Call with a senior person to hear the complaints"],
+        &[(
+            "Call with a senior person to hear the complaints",
+            "Llamada con una persona sénior para escuchar las quejas",
+        )],
     ),
     (
         "work_quality",
@@ -212,7 +259,10 @@ const DEFAULT_REASONS: &[DefaultReason] = &[
         true,
         ReasonScope::ClientLeaving,
         Some(OfferKind::SeniorCall),
-        &["Review the work with the client and agree on corrections"],
+        &[(
+            "Review the work with the client and agree on corrections",
+            "Revisar el trabajo con el cliente y acordar correcciones",
+        )],
     ),
     (
         "price_too_high",
@@ -221,7 +271,10 @@ const DEFAULT_REASONS: &[DefaultReason] = &[
         false,
         ReasonScope::ClientLeaving,
         Some(OfferKind::RightSize),
-        &["Right-size the scope or plan to what the client uses"],
+        &[(
+            "Right-size the scope or plan to what the client uses",
+            "Ajustar el alcance o el plan a lo que el cliente usa",
+        )],
     ),
     (
         "cheaper_competitor",
@@ -230,7 +283,10 @@ const DEFAULT_REASONS: &[DefaultReason] = &[
         false,
         ReasonScope::ClientLeaving,
         Some(OfferKind::RightSize),
-        &["Show what we do that the competitor does not"],
+        &[(
+            "Show what we do that the competitor does not",
+            "Mostrar lo que hacemos y la competencia no",
+        )],
     ),
     (
         "needs_changed",
@@ -239,7 +295,10 @@ const DEFAULT_REASONS: &[DefaultReason] = &[
         false,
         ReasonScope::ClientLeaving,
         Some(OfferKind::Pause),
-        &["Offer to pause the service until it is needed again"],
+        &[(
+            "Offer to pause the service until it is needed again",
+            "Ofrecer pausar el servicio hasta que vuelva a necesitarse",
+        )],
     ),
     (
         "budget_cut",
@@ -267,8 +326,14 @@ const DEFAULT_REASONS: &[DefaultReason] = &[
         ReasonScope::ClientLeaving,
         Some(OfferKind::ExtraServiceOrTraining),
         &[
-            "Usage review with the client",
-            "Training session for the client's team",
+            (
+                "Usage review with the client",
+                "Revisión del uso con el cliente",
+            ),
+            (
+                "Training session for the client's team",
+                "Sesión de formación para el equipo del cliente",
+            ),
         ],
     ),
     (
@@ -340,7 +405,8 @@ impl ReasonList {
                     applies_to: scope,
                     playbook: (offer.is_some() || !actions.is_empty()).then(|| Playbook {
                         offer,
-                        actions: actions.iter().map(|a| label(a)).collect(),
+                        actions: actions.iter().map(|a| label(a.0)).collect(),
+                        actions_es: actions.iter().map(|a| label(a.1)).collect(),
                     }),
                     retired: false,
                 },

@@ -179,6 +179,9 @@ impl NewRetentionAction {
 pub struct RetentionAction {
     id: ItemId,
     description: Text,
+    /// The Spanish of a suggested action (copied from the playbook).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description_es: Option<Text>,
     side: Side,
     owner: Label,
     due_on: NaiveDate,
@@ -190,9 +193,19 @@ impl RetentionAction {
     pub fn id(&self) -> ItemId {
         self.id
     }
-    /// What is to be done.
+    /// What is to be done, as written (English for a suggested action).
     pub fn description(&self) -> &Text {
         &self.description
+    }
+    /// What is to be done in the reader's language: a suggested action in
+    /// `lang`, an action a user typed as typed.
+    pub fn description_in(&self, lang: Lang) -> String {
+        match (lang, &self.description_es) {
+            (Lang::En, _) => self.description.to_string(),
+            (Lang::Es, Some(es)) => es.to_string(),
+            (Lang::Es, None) => crate::reasons::default_action_es(self.description.as_str())
+                .map_or_else(|| self.description.to_string(), str::to_string),
+        }
     }
     /// Whose action it is.
     pub fn side(&self) -> Side {
@@ -267,12 +280,15 @@ impl RetentionPlan {
                       would need over 100 GiB in memory, so `i + 1` fits ItemId's u32"
         )]
         let actions = playbook
-            .actions
+            .action_pairs()
             .iter()
             .enumerate()
-            .map(|(i, a)| RetentionAction {
+            .map(|(i, (a, es))| RetentionAction {
                 id: ItemId(i as u32 + 1),
                 description: Text::parse("description", a.as_str()).expect("a label is a text"),
+                description_es: Some(
+                    Text::parse("description", es.as_str()).expect("a label is a text"),
+                ),
                 side: Side::Ours,
                 owner: owner.clone(),
                 due_on,
@@ -334,6 +350,7 @@ impl RetentionPlan {
         next.actions.push(RetentionAction {
             id,
             description: action.description,
+            description_es: None,
             side: action.side,
             owner: action.owner,
             due_on: action.due_on,
@@ -472,6 +489,23 @@ pub(crate) mod tests {
         assert_eq!(plan.actions().len(), 2);
         assert_eq!(plan.actions()[1].id(), ItemId(2));
         assert!(plan.warnings().is_empty());
+        assert_eq!(
+            plan.actions()[0].description_in(Lang::Es),
+            "Revisión del uso con el cliente"
+        );
+        assert_eq!(
+            plan.actions()[0].description_in(Lang::En),
+            "Usage review with the client"
+        );
+        // An action stored before the Spanish was copied still translates.
+        let stored: RetentionAction = serde_json::from_str(
+            r#"{"id":1,"description":"Review the work with the client and agree on corrections","side":"ours","owner":"Ana","due_on":"2024-03-15","status":"open"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            stored.description_in(Lang::Es),
+            "Revisar el trabajo con el cliente y acordar correcciones"
+        );
     }
 
     #[test]

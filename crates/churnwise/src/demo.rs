@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 use churnwise_domain::registry::{ClientStatus, InteractionKind, Role, WarningFlag};
-use churnwise_domain::Money;
+use churnwise_domain::{Lang, Money};
 use churnwise_store::{
     no_progress, ClientFilter, ClientPatch, CustomerImport, InvoiceImport, NewContact,
     NewInteraction, Store, SubscriptionImport,
@@ -12,44 +12,239 @@ use churnwise_store::{
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-/// Name of the demo workspace.
+/// Name of the demo workspace (English demo).
 pub const DEMO_WORKSPACE: &str = "Demo Agency";
 /// Sign-in email of the demo account.
 pub const DEMO_EMAIL: &str = "demo@churnwise.local";
 /// Password of the demo account (demo data only).
 pub const DEMO_PASSWORD: &str = "churnwise-demo";
 
+/// The words of the demo in one language: everything the demo writes that
+/// a person reads (names of people and brands aside).
+pub(crate) struct DemoWords {
+    /// The workspace's name.
+    pub(crate) workspace: &'static str,
+    /// The second word of client names.
+    pub(crate) second: &'static [&'static str],
+    /// Segments.
+    pub(crate) segments: &'static [&'static str],
+    /// Plans and their monthly price in cents.
+    pub(crate) plans: &'static [(&'static str, i64)],
+    /// Contacts' roles.
+    pub(crate) roles: &'static [&'static str],
+    /// Everyday interactions and their notes.
+    pub(crate) notes: &'static [(InteractionKind, &'static str)],
+    /// The complaint and the incident of the clients that show smoke.
+    pub(crate) smoke: [&'static str; 2],
+    /// Reasons a client leaves for, with the client's words.
+    pub(crate) leaving: &'static [(&'static str, &'static str)],
+    /// Reasons the team ends a relationship for, with the words recorded.
+    pub(crate) ending: &'static [(&'static str, &'static str)],
+    /// The department named in exit conversations.
+    pub(crate) department: &'static str,
+    /// Why unpaid invoices are waived at the end.
+    pub(crate) written_off: &'static str,
+    /// The corrective action learnt from lost clients.
+    pub(crate) corrective_action: &'static str,
+    /// The client's words in the open retention case.
+    pub(crate) expensive: &'static str,
+    /// The account handed over in the open offboarding case.
+    pub(crate) handed_over_account: &'static str,
+    /// Who received it when the client has no owner.
+    pub(crate) the_client: &'static str,
+}
+
+const EN: DemoWords = DemoWords {
+    workspace: DEMO_WORKSPACE,
+    second: &[
+        "Studio",
+        "Labs",
+        "Bakery",
+        "Dental",
+        "Legal",
+        "Fitness",
+        "Travel",
+        "Media",
+        "Foods",
+        "Consulting",
+        "Clinic",
+        "Design",
+        "Logistics",
+        "Academy",
+        "Hotels",
+        "Wines",
+    ],
+    segments: &["smb", "agency", "enterprise", "nonprofit"],
+    plans: &[
+        ("Basic", 4_900),
+        ("Pro", 12_900),
+        ("Premium", 29_900),
+        ("Retainer", 90_000),
+    ],
+    roles: &["CEO", "Marketing lead", "Operations", "Finance", "Founder"],
+    notes: &[
+        (InteractionKind::Call, "Monthly check-in, all good"),
+        (InteractionKind::Meeting, "Quarterly review of results"),
+        (InteractionKind::Email, "Sent the monthly report"),
+        (InteractionKind::Newsletter, "Product update newsletter"),
+        (InteractionKind::Complaint, "Unhappy with response times"),
+        (InteractionKind::Incident, "Site down for two hours"),
+        (InteractionKind::Praise, "Loved the new campaign"),
+    ],
+    smoke: [
+        "Unhappy with the last two reports: late and thin",
+        "Campaign paused for a day by a billing error on our side",
+    ],
+    leaving: &[
+        (
+            "price_too_high",
+            "It costs more than what we get out of it.",
+        ),
+        ("needs_changed", "We are taking the work in-house."),
+        ("no_results", "We never really used it as we planned."),
+        (
+            "cheaper_competitor",
+            "Another agency offered the same for less.",
+        ),
+        ("poor_service", "Replies took too long this year."),
+        ("budget_cut", "Our budget for next year was cut."),
+        (
+            "work_quality",
+            "The last campaigns were below what we expected.",
+        ),
+        ("other", "Our company is being sold."),
+    ],
+    ending: &[
+        ("scope_creep", "Every month brought new unpaid requests."),
+        (
+            "treats_team_badly",
+            "The team was treated badly in meetings.",
+        ),
+    ],
+    department: "account management",
+    written_off: "Written off at the end of the relationship",
+    corrective_action: "Review every account's results with the client each quarter",
+    expensive: "We found it expensive this year.",
+    handed_over_account: "Analytics admin",
+    the_client: "the client",
+};
+
+const ES: DemoWords = DemoWords {
+    workspace: "Agencia Demo",
+    second: &[
+        "Estudio",
+        "Laboratorio",
+        "Panadería",
+        "Dental",
+        "Abogados",
+        "Gimnasio",
+        "Viajes",
+        "Medios",
+        "Alimentos",
+        "Consultoría",
+        "Clínica",
+        "Diseño",
+        "Logística",
+        "Academia",
+        "Hoteles",
+        "Vinos",
+    ],
+    segments: &["pyme", "agencia", "gran empresa", "sin ánimo de lucro"],
+    plans: &[
+        ("Básico", 4_900),
+        ("Profesional", 12_900),
+        ("Prémium", 29_900),
+        ("Iguala", 90_000),
+    ],
+    roles: &[
+        "Director general",
+        "Responsable de marketing",
+        "Operaciones",
+        "Finanzas",
+        "Fundadora",
+    ],
+    notes: &[
+        (InteractionKind::Call, "Revisión mensual, todo bien"),
+        (
+            InteractionKind::Meeting,
+            "Revisión trimestral de resultados",
+        ),
+        (InteractionKind::Email, "Enviado el informe mensual"),
+        (
+            InteractionKind::Newsletter,
+            "Boletín de novedades del producto",
+        ),
+        (
+            InteractionKind::Complaint,
+            "Descontento con los tiempos de respuesta",
+        ),
+        (InteractionKind::Incident, "Web caída durante dos horas"),
+        (InteractionKind::Praise, "Le encantó la nueva campaña"),
+    ],
+    smoke: [
+        "Descontento con los dos últimos informes: tarde y escasos",
+        "Campaña parada un día por un error de facturación nuestro",
+    ],
+    leaving: &[
+        ("price_too_high", "Cuesta más de lo que nos aporta."),
+        (
+            "needs_changed",
+            "Vamos a hacer el trabajo con nuestro propio equipo.",
+        ),
+        (
+            "no_results",
+            "Nunca llegamos a usarlo como teníamos previsto.",
+        ),
+        (
+            "cheaper_competitor",
+            "Otra agencia nos ofreció lo mismo por menos.",
+        ),
+        (
+            "poor_service",
+            "Este año las respuestas tardaron demasiado.",
+        ),
+        (
+            "budget_cut",
+            "Nos han recortado el presupuesto del año que viene.",
+        ),
+        (
+            "work_quality",
+            "Las últimas campañas quedaron por debajo de lo esperado.",
+        ),
+        ("other", "Están vendiendo nuestra empresa."),
+    ],
+    ending: &[
+        (
+            "scope_creep",
+            "Cada mes llegaban nuevas peticiones sin pagar.",
+        ),
+        (
+            "treats_team_badly",
+            "En las reuniones se trataba mal al equipo.",
+        ),
+    ],
+    department: "gestión de cuentas",
+    written_off: "Dada por perdida al terminar la relación",
+    corrective_action: "Revisar cada trimestre con el cliente los resultados de su cuenta",
+    expensive: "Este año nos ha parecido caro.",
+    handed_over_account: "Administración de Analytics",
+    the_client: "el cliente",
+};
+
+/// The demo's words in a language.
+pub(crate) fn words(lang: Lang) -> &'static DemoWords {
+    match lang {
+        Lang::En => &EN,
+        Lang::Es => &ES,
+    }
+}
+
 const FIRST: &[&str] = &[
     "Acme", "Blue", "Cedar", "Delta", "Echo", "Fjord", "Golden", "Harbor", "Iris", "Juniper",
     "Kite", "Lumen", "Maple", "Nimbus", "Olive", "Pine", "Quartz", "River", "Sierra", "Tide",
     "Umbra", "Vela", "Willow", "Xenon", "Yarrow", "Zenith", "Alba", "Brisa", "Coral", "Duna",
 ];
-const SECOND: &[&str] = &[
-    "Studio",
-    "Labs",
-    "Bakery",
-    "Dental",
-    "Legal",
-    "Fitness",
-    "Travel",
-    "Media",
-    "Foods",
-    "Consulting",
-    "Clinic",
-    "Design",
-    "Logistics",
-    "Academy",
-    "Hotels",
-    "Wines",
-];
 const OWNERS: &[&str] = &["ana", "bruno", "carla", "diego"];
-const SEGMENTS: &[&str] = &["smb", "agency", "enterprise", "nonprofit"];
-const PLANS: &[(&str, i64)] = &[
-    ("Basic", 4_900),
-    ("Pro", 12_900),
-    ("Premium", 29_900),
-    ("Retainer", 90_000),
-];
 const PEOPLE: &[&str] = &[
     "Lucía Gómez",
     "Martín Pérez",
@@ -63,28 +258,22 @@ const PEOPLE: &[&str] = &[
     "Mateo Navarro",
     "Chloe Martin",
 ];
-const ROLES: &[&str] = &["CEO", "Marketing lead", "Operations", "Finance", "Founder"];
-const NOTES: &[(InteractionKind, &str)] = &[
-    (InteractionKind::Call, "Monthly check-in, all good"),
-    (InteractionKind::Meeting, "Quarterly review of results"),
-    (InteractionKind::Email, "Sent the monthly report"),
-    (InteractionKind::Newsletter, "Product update newsletter"),
-    (InteractionKind::Complaint, "Unhappy with response times"),
-    (InteractionKind::Incident, "Site down for two hours"),
-    (InteractionKind::Praise, "Loved the new campaign"),
-];
 
-/// Fills the database with the demo workspace when it has no workspace yet;
-/// prints the demo sign-in either way.
-pub async fn ensure_demo(store: &dyn Store) -> anyhow::Result<()> {
-    if store.list_workspaces().await?.is_empty() {
-        let today = chrono::Local::now().date_naive();
-        let started = std::time::Instant::now();
-        let clients = fill(store, today).await?;
-        tracing::info!(clients, elapsed = ?started.elapsed(), "demo workspace created");
-    }
+/// Fills the database with the demo workspace, in `lang`, when it has no
+/// workspace yet; prints the demo sign-in either way.
+pub async fn ensure_demo(store: &dyn Store, lang: Lang) -> anyhow::Result<()> {
+    let workspace = match store.list_workspaces().await?.first() {
+        Some(ws) => ws.name.clone(),
+        None => {
+            let today = chrono::Local::now().date_naive();
+            let started = std::time::Instant::now();
+            let clients = fill(store, today, lang).await?;
+            tracing::info!(clients, elapsed = ?started.elapsed(), "demo workspace created");
+            words(lang).workspace.to_string()
+        }
+    };
     eprintln!(
-        "Demo workspace {DEMO_WORKSPACE:?}: sign in as {DEMO_EMAIL} with password {DEMO_PASSWORD}"
+        "Demo workspace {workspace:?}: sign in as {DEMO_EMAIL} with password {DEMO_PASSWORD}"
     );
     Ok(())
 }
@@ -95,9 +284,10 @@ fn add_months(date: NaiveDate, months: i32) -> NaiveDate {
         .expect("first of a month exists")
 }
 
-async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
+async fn fill(store: &dyn Store, today: NaiveDate, lang: Lang) -> anyhow::Result<usize> {
+    let words = words(lang);
     let mut rng = StdRng::seed_from_u64(20_240_101);
-    let ws = store.ensure_workspace(DEMO_WORKSPACE).await?;
+    let ws = store.ensure_workspace(words.workspace).await?;
     let hash = churnwise_app::credentials::hash_password(DEMO_PASSWORD)?;
     let user = store.upsert_user(DEMO_EMAIL, &hash).await?;
     store.set_membership(user.id, ws.id, Role::Owner).await?;
@@ -112,13 +302,13 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
         let name = format!(
             "{} {}",
             FIRST[rng.gen_range(0..FIRST.len())],
-            SECOND[rng.gen_range(0..SECOND.len())]
+            words.second[rng.gen_range(0..words.second.len())]
         );
         customers.push(CustomerImport {
             external_id: id.clone(),
             name: format!("{name} {}", i + 1),
             owner: Some(OWNERS[rng.gen_range(0..OWNERS.len())].to_string()),
-            segment: Some(SEGMENTS[rng.gen_range(0..SEGMENTS.len())].to_string()),
+            segment: Some(words.segments[rng.gen_range(0..words.segments.len())].to_string()),
         });
         // Start: spread over three years, more recent joins more likely.
         #[expect(
@@ -127,7 +317,8 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
         )]
         let start_month = add_months(first_month, (rng.gen::<f64>().sqrt() * 36.0) as i32);
         let start = start_month + Duration::days(rng.gen_range(0..27));
-        let mut plan = rng.gen_range(0..PLANS.len() - 1);
+        let plans = words.plans;
+        let mut plan = rng.gen_range(0..plans.len() - 1);
         let mut seg_start = start;
         let mut month = add_months(start, 1);
         let mut end = None;
@@ -136,18 +327,18 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
                 end = Some(month);
                 break;
             }
-            if rng.gen_bool(0.02) && plan + 1 < PLANS.len() {
-                segments.push(segment(&id, plan, seg_start, Some(month)));
+            if rng.gen_bool(0.02) && plan + 1 < plans.len() {
+                segments.push(segment(&id, plans[plan], seg_start, Some(month)));
                 plan += 1;
                 seg_start = month;
             } else if rng.gen_bool(0.01) && plan > 0 {
-                segments.push(segment(&id, plan, seg_start, Some(month)));
+                segments.push(segment(&id, plans[plan], seg_start, Some(month)));
                 plan -= 1;
                 seg_start = month;
             }
             month = add_months(month, 1);
         }
-        segments.push(segment(&id, plan, seg_start, end));
+        segments.push(segment(&id, plans[plan], seg_start, end));
         // One invoice per started month, due two weeks later.
         let mut billed = start;
         let mut n = 0;
@@ -156,7 +347,7 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
                 .iter()
                 .rev()
                 .find(|s: &&SubscriptionImport| s.customer_ref == id && s.started_on <= billed)
-                .map_or(PLANS[plan].1, |s| s.mrr.cents());
+                .map_or(plans[plan].1, |s| s.mrr.cents());
             let due = billed + Duration::days(14);
             let roll: f64 = rng.gen();
             let paid = if roll < 0.03 {
@@ -204,7 +395,7 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
                     client.id,
                     NewContact {
                         name: person.to_string(),
-                        role: Some(ROLES[(i + c) % ROLES.len()].to_string()),
+                        role: Some(words.roles[(i + c) % words.roles.len()].to_string()),
                         email: Some(format!(
                             "{}@{}.example",
                             person.split(' ').next().unwrap_or("hello").to_lowercase(),
@@ -217,7 +408,7 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
                 .await?;
         }
         for _ in 0..rng.gen_range(0..5) {
-            let (kind, note) = NOTES[rng.gen_range(0..NOTES.len())];
+            let (kind, note) = words.notes[rng.gen_range(0..words.notes.len())];
             store
                 .log_interaction(
                     ws.id,
@@ -233,14 +424,14 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
         }
     }
     let cases =
-        crate::demo_cases::add_demo_cases(store, ws.id, DEMO_EMAIL, today, &mut rng).await?;
+        crate::demo_cases::add_demo_cases(store, ws.id, DEMO_EMAIL, today, lang, &mut rng).await?;
     tracing::info!(cases, "demo departure cases created");
 
     // The demo user is Ana, the owner of a quarter of the clients, so the
     // due list and the digest have something to show; a few clients carry
     // warning signs, and the scores are computed once so alerts show at once.
     store
-        .update_user_profile(user.id, Some(Some("ana".into())), None)
+        .update_user_profile(user.id, Some(Some("ana".into())), Some(Some(lang)))
         .await?;
     let active = store
         .list_clients(
@@ -313,16 +504,8 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
                 .await?;
         }
         for (kind, days, note) in [
-            (
-                InteractionKind::Complaint,
-                12,
-                "Unhappy with the last two reports: late and thin",
-            ),
-            (
-                InteractionKind::Incident,
-                5,
-                "Campaign paused for a day by a billing error on our side",
-            ),
+            (InteractionKind::Complaint, 12, words.smoke[0]),
+            (InteractionKind::Incident, 5, words.smoke[1]),
         ] {
             store
                 .log_interaction(
@@ -343,13 +526,18 @@ async fn fill(store: &dyn Store, today: NaiveDate) -> anyhow::Result<usize> {
     Ok(count)
 }
 
-fn segment(id: &str, plan: usize, start: NaiveDate, end: Option<NaiveDate>) -> SubscriptionImport {
+fn segment(
+    id: &str,
+    (plan, mrr): (&str, i64),
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+) -> SubscriptionImport {
     SubscriptionImport {
         line: 0,
         subscription_ref: format!("S-{id}"),
         customer_ref: id.to_string(),
-        plan: Some(PLANS[plan].0.to_string()),
-        mrr: Money::from_cents(PLANS[plan].1),
+        plan: Some(plan.to_string()),
+        mrr: Money::from_cents(mrr),
         started_on: start,
         ended_on: end,
     }

@@ -4,6 +4,7 @@
 //! show, and a few open cases at different stages. Every case goes through
 //! the same steps as the API and the CLI.
 
+use crate::demo::DemoWords;
 use chrono::{Days, NaiveDate};
 use churnwise_app::cases::{self, CaseContext, Step};
 use churnwise_domain::departure::{
@@ -14,38 +15,11 @@ use churnwise_domain::lessons::NewCorrectiveActionInput;
 use churnwise_domain::offboarding::CredentialHandoverInput;
 use churnwise_domain::retention::{Offer, OfferKind};
 use churnwise_domain::text::ItemId;
+use churnwise_domain::Lang;
 use churnwise_store::{CaseId, Client, ClientFilter, Store, WorkspaceId};
 use rand::rngs::StdRng;
 use rand::Rng;
 
-/// Reasons a demo client leaves for, the first ones more often.
-const LEAVING: &[(&str, &str)] = &[
-    (
-        "price_too_high",
-        "It costs more than what we get out of it.",
-    ),
-    ("needs_changed", "We are taking the work in-house."),
-    ("no_results", "We never really used it as we planned."),
-    (
-        "cheaper_competitor",
-        "Another agency offered the same for less.",
-    ),
-    ("poor_service", "Replies took too long this year."),
-    ("budget_cut", "Our budget for next year was cut."),
-    (
-        "work_quality",
-        "The last campaigns were below what we expected.",
-    ),
-    ("other", "Our company is being sold."),
-];
-/// Reasons the demo team ends a relationship for.
-const ENDING: &[(&str, &str)] = &[
-    ("scope_creep", "Every month brought new unpaid requests."),
-    (
-        "treats_team_badly",
-        "The team was treated badly in meetings.",
-    ),
-];
 /// Closed demo cases at most.
 const MAX_CLOSED: usize = 60;
 
@@ -81,7 +55,12 @@ fn notice(
     }
 }
 
-fn conversation(key: &str, words: &str, rng: &mut StdRng) -> ExitConversationInput {
+fn conversation(
+    key: &str,
+    words: &str,
+    department: &str,
+    rng: &mut StdRng,
+) -> ExitConversationInput {
     ExitConversationInput {
         held_on: None,
         clients_words: Some(words.into()),
@@ -89,7 +68,7 @@ fn conversation(key: &str, words: &str, rng: &mut StdRng) -> ExitConversationInp
         secondary_reasons: Vec::new(),
         controllable: Some(rng.gen_bool(0.5)),
         renegotiable: Some(rng.gen_bool(0.3)),
-        departments: vec!["account management".into()],
+        departments: vec![department.into()],
         processes: Vec::new(),
         roles: Vec::new(),
     }
@@ -103,8 +82,14 @@ async fn step(cx: &CaseContext<'_>, id: CaseId, step: Step) -> anyhow::Result<()
 }
 
 /// Runs a case to offboarding with every checklist item done on `done_on`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the demo's one helper that runs a case through its steps"
+)]
 async fn to_offboarding(
     cx: &CaseContext<'_>,
+    demo: &DemoWords,
+    lang: Lang,
     client: &Client,
     kind: DepartureKind,
     received_on: NaiveDate,
@@ -118,9 +103,9 @@ async fn to_offboarding(
     )]
     let (key, words) = match kind {
         DepartureKind::ClientLeaving => {
-            LEAVING[(rng.gen::<f64>().powi(2) * LEAVING.len() as f64) as usize]
+            demo.leaving[(rng.gen::<f64>().powi(2) * demo.leaving.len() as f64) as usize]
         }
-        DepartureKind::TeamEnding => ENDING[rng.gen_range(0..ENDING.len())],
+        DepartureKind::TeamEnding => demo.ending[rng.gen_range(0..demo.ending.len())],
     };
     let stored = cases::open_case(cx, client.id, kind, notice(client, received_on, end, rng))
         .await
@@ -130,7 +115,7 @@ async fn to_offboarding(
         cx,
         id,
         Step::ExitConversation {
-            conversation: conversation(key, words, rng),
+            conversation: conversation(key, words, demo.department, rng),
         },
     )
     .await?;
@@ -139,7 +124,7 @@ async fn to_offboarding(
         id,
         Step::BeginOffboarding {
             service_type: None,
-            lang: None,
+            lang: Some(lang),
         },
     )
     .await?;
@@ -165,8 +150,10 @@ pub async fn add_demo_cases(
     ws: WorkspaceId,
     actor: &str,
     today: NaiveDate,
+    lang: Lang,
     rng: &mut StdRng,
 ) -> anyhow::Result<usize> {
+    let demo = crate::demo::words(lang);
     let cx = CaseContext::for_user(store, ws, actor).map_err(|e| anyhow::anyhow!("{e}"))?;
     let list = |status| ClientFilter {
         status: Some(status),
@@ -204,14 +191,25 @@ pub async fn add_demo_cases(
         } else {
             DepartureKind::ClientLeaving
         };
-        let id = to_offboarding(&cx, client, kind, received_on, end, Some(end), rng).await?;
+        let id = to_offboarding(
+            &cx,
+            demo,
+            lang,
+            client,
+            kind,
+            received_on,
+            end,
+            Some(end),
+            rng,
+        )
+        .await?;
         for invoice in cases::unpaid_invoices(store, ws, client.id)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?
         {
             let waive = Step::WaiveInvoice {
                 invoice: invoice.reference,
-                reason: "Written off at the end of the relationship".into(),
+                reason: demo.written_off.into(),
                 on: Some(end),
             };
             step(&cx, id, waive).await?;
@@ -225,7 +223,7 @@ pub async fn add_demo_cases(
         step(&cx, id, Step::Close { close }).await?;
         if kind.departed_outcome() == Outcome::Lost && rng.gen_bool(0.3) {
             let action = NewCorrectiveActionInput {
-                what: Some("Review every account's results with the client each quarter".into()),
+                what: Some(demo.corrective_action.into()),
                 owner: client.owner.clone().or(Some("ana".into())),
                 due_on: Some(end + Days::new(rng.gen_range(20..120))),
             };
@@ -256,7 +254,7 @@ pub async fn add_demo_cases(
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?
             .id;
-        let conv = conversation("price_too_high", "We found it expensive this year.", rng);
+        let conv = conversation("price_too_high", demo.expensive, demo.department, rng);
         step(&cx, id, Step::ExitConversation { conversation: conv }).await?;
         step(
             &cx,
@@ -275,6 +273,8 @@ pub async fn add_demo_cases(
         step(&cx, id, Step::SetRetentionOffer { offer: Some(offer) }).await?;
         let id = to_offboarding(
             &cx,
+            demo,
+            lang,
             third,
             DepartureKind::ClientLeaving,
             received_on,
@@ -293,8 +293,13 @@ pub async fn add_demo_cases(
         )
         .await?;
         let handover = CredentialHandoverInput {
-            account: Some("Analytics admin".into()),
-            recipient: Some(third.owner.clone().unwrap_or_else(|| "the client".into())),
+            account: Some(demo.handed_over_account.into()),
+            recipient: Some(
+                third
+                    .owner
+                    .clone()
+                    .unwrap_or_else(|| demo.the_client.into()),
+            ),
             channel: None,
             handed_over_on: Some(today),
         };

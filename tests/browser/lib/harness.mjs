@@ -46,15 +46,16 @@ async function waitForHealth(url, child, ms = 30000) {
 }
 
 /**
- * Starts `churnwise serve` (with `--demo` when asked) on a fresh SQLite
- * database, or on `database` when given, with `args` added to `serve`;
- * returns { url, stop, log }.
+ * Starts `churnwise serve` (with `--demo` when asked, in `lang` when given) on a
+ * fresh SQLite database, or on `database` when given, with `args` added to
+ * `serve`; returns { url, stop, log }.
  */
-export async function startServer({ demo = false, database = null, args: extra = [] } = {}) {
+export async function startServer({ demo = false, database = null, lang = null, args: extra = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'churnwise-browser-'));
   const port = await freePort();
   const args = ['--database', database || `sqlite://${join(dir, 'test.db')}`, 'serve', '--bind', '127.0.0.1', '--port', String(port)];
   if (demo) args.push('--demo');
+  if (demo && lang) args.push('--lang', lang);
   args.push(...extra);
   // Run in the empty temporary folder, so no churnwise.toml of the caller applies.
   const env = { ...process.env, CHURNWISE_LOG: 'warn' };

@@ -24,6 +24,9 @@ pub struct DueItem {
     pub item: Option<u32>,
     /// What is to be done.
     pub what: String,
+    /// What is to be done in Spanish, when it differs (a suggested action).
+    #[serde(skip)]
+    pub what_es: Option<String>,
     /// Who does it.
     pub owner: Option<String>,
     /// When it is due.
@@ -43,6 +46,7 @@ pub fn due_items(cases: &[StoredCase], until: NaiveDate) -> Vec<DueItem> {
                 kind: kind.to_string(),
                 item: id,
                 what,
+                what_es: None,
                 owner,
                 due_on,
             };
@@ -59,13 +63,16 @@ pub fn due_items(cases: &[StoredCase], until: NaiveDate) -> Vec<DueItem> {
         }
         for a in c.case.open_promises() {
             if a.due_on() <= until {
-                items.push(item(
+                let mut due = item(
                     "retention_promise",
                     Some(a.id().0),
                     a.description().to_string(),
                     Some(a.owner().to_string()),
                     a.due_on(),
-                ));
+                );
+                let es = a.description_in(churnwise_domain::Lang::Es);
+                due.what_es = (es != due.what).then_some(es);
+                items.push(due);
             }
         }
         for a in c.case.lessons().due_actions(until) {

@@ -98,11 +98,12 @@ impl CaseView {
         reasons: &ReasonList,
         lang: Lang,
     ) -> Self {
+        let case = &self.case;
         self.history = Some(
             history
                 .into_iter()
                 .map(|h| HistoryView {
-                    description: h.event.describe(lang, reasons),
+                    description: h.event.describe_in(lang, reasons, Some(case)),
                     at: h.at,
                     actor: h.actor,
                     event: h.event,

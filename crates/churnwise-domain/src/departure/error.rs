@@ -15,8 +15,18 @@ pub use crate::problem::FieldProblem;
 pub struct OpenItem {
     /// The item's number in the case.
     pub id: ItemId,
-    /// The item's label.
+    /// The item's label in English.
     pub label: String,
+    /// The item's label in Spanish (the same as `label` for an item a user typed).
+    #[serde(skip)]
+    pub label_es: String,
+}
+
+impl OpenItem {
+    /// The item's label in a language.
+    pub fn label_in(&self, lang: crate::Lang) -> &str {
+        lang.pick(&self.label, &self.label_es)
+    }
 }
 
 /// The sort of a [`CaseError`], for adapters choosing a status code.
@@ -358,6 +368,7 @@ mod tests {
             open_items: vec![OpenItem {
                 id: ItemId(4),
                 label: "Final report".into(),
+                label_es: "Informe final".into(),
             }],
             unpaid_invoices: vec!["INV-12".into()],
         };

@@ -11,7 +11,7 @@ use std::time::Duration;
 /// empty database is first filled with a realistic demo workspace and a demo
 /// account whose sign-in details are printed.
 ///
-/// Example: churnwise serve --demo --port 8080
+/// Example: churnwise serve --demo --lang es --port 8080
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
@@ -23,6 +23,10 @@ pub struct ServeArgs {
     /// Fill an empty database with a demo workspace first.
     #[arg(long)]
     demo: bool,
+    /// The language of the demo workspace's data and of the demo account
+    /// (`en` or `es`; with --demo).
+    #[arg(long, default_value = "en", value_parser = parse_lang, requires = "demo")]
+    lang: churnwise_domain::Lang,
     /// Mark the session cookie Secure even without an HTTPS proxy header.
     #[arg(long, env = "CHURNWISE_SECURE_COOKIES")]
     secure_cookies: bool,
@@ -51,6 +55,12 @@ pub struct ServeArgs {
     smtp: crate::settings::SmtpArgs,
 }
 
+/// A language code of `--lang`.
+fn parse_lang(text: &str) -> Result<churnwise_domain::Lang, String> {
+    churnwise_app::i18n::parse_code(text)
+        .ok_or_else(|| format!("{text:?} is not a language churnwise speaks (en, es)"))
+}
+
 /// How long requests under way and the scheduler's current run may take to
 /// finish after SIGTERM or SIGINT before the server stops anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -68,7 +78,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     };
     let store = ctx.store().await?;
     if args.demo {
-        crate::demo::ensure_demo(store.as_ref()).await?;
+        crate::demo::ensure_demo(store.as_ref(), args.lang).await?;
     }
     let bind = args
         .bind

@@ -42,3 +42,4 @@ mod stripe_sync;
 mod support;
 mod websec;
 mod words;
+mod words_lang;

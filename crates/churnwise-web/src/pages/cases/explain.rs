@@ -28,7 +28,11 @@ pub(super) fn blockers(e: &CaseError, lang: Lang) -> Vec<Blocker> {
             .iter()
             .map(|i| Blocker {
                 item: Some(i.id.0),
-                text: say(lang, "case-guard-item-open", &[("item", i.label.clone())]),
+                text: say(
+                    lang,
+                    "case-guard-item-open",
+                    &[("item", i.label_in(lang).to_string())],
+                ),
             })
             .chain(unpaid_invoices.iter().map(|r| Blocker {
                 item: None,
@@ -158,7 +162,8 @@ mod tests {
         let e = CaseError::CannotClose {
             open_items: vec![churnwise_domain::departure::OpenItem {
                 id: ItemId(4),
-                label: "Informe final".into(),
+                label: "Final report".into(),
+                label_es: "Informe final".into(),
             }],
             unpaid_invoices: vec!["INV-7".into()],
         };

@@ -14,6 +14,7 @@ use axum_extra::extract::cookie::CookieJar;
 use chrono::NaiveDate;
 use churnwise_app::cases;
 use churnwise_domain::departure::{DepartureKind, Outcome, Stage};
+use churnwise_domain::offboarding::template_name_in;
 use churnwise_domain::retention::RetentionOutcome;
 use churnwise_domain::Lang;
 use churnwise_store::{CaseId, StoredCase};
@@ -152,6 +153,39 @@ fn survey_answer(stored: &StoredCase, lang: Lang) -> Option<serde_json::Value> {
     }))
 }
 
+/// Puts the reader's words into the case document the template draws:
+/// checklist labels, handover channels and suggested retention actions in
+/// `lang` (what a user typed stays as typed).
+fn in_readers_words(
+    document: &mut serde_json::Value,
+    case: &churnwise_domain::departure::DepartureCase,
+    lang: Lang,
+) {
+    if let (Some(checklist), Some(items)) = (
+        case.offboarding(),
+        document
+            .pointer_mut("/offboarding/items")
+            .and_then(|v| v.as_array_mut()),
+    ) {
+        for (item, shown) in checklist.items().iter().zip(items.iter_mut()) {
+            shown["label"] = item.label_in(lang).into();
+            if let Some(h) = item.handover() {
+                shown["handover"]["channel"] = h.channel_in(lang).into();
+            }
+        }
+    }
+    if let (Some(plan), Some(actions)) = (
+        case.retention(),
+        document
+            .pointer_mut("/retention/actions")
+            .and_then(|v| v.as_array_mut()),
+    ) {
+        for (action, shown) in plan.actions().iter().zip(actions.iter_mut()) {
+            shown["description"] = action.description_in(lang).into();
+        }
+    }
+}
+
 pub(super) async fn case_page(
     state: &AppState,
     auth: &PageAuth,
@@ -180,7 +214,7 @@ pub(super) async fn case_page(
     let playbook = primary.and_then(|r| r.playbook()).map(|p| {
         context! {
             offer => p.offer.map(|o| o.as_str()),
-            actions => p.actions.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+            actions => p.actions_in(lang),
         }
     });
     let conversation_view = conversation.map(|c| {
@@ -225,7 +259,7 @@ pub(super) async fn case_page(
         .iter()
         .map(|t| {
             serde_json::json!({
-                "name": t.name.to_string(),
+                "name": template_name_in(t.name.as_str(), lang),
                 "service_type": t.service_type.as_ref().map(|s| s.to_string()),
                 "items": t.items.len(),
             })
@@ -239,13 +273,14 @@ pub(super) async fn case_page(
             day: h.at.date_naive(),
             time: h.at.format("%H:%M").to_string(),
             actor: h.actor.describe(lang),
-            description: h.event.describe(lang, &reasons),
+            description: h.event.describe_in(lang, &reasons, Some(case)),
         })
         .collect();
     let (done, total) = checklist_progress(&stored);
     let warnings: Vec<&str> = case.warnings().iter().map(|w| w.code()).collect();
-    let document = serde_json::to_value(case)
+    let mut document = serde_json::to_value(case)
         .map_err(|e| PageError::Internal(anyhow::anyhow!("serialising a case: {e}")))?;
+    in_readers_words(&mut document, case, lang);
     let stages: Vec<&str> = Stage::ALL.iter().map(|s| s.as_str()).collect();
     let chrome = Chrome::of(auth, state, "cases").await?;
     let mut typed: BTreeMap<&str, BTreeMap<String, String>> = Form::ALL

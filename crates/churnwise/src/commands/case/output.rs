@@ -138,7 +138,7 @@ pub(super) async fn show(
                 "  {:>3}  [{}]  {}  ({}, due {})",
                 a.id(),
                 a.status().as_str(),
-                a.description(),
+                a.description_in(lang),
                 a.owner(),
                 a.due_on()
             );
@@ -153,7 +153,11 @@ pub(super) async fn show(
                 ItemStatus::Waived { waiver_reason } => format!("waived: {waiver_reason}"),
             };
             let required = if item.required() { "" } else { " (optional)" };
-            println!("  {:>3}  [{status}]  {}{required}", item.id(), item.label());
+            println!(
+                "  {:>3}  [{status}]  {}{required}",
+                item.id(),
+                item.label_in(lang)
+            );
         }
     }
     println!("\nhistory:");
@@ -162,7 +166,7 @@ pub(super) async fn show(
             "  {}  {}  {}",
             h.at.format("%Y-%m-%d %H:%M"),
             h.actor.describe(lang),
-            h.event.describe(lang, &reasons)
+            h.event.describe_in(lang, &reasons, Some(case))
         );
     }
     Ok(())

@@ -114,10 +114,17 @@ async fn a_case_reads_in_the_language_of_whoever_reads_it(backend: Backend) {
         "close blockers in English"
     );
     assert!(es.contains("«Todas las facturas pendientes saldadas antes de la fecha de fin»"));
-    // The handover item and its channel.
-    assert!(en.contains("Credentials handed over: Google Ads"));
+    // The handover ticks the required credentials item (issue #13's forms
+    // point); the item and the channel read in the reader's language.
+    assert!(
+        en.contains("Credentials handed over through a password manager")
+            && en.contains("Google Ads")
+    );
     assert!(en.contains("password manager") && !en.contains("gestor de contraseñas"));
-    assert!(es.contains("Credenciales traspasadas: Google Ads"));
+    assert!(
+        es.contains("Credenciales traspasadas mediante un gestor de contraseñas")
+            && es.contains("Google Ads")
+    );
     assert!(!es.contains("Credentials handed over") && !es.contains("password manager"));
     // The retention suggestion of the reason's playbook.
     assert!(en.contains("Review the work with the client and agree on corrections"));

@@ -181,8 +181,14 @@ test('pages fit a 375 px wide phone without sideways scrolling', async () => {
       await page.goto(server.url + path);
       // Every folded form and table open, so none hides an overflow.
       await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
-      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-      assert.ok(wide <= 375, `${path} is ${wide}px wide`);
+      const [wide, culprits] = await page.evaluate(() => [
+        document.documentElement.scrollWidth,
+        [...document.querySelectorAll('body *')]
+          .filter((el) => el.children.length === 0 && el.getBoundingClientRect().right > 376)
+          .slice(0, 5)
+          .map((el) => `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent || '').trim().slice(0, 30)}"`),
+      ]);
+      assert.ok(wide <= 375, `${path} is ${wide}px wide: ${culprits.join(', ')}`);
     }
   } finally {
     await page.setViewportSize({ width: 1280, height: 900 });

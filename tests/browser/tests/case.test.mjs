@@ -176,7 +176,7 @@ test('the survey link is copied, answered on the public page, and the answers ar
   const answers = page.locator('table.survey-answers');
   assert.match(await answers.textContent(), /8 \/ 10/);
   assert.match(await answers.textContent(), /Tell us sooner what it would cost\./);
-  assert.equal(await page.locator('#survey-link').count(), 0, 'the link is shown once');
+  assert.equal(await page.locator('#survey-link').count(), 0, "an answered survey's link is no longer shown");
 });
 
 test('the case closes as lost, then a corrective action and a win-back follow-up are recorded', async () => {

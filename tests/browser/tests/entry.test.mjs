@@ -62,7 +62,7 @@ test('a subscription segment is refused with every problem at once, then added',
   const section = page.locator('#subscriptions');
   await section.getByText('Add a subscription segment').click();
   // Required fields are marked, with a legend.
-  assert.equal(await page.locator('#f-sub-subscription_ref').getAttribute('required'), '');
+  assert.equal(await page.locator('#f-sub-subscription_ref').getAttribute('aria-required'), 'true');
   assert.match(await page.locator('#add-subscription .required-legend').textContent(), /Required field/);
   await page.locator('#f-sub-plan').fill('Care');
   await page.locator('#f-sub-mrr').fill('12,5');

@@ -368,9 +368,18 @@ pub async fn show(
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
     let stored = load(&state, &auth, id).await?;
-    // A survey link just made for this case (see `step`), shown again on reload.
+    // A survey link just made for this case (see `step`), shown again on
+    // reload until the survey is answered.
     let mut survey_link = None;
-    if let Some(cookie) = CookieJar::from_headers(&headers).get(super::step::SURVEY_LINK_COOKIE) {
+    let answered = stored
+        .case
+        .survey()
+        .is_some_and(|survey| survey.answer().is_some());
+    let cookie = CookieJar::from_headers(&headers)
+        .get(super::step::SURVEY_LINK_COOKIE)
+        .filter(|_| !answered)
+        .cloned();
+    if let Some(cookie) = cookie {
         if let Some((ws, case)) =
             churnwise_app::cases::survey_case(state.store.as_ref(), cookie.value()).await?
         {

@@ -37,7 +37,7 @@ fn workbook_with_rows(path: &Path, rows: usize, filler_len: usize) {
             for r in 2..rows + 2 {
                 write!(
                     out,
-                    r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>c{r}</t></is></c><c r="B{r}" t="inlineStr"><is><t>{filler}</t></is></c></row>"#
+                    r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>c{r}</t></is></c><c r="B{r}" t="inlineStr"><is><t>{r}{filler}</t></is></c></row>"#
                 )
                 .unwrap();
             }

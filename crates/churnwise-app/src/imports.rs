@@ -279,6 +279,60 @@ pub async fn import(
         ParsedImport::Interactions(rows) => store.import_interactions(ws, rows, progress).await,
     }
     .map_err(|e| row_problems(file, e))?;
+    after_import(
+        store, ws, file, action, summary, formers, &touched, now, actor,
+    )
+    .await
+}
+
+/// Writes whole Stripe subscriptions as their segment history (`rows`
+/// replace the segments of `refs`, in one transaction), then does what
+/// every import does after writing.
+pub(crate) async fn replace_subscriptions(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    file: &str,
+    refs: &[String],
+    rows: Vec<churnwise_store::SubscriptionImport>,
+    now: DateTime<Utc>,
+    actor: &audit::Actor,
+) -> AppResult<ImportReport> {
+    let touched =
+        follow::Touched::ExternalIds(rows.iter().map(|r| r.customer_ref.clone()).collect());
+    let formers = cases::former_clients_before_import(store, ws, &rows, now.date_naive()).await?;
+    let summary = store
+        .replace_subscription_segments(ws, refs, rows)
+        .await
+        .map_err(|e| row_problems(file, e))?;
+    after_import(
+        store,
+        ws,
+        file,
+        Action::SubscriptionsImported,
+        summary,
+        formers,
+        &touched,
+        now,
+        actor,
+    )
+    .await
+}
+
+/// What follows a written import: the audit entry, win-back of former
+/// clients that came back, then the status rule and health of the touched
+/// clients.
+#[expect(clippy::too_many_arguments)]
+async fn after_import(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    file: &str,
+    action: Action,
+    summary: churnwise_store::ImportSummary,
+    formers: Vec<cases::FormerClient>,
+    touched: &follow::Touched,
+    now: DateTime<Utc>,
+    actor: &audit::Actor,
+) -> AppResult<ImportReport> {
     let name = std::path::Path::new(file)
         .file_name()
         .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned());
@@ -298,6 +352,6 @@ pub async fn import(
         };
         cases::win_back_after_import(&cx, &formers).await?
     };
-    follow::records_changed(store, ws, &touched, now.date_naive()).await?;
+    follow::records_changed(store, ws, touched, now.date_naive()).await?;
     Ok(ImportReport { summary, won_back })
 }

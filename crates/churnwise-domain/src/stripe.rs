@@ -446,8 +446,11 @@ impl Subscription {
                 .ok_or(StripeRuleError::NoStart)?,
         )?;
         let end = self.ends_on(today)?;
-        let full = self.mrr_cents(false)?;
-        let discounted = self.mrr_cents(true)?;
+        // A `paused` subscription (its trial ended without a payment
+        // method) bills nothing: MRR 0 while paused.
+        let paused = self.status == "paused";
+        let full = if paused { 0 } else { self.mrr_cents(false)? };
+        let discounted = if paused { 0 } else { self.mrr_cents(true)? };
         // (from, mrr) change points, in order.
         let mut points: Vec<(NaiveDate, i64)> = Vec::new();
         let trial = match (self.trial_start, self.trial_end) {
@@ -581,6 +584,67 @@ impl Invoice {
             paid_on: self.status_transitions.paid_at.map(utc_date).transpose()?,
         }))
     }
+}
+
+/// The segments one subscription keeps when its current state is learnt on
+/// `change_on` (a webhook event's date, or a sync's day), given the
+/// segments already `recorded` and those its current state gives
+/// (`current`, from [`Subscription::segments`]). History is kept, never
+/// rewritten:
+/// - the dates a subscription knows of itself (its start, trial, discount
+///   and end) come from `current`: no day is covered that `current` does
+///   not cover;
+/// - before `change_on` a day keeps its recorded MRR (a plan changed
+///   earlier stays changed on the day it was seen); a day no recorded
+///   segment covers takes the current MRR;
+/// - from `change_on` on, the current MRR.
+///
+/// Neighbours at the same MRR are one segment. With nothing recorded the
+/// answer is `current`; with `current` unchanged since the recorded
+/// segments were written, it is `recorded`.
+pub fn follow_segments(
+    recorded: &[StripeSegment],
+    current: &[StripeSegment],
+    change_on: NaiveDate,
+) -> Vec<StripeSegment> {
+    let covering = |segs: &[StripeSegment], day: NaiveDate| -> Option<i64> {
+        segs.iter()
+            .find(|s| s.started_on <= day && s.ended_on.is_none_or(|e| day < e))
+            .map(|s| s.mrr_cents)
+    };
+    let mut bounds: Vec<NaiveDate> = recorded
+        .iter()
+        .chain(current)
+        .flat_map(|s| [Some(s.started_on), s.ended_on])
+        .flatten()
+        .chain([change_on])
+        .collect();
+    bounds.sort();
+    bounds.dedup();
+    let mut out: Vec<StripeSegment> = Vec::new();
+    for (i, from) in bounds.iter().enumerate() {
+        let to = bounds.get(i + 1).copied();
+        let Some(now_mrr) = covering(current, *from) else {
+            continue;
+        };
+        let mrr = if *from < change_on {
+            covering(recorded, *from).unwrap_or(now_mrr)
+        } else {
+            now_mrr
+        };
+        if let Some(last) = out.last_mut() {
+            if last.mrr_cents == mrr && last.ended_on == Some(*from) {
+                last.ended_on = to;
+                continue;
+            }
+        }
+        out.push(StripeSegment {
+            started_on: *from,
+            ended_on: to,
+            mrr_cents: mrr,
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -905,5 +969,111 @@ mod tests {
             .expect("invoice");
             assert_eq!(inv.to_registry(), Ok(None), "{status}");
         }
+    }
+    fn seg(from: &str, to: Option<&str>, mrr: i64) -> StripeSegment {
+        StripeSegment {
+            started_on: day(from),
+            ended_on: to.map(day),
+            mrr_cents: mrr,
+        }
+    }
+
+    #[test]
+    fn with_nothing_recorded_the_current_segments_are_kept() {
+        let current = vec![
+            seg("2026-01-01", Some("2026-01-15"), 0),
+            seg("2026-01-15", None, 4900),
+        ];
+        assert_eq!(follow_segments(&[], &current, day("2026-03-01")), current);
+    }
+
+    #[test]
+    fn a_plan_change_starts_a_new_segment_on_the_day_it_is_seen() {
+        let recorded = vec![seg("2026-01-01", None, 4900)];
+        let current = vec![seg("2026-01-01", None, 9900)];
+        assert_eq!(
+            follow_segments(&recorded, &current, day("2026-03-10")),
+            vec![
+                seg("2026-01-01", Some("2026-03-10"), 4900),
+                seg("2026-03-10", None, 9900)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unchanged_subscription_seen_again_changes_nothing() {
+        let recorded = vec![
+            seg("2026-01-01", Some("2026-03-10"), 4900),
+            seg("2026-03-10", None, 9900),
+        ];
+        let current = vec![seg("2026-01-01", None, 9900)];
+        for seen in ["2026-03-10", "2026-04-01", "2027-01-01"] {
+            assert_eq!(
+                follow_segments(&recorded, &current, day(seen)),
+                recorded,
+                "{seen}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_cancellation_ends_the_open_segment_on_its_own_date() {
+        let recorded = vec![
+            seg("2026-01-01", Some("2026-03-10"), 4900),
+            seg("2026-03-10", None, 9900),
+        ];
+        // Seen days after it ended: the end date is the subscription's own.
+        let current = vec![seg("2026-01-01", Some("2026-05-20"), 9900)];
+        assert_eq!(
+            follow_segments(&recorded, &current, day("2026-06-02")),
+            vec![
+                seg("2026-01-01", Some("2026-03-10"), 4900),
+                seg("2026-03-10", Some("2026-05-20"), 9900)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_trial_that_ends_is_followed_by_the_paid_segment() {
+        let recorded = vec![seg("2026-01-01", None, 0)];
+        let current = vec![
+            seg("2026-01-01", Some("2026-01-15"), 0),
+            seg("2026-01-15", None, 4900),
+        ];
+        assert_eq!(
+            follow_segments(&recorded, &current, day("2026-01-15")),
+            current
+        );
+    }
+
+    #[test]
+    fn days_only_the_current_state_covers_take_its_mrr() {
+        // Recorded from a later start (an earlier start became known).
+        let recorded = vec![seg("2026-02-01", None, 4900)];
+        let current = vec![seg("2026-01-01", None, 4900)];
+        assert_eq!(
+            follow_segments(&recorded, &current, day("2026-03-01")),
+            current
+        );
+        // An incomplete subscription has no segment: nothing is kept.
+        assert_eq!(follow_segments(&recorded, &[], day("2026-03-01")), vec![]);
+    }
+
+    #[test]
+    fn an_event_dated_before_a_recorded_change_moves_it_to_the_event_date() {
+        // A sync saw the change on 10 March; an event of 1 March, delivered
+        // late, tells the day it really happened.
+        let recorded = vec![
+            seg("2026-01-01", Some("2026-03-10"), 4900),
+            seg("2026-03-10", None, 9900),
+        ];
+        let current = vec![seg("2026-01-01", None, 9900)];
+        assert_eq!(
+            follow_segments(&recorded, &current, day("2026-03-01")),
+            vec![
+                seg("2026-01-01", Some("2026-03-01"), 4900),
+                seg("2026-03-01", None, 9900)
+            ]
+        );
     }
 }

@@ -122,7 +122,20 @@ impl SqlStore {
         progress: &Progress,
     ) -> StoreResult<ImportSummary> {
         let mut tx = self.begin_write().await?;
-        let clients = Self::client_ids_by_ref(&mut tx, ws).await?;
+        let summary = Self::upsert_subscriptions(&mut tx, ws, rows, progress).await?;
+        tx.commit().await.map_err(backend_error)?;
+        Ok(summary)
+    }
+
+    /// Upserts subscription rows by (ref, start) inside `tx`; an unknown
+    /// customer refuses them all.
+    pub(super) async fn upsert_subscriptions(
+        tx: &mut sqlx::Transaction<'_, Db>,
+        ws: WorkspaceId,
+        rows: Vec<SubscriptionImport>,
+        progress: &Progress,
+    ) -> StoreResult<ImportSummary> {
+        let clients = Self::client_ids_by_ref(tx, ws).await?;
         let problems = Self::unknown_customer_problems(
             &clients,
             rows.iter().map(|r| (r.line, r.customer_ref.as_str())),
@@ -134,7 +147,7 @@ impl SqlStore {
             "SELECT subscription_ref, started_on FROM subscriptions WHERE workspace_id = $1",
         )
         .bind(ws.0)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await
         .map_err(backend_error)?;
         let existing: HashSet<(String, Date)> = existing_rows
@@ -164,7 +177,7 @@ impl SqlStore {
                  client_id = excluded.client_id, plan = excluded.plan, mrr_cents = excluded.mrr_cents, \
                  ended_on = excluded.ended_on",
             );
-            q.build().execute(&mut *tx).await.map_err(backend_error)?;
+            q.build().execute(&mut **tx).await.map_err(backend_error)?;
             let updated = chunk
                 .iter()
                 .filter(|r| existing.contains(&(r.subscription_ref.clone(), r.started_on)))
@@ -173,7 +186,6 @@ impl SqlStore {
             summary.inserted += chunk.len() as u64 - updated;
             progress(summary.inserted + summary.updated);
         }
-        tx.commit().await.map_err(backend_error)?;
         Ok(summary)
     }
 

@@ -934,4 +934,26 @@ impl Store for SqlStore {
         self.record_stripe_event_impl(ws, event_id, object_id, created, now)
             .await
     }
+
+    async fn recorded_segments(
+        &self,
+        ws: WorkspaceId,
+        refs: Option<&[String]>,
+    ) -> StoreResult<Vec<RecordedSegment>> {
+        self.recorded_segments_impl(ws, refs).await
+    }
+
+    async fn replace_subscription_segments(
+        &self,
+        ws: WorkspaceId,
+        refs: &[String],
+        rows: Vec<SubscriptionImport>,
+    ) -> StoreResult<ImportSummary> {
+        self.replace_subscription_segments_impl(ws, refs, rows)
+            .await
+    }
+
+    async fn remove_invoices_by_ref(&self, ws: WorkspaceId, refs: &[String]) -> StoreResult<u64> {
+        self.remove_invoices_by_ref_impl(ws, refs).await
+    }
 }

@@ -3,9 +3,11 @@
 //! delegates to.
 
 use super::{backend_error, DbRow};
-use crate::SqlStore;
+use crate::{Db, SqlStore};
 use churnwise_store::*;
+use sqlx::QueryBuilder;
 use sqlx::Row;
+use std::collections::{HashMap, HashSet};
 
 const CONNECTION_COLUMNS: &str = "workspace_id, endpoint_id, api_key_sealed, \
      webhook_secret_sealed, last_sync, updated_at";
@@ -161,4 +163,141 @@ impl SqlStore {
         tx.commit().await.map_err(backend_error)?;
         Ok(())
     }
+    pub(super) async fn recorded_segments_impl(
+        &self,
+        ws: WorkspaceId,
+        refs: Option<&[String]>,
+    ) -> StoreResult<Vec<RecordedSegment>> {
+        let map = |r: &DbRow| -> Result<RecordedSegment, sqlx::Error> {
+            Ok(RecordedSegment {
+                subscription_ref: r.try_get("subscription_ref")?,
+                started_on: r.try_get("started_on")?,
+                ended_on: r.try_get("ended_on")?,
+                mrr_cents: r.try_get("mrr_cents")?,
+            })
+        };
+        const SELECT: &str = "SELECT subscription_ref, started_on, ended_on, mrr_cents \
+             FROM subscriptions WHERE workspace_id = ";
+        let mut out = Vec::new();
+        match refs {
+            None => {
+                let mut q = QueryBuilder::<Db>::new(SELECT);
+                q.push_bind(ws.0).push(" AND subscription_ref IS NOT NULL");
+                for r in q
+                    .build()
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend_error)?
+                {
+                    out.push(map(&r).map_err(backend_error)?);
+                }
+            }
+            Some(refs) => {
+                for chunk in refs.chunks(REF_CHUNK) {
+                    let mut q = QueryBuilder::<Db>::new(SELECT);
+                    q.push_bind(ws.0).push(" AND subscription_ref IN (");
+                    let mut list = q.separated(", ");
+                    for r in chunk {
+                        list.push_bind(r);
+                    }
+                    q.push(")");
+                    for r in q
+                        .build()
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(backend_error)?
+                    {
+                        out.push(map(&r).map_err(backend_error)?);
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            a.subscription_ref
+                .cmp(&b.subscription_ref)
+                .then(a.started_on.cmp(&b.started_on))
+        });
+        Ok(out)
+    }
+
+    pub(super) async fn replace_subscription_segments_impl(
+        &self,
+        ws: WorkspaceId,
+        refs: &[String],
+        rows: Vec<SubscriptionImport>,
+    ) -> StoreResult<ImportSummary> {
+        let mut keep: HashMap<&str, HashSet<chrono::NaiveDate>> = HashMap::new();
+        for r in refs {
+            keep.entry(r.as_str()).or_default();
+        }
+        for row in &rows {
+            keep.entry(row.subscription_ref.as_str())
+                .or_default()
+                .insert(row.started_on);
+        }
+        let mut tx = self.begin_write().await?;
+        let mut removed = 0u64;
+        for r in refs {
+            let starts: Vec<chrono::NaiveDate> = sqlx::query_scalar(
+                "SELECT started_on FROM subscriptions WHERE workspace_id = $1 AND subscription_ref = $2",
+            )
+            .bind(ws.0)
+            .bind(r)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend_error)?;
+            for start in starts {
+                if keep.get(r.as_str()).is_some_and(|k| k.contains(&start)) {
+                    continue;
+                }
+                sqlx::query(
+                    "DELETE FROM subscriptions WHERE workspace_id = $1 AND subscription_ref = $2 \
+                     AND started_on = $3",
+                )
+                .bind(ws.0)
+                .bind(r)
+                .bind(start)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+                removed += 1;
+            }
+        }
+        let mut summary = Self::upsert_subscriptions(&mut tx, ws, rows, &|_| {}).await?;
+        tx.commit().await.map_err(backend_error)?;
+        summary.updated += removed;
+        Ok(summary)
+    }
+
+    pub(super) async fn remove_invoices_by_ref_impl(
+        &self,
+        ws: WorkspaceId,
+        refs: &[String],
+    ) -> StoreResult<u64> {
+        if refs.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.begin_write().await?;
+        let mut removed = 0;
+        for chunk in refs.chunks(REF_CHUNK) {
+            let mut q = QueryBuilder::<Db>::new("DELETE FROM invoices WHERE workspace_id = ");
+            q.push_bind(ws.0).push(" AND invoice_ref IN (");
+            let mut list = q.separated(", ");
+            for r in chunk {
+                list.push_bind(r);
+            }
+            q.push(")");
+            removed += q
+                .build()
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?
+                .rows_affected();
+        }
+        tx.commit().await.map_err(backend_error)?;
+        Ok(removed)
+    }
 }
+
+/// Refs bound per statement (well under SQLite's limit of bound values).
+const REF_CHUNK: usize = 500;

@@ -798,6 +798,26 @@ pub trait Store: Send + Sync + 'static {
         created: i64,
         now: Timestamp,
     ) -> StoreResult<()>;
+    /// The segments recorded for the subscriptions `refs` (every one with an
+    /// external id when `None`), by ref then start.
+    async fn recorded_segments(
+        &self,
+        ws: WorkspaceId,
+        refs: Option<&[String]>,
+    ) -> StoreResult<Vec<RecordedSegment>>;
+    /// Writes whole subscriptions, in one transaction: for each ref of
+    /// `refs`, its segments whose start is not among `rows` are removed,
+    /// then `rows` are upserted by (ref, start) as an import does (other
+    /// columns, such as a notice period set by hand, are kept).
+    async fn replace_subscription_segments(
+        &self,
+        ws: WorkspaceId,
+        refs: &[String],
+        rows: Vec<SubscriptionImport>,
+    ) -> StoreResult<ImportSummary>;
+    /// Removes the invoices with these external ids (voided in the billing
+    /// system, with their reminders and promises); how many there were.
+    async fn remove_invoices_by_ref(&self, ws: WorkspaceId, refs: &[String]) -> StoreResult<u64>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

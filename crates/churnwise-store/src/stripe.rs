@@ -45,3 +45,16 @@ pub enum StripeEventCheck {
     /// Older than the last event applied to the same object.
     Stale,
 }
+
+/// One MRR segment recorded for a subscription with an external id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedSegment {
+    /// The subscription's external id.
+    pub subscription_ref: String,
+    /// The first day.
+    pub started_on: chrono::NaiveDate,
+    /// The day after the last (none: still running).
+    pub ended_on: Option<chrono::NaiveDate>,
+    /// MRR in minor units.
+    pub mrr_cents: i64,
+}

@@ -331,6 +331,13 @@ pub fn app(state: AppState) -> Router {
             get(move || async move { Json(doc) }),
         )
         .merge(public_survey_routes(&state))
+        // Stripe's events (issue 15): signed, no session; bounded body.
+        .route(
+            "/webhooks/stripe/{endpoint}",
+            post(crate::api::stripe::webhook).layer(axum::extract::DefaultBodyLimit::max(
+                churnwise_app::stripe::webhooks::MAX_BODY_BYTES,
+            )),
+        )
         .layer(TraceLayer::new_for_http())
         // Security headers on every answer: pages, API, errors and assets.
         .layer(axum::middleware::from_fn(security::headers))

@@ -63,6 +63,38 @@ impl StripeApi {
         })
     }
 
+    /// One object, `/v1/{kind}/{id}`, parsed as `T`.
+    pub async fn one<T: DeserializeOwned>(&self, kind: &str, id: &str) -> AppResult<T> {
+        let what = format!("{kind} {id}");
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(failure(&what, "not a Stripe id"));
+        }
+        let url = format!("{}/v1/{kind}/{id}", self.base);
+        let answer = self
+            .http
+            .get(&url)
+            .bearer_auth(&self.key)
+            .send()
+            .await
+            .map_err(|e| failure(&what, format!("cannot reach {url}: {e}")))?;
+        let status = answer.status();
+        let body = answer
+            .bytes()
+            .await
+            .map_err(|e| failure(&what, format!("reading the answer: {e}")))?;
+        if !status.is_success() {
+            let message = serde_json::from_slice::<StripeErrorBody>(&body)
+                .ok()
+                .and_then(|b| b.error.message)
+                .unwrap_or_default();
+            return Err(failure(
+                &what,
+                format!("Stripe answered {status} {message}"),
+            ));
+        }
+        serde_json::from_slice(&body).map_err(|e| failure(&what, e))
+    }
+
     /// One page of `/v1/{kind}` (`customers`, `subscriptions`, `invoices`)
     /// after `starting_after`, with `extra` query pairs; each object parsed
     /// as `T`, a malformed one named by its id.

@@ -5,8 +5,10 @@
 //! into clients, contacts, MRR segments and invoices.
 
 pub mod api;
+mod history;
 pub mod secrets;
 pub mod sync;
+pub mod webhooks;
 
 use crate::audit::{self, Action, Subject};
 use crate::error::{AppError, AppResult};

@@ -9,6 +9,7 @@
 //! memory grows with the rows, about a hundred bytes each.
 
 use super::api::{failure, StripeApi};
+use super::history::{self, Seen};
 use super::StripeSettings;
 use crate::audit::{self, Action, Subject};
 use crate::error::AppResult;
@@ -17,8 +18,7 @@ use chrono::{DateTime, Utc};
 use churnwise_domain::stripe::{Customer, Invoice, Subscription};
 use churnwise_domain::Money;
 use churnwise_store::{
-    ContactImport, CustomerImport, ImportSummary, InvoiceImport, Store, SubscriptionImport,
-    WorkspaceId,
+    ContactImport, CustomerImport, ImportSummary, InvoiceImport, Store, WorkspaceId,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -35,6 +35,9 @@ pub struct Counts {
     pub created: u64,
     /// Rows that existed (changed or already equal).
     pub updated: u64,
+    /// Rows removed (invoices voided in Stripe since they were written).
+    #[serde(default)]
+    pub removed: u64,
 }
 
 impl From<&ImportSummary> for Counts {
@@ -43,6 +46,7 @@ impl From<&ImportSummary> for Counts {
             written: s.rows,
             created: s.inserted,
             updated: s.updated,
+            removed: 0,
         }
     }
 }
@@ -127,6 +131,43 @@ async fn each_object<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// The client row of a Stripe customer, and its primary contact's row (at
+/// `line`) when it has a name or an email.
+pub(crate) fn customer_rows(c: &Customer, line: u64) -> (CustomerImport, Option<ContactImport>) {
+    let client = c.client();
+    let contact = client.contact.as_ref().map(|contact| ContactImport {
+        line,
+        customer_ref: client.external_id.clone(),
+        name: contact.name.clone(),
+        role: None,
+        email: contact.email.clone(),
+        phone: None,
+        is_primary: true,
+    });
+    (
+        CustomerImport {
+            external_id: client.external_id,
+            name: client.name,
+            owner: client.owner,
+            segment: client.segment,
+        },
+        contact,
+    )
+}
+
+/// The workspace's currency as earlier syncs chose it, if one ran.
+pub(crate) async fn workspace_currency(
+    store: &dyn Store,
+    ws: WorkspaceId,
+) -> AppResult<Option<String>> {
+    Ok(store
+        .stripe_connection(ws)
+        .await?
+        .and_then(|c| c.last_sync)
+        .and_then(|s| serde_json::from_str::<SyncReport>(&s).ok())
+        .and_then(|r| r.currency))
+}
+
 /// The workspace's currency: the one of earlier syncs, else the one most
 /// subscriptions use (ties: the first by code).
 fn choose_currency(earlier: Option<String>, seen: &BTreeMap<String, u64>) -> Option<String> {
@@ -152,12 +193,7 @@ pub async fn sync(
     let key = super::api_key(store, settings, ws).await?;
     let api = StripeApi::new(&settings.api_base, key)?;
     let today = now.date_naive();
-    let earlier_currency = store
-        .stripe_connection(ws)
-        .await?
-        .and_then(|c| c.last_sync)
-        .and_then(|s| serde_json::from_str::<SyncReport>(&s).ok())
-        .and_then(|r| r.currency);
+    let earlier_currency = workspace_currency(store, ws).await?;
     let mut skipped = SkipList {
         listed: Vec::new(),
         total: 0,
@@ -171,31 +207,16 @@ pub async fn sync(
         if c.deleted == Some(true) {
             return Ok(());
         }
-        let client = c.client();
-        if let Some(contact) = &client.contact {
-            contacts.push(ContactImport {
-                line: contacts.len() as u64 + 1,
-                customer_ref: client.external_id.clone(),
-                name: contact.name.clone(),
-                role: None,
-                email: contact.email.clone(),
-                phone: None,
-                is_primary: true,
-            });
-        }
-        customers.push(CustomerImport {
-            external_id: client.external_id,
-            name: client.name,
-            owner: client.owner,
-            segment: client.segment,
-        });
+        let (customer, contact) = customer_rows(&c, contacts.len() as u64 + 1);
+        contacts.extend(contact);
+        customers.push(customer);
         Ok(())
     })
     .await?;
     let known: HashSet<String> = customers.iter().map(|c| c.external_id.clone()).collect();
 
     // Subscriptions, every status (canceled ones end segments).
-    let mut by_currency: BTreeMap<String, Vec<(String, Vec<SubscriptionImport>)>> = BTreeMap::new();
+    let mut by_currency: BTreeMap<String, Vec<Seen>> = BTreeMap::new();
     let mut seen_currencies: BTreeMap<String, u64> = BTreeMap::new();
     each_object::<Subscription>(&api, "subscriptions", &[("status", "all")], progress, |s| {
         if !known.contains(&s.customer) {
@@ -205,50 +226,37 @@ pub async fn sync(
             );
             return Ok(());
         }
-        let segments = s
+        let current = s
             .segments(today)
             .map_err(|e| failure(&format!("subscription {}", s.id), e))?;
-        if segments.is_empty() {
+        if current.is_empty() && s.makes_no_segment() {
             return Ok(());
         }
         let currency = s.currency_code();
         *seen_currencies.entry(currency.clone()).or_default() += 1;
-        let rows = segments
-            .into_iter()
-            .map(|seg| SubscriptionImport {
-                line: 0,
-                subscription_ref: s.id.clone(),
-                customer_ref: s.customer.clone(),
-                plan: None,
-                mrr: Money::from_cents(seg.mrr_cents),
-                started_on: seg.started_on,
-                ended_on: seg.ended_on,
-            })
-            .collect();
-        by_currency
-            .entry(currency)
-            .or_default()
-            .push((s.id.clone(), rows));
+        by_currency.entry(currency).or_default().push(Seen {
+            id: s.id,
+            customer: s.customer,
+            current,
+        });
         Ok(())
     })
     .await?;
     let currency = choose_currency(earlier_currency, &seen_currencies);
-    let mut segments = Vec::new();
+    let mut subscriptions = Vec::new();
     for (code, subs) in by_currency {
         if Some(&code) == currency.as_ref() {
-            segments.extend(subs.into_iter().flat_map(|(_, rows)| rows));
+            subscriptions.extend(subs);
         } else {
-            for (id, _) in subs {
-                skipped.push(&id, format!("currency {code:?} is not the workspace's"));
+            for s in subs {
+                skipped.push(&s.id, format!("currency {code:?} is not the workspace's"));
             }
         }
-    }
-    for (i, row) in segments.iter_mut().enumerate() {
-        row.line = i as u64 + 1;
     }
 
     // Invoices.
     let mut invoices = Vec::new();
+    let mut voided = Vec::new();
     each_object::<Invoice>(&api, "invoices", &[], progress, |inv| {
         let code = inv
             .currency
@@ -270,6 +278,9 @@ pub async fn sync(
             .to_registry()
             .map_err(|e| failure(&format!("invoice {}", inv.id), e))?
         else {
+            if inv.status.as_deref() == Some("void") {
+                voided.push(inv.id);
+            }
             return Ok(());
         };
         invoices.push(InvoiceImport {
@@ -293,12 +304,22 @@ pub async fn sync(
     };
     let clients = write(ParsedImport::Customers(customers), "stripe customers").await?;
     let contacts = write(ParsedImport::Contacts(contacts), "stripe contacts").await?;
-    let segments = write(
-        ParsedImport::Subscriptions(segments),
-        "stripe subscriptions",
-    )
-    .await?;
-    let invoices = write(ParsedImport::Invoices(invoices), "stripe invoices").await?;
+    // Subscriptions as history: a change since the last look is dated today.
+    let segments = Counts::from(
+        &history::write(
+            store,
+            ws,
+            "stripe subscriptions",
+            subscriptions,
+            today,
+            now,
+            actor,
+        )
+        .await?
+        .summary,
+    );
+    let mut invoices = write(ParsedImport::Invoices(invoices), "stripe invoices").await?;
+    invoices.removed = store.remove_invoices_by_ref(ws, &voided).await?;
     let report = SyncReport {
         when: Utc::now(),
         currency,

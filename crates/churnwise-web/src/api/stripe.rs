@@ -71,3 +71,44 @@ pub async fn put(
         .await?,
     ))
 }
+
+/// `POST /webhooks/stripe/{endpoint}`: an event from Stripe, no session or
+/// token, verified with the `Stripe-Signature` header (spec §1). 200 with
+/// what became of it (applied, replay, stale, ignored); 400 for a missing,
+/// wrong or old signature or a body that is not an event (nothing
+/// changed); 404 for an unknown endpoint. Not in the OpenAPI document: it
+/// is Stripe's interface, not churnwise's.
+pub async fn webhook(
+    State(state): State<AppState>,
+    axum::extract::Path(endpoint): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<serde_json::Value>> {
+    use churnwise_app::stripe::webhooks::{self, WebhookError};
+    let signature = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok());
+    match webhooks::receive(
+        state.store.as_ref(),
+        &state.stripe,
+        &endpoint,
+        signature,
+        &body,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(outcome) => {
+            tracing::info!(endpoint = %endpoint, outcome = outcome.as_str(), "stripe webhook");
+            Ok(Json(
+                serde_json::json!({"received": true, "outcome": outcome.as_str()}),
+            ))
+        }
+        Err(WebhookError::UnknownEndpoint) => Err(crate::error::ApiError::NotFound),
+        Err(WebhookError::Refused(why)) => {
+            tracing::warn!(endpoint = %endpoint, reason = %why, "stripe webhook refused");
+            Err(crate::error::ApiError::BadRequest(why))
+        }
+        Err(WebhookError::App(e)) => Err(e.into()),
+    }
+}

@@ -39,6 +39,7 @@ mod shared_limits;
 mod status;
 mod stripe_api;
 mod stripe_sync;
+mod stripe_webhooks;
 mod support;
 mod websec;
 mod words;

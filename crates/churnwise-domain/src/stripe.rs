@@ -141,7 +141,7 @@ pub struct SubscriptionItem {
 }
 
 /// A list as Stripe nests it (`{"data": [...]}`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct List<T> {
     /// The entries.
     pub data: Vec<T>,
@@ -545,6 +545,71 @@ pub struct Invoice {
     /// Status changes.
     #[serde(default)]
     pub status_transitions: StatusTransitions,
+    /// The invoice's lines (the first page Stripe embeds).
+    #[serde(default)]
+    pub lines: List<InvoiceLine>,
+}
+
+/// A line's billing period.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Period {
+    /// Unix seconds of the first moment.
+    pub start: i64,
+    /// Unix seconds of the end.
+    #[serde(default)]
+    pub end: Option<i64>,
+}
+
+/// An amount a discount took off a line.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DiscountAmount {
+    /// In minor units.
+    pub amount: i64,
+}
+
+/// One line of an invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct InvoiceLine {
+    /// `subscription` or `invoiceitem`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// The subscription billed, for a subscription line.
+    #[serde(default)]
+    pub subscription: Option<String>,
+    /// True for a proration (a part period after a change).
+    #[serde(default)]
+    pub proration: bool,
+    /// The period billed.
+    #[serde(default)]
+    pub period: Option<Period>,
+    /// The price billed.
+    #[serde(default)]
+    pub price: Option<Price>,
+    /// The legacy plan billed.
+    #[serde(default)]
+    pub plan: Option<Plan>,
+    /// How many units.
+    #[serde(default)]
+    pub quantity: Option<u64>,
+    /// What discounts took off the line.
+    #[serde(default)]
+    pub discount_amounts: Vec<DiscountAmount>,
+}
+
+/// The MRR one invoice billed for one subscription from a day: what the
+/// invoice's lines tell of the subscription's past.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BilledPeriod {
+    /// The subscription.
+    pub subscription: String,
+    /// The first day billed.
+    pub started_on: NaiveDate,
+    /// The invoice's creation (orders invoices billing the same day).
+    pub invoiced_at: i64,
+    /// The MRR billed, in minor units: the lines' amounts per unit times
+    /// their quantities, less their discounts, normalised to a month like
+    /// a subscription's items.
+    pub mrr_cents: i64,
 }
 
 /// An invoice as the registry keeps it.
@@ -584,6 +649,93 @@ impl Invoice {
             paid_on: self.status_transitions.paid_at.map(utc_date).transpose()?,
         }))
     }
+}
+
+impl Invoice {
+    /// What this invoice billed per subscription, from its subscription
+    /// lines that are not prorations (none for a draft or void invoice, or
+    /// a line without a period or a recurring price).
+    pub fn billed_periods(&self) -> Vec<BilledPeriod> {
+        if matches!(self.status.as_deref(), Some("draft" | "void")) {
+            return Vec::new();
+        }
+        let mut out: Vec<(String, NaiveDate, Fraction)> = Vec::new();
+        for line in &self.lines.data {
+            if line.kind.as_deref() != Some("subscription") || line.proration {
+                continue;
+            }
+            let (Some(sub), Some(period)) = (&line.subscription, &line.period) else {
+                continue;
+            };
+            let Ok(start) = utc_date(period.start) else {
+                continue;
+            };
+            let item = SubscriptionItem {
+                quantity: line.quantity,
+                price: line.price.clone(),
+                plan: line.plan.clone(),
+            };
+            let Ok((amount, (num, den))) = item.amount_and_period() else {
+                continue;
+            };
+            let quantity = i128::from(line.quantity.unwrap_or(1));
+            let off: i128 = line
+                .discount_amounts
+                .iter()
+                .map(|d| i128::from(d.amount))
+                .sum();
+            let mrr = Fraction::new(i128::from(amount) * quantity * num, den)
+                .sub_floor_zero(Fraction::new(off * num, den));
+            match out.iter_mut().find(|(s, _, _)| s == sub) {
+                Some((_, day, total)) => {
+                    *day = (*day).min(start);
+                    *total = total.add(mrr);
+                }
+                None => out.push((sub.clone(), start, mrr)),
+            }
+        }
+        out.into_iter()
+            .filter_map(|(subscription, started_on, mrr)| {
+                Some(BilledPeriod {
+                    subscription,
+                    started_on,
+                    invoiced_at: self.created,
+                    mrr_cents: mrr.round_half_up().ok()?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The past of one subscription as its invoices tell it: from each billed
+/// period's first day, the MRR billed, until the next (the last runs on).
+/// Invoices billing the same day: the latest counts.
+pub fn segments_from_invoices(periods: &[BilledPeriod]) -> Vec<StripeSegment> {
+    let mut sorted: Vec<&BilledPeriod> = periods.iter().collect();
+    sorted.sort_by_key(|p| (p.started_on, p.invoiced_at));
+    let mut points: Vec<(NaiveDate, i64)> = Vec::new();
+    for p in sorted {
+        match points.last_mut() {
+            Some(last) if last.0 == p.started_on => last.1 = p.mrr_cents,
+            _ => points.push((p.started_on, p.mrr_cents)),
+        }
+    }
+    let mut out: Vec<StripeSegment> = Vec::new();
+    for (i, (from, mrr)) in points.iter().enumerate() {
+        let to = points.get(i + 1).map(|(d, _)| *d);
+        if let Some(last) = out.last_mut() {
+            if last.mrr_cents == *mrr {
+                last.ended_on = to;
+                continue;
+            }
+        }
+        out.push(StripeSegment {
+            started_on: *from,
+            ended_on: to,
+            mrr_cents: *mrr,
+        });
+    }
+    out
 }
 
 /// The segments one subscription keeps when its current state is learnt on
@@ -650,7 +802,7 @@ pub fn follow_segments(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn day(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
@@ -1075,5 +1227,74 @@ mod tests {
                 seg("2026-03-01", None, 9900)
             ]
         );
+    }
+    #[test]
+    fn invoices_tell_a_plan_change_made_before_the_first_sync() {
+        let line = |start: &str, amount: i64, proration: bool| {
+            json!({"type": "subscription", "subscription": "sub_1", "proration": proration,
+                "period": {"start": ts(start), "end": ts(start) + 86_400 * 30},
+                "price": {"unit_amount": amount, "recurring": {"interval": "month"}},
+                "quantity": 2})
+        };
+        let invoice = |id: &str, start: &str, lines: Vec<Value>| -> Invoice {
+            serde_json::from_value(json!({"id": id, "customer": "c", "status": "paid",
+                "amount_due": 1, "created": ts(start), "lines": {"data": lines}}))
+            .expect("invoice")
+        };
+        let invoices = [
+            invoice("in_1", "2026-01-01", vec![line("2026-01-01", 2500, false)]),
+            invoice("in_2", "2026-02-01", vec![line("2026-02-01", 2500, false)]),
+            // Upgraded on 20 Feb: a proration line, then the new price.
+            invoice(
+                "in_3",
+                "2026-03-01",
+                vec![
+                    line("2026-02-20", 9000, true),
+                    line("2026-03-01", 4000, false),
+                ],
+            ),
+        ];
+        let periods: Vec<BilledPeriod> =
+            invoices.iter().flat_map(Invoice::billed_periods).collect();
+        assert_eq!(periods.len(), 3);
+        assert_eq!(
+            segments_from_invoices(&periods),
+            vec![
+                seg("2026-01-01", Some("2026-03-01"), 5000),
+                seg("2026-03-01", None, 8000)
+            ]
+        );
+        // With today's state (8000 since the start, as Stripe shows it),
+        // the first sync keeps what the invoices tell.
+        let current = vec![seg("2026-01-01", None, 8000)];
+        assert_eq!(
+            follow_segments(
+                &segments_from_invoices(&periods),
+                &current,
+                day("2026-03-15")
+            ),
+            vec![
+                seg("2026-01-01", Some("2026-03-01"), 5000),
+                seg("2026-03-01", None, 8000)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_discount_and_a_yearly_price_are_normalised_to_a_month() {
+        let inv: Invoice = serde_json::from_value(json!({"id": "in_1", "customer": "c",
+            "status": "open", "amount_due": 1, "created": ts("2026-01-01"),
+            "lines": {"data": [{"type": "subscription", "subscription": "sub_1",
+                "period": {"start": ts("2026-01-01")},
+                "plan": {"amount": 120_000, "interval": "year"}, "quantity": 1,
+                "discount_amounts": [{"amount": 12_000}]}]}}))
+        .expect("invoice");
+        let got = inv.billed_periods();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].mrr_cents, 9000);
+        // Draft and void invoices tell nothing.
+        let mut void = inv.clone();
+        void.status = Some("void".into());
+        assert!(void.billed_periods().is_empty());
     }
 }

@@ -22,6 +22,10 @@ pub(crate) struct Seen {
     pub customer: String,
     /// Its segments as its current state gives them.
     pub current: Vec<StripeSegment>,
+    /// Its past as its invoices tell it (`segments_from_invoices`), used
+    /// when nothing is recorded yet: a plan changed before the first sync
+    /// keeps the day it was billed from.
+    pub billed: Vec<StripeSegment>,
 }
 
 /// Writes the subscriptions `seen` on `change_on`: each one's recorded
@@ -52,7 +56,12 @@ pub(crate) async fn write(
     let mut rows = Vec::new();
     for s in seen {
         let before = recorded.remove(&s.id).unwrap_or_default();
-        let after = follow_segments(&before, &s.current, change_on);
+        let past = if before.is_empty() {
+            &s.billed
+        } else {
+            &before
+        };
+        let after = follow_segments(past, &s.current, change_on);
         if after == before {
             continue;
         }

@@ -15,13 +15,15 @@ use crate::audit::{self, Action, Subject};
 use crate::error::AppResult;
 use crate::imports::{self, ParsedImport};
 use chrono::{DateTime, Utc};
-use churnwise_domain::stripe::{Customer, Invoice, Subscription};
+use churnwise_domain::stripe::{
+    segments_from_invoices, BilledPeriod, Customer, Invoice, Subscription,
+};
 use churnwise_domain::Money;
 use churnwise_store::{
     ContactImport, CustomerImport, ImportSummary, InvoiceImport, Store, WorkspaceId,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// At most this many skipped objects are listed in a report (all are counted).
 pub const MAX_SKIPPED_LISTED: usize = 100;
@@ -238,6 +240,7 @@ pub async fn sync(
             id: s.id,
             customer: s.customer,
             current,
+            billed: Vec::new(),
         });
         Ok(())
     })
@@ -257,6 +260,7 @@ pub async fn sync(
     // Invoices.
     let mut invoices = Vec::new();
     let mut voided = Vec::new();
+    let mut billed: HashMap<String, Vec<BilledPeriod>> = HashMap::new();
     each_object::<Invoice>(&api, "invoices", &[], progress, |inv| {
         let code = inv
             .currency
@@ -273,6 +277,12 @@ pub async fn sync(
                 format!("customer {} is not in Stripe's list", inv.customer),
             );
             return Ok(());
+        }
+        for period in inv.billed_periods() {
+            billed
+                .entry(period.subscription.clone())
+                .or_default()
+                .push(period);
         }
         let Some(row) = inv
             .to_registry()
@@ -304,7 +314,14 @@ pub async fn sync(
     };
     let clients = write(ParsedImport::Customers(customers), "stripe customers").await?;
     let contacts = write(ParsedImport::Contacts(contacts), "stripe contacts").await?;
-    // Subscriptions as history: a change since the last look is dated today.
+    // Subscriptions as history: a change since the last look is dated today;
+    // one seen for the first time keeps the past its invoices tell.
+    for s in &mut subscriptions {
+        if let Some(periods) = billed.get(&s.id) {
+            s.billed = segments_from_invoices(periods);
+        }
+    }
+    drop(billed);
     let segments = Counts::from(
         &history::write(
             store,

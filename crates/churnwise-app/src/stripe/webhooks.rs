@@ -249,6 +249,7 @@ async fn apply(
                 id: sub.id.clone(),
                 customer: sub.customer.clone(),
                 current,
+                billed: Vec::new(),
             }],
             day,
             now,

@@ -382,6 +382,57 @@ async fn a_sync_brings_the_same_clients_mrr_and_invoices_as_stripe_and_a_second_
     assert_eq!(again["invoices"]["created"], 0, "{again}");
     assert_eq!(registry(s, ws).await, before);
 
+    // Epsilon, on Basic since 1 January, first seen by a sync; then it
+    // takes 3 seats: the next sync starts a new segment on the day it sees
+    // the change, and the past stays as it was.
+    let epsilon = stripe.paying_customer(&[("name", "Epsilon")]);
+    let epsilon_sub = stripe.post(
+        "/v1/subscriptions",
+        &[
+            ("customer", &epsilon),
+            ("items[0][plan]", "basic"),
+            ("backdate_start_date", &since),
+        ],
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let segments_of = |id: String| async move {
+        s.recorded_segments(ws, Some(&[id]))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|x| (x.started_on.to_string(), x.ended_on, x.mrr_cents))
+            .collect::<Vec<_>>()
+    };
+    let (ok, out, err) = stripe_cli(&app.t.url, &stripe.base, &["sync"]);
+    assert!(ok, "{out}{err}");
+    assert_eq!(
+        segments_of(epsilon_sub.clone()).await,
+        vec![("2026-01-01".to_string(), None, 4900)]
+    );
+    stripe.post(
+        &format!("/v1/subscriptions/{epsilon_sub}"),
+        &[("items[0][plan]", "basic"), ("items[0][quantity]", "3")],
+    );
+    let (ok, out, err) = stripe_cli(&app.t.url, &stripe.base, &["sync"]);
+    assert!(ok, "{out}{err}");
+    assert_eq!(
+        segments_of(epsilon_sub.clone()).await,
+        vec![
+            ("2026-01-01".to_string(), Some(today), 4900),
+            (today.to_string(), None, 14700)
+        ]
+    );
+    assert_eq!(mrr_of(s, ws, &epsilon).await, (ClientStatus::Active, 14700));
+    // And the sync after that changes nothing.
+    let before = registry(s, ws).await;
+    let (ok, out, err) = stripe_cli(&app.t.url, &stripe.base, &["sync"]);
+    assert!(ok, "{out}{err}");
+    let again: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(again["segments"]["written"], 0, "{again}");
+    assert_eq!(registry(s, ws).await, before);
+
     // The status shows the last report, never the key.
     let (ok, out, _) = stripe_cli(&app.t.url, &stripe.base, &["status"]);
     assert!(ok);

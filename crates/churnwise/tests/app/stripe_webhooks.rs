@@ -180,6 +180,10 @@ async fn a_bad_missing_or_old_signature_is_refused_and_changes_nothing(backend: 
         .unwrap();
     assert_eq!(h.app.send(request).await.status, StatusCode::NOT_FOUND);
     assert!(h.client("cus_A").await.is_none(), "nothing changed");
+    // A body over 1 MiB is not read.
+    let huge = "x".repeat(1024 * 1024 + 1);
+    let (status, _) = h.post_signed(&huge, Some(WHSEC), None).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     // The same event, signed right: applied.
     assert_eq!(h.post(&body).await["outcome"], "applied");
     assert!(h.client("cus_A").await.is_some());

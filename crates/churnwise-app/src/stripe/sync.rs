@@ -289,7 +289,7 @@ pub async fn sync(
             .map_err(|e| failure(&format!("invoice {}", inv.id), e))?
         else {
             if inv.status.as_deref() == Some("void") {
-                voided.push(inv.id);
+                voided.push((inv.id, inv.customer));
             }
             return Ok(());
         };
@@ -336,7 +336,12 @@ pub async fn sync(
         .summary,
     );
     let mut invoices = write(ParsedImport::Invoices(invoices), "stripe invoices").await?;
+    let (voided, voided_customers): (Vec<String>, Vec<String>) = voided.into_iter().unzip();
     invoices.removed = store.remove_invoices_by_ref(ws, &voided).await?;
+    if invoices.removed > 0 {
+        let touched = crate::follow::Touched::ExternalIds(voided_customers);
+        crate::follow::records_changed(store, ws, &touched, today).await?;
+    }
     let report = SyncReport {
         when: Utc::now(),
         currency,

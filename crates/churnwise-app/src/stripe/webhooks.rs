@@ -275,10 +275,14 @@ async fn apply(
         .to_registry()
         .map_err(|e| WebhookError::Refused(format!("invoice {}: {e}", invoice.id)))?;
     let Some(row) = row else {
-        if invoice.status.as_deref() == Some("void") {
-            store
+        if invoice.status.as_deref() == Some("void")
+            && store
                 .remove_invoices_by_ref(ws, std::slice::from_ref(&invoice.id))
-                .await?;
+                .await?
+                > 0
+        {
+            let touched = crate::follow::Touched::ExternalIds(vec![invoice.customer.clone()]);
+            crate::follow::records_changed(store, ws, &touched, now.date_naive()).await?;
         }
         return Ok(Outcome::Applied);
     };

@@ -7,6 +7,9 @@
 pub mod api;
 pub mod secrets;
 pub mod sync;
+// --- billing page (issue 15) ---
+pub mod setup;
+pub mod sync_job;
 
 use crate::audit::{self, Action, Subject};
 use crate::error::{AppError, AppResult};

@@ -26,6 +26,12 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_install nodejs npm
 fi
 
+# The billing page's test syncs from a local fake of Stripe's API
+# (localstripe from PyPI, as scripts/test.sh installs it).
+if ! python3 -c "import localstripe" 2>/dev/null; then
+  python3 -m pip install --quiet "localstripe==1.15.10"
+fi
+
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 cargo build -p churnwise --locked
 export CHURNWISE_BIN="$PWD/target/debug/churnwise"

@@ -124,6 +124,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/dashboard.ftl"),
             include_str!("../locales/en/reminders.ftl"),
             include_str!("../locales/en/stripe.ftl"),
+            include_str!("../locales/en/billing_page.ftl"),
             include_str!("../locales/en/forms.ftl"),
         ]
         .as_slice(),
@@ -138,6 +139,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/dashboard.ftl"),
             include_str!("../locales/es/reminders.ftl"),
             include_str!("../locales/es/stripe.ftl"),
+            include_str!("../locales/es/billing_page.ftl"),
             include_str!("../locales/es/forms.ftl"),
         ]
         .as_slice(),

@@ -33,6 +33,7 @@ mod settings;
 mod status;
 mod store;
 mod stripe;
+mod stripe_sync_job;
 mod throttle;
 mod users;
 

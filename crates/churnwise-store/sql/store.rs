@@ -956,4 +956,44 @@ impl Store for SqlStore {
     async fn remove_invoices_by_ref(&self, ws: WorkspaceId, refs: &[String]) -> StoreResult<u64> {
         self.remove_invoices_by_ref_impl(ws, refs).await
     }
+
+    // --- billing page (issue 15) ---
+
+    async fn claim_stripe_sync(
+        &self,
+        ws: WorkspaceId,
+        claim: &str,
+        started_by: &str,
+        now: Timestamp,
+        dead_before: Timestamp,
+    ) -> StoreResult<bool> {
+        self.claim_stripe_sync_impl(ws, claim, started_by, now, dead_before)
+            .await
+    }
+
+    async fn stripe_sync_progress(
+        &self,
+        ws: WorkspaceId,
+        claim: &str,
+        kind: &str,
+        read: i64,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        self.stripe_sync_progress_impl(ws, claim, kind, read, now)
+            .await
+    }
+
+    async fn finish_stripe_sync(
+        &self,
+        ws: WorkspaceId,
+        claim: &str,
+        error: Option<&str>,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        self.finish_stripe_sync_impl(ws, claim, error, now).await
+    }
+
+    async fn stripe_sync_job(&self, ws: WorkspaceId) -> StoreResult<Option<StripeSyncJob>> {
+        self.stripe_sync_job_impl(ws).await
+    }
 }

@@ -13,6 +13,7 @@ mod records;
 mod reminders;
 mod status;
 mod stripe;
+mod stripe_sync_job;
 
 pub use cases::*;
 pub use error::{RowProblem, StoreError};
@@ -25,6 +26,7 @@ pub use records::*;
 pub use reminders::*;
 pub use status::*;
 pub use stripe::*;
+pub use stripe_sync_job::*;
 
 /// A moment in UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
@@ -818,6 +820,45 @@ pub trait Store: Send + Sync + 'static {
     /// Removes the invoices with these external ids (voided in the billing
     /// system, with their reminders and promises); how many there were.
     async fn remove_invoices_by_ref(&self, ws: WorkspaceId, refs: &[String]) -> StoreResult<u64>;
+
+    // --- billing page (issue 15) ---
+    // "Sync now" on Settings → Billing and `churnwise stripe sync`: one
+    // Stripe sync per workspace at a time across processes, its progress
+    // and end visible to every process.
+
+    /// Claims the Stripe sync of `ws` for `claim` (a random token), in one
+    /// conditional write: true when no sync of `ws` is running, or the
+    /// running one gave no sign of life since `dead_before`; false (nothing
+    /// changed) when another runs.
+    async fn claim_stripe_sync(
+        &self,
+        ws: WorkspaceId,
+        claim: &str,
+        started_by: &str,
+        now: Timestamp,
+        dead_before: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Records how far the sync held by `claim` is (objects of `kind` read),
+    /// as a sign of life at `now`; false when `claim` no longer holds it.
+    async fn stripe_sync_progress(
+        &self,
+        ws: WorkspaceId,
+        claim: &str,
+        kind: &str,
+        read: i64,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Ends the sync held by `claim`: finished, or failed with `error`;
+    /// false when `claim` no longer holds it.
+    async fn finish_stripe_sync(
+        &self,
+        ws: WorkspaceId,
+        claim: &str,
+        error: Option<&str>,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
+    /// The sync of `ws` that runs or ran last, if any ever ran.
+    async fn stripe_sync_job(&self, ws: WorkspaceId) -> StoreResult<Option<StripeSyncJob>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

@@ -191,6 +191,15 @@ fn reminder_page_routes() -> Router<AppState> {
         )
 }
 
+// --- billing page --- (issue 15)
+/// Settings → Billing: the Stripe connection, the last sync and "Sync now".
+fn billing_page_routes() -> Router<AppState> {
+    use pages::billing;
+    Router::new()
+        .route("/settings/billing", get(billing::show).post(billing::save))
+        .route("/settings/billing/sync", post(billing::sync_now))
+}
+
 fn page_routes() -> Router<AppState> {
     use pages::{
         cases, clients, dashboard, departure_settings, early_warning, invitations, members,
@@ -279,6 +288,7 @@ fn page_routes() -> Router<AppState> {
         .route("/assets/{*path}", get(pages::assets::asset))
         .merge(record_edit_page_routes())
         .merge(reminder_page_routes())
+        .merge(billing_page_routes())
         .layer(axum::middleware::from_fn(pages::error_pages))
 }
 

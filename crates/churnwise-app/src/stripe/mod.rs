@@ -9,6 +9,9 @@ mod history;
 pub mod secrets;
 pub mod sync;
 pub mod webhooks;
+// --- billing page (issue 15) ---
+pub mod setup;
+pub mod sync_job;
 
 use crate::audit::{self, Action, Subject};
 use crate::error::{AppError, AppResult};

@@ -7,6 +7,7 @@
 //! sign-in, first-run and language forms).
 
 pub mod assets;
+pub mod billing;
 pub mod cases;
 pub mod charts;
 pub mod clients;

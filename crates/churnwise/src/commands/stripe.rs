@@ -35,7 +35,9 @@ enum StripeCommand {
     /// Removes the API key and the webhook secret.
     Disconnect,
     /// Reads customers, subscriptions and invoices from Stripe and brings
-    /// the registry in step; prints the report as JSON.
+    /// the registry in step; prints the report as JSON. Refused while
+    /// another sync of the workspace runs ("Sync now" on the page, or
+    /// another command).
     Sync,
     /// Shows the connection (never the secrets) and the last sync report.
     Status,
@@ -52,6 +54,20 @@ pub fn settings(ctx: &Context, api_base: Option<String>) -> StripeSettings {
 
 fn cli_error(e: churnwise_app::AppError) -> anyhow::Error {
     crate::errors::cli_error(e, &crate::errors::USUAL)
+}
+
+/// A refused or failed sync: a sync already running is named as the
+/// command, not as a flag.
+fn sync_error(e: churnwise_app::AppError) -> anyhow::Error {
+    let flag_of = |field: &str| match field {
+        "sync" => "stripe sync".to_string(),
+        other => crate::errors::flag(other),
+    };
+    let words = crate::errors::Words {
+        flag_of: &flag_of,
+        record: "record",
+    };
+    crate::errors::cli_error(e, &words)
 }
 
 /// Runs `churnwise stripe …`.
@@ -87,10 +103,18 @@ pub async fn run(ctx: &Context, args: StripeArgs) -> anyhow::Result<()> {
                 .map_err(cli_error)?
         }
         StripeCommand::Sync => {
+            // The same claim as "Sync now": one sync per workspace at a time.
             let progress = |p: SyncProgress| eprintln!("{}: {} read", p.kind, p.read);
-            let report = stripe::sync(store.as_ref(), &settings, ws.id, now, &progress, &actor)
-                .await
-                .map_err(cli_error)?;
+            let report = stripe::sync_job::sync_now(
+                store.as_ref(),
+                &settings,
+                ws.id,
+                now,
+                &progress,
+                &actor,
+            )
+            .await
+            .map_err(sync_error)?;
             println!("{}", serde_json::to_string_pretty(&report)?);
             return Ok(());
         }

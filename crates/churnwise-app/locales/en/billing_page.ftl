@@ -1,0 +1,64 @@
+# Settings → Billing: the Stripe connection, the last sync and "Sync now" (issue 15).
+billing-title = Billing
+billing-intro = Connect the workspace to its Stripe account: churnwise reads customers, subscriptions and invoices and keeps the client registry in step.
+billing-open = Open the billing settings
+billing-intro-short = The Stripe connection, the webhook to register and the last sync.
+billing-connection = Stripe connection
+billing-connected = Connected
+billing-not-connected = Not connected
+billing-secret-set = Webhook secret set
+billing-secret-unset = No webhook secret
+billing-api-key = Restricted API key
+billing-api-key-hint = Starts with rk_ (a restricted key), or sk_. It is stored encrypted and never shown again.
+billing-webhook-secret = Webhook signing secret
+billing-webhook-secret-hint = Starts with whsec_: Stripe shows it on the webhook endpoint's page.
+billing-keep-hint = Leave it empty to keep the stored one.
+billing-remove-api-key = Remove the stored API key
+billing-remove-webhook-secret = Remove the stored webhook secret
+billing-save = Save the connection
+billing-saved = The Stripe connection was saved.
+billing-refused = Nothing was saved: see the message next to each field.
+billing-error-api-key = This is not a Stripe API key churnwise can use
+billing-error-webhook-secret = This is not a webhook signing secret
+billing-error-other = This value was refused
+billing-setup = Set up in Stripe
+billing-webhook-url = Add a webhook endpoint (Developers → Webhooks) at this URL:
+billing-events = With these events:
+billing-permissions = The restricted key needs these permissions, and nothing else:
+billing-permission-read = Read
+billing-permissions-hint = Subscriptions include prices and plans. A secret key works too, but gives churnwise more than it needs.
+billing-sync = Sync with Stripe
+billing-sync-now = Sync now
+billing-sync-running = Sync running…
+billing-sync-needs-key = Save an API key first.
+billing-sync-started = The sync has started; this page follows its progress.
+billing-sync-already-running = A sync of this workspace is already running; its progress is below.
+billing-sync-no-key = There is no API key to sync with: save one first.
+billing-job-running = Started by { $who } at { $when }:
+billing-progress-starting = starting…
+billing-progress-customers = { $read } customers read
+billing-progress-subscriptions = { $read } subscriptions read
+billing-progress-invoices = { $read } invoices read
+billing-job-failed = The last sync failed at { $when }:
+billing-job-abandoned = The sync started at { $when } stopped without finishing (its server process ended). You can start it again.
+billing-job-finished = The last sync, started by { $who }, ended at { $when }.
+billing-last-sync = Last sync report
+billing-last-sync-when = Synced at { $when }
+billing-currency = Currency
+billing-kind = Records
+billing-written = Written
+billing-created = Created
+billing-updated = Updated
+billing-kind-clients = Clients
+billing-kind-contacts = Contacts
+billing-kind-segments = MRR segments
+billing-kind-invoices = Invoices
+billing-skipped-total = { $count ->
+    [0] Nothing was skipped.
+    [one] 1 object was skipped:
+   *[other] { $count } objects were skipped:
+}
+billing-skipped-object = Stripe object
+billing-skipped-reason = Why
+billing-skipped-more = Only the first { $listed } are listed.
+billing-no-sync = No sync has run yet.

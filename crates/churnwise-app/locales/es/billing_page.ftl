@@ -1,0 +1,64 @@
+# Ajustes → Facturación: la conexión con Stripe, la última sincronización y «Sincronizar ahora» (issue 15).
+billing-title = Facturación
+billing-intro = Conecta el espacio de trabajo con su cuenta de Stripe: churnwise lee clientes, suscripciones y facturas y mantiene al día el registro de clientes.
+billing-open = Abrir los ajustes de facturación
+billing-intro-short = La conexión con Stripe, el webhook que registrar y la última sincronización.
+billing-connection = Conexión con Stripe
+billing-connected = Conectado
+billing-not-connected = Sin conectar
+billing-secret-set = Secreto del webhook guardado
+billing-secret-unset = Sin secreto del webhook
+billing-api-key = Clave de API restringida
+billing-api-key-hint = Empieza por rk_ (una clave restringida) o sk_. Se guarda cifrada y no se vuelve a mostrar.
+billing-webhook-secret = Secreto de firma del webhook
+billing-webhook-secret-hint = Empieza por whsec_: Stripe lo muestra en la página del endpoint del webhook.
+billing-keep-hint = Déjalo vacío para conservar el guardado.
+billing-remove-api-key = Quitar la clave de API guardada
+billing-remove-webhook-secret = Quitar el secreto del webhook guardado
+billing-save = Guardar la conexión
+billing-saved = Se guardó la conexión con Stripe.
+billing-refused = No se guardó nada: mira el mensaje junto a cada campo.
+billing-error-api-key = No es una clave de API de Stripe que churnwise pueda usar
+billing-error-webhook-secret = No es un secreto de firma de webhook
+billing-error-other = Este valor no se aceptó
+billing-setup = Configuración en Stripe
+billing-webhook-url = Añade un endpoint de webhook (Desarrolladores → Webhooks) con esta URL:
+billing-events = Con estos eventos:
+billing-permissions = La clave restringida necesita estos permisos, y ninguno más:
+billing-permission-read = Lectura
+billing-permissions-hint = Las suscripciones incluyen precios y planes. Una clave secreta también sirve, pero da a churnwise más de lo que necesita.
+billing-sync = Sincronizar con Stripe
+billing-sync-now = Sincronizar ahora
+billing-sync-running = Sincronizando…
+billing-sync-needs-key = Guarda antes una clave de API.
+billing-sync-started = La sincronización ha empezado; esta página sigue su avance.
+billing-sync-already-running = Ya hay una sincronización de este espacio en curso; su avance está abajo.
+billing-sync-no-key = No hay clave de API con la que sincronizar: guarda una antes.
+billing-job-running = Iniciada por { $who } el { $when }:
+billing-progress-starting = empezando…
+billing-progress-customers = { $read } clientes leídos
+billing-progress-subscriptions = { $read } suscripciones leídas
+billing-progress-invoices = { $read } facturas leídas
+billing-job-failed = La última sincronización falló el { $when }:
+billing-job-abandoned = La sincronización iniciada el { $when } se detuvo sin terminar (su proceso del servidor acabó). Puedes volver a iniciarla.
+billing-job-finished = La última sincronización, iniciada por { $who }, terminó el { $when }.
+billing-last-sync = Informe de la última sincronización
+billing-last-sync-when = Sincronizado el { $when }
+billing-currency = Moneda
+billing-kind = Registros
+billing-written = Escritos
+billing-created = Creados
+billing-updated = Actualizados
+billing-kind-clients = Clientes
+billing-kind-contacts = Contactos
+billing-kind-segments = Segmentos de MRR
+billing-kind-invoices = Facturas
+billing-skipped-total = { $count ->
+    [0] No se omitió nada.
+    [one] Se omitió 1 objeto:
+   *[other] Se omitieron { $count } objetos:
+}
+billing-skipped-object = Objeto de Stripe
+billing-skipped-reason = Motivo
+billing-skipped-more = Solo se listan los { $listed } primeros.
+billing-no-sync = Aún no se ha sincronizado.

@@ -125,6 +125,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/reminders.ftl"),
             include_str!("../locales/en/stripe.ftl"),
             include_str!("../locales/en/forms.ftl"),
+            include_str!("../locales/en/billing_signals.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -139,6 +140,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/reminders.ftl"),
             include_str!("../locales/es/stripe.ftl"),
             include_str!("../locales/es/forms.ftl"),
+            include_str!("../locales/es/billing_signals.ftl"),
         ]
         .as_slice(),
     }

@@ -228,6 +228,10 @@ fn page_routes() -> Router<AppState> {
         .route("/due/refresh", post(early_warning::refresh_scores))
         .route("/alerts/{id}/acknowledge", post(early_warning::acknowledge))
         .route("/alerts/{id}/snooze", post(early_warning::snooze))
+        .route(
+            "/due/billing-signals/{id}/dismiss",
+            post(early_warning::dismiss_billing_signal),
+        )
         .route("/clients/{id}/flags", post(early_warning::set_flags))
         .route("/clients/{id}/status", post(clients::set_status))
         .route("/cases", get(cases::list))

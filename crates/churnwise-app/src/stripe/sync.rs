@@ -163,6 +163,8 @@ pub async fn sync(
         total: 0,
     };
     let quiet: &churnwise_store::Progress = &|_| {};
+    // Billing signals (issue 15): noted while reading, recorded after writing.
+    let mut signals = crate::billing_signals::SyncSignals::new(today);
 
     // Customers and their primary contacts.
     let mut customers = Vec::new();
@@ -198,6 +200,7 @@ pub async fn sync(
     let mut by_currency: BTreeMap<String, Vec<(String, Vec<SubscriptionImport>)>> = BTreeMap::new();
     let mut seen_currencies: BTreeMap<String, u64> = BTreeMap::new();
     each_object::<Subscription>(&api, "subscriptions", &[("status", "all")], progress, |s| {
+        signals.subscription(&s);
         if !known.contains(&s.customer) {
             skipped.push(
                 &s.id,
@@ -250,6 +253,7 @@ pub async fn sync(
     // Invoices.
     let mut invoices = Vec::new();
     each_object::<Invoice>(&api, "invoices", &[], progress, |inv| {
+        signals.invoice(&inv);
         let code = inv
             .currency
             .clone()
@@ -299,6 +303,7 @@ pub async fn sync(
     )
     .await?;
     let invoices = write(ParsedImport::Invoices(invoices), "stripe invoices").await?;
+    crate::billing_signals::from_sync(store, ws, &signals).await?;
     let report = SyncReport {
         when: Utc::now(),
         currency,

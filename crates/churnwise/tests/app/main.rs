@@ -10,6 +10,7 @@
 
 mod api;
 mod api_document;
+mod billing_signals;
 mod bounded_inputs;
 mod cases_api;
 mod cases_cli;

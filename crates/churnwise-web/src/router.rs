@@ -101,6 +101,7 @@ fn early_warning_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ew::snooze))
         .routes(routes!(ew::open_case_from_alert))
         .routes(routes!(ew::due))
+        .routes(routes!(ew::dismiss_billing_signal))
         .routes(routes!(ew::get_settings, ew::put_settings))
         .routes(routes!(ew::me, ew::update_me))
         .routes(routes!(crate::api::owners::list, crate::api::owners::put))

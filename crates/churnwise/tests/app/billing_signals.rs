@@ -89,7 +89,8 @@ async fn a_stripe_cancellation_asks_for_a_case_until_one_is_opened_or_it_is_dism
     let (w, token) = app
         .user_with_token("ana@example.com", "Acme", Role::Owner)
         .await;
-    app.user_with_token("bob@example.com", "Acme", Role::Member)
+    let (_, bob_token) = app
+        .user_with_token("bob@example.com", "Acme", Role::Member)
         .await;
     let ws = w.id;
     let s = app.store().as_ref();
@@ -242,9 +243,43 @@ async fn a_stripe_cancellation_asks_for_a_case_until_one_is_opened_or_it_is_dism
     .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 
-    // Gamma resumed its subscription: the cancellation is withdrawn.
+    // Through the API: bob may not dismiss Gamma's, ana may.
+    let due = due_api(&app, &token).await;
+    let g = of_kind(&due, "billing_cancelled")[0]["billing"]["signal_id"]
+        .as_i64()
+        .unwrap();
+    let uri = format!("/api/v1/due-list/billing-signals/{g}/dismiss");
+    let r = app.call(Method::POST, &uri, Some(&bob_token), None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.json);
+    assert_eq!(
+        of_kind(&due_api(&app, &token).await, "billing_cancelled").len(),
+        1
+    );
+    let r = app.call(Method::POST, &uri, Some(&token), None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.json);
+    assert!(of_kind(&due_api(&app, &token).await, "billing_cancelled").is_empty());
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/due-list/billing-signals/999999/dismiss",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.json);
+
+    // Gamma resumed its subscription: the cancellation is withdrawn, so a
+    // new cancellation later asks again (the old dismissal went with it).
     withdraw_cancellation(s, ws, "sub_g").await.unwrap();
     withdraw_cancellation(s, ws, "sub_never").await.unwrap();
+    record_cancellation(s, ws, "cus_gamma", "sub_g", today(), None)
+        .await
+        .unwrap();
+    let due = due_api(&app, &token).await;
+    let billing = of_kind(&due, "billing_cancelled");
+    assert_eq!(billing.len(), 1, "{due:?}");
+    assert_eq!(billing[0]["due_on"], today().to_string());
+    withdraw_cancellation(s, ws, "sub_g").await.unwrap();
     assert!(of_kind(&due_api(&app, &token).await, "billing_cancelled").is_empty());
 
     // A cancellation older than 90 days does not show.

@@ -428,11 +428,16 @@ pub fn compose_with_reminders(
 
 /// One due entry as a sentence.
 pub fn due_text(lang: Lang, e: &DueEntry) -> String {
+    if let Some(billing) = crate::billing_signals::due_text(lang, e) {
+        return billing;
+    }
     let key = match e.kind {
         DueKind::Contact => "due-contact",
         DueKind::RetentionPromise => "due-retention-promise",
         DueKind::CorrectiveAction => "due-corrective-action",
         DueKind::WinBackFollowUp => "due-win-back",
+        // Written by `billing_signals::due_text` (an entry without its signal: the bare ref).
+        DueKind::BillingCancelled | DueKind::PaymentFailed => return e.what.clone(),
     };
     t(
         lang,
@@ -476,6 +481,19 @@ pub fn signal_phrase(lang: Lang, s: &Signal) -> String {
             vec![
                 ("days", number(*days_since)),
                 ("interval", number((*interval_days).into())),
+            ],
+        ),
+        SignalFacts::OverdueInvoices {
+            count,
+            amount_cents,
+            payment_failed_on: Some(failed_on),
+            ..
+        } => (
+            "signal-unpaid-invoices-payment-failed",
+            vec![
+                ("count", number((*count).into())),
+                ("amount", text(&i18n::money(lang, *amount_cents))),
+                ("date", text(&i18n::date(lang, *failed_on))),
             ],
         ),
         SignalFacts::OverdueInvoices {

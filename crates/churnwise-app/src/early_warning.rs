@@ -92,6 +92,10 @@ pub enum DueKind {
     CorrectiveAction,
     /// Telling a former client what was corrected and inviting them back.
     WinBackFollowUp,
+    /// A subscription cancelled in Stripe: record why (open a departure case).
+    BillingCancelled,
+    /// A payment failed in Stripe and its invoice is unpaid.
+    PaymentFailed,
 }
 
 impl DueKind {
@@ -102,6 +106,8 @@ impl DueKind {
             DueKind::RetentionPromise => "retention_promise",
             DueKind::CorrectiveAction => "corrective_action",
             DueKind::WinBackFollowUp => "win_back_follow_up",
+            DueKind::BillingCancelled => "billing_cancelled",
+            DueKind::PaymentFailed => "payment_failed",
         }
     }
 }
@@ -135,6 +141,10 @@ pub struct DueEntry {
     pub due_on: NaiveDate,
     /// Days since it fell due (0 on the day).
     pub days_overdue: i64,
+    /// The billing signal behind a `billing_cancelled` or `payment_failed`
+    /// entry (issue 15).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing: Option<crate::billing_signals::BillingDue>,
 }
 
 impl DueEntry {
@@ -160,8 +170,9 @@ impl DueEntry {
     }
 }
 
-/// The due list of `ws` on `today`: clients due for a contact, and the case
+/// The due list of `ws` on `today`: clients due for a contact, the case
 /// work due (retention promises, corrective actions, win-back follow-ups),
+/// and the billing signals (Stripe cancellations, failed payments),
 /// most overdue first, optionally only `owner`'s (a name or email; when it
 /// names a member, the owner names mapped to them count too).
 pub async fn due_list(
@@ -191,6 +202,7 @@ pub async fn due_list(
                 what_es: None,
                 due_on: today - chrono::Days::new(late.unsigned_abs()),
                 days_overdue: late,
+                billing: None,
             });
         }
     }
@@ -225,8 +237,11 @@ pub async fn due_list(
             what_es: item.what_es,
             due_on: item.due_on,
             days_overdue: (today - item.due_on).num_days(),
+            billing: None,
         });
     }
+    // Stripe cancellations and failed payments (issue 15).
+    entries.extend(crate::billing_signals::due_entries(store, ws, today).await?);
     if let Some(owner) = owner {
         // A member named by email or display name: their mapped names too.
         let names = crate::owners::names_for_filter(store, ws, owner).await?;
@@ -277,6 +292,7 @@ pub async fn due_list_with(
             what_es: None,
             due_on: today - chrono::Days::new(late.unsigned_abs()),
             days_overdue: late,
+            billing: None,
         };
         if owner.is_none_or(|o| entry.belongs_to(o)) {
             entries.push(entry);

@@ -126,6 +126,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/stripe.ftl"),
             include_str!("../locales/en/billing_page.ftl"),
             include_str!("../locales/en/forms.ftl"),
+            include_str!("../locales/en/billing_signals.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -141,6 +142,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/stripe.ftl"),
             include_str!("../locales/es/billing_page.ftl"),
             include_str!("../locales/es/forms.ftl"),
+            include_str!("../locales/es/billing_signals.ftl"),
         ]
         .as_slice(),
     }

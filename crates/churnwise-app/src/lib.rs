@@ -13,6 +13,7 @@
 //! - [`imports`]: file imports (read, check, write, win back);
 //! - [`follow`]: what follows a change to a client's records (status, scores);
 //! - [`early_warning`]: health scores and the due list;
+//! - [`billing_signals`]: Stripe cancellations and failed payments;
 //! - [`digest`]: the daily email and its transport;
 //! - [`scheduler`]: the background runs of `serve`;
 //! - [`reports`]: the reasons matrix; [`metrics`]: metrics from a workspace;
@@ -24,6 +25,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod billing_signals;
 pub mod bounds;
 pub mod cases;
 pub mod clients;

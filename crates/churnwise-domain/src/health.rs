@@ -171,13 +171,16 @@ impl ContractSegment {
     }
 }
 
-/// An unpaid invoice past its due date.
+/// An unpaid invoice past its due date, or one whose payment failed (it
+/// counts from the failure, even before its due date).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OverdueInvoice {
     /// Amount.
     pub amount: Money,
     /// Due date.
     pub due_on: NaiveDate,
+    /// The day a payment of it failed (a billing signal), if one did.
+    pub payment_failed_on: Option<NaiveDate>,
 }
 
 /// Everything the score of one client is computed from.
@@ -191,7 +194,8 @@ pub struct HealthFacts {
     pub last_contact_on: Option<NaiveDate>,
     /// When the client was added (the clock starts here without a contact).
     pub client_since: NaiveDate,
-    /// Unpaid invoices due before `today`.
+    /// Unpaid invoices due before `today`, and unpaid invoices whose
+    /// payment failed on or before `today`.
     pub overdue_invoices: Vec<OverdueInvoice>,
     /// Complaints within the look-back window.
     pub complaints: u32,
@@ -248,6 +252,9 @@ pub enum SignalFacts {
         amount_cents: i64,
         /// The oldest due date.
         oldest_due_on: Option<NaiveDate>,
+        /// The latest day a payment of one of them failed, if one did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        payment_failed_on: Option<NaiveDate>,
     },
     /// Complaints and incidents in the window.
     Complaints {
@@ -445,6 +452,11 @@ pub fn score(facts: &HealthFacts, settings: &HealthSettings) -> HealthScore {
                 .map(|i| i.amount.cents())
                 .sum(),
             oldest_due_on: facts.overdue_invoices.iter().map(|i| i.due_on).min(),
+            payment_failed_on: facts
+                .overdue_invoices
+                .iter()
+                .filter_map(|i| i.payment_failed_on)
+                .max(),
         },
     });
 

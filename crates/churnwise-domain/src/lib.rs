@@ -2,6 +2,7 @@
 //! (HTTP, CLI, file readers, storage) parse their input into these types and
 //! call these rules.
 
+pub mod billing_signals;
 pub mod client_status;
 pub mod dates;
 pub mod departure;

@@ -211,6 +211,13 @@ pub struct Subscription {
     /// When the subscription was canceled.
     #[serde(default)]
     pub canceled_at: Option<i64>,
+    /// True when it ends at the end of the current period (a cancellation
+    /// to come).
+    #[serde(default)]
+    pub cancel_at_period_end: bool,
+    /// The end of the current period.
+    #[serde(default)]
+    pub current_period_end: Option<i64>,
     /// The items.
     #[serde(default)]
     pub items: List<SubscriptionItem>,
@@ -520,6 +527,9 @@ pub struct StatusTransitions {
     /// Unix seconds of the payment.
     #[serde(default)]
     pub paid_at: Option<i64>,
+    /// Unix seconds of the finalisation (when it could first be charged).
+    #[serde(default)]
+    pub finalized_at: Option<i64>,
 }
 
 /// A Stripe invoice.
@@ -545,6 +555,12 @@ pub struct Invoice {
     /// Status changes.
     #[serde(default)]
     pub status_transitions: StatusTransitions,
+    /// How many times payment was attempted.
+    #[serde(default)]
+    pub attempt_count: Option<u64>,
+    /// True when it is paid.
+    #[serde(default)]
+    pub paid: Option<bool>,
     /// The invoice's lines (the first page Stripe embeds).
     #[serde(default)]
     pub lines: List<InvoiceLine>,

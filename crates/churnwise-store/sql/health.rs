@@ -156,12 +156,21 @@ impl SqlStore {
             }
         }
 
+        // Unpaid invoices past their due date, and (issue 15) unpaid ones
+        // whose payment failed, even before their due date.
         let mut q = QueryBuilder::<Db>::new(
-            "SELECT client_id, amount_cents, due_on FROM invoices \
-             WHERE paid_on IS NULL AND workspace_id = ",
+            "SELECT i.client_id, i.amount_cents, i.due_on, b.happened_on AS payment_failed_on \
+             FROM invoices i LEFT JOIN billing_signals b ON b.workspace_id = i.workspace_id \
+             AND b.kind = 'payment_failed' AND b.reference = i.invoice_ref \
+             WHERE i.paid_on IS NULL AND i.workspace_id = ",
         );
-        q.push_bind(ws.0).push(" AND due_on < ").push_bind(today);
-        in_scope(&mut q, "client_id", scope);
+        q.push_bind(ws.0)
+            .push(" AND (i.due_on < ")
+            .push_bind(today)
+            .push(" OR b.happened_on <= ")
+            .push_bind(today)
+            .push(")");
+        in_scope(&mut q, "i.client_id", scope);
         let invoices = q
             .build()
             .fetch_all(&self.pool)
@@ -175,6 +184,7 @@ impl SqlStore {
                 .push(OverdueInvoice {
                     amount: Money::from_cents(r.try_get("amount_cents").map_err(backend_error)?),
                     due_on: r.try_get("due_on").map_err(backend_error)?,
+                    payment_failed_on: r.try_get("payment_failed_on").map_err(backend_error)?,
                 });
         }
 

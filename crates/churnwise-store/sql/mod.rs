@@ -15,6 +15,7 @@
 
 use churnwise_store::{StoreError, StoreResult};
 
+mod billing_signals;
 mod bounded;
 mod cases;
 mod clients;

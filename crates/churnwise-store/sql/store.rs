@@ -996,4 +996,49 @@ impl Store for SqlStore {
     async fn stripe_sync_job(&self, ws: WorkspaceId) -> StoreResult<Option<StripeSyncJob>> {
         self.stripe_sync_job_impl(ws).await
     }
+
+    // --- billing signals (issue 15) ---
+
+    async fn record_billing_signal(
+        &self,
+        ws: WorkspaceId,
+        signal: &NewBillingSignal,
+    ) -> StoreResult<BillingSignalId> {
+        self.record_billing_signal_impl(ws, signal).await
+    }
+
+    async fn withdraw_billing_signal(
+        &self,
+        ws: WorkspaceId,
+        kind: BillingSignalKind,
+        reference: &str,
+    ) -> StoreResult<Option<ClientId>> {
+        self.withdraw_billing_signal_impl(ws, kind, reference).await
+    }
+
+    async fn billing_signal(
+        &self,
+        ws: WorkspaceId,
+        id: BillingSignalId,
+    ) -> StoreResult<Option<BillingSignal>> {
+        self.billing_signal_impl(ws, id).await
+    }
+
+    async fn dismiss_billing_signal(
+        &self,
+        ws: WorkspaceId,
+        id: BillingSignalId,
+        by: &str,
+        on: Date,
+    ) -> StoreResult<()> {
+        self.dismiss_billing_signal_impl(ws, id, by, on).await
+    }
+
+    async fn billing_signals_due(
+        &self,
+        ws: WorkspaceId,
+        cancelled_since: Date,
+    ) -> StoreResult<Vec<BillingSignalDue>> {
+        self.billing_signals_due_impl(ws, cancelled_since).await
+    }
 }

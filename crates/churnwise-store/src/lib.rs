@@ -2,6 +2,7 @@
 //! implements, the records it reads and writes, and its errors. No SQL lives
 //! here; `churnwise-store-sqlite` and `churnwise-store-postgres` implement it.
 
+mod billing_signals;
 mod cases;
 mod error;
 mod health;
@@ -15,6 +16,7 @@ mod status;
 mod stripe;
 mod stripe_sync_job;
 
+pub use billing_signals::*;
 pub use cases::*;
 pub use error::{RowProblem, StoreError};
 pub use health::*;
@@ -859,6 +861,49 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<bool>;
     /// The sync of `ws` that runs or ran last, if any ever ran.
     async fn stripe_sync_job(&self, ws: WorkspaceId) -> StoreResult<Option<StripeSyncJob>>;
+
+    // --- billing signals (issue 15) ---
+    // Stripe cancellations and failed payments (helper "signals").
+
+    /// Records a billing signal, or updates the one of the same kind and
+    /// reference (client, ends_on and amount replaced; the earlier day
+    /// kept; a dismissal kept).
+    async fn record_billing_signal(
+        &self,
+        ws: WorkspaceId,
+        signal: &NewBillingSignal,
+    ) -> StoreResult<BillingSignalId>;
+    /// Removes the signal of `kind` and `reference` (a cancellation undone);
+    /// answers its client, or none when there was none.
+    async fn withdraw_billing_signal(
+        &self,
+        ws: WorkspaceId,
+        kind: BillingSignalKind,
+        reference: &str,
+    ) -> StoreResult<Option<ClientId>>;
+    /// One billing signal of `ws`.
+    async fn billing_signal(
+        &self,
+        ws: WorkspaceId,
+        id: BillingSignalId,
+    ) -> StoreResult<Option<BillingSignal>>;
+    /// Marks a signal dismissed on `on` by `by`; `NotFound` when it is not
+    /// a signal of `ws`.
+    async fn dismiss_billing_signal(
+        &self,
+        ws: WorkspaceId,
+        id: BillingSignalId,
+        by: &str,
+        on: Date,
+    ) -> StoreResult<()>;
+    /// The signals that may be due: cancellations of `cancelled_since` or
+    /// later not dismissed, and failed payments whose invoice (by its ref)
+    /// is recorded and unpaid.
+    async fn billing_signals_due(
+        &self,
+        ws: WorkspaceId,
+        cancelled_since: Date,
+    ) -> StoreResult<Vec<BillingSignalDue>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

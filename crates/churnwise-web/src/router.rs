@@ -101,6 +101,7 @@ fn early_warning_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ew::snooze))
         .routes(routes!(ew::open_case_from_alert))
         .routes(routes!(ew::due))
+        .routes(routes!(ew::dismiss_billing_signal))
         .routes(routes!(ew::get_settings, ew::put_settings))
         .routes(routes!(ew::me, ew::update_me))
         .routes(routes!(crate::api::owners::list, crate::api::owners::put))
@@ -237,6 +238,10 @@ fn page_routes() -> Router<AppState> {
         .route("/due/refresh", post(early_warning::refresh_scores))
         .route("/alerts/{id}/acknowledge", post(early_warning::acknowledge))
         .route("/alerts/{id}/snooze", post(early_warning::snooze))
+        .route(
+            "/due/billing-signals/{id}/dismiss",
+            post(early_warning::dismiss_billing_signal),
+        )
         .route("/clients/{id}/flags", post(early_warning::set_flags))
         .route("/clients/{id}/status", post(clients::set_status))
         .route("/cases", get(cases::list))

@@ -201,6 +201,8 @@ pub async fn sync(
         total: 0,
     };
     let quiet: &churnwise_store::Progress = &|_| {};
+    // Billing signals (issue 15): noted while reading, recorded after writing.
+    let mut signals = crate::billing_signals::SyncSignals::new(today);
 
     // Customers and their primary contacts.
     let mut customers = Vec::new();
@@ -221,6 +223,7 @@ pub async fn sync(
     let mut by_currency: BTreeMap<String, Vec<Seen>> = BTreeMap::new();
     let mut seen_currencies: BTreeMap<String, u64> = BTreeMap::new();
     each_object::<Subscription>(&api, "subscriptions", &[("status", "all")], progress, |s| {
+        signals.subscription(&s);
         if !known.contains(&s.customer) {
             skipped.push(
                 &s.id,
@@ -262,6 +265,7 @@ pub async fn sync(
     let mut voided = Vec::new();
     let mut billed: HashMap<String, Vec<BilledPeriod>> = HashMap::new();
     each_object::<Invoice>(&api, "invoices", &[], progress, |inv| {
+        signals.invoice(&inv);
         let code = inv
             .currency
             .clone()
@@ -342,6 +346,7 @@ pub async fn sync(
         let touched = crate::follow::Touched::ExternalIds(voided_customers);
         crate::follow::records_changed(store, ws, &touched, today).await?;
     }
+    crate::billing_signals::from_sync(store, ws, &signals).await?;
     let report = SyncReport {
         when: Utc::now(),
         currency,

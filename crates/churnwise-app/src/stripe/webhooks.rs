@@ -8,9 +8,11 @@ use super::history::{self, Seen};
 use super::sync::{customer_rows, workspace_currency};
 use super::StripeSettings;
 use crate::audit;
+use crate::billing_signals;
 use crate::error::{AppError, AppResult};
 use crate::imports::{self, ParsedImport};
 use chrono::{DateTime, Utc};
+use churnwise_domain::billing_signals::cancellation_in;
 use churnwise_domain::stripe::{utc_date, Customer, Invoice, Subscription};
 use churnwise_domain::Money;
 use churnwise_store::{InvoiceImport, Store, StripeEventCheck, WorkspaceId};
@@ -256,6 +258,31 @@ async fn apply(
             &actor,
         )
         .await?;
+        // A cancellation asks "record why?" on the Due page; one undone
+        // (resumed, cancel_at_period_end turned off) no longer does.
+        match cancellation_in(&sub, day) {
+            Ok(Some(c)) => {
+                billing_signals::record_cancellation(
+                    store,
+                    ws,
+                    &c.customer,
+                    &c.subscription_ref,
+                    c.cancelled_on,
+                    c.ends_on,
+                )
+                .await?;
+            }
+            Ok(None) if sub.status != "canceled" => {
+                billing_signals::withdraw_cancellation(store, ws, &sub.id).await?;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                return Err(WebhookError::Refused(format!(
+                    "subscription {}: {e}",
+                    sub.id
+                )));
+            }
+        }
         return Ok(Outcome::Applied);
     }
     if kind.starts_with("customer.") {
@@ -287,6 +314,8 @@ async fn apply(
         return Ok(Outcome::Applied);
     };
     ensure_customer(store, settings, ws, &invoice.customer, now).await?;
+    let failed = kind == "invoice.payment_failed" && row.paid_on.is_none();
+    let amount_due = row.amount_cents;
     let rows = vec![InvoiceImport {
         line: 1,
         invoice_ref: row.external_id,
@@ -306,6 +335,18 @@ async fn apply(
         &actor,
     )
     .await?;
+    if failed && amount_due > 0 {
+        // The event says the payment failed, on its day.
+        billing_signals::record_payment_failed(
+            store,
+            ws,
+            &invoice.customer,
+            &invoice.id,
+            day,
+            Money::from_cents(amount_due),
+        )
+        .await?;
+    }
     Ok(Outcome::Applied)
 }
 

@@ -103,6 +103,7 @@ fn an_invoice_60_days_overdue_makes_a_client_at_risk_with_the_defaults() {
     f.overdue_invoices = vec![OverdueInvoice {
         amount: Money::from_cents(50000),
         due_on: d("2026-04-11"), // 60 days
+        payment_failed_on: None,
     }];
     let s = score(&f, &settings);
     assert_eq!(points_of(&s, "overdue_invoices"), 45);
@@ -170,6 +171,7 @@ fn overdue_invoices_take_the_larger_of_their_count_and_their_age_and_report_thei
     f.overdue_invoices = vec![OverdueInvoice {
         amount: Money::from_cents(12000),
         due_on: d("2026-06-05"),
+        payment_failed_on: None,
     }];
     let s = score(&f, &HealthSettings::default());
     // Count 1 of 3 (15) beats 5 days of 60 (3.75 → 4).
@@ -181,10 +183,12 @@ fn overdue_invoices_take_the_larger_of_their_count_and_their_age_and_report_thei
     f.overdue_invoices.push(OverdueInvoice {
         amount: Money::from_cents(8050),
         due_on: d("2026-05-20"),
+        payment_failed_on: None,
     });
     f.overdue_invoices.push(OverdueInvoice {
         amount: Money::from_cents(1),
         due_on: d("2026-06-01"),
+        payment_failed_on: None,
     });
     let s = score(&f, &HealthSettings::default());
     assert_eq!(points_of(&s, "overdue_invoices"), 45);
@@ -192,7 +196,8 @@ fn overdue_invoices_take_the_larger_of_their_count_and_their_age_and_report_thei
         == SignalFacts::OverdueInvoices {
             count: 3,
             amount_cents: 20051,
-            oldest_due_on: Some(d("2026-05-01"))
+            oldest_due_on: Some(d("2026-05-01")),
+            payment_failed_on: None,
         }));
 }
 

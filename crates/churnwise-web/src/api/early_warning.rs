@@ -418,3 +418,29 @@ pub async fn update_me(
             .into(),
     ))
 }
+
+/// Dismisses a Stripe cancellation from the due list (issue 15): it no
+/// longer asks "record why?". Owners, managers and the client's owner may.
+#[utoipa::path(post, path = "/due-list/billing-signals/{id}/dismiss", tag = "early warning",
+    params(("id" = i64, Path, description = "The `billing.signal_id` of a `billing_cancelled` due entry")),
+    responses((status = 204, description = "Dismissed"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn dismiss_billing_signal(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::http::StatusCode> {
+    use churnwise_app::billing_signals::{dismiss_cancellation, Dismissal};
+    match dismiss_cancellation(
+        state.store.as_ref(),
+        auth.ws(),
+        churnwise_store::BillingSignalId(id),
+        &auth.0.user,
+        auth.0.role,
+        Utc::now().date_naive(),
+    )
+    .await?
+    {
+        Dismissal::Dismissed => Ok(axum::http::StatusCode::NO_CONTENT),
+        Dismissal::NotAllowed => Err(ApiError::Forbidden),
+    }
+}

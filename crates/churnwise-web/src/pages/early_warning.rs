@@ -57,6 +57,10 @@ struct DueRow {
     text: String,
     due_on: NaiveDate,
     days_overdue: i64,
+    /// The billing signal of a Stripe cancellation or failed payment (issue 15).
+    signal_id: Option<i64>,
+    /// True when the user may dismiss the cancellation.
+    may_dismiss: bool,
 }
 
 /// `GET /due`: the signed-in user's due list and alerts (or everyone's).
@@ -86,6 +90,10 @@ pub async fn show(
             text: due_text(lang, e),
             due_on: e.due_on,
             days_overdue: e.days_overdue,
+            signal_id: e.billing.as_ref().map(|b| b.signal_id.0),
+            may_dismiss: e.kind == churnwise_app::early_warning::DueKind::BillingCancelled
+                && (auth.access.role.can_manage()
+                    || (auth.access.role.can_write() && names.owns(e.owner.as_deref()))),
         })
         .collect();
     let alerts: Vec<AlertRow> = state
@@ -197,6 +205,29 @@ pub async fn snooze(
         .filter(|d| *d > today)
         .unwrap_or(today + Duration::days(7));
     act(&state, &auth, id, AlertAction::Snooze(until)).await
+}
+
+/// `POST /due/billing-signals/{id}/dismiss`: hides a Stripe cancellation
+/// from the Due page (owners, managers and the client's owner; issue 15).
+pub async fn dismiss_billing_signal(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(auth, _): CsrfForm<EmptyForm>,
+) -> Result<Response, PageError> {
+    use churnwise_app::billing_signals::{dismiss_cancellation, Dismissal};
+    match dismiss_cancellation(
+        state.store.as_ref(),
+        auth.ws(),
+        churnwise_store::BillingSignalId(id),
+        &auth.access.user,
+        auth.access.role,
+        Utc::now().date_naive(),
+    )
+    .await?
+    {
+        Dismissal::Dismissed => Ok(see_other("/due#due-list")),
+        Dismissal::NotAllowed => Err(PageError::Forbidden),
+    }
 }
 
 /// The warning-signs form: one checkbox per flag.

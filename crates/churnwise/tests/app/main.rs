@@ -11,6 +11,7 @@
 mod api;
 mod api_document;
 mod billing_page;
+mod billing_signals;
 mod bounded_inputs;
 mod cases_api;
 mod cases_cli;

@@ -25,6 +25,7 @@ struct Hook {
     app: TestApp,
     ws: WorkspaceId,
     path: String,
+    owner: String,
 }
 
 /// A workspace with a webhook secret (and no API key).
@@ -53,6 +54,7 @@ async fn hook(backend: Backend) -> Hook {
         app,
         ws: ws.id,
         path,
+        owner,
     }
 }
 
@@ -116,6 +118,23 @@ impl Hook {
             .find_client(self.ws, external)
             .await
             .unwrap()
+    }
+
+    /// The due list's entries of `kind` (through the API).
+    async fn due(&self, kind: &str) -> Vec<Value> {
+        let reply = self
+            .app
+            .call(Method::GET, "/api/v1/due-list", Some(&self.owner), None)
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.json);
+        reply
+            .json
+            .as_array()
+            .unwrap_or_else(|| panic!("{:?}", reply.json))
+            .iter()
+            .filter(|e| e["kind"] == kind)
+            .cloned()
+            .collect()
     }
 
     async fn segments(&self, sub: &str) -> Vec<(NaiveDate, Option<NaiveDate>, i64)> {
@@ -422,6 +441,80 @@ async fn an_event_whose_customer_is_unknown_is_refused_until_the_customer_comes(
     );
 }
 
+async fn a_cancellation_and_a_failed_payment_reach_the_due_list_and_leave_it(backend: Backend) {
+    let h = hook(backend).await;
+    let today = chrono::Utc::now().date_naive();
+    let day_text = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let started = day_text(today - chrono::Days::new(200));
+    let now_text = day_text(today);
+    h.post(&event(
+        "evt_c",
+        "customer.created",
+        &started,
+        customer("cus_A", "Acme"),
+    ))
+    .await;
+    let running = subscription("sub_1", "cus_A", &started, 4900, "active");
+    h.post(&event(
+        "evt_s1",
+        "customer.subscription.created",
+        &started,
+        running.clone(),
+    ))
+    .await;
+    assert!(h.due("billing_cancelled").await.is_empty());
+    // Cancelled at the end of the period, today.
+    let period_end = today + chrono::Days::new(20);
+    let mut cancelling = running.clone();
+    cancelling["cancel_at_period_end"] = json!(true);
+    cancelling["current_period_end"] = json!(ts(&day_text(period_end)));
+    h.post(&event(
+        "evt_s2",
+        "customer.subscription.updated",
+        &now_text,
+        cancelling,
+    ))
+    .await;
+    let due = h.due("billing_cancelled").await;
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0]["client_name"], "Acme");
+    // Still running until the period ends.
+    assert_eq!(
+        h.client("cus_A").await.unwrap().status,
+        ClientStatus::Active
+    );
+    // Undone in Stripe: the item goes.
+    let mut kept = running.clone();
+    kept["cancel_at_period_end"] = json!(false);
+    h.post(&event(
+        "evt_s3",
+        "customer.subscription.updated",
+        &now_text,
+        kept,
+    ))
+    .await;
+    assert!(h.due("billing_cancelled").await.is_empty());
+
+    // A failed payment: due while the invoice is unpaid.
+    let open = json!({"id": "in_9", "object": "invoice", "customer": "cus_A", "status": "open",
+        "currency": "eur", "amount_due": 4900, "created": ts(&now_text), "attempt_count": 1});
+    h.post(&event(
+        "evt_i1",
+        "invoice.payment_failed",
+        &now_text,
+        open.clone(),
+    ))
+    .await;
+    let due = h.due("payment_failed").await;
+    assert_eq!(due.len(), 1, "{due:?}");
+    let mut paid = open;
+    paid["status"] = json!("paid");
+    paid["status_transitions"] = json!({"paid_at": ts(&now_text)});
+    h.post(&event("evt_i2", "invoice.paid", &now_text, paid))
+        .await;
+    assert!(h.due("payment_failed").await.is_empty());
+}
+
 both_backends!(
     a_bad_missing_or_old_signature_is_refused_and_changes_nothing,
     a_customer_created_in_stripe_appears_without_a_sync_and_a_replay_changes_nothing,
@@ -429,4 +522,5 @@ both_backends!(
     a_price_change_keeps_history_as_a_new_segment_and_a_cancellation_ends_it,
     invoices_follow_their_events_and_a_voided_one_is_removed,
     an_event_whose_customer_is_unknown_is_refused_until_the_customer_comes,
+    a_cancellation_and_a_failed_payment_reach_the_due_list_and_leave_it,
 );

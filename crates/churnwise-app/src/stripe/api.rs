@@ -69,30 +69,36 @@ impl StripeApi {
         if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(failure(&what, "not a Stripe id"));
         }
-        let url = format!("{}/v1/{kind}/{id}", self.base);
+        let body = self.get(&format!("/v1/{kind}/{id}"), &[], &what).await?;
+        serde_json::from_slice(&body).map_err(|e| failure(&what, e))
+    }
+
+    /// The body of a successful `GET` of `path` with `query`; a failure
+    /// names `what` and Stripe's message.
+    async fn get(&self, path: &str, query: &[(&str, &str)], what: &str) -> AppResult<Vec<u8>> {
+        let url = format!("{}{path}", self.base);
         let answer = self
             .http
             .get(&url)
             .bearer_auth(&self.key)
+            .query(query)
             .send()
             .await
-            .map_err(|e| failure(&what, format!("cannot reach {url}: {e}")))?;
+            .map_err(|e| failure(what, format!("cannot reach {url}: {e}")))?;
         let status = answer.status();
         let body = answer
             .bytes()
             .await
-            .map_err(|e| failure(&what, format!("reading the answer: {e}")))?;
+            .map_err(|e| failure(what, format!("reading the answer: {e}")))?
+            .to_vec();
         if !status.is_success() {
             let message = serde_json::from_slice::<StripeErrorBody>(&body)
                 .ok()
                 .and_then(|b| b.error.message)
                 .unwrap_or_default();
-            return Err(failure(
-                &what,
-                format!("Stripe answered {status} {message}"),
-            ));
+            return Err(failure(what, format!("Stripe answered {status} {message}")));
         }
-        serde_json::from_slice(&body).map_err(|e| failure(&what, e))
+        Ok(body)
     }
 
     /// One page of `/v1/{kind}` (`customers`, `subscriptions`, `invoices`)
@@ -104,7 +110,6 @@ impl StripeApi {
         extra: &[(&str, &str)],
         starting_after: Option<&str>,
     ) -> AppResult<Page<T>> {
-        let url = format!("{}/v1/{kind}", self.base);
         let limit = PAGE_SIZE.to_string();
         let mut query: Vec<(&str, &str)> = vec![("limit", limit.as_str())];
         query.extend_from_slice(extra);
@@ -115,29 +120,7 @@ impl StripeApi {
             Some(after) => format!("{kind} after {after}"),
             None => kind.to_string(),
         };
-        let answer = self
-            .http
-            .get(&url)
-            .bearer_auth(&self.key)
-            .query(&query)
-            .send()
-            .await
-            .map_err(|e| failure(&what, format!("cannot reach {url}: {e}")))?;
-        let status = answer.status();
-        let body = answer
-            .bytes()
-            .await
-            .map_err(|e| failure(&what, format!("reading the answer: {e}")))?;
-        if !status.is_success() {
-            let message = serde_json::from_slice::<StripeErrorBody>(&body)
-                .ok()
-                .and_then(|b| b.error.message)
-                .unwrap_or_default();
-            return Err(failure(
-                &what,
-                format!("Stripe answered {status} {message}"),
-            ));
-        }
+        let body = self.get(&format!("/v1/{kind}"), &query, &what).await?;
         let raw: RawPage = serde_json::from_slice(&body)
             .map_err(|e| failure(&what, format!("not a list of objects: {e}")))?;
         let mut last_id = None;

@@ -72,23 +72,9 @@ impl From<churnwise_store::StoreError> for WebhookError {
     }
 }
 
-/// The event types applied; any other answers 200 and changes nothing.
-pub const HANDLED: &[&str] = &[
-    "customer.created",
-    "customer.updated",
-    "customer.deleted",
-    "customer.subscription.created",
-    "customer.subscription.updated",
-    "customer.subscription.deleted",
-    "customer.subscription.paused",
-    "customer.subscription.resumed",
-    "invoice.created",
-    "invoice.finalized",
-    "invoice.paid",
-    "invoice.payment_failed",
-    "invoice.voided",
-    "invoice.marked_uncollectible",
-];
+/// The event types applied (the ones Settings → Billing asks to enable);
+/// any other answers 200 and changes nothing.
+pub const HANDLED: &[&str] = &super::setup::WEBHOOK_EVENTS;
 
 /// Checks a `Stripe-Signature` header (`t=TIMESTAMP,v1=HEX[,v1=HEX…]`)
 /// over `body` with `secret` at `now` (Unix seconds): one `v1` must be

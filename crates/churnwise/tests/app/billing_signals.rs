@@ -6,7 +6,7 @@
 
 use crate::both_backends;
 use crate::pages::{csrf_of, get, html, post, sign_in};
-use crate::stripe_sync::FakeStripe;
+use crate::stripe_sync::{stripe_cli, FakeStripe};
 use crate::support::TestApp;
 use axum::http::{Method, StatusCode};
 use chrono::{Days, NaiveDate, Utc};
@@ -19,10 +19,6 @@ use churnwise_domain::{Lang, Money};
 use churnwise_store::{ClientId, NewClient, NewInvoice, NewSubscription, Store, WorkspaceId};
 use churnwise_store_tests::Backend;
 use serde_json::{json, Value};
-use std::process::Command;
-
-/// A sealing key for the tests (base64 of 32 bytes).
-const SECRET_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
@@ -404,25 +400,6 @@ async fn a_failed_payment_is_due_and_lowers_health_until_its_invoice_is_paid(bac
     let signal = overdue_signal(&app, &token, acme).await;
     assert_eq!(signal["points"], 0, "{signal}");
     assert!(signal.get("payment_failed_on").is_none(), "{signal}");
-}
-
-/// Runs `churnwise stripe …` on `url` against `stripe`.
-fn stripe_cli(url: &str, stripe: &str, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_churnwise"))
-        .arg("--database")
-        .arg(url)
-        .arg("stripe")
-        .args(args)
-        .args(["--stripe-api-base", stripe])
-        .env("CHURNWISE_LOG", "warn")
-        .env("CHURNWISE_SECRET_KEY", SECRET_KEY)
-        .output()
-        .expect("the churnwise binary runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 async fn a_sync_of_a_subscription_cancelled_at_period_end_shows_the_due_item(backend: Backend) {

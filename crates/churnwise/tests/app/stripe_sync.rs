@@ -114,7 +114,7 @@ impl FakeStripe {
 }
 
 /// Runs `churnwise stripe …` on `url` against `stripe`.
-fn stripe_cli(url: &str, stripe: &str, args: &[&str]) -> (bool, String, String) {
+pub fn stripe_cli(url: &str, stripe: &str, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_churnwise"))
         .arg("--database")
         .arg(url)

@@ -57,6 +57,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(import_routes())
         // --- stripe --- (issue 15)
         .routes(routes!(crate::api::stripe::show, crate::api::stripe::put))
+        .routes(routes!(
+            crate::api::stripe::sync_job,
+            crate::api::stripe::start_sync
+        ))
         .merge(reminder_routes())
 }
 

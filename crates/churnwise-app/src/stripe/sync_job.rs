@@ -26,6 +26,7 @@ pub const DEAD_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(30);
 
 /// Where the workspace's last sync is, as shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum JobState {
     /// Running (and alive).
@@ -41,6 +42,7 @@ pub enum JobState {
 
 /// How far a running sync is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressView {
     /// `customers`, `subscriptions` or `invoices`.
     pub kind: String,
@@ -50,6 +52,7 @@ pub struct ProgressView {
 
 /// The workspace's running or last sync job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncJobView {
     /// Running, finished, failed or abandoned.
     pub state: JobState,
@@ -263,6 +266,25 @@ pub async fn sync_now(
 ) -> AppResult<SyncReport> {
     let claimed = claim(store, ws, actor, now).await?;
     run(store, settings, claimed, actor, progress).await
+}
+
+/// Claims the sync of `ws` for `actor` at `now` (refused as [`claim`] is)
+/// and runs it in the background on the tokio runtime; its progress and end
+/// are written by the job ([`job_view`] shows them). Used by "Sync now" and
+/// `POST /api/v1/integrations/stripe/sync`.
+pub async fn start_in_background(
+    store: std::sync::Arc<dyn Store>,
+    settings: StripeSettings,
+    ws: WorkspaceId,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let claim = claim(store.as_ref(), ws, &actor, now).await?;
+    tokio::spawn(async move {
+        // The end, finished or failed, is written by the job itself.
+        let _ = run(store.as_ref(), &settings, claim, &actor, &|_| {}).await;
+    });
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::extract::ApiJson;
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
+use churnwise_app::stripe::sync_job::{self, SyncJobView};
 use churnwise_app::stripe::{self, ConnectionChange, ConnectionView};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -70,6 +71,45 @@ pub async fn put(
         )
         .await?,
     ))
+}
+
+/// The workspace's running or last Stripe sync (owners and managers): its
+/// state (running, finished, failed, abandoned), progress and error; 404
+/// when no sync has run.
+#[utoipa::path(get, path = "/integrations/stripe/sync", tag = "integrations",
+    responses((status = 200, body = SyncJobView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn sync_job(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<SyncJobView>> {
+    auth.require_manage()?;
+    sync_job::job_view(state.store.as_ref(), auth.ws(), chrono::Utc::now())
+        .await?
+        .map(Json)
+        .ok_or(crate::error::ApiError::NotFound)
+}
+
+/// Starts a Stripe sync in the background (owners and managers), as "Sync
+/// now" does: 202 with the job, then `GET /integrations/stripe/sync` shows
+/// its progress and end. 409 while another sync of the workspace runs (in
+/// any server process); 422 naming `api_key` when no key is set.
+#[utoipa::path(post, path = "/integrations/stripe/sync", tag = "integrations",
+    responses((status = 202, body = SyncJobView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn start_sync(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> ApiResult<(axum::http::StatusCode, Json<SyncJobView>)> {
+    auth.require_manage()?;
+    let now = chrono::Utc::now();
+    sync_job::start_in_background(
+        state.store.clone(),
+        state.stripe.clone(),
+        auth.ws(),
+        auth.actor(),
+        now,
+    )
+    .await?;
+    let job = sync_job::job_view(state.store.as_ref(), auth.ws(), now)
+        .await?
+        .ok_or(crate::error::ApiError::NotFound)?;
+    Ok((axum::http::StatusCode::ACCEPTED, Json(job)))
 }
 
 /// `POST /webhooks/stripe/{endpoint}`: an event from Stripe, no session or

@@ -235,9 +235,16 @@ pub async fn sync_now(
 ) -> Result<Response, PageError> {
     auth.require_manage()?;
     let actor = auth.actor();
-    let claimed = sync_job::claim(state.store.as_ref(), auth.ws(), &actor, Utc::now()).await;
-    let claim = match claimed {
-        Ok(claim) => claim,
+    let started = sync_job::start_in_background(
+        state.store.clone(),
+        state.stripe.clone(),
+        auth.ws(),
+        actor,
+        Utc::now(),
+    )
+    .await;
+    match started {
+        Ok(()) => {}
         Err(AppError::Conflict(_)) => {
             return Ok(see_other(&format!("{PATH}?notice=sync-running")));
         }
@@ -245,12 +252,6 @@ pub async fn sync_now(
             return Ok(see_other(&format!("{PATH}?notice=sync-no-key")));
         }
         Err(e) => return Err(e.into()),
-    };
-    let store = state.store.clone();
-    let settings = state.stripe.clone();
-    tokio::spawn(async move {
-        // The end, finished or failed, is written by the job itself.
-        let _ = sync_job::run(store.as_ref(), &settings, claim, &actor, &|_| {}).await;
-    });
+    }
     Ok(see_other(&format!("{PATH}?notice=sync-started")))
 }

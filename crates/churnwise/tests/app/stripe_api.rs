@@ -116,7 +116,95 @@ async fn members_who_do_not_manage_may_neither_see_nor_change_it(backend: Backen
     assert_eq!(put.status, StatusCode::FORBIDDEN);
 }
 
+async fn a_sync_started_through_the_api_runs_in_the_background_and_shows_its_end(backend: Backend) {
+    let stripe = crate::stripe_sync::FakeStripe::start();
+    let t = backend.fresh().await;
+    let mut state = AppState::new(t.store.clone());
+    state.stripe.secrets.env_key = Some(SECRET_KEY.to_string());
+    state.stripe.api_base = stripe.base.clone();
+    let app = TestApp {
+        t,
+        app: churnwise_web::app(state),
+    };
+    let (ws, owner) = app
+        .user_with_token("o@acme.test", "acme", Role::Owner)
+        .await;
+    let (_, member) = app
+        .user_with_token("m@acme.test", "acme", Role::Member)
+        .await;
+    const SYNC: &str = "/api/v1/integrations/stripe/sync";
+    assert_eq!(
+        app.call(Method::GET, SYNC, Some(&owner), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let no_key = app.call(Method::POST, SYNC, Some(&owner), None).await;
+    assert_eq!(no_key.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        no_key.json.to_string().contains("api_key"),
+        "{}",
+        no_key.json
+    );
+    assert_eq!(
+        app.call(Method::POST, SYNC, Some(&member), None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let set = app
+        .call(
+            Method::PUT,
+            PATH,
+            Some(&owner),
+            Some(json!({"api_key": "sk_test_churnwise"})),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK);
+    let cus = stripe.post(
+        "/v1/customers",
+        &[("name", "Zeta"), ("email", "z@zeta.test")],
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let started = app.call(Method::POST, SYNC, Some(&owner), None).await;
+    assert_eq!(started.status, StatusCode::ACCEPTED, "{}", started.json);
+    assert_eq!(started.json["started_by"], "o@acme.test");
+    let mut job = started.json;
+    for _ in 0..300 {
+        if job["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        job = app.call(Method::GET, SYNC, Some(&owner), None).await.json;
+    }
+    assert_eq!(job["state"], "finished", "{job}");
+    let zeta = app.store().find_client(ws.id, &cus).await.unwrap();
+    assert_eq!(zeta.map(|c| c.name).as_deref(), Some("Zeta"));
+    let view = app.call(Method::GET, PATH, Some(&owner), None).await;
+    assert_eq!(
+        view.json["last_sync"]["clients"]["created"], 1,
+        "{}",
+        view.json
+    );
+
+    // While another process holds the sync, a second start is refused.
+    let _held = churnwise_app::stripe::sync_job::claim(
+        app.store().as_ref(),
+        ws.id,
+        &churnwise_app::audit::Actor::system(),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let again = app.call(Method::POST, SYNC, Some(&owner), None).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.json);
+    let job = app.call(Method::GET, SYNC, Some(&owner), None).await.json;
+    assert_eq!(job["state"], "running", "{job}");
+}
+
 both_backends!(
     the_connection_is_set_shown_without_secrets_and_removed_with_null,
     members_who_do_not_manage_may_neither_see_nor_change_it,
+    a_sync_started_through_the_api_runs_in_the_background_and_shows_its_end,
 );

@@ -274,7 +274,86 @@ async fn a_viewer_may_not_send_usage(backend: Backend) {
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 }
 
+/// The usage signal of `client`'s score, after a refresh, through the API.
+async fn usage_signal(app: &TestApp, token: &str, client: ClientId) -> Value {
+    let refreshed = app
+        .call(
+            Method::POST,
+            "/api/v1/health-scores/refresh",
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(refreshed.status, StatusCode::OK, "{}", refreshed.json);
+    let r = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/health-scores?client_id={}", client.0),
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    r.json[0]["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["signal"] == "usage")
+        .cloned()
+        .unwrap()
+}
+
+async fn a_fading_client_takes_usage_points_and_one_without_data_none(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let (ws, token) = app.user_with_token("a@x.test", "acme", Role::Member).await;
+    let s = app.store().as_ref();
+    let fading = client(s, ws.id, "fading").await;
+    let quiet = client(s, ws.id, "quiet").await;
+    // 10 logins a day in the 28 days before the last 28 (280), then 2 a day (56).
+    let events: Vec<Value> = (0..56u64)
+        .map(|back| {
+            let on = today() - Days::new(back);
+            json!({"client": "fading", "metric": "logins", "on": on.to_string(),
+                   "value": if back < 28 { 2 } else { 10 }})
+        })
+        .collect();
+    let reply = app
+        .call(
+            Method::POST,
+            "/api/v1/usage",
+            Some(&token),
+            Some(json!({"events": events})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+
+    let signal = usage_signal(&app, &token, fading).await;
+    // An 80 % drop takes 80 % of the default weight of 20.
+    assert_eq!(signal["points"], 16, "{signal}");
+    assert_eq!(signal["weight"], 20);
+    assert_eq!(signal["finding"]["change"], "down");
+    assert_eq!(signal["finding"]["before"], 280);
+    assert_eq!(signal["finding"]["now"], 56);
+    let facts: churnwise_domain::health::Signal = serde_json::from_value(signal).unwrap();
+    let en = churnwise_app::digest::signal_phrase(churnwise_domain::Lang::En, &facts);
+    assert!(
+        en.contains("logins down 80 %") && en.contains("280 → 56 in 28 days"),
+        "{en}"
+    );
+    let es = churnwise_app::digest::signal_phrase(churnwise_domain::Lang::Es, &facts);
+    assert!(
+        es.contains("logins baja un 80 %") && es.contains("en 28 días"),
+        "{es}"
+    );
+
+    let none = usage_signal(&app, &token, quiet).await;
+    assert_eq!(none["points"], 0, "{none}");
+    assert_eq!(none["metrics"], 0);
+    assert!(none.get("finding").is_none());
+}
+
 both_backends!(
+    a_fading_client_takes_usage_points_and_one_without_data_none,
     a_batch_is_stored_as_daily_totals_and_new_metrics_are_created,
     an_event_sent_again_with_its_id_counts_once,
     every_bad_event_is_named_and_nothing_is_stored,

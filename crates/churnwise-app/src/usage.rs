@@ -205,26 +205,28 @@ pub async fn ingest(
     events: &[Value],
     now: Timestamp,
 ) -> AppResult<UsageRecorded> {
-    ingest_named(store, ws, events, now, |index, field| {
+    ingest_named(store, ws, events, MAX_EVENTS, now, |index, field| {
         format!("events[{index}].{field}")
     })
     .await
 }
 
-/// [`ingest`] with problems named by `name(index, field)` (the command line
-/// names them `FILE:LINE: column`).
+/// [`ingest`] with at most `max_events` and problems named by
+/// `name(index, field)` (the command line names them `FILE:LINE: column`
+/// and takes a whole file at once).
 pub async fn ingest_named(
     store: &dyn Store,
     ws: WorkspaceId,
     events: &[Value],
+    max_events: usize,
     now: Timestamp,
     name: impl Fn(usize, &str) -> String,
 ) -> AppResult<UsageRecorded> {
-    if events.len() > MAX_EVENTS {
+    if events.len() > max_events {
         return Err(AppError::field(
             "events",
             format!(
-                "holds {} events; send at most {MAX_EVENTS} at a time",
+                "holds {} events; send at most {max_events} at a time",
                 events.len()
             ),
         ));

@@ -352,7 +352,46 @@ async fn a_fading_client_takes_usage_points_and_one_without_data_none(backend: B
     assert!(none.get("finding").is_none());
 }
 
+async fn the_cli_imports_a_usage_file_all_or_nothing(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let (ws, _) = app.user_with_token("a@x.test", "acme", Role::Member).await;
+    let c = client(app.store().as_ref(), ws.id, "c-1").await;
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "client,metric,on,value\nc-1,logins,2026-11-03,3\nnobody,logins,2026-11-03,1\nc-1,logins,3 Nov,x\n",
+    )
+    .unwrap();
+    let bad = bad.display().to_string();
+    let (ok, _, err) = crate::support::churnwise(&app.t.url, &["import", "usage", &bad]);
+    assert!(!ok);
+    assert!(
+        err.contains(&format!("{bad}:3: client: no client has the external id")),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{bad}:4: on: ")), "{err}");
+    assert!(err.contains(&format!("{bad}:4: value: ")), "{err}");
+    assert!(days(&app, ws.id, c).await.is_empty(), "nothing stored");
+
+    let good = dir.path().join("usage.csv");
+    std::fs::write(
+        &good,
+        "client,metric,on,value,id\nc-1,logins,2026-11-03,3,a\nc-1,logins,2026-11-03,4,b\nc-1,logins,2026-11-03,4,b\n",
+    )
+    .unwrap();
+    let good = good.display().to_string();
+    let (ok, out, err) = crate::support::churnwise(&app.t.url, &["import", "usage", &good]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("2 usage events imported") && out.contains("1 duplicates"),
+        "{out}"
+    );
+    assert_eq!(days(&app, ws.id, c).await[0].total, 7);
+}
+
 both_backends!(
+    the_cli_imports_a_usage_file_all_or_nothing,
     a_fading_client_takes_usage_points_and_one_without_data_none,
     a_batch_is_stored_as_daily_totals_and_new_metrics_are_created,
     an_event_sent_again_with_its_id_counts_once,

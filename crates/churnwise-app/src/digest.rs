@@ -15,7 +15,7 @@ use crate::i18n::{self, ArgValue};
 use crate::owners::OwnerNames;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
-use churnwise_domain::health::{Signal, SignalFacts};
+use churnwise_domain::health::{Signal, SignalFacts, UsageChange};
 use churnwise_domain::Lang;
 use churnwise_store::{
     Alert, AlertFilter, AlertStatus, OwnerMapping, ReminderSend, Store, StoreResult, User,
@@ -571,6 +571,34 @@ pub fn signal_phrase(lang: Lang, s: &Signal) -> String {
                 )
             }
         }
+        SignalFacts::Usage { metrics, finding } => match finding {
+            Some(f) => {
+                let label = match lang {
+                    Lang::Es => &f.label_es,
+                    _ => &f.label_en,
+                };
+                (
+                    match f.change {
+                        UsageChange::Down => "signal-usage-down",
+                        UsageChange::Up => "signal-usage-up",
+                        UsageChange::Silent => "signal-usage-silent",
+                    },
+                    vec![
+                        ("metric", text(label)),
+                        ("pct", number(f.change_pct.into())),
+                        ("before", number(f.before)),
+                        ("now", number(f.now)),
+                        ("days", number(f.days_silent.unwrap_or(0))),
+                        (
+                            "window",
+                            number(churnwise_domain::health::USAGE_WINDOW_DAYS.into()),
+                        ),
+                    ],
+                )
+            }
+            None if *metrics == 0 => ("signal-usage-no-data", vec![]),
+            None => ("signal-usage-steady", vec![]),
+        },
     };
     t(lang, key, &args)
 }

@@ -127,6 +127,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/billing_page.ftl"),
             include_str!("../locales/en/forms.ftl"),
             include_str!("../locales/en/billing_signals.ftl"),
+            include_str!("../locales/en/usage.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -143,6 +144,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/billing_page.ftl"),
             include_str!("../locales/es/forms.ftl"),
             include_str!("../locales/es/billing_signals.ftl"),
+            include_str!("../locales/es/usage.ftl"),
         ]
         .as_slice(),
     }

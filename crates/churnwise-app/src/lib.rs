@@ -50,6 +50,7 @@ pub mod scheduler;
 pub mod status;
 pub mod stripe;
 pub mod throttle;
+pub mod usage;
 pub mod validate;
 
 pub use error::{AppError, AppResult};

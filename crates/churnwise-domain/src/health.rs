@@ -36,6 +36,10 @@ pub struct HealthWeights {
     pub renewal: u32,
     /// The warning signs of a relationship not worth keeping.
     pub warning_signs: u32,
+    /// Use of the service fading (issue 18): a metric down by half or
+    /// more in the last 28 days against the 28 before, or no use at all
+    /// lately. Stored settings without it read the default.
+    pub usage: u32,
 }
 
 impl Default for HealthWeights {
@@ -48,6 +52,7 @@ impl Default for HealthWeights {
             survey: 10,
             renewal: 5,
             warning_signs: 20,
+            usage: 20,
         }
     }
 }
@@ -75,6 +80,12 @@ pub struct HealthSettings {
     pub lookback_days: u32,
     /// A contract end or renewal within this many days counts.
     pub renewal_within_days: u32,
+    /// A usage metric down (or, lower-is-better, up) by at least this
+    /// percent in the last 28 days against the 28 before takes points.
+    pub usage_drop_pct: u32,
+    /// No use at all of a metric in this many days, after some use, takes
+    /// the whole usage weight.
+    pub usage_silent_days: u32,
 }
 
 impl Default for HealthSettings {
@@ -88,6 +99,8 @@ impl Default for HealthSettings {
             contraction_pct_for_full: 50,
             lookback_days: 90,
             renewal_within_days: 30,
+            usage_drop_pct: 50,
+            usage_silent_days: 14,
         }
     }
 }
@@ -123,6 +136,7 @@ impl HealthSettings {
             ("survey", w.survey),
             ("renewal", w.renewal),
             ("warning_signs", w.warning_signs),
+            ("usage", w.usage),
         ] {
             check(&format!("weights.{name}"), value, 0, 100);
         }
@@ -142,6 +156,8 @@ impl HealthSettings {
         );
         check("lookback_days", self.lookback_days, 7, 730);
         check("renewal_within_days", self.renewal_within_days, 1, 365);
+        check("usage_drop_pct", self.usage_drop_pct, 1, 100);
+        check("usage_silent_days", self.usage_silent_days, 1, 365);
         if problems.is_empty() {
             Ok(())
         } else {
@@ -210,6 +226,67 @@ pub struct HealthFacts {
     /// The end the client asked for in its open departure case, if any: an
     /// end as real as a segment's, counted by the end-or-renewal signal.
     pub leaving_on: Option<NaiveDate>,
+    /// The client's use of each metric it has data for (issue 18); empty
+    /// for a client without usage data, which takes no usage points.
+    pub usage: Vec<UsageTrend>,
+}
+
+/// Length of the two windows the usage signal compares, in days.
+pub const USAGE_WINDOW_DAYS: u32 = 28;
+
+/// One client's use of one metric, as the usage signal reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageTrend {
+    /// The metric's key.
+    pub metric: String,
+    /// Its name in English.
+    pub label_en: String,
+    /// Its name in Spanish.
+    pub label_es: String,
+    /// True when more use is better.
+    pub higher_is_better: bool,
+    /// The total of the last 28 days (today included).
+    pub last_28: i64,
+    /// The total of the 28 days before those.
+    pub previous_28: i64,
+    /// The last day with a total above zero, if any (within the year the
+    /// store reads).
+    pub last_used_on: Option<NaiveDate>,
+}
+
+/// How a usage metric moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UsageChange {
+    /// Down against the 28 days before (a higher-is-better metric).
+    Down,
+    /// Up against the 28 days before (a lower-is-better metric).
+    Up,
+    /// No use at all lately, after some use.
+    Silent,
+}
+
+/// The metric that took the usage points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UsageFinding {
+    /// The metric's key.
+    pub metric: String,
+    /// Its name in English.
+    pub label_en: String,
+    /// Its name in Spanish.
+    pub label_es: String,
+    /// How it moved.
+    pub change: UsageChange,
+    /// The total of the 28 days before the last 28.
+    pub before: i64,
+    /// The total of the last 28 days.
+    pub now: i64,
+    /// The change in percent of `before`, rounded down (0 when silent).
+    pub change_pct: u32,
+    /// Days since the last use (when silent).
+    pub days_silent: Option<i64>,
 }
 
 /// True when an interaction of this kind is a contact with the client: a
@@ -295,6 +372,14 @@ pub enum SignalFacts {
         /// The flags.
         #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
         flags: Vec<WarningFlag>,
+    },
+    /// Use of the service (issue 18).
+    Usage {
+        /// How many metrics the client has data for (0: no usage data).
+        metrics: u32,
+        /// The metric that took the points, if one did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        finding: Option<UsageFinding>,
     },
 }
 
@@ -553,6 +638,16 @@ pub fn score(facts: &HealthFacts, settings: &HealthSettings) -> HealthScore {
         },
     });
 
+    let (usage_points, finding) = usage_points(&facts.usage, facts.today, settings);
+    signals.push(Signal {
+        points: usage_points,
+        weight: w.usage,
+        facts: SignalFacts::Usage {
+            metrics: u32::try_from(facts.usage.len()).unwrap_or(u32::MAX),
+            finding,
+        },
+    });
+
     let lost: u32 = signals.iter().map(|s| s.points).sum();
     let score = MAX_SCORE.saturating_sub(lost);
     HealthScore {
@@ -560,6 +655,64 @@ pub fn score(facts: &HealthFacts, settings: &HealthSettings) -> HealthScore {
         at_risk: score < settings.at_risk_below,
         signals,
     }
+}
+
+/// The usage signal: for each metric, a silence of `usage_silent_days`
+/// after some use takes the whole weight (higher-is-better metrics only:
+/// no errors at all is good news); a drop of at least `usage_drop_pct`
+/// percent (a rise, for a lower-is-better metric) of the last 28 days
+/// against the 28 before takes `weight × change / 100` (half the weight
+/// for a halving, all of it for a stop). A metric with nothing in the 28
+/// days before has no baseline and takes nothing. The worst metric counts
+/// (the first by key on a tie).
+fn usage_points(
+    trends: &[UsageTrend],
+    today: NaiveDate,
+    settings: &HealthSettings,
+) -> (u32, Option<UsageFinding>) {
+    let weight = settings.weights.usage;
+    let mut best: (u32, Option<UsageFinding>) = (0, None);
+    for t in trends {
+        let finding = |change, change_pct, days_silent| UsageFinding {
+            metric: t.metric.clone(),
+            label_en: t.label_en.clone(),
+            label_es: t.label_es.clone(),
+            change,
+            before: t.previous_28,
+            now: t.last_28,
+            change_pct,
+            days_silent,
+        };
+        let silent_days = t.last_used_on.map(|on| (today - on).num_days());
+        let candidate = if t.higher_is_better
+            && silent_days.is_some_and(|d| d >= i64::from(settings.usage_silent_days))
+        {
+            Some((weight, finding(UsageChange::Silent, 0, silent_days)))
+        } else if t.previous_28 > 0 {
+            let before = t.previous_28 as u64;
+            let now = t.last_28.max(0) as u64;
+            let (change, moved) = if t.higher_is_better {
+                (UsageChange::Down, before.saturating_sub(now))
+            } else {
+                (UsageChange::Up, now.saturating_sub(before))
+            };
+            let pct = moved * 100 / before;
+            (pct >= u64::from(settings.usage_drop_pct)).then(|| {
+                (
+                    points(weight, moved, before),
+                    finding(change, u32::try_from(pct).unwrap_or(u32::MAX), None),
+                )
+            })
+        } else {
+            None
+        };
+        if let Some((p, f)) = candidate {
+            if best.1.is_none() || p > best.0 {
+                best = (p, Some(f));
+            }
+        }
+    }
+    best
 }
 
 /// What a recomputed score means for the client's alert.
@@ -600,3 +753,5 @@ pub fn contact_overdue_days(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod usage_tests;

@@ -8,6 +8,7 @@ use chrono::Utc;
 use churnwise_domain::health::{
     alert_change, AlertChange, ContractSegment, HealthFacts, OverdueInvoice, Signal,
 };
+use churnwise_domain::health::{UsageTrend, USAGE_WINDOW_DAYS};
 use churnwise_domain::registry::WarningFlag;
 use churnwise_domain::Money;
 use churnwise_store::*;
@@ -253,6 +254,8 @@ impl SqlStore {
             }
         }
 
+        let mut usage = self.usage_trends(ws, today, scope).await?;
+
         let mut out = Vec::with_capacity(clients.len());
         for r in &clients {
             let client = client_ref_from(r)?;
@@ -279,8 +282,72 @@ impl SqlStore {
                         StoreError::Backend(anyhow::anyhow!("stored warning_flags: {}", e.message))
                     })?,
                     leaving_on: leaving.get(&id).copied(),
+                    usage: usage.remove(&id).unwrap_or_default(),
                 },
             });
+        }
+        Ok(out)
+    }
+
+    /// Each client's use of each metric (issue 18): the totals of the last
+    /// 28 days and of the 28 before, and the last day of use within a
+    /// year, from the daily totals in one grouped query.
+    async fn usage_trends(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        scope: Option<&[i64]>,
+    ) -> StoreResult<HashMap<i64, Vec<UsageTrend>>> {
+        let window = chrono::Days::new(u64::from(USAGE_WINDOW_DAYS));
+        let recent_after = today - window;
+        let previous_after = recent_after - window;
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT u.client_id, u.metric_key, m.label_en, m.label_es, m.higher_is_better, \
+             CAST(SUM(CASE WHEN u.day > ",
+        );
+        q.push_bind(recent_after)
+            .push(" THEN u.total ELSE 0 END) AS BIGINT) AS last_28, CAST(SUM(CASE WHEN u.day > ")
+            .push_bind(previous_after)
+            .push(" AND u.day <= ")
+            .push_bind(recent_after)
+            .push(
+                " THEN u.total ELSE 0 END) AS BIGINT) AS previous_28, \
+                 MAX(CASE WHEN u.total > 0 THEN u.day END) AS last_used_on \
+                 FROM usage_daily u JOIN usage_metrics m ON m.workspace_id = u.workspace_id \
+                 AND m.key = u.metric_key WHERE u.workspace_id = ",
+            )
+            .push_bind(ws.0)
+            .push(" AND u.day > ")
+            .push_bind(today - chrono::Days::new(365))
+            .push(" AND u.day <= ")
+            .push_bind(today);
+        in_scope(&mut q, "u.client_id", scope);
+        q.push(
+            " GROUP BY u.client_id, u.metric_key, m.label_en, m.label_es, m.higher_is_better \
+             ORDER BY u.client_id, u.metric_key",
+        );
+        let rows = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        let mut out: HashMap<i64, Vec<UsageTrend>> = HashMap::new();
+        for r in &rows {
+            let trend = (|| {
+                Ok::<_, sqlx::Error>(UsageTrend {
+                    metric: r.try_get("metric_key")?,
+                    label_en: r.try_get("label_en")?,
+                    label_es: r.try_get("label_es")?,
+                    higher_is_better: r.try_get("higher_is_better")?,
+                    last_28: r.try_get::<Option<i64>, _>("last_28")?.unwrap_or(0),
+                    previous_28: r.try_get::<Option<i64>, _>("previous_28")?.unwrap_or(0),
+                    last_used_on: r.try_get("last_used_on")?,
+                })
+            })()
+            .map_err(backend_error)?;
+            out.entry(r.try_get("client_id").map_err(backend_error)?)
+                .or_default()
+                .push(trend);
         }
         Ok(out)
     }

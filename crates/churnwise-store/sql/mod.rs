@@ -36,6 +36,7 @@ mod store;
 mod stripe;
 mod stripe_sync_job;
 mod throttle;
+mod usage;
 mod users;
 
 type DbRow = <crate::Db as sqlx::Database>::Row;

@@ -1041,4 +1041,40 @@ impl Store for SqlStore {
     ) -> StoreResult<Vec<BillingSignalDue>> {
         self.billing_signals_due_impl(ws, cancelled_since).await
     }
+
+    // --- usage (issue 18) ---
+
+    async fn clients_by_external_id(
+        &self,
+        ws: WorkspaceId,
+        external_ids: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, ClientId>> {
+        self.clients_by_external_id_impl(ws, external_ids).await
+    }
+
+    async fn record_usage(
+        &self,
+        ws: WorkspaceId,
+        events: &[UsageEvent],
+    ) -> StoreResult<UsageRecorded> {
+        self.record_usage_impl(ws, events).await
+    }
+
+    async fn usage_metrics(&self, ws: WorkspaceId) -> StoreResult<Vec<UsageMetric>> {
+        self.usage_metrics_impl(ws).await
+    }
+
+    async fn put_usage_metric(&self, ws: WorkspaceId, metric: &UsageMetric) -> StoreResult<()> {
+        self.put_usage_metric_impl(ws, metric).await
+    }
+
+    async fn usage_days(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<UsageDay>> {
+        self.usage_days_impl(ws, client, from, to).await
+    }
 }

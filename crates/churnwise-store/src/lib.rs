@@ -15,6 +15,7 @@ mod reminders;
 mod status;
 mod stripe;
 mod stripe_sync_job;
+mod usage;
 
 pub use billing_signals::*;
 pub use cases::*;
@@ -29,6 +30,7 @@ pub use reminders::*;
 pub use status::*;
 pub use stripe::*;
 pub use stripe_sync_job::*;
+pub use usage::*;
 
 /// A moment in UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
@@ -904,6 +906,39 @@ pub trait Store: Send + Sync + 'static {
         ws: WorkspaceId,
         cancelled_since: Date,
     ) -> StoreResult<Vec<BillingSignalDue>>;
+
+    // --- usage (issue 18) ---
+    // Usage events summed into daily totals, and the usage metrics.
+
+    /// The clients of `ws` among `external_ids`, by external id (absent
+    /// ids are left out).
+    async fn clients_by_external_id(
+        &self,
+        ws: WorkspaceId,
+        external_ids: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, ClientId>>;
+    /// Adds `events` to the daily totals in one transaction: an event whose
+    /// id was seen before (or earlier in `events`) is a duplicate and adds
+    /// nothing; a metric key not seen before is created (label = key,
+    /// higher is better).
+    async fn record_usage(
+        &self,
+        ws: WorkspaceId,
+        events: &[UsageEvent],
+    ) -> StoreResult<UsageRecorded>;
+    /// The usage metrics of `ws`, by key.
+    async fn usage_metrics(&self, ws: WorkspaceId) -> StoreResult<Vec<UsageMetric>>;
+    /// Creates or replaces one usage metric.
+    async fn put_usage_metric(&self, ws: WorkspaceId, metric: &UsageMetric) -> StoreResult<()>;
+    /// The daily totals of one client from `from` to `to` (both included),
+    /// by metric and day.
+    async fn usage_days(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<UsageDay>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

@@ -62,6 +62,19 @@ fn api_routes() -> OpenApiRouter<AppState> {
             crate::api::stripe::start_sync
         ))
         .merge(reminder_routes())
+        .merge(usage_routes())
+}
+
+// --- usage --- (issue 18)
+/// Usage events in, and the workspace's usage metrics. A batch of 10,000
+/// events with ids is about 1 MB of JSON: the body limit is raised to 8 MB.
+fn usage_routes() -> OpenApiRouter<AppState> {
+    use crate::api::usage;
+    OpenApiRouter::new()
+        .routes(routes!(usage::post_events))
+        .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
+        .routes(routes!(usage::list_metrics))
+        .routes(routes!(usage::put_metric))
 }
 
 // --- reminders --- (issue 15)

@@ -21,6 +21,7 @@ fn quiet(today: &str) -> HealthFacts {
         last_survey: None,
         warning_flags: vec![],
         leaving_on: None,
+        usage: vec![],
     }
 }
 
@@ -54,7 +55,7 @@ fn a_client_with_no_warning_signal_scores_100_and_lists_every_signal_at_zero() {
     let s = score(&quiet("2026-06-10"), &HealthSettings::default());
     assert_eq!(s.score, 100);
     assert!(!s.at_risk);
-    assert_eq!(s.signals.len(), 7);
+    assert_eq!(s.signals.len(), 8);
     assert!(s.signals.iter().all(|x| x.points == 0));
     assert!(s.reasons().is_empty());
 }

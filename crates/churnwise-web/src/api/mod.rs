@@ -17,3 +17,4 @@ pub mod reminders;
 pub mod reports;
 pub mod session;
 pub mod stripe;
+pub mod usage;

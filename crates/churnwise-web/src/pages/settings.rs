@@ -169,7 +169,7 @@ pub async fn show(
 type WeightField = fn(&mut HealthWeights) -> &mut u32;
 
 /// The weights of the health score, by form field, with their setter.
-const WEIGHTS: [(&str, WeightField); 7] = [
+const WEIGHTS: [(&str, WeightField); 8] = [
     ("contact", |w| &mut w.contact),
     ("overdue_invoices", |w| &mut w.overdue_invoices),
     ("complaints", |w| &mut w.complaints),
@@ -177,6 +177,7 @@ const WEIGHTS: [(&str, WeightField); 7] = [
     ("survey", |w| &mut w.survey),
     ("renewal", |w| &mut w.renewal),
     ("warning_signs", |w| &mut w.warning_signs),
+    ("usage", |w| &mut w.usage),
 ];
 
 /// Reaches one threshold of the health score.
@@ -325,9 +326,17 @@ fn parse_workspace(values: &BTreeMap<String, String>) -> Result<WorkspaceSetting
 /// `POST /settings/workspace`: saves the workspace's settings (managers and owners).
 pub async fn save_workspace(
     State(state): State<AppState>,
-    CsrfForm(auth, values): CsrfForm<BTreeMap<String, String>>,
+    CsrfForm(auth, mut values): CsrfForm<BTreeMap<String, String>>,
 ) -> Result<Response, PageError> {
     auth.require_manage()?;
+    // A form sent without a weight (made before the weight existed, like
+    // `usage` of issue 18) leaves it at its default.
+    let mut defaults = HealthWeights::default();
+    for (key, get) in WEIGHTS {
+        values
+            .entry(format!("weight_{key}"))
+            .or_insert_with(|| get(&mut defaults).to_string());
+    }
     let version: i64 = values
         .get("version")
         .and_then(|v| v.trim().parse().ok())

@@ -49,17 +49,21 @@ enum KindArg {
     Contacts,
     /// interactions.csv: customer_id, kind, occurred_on, author, note.
     Interactions,
+    /// usage.csv: client, metric, on, value (optional id); see docs/usage.md.
+    Usage,
 }
 
-impl From<KindArg> for ImportKind {
-    fn from(kind: KindArg) -> Self {
-        match kind {
+impl KindArg {
+    /// The record import of this kind (`None` for usage, which has its own).
+    fn record_kind(self) -> Option<ImportKind> {
+        Some(match self {
             KindArg::Customers => ImportKind::Customers,
             KindArg::Subscriptions => ImportKind::Subscriptions,
             KindArg::Invoices => ImportKind::Invoices,
             KindArg::Contacts => ImportKind::Contacts,
             KindArg::Interactions => ImportKind::Interactions,
-        }
+            KindArg::Usage => return None,
+        })
     }
 }
 
@@ -86,7 +90,9 @@ pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let file = file_name(&args.file);
     let path = args.file.clone();
-    let kind = ImportKind::from(args.kind);
+    let Some(kind) = args.kind.record_kind() else {
+        return super::import_usage::run(ctx, &args.file, args.workspace.as_deref()).await;
+    };
     let words = crate::errors::USUAL;
     // Parse (CPU-bound) off the async runtime.
     let limits = crate::settings::import_limits(&args.limits, &ctx.file);

@@ -11,6 +11,7 @@ pub mod export;
 pub mod generate;
 pub mod health;
 pub mod import;
+pub mod import_usage;
 pub mod interaction;
 pub mod metrics;
 pub mod owner;

@@ -1,0 +1,336 @@
+//! Usage (issue 18): events from the team's product or tools summed into
+//! daily totals per client and metric (`POST /api/v1/usage`,
+//! `churnwise import usage FILE`), and the workspace's usage metrics. A
+//! batch is all or nothing: every bad event is named, and nothing is stored
+//! unless every event is good. See docs/usage.md.
+
+use crate::error::{AppError, AppResult};
+use churnwise_domain::parse_date;
+use churnwise_domain::registry::FieldProblem;
+use churnwise_store::{
+    ClientId, Date, Store, Timestamp, UsageEvent, UsageMetric, UsageRecorded, WorkspaceId,
+};
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// The most events one request or file may carry.
+pub const MAX_EVENTS: usize = 10_000;
+/// The largest value one event may add.
+pub const MAX_VALUE: i64 = 1_000_000_000;
+/// The longest metric key.
+pub const MAX_KEY_LEN: usize = 64;
+/// The longest event id.
+pub const MAX_ID_LEN: usize = 200;
+/// The longest metric label.
+pub const MAX_LABEL_LEN: usize = 100;
+
+/// The fields an event may have.
+const FIELDS: [&str; 6] = ["client", "metric", "on", "at", "value", "id"];
+
+/// Checks a metric key: lowercase letters, digits, `_`, `.` and `-`, 1 to
+/// 64 characters.
+pub fn check_metric_key(key: &str) -> Result<(), String> {
+    if key.is_empty() {
+        return Err("is required".into());
+    }
+    if key.len() > MAX_KEY_LEN {
+        return Err(format!("is longer than {MAX_KEY_LEN} characters"));
+    }
+    if !key
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'-'))
+    {
+        return Err(format!(
+            "{key:?} may hold only lowercase letters, digits, `_`, `.` and `-`"
+        ));
+    }
+    Ok(())
+}
+
+/// One event checked for its shape, its client not yet found.
+struct Shaped {
+    client: String,
+    metric: String,
+    on: Date,
+    value: i64,
+    id: Option<String>,
+}
+
+fn text<'a>(event: &'a Value, field: &str) -> Result<Option<&'a str>, String> {
+    match event.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.trim())),
+        Some(other) => Err(format!("{other} is not a text")),
+    }
+}
+
+/// Checks one event; each problem as (field, reason).
+fn shape(event: &Value, today: Date) -> Result<Shaped, Vec<(String, String)>> {
+    let mut problems: Vec<(String, String)> = Vec::new();
+    let Some(object) = event.as_object() else {
+        return Err(vec![("client".into(), "the event is not an object".into())]);
+    };
+    for key in object.keys() {
+        if !FIELDS.contains(&key.as_str()) {
+            problems.push((
+                key.clone(),
+                "is not a field of an event (client, metric, on or at, value, id)".into(),
+            ));
+        }
+    }
+    let required =
+        |field: &'static str, problems: &mut Vec<(String, String)>| match text(event, field) {
+            Ok(Some(t)) => Some(t.to_string()),
+            Ok(None) => {
+                problems.push((field.to_string(), "is required".into()));
+                None
+            }
+            Err(e) => {
+                problems.push((field.to_string(), e));
+                None
+            }
+        };
+    let client = required("client", &mut problems);
+    let metric = required("metric", &mut problems);
+    if let Some(m) = &metric {
+        if let Err(e) = check_metric_key(m) {
+            problems.push(("metric".to_string(), e));
+        }
+    }
+    let on = match (text(event, "on"), text(event, "at")) {
+        (Err(e), _) => {
+            problems.push(("on".to_string(), e));
+            None
+        }
+        (_, Err(e)) => {
+            problems.push(("at".to_string(), e));
+            None
+        }
+        (Ok(Some(_)), Ok(Some(_))) => {
+            problems.push((
+                "on".to_string(),
+                "give `on` (a date) or `at` (a timestamp), not both".into(),
+            ));
+            None
+        }
+        (Ok(None), Ok(None)) => {
+            problems.push((
+                "on".to_string(),
+                "is required (a date, or `at` with a timestamp)".into(),
+            ));
+            None
+        }
+        (Ok(Some(day)), Ok(None)) => match parse_date(day) {
+            Ok(d) => Some(("on", d)),
+            Err(e) => {
+                problems.push(("on".to_string(), e.to_string()));
+                None
+            }
+        },
+        (Ok(None), Ok(Some(at))) => match chrono::DateTime::parse_from_rfc3339(at) {
+            Ok(t) => Some(("at", t.with_timezone(&chrono::Utc).date_naive())),
+            Err(_) => {
+                problems.push((
+                    "at".to_string(),
+                    format!("{at:?} is not an RFC 3339 timestamp (2026-11-03T09:30:00Z)"),
+                ));
+                None
+            }
+        },
+    };
+    let on = on.and_then(|(field, day)| {
+        if day > today + chrono::Days::new(1) {
+            problems.push((field.to_string(), format!("{day} is in the future")));
+            None
+        } else {
+            Some(day)
+        }
+    });
+    let value = match event.get("value") {
+        None | Some(Value::Null) => Some(1),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(v) if (0..=MAX_VALUE).contains(&v) => Some(v),
+            _ => {
+                problems.push((
+                    "value".to_string(),
+                    format!("{n} is not a whole number from 0 to {MAX_VALUE}"),
+                ));
+                None
+            }
+        },
+        Some(other) => {
+            problems.push((
+                "value".to_string(),
+                format!("{other} is not a whole number from 0 to {MAX_VALUE}"),
+            ));
+            None
+        }
+    };
+    let id = match text(event, "id") {
+        Ok(Some(id)) if id.chars().count() > MAX_ID_LEN => {
+            problems.push((
+                "id".to_string(),
+                format!("is longer than {MAX_ID_LEN} characters"),
+            ));
+            None
+        }
+        Ok(id) => id.map(str::to_string),
+        Err(e) => {
+            problems.push(("id".to_string(), e));
+            None
+        }
+    };
+    match (client, metric, on, value) {
+        (Some(client), Some(metric), Some(on), Some(value)) if problems.is_empty() => Ok(Shaped {
+            client,
+            metric,
+            on,
+            value,
+            id,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// Adds a batch of usage events sent through the API (`events` as sent):
+/// at most [`MAX_EVENTS`]; each needs `client` (the client's external id),
+/// `metric` (a key), `on` (a date) or `at` (an RFC 3339 timestamp, its UTC
+/// date taken), and may have `value` (a whole number, 1 when absent) and
+/// `id` (an event sent again with the same id counts once). Every bad event
+/// is named as `events[3].on`; then nothing is stored.
+pub async fn ingest(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    events: &[Value],
+    now: Timestamp,
+) -> AppResult<UsageRecorded> {
+    ingest_named(store, ws, events, MAX_EVENTS, now, |index, field| {
+        format!("events[{index}].{field}")
+    })
+    .await
+}
+
+/// [`ingest`] with at most `max_events` and problems named by
+/// `name(index, field)` (the command line names them `FILE:LINE: column`
+/// and takes a whole file at once).
+pub async fn ingest_named(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    events: &[Value],
+    max_events: usize,
+    now: Timestamp,
+    name: impl Fn(usize, &str) -> String,
+) -> AppResult<UsageRecorded> {
+    if events.len() > max_events {
+        return Err(AppError::field(
+            "events",
+            format!(
+                "holds {} events; send at most {max_events} at a time",
+                events.len()
+            ),
+        ));
+    }
+    let today = now.date_naive();
+    let mut problems = Vec::new();
+    let mut shaped = Vec::with_capacity(events.len());
+    for (index, event) in events.iter().enumerate() {
+        match shape(event, today) {
+            Ok(s) => shaped.push((index, s)),
+            Err(found) => problems.extend(
+                found
+                    .into_iter()
+                    .map(|(field, reason)| (index, FieldProblem::new(name(index, &field), reason))),
+            ),
+        }
+    }
+    let external: Vec<String> = shaped
+        .iter()
+        .map(|(_, s)| s.client.clone())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let clients = store.clients_by_external_id(ws, &external).await?;
+    let mut checked = Vec::with_capacity(shaped.len());
+    for (index, s) in shaped {
+        let Some(client) = clients.get(&s.client).copied() else {
+            problems.push((
+                index,
+                FieldProblem::new(
+                    name(index, "client"),
+                    format!("no client has the external id {:?}", s.client),
+                ),
+            ));
+            continue;
+        };
+        checked.push(UsageEvent {
+            client,
+            metric: s.metric,
+            on: s.on,
+            value: s.value,
+            id: s.id,
+        });
+    }
+    if !problems.is_empty() {
+        // In the order of the events (a stable sort keeps each event's own order).
+        problems.sort_by_key(|(index, _)| *index);
+        return Err(AppError::Invalid(
+            problems.into_iter().map(|(_, p)| p).collect(),
+        ));
+    }
+    Ok(store.record_usage(ws, &checked).await?)
+}
+
+/// The usage metrics of the workspace, by key.
+pub async fn metrics(store: &dyn Store, ws: WorkspaceId) -> AppResult<Vec<UsageMetric>> {
+    Ok(store.usage_metrics(ws).await?)
+}
+
+/// Names one metric in English and Spanish and says which way is better;
+/// creates it when its key is new. Every bad value is named.
+pub async fn put_metric(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    key: &str,
+    label_en: &str,
+    label_es: &str,
+    higher_is_better: bool,
+) -> AppResult<UsageMetric> {
+    let mut problems = Vec::new();
+    if let Err(e) = check_metric_key(key) {
+        problems.push(FieldProblem::new("key", e));
+    }
+    for (field, label) in [("label_en", label_en), ("label_es", label_es)] {
+        let label = label.trim();
+        if label.is_empty() {
+            problems.push(FieldProblem::new(field, "is required"));
+        } else if label.chars().count() > MAX_LABEL_LEN {
+            problems.push(FieldProblem::new(
+                field,
+                format!("is longer than {MAX_LABEL_LEN} characters"),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let metric = UsageMetric {
+        key: key.to_string(),
+        label_en: label_en.trim().to_string(),
+        label_es: label_es.trim().to_string(),
+        higher_is_better,
+    };
+    store.put_usage_metric(ws, &metric).await?;
+    Ok(metric)
+}
+
+/// The daily totals of one client between two days (both included).
+pub async fn days(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    client: ClientId,
+    from: Date,
+    to: Date,
+) -> AppResult<Vec<churnwise_store::UsageDay>> {
+    Ok(store.usage_days(ws, client, from, to).await?)
+}

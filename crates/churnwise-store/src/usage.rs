@@ -1,0 +1,56 @@
+//! Usage (issue 18): how each client uses the service, kept as daily totals
+//! per client and metric, and the workspace's usage metrics.
+
+use crate::{ClientId, Date};
+use serde::{Deserialize, Serialize};
+
+/// One usage metric of a workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageMetric {
+    /// The key events are sent with (`logins`).
+    pub key: String,
+    /// Its name in English.
+    pub label_en: String,
+    /// Its name in Spanish.
+    pub label_es: String,
+    /// True when more use is better (logins); false when less is
+    /// (errors, support tickets).
+    pub higher_is_better: bool,
+}
+
+/// One checked usage event to add to the daily totals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageEvent {
+    /// The client.
+    pub client: ClientId,
+    /// The metric's key (checked: lowercase `[a-z0-9_.-]`, at most 64).
+    pub metric: String,
+    /// The day it counts on.
+    pub on: Date,
+    /// How much it adds (0 or more).
+    pub value: i64,
+    /// The sender's id, which makes the event count once.
+    pub id: Option<String>,
+}
+
+/// What recording a batch of usage events did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct UsageRecorded {
+    /// Events added to the totals.
+    pub accepted: u64,
+    /// Events not added: their id was seen before, or earlier in the batch.
+    pub duplicates: u64,
+    /// Metrics created because their key was new.
+    pub new_metrics: u64,
+}
+
+/// One daily total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UsageDay {
+    /// The metric's key.
+    pub metric: String,
+    /// The day.
+    pub on: Date,
+    /// The sum of the day's events.
+    pub total: i64,
+}

@@ -94,17 +94,29 @@ impl SqlStore {
         id: DeliveryId,
         result: Result<(), String>,
     ) -> StoreResult<()> {
+        self.finish_send("digest_deliveries", id.0, result).await
+    }
+
+    /// Marks the claimed send `id` of `table` (`digest_deliveries` or
+    /// `reminder_sends`, which share the claim columns) sent, or failed with
+    /// the reason (a failed one may be claimed again).
+    pub(super) async fn finish_send(
+        &self,
+        table: &'static str,
+        id: i64,
+        result: Result<(), String>,
+    ) -> StoreResult<()> {
         let (status, error) = match result {
             Ok(()) => ("sent", None),
             Err(e) => ("failed", Some(e)),
         };
-        sqlx::query(
-            "UPDATE digest_deliveries SET status = $1, error = $2, updated_at = $3 WHERE id = $4",
-        )
+        sqlx::query(&format!(
+            "UPDATE {table} SET status = $1, error = $2, updated_at = $3 WHERE id = $4"
+        ))
         .bind(status)
         .bind(error)
         .bind(Utc::now())
-        .bind(id.0)
+        .bind(id)
         .execute(&self.pool)
         .await
         .map_err(backend_error)?;

@@ -267,21 +267,7 @@ impl SqlStore {
         id: ReminderSendId,
         result: Result<(), String>,
     ) -> StoreResult<()> {
-        let (status, error) = match result {
-            Ok(()) => ("sent", None),
-            Err(e) => ("failed", Some(e)),
-        };
-        sqlx::query(
-            "UPDATE reminder_sends SET status = $1, error = $2, updated_at = $3 WHERE id = $4",
-        )
-        .bind(status)
-        .bind(error)
-        .bind(Utc::now())
-        .bind(id.0)
-        .execute(&self.pool)
-        .await
-        .map_err(backend_error)?;
-        Ok(())
+        self.finish_send("reminder_sends", id.0, result).await
     }
 
     pub(super) async fn list_reminder_sends_impl(

@@ -23,6 +23,9 @@ pub const MAX_KEY_LEN: usize = 64;
 pub const MAX_ID_LEN: usize = 200;
 /// The longest metric label.
 pub const MAX_LABEL_LEN: usize = 100;
+/// Most usage metrics a workspace keeps (new keys beyond it are refused),
+/// so the metrics list and the per-client signal stay bounded.
+pub const MAX_METRICS: usize = 100;
 
 /// The fields an event may have.
 const FIELDS: [&str; 6] = ["client", "metric", "on", "at", "value", "id"];
@@ -251,8 +254,31 @@ pub async fn ingest_named(
         .into_iter()
         .collect();
     let clients = store.clients_by_external_id(ws, &external).await?;
+    let mut known: HashSet<String> = store
+        .usage_metrics(ws)
+        .await?
+        .into_iter()
+        .map(|m| m.key)
+        .collect();
     let mut checked = Vec::with_capacity(shaped.len());
     for (index, s) in shaped {
+        if !known.contains(&s.metric) {
+            if known.len() >= MAX_METRICS {
+                problems.push((
+                    index,
+                    FieldProblem::new(
+                        name(index, "metric"),
+                        format!(
+                            "{:?} would be a new metric, and the workspace already has \
+                             {MAX_METRICS}, the most it keeps",
+                            s.metric
+                        ),
+                    ),
+                ));
+                continue;
+            }
+            known.insert(s.metric.clone());
+        }
         let Some(client) = clients.get(&s.client).copied() else {
             problems.push((
                 index,
@@ -308,6 +334,15 @@ pub async fn put_metric(
             problems.push(FieldProblem::new(
                 field,
                 format!("is longer than {MAX_LABEL_LEN} characters"),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        let metrics = store.usage_metrics(ws).await?;
+        if metrics.len() >= MAX_METRICS && !metrics.iter().any(|m| m.key == key) {
+            problems.push(FieldProblem::new(
+                "key",
+                format!("would be a new metric, and the workspace already has {MAX_METRICS}, the most it keeps"),
             ));
         }
     }

@@ -259,6 +259,50 @@ async fn more_than_ten_thousand_events_are_refused(backend: Backend) {
     assert_eq!(days(&app, ws.id, c).await[0].total, 10_000);
 }
 
+async fn a_workspace_keeps_at_most_a_hundred_metrics(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let (ws, token) = app.user_with_token("a@x.test", "acme", Role::Member).await;
+    let c = client(app.store().as_ref(), ws.id, "c-1").await;
+    let events: Vec<Value> = (0..101)
+        .map(|i| json!({"client": "c-1", "metric": format!("m{i}"), "on": "2026-11-03"}))
+        .collect();
+    // 101 new keys at once: the one past the hundredth is named, nothing stored.
+    let reply = app
+        .call(
+            Method::POST,
+            "/api/v1/usage",
+            Some(&token),
+            Some(json!({"events": events})),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        reply.json
+    );
+    assert_eq!(fields(&reply.json), ["events[100].metric"]);
+    assert!(days(&app, ws.id, c).await.is_empty());
+    // A hundred go in; then a known key still does, a new one does not.
+    let reply = app
+        .call(
+            Method::POST,
+            "/api/v1/usage",
+            Some(&token),
+            Some(json!({"events": events[..100]})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.json);
+    let more = json!({"events": [
+        {"client": "c-1", "metric": "m5", "on": "2026-11-04"},
+        {"client": "c-1", "metric": "other", "on": "2026-11-04"}]});
+    let reply = app
+        .call(Method::POST, "/api/v1/usage", Some(&token), Some(more))
+        .await;
+    assert_eq!(fields(&reply.json), ["events[1].metric"]);
+    assert_eq!(app.store().usage_metrics(ws.id).await.unwrap().len(), 100);
+}
+
 async fn a_viewer_may_not_send_usage(backend: Backend) {
     let app = TestApp::new(backend).await;
     let (ws, token) = app.user_with_token("v@x.test", "acme", Role::Viewer).await;
@@ -397,5 +441,6 @@ both_backends!(
     an_event_sent_again_with_its_id_counts_once,
     every_bad_event_is_named_and_nothing_is_stored,
     more_than_ten_thousand_events_are_refused,
+    a_workspace_keeps_at_most_a_hundred_metrics,
     a_viewer_may_not_send_usage,
 );

@@ -582,6 +582,8 @@ pub fn signal_phrase(lang: Lang, s: &Signal) -> String {
                         UsageChange::Down => "signal-usage-down",
                         UsageChange::Up => "signal-usage-up",
                         UsageChange::Silent => "signal-usage-silent",
+                        UsageChange::DownFromUsual => "signal-usage-down-from-usual",
+                        UsageChange::UpFromUsual => "signal-usage-up-from-usual",
                     },
                     vec![
                         ("metric", text(label)),

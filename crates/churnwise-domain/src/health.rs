@@ -252,6 +252,31 @@ pub struct UsageTrend {
     /// The last day with a total above zero, if any (within the year the
     /// store reads).
     pub last_used_on: Option<NaiveDate>,
+    /// The first day with a total above zero, if any (within the year the
+    /// store reads).
+    pub first_used_on: Option<NaiveDate>,
+    /// The total of the days of that year before the two windows (from 57
+    /// to 364 days ago): the client's usual level, see [`UsageTrend::usual_28`].
+    pub older_total: i64,
+}
+
+/// The least history, in days before the two compared windows, from which
+/// a client's usual level is read.
+pub const USAGE_USUAL_MIN_DAYS: i64 = 28;
+
+impl UsageTrend {
+    /// The client's usual use over 28 days: the total of the days of the
+    /// last year before the two compared windows, from its first use on,
+    /// scaled to 28 days (rounded down). `None` with less than
+    /// [`USAGE_USUAL_MIN_DAYS`] days of such history.
+    pub fn usual_28(&self, today: NaiveDate) -> Option<i64> {
+        let window = i64::from(USAGE_WINDOW_DAYS);
+        let older_last = today - chrono::Days::new(2 * u64::from(USAGE_WINDOW_DAYS));
+        let year_first = today - chrono::Days::new(364);
+        let first = self.first_used_on?.max(year_first);
+        let span = (older_last - first).num_days() + 1;
+        (span >= USAGE_USUAL_MIN_DAYS).then(|| self.older_total.max(0) * window / span)
+    }
 }
 
 /// How a usage metric moved.
@@ -265,6 +290,10 @@ pub enum UsageChange {
     Up,
     /// No use at all lately, after some use.
     Silent,
+    /// Down against the client's usual level (a higher-is-better metric).
+    DownFromUsual,
+    /// Up against the client's usual level (a lower-is-better metric).
+    UpFromUsual,
 }
 
 /// The metric that took the usage points.
@@ -279,7 +308,8 @@ pub struct UsageFinding {
     pub label_es: String,
     /// How it moved.
     pub change: UsageChange,
-    /// The total of the 28 days before the last 28.
+    /// The total it is compared with: the 28 days before the last 28, or
+    /// the usual 28-day level (`*_from_usual`).
     pub before: i64,
     /// The total of the last 28 days.
     pub now: i64,
@@ -661,10 +691,11 @@ pub fn score(facts: &HealthFacts, settings: &HealthSettings) -> HealthScore {
 /// after some use takes the whole weight (higher-is-better metrics only:
 /// no errors at all is good news); a drop of at least `usage_drop_pct`
 /// percent (a rise, for a lower-is-better metric) of the last 28 days
-/// against the 28 before takes `weight × change / 100` (half the weight
-/// for a halving, all of it for a stop). A metric with nothing in the 28
-/// days before has no baseline and takes nothing. The worst metric counts
-/// (the first by key on a tie).
+/// against the 28 before, or against the client's usual 28-day level
+/// ([`UsageTrend::usual_28`]), takes `weight × change / 100` (half the
+/// weight for a halving, all of it for a stop); the larger of the two
+/// changes counts, the 28 days before on a tie. A baseline of nothing
+/// takes nothing. The worst metric counts (the first by key on a tie).
 fn usage_points(
     trends: &[UsageTrend],
     today: NaiveDate,
@@ -673,12 +704,12 @@ fn usage_points(
     let weight = settings.weights.usage;
     let mut best: (u32, Option<UsageFinding>) = (0, None);
     for t in trends {
-        let finding = |change, change_pct, days_silent| UsageFinding {
+        let finding = |change, before, change_pct, days_silent| UsageFinding {
             metric: t.metric.clone(),
             label_en: t.label_en.clone(),
             label_es: t.label_es.clone(),
             change,
-            before: t.previous_28,
+            before,
             now: t.last_28,
             change_pct,
             days_silent,
@@ -687,24 +718,42 @@ fn usage_points(
         let candidate = if t.higher_is_better
             && silent_days.is_some_and(|d| d >= i64::from(settings.usage_silent_days))
         {
-            Some((weight, finding(UsageChange::Silent, 0, silent_days)))
-        } else if t.previous_28 > 0 {
-            let before = t.previous_28 as u64;
+            Some((weight, finding(UsageChange::Silent, 0, 0, silent_days)))
+        } else {
             let now = t.last_28.max(0) as u64;
-            let (change, moved) = if t.higher_is_better {
-                (UsageChange::Down, before.saturating_sub(now))
-            } else {
-                (UsageChange::Up, now.saturating_sub(before))
-            };
-            let pct = moved * 100 / before;
-            (pct >= u64::from(settings.usage_drop_pct)).then(|| {
+            // Each baseline with the change it measures, the 28 days before first.
+            let baselines = [
+                (t.previous_28, UsageChange::Down, UsageChange::Up),
                 (
-                    points(weight, moved, before),
-                    finding(change, u32::try_from(pct).unwrap_or(u32::MAX), None),
+                    t.usual_28(today).unwrap_or(0),
+                    UsageChange::DownFromUsual,
+                    UsageChange::UpFromUsual,
+                ),
+            ];
+            let mut worst: Option<(u64, u64, UsageChange, i64)> = None;
+            for (base, down, up) in baselines {
+                if base <= 0 {
+                    continue;
+                }
+                let before = base as u64;
+                let (change, moved) = if t.higher_is_better {
+                    (down, before.saturating_sub(now))
+                } else {
+                    (up, now.saturating_sub(before))
+                };
+                let pct = moved * 100 / before;
+                if pct >= u64::from(settings.usage_drop_pct)
+                    && worst.is_none_or(|(best_pct, ..)| pct > best_pct)
+                {
+                    worst = Some((pct, moved, change, base));
+                }
+            }
+            worst.map(|(pct, moved, change, base)| {
+                (
+                    points(weight, moved, base as u64),
+                    finding(change, base, u32::try_from(pct).unwrap_or(u32::MAX), None),
                 )
             })
-        } else {
-            None
         };
         if let Some((p, f)) = candidate {
             if best.1.is_none() || p > best.0 {

@@ -290,8 +290,9 @@ impl SqlStore {
     }
 
     /// Each client's use of each metric (issue 18): the totals of the last
-    /// 28 days and of the 28 before, and the last day of use within a
-    /// year, from the daily totals in one grouped query.
+    /// 28 days, of the 28 before and of the rest of the year, and the first
+    /// and last days of use within a year, from the daily totals in one
+    /// grouped query.
     async fn usage_trends(
         &self,
         ws: WorkspaceId,
@@ -311,8 +312,13 @@ impl SqlStore {
             .push(" AND u.day <= ")
             .push_bind(recent_after)
             .push(
-                " THEN u.total ELSE 0 END) AS BIGINT) AS previous_28, \
-                 MAX(CASE WHEN u.total > 0 THEN u.day END) AS last_used_on \
+                " THEN u.total ELSE 0 END) AS BIGINT) AS previous_28, CAST(SUM(CASE WHEN u.day <= ",
+            )
+            .push_bind(previous_after)
+            .push(
+                " THEN u.total ELSE 0 END) AS BIGINT) AS older_total, \
+                 MAX(CASE WHEN u.total > 0 THEN u.day END) AS last_used_on, \
+                 MIN(CASE WHEN u.total > 0 THEN u.day END) AS first_used_on \
                  FROM usage_daily u JOIN usage_metrics m ON m.workspace_id = u.workspace_id \
                  AND m.key = u.metric_key WHERE u.workspace_id = ",
             )
@@ -342,6 +348,8 @@ impl SqlStore {
                     last_28: r.try_get::<Option<i64>, _>("last_28")?.unwrap_or(0),
                     previous_28: r.try_get::<Option<i64>, _>("previous_28")?.unwrap_or(0),
                     last_used_on: r.try_get("last_used_on")?,
+                    first_used_on: r.try_get("first_used_on")?,
+                    older_total: r.try_get::<Option<i64>, _>("older_total")?.unwrap_or(0),
                 })
             })()
             .map_err(backend_error)?;

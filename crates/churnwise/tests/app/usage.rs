@@ -396,6 +396,49 @@ async fn a_fading_client_takes_usage_points_and_one_without_data_none(backend: B
     assert!(none.get("finding").is_none());
 }
 
+async fn a_slow_fade_shows_against_the_clients_usual_level(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let (_, token) = app.user_with_token("a@x.test", "acme", Role::Member).await;
+    let ws = app.store().ensure_workspace("acme").await.unwrap().id;
+    let fading = client(app.store().as_ref(), ws, "fading").await;
+    // 10 logins a day for 84 days before the two windows (usual: 280 in 28
+    // days), then 6 a day (168) and 4 a day (112): only 33 % below the 28
+    // days before, 60 % below the usual level.
+    let events: Vec<Value> = (0..140u64)
+        .map(|back| {
+            let on = today() - Days::new(back);
+            let value = match back {
+                0..28 => 4,
+                28..56 => 6,
+                _ => 10,
+            };
+            json!({"client": "fading", "metric": "logins", "on": on.to_string(), "value": value})
+        })
+        .collect();
+    let reply = app
+        .call(
+            Method::POST,
+            "/api/v1/usage",
+            Some(&token),
+            Some(json!({"events": events})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+    let signal = usage_signal(&app, &token, fading).await;
+    assert_eq!(signal["finding"]["change"], "down_from_usual", "{signal}");
+    assert_eq!(signal["finding"]["before"], 280);
+    assert_eq!(signal["finding"]["now"], 112);
+    assert_eq!(signal["points"], 12, "60 % of 20: {signal}");
+    let facts: churnwise_domain::health::Signal = serde_json::from_value(signal).unwrap();
+    let en = churnwise_app::digest::signal_phrase(churnwise_domain::Lang::En, &facts);
+    assert!(
+        en.contains("logins down 60 % from its usual level: 280 → 112"),
+        "{en}"
+    );
+    let es = churnwise_app::digest::signal_phrase(churnwise_domain::Lang::Es, &facts);
+    assert!(es.contains("respecto a su nivel habitual"), "{es}");
+}
+
 async fn the_cli_imports_a_usage_file_all_or_nothing(backend: Backend) {
     let app = TestApp::new(backend).await;
     let (ws, _) = app.user_with_token("a@x.test", "acme", Role::Member).await;
@@ -435,6 +478,7 @@ async fn the_cli_imports_a_usage_file_all_or_nothing(backend: Backend) {
 }
 
 both_backends!(
+    a_slow_fade_shows_against_the_clients_usual_level,
     the_cli_imports_a_usage_file_all_or_nothing,
     a_fading_client_takes_usage_points_and_one_without_data_none,
     a_batch_is_stored_as_daily_totals_and_new_metrics_are_created,

@@ -369,3 +369,124 @@ pub async fn days(
 ) -> AppResult<Vec<churnwise_store::UsageDay>> {
     Ok(store.usage_days(ws, client, from, to).await?)
 }
+
+/// Weeks a client's usage chart covers (a year back).
+pub const CHART_WEEKS: usize = 53;
+
+/// One metric of a client's usage, week by week.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MetricWeeks {
+    /// The metric's key.
+    pub key: String,
+    /// Its name in English.
+    pub label_en: String,
+    /// Its name in Spanish.
+    pub label_es: String,
+    /// True when more use is better.
+    pub higher_is_better: bool,
+    /// The total of each week of [`ClientUsage::weeks`].
+    pub totals: Vec<i64>,
+    /// The total of the last 28 days (today included).
+    pub last_28: i64,
+    /// The total of the 28 days before those.
+    pub previous_28: i64,
+    /// The last day of use within the year, if any.
+    pub last_used_on: Option<Date>,
+}
+
+/// What a client uses, for its page and its retention plan: each metric it
+/// used within the year, week by week, and the workspace's metrics it never
+/// touched in that year.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ClientUsage {
+    /// The Mondays starting each week, oldest first; the last is this week's.
+    pub weeks: Vec<Date>,
+    /// The metrics used within the year, by key.
+    pub used: Vec<MetricWeeks>,
+    /// The workspace's metrics the client did not use within the year.
+    pub never_used: Vec<UsageMetric>,
+}
+
+impl ClientUsage {
+    /// True when the workspace has no usage metrics at all (nothing to show).
+    pub fn is_empty(&self) -> bool {
+        self.used.is_empty() && self.never_used.is_empty()
+    }
+
+    /// The index of the week holding `day`, if the chart covers it.
+    pub fn week_of(&self, day: Date) -> Option<usize> {
+        let first = *self.weeks.first()?;
+        let index = usize::try_from((day - first).num_days().div_euclid(7)).ok()?;
+        (index < self.weeks.len()).then_some(index)
+    }
+}
+
+/// One client's usage over the last [`CHART_WEEKS`] weeks (Monday to
+/// Sunday, the last one this week, as of `today`), from the daily totals.
+pub async fn client_usage(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    client: ClientId,
+    today: Date,
+) -> AppResult<ClientUsage> {
+    use chrono::Datelike;
+    let monday = today - chrono::Days::new(u64::from(today.weekday().num_days_from_monday()));
+    let first = monday - chrono::Days::new(7 * (CHART_WEEKS as u64 - 1));
+    let weeks: Vec<Date> = (0..CHART_WEEKS as u64)
+        .map(|w| first + chrono::Days::new(7 * w))
+        .collect();
+    let metrics = store.usage_metrics(ws).await?;
+    if metrics.is_empty() {
+        return Ok(ClientUsage {
+            weeks,
+            used: Vec::new(),
+            never_used: Vec::new(),
+        });
+    }
+    let days = store.usage_days(ws, client, first, today).await?;
+    let window = chrono::Days::new(u64::from(churnwise_domain::health::USAGE_WINDOW_DAYS));
+    let recent_after = today - window;
+    let previous_after = recent_after - window;
+    let mut used = Vec::new();
+    let mut never_used = Vec::new();
+    for m in metrics {
+        let mut row = MetricWeeks {
+            key: m.key.clone(),
+            label_en: m.label_en.clone(),
+            label_es: m.label_es.clone(),
+            higher_is_better: m.higher_is_better,
+            totals: vec![0; CHART_WEEKS],
+            last_28: 0,
+            previous_28: 0,
+            last_used_on: None,
+        };
+        let mut any = false;
+        for d in days.iter().filter(|d| d.metric == m.key) {
+            let Ok(index) = usize::try_from((d.on - first).num_days() / 7) else {
+                continue;
+            };
+            if let Some(total) = row.totals.get_mut(index) {
+                *total = total.saturating_add(d.total);
+            }
+            if d.on > recent_after {
+                row.last_28 = row.last_28.saturating_add(d.total);
+            } else if d.on > previous_after {
+                row.previous_28 = row.previous_28.saturating_add(d.total);
+            }
+            if d.total > 0 {
+                any = true;
+                row.last_used_on = row.last_used_on.max(Some(d.on));
+            }
+        }
+        if any {
+            used.push(row);
+        } else {
+            never_used.push(m);
+        }
+    }
+    Ok(ClientUsage {
+        weeks,
+        used,
+        never_used,
+    })
+}

@@ -113,8 +113,22 @@
       legend: { type: 'plain', top: 0, left: 0, right: 0, itemGap: 10, itemHeight: 14, textStyle: { fontSize: 12 }, data: names },
       xAxis: { type: 'category', data: doc.x },
       yAxis: yAxis,
-      series: xySeries(doc, fmt, fmt2),
+      series: withMarks(xySeries(doc, fmt, fmt2), doc.marks || []),
     });
+  }
+
+  // Vertical lines at the x labels of events (a case opened, a complaint),
+  // drawn on the first series.
+  function withMarks(series, marks) {
+    if (marks.length === 0 || series.length === 0) { return series; }
+    series[0].markLine = {
+      symbol: 'none',
+      silent: true,
+      lineStyle: { color: '#b91c1c', type: 'dotted', width: 1 },
+      label: { formatter: '{b}', position: 'insideEndTop', fontSize: 10 },
+      data: marks.map(function (m) { return { name: m.label, xAxis: m.x }; }),
+    };
+    return series;
   }
 
   function draw() {

@@ -10,3 +10,17 @@ signal-usage-silent = no {$metric} in {$days ->
 signal-usage-steady = usage steady
 signal-usage-no-data = no usage data
 settings-weight-usage = Usage fading
+
+# Client page: usage per metric (issue 18).
+usage-title = Usage
+usage-hint = Weekly totals over the last year, from the usage your product sends. Dotted lines mark a departure case opened or a complaint.
+usage-last-28 = Last 28 days: {$now} (28 days before: {$before})
+usage-change = { $pct ->
+    [0] no change
+   *[other] {$signed} %
+}
+usage-week-of = Week of
+usage-none-this-year = No use of any metric in the last year.
+usage-never-used = Never used in the last year:
+usage-mark-case = Case opened
+usage-mark-complaint = Complaint

@@ -10,3 +10,17 @@ signal-usage-silent = sin {$metric} desde hace {$days ->
 signal-usage-steady = uso estable
 signal-usage-no-data = sin datos de uso
 settings-weight-usage = Uso en descenso
+
+# Ficha del cliente: uso por métrica (issue 18).
+usage-title = Uso
+usage-hint = Totales semanales del último año, del uso que envía vuestro producto. Las líneas punteadas marcan un caso de baja abierto o una queja.
+usage-last-28 = Últimos 28 días: {$now} (28 días anteriores: {$before})
+usage-change = { $pct ->
+    [0] sin cambio
+   *[other] {$signed} %
+}
+usage-week-of = Semana del
+usage-none-this-year = Ningún uso de ninguna métrica en el último año.
+usage-never-used = Sin usar en el último año:
+usage-mark-case = Caso abierto
+usage-mark-complaint = Queja

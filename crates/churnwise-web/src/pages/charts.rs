@@ -75,6 +75,18 @@ pub struct Chart {
     /// Cells `[x index, y index, value]` (heat maps).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cells: Vec<(usize, usize, f64)>,
+    /// Vertical marks at x labels (xy charts): dates of events.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub marks: Vec<Mark>,
+}
+
+/// A vertical line at one x label, named.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Mark {
+    /// The index of the x label.
+    pub x: usize,
+    /// What happened there (translated).
+    pub label: String,
 }
 
 impl Chart {
@@ -89,7 +101,14 @@ impl Chart {
             y: Vec::new(),
             series: Vec::new(),
             cells: Vec::new(),
+            marks: Vec::new(),
         }
+    }
+
+    /// Adds a vertical mark at the x label of index `x`.
+    pub fn with_mark(mut self, x: usize, label: String) -> Chart {
+        self.marks.push(Mark { x, label });
+        self
     }
 
     /// Adds a series.

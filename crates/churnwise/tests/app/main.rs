@@ -44,6 +44,7 @@ mod stripe_sync;
 mod stripe_webhooks;
 mod support;
 mod usage;
+mod usage_pages;
 mod websec;
 mod words;
 mod words_lang;

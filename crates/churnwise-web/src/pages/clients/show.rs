@@ -285,11 +285,43 @@ pub(super) async fn client_page(
         today,
     )
     .await?;
+    // Usage (issue 18): a chart per metric used within the year, with the
+    // dates of cases and complaints marked, and the metrics never touched.
+    let usage =
+        churnwise_app::usage::client_usage(state.store.as_ref(), ws, client.id, today).await?;
+    let mut events: Vec<(NaiveDate, String)> = cases
+        .iter()
+        .map(|c| {
+            (
+                c.received_on,
+                i18n::message(auth.lang, "usage-mark-case", &[]),
+            )
+        })
+        .collect();
+    events.extend(
+        interactions
+            .iter()
+            .filter(|i| i.kind == InteractionKind::Complaint)
+            .map(|i| {
+                (
+                    i.occurred_on,
+                    i18n::message(auth.lang, "usage-mark-complaint", &[]),
+                )
+            }),
+    );
+    let usage_charts = usage_charts(&usage, &events, auth.lang);
     let chrome = Chrome::of(auth, state, "clients").await?;
     render(
         &chrome,
         "clients/show.html",
         context! {
+            usage_charts,
+            usage_never_used => usage
+                .never_used
+                .iter()
+                .map(|m| if auth.lang == churnwise_domain::Lang::Es { m.label_es.clone() } else { m.label_en.clone() })
+                .collect::<Vec<_>>(),
+            usage_shown => !usage.is_empty(),
             reminders,
             owner_member,
             client,
@@ -320,6 +352,103 @@ pub(super) async fn client_page(
             entry => forms.entry,
         },
     )
+}
+
+/// One usage metric as the client page shows it.
+#[derive(Debug, Serialize)]
+struct UsageChartView {
+    /// The chart's element id.
+    id: String,
+    /// The metric's name in the reader's language.
+    title: String,
+    /// The weekly chart.
+    chart: Chart,
+    /// Each week's first day and total (the table under the chart).
+    weeks: Vec<(NaiveDate, i64)>,
+    /// The last 28 days against the 28 before, in words.
+    description: String,
+}
+
+/// "Last 28 days: 56 (28 days before: 280) · −80 %".
+fn usage_description(
+    m: &churnwise_app::usage::MetricWeeks,
+    lang: churnwise_domain::Lang,
+) -> String {
+    use churnwise_app::i18n::ArgValue;
+    let mut text = i18n::message(
+        lang,
+        "usage-last-28",
+        &[
+            ("now", ArgValue::Text(i18n::integer(lang, m.last_28))),
+            ("before", ArgValue::Text(i18n::integer(lang, m.previous_28))),
+        ],
+    );
+    if m.previous_28 > 0 {
+        let pct = (m.last_28 - m.previous_28) * 100 / m.previous_28;
+        let signed = if pct > 0 {
+            format!("+{}", i18n::integer(lang, pct))
+        } else {
+            i18n::integer(lang, pct).replace('-', "−")
+        };
+        text.push_str(" · ");
+        text.push_str(&i18n::message(
+            lang,
+            "usage-change",
+            &[
+                ("pct", ArgValue::Number(pct as f64)),
+                ("signed", ArgValue::Text(signed)),
+            ],
+        ));
+    }
+    text
+}
+
+/// A chart per used metric, week by week, with `events` (day, label)
+/// marked at their week when the chart covers it.
+fn usage_charts(
+    usage: &churnwise_app::usage::ClientUsage,
+    events: &[(NaiveDate, String)],
+    lang: churnwise_domain::Lang,
+) -> Vec<UsageChartView> {
+    let x: Vec<String> = usage.weeks.iter().map(|w| i18n::date(lang, *w)).collect();
+    let mut marks: Vec<(usize, &str)> = events
+        .iter()
+        .filter_map(|(on, label)| usage.week_of(*on).map(|w| (w, label.as_str())))
+        .collect();
+    marks.sort_unstable();
+    marks.dedup();
+    usage
+        .used
+        .iter()
+        .enumerate()
+        .map(|(index, m)| {
+            let title = if lang == churnwise_domain::Lang::Es {
+                m.label_es.clone()
+            } else {
+                m.label_en.clone()
+            };
+            let mut chart = Chart::xy(i18n::code(lang), Unit::Count, x.clone()).with(
+                title.clone(),
+                Draw::Bar,
+                m.totals.iter().map(|t| Some(*t as f64)).collect(),
+            );
+            for (week, label) in &marks {
+                chart = chart.with_mark(*week, (*label).to_string());
+            }
+            UsageChartView {
+                id: format!("chart-usage-{index}"),
+                title,
+                chart,
+                weeks: usage
+                    .weeks
+                    .iter()
+                    .copied()
+                    .zip(m.totals.iter().copied())
+                    .collect(),
+                description: usage_description(m, lang),
+            }
+        })
+        .collect()
 }
 
 /// `GET /clients/{id}`: one client's page.

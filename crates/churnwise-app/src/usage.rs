@@ -394,6 +394,50 @@ pub struct MetricWeeks {
     pub last_used_on: Option<Date>,
 }
 
+impl MetricWeeks {
+    /// Its name in `lang`.
+    pub fn label(&self, lang: churnwise_domain::Lang) -> &str {
+        match lang {
+            churnwise_domain::Lang::Es => &self.label_es,
+            _ => &self.label_en,
+        }
+    }
+
+    /// "Last 28 days: 56 (28 days before: 280) · −80 %", in `lang`.
+    pub fn describe_recent(&self, lang: churnwise_domain::Lang) -> String {
+        use crate::i18n::{self, ArgValue};
+        let mut text = i18n::message(
+            lang,
+            "usage-last-28",
+            &[
+                ("now", ArgValue::Text(i18n::integer(lang, self.last_28))),
+                (
+                    "before",
+                    ArgValue::Text(i18n::integer(lang, self.previous_28)),
+                ),
+            ],
+        );
+        if self.previous_28 > 0 {
+            let pct = (self.last_28 - self.previous_28) * 100 / self.previous_28;
+            let signed = if pct > 0 {
+                format!("+{}", i18n::integer(lang, pct))
+            } else {
+                i18n::integer(lang, pct).replace('-', "−")
+            };
+            text.push_str(" · ");
+            text.push_str(&i18n::message(
+                lang,
+                "usage-change",
+                &[
+                    ("pct", ArgValue::Number(pct as f64)),
+                    ("signed", ArgValue::Text(signed)),
+                ],
+            ));
+        }
+        text
+    }
+}
+
 /// What a client uses, for its page and its retention plan: each metric it
 /// used within the year, week by week, and the workspace's metrics it never
 /// touched in that year.

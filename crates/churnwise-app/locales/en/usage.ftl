@@ -24,3 +24,5 @@ usage-none-this-year = No use of any metric in the last year.
 usage-never-used = Never used in the last year:
 usage-mark-case = Case opened
 usage-mark-complaint = Complaint
+usage-context-title = What the client uses
+usage-context-chart = Its usage week by week

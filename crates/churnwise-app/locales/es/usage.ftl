@@ -24,3 +24,5 @@ usage-none-this-year = Ningún uso de ninguna métrica en el último año.
 usage-never-used = Sin usar en el último año:
 usage-mark-case = Caso abierto
 usage-mark-complaint = Queja
+usage-context-title = Qué usa el cliente
+usage-context-chart = Su uso semana a semana

@@ -135,6 +135,49 @@ async fn the_client_page_charts_each_used_metric_by_week_with_events_marked(back
         "{page}"
     );
     assert_eq!(chart(page, "chart-usage-1")["marks"][0]["label"], "Queja");
+
+    // The retention plan's context on the case page; the case is marked too.
+    let opened = app
+        .call(
+            Method::POST,
+            "/api/v1/cases",
+            Some(&token),
+            Some(json!({"client_id": id, "notice": {
+                "received_on": today().to_string(), "channel": "email", "received_by": "ana",
+                "first_evaluation": {"fruitful": true, "history_of_stumbles": false,
+                    "our_commitments_met": true, "client_commitments_met": true}}})),
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.json);
+    let case = opened.json["id"].as_i64().unwrap();
+    let reply = get(&app, &format!("/cases/{case}"), &jar, None).await;
+    let page = html(&reply);
+    let context = &page[page.find("id=\"retention-usage\"").expect("usage context")..];
+    let context = &context[..context.find("</div>").unwrap()];
+    assert!(context.contains("What the client uses"), "{context}");
+    assert!(
+        context
+            .contains("<strong>logins</strong>: Last 28 days: 84 (28 days before: 84) · no change"),
+        "{context}"
+    );
+    assert!(
+        context.contains("<strong>exports</strong>: Last 28 days: 0 (28 days before: 0)"),
+        "{context}"
+    );
+    assert!(
+        context.contains("Never used in the last year: reports"),
+        "{context}"
+    );
+    let reply = get(&app, &format!("/clients/{id}"), &jar, None).await;
+    let marks = chart(html(&reply), "chart-usage-1")["marks"].clone();
+    assert!(
+        marks
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["label"] == "Case opened" && m["x"] == 52),
+        "{marks}"
+    );
 }
 
 async fn a_workspace_without_usage_shows_no_usage_section(backend: Backend) {

@@ -282,6 +282,29 @@ pub(super) async fn case_page(
         .map_err(|e| PageError::Internal(anyhow::anyhow!("serialising a case: {e}")))?;
     in_readers_words(&mut document, case, lang);
     let stages: Vec<&str> = Stage::ALL.iter().map(|s| s.as_str()).collect();
+    // What the client uses and what it never touched (issue 18): the
+    // retention plan's context.
+    let usage = churnwise_app::usage::client_usage(
+        store,
+        ws,
+        stored.client_id,
+        chrono::Utc::now().date_naive(),
+    )
+    .await?;
+    let usage_context = (!usage.is_empty()).then(|| {
+        serde_json::json!({
+            "used": usage
+                .used
+                .iter()
+                .map(|m| serde_json::json!({"label": m.label(lang), "recent": m.describe_recent(lang)}))
+                .collect::<Vec<_>>(),
+            "never_used": usage
+                .never_used
+                .iter()
+                .map(|m| if lang == churnwise_domain::Lang::Es { m.label_es.clone() } else { m.label_en.clone() })
+                .collect::<Vec<_>>(),
+        })
+    });
     let chrome = Chrome::of(auth, state, "cases").await?;
     let mut typed: BTreeMap<&str, BTreeMap<String, String>> = Form::ALL
         .iter()
@@ -321,6 +344,7 @@ pub(super) async fn case_page(
             reasons => reason_options,
             conversation => conversation_view,
             playbook,
+            usage_context,
             warnings,
             retention_outcome => case.retention().and_then(|r| r.outcome()).map(|o| o.as_str()),
             checklist_done => done,

@@ -369,40 +369,6 @@ struct UsageChartView {
     description: String,
 }
 
-/// "Last 28 days: 56 (28 days before: 280) · −80 %".
-fn usage_description(
-    m: &churnwise_app::usage::MetricWeeks,
-    lang: churnwise_domain::Lang,
-) -> String {
-    use churnwise_app::i18n::ArgValue;
-    let mut text = i18n::message(
-        lang,
-        "usage-last-28",
-        &[
-            ("now", ArgValue::Text(i18n::integer(lang, m.last_28))),
-            ("before", ArgValue::Text(i18n::integer(lang, m.previous_28))),
-        ],
-    );
-    if m.previous_28 > 0 {
-        let pct = (m.last_28 - m.previous_28) * 100 / m.previous_28;
-        let signed = if pct > 0 {
-            format!("+{}", i18n::integer(lang, pct))
-        } else {
-            i18n::integer(lang, pct).replace('-', "−")
-        };
-        text.push_str(" · ");
-        text.push_str(&i18n::message(
-            lang,
-            "usage-change",
-            &[
-                ("pct", ArgValue::Number(pct as f64)),
-                ("signed", ArgValue::Text(signed)),
-            ],
-        ));
-    }
-    text
-}
-
 /// A chart per used metric, week by week, with `events` (day, label)
 /// marked at their week when the chart covers it.
 fn usage_charts(
@@ -422,11 +388,7 @@ fn usage_charts(
         .iter()
         .enumerate()
         .map(|(index, m)| {
-            let title = if lang == churnwise_domain::Lang::Es {
-                m.label_es.clone()
-            } else {
-                m.label_en.clone()
-            };
+            let title = m.label(lang).to_string();
             let mut chart = Chart::xy(i18n::code(lang), Unit::Count, x.clone()).with(
                 title.clone(),
                 Draw::Bar,
@@ -445,7 +407,7 @@ fn usage_charts(
                     .copied()
                     .zip(m.totals.iter().copied())
                     .collect(),
-                description: usage_description(m, lang),
+                description: m.describe_recent(lang),
             }
         })
         .collect()

@@ -534,3 +534,76 @@ pub async fn client_usage(
         never_used,
     })
 }
+
+/// A client's usage as the client list shows it: the metric that moved
+/// most the wrong way in the last 28 days against the 28 before.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UsageCell {
+    /// The metric's name in English.
+    pub label_en: String,
+    /// Its name in Spanish.
+    pub label_es: String,
+    /// The total of the last 28 days.
+    pub last_28: i64,
+    /// The change against the 28 days before, in percent (signed; none
+    /// without use in those days).
+    pub change_pct: Option<i64>,
+    /// True when the change goes the wrong way by at least the workspace's
+    /// `usage_drop_pct` (a drop, or a rise of a lower-is-better metric).
+    pub fading: bool,
+}
+
+/// The usage cell of each of `clients` that has usage data, as of `today`:
+/// of its metrics, the one whose change against the 28 days before goes
+/// most the wrong way (a metric without those days counts as no change; the
+/// first by key on a tie). One grouped query for the whole page.
+pub async fn list_cells(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    clients: &[ClientId],
+    today: Date,
+) -> AppResult<std::collections::HashMap<ClientId, UsageCell>> {
+    let trends = store.usage_trends_of(ws, today, clients).await?;
+    if trends.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let drop_pct = i64::from(
+        store
+            .workspace_settings(ws)
+            .await?
+            .value
+            .health
+            .usage_drop_pct,
+    );
+    Ok(trends
+        .into_iter()
+        .filter_map(|(client, mut metrics)| {
+            metrics.sort_by(|a, b| a.metric.cmp(&b.metric));
+            let wrong_way = |t: &churnwise_domain::health::UsageTrend| -> (i64, Option<i64>) {
+                let pct = (t.previous_28 > 0)
+                    .then(|| (t.last_28 - t.previous_28).saturating_mul(100) / t.previous_28);
+                let worse = pct.map_or(0, |p| if t.higher_is_better { -p } else { p });
+                (worse, pct)
+            };
+            let mut best: Option<(i64, Option<i64>, &churnwise_domain::health::UsageTrend)> = None;
+            for t in &metrics {
+                let (worse, pct) = wrong_way(t);
+                if best.is_none_or(|(b, ..)| worse > b) {
+                    best = Some((worse, pct, t));
+                }
+            }
+            best.map(|(worse, pct, t)| {
+                (
+                    client,
+                    UsageCell {
+                        label_en: t.label_en.clone(),
+                        label_es: t.label_es.clone(),
+                        last_28: t.last_28,
+                        change_pct: pct,
+                        fading: worse >= drop_pct,
+                    },
+                )
+            })
+        })
+        .collect())
+}

@@ -293,7 +293,7 @@ impl SqlStore {
     /// 28 days, of the 28 before and of the rest of the year, and the first
     /// and last days of use within a year, from the daily totals in one
     /// grouped query.
-    async fn usage_trends(
+    pub(super) async fn usage_trends(
         &self,
         ws: WorkspaceId,
         today: Date,

@@ -1077,4 +1077,24 @@ impl Store for SqlStore {
     ) -> StoreResult<Vec<UsageDay>> {
         self.usage_days_impl(ws, client, from, to).await
     }
+
+    // --- usage in the pages (issue 18) ---
+    async fn usage_trends_of(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        clients: &[ClientId],
+    ) -> StoreResult<std::collections::HashMap<ClientId, Vec<churnwise_domain::health::UsageTrend>>>
+    {
+        if clients.is_empty() {
+            return Ok(std::collections::HashMap::new());
+        }
+        let ids: Vec<i64> = clients.iter().map(|c| c.0).collect();
+        Ok(self
+            .usage_trends(ws, today, Some(&ids))
+            .await?
+            .into_iter()
+            .map(|(id, trends)| (ClientId(id), trends))
+            .collect())
+    }
 }

@@ -939,6 +939,15 @@ pub trait Store: Send + Sync + 'static {
         from: Date,
         to: Date,
     ) -> StoreResult<Vec<UsageDay>>;
+    // --- usage in the pages (issue 18) ---
+    /// Each of `clients`' use of each metric as of `today`, as the usage
+    /// health signal reads it (clients without usage data are absent).
+    async fn usage_trends_of(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        clients: &[ClientId],
+    ) -> StoreResult<std::collections::HashMap<ClientId, Vec<churnwise_domain::health::UsageTrend>>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

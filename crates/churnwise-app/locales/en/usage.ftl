@@ -26,3 +26,5 @@ usage-mark-case = Case opened
 usage-mark-complaint = Complaint
 usage-context-title = What the client uses
 usage-context-chart = Its usage week by week
+clients-usage = Usage, 28 days
+clients-usage-last-28 = {$count} in 28 days

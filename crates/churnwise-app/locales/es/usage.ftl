@@ -26,3 +26,5 @@ usage-mark-case = Caso abierto
 usage-mark-complaint = Queja
 usage-context-title = Qué usa el cliente
 usage-context-chart = Su uso semana a semana
+clients-usage = Uso, 28 días
+clients-usage-last-28 = {$count} en 28 días

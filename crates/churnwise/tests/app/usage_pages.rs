@@ -180,6 +180,87 @@ async fn the_client_page_charts_each_used_metric_by_week_with_events_marked(back
     );
 }
 
+async fn the_client_list_shows_the_metric_moving_most_the_wrong_way(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let (_, token) = app
+        .user_with_token("ana@example.com", "Acme", Role::Owner)
+        .await;
+    for (name, external) in [
+        ("Alpha", "a"),
+        ("Beta", "b"),
+        ("Gamma", "g"),
+        ("Delta", "d"),
+    ] {
+        client(&app, &token, name, external).await;
+    }
+    // Alpha: logins 10 → 2 a day (−80 %), exports steady. Beta: logins up
+    // (+50 %), errors up 10 → 12 (+20 %, lower is better). Gamma: only new
+    // use (no baseline). Delta: no usage.
+    let mut events = Vec::new();
+    for back in 0..56u64 {
+        let on = (today() - Days::new(back)).to_string();
+        let recent = back < 28;
+        events.push(json!({"client": "a", "metric": "logins", "on": on, "value": if recent { 2 } else { 10 }}));
+        events.push(json!({"client": "a", "metric": "exports", "on": on, "value": 1}));
+        events.push(json!({"client": "b", "metric": "logins", "on": on, "value": if recent { 3 } else { 2 }}));
+        if back % 7 == 0 {
+            events.push(json!({"client": "b", "metric": "errors", "on": on, "value": if recent { 3 } else { 2 }}));
+        }
+        if recent && back % 2 == 0 {
+            events.push(json!({"client": "g", "metric": "logins", "on": on}));
+        }
+    }
+    let reply = app
+        .call(
+            Method::POST,
+            "/api/v1/usage",
+            Some(&token),
+            Some(json!({"events": events})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+    let metric = app
+        .call(
+            Method::PUT,
+            "/api/v1/usage/metrics/errors",
+            Some(&token),
+            Some(json!({"label_en": "Errors", "label_es": "Errores", "higher_is_better": false})),
+        )
+        .await;
+    assert_eq!(metric.status, StatusCode::OK, "{}", metric.json);
+
+    let jar = sign_in(&app, "ana@example.com").await;
+    let page = get(&app, "/clients?sort=name", &jar, None).await;
+    let page = html(&page);
+    assert!(
+        page.contains("id=\"clients-col-usage\">Usage, 28 days</th>"),
+        "{page}"
+    );
+    // Rows by name: Alpha, Beta, Delta, Gamma.
+    let changes: Vec<&str> = page
+        .split("data-usage-change=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert_eq!(changes, ["-80", "50", "", ""], "{page}");
+    assert!(
+        page.contains("logins <span class=\"badge badge-bad\">−80 %</span>"),
+        "{page}"
+    );
+    // Beta: logins +50 % is good news; errors +50 % (8 → 12) is the wrong way.
+    assert!(
+        page.contains("Errors <span class=\"badge badge-bad\">+50 %</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("logins <span class=\"muted\">14 in 28 days</span>"),
+        "{page}"
+    );
+    let es = get(&app, "/clients?sort=name", &jar, Some("es")).await;
+    assert!(html(&es).contains("Uso, 28 días"), "{}", html(&es));
+    assert!(html(&es).contains("14 en 28 días"));
+}
+
 async fn a_workspace_without_usage_shows_no_usage_section(backend: Backend) {
     let app = TestApp::new(backend).await;
     let (_, token) = app
@@ -194,4 +275,5 @@ async fn a_workspace_without_usage_shows_no_usage_section(backend: Backend) {
 both_backends!(
     the_client_page_charts_each_used_metric_by_week_with_events_marked,
     a_workspace_without_usage_shows_no_usage_section,
+    the_client_list_shows_the_metric_moving_most_the_wrong_way,
 );

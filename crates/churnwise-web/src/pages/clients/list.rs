@@ -89,6 +89,32 @@ pub async fn list(
         churnwise_app::owners::list_client_rows(state.store.as_ref(), auth.ws(), &filter, today)
             .await?;
     let facets = state.store.client_facets(auth.ws()).await?;
+    // Usage (issue 18): the metric moving most the wrong way, per client of the page.
+    let ids: Vec<churnwise_store::ClientId> = page.items.iter().map(|r| r.client.id).collect();
+    let usage =
+        churnwise_app::usage::list_cells(state.store.as_ref(), auth.ws(), &ids, today).await?;
+    let usage: std::collections::HashMap<i64, serde_json::Value> = usage
+        .into_iter()
+        .map(|(id, cell)| {
+            let label = if auth.lang == churnwise_domain::Lang::Es {
+                cell.label_es
+            } else {
+                cell.label_en
+            };
+            let change = cell.change_pct.map(|p| {
+                if p > 0 {
+                    format!("+{} %", crate::i18n::integer(auth.lang, p))
+                } else {
+                    format!("{} %", crate::i18n::integer(auth.lang, p).replace('-', "−"))
+                }
+            });
+            (
+                id.0,
+                serde_json::json!({"label": label, "change": change, "last_28": cell.last_28,
+                    "change_pct": cell.change_pct, "fading": cell.fading}),
+            )
+        })
+        .collect();
     let pages = u32::try_from(page.total.max(0))
         .unwrap_or(u32::MAX)
         .div_ceil(PER_PAGE);
@@ -108,6 +134,7 @@ pub async fn list(
         "clients/list.html",
         context! {
             clients => page.items,
+            usage,
             total => page.total,
             page => current,
             pages => pages.max(1),

@@ -28,3 +28,5 @@ usage-context-title = What the client uses
 usage-context-chart = Its usage week by week
 clients-usage = Usage, 28 days
 clients-usage-last-28 = {$count} in 28 days
+settings-usage-drop-pct = Usage drop that counts (%)
+settings-usage-silent-days = Days without any use that count

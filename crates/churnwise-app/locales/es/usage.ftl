@@ -28,3 +28,5 @@ usage-context-title = Qué usa el cliente
 usage-context-chart = Su uso semana a semana
 clients-usage = Uso, 28 días
 clients-usage-last-28 = {$count} en 28 días
+settings-usage-drop-pct = Caída de uso que cuenta (%)
+settings-usage-silent-days = Días sin ningún uso que cuentan

@@ -184,7 +184,7 @@ const WEIGHTS: [(&str, WeightField); 8] = [
 type ThresholdField = fn(&mut HealthSettings) -> &mut u32;
 
 /// The thresholds of the health score: form field, allowed range, accessor.
-const THRESHOLDS: [(&str, u32, u32, ThresholdField); 7] = [
+const THRESHOLDS: [(&str, u32, u32, ThresholdField); 9] = [
     ("at_risk_below", 1, 100, |h| &mut h.at_risk_below),
     ("overdue_invoices_for_full", 1, 100, |h| {
         &mut h.overdue_invoices_for_full
@@ -202,6 +202,9 @@ const THRESHOLDS: [(&str, u32, u32, ThresholdField); 7] = [
     ("renewal_within_days", 1, 365, |h| {
         &mut h.renewal_within_days
     }),
+    // The usage signal (issue 18).
+    ("usage_drop_pct", 1, 100, |h| &mut h.usage_drop_pct),
+    ("usage_silent_days", 1, 365, |h| &mut h.usage_silent_days),
 ];
 
 /// The form values of stored settings.

@@ -194,6 +194,8 @@ async fn workspace_settings_and_profile_are_saved_from_the_settings_page(backend
     let page = get(&app, "/settings", &jar, None).await;
     let body = html(&page).to_string();
     assert!(body.contains("id=\"f-weight_contact\""));
+    assert!(body.contains("id=\"f-usage_drop_pct\""), "{body}");
+    assert!(body.contains("Usage drop that counts (%)"));
     let csrf = csrf_of(&body);
     let mut form: Vec<(&str, &str)> = vec![
         ("csrf", &csrf),
@@ -215,6 +217,8 @@ async fn workspace_settings_and_profile_are_saved_from_the_settings_page(backend
         ("contraction_pct_for_full", "50"),
         ("lookback_days", "90"),
         ("renewal_within_days", "30"),
+        ("usage_drop_pct", "40"),
+        ("usage_silent_days", "21"),
         ("digest_hour_utc", "8"),
     ];
     // A bad value is named next to its field and nothing is saved.
@@ -246,6 +250,9 @@ async fn workspace_settings_and_profile_are_saved_from_the_settings_page(backend
         Some(&45)
     );
     assert_eq!(settings.value.health.weights.contact, 25);
+    // The usage signal's thresholds (issue 18).
+    assert_eq!(settings.value.health.usage_drop_pct, 40);
+    assert_eq!(settings.value.health.usage_silent_days, 21);
     assert!(!settings.value.digest.enabled, "unchecked");
     assert_eq!(settings.value.digest.hour_utc, 8);
     // A stale form is refused.

@@ -173,6 +173,11 @@ actions! {
     StripeConnectionChanged => "stripe.connection_changed",
     /// A sync with Stripe ran (summary).
     StripeSynced => "stripe.synced",
+    // --- usage --- (issue #18)
+    /// A usage file was imported (summary).
+    UsageImported => "import.usage",
+    /// A usage metric was named or turned around.
+    UsageMetricChanged => "usage.metric_changed",
 }
 
 impl Action {

@@ -63,6 +63,9 @@ pub struct Tick {
     pub statuses_changed: u64,
     /// The payment reminders (issue 15).
     pub reminders: ReminderRun,
+    /// Usage event ids forgotten, being older than any event still taken
+    /// (issue 18).
+    pub usage_ids_pruned: u64,
 }
 
 impl Scheduler {
@@ -96,6 +99,7 @@ impl Scheduler {
             .forget_request_counts(now.timestamp() - 3_600)
             .await?;
         let today = now.date_naive();
+        tick.usage_ids_pruned = crate::usage::prune_event_ids(self.store.as_ref(), today).await?;
         for ws in self.store.list_workspaces().await? {
             tick.statuses_changed += refresh_workspace(self.store.as_ref(), ws.id, today).await?;
             let run = refresh(self.store.as_ref(), ws.id, today).await?;

@@ -13,6 +13,10 @@ use churnwise_store::{
 use serde_json::Value;
 use std::collections::HashSet;
 
+/// How far back an event may be dated, in days; the ids of events sent
+/// with one are kept as long (then pruned by the scheduler), so a replay
+/// within that time counts once and an older one is refused by its date.
+pub const KEEP_DAYS: u64 = 400;
 /// The most events one request or file may carry.
 pub const MAX_EVENTS: usize = 10_000;
 /// The largest value one event may add.
@@ -145,6 +149,12 @@ fn shape(event: &Value, today: Date) -> Result<Shaped, Vec<(String, String)>> {
     let on = on.and_then(|(field, day)| {
         if day > today + chrono::Days::new(1) {
             problems.push((field.to_string(), format!("{day} is in the future")));
+            None
+        } else if day < today - chrono::Days::new(KEEP_DAYS) {
+            problems.push((
+                field.to_string(),
+                format!("{day} is more than {KEEP_DAYS} days ago; usage that old is not taken"),
+            ));
             None
         } else {
             Some(day)
@@ -307,6 +317,137 @@ pub async fn ingest_named(
     Ok(store.record_usage(ws, &checked).await?)
 }
 
+/// The most rows one usage file may hold (one transaction).
+pub const MAX_FILE_ROWS: usize = 1_000_000;
+
+/// The columns a usage file may have.
+const COLUMNS: [&str; 6] = ["client", "metric", "on", "at", "value", "id"];
+
+/// Reads a usage file into events (as the API takes them) and their lines;
+/// a bad header or an unreadable file is the whole message.
+fn read_csv(
+    path: &std::path::Path,
+    file: &str,
+    max_rows: usize,
+) -> Result<(Vec<Value>, Vec<u64>), Vec<FieldProblem>> {
+    let whole = |reason: String| vec![FieldProblem::new(file, reason)];
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| whole(format!("cannot be read: {e}")))?;
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| vec![FieldProblem::new(format!("{file}:1"), e.to_string())])?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let mut problems = Vec::new();
+    for h in &headers {
+        if !COLUMNS.contains(&h.as_str()) {
+            problems.push(FieldProblem::new(
+                format!("{file}:1: {h}"),
+                "is not a column of a usage file (client, metric, on, value, id, at)",
+            ));
+        }
+    }
+    for required in ["client", "metric"] {
+        if !headers.iter().any(|h| h == required) {
+            problems.push(FieldProblem::new(
+                format!("{file}:1: {required}"),
+                "the column is missing",
+            ));
+        }
+    }
+    if !headers.iter().any(|h| h == "on" || h == "at") {
+        problems.push(FieldProblem::new(
+            format!("{file}:1: on"),
+            "the column is missing",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut events = Vec::new();
+    let mut lines = Vec::new();
+    for record in reader.records() {
+        if events.len() == max_rows {
+            return Err(whole(format!(
+                "holds more than {max_rows} rows; split it into smaller files"
+            )));
+        }
+        let record = record.map_err(|e| whole(e.to_string()))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let mut event = serde_json::Map::new();
+        for (h, cell) in headers.iter().zip(record.iter()) {
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            let value = if h == "value" {
+                cell.parse::<i64>()
+                    .map_or_else(|_| Value::String(cell.into()), Value::from)
+            } else {
+                Value::String(cell.into())
+            };
+            event.insert(h.clone(), value);
+        }
+        events.push(Value::Object(event));
+        lines.push(line);
+    }
+    Ok((events, lines))
+}
+
+/// Imports the usage file at `path` (columns client, metric, on, value;
+/// optional id and at), all or nothing: every bad row is named
+/// `FILE:LINE: column`, and then nothing is stored. An accepted file is
+/// written to the audit log as `import.usage` by `actor`.
+pub async fn import_file(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    path: &std::path::Path,
+    file: &str,
+    now: Timestamp,
+    actor: &crate::audit::Actor,
+) -> AppResult<UsageRecorded> {
+    let (events, lines) = {
+        let (path, name) = (path.to_path_buf(), file.to_string());
+        tokio::task::spawn_blocking(move || read_csv(&path, &name, MAX_FILE_ROWS))
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?
+            .map_err(AppError::Invalid)?
+    };
+    let done = ingest_named(store, ws, &events, MAX_FILE_ROWS, now, |index, column| {
+        format!("{file}:{}: {column}", lines[index])
+    })
+    .await?;
+    let name = std::path::Path::new(file)
+        .file_name()
+        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned());
+    let detail = format!(
+        "{name}: {} events, {} duplicates skipped, {} new metrics",
+        done.accepted, done.duplicates, done.new_metrics
+    );
+    crate::audit::record(
+        store,
+        ws,
+        actor,
+        crate::audit::Action::UsageImported,
+        crate::audit::Subject::Import,
+        &detail,
+    )
+    .await?;
+    Ok(done)
+}
+
+/// Forgets the ids of events dated more than [`KEEP_DAYS`] before `today`
+/// (events that old are refused, so no replay can count twice); returns
+/// how many went.
+pub async fn prune_event_ids(store: &dyn Store, today: Date) -> AppResult<u64> {
+    Ok(store
+        .prune_usage_event_ids(today - chrono::Days::new(KEEP_DAYS))
+        .await?)
+}
+
 /// The usage metrics of the workspace, by key.
 pub async fn metrics(store: &dyn Store, ws: WorkspaceId) -> AppResult<Vec<UsageMetric>> {
     Ok(store.usage_metrics(ws).await?)
@@ -321,6 +462,7 @@ pub async fn put_metric(
     label_en: &str,
     label_es: &str,
     higher_is_better: bool,
+    actor: &crate::audit::Actor,
 ) -> AppResult<UsageMetric> {
     let mut problems = Vec::new();
     if let Err(e) = check_metric_key(key) {
@@ -356,6 +498,20 @@ pub async fn put_metric(
         higher_is_better,
     };
     store.put_usage_metric(ws, &metric).await?;
+    let way = if higher_is_better {
+        "higher is better"
+    } else {
+        "lower is better"
+    };
+    crate::audit::record(
+        store,
+        ws,
+        actor,
+        crate::audit::Action::UsageMetricChanged,
+        crate::audit::Subject::Workspace,
+        &format!("{key}: {} / {} ({way})", metric.label_en, metric.label_es),
+    )
+    .await?;
     Ok(metric)
 }
 

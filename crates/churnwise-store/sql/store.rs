@@ -1097,4 +1097,13 @@ impl Store for SqlStore {
             .map(|(id, trends)| (ClientId(id), trends))
             .collect())
     }
+
+    async fn prune_usage_event_ids(&self, before: Date) -> StoreResult<u64> {
+        Ok(sqlx::query("DELETE FROM usage_event_ids WHERE day < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await
+            .map_err(backend_error)?
+            .rows_affected())
+    }
 }

@@ -948,6 +948,9 @@ pub trait Store: Send + Sync + 'static {
         today: Date,
         clients: &[ClientId],
     ) -> StoreResult<std::collections::HashMap<ClientId, Vec<churnwise_domain::health::UsageTrend>>>;
+    /// Deletes the kept usage event ids (of every workspace) dated before
+    /// `before`; returns how many went.
+    async fn prune_usage_event_ids(&self, before: Date) -> StoreResult<u64>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

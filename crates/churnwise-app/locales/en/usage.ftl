@@ -30,3 +30,5 @@ clients-usage = Usage, 28 days
 clients-usage-last-28 = {$count} in 28 days
 settings-usage-drop-pct = Usage drop that counts (%)
 settings-usage-silent-days = Days without any use that count
+audit-action-import-usage = Imported usage
+audit-action-usage-metric-changed = Changed a usage metric

@@ -30,3 +30,5 @@ clients-usage = Uso, 28 días
 clients-usage-last-28 = {$count} en 28 días
 settings-usage-drop-pct = Caída de uso que cuenta (%)
 settings-usage-silent-days = Días sin ningún uso que cuentan
+audit-action-import-usage = Uso importado
+audit-action-usage-metric-changed = Métrica de uso cambiada

@@ -144,6 +144,7 @@ pub async fn put_metric(
         &body.label_en,
         &body.label_es,
         body.higher_is_better,
+        &auth.actor(),
     )
     .await?;
     Ok(Json(metric.into()))

@@ -125,6 +125,13 @@ async fn a_batch_is_stored_as_daily_totals_and_new_metrics_are_created(backend: 
         )
         .await;
     assert_eq!(put.status, StatusCode::OK, "{:?}", put.json);
+    let audit = app.store().list_audit(ws.id, 1, 50).await.unwrap().items;
+    let entry = audit
+        .iter()
+        .find(|e| e.action == "usage.metric_changed")
+        .expect("the change is audited");
+    assert_eq!(entry.detail, "errors: Errors / Errores (lower is better)");
+    assert!(entry.actor.contains("m@x.test"), "{entry:?}");
     let again = app
         .call(
             Method::POST,
@@ -439,6 +446,64 @@ async fn a_slow_fade_shows_against_the_clients_usual_level(backend: Backend) {
     assert!(es.contains("respecto a su nivel habitual"), "{es}");
 }
 
+async fn event_ids_are_kept_as_long_as_an_event_may_be_dated(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let (ws, token) = app.user_with_token("a@x.test", "acme", Role::Member).await;
+    let c = client(app.store().as_ref(), ws.id, "c-1").await;
+    let old = (today() - Days::new(churnwise_app::usage::KEEP_DAYS + 1)).to_string();
+    let refused = app
+        .call(
+            Method::POST,
+            "/api/v1/usage",
+            Some(&token),
+            Some(json!({"events": [{"client": "c-1", "metric": "logins", "on": old, "id": "x"}]})),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&refused.json), ["events[0].on"]);
+    assert!(refused.json["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("more than 400 days ago"));
+    let oldest = today() - Days::new(churnwise_app::usage::KEEP_DAYS);
+    let send = |on: NaiveDate| json!({"events": [{"client": "c-1", "metric": "logins", "on": on.to_string(), "id": "e-1"}]});
+    let first = app
+        .call(
+            Method::POST,
+            "/api/v1/usage",
+            Some(&token),
+            Some(send(oldest)),
+        )
+        .await;
+    assert_eq!(first.json["accepted"], 1, "{}", first.json);
+    // Today the id is kept: a replay counts once.
+    let store = app.store().as_ref();
+    assert_eq!(
+        churnwise_app::usage::prune_event_ids(store, today())
+            .await
+            .unwrap(),
+        0
+    );
+    let replay = app
+        .call(
+            Method::POST,
+            "/api/v1/usage",
+            Some(&token),
+            Some(send(oldest)),
+        )
+        .await;
+    assert_eq!(replay.json["duplicates"], 1, "{}", replay.json);
+    // A day later the event could no longer be sent, so its id goes.
+    let tomorrow = today() + Days::new(1);
+    assert_eq!(
+        churnwise_app::usage::prune_event_ids(store, tomorrow)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(days(&app, ws.id, c).await[0].total, 1, "the total stays");
+}
+
 async fn the_cli_imports_a_usage_file_all_or_nothing(backend: Backend) {
     let app = TestApp::new(backend).await;
     let (ws, _) = app.user_with_token("a@x.test", "acme", Role::Member).await;
@@ -460,6 +525,25 @@ async fn the_cli_imports_a_usage_file_all_or_nothing(backend: Backend) {
     assert!(err.contains(&format!("{bad}:4: on: ")), "{err}");
     assert!(err.contains(&format!("{bad}:4: value: ")), "{err}");
     assert!(days(&app, ws.id, c).await.is_empty(), "nothing stored");
+    let audit = |app: &TestApp| {
+        let s = app.store().clone();
+        async move { s.list_audit(ws.id, 1, 50).await.unwrap().items }
+    };
+    assert!(audit(&app).await.iter().all(|e| e.action != "import.usage"));
+    // A file with a column no usage file has is refused at its header.
+    let odd = dir.path().join("odd.csv");
+    std::fs::write(&odd, "client,metric,day\nc-1,logins,2026-11-03\n").unwrap();
+    let odd = odd.display().to_string();
+    let (ok, _, err) = crate::support::churnwise(&app.t.url, &["import", "usage", &odd]);
+    assert!(!ok);
+    assert!(
+        err.contains(&format!("{odd}:1: day: is not a column of a usage file")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{odd}:1: on: the column is missing")),
+        "{err}"
+    );
 
     let good = dir.path().join("usage.csv");
     std::fs::write(
@@ -475,9 +559,16 @@ async fn the_cli_imports_a_usage_file_all_or_nothing(backend: Backend) {
         "{out}"
     );
     assert_eq!(days(&app, ws.id, c).await[0].total, 7);
+    let entries = audit(&app).await;
+    let entry = entries.iter().find(|e| e.action == "import.usage").unwrap();
+    assert_eq!(
+        entry.detail,
+        "usage.csv: 2 events, 1 duplicates skipped, 1 new metrics"
+    );
 }
 
 both_backends!(
+    event_ids_are_kept_as_long_as_an_event_may_be_dated,
     a_slow_fade_shows_against_the_clients_usual_level,
     the_cli_imports_a_usage_file_all_or_nothing,
     a_fading_client_takes_usage_points_and_one_without_data_none,

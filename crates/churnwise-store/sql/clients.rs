@@ -94,6 +94,7 @@ impl SqlStore {
             "INSERT INTO clients (workspace_id, external_id, name, status, owner, segment, keep_in_touch_days, notes, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {CLIENT_COLUMNS}"
         );
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(&sql)
             .bind(ws.0)
             .bind(&client.external_id)
@@ -104,7 +105,7 @@ impl SqlStore {
             .bind(client.keep_in_touch_days)
             .bind(&client.notes)
             .bind(Utc::now())
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await
             .map_err(|e| match backend_error(e) {
                 StoreError::Conflict { .. } => StoreError::Conflict {
@@ -113,7 +114,22 @@ impl SqlStore {
                 },
                 other => other,
             })?;
-        client_from(&row)
+        let made = client_from(&row)?;
+        // --- outhooks: `client.created`, in the same transaction
+        let data = serde_json::json!({
+            "client": {"id": made.id.0, "external_id": made.external_id, "name": made.name,
+                "status": made.status.as_str(), "owner": made.owner, "segment": made.segment},
+        });
+        super::outbox::insert_outbox_event(
+            &mut tx,
+            ws,
+            "client.created",
+            &data,
+            super::outbox::now_ms(),
+        )
+        .await?;
+        tx.commit().await.map_err(backend_error)?;
+        Ok(made)
     }
 
     pub(super) async fn get_client_impl(

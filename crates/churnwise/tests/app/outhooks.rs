@@ -671,6 +671,209 @@ async fn a_change_made_while_no_server_runs_is_delivered_by_the_next_server(back
     assert_eq!(event["data"]["client"]["name"], "Offline Ltd");
 }
 
+async fn an_invoice_first_seen_overdue_is_one_event_and_old_history_none(backend: Backend) {
+    let app = keyed_app(backend).await;
+    let (ws, owner) = app
+        .user_with_token("o@example.com", "Acme", Role::Owner)
+        .await;
+    let (receiver, url) = Receiver::start(&[]).await;
+    let made = add_endpoint(
+        app.store().as_ref(),
+        ws.id,
+        &url,
+        &["invoice.overdue"],
+        None,
+        Lang::En,
+    )
+    .await;
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/clients",
+            Some(&owner),
+            Some(json!({"name": "Lola", "external_id": "C-1"})),
+        )
+        .await;
+    let client = r.json["id"].as_i64().unwrap();
+    let today = Utc::now().date_naive();
+    let day = |n: i64| (today - Span::days(n)).to_string();
+    for (reference, due, paid) in [
+        ("INV-LATE", day(1), None),
+        ("INV-OLD", day(90), None),
+        ("INV-PAID", day(1), Some(day(2))),
+        ("INV-TODAY", day(0), None),
+    ] {
+        let r = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/clients/{client}/invoices"),
+                Some(&owner),
+                Some(json!({"invoice_ref": reference, "amount": 120.50, "due_on": due, "paid_on": paid})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:#}", r.json);
+    }
+    let store = app.store().as_ref();
+    assert_eq!(
+        hooks::mark_overdue(store, ws.id, Utc::now()).await.unwrap(),
+        2
+    );
+    assert_eq!(
+        hooks::mark_overdue(store, ws.id, Utc::now()).await.unwrap(),
+        0
+    );
+    hooks::deliver_due(store, &secrets(), Utc::now())
+        .await
+        .unwrap();
+    let got = receiver.got();
+    assert_eq!(got.len(), 1, "only the invoice that is news");
+    let event = verified(&got[0], &made.secret);
+    assert_eq!(event["type"], "invoice.overdue");
+    assert_eq!(event["data"]["invoice"]["ref"], "INV-LATE");
+    assert_eq!(event["data"]["invoice"]["amount_cents"], 12050);
+    assert_eq!(event["data"]["invoice"]["days_overdue"], 1);
+    assert_eq!(event["data"]["client"]["external_id"], "C-1");
+    // Tomorrow the invoice due today is news, once.
+    let tomorrow = Utc::now() + Span::days(1);
+    assert_eq!(
+        hooks::mark_overdue(store, ws.id, tomorrow).await.unwrap(),
+        1
+    );
+    hooks::deliver_due(store, &secrets(), tomorrow)
+        .await
+        .unwrap();
+    assert_eq!(receiver.got().len(), 2);
+}
+
+async fn two_delivery_runs_at_once_send_each_delivery_once(backend: Backend) {
+    let app = keyed_app(backend).await;
+    let (ws, owner) = app
+        .user_with_token("o@example.com", "Acme", Role::Owner)
+        .await;
+    let (receiver, url) = Receiver::start(&[]).await;
+    add_endpoint(
+        app.store().as_ref(),
+        ws.id,
+        &url,
+        &["client.created"],
+        None,
+        Lang::En,
+    )
+    .await;
+    for i in 0..8 {
+        app.call(
+            Method::POST,
+            "/api/v1/clients",
+            Some(&owner),
+            Some(json!({"name": format!("Client {i}")})),
+        )
+        .await;
+    }
+    let store = app.store().clone();
+    let now = Utc::now();
+    let keys = secrets();
+    let (a, b) = tokio::join!(
+        hooks::deliver_due(store.as_ref(), &keys, now),
+        hooks::deliver_due(store.as_ref(), &keys, now),
+    );
+    assert_eq!(a.unwrap().delivered + b.unwrap().delivered, 8);
+    assert_eq!(receiver.got().len(), 8);
+}
+
+async fn the_webhooks_page_adds_shows_the_secret_once_refuses_and_deletes(backend: Backend) {
+    use crate::pages::{csrf_of, get, html, location, post, sign_in};
+    let app = keyed_app(backend).await;
+    app.user_with_token("ana@example.com", "Acme", Role::Owner)
+        .await;
+    app.user_with_token("max@example.com", "Acme", Role::Member)
+        .await;
+    let member = sign_in(&app, "max@example.com").await;
+    let r = get(&app, "/settings/webhooks", &member, None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let settings = get(&app, "/settings", &member, None).await;
+    assert!(!html(&settings).contains("/settings/webhooks"));
+
+    let jar = sign_in(&app, "ana@example.com").await;
+    let settings = get(&app, "/settings", &jar, None).await;
+    assert!(html(&settings).contains("href=\"/settings/webhooks\""));
+    let page = get(&app, "/settings/webhooks", &jar, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(html(&page).contains("No endpoint yet."));
+    let csrf = csrf_of(html(&page));
+
+    // Refused: a message next to each field, what was typed kept, nothing added.
+    let refused = post(
+        &app,
+        "/settings/webhooks",
+        &jar,
+        &[("csrf", &csrf), ("url", "not a url")],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = html(&refused);
+    assert!(text.contains("id=\"f-url-error\""), "{text}");
+    assert!(text.contains("id=\"f-events-error\""));
+    assert!(text.contains("value=\"not a url\""));
+    assert!(text.contains("No endpoint yet."));
+
+    let added = post(
+        &app,
+        "/settings/webhooks",
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("url", "http://127.0.0.1:9/in"),
+            ("events", "case.opened"),
+            ("events", "invoice.overdue"),
+        ],
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::OK);
+    let text = html(&added);
+    let marker = "id=\"hooks-secret-value\">";
+    let start = text.find(marker).expect("the secret is shown") + marker.len();
+    assert!(text[start..].starts_with("whsec_"));
+    assert!(text.contains("Plain http:"), "the http warning");
+    assert!(text.contains("<code>invoice.overdue</code>"));
+    // Shown once: the page drawn again has no secret.
+    let again = get(&app, "/settings/webhooks", &jar, None).await;
+    assert!(!html(&again).contains("whsec_"));
+
+    // Spanish.
+    let es = get(&app, "/settings/webhooks", &jar, Some("es")).await;
+    assert!(html(&es).contains("Registro de envíos"), "{}", html(&es));
+
+    let id = app
+        .store()
+        .list_webhook_endpoints(
+            app.store()
+                .find_workspace("Acme")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            1,
+            10,
+        )
+        .await
+        .unwrap()
+        .items[0]
+        .id
+        .0;
+    let deleted = post(
+        &app,
+        &format!("/settings/webhooks/{id}/delete"),
+        &jar,
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&deleted), "/settings/webhooks?notice=deleted");
+    let after = get(&app, "/settings/webhooks?notice=deleted", &jar, None).await;
+    assert!(html(&after).contains("The endpoint was deleted."));
+    assert!(html(&after).contains("No endpoint yet."));
+}
+
 both_backends!(
     endpoints_are_checked_made_listed_and_deleted_by_managers_of_their_workspace,
     a_workspace_without_endpoints_writes_no_outbox_rows,
@@ -679,4 +882,7 @@ both_backends!(
     an_unanswered_delivery_is_given_up_24_hours_after_its_event,
     a_slack_endpoint_gets_a_text_in_its_workspace_language,
     a_change_made_while_no_server_runs_is_delivered_by_the_next_server,
+    an_invoice_first_seen_overdue_is_one_event_and_old_history_none,
+    two_delivery_runs_at_once_send_each_delivery_once,
+    the_webhooks_page_adds_shows_the_secret_once_refuses_and_deletes,
 );

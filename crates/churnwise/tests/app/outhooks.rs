@@ -874,6 +874,106 @@ async fn the_webhooks_page_adds_shows_the_secret_once_refuses_and_deletes(backen
     assert!(html(&after).contains("No endpoint yet."));
 }
 
+async fn an_alert_raised_by_the_health_refresh_is_an_event(backend: Backend) {
+    let app = keyed_app(backend).await;
+    let (ws, owner) = app
+        .user_with_token("o@example.com", "Acme", Role::Owner)
+        .await;
+    let (receiver, url) = Receiver::start(&[]).await;
+    let made = add_endpoint(
+        app.store().as_ref(),
+        ws.id,
+        &url,
+        &["alert.raised"],
+        None,
+        Lang::En,
+    )
+    .await;
+    let tok = Some(owner.as_str());
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/clients",
+            tok,
+            Some(json!({"name": "Pixel Studio", "external_id": "C-PIX"})),
+        )
+        .await;
+    let client = r.json["id"].as_i64().unwrap();
+    let base = format!("/api/v1/clients/{client}");
+    let today = Utc::now().date_naive();
+    let day = |n: i64| (today - Span::days(n)).to_string();
+    // 70 days without contact, two overdue invoices and a complaint: at
+    // risk under the default threshold (as in early_warning.rs).
+    for (uri, body) in [
+        (
+            format!("{base}/subscriptions"),
+            json!({"subscription_ref": "S-1", "mrr": 100.0, "started_on": day(400)}),
+        ),
+        (
+            format!("{base}/interactions"),
+            json!({"kind": "call", "occurred_on": day(70)}),
+        ),
+        (
+            format!("{base}/interactions"),
+            json!({"kind": "complaint", "occurred_on": day(80)}),
+        ),
+        (
+            format!("{base}/invoices"),
+            json!({"invoice_ref": "F-1", "amount": 250.0, "due_on": day(40)}),
+        ),
+        (
+            format!("{base}/invoices"),
+            json!({"invoice_ref": "F-2", "amount": 250.0, "due_on": day(10)}),
+        ),
+    ] {
+        let r = app.call(Method::POST, &uri, tok, Some(body)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{uri}: {:#}", r.json);
+    }
+    let r = app
+        .call(Method::POST, "/api/v1/health-scores/refresh", tok, None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:#}", r.json);
+    hooks::deliver_due(app.store().as_ref(), &secrets(), Utc::now())
+        .await
+        .unwrap();
+    let alerts: Vec<Value> = receiver
+        .got()
+        .iter()
+        .map(|g| verified(g, &made.secret))
+        .collect();
+    // Each record added rescores the client (follow::records_changed), so
+    // an alert may be raised, resolved and raised again on the way: one
+    // event per alert raised, the last one the alert live now.
+    let live = app.call(Method::GET, "/api/v1/alerts", tok, None).await;
+    assert_eq!(live.status, StatusCode::OK, "{:#}", live.json);
+    let live_id = live
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["status"] == "open")
+        .expect("an open alert")["id"]
+        .clone();
+    let ids: Vec<Value> = alerts
+        .iter()
+        .map(|a| a["data"]["alert"]["id"].clone())
+        .collect();
+    let mut unique = ids.clone();
+    unique.dedup();
+    assert_eq!(ids, unique, "one event per alert: {alerts:#?}");
+    let last = alerts
+        .iter()
+        .find(|a| a["data"]["alert"]["id"] == live_id)
+        .expect("the live alert was sent");
+    assert_eq!(last["type"], "alert.raised");
+    assert_eq!(last["data"]["client"]["external_id"], "C-PIX");
+    assert_eq!(last["data"]["alert"]["score"], 32);
+    assert!(!last["data"]["alert"]["signals"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
 both_backends!(
     endpoints_are_checked_made_listed_and_deleted_by_managers_of_their_workspace,
     a_workspace_without_endpoints_writes_no_outbox_rows,
@@ -885,4 +985,5 @@ both_backends!(
     an_invoice_first_seen_overdue_is_one_event_and_old_history_none,
     two_delivery_runs_at_once_send_each_delivery_once,
     the_webhooks_page_adds_shows_the_secret_once_refuses_and_deletes,
+    an_alert_raised_by_the_health_refresh_is_an_event,
 );

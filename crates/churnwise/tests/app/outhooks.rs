@@ -974,6 +974,59 @@ async fn an_alert_raised_by_the_health_refresh_is_an_event(backend: Backend) {
         .is_empty());
 }
 
+async fn a_status_set_by_hand_and_back_to_automatic_are_status_events(backend: Backend) {
+    let app = keyed_app(backend).await;
+    let (ws, owner) = app
+        .user_with_token("o@example.com", "Acme", Role::Owner)
+        .await;
+    let (receiver, url) = Receiver::start(&[]).await;
+    let made = add_endpoint(
+        app.store().as_ref(),
+        ws.id,
+        &url,
+        &["client.status_changed"],
+        None,
+        Lang::En,
+    )
+    .await;
+    let tok = Some(owner.as_str());
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/clients",
+            tok,
+            Some(json!({"name": "Lola"})),
+        )
+        .await;
+    let uri = format!("/api/v1/clients/{}", r.json["id"]);
+    for status in ["paused", "paused", "automatic"] {
+        let r = app
+            .call(Method::PATCH, &uri, tok, Some(json!({"status": status})))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:#}", r.json);
+    }
+    hooks::deliver_due(app.store().as_ref(), &secrets(), Utc::now())
+        .await
+        .unwrap();
+    let mut events: Vec<Value> = receiver
+        .got()
+        .iter()
+        .map(|g| verified(g, &made.secret))
+        .collect();
+    events.sort_by_key(|e| e["id"].as_str().unwrap()[4..].parse::<i64>().unwrap());
+    let changes: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| {
+            (
+                e["data"]["old_status"].as_str().unwrap(),
+                e["data"]["new_status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The same status set twice changes nothing the second time.
+    assert_eq!(changes, [("prospect", "paused"), ("paused", "prospect")]);
+}
+
 both_backends!(
     endpoints_are_checked_made_listed_and_deleted_by_managers_of_their_workspace,
     a_workspace_without_endpoints_writes_no_outbox_rows,
@@ -986,4 +1039,5 @@ both_backends!(
     two_delivery_runs_at_once_send_each_delivery_once,
     the_webhooks_page_adds_shows_the_secret_once_refuses_and_deletes,
     an_alert_raised_by_the_health_refresh_is_an_event,
+    a_status_set_by_hand_and_back_to_automatic_are_status_events,
 );

@@ -51,6 +51,8 @@ pub mod status;
 pub mod stripe;
 pub mod throttle;
 pub mod usage;
+// --- outhooks (issue 17)
+pub mod outgoing_webhooks;
 pub mod validate;
 
 pub use error::{AppError, AppResult};

@@ -106,6 +106,9 @@ impl Scheduler {
             tick.workspaces += 1;
             let raised = u32::try_from(run.raised.len()).unwrap_or(u32::MAX);
             tick.alerts_raised = tick.alerts_raised.saturating_add(raised);
+            // --- outhooks (issue 17): invoices first seen overdue today
+            // become `invoice.overdue` events (see docs/webhooks.md).
+            crate::outgoing_webhooks::mark_overdue(self.store.as_ref(), ws.id, now).await?;
             let erased = erase_former_clients(self.store.as_ref(), ws.id, today).await?;
             let erased = u32::try_from(erased.len()).unwrap_or(u32::MAX);
             tick.clients_erased = tick.clients_erased.saturating_add(erased);

@@ -168,11 +168,7 @@ impl SqlStore {
             .execute(&mut **tx)
             .await
             .map_err(backend_error)?;
-            super::status::refresh_statement(ws, Some(&[client]), today)
-                .build()
-                .execute(&mut **tx)
-                .await
-                .map_err(backend_error)?;
+            super::outbox::refresh_statuses_in(tx, ws, Some(&[client]), today).await?;
         }
         Ok(())
     }
@@ -223,6 +219,22 @@ impl SqlStore {
         let id = CaseId(row.try_get("id").map_err(backend_error)?);
         Self::append_history(&mut tx, ws, id, &new.history).await?;
         Self::apply_case_effects(&mut tx, ws, new.client, &new.history).await?;
+        // --- outhooks: the event, in the same transaction
+        if super::outbox::has_subscriber(&mut tx, ws, "case.opened").await? {
+            let data = serde_json::json!({
+                "case": {"id": id.0, "kind": cols.kind, "stage": cols.stage,
+                    "primary_reason": cols.primary_reason, "opened_on": cols.opened_on},
+                "client": super::outbox::client_data(&mut tx, ws, new.client).await?,
+            });
+            super::outbox::insert_outbox_event(
+                &mut tx,
+                ws,
+                "case.opened",
+                &data,
+                now.timestamp_millis(),
+            )
+            .await?;
+        }
         tx.commit().await.map_err(backend_error)?;
         self.cases_get(ws, id)
             .await?
@@ -341,6 +353,28 @@ impl SqlStore {
             .map_err(backend_error)?;
         }
         Self::apply_case_effects(&mut tx, ws, client, &update.history).await?;
+        // --- outhooks: a close appended by this save is a `case.closed` event
+        let closed = update
+            .history
+            .iter()
+            .any(|e| matches!(e.event, CaseEvent::Closed { .. }));
+        if closed && super::outbox::has_subscriber(&mut tx, ws, "case.closed").await? {
+            let data = serde_json::json!({
+                "case": {"id": update.id.0, "kind": cols.kind, "outcome": cols.outcome,
+                    "primary_reason": cols.primary_reason, "opened_on": cols.opened_on,
+                    "closed_on": cols.closed_on, "end_on": cols.end_on,
+                    "lost_mrr_cents": cols.lost_mrr_cents},
+                "client": super::outbox::client_data(&mut tx, ws, client).await?,
+            });
+            super::outbox::insert_outbox_event(
+                &mut tx,
+                ws,
+                "case.closed",
+                &data,
+                now.timestamp_millis(),
+            )
+            .await?;
+        }
         tx.commit().await.map_err(backend_error)?;
         self.cases_get(ws, update.id)
             .await?

@@ -94,6 +94,7 @@ impl SqlStore {
             "INSERT INTO clients (workspace_id, external_id, name, status, owner, segment, keep_in_touch_days, notes, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {CLIENT_COLUMNS}"
         );
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(&sql)
             .bind(ws.0)
             .bind(&client.external_id)
@@ -104,7 +105,7 @@ impl SqlStore {
             .bind(client.keep_in_touch_days)
             .bind(&client.notes)
             .bind(Utc::now())
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await
             .map_err(|e| match backend_error(e) {
                 StoreError::Conflict { .. } => StoreError::Conflict {
@@ -113,7 +114,22 @@ impl SqlStore {
                 },
                 other => other,
             })?;
-        client_from(&row)
+        let made = client_from(&row)?;
+        // --- outhooks: `client.created`, in the same transaction
+        let data = serde_json::json!({
+            "client": {"id": made.id.0, "external_id": made.external_id, "name": made.name,
+                "status": made.status.as_str(), "owner": made.owner, "segment": made.segment},
+        });
+        super::outbox::insert_outbox_event(
+            &mut tx,
+            ws,
+            "client.created",
+            &data,
+            super::outbox::now_ms(),
+        )
+        .await?;
+        tx.commit().await.map_err(backend_error)?;
+        Ok(made)
     }
 
     pub(super) async fn get_client_impl(
@@ -322,10 +338,44 @@ impl SqlStore {
         }
         q.push(" WHERE workspace_id = ").push_bind(ws.0);
         q.push(" AND id = ").push_bind(id.0);
-        let done = q.build().execute(&self.pool).await.map_err(backend_error)?;
+        let mut tx = self.begin_write().await?;
+        // --- outhooks: a status set by hand is a `client.status_changed`
+        // event when it changes the stored status.
+        let before: Option<String> = match patch.status {
+            Some(_) => {
+                sqlx::query_scalar("SELECT status FROM clients WHERE workspace_id = $1 AND id = $2")
+                    .bind(ws.0)
+                    .bind(id.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(backend_error)?
+            }
+            None => None,
+        };
+        let done = q.build().execute(&mut *tx).await.map_err(backend_error)?;
         if done.rows_affected() == 0 {
             return Ok(None);
         }
+        if let (Some(old), Some(new)) = (before, patch.status) {
+            if old != new.as_str()
+                && super::outbox::has_subscriber(&mut tx, ws, "client.status_changed").await?
+            {
+                let data = serde_json::json!({
+                    "client": super::outbox::client_data(&mut tx, ws, id).await?,
+                    "old_status": old,
+                    "new_status": new.as_str(),
+                });
+                super::outbox::insert_outbox_event(
+                    &mut tx,
+                    ws,
+                    "client.status_changed",
+                    &data,
+                    super::outbox::now_ms(),
+                )
+                .await?;
+            }
+        }
+        tx.commit().await.map_err(backend_error)?;
         self.get_client_impl(ws, id).await
     }
 }

@@ -484,9 +484,24 @@ impl SqlStore {
                     .await
                     .map_err(backend_error)?;
                     if let Some(row) = row {
-                        summary
-                            .raised
-                            .push(AlertId(row.try_get("id").map_err(backend_error)?));
+                        let alert = AlertId(row.try_get("id").map_err(backend_error)?);
+                        summary.raised.push(alert);
+                        // --- outhooks: `alert.raised`, in the same transaction
+                        if super::outbox::has_subscriber(&mut tx, ws, "alert.raised").await? {
+                            let data = serde_json::json!({
+                                "alert": {"id": alert.0, "score": s.health.score,
+                                    "raised_on": today, "signals": reasons},
+                                "client": super::outbox::client_data(&mut tx, ws, s.client).await?,
+                            });
+                            super::outbox::insert_outbox_event(
+                                &mut tx,
+                                ws,
+                                "alert.raised",
+                                &data,
+                                now.timestamp_millis(),
+                            )
+                            .await?;
+                        }
                     }
                 }
                 AlertChange::Resolve => {

@@ -26,6 +26,7 @@ mod imports;
 mod invitations;
 mod jobs;
 mod metrics_data;
+mod outbox;
 mod owners;
 mod privacy;
 mod records;

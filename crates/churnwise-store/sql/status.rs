@@ -11,7 +11,7 @@ use sqlx::{QueryBuilder, Row};
 /// Appends the status the rule gives the `clients` row being updated on
 /// `today` (mirrors `churnwise_domain::client_status::status_on`), or the
 /// status set by hand.
-fn push_effective_status(q: &mut QueryBuilder<'_, Db>, today: Date) {
+pub(super) fn push_effective_status(q: &mut QueryBuilder<'_, Db>, today: Date) {
     q.push(
         "COALESCE(clients.status_override, CASE \
          WHEN EXISTS (SELECT 1 FROM departure_cases d \
@@ -73,12 +73,7 @@ impl SqlStore {
         match clients {
             None => {
                 let mut tx = self.begin_write().await?;
-                changed += refresh_statement(ws, None, today)
-                    .build()
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?
-                    .rows_affected();
+                changed += super::outbox::refresh_statuses_in(&mut tx, ws, None, today).await?;
                 tx.commit().await.map_err(backend_error)?;
             }
             Some(ids) => {
@@ -88,12 +83,8 @@ impl SqlStore {
                 let mut tx = self.begin_write().await?;
                 // Chunks keep every statement under both drivers' bind limits.
                 for chunk in ids.chunks(500) {
-                    changed += refresh_statement(ws, Some(chunk), today)
-                        .build()
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(backend_error)?
-                        .rows_affected();
+                    changed +=
+                        super::outbox::refresh_statuses_in(&mut tx, ws, Some(chunk), today).await?;
                 }
                 tx.commit().await.map_err(backend_error)?;
             }

@@ -1106,4 +1106,89 @@ impl Store for SqlStore {
             .map_err(backend_error)?
             .rows_affected())
     }
+
+    // --- outhooks (helper) ---
+
+    async fn create_webhook_endpoint(
+        &self,
+        ws: WorkspaceId,
+        endpoint: &NewWebhookEndpoint,
+        max: i64,
+    ) -> StoreResult<WebhookEndpoint> {
+        self.create_webhook_endpoint_impl(ws, endpoint, max).await
+    }
+
+    async fn list_webhook_endpoints(
+        &self,
+        ws: WorkspaceId,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<WebhookEndpoint>> {
+        self.list_webhook_endpoints_impl(ws, page, per_page).await
+    }
+
+    async fn get_webhook_endpoint(
+        &self,
+        ws: WorkspaceId,
+        id: WebhookEndpointId,
+    ) -> StoreResult<Option<WebhookEndpoint>> {
+        self.get_webhook_endpoint_impl(ws, id).await
+    }
+
+    async fn delete_webhook_endpoint(
+        &self,
+        ws: WorkspaceId,
+        id: WebhookEndpointId,
+    ) -> StoreResult<bool> {
+        self.delete_webhook_endpoint_impl(ws, id).await
+    }
+
+    async fn emit_event(
+        &self,
+        ws: WorkspaceId,
+        event_type: &str,
+        data: &serde_json::Value,
+        now_ms: i64,
+    ) -> StoreResult<Option<String>> {
+        self.emit_event_impl(ws, event_type, data, now_ms).await
+    }
+
+    async fn claim_webhook_deliveries(
+        &self,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ClaimedDelivery>> {
+        self.claim_webhook_deliveries_impl(now_ms, lease_until_ms, limit)
+            .await
+    }
+
+    async fn finish_webhook_attempt(
+        &self,
+        id: WebhookDeliveryId,
+        attempt: &WebhookAttempt,
+        next: DeliveryNext,
+    ) -> StoreResult<()> {
+        self.finish_webhook_attempt_impl(id, attempt, next).await
+    }
+
+    async fn webhook_delivery_log(
+        &self,
+        ws: WorkspaceId,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<DeliveryLogEntry>> {
+        self.webhook_delivery_log_impl(ws, page, per_page).await
+    }
+
+    async fn mark_overdue_invoices(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        events_since: Date,
+        now_ms: i64,
+    ) -> StoreResult<u64> {
+        self.mark_overdue_invoices_impl(ws, today, events_since, now_ms)
+            .await
+    }
 }

@@ -16,6 +16,7 @@ mod status;
 mod stripe;
 mod stripe_sync_job;
 mod usage;
+mod webhooks;
 
 pub use billing_signals::*;
 pub use cases::*;
@@ -31,6 +32,7 @@ pub use status::*;
 pub use stripe::*;
 pub use stripe_sync_job::*;
 pub use usage::*;
+pub use webhooks::*;
 
 /// A moment in UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
@@ -951,6 +953,87 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes the kept usage event ids (of every workspace) dated before
     /// `before`; returns how many went.
     async fn prune_usage_event_ids(&self, before: Date) -> StoreResult<u64>;
+
+    // --- outhooks (helper) ---
+    // Outgoing webhooks (issue 17, spec/integrations.md §3): endpoints, the
+    // outbox and its deliveries. Events are written by the store methods
+    // that make the change (create_client, refresh_client_statuses,
+    // create_case, save_case, record_health, mark_overdue_invoices), in
+    // their own transaction; `emit_event` is for a change with no
+    // transaction to share.
+
+    /// Adds an endpoint, unless `ws` already has `max` of them
+    /// (`Conflict` on `url` then).
+    async fn create_webhook_endpoint(
+        &self,
+        ws: WorkspaceId,
+        endpoint: &NewWebhookEndpoint,
+        max: i64,
+    ) -> StoreResult<WebhookEndpoint>;
+    /// One page of the endpoints of `ws`, oldest first.
+    async fn list_webhook_endpoints(
+        &self,
+        ws: WorkspaceId,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<WebhookEndpoint>>;
+    /// One endpoint of `ws`.
+    async fn get_webhook_endpoint(
+        &self,
+        ws: WorkspaceId,
+        id: WebhookEndpointId,
+    ) -> StoreResult<Option<WebhookEndpoint>>;
+    /// Deletes an endpoint of `ws` with its deliveries; false when absent.
+    async fn delete_webhook_endpoint(
+        &self,
+        ws: WorkspaceId,
+        id: WebhookEndpointId,
+    ) -> StoreResult<bool>;
+    /// Writes an event of `event_type` with `data` to the outbox, with one
+    /// delivery per endpoint of `ws` that receives it (nothing at all when
+    /// none does); its public id, if written.
+    async fn emit_event(
+        &self,
+        ws: WorkspaceId,
+        event_type: &str,
+        data: &serde_json::Value,
+        now_ms: i64,
+    ) -> StoreResult<Option<String>>;
+    /// Claims up to `limit` deliveries due at `now_ms` (pending, next
+    /// attempt passed, no live lease) until `lease_until_ms`, each by a
+    /// conditional update, so two processes never claim the same one.
+    async fn claim_webhook_deliveries(
+        &self,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ClaimedDelivery>>;
+    /// Records an attempt of a claimed delivery and what becomes of it, in
+    /// one transaction (the lease ends).
+    async fn finish_webhook_attempt(
+        &self,
+        id: WebhookDeliveryId,
+        attempt: &WebhookAttempt,
+        next: DeliveryNext,
+    ) -> StoreResult<()>;
+    /// One page of the attempts of `ws`, newest first.
+    async fn webhook_delivery_log(
+        &self,
+        ws: WorkspaceId,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<DeliveryLogEntry>>;
+    /// Marks the unpaid invoices of `ws` due before `today` as seen overdue,
+    /// once each, and writes an `invoice.overdue` event for those due on or
+    /// after `events_since` (older ones are history, not news); how many
+    /// were marked.
+    async fn mark_overdue_invoices(
+        &self,
+        ws: WorkspaceId,
+        today: Date,
+        events_since: Date,
+        now_ms: i64,
+    ) -> StoreResult<u64>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

@@ -63,6 +63,17 @@ fn api_routes() -> OpenApiRouter<AppState> {
         ))
         .merge(reminder_routes())
         .merge(usage_routes())
+        .merge(webhook_routes())
+}
+
+// --- outhooks --- (issue 17)
+/// Outgoing webhook endpoints and their delivery log.
+fn webhook_routes() -> OpenApiRouter<AppState> {
+    use crate::api::webhooks;
+    OpenApiRouter::new()
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::show, webhooks::delete))
 }
 
 // --- usage --- (issue 18)
@@ -216,6 +227,15 @@ fn billing_page_routes() -> Router<AppState> {
     Router::new()
         .route("/settings/billing", get(billing::show).post(billing::save))
         .route("/settings/billing/sync", post(billing::sync_now))
+        // --- outhooks (issue 17)
+        .route(
+            "/settings/webhooks",
+            get(pages::webhooks::show).post(pages::webhooks::add),
+        )
+        .route(
+            "/settings/webhooks/{id}/delete",
+            post(pages::webhooks::delete),
+        )
 }
 
 fn page_routes() -> Router<AppState> {

@@ -24,6 +24,8 @@ pub mod reminders;
 mod render;
 pub mod session;
 pub mod settings;
+// --- outhooks (issue 17)
+pub mod webhooks;
 
 pub use forms::{AnonForm, CsrfForm, ANON_CSRF_COOKIE};
 pub use render::{render, render_template, Chrome};

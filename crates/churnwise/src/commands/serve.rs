@@ -47,6 +47,10 @@ pub struct ServeArgs {
     /// Seconds between scheduler runs (default 900).
     #[arg(long, env = "CHURNWISE_SCHEDULER_INTERVAL")]
     scheduler_interval: Option<u64>,
+    /// Seconds between runs of the outgoing webhook deliveries (default 5;
+    /// they run wherever the scheduler runs).
+    #[arg(long, env = "CHURNWISE_WEBHOOK_INTERVAL")]
+    webhook_interval: Option<u64>,
     /// The address people reach this server at (e.g. https://churn.example.com),
     /// used in the links of invitation emails; default: the request's host.
     #[arg(long, env = "CHURNWISE_PUBLIC_URL")]
@@ -112,6 +116,22 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     } else {
         None
     };
+    // --- outhooks (issue 17): the outbox is delivered every few seconds,
+    // by every process that runs a scheduler (each delivery is claimed once).
+    let deliveries_task = if scheduler_on {
+        let every = Duration::from_secs(args.webhook_interval.unwrap_or(5).max(1));
+        let secrets = crate::settings::secret_key_source(&ctx.database);
+        Some(tokio::spawn(
+            churnwise_app::outgoing_webhooks::run_deliveries_until(
+                store.clone(),
+                secrets,
+                every,
+                stopped(stop_rx.clone()),
+            ),
+        ))
+    } else {
+        None
+    };
     let nobody_yet = store.count_users().await? == 0;
     let mut state = churnwise_web::AppState::new(store);
     state.secure_cookies = args.secure_cookies || ctx.file.secure_cookies.unwrap_or(false);
@@ -171,6 +191,11 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             tracing::warn!(
                 "the scheduler's run did not finish in time; its lease expires on its own"
             );
+        }
+    }
+    if let Some(task) = deliveries_task {
+        if tokio::time::timeout(SHUTDOWN_GRACE, task).await.is_err() {
+            tracing::warn!("the webhook deliveries did not finish in time");
         }
     }
     tracing::info!("churnwise stopped");

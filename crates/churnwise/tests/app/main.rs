@@ -32,6 +32,7 @@ mod imports_pages;
 mod members_pages;
 mod metrics_cache;
 mod metrics_cli;
+mod outhooks;
 mod owners;
 mod pages;
 mod payment_reminders;

@@ -687,6 +687,185 @@ async fn record_case(
     Ok(case)
 }
 
+/// Longest range of the cancel-flow report, in months.
+pub const REPORT_MAX_MONTHS: i32 = 24;
+
+/// Offers of one kind and variant in a report period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfferFigures {
+    /// `pause`, `discount`, `cheaper_plan` or `talk_to_us`.
+    pub kind: String,
+    /// `a` or `b`.
+    pub variant: String,
+    /// Decided sessions that were shown this offer.
+    pub shown: u64,
+    /// Of those, how many accepted it.
+    pub accepted: u64,
+    /// accepted ÷ shown, in percent with one decimal (null when none shown).
+    pub accept_rate_pct: Option<f64>,
+}
+
+/// How many customers gave one reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReasonCount {
+    /// The reason's key.
+    pub reason: String,
+    /// Decided sessions with that reason.
+    pub count: u64,
+}
+
+/// The cancel page's figures for one month (or the whole range).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CancelFlowFigures {
+    /// `YYYY-MM`, or `total`.
+    pub month: String,
+    /// Links opened with a valid signature (each link once).
+    pub sessions: u64,
+    /// Sessions that ended in "Cancel my subscription".
+    pub cancelled: u64,
+    /// Sessions that ended with an offer accepted.
+    pub saves: u64,
+    /// The MRR of the saved clients on the day they accepted, in cents.
+    pub saved_mrr_cents: i64,
+    /// Reasons given, most given first.
+    pub reasons: Vec<ReasonCount>,
+    /// Offers shown and accepted, per kind and variant.
+    pub offers: Vec<OfferFigures>,
+}
+
+/// `GET /api/v1/reports/cancel-flow`: the figures by month (by the day the
+/// link was first opened, UTC) and for the whole range.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CancelFlowReport {
+    /// First month, `YYYY-MM`.
+    pub from: String,
+    /// Last month, `YYYY-MM`, included.
+    pub to: String,
+    /// One entry per month of the range, in order.
+    pub months: Vec<CancelFlowFigures>,
+    /// The whole range.
+    pub total: CancelFlowFigures,
+}
+
+fn figures(month: String, sessions: &[&churnwise_store::CancelSession]) -> CancelFlowFigures {
+    use std::collections::BTreeMap;
+    let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+    let mut offers: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
+    let (mut cancelled, mut saves, mut saved_mrr_cents) = (0, 0, 0);
+    for c in sessions.iter().filter_map(|s| s.completion.as_ref()) {
+        *reasons.entry(c.reason.clone()).or_default() += 1;
+        let accepted = c.decision == Decision::AcceptedOffer.as_str();
+        if accepted {
+            saves += 1;
+            saved_mrr_cents += c.saved_mrr_cents;
+        } else {
+            cancelled += 1;
+        }
+        let kind = c
+            .offer_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str::<CancelOffer>(j).ok())
+            .map(|o| o.terms.kind().to_string());
+        if let Some(kind) = kind {
+            let entry = offers
+                .entry((kind, c.variant.clone().unwrap_or_else(|| "a".into())))
+                .or_default();
+            entry.0 += 1;
+            entry.1 += u64::from(accepted);
+        }
+    }
+    let mut reasons: Vec<ReasonCount> = reasons
+        .into_iter()
+        .map(|(reason, count)| ReasonCount { reason, count })
+        .collect();
+    reasons.sort_by(|a, b| b.count.cmp(&a.count).then(a.reason.cmp(&b.reason)));
+    CancelFlowFigures {
+        month,
+        sessions: u64::try_from(sessions.len()).unwrap_or(u64::MAX),
+        cancelled,
+        saves,
+        saved_mrr_cents,
+        reasons,
+        offers: offers
+            .into_iter()
+            .map(|((kind, variant), (shown, accepted))| OfferFigures {
+                kind,
+                variant,
+                shown,
+                accepted,
+                accept_rate_pct: (shown > 0).then(|| {
+                    // One decimal: per-mille rounded half up, then shown.
+                    let per_mille = (accepted * 1000 * 2 + shown) / (shown * 2);
+                    f64::from(u32::try_from(per_mille).unwrap_or(1000)) / 10.0
+                }),
+            })
+            .collect(),
+    }
+}
+
+/// The cancel page's report from `from` to `to` (`YYYY-MM`, both
+/// required, at most 24 months): 422 naming `from` or `to`.
+pub async fn report(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> AppResult<CancelFlowReport> {
+    let mut problems = Vec::new();
+    let mut month = |field: &str, text: Option<&str>| match text.map(str::trim) {
+        None | Some("") => {
+            problems.push(FieldProblem::missing(field));
+            None
+        }
+        Some(t) => churnwise_domain::parse_month(t)
+            .map_err(|_| problems.push(FieldProblem::invalid(field, "must be a month, YYYY-MM")))
+            .ok(),
+    };
+    let (from, to) = (month("from", from), month("to", to));
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            problems.push(FieldProblem::invalid("to", "must not be before from"));
+        } else if f.months_until(t) >= REPORT_MAX_MONTHS {
+            problems.push(FieldProblem::invalid(
+                "to",
+                &format!("the range must be at most {REPORT_MAX_MONTHS} months"),
+            ));
+        }
+    }
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(AppError::Invalid(problems));
+    };
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let start = from.first_day().and_time(chrono::NaiveTime::MIN).and_utc();
+    let end = to
+        .next()
+        .first_day()
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
+    let sessions = store.cancel_sessions_between(ws, start, end).await?;
+    let months = churnwise_domain::Month::range_inclusive(from, to)
+        .map(|m| {
+            let of_month: Vec<_> = sessions
+                .iter()
+                .filter(|s| churnwise_domain::Month::of(s.opened_at.date_naive()) == m)
+                .collect();
+            figures(m.to_string(), &of_month)
+        })
+        .collect();
+    Ok(CancelFlowReport {
+        from: from.to_string(),
+        to: to.to_string(),
+        months,
+        total: figures("total".into(), &sessions.iter().collect::<Vec<_>>()),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

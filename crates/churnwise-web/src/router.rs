@@ -75,6 +75,7 @@ fn cancel_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel_page::new_secret))
         .routes(routes!(cancel_page::put_offers))
         .routes(routes!(cancel_page::put_display_name))
+        .routes(routes!(cancel_page::report))
 }
 
 /// The public cancel page (no login: the signed link is the key),

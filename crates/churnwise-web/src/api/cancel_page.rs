@@ -1,7 +1,8 @@
 //! The self-service cancel page's settings (issue 17, spec §2):
 //! `GET /api/v1/cancel-page` (public id and offers, never the secret),
 //! `POST /api/v1/cancel-page/secret` (owners: a new secret, shown once),
-//! `PUT /api/v1/cancel-page/offers` and `PUT /api/v1/cancel-page/display-name`,
+//! `PUT /api/v1/cancel-page/offers`, `PUT /api/v1/cancel-page/display-name`
+//! and the report `GET /api/v1/reports/cancel-flow`,
 //! through `churnwise_app::cancel_flow`.
 
 use crate::auth::Auth;
@@ -10,7 +11,7 @@ use crate::extract::ApiJson;
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
-use churnwise_app::cancel_flow::{self, CancelPageView, CancelSecret};
+use churnwise_app::cancel_flow::{self, CancelFlowReport, CancelPageView, CancelSecret};
 use churnwise_domain::cancel_offer::CancelOfferInput;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -103,6 +104,37 @@ pub async fn put_display_name(
             auth.ws(),
             body.display_name.as_deref(),
             chrono::Utc::now(),
+        )
+        .await?,
+    ))
+}
+
+/// The months of the cancel-flow report.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CancelReportQuery {
+    /// First month, YYYY-MM (required).
+    pub from: Option<String>,
+    /// Last month, YYYY-MM, included (required; at most 24 months).
+    pub to: Option<String>,
+}
+
+/// The cancel page's report by month: sessions (links opened with a valid
+/// signature), cancellations, saves, saved MRR, reasons, and the accept
+/// rate per offer kind and variant. 422 naming `from` or `to`.
+#[utoipa::path(get, path = "/reports/cancel-flow", tag = "reports", params(CancelReportQuery),
+    responses((status = 200, body = CancelFlowReport), (status = 422, body = Problem)))]
+pub async fn report(
+    State(state): State<AppState>,
+    auth: Auth,
+    crate::extract::ApiQuery(query): crate::extract::ApiQuery<CancelReportQuery>,
+) -> ApiResult<Json<CancelFlowReport>> {
+    Ok(Json(
+        cancel_flow::report(
+            state.store.as_ref(),
+            auth.ws(),
+            query.from.as_deref(),
+            query.to.as_deref(),
         )
         .await?,
     ))

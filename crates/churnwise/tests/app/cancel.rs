@@ -740,6 +740,101 @@ async fn the_documented_snippets_build_links_churnwise_accepts(backend: Backend)
     );
 }
 
+async fn the_report_counts_sessions_saves_reasons_and_offers_by_month(backend: Backend) {
+    let app = app_with_key(backend).await;
+    let b = business(&app, "acme").await;
+    for (c, mrr) in [("cus_1", 5000), ("cus_2", 3000), ("cus_3", 1000)] {
+        client(app.store().as_ref(), b.ws, c, mrr).await;
+    }
+    let now = Utc::now().timestamp();
+    let decide = |customer: &str, reason: &str, decision: &str| {
+        format!(
+            "{}&step=decide&reason={reason}&decision={decision}",
+            link_query(&b.secret, customer, now)
+        )
+    };
+    let saved = post(
+        &app,
+        &b.public_id,
+        &decide("cus_1", "price_too_high", "accept"),
+        "en",
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK);
+    let gone = post(
+        &app,
+        &b.public_id,
+        &decide("cus_2", "needs_changed", "cancel"),
+        "en",
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::OK);
+    let opened = open(
+        &app,
+        &b.public_id,
+        &link_query(&b.secret, "cus_3", now),
+        "en",
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::OK);
+
+    let month = Utc::now().format("%Y-%m").to_string();
+    let before = (Utc::now().date_naive() - chrono::Days::new(40))
+        .format("%Y-%m")
+        .to_string();
+    let reply = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/reports/cancel-flow?from={before}&to={month}"),
+            Some(&b.token),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.json);
+    let months = reply.json["months"].as_array().unwrap();
+    assert_eq!(months.last().unwrap()["month"], month.as_str());
+    assert_eq!(months[0]["sessions"], 0);
+    let total = &reply.json["total"];
+    assert_eq!(total["sessions"], 3);
+    assert_eq!(total["saves"], 1);
+    assert_eq!(total["cancelled"], 1);
+    assert_eq!(total["saved_mrr_cents"], 5000);
+    assert_eq!(
+        total["reasons"],
+        json!([{"reason": "needs_changed", "count": 1}, {"reason": "price_too_high", "count": 1}])
+    );
+    assert_eq!(
+        total["offers"],
+        json!([
+            {"kind": "discount", "variant": "a", "shown": 1, "accepted": 1, "accept_rate_pct": 100.0},
+            {"kind": "pause", "variant": "a", "shown": 1, "accepted": 0, "accept_rate_pct": 0.0},
+        ])
+    );
+    assert_eq!(months.last().unwrap()["saves"], 1);
+
+    let refused = app
+        .call(
+            Method::GET,
+            "/api/v1/reports/cancel-flow?to=2026-13",
+            Some(&b.token),
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&refused), ["from", "to"]);
+    // Another workspace sees none of it.
+    let other = business(&app, "globex").await;
+    let theirs = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/reports/cancel-flow?from={month}&to={month}"),
+            Some(&other.token),
+            None,
+        )
+        .await;
+    assert_eq!(theirs.json["total"]["sessions"], 0);
+}
+
 both_backends!(
     the_secret_is_for_owners_shown_once_and_stored_sealed,
     a_signed_link_opens_the_page_and_bad_or_old_links_record_nothing,
@@ -750,4 +845,5 @@ both_backends!(
     a_customer_keeps_the_variant_drawn_once,
     a_link_works_only_for_its_own_workspace,
     the_documented_snippets_build_links_churnwise_accepts,
+    the_report_counts_sessions_saves_reasons_and_offers_by_month,
 );

@@ -129,6 +129,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/billing_signals.ftl"),
             include_str!("../locales/en/usage.ftl"),
             include_str!("../locales/en/outhooks.ftl"),
+            include_str!("../locales/en/cancel.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -147,6 +148,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/billing_signals.ftl"),
             include_str!("../locales/es/usage.ftl"),
             include_str!("../locales/es/outhooks.ftl"),
+            include_str!("../locales/es/cancel.ftl"),
         ]
         .as_slice(),
     }

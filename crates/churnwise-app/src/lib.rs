@@ -27,6 +27,8 @@ pub mod audit;
 pub mod backup;
 pub mod billing_signals;
 pub mod bounds;
+// --- cancel (helper) ---
+pub mod cancel_flow;
 pub mod cases;
 pub mod clients;
 pub mod credentials;

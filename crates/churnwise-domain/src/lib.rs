@@ -3,6 +3,7 @@
 //! call these rules.
 
 pub mod billing_signals;
+pub mod cancel_offer;
 pub mod client_status;
 pub mod dates;
 pub mod departure;

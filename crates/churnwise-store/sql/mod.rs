@@ -17,6 +17,8 @@ use churnwise_store::{StoreError, StoreResult};
 
 mod billing_signals;
 mod bounded;
+// --- cancel (helper) ---
+mod cancel_flow;
 mod cases;
 mod clients;
 mod entry;

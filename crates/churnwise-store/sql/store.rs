@@ -1191,4 +1191,84 @@ impl Store for SqlStore {
         self.mark_overdue_invoices_impl(ws, today, events_since, now_ms)
             .await
     }
+
+    // --- cancel (helper) ---
+    // The self-service cancel page (cancel_flow.rs, issue 17).
+
+    async fn cancel_page(&self, ws: WorkspaceId) -> StoreResult<Option<CancelPage>> {
+        self.cancel_page_impl(ws).await
+    }
+
+    async fn cancel_page_by_public_id(&self, public_id: &str) -> StoreResult<Option<CancelPage>> {
+        self.cancel_page_by_public_id_impl(public_id).await
+    }
+
+    async fn save_cancel_page(&self, page: &CancelPage) -> StoreResult<()> {
+        self.save_cancel_page_impl(page).await
+    }
+
+    async fn open_cancel_session(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        customer: &str,
+        link_ts: i64,
+        at: Timestamp,
+    ) -> StoreResult<CancelSession> {
+        self.open_cancel_session_impl(ws, client, customer, link_ts, at)
+            .await
+    }
+
+    async fn claim_cancel_session(
+        &self,
+        ws: WorkspaceId,
+        customer: &str,
+        link_ts: i64,
+        completion: &CancelCompletion,
+    ) -> StoreResult<bool> {
+        self.claim_cancel_session_impl(ws, customer, link_ts, completion)
+            .await
+    }
+
+    async fn release_cancel_session(
+        &self,
+        ws: WorkspaceId,
+        customer: &str,
+        link_ts: i64,
+    ) -> StoreResult<()> {
+        self.release_cancel_session_impl(ws, customer, link_ts)
+            .await
+    }
+
+    async fn finish_cancel_session(
+        &self,
+        ws: WorkspaceId,
+        customer: &str,
+        link_ts: i64,
+        case: Option<CaseId>,
+        stripe_error: Option<&str>,
+    ) -> StoreResult<()> {
+        self.finish_cancel_session_impl(ws, customer, link_ts, case, stripe_error)
+            .await
+    }
+
+    async fn cancel_variant(
+        &self,
+        ws: WorkspaceId,
+        customer: &str,
+        reason: &str,
+        proposed: &str,
+    ) -> StoreResult<String> {
+        self.cancel_variant_impl(ws, customer, reason, proposed)
+            .await
+    }
+
+    async fn cancel_sessions_between(
+        &self,
+        ws: WorkspaceId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> StoreResult<Vec<CancelSession>> {
+        self.cancel_sessions_between_impl(ws, from, to).await
+    }
 }

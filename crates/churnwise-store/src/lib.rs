@@ -3,6 +3,7 @@
 //! here; `churnwise-store-sqlite` and `churnwise-store-postgres` implement it.
 
 mod billing_signals;
+mod cancel_flow;
 mod cases;
 mod error;
 mod health;
@@ -19,6 +20,7 @@ mod usage;
 mod webhooks;
 
 pub use billing_signals::*;
+pub use cancel_flow::*;
 pub use cases::*;
 pub use error::{RowProblem, StoreError};
 pub use health::*;
@@ -1034,6 +1036,67 @@ pub trait Store: Send + Sync + 'static {
         events_since: Date,
         now_ms: i64,
     ) -> StoreResult<u64>;
+
+    // --- cancel (helper) ---
+    // The self-service cancel page (issue 17, migration 0022).
+
+    /// The cancel page of `ws`, if one was made.
+    async fn cancel_page(&self, ws: WorkspaceId) -> StoreResult<Option<CancelPage>>;
+    /// The cancel page whose public id is `public_id`, of any workspace.
+    async fn cancel_page_by_public_id(&self, public_id: &str) -> StoreResult<Option<CancelPage>>;
+    /// Creates or replaces the cancel page of `page.ws`.
+    async fn save_cancel_page(&self, page: &CancelPage) -> StoreResult<()>;
+    /// Records that the link (`customer`, `link_ts`) was opened (once: a
+    /// second opening keeps the first) and answers its session.
+    async fn open_cancel_session(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        customer: &str,
+        link_ts: i64,
+        at: Timestamp,
+    ) -> StoreResult<CancelSession>;
+    /// Marks the session of the link decided with `completion`, unless it
+    /// already was: true when this call decided it.
+    async fn claim_cancel_session(
+        &self,
+        ws: WorkspaceId,
+        customer: &str,
+        link_ts: i64,
+        completion: &CancelCompletion,
+    ) -> StoreResult<bool>;
+    /// Undoes a claim whose recording failed, so the customer may try again.
+    async fn release_cancel_session(
+        &self,
+        ws: WorkspaceId,
+        customer: &str,
+        link_ts: i64,
+    ) -> StoreResult<()>;
+    /// Sets the case a decided session was recorded on and any Stripe error.
+    async fn finish_cancel_session(
+        &self,
+        ws: WorkspaceId,
+        customer: &str,
+        link_ts: i64,
+        case: Option<CaseId>,
+        stripe_error: Option<&str>,
+    ) -> StoreResult<()>;
+    /// The variant of `reason` given to `customer`: the stored one, else
+    /// `proposed`, stored now.
+    async fn cancel_variant(
+        &self,
+        ws: WorkspaceId,
+        customer: &str,
+        reason: &str,
+        proposed: &str,
+    ) -> StoreResult<String>;
+    /// The sessions of `ws` opened from `from` (included) to `to` (excluded).
+    async fn cancel_sessions_between(
+        &self,
+        ws: WorkspaceId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> StoreResult<Vec<CancelSession>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

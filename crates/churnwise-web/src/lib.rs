@@ -7,6 +7,8 @@
 
 pub mod api;
 pub mod auth;
+// --- cancel (helper) ---
+mod cancel_page;
 pub mod error;
 mod extract;
 pub mod i18n;

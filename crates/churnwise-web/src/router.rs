@@ -64,6 +64,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(reminder_routes())
         .merge(usage_routes())
         .merge(webhook_routes())
+        .merge(cancel_routes())
 }
 
 // --- outhooks --- (issue 17)
@@ -74,6 +75,39 @@ fn webhook_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(webhooks::list, webhooks::create))
         .routes(routes!(webhooks::deliveries))
         .routes(routes!(webhooks::show, webhooks::delete))
+}
+
+// --- cancel (helper) --- (issue 17)
+/// The self-service cancel page's settings: public id, secret, offers.
+fn cancel_routes() -> OpenApiRouter<AppState> {
+    use crate::api::cancel_page;
+    OpenApiRouter::new()
+        .routes(routes!(cancel_page::show))
+        .routes(routes!(cancel_page::new_secret))
+        .routes(routes!(cancel_page::put_offers))
+        .routes(routes!(cancel_page::put_display_name))
+        .routes(routes!(cancel_page::report))
+}
+
+/// The public cancel page (no login: the signed link is the key),
+/// rate-limited per address like the survey.
+fn public_cancel_routes(state: &AppState) -> Router<AppState> {
+    let limiter = Arc::new(
+        // 30 a minute: a customer's whole flow is three or four requests.
+        RateLimiter::new(30, std::time::Duration::from_secs(60))
+            .trusting_forwarded_for(state.trust_forwarded_for)
+            .shared_through(state.store.clone(), "cancel"),
+    );
+    Router::new()
+        .route(
+            "/cancel/{public_id}",
+            get(crate::cancel_page::show).post(crate::cancel_page::post),
+        )
+        .route("/cancel/{public_id}/logo", get(crate::cancel_page::logo))
+        .layer(axum::middleware::from_fn_with_state(
+            limiter,
+            rate_limit::limit,
+        ))
 }
 
 // --- usage --- (issue 18)
@@ -383,6 +417,7 @@ pub fn app(state: AppState) -> Router {
             get(move || async move { Json(doc) }),
         )
         .merge(public_survey_routes(&state))
+        .merge(public_cancel_routes(&state))
         // Stripe's events (issue 15): signed, no session; bounded body.
         .route(
             "/webhooks/stripe/{endpoint}",

@@ -24,6 +24,8 @@ pub enum NoticeChannel {
     Chat,
     /// Another way.
     Other,
+    /// By the customer on the self-service cancel page (issue 17).
+    SelfService,
 }
 
 /// The first evaluation of the relationship so far, as raw input.

@@ -2,6 +2,8 @@
 //! `router.rs`.
 
 pub mod bodies;
+// --- cancel (helper) ---
+pub mod cancel_page;
 pub mod cases;
 pub mod clients;
 pub mod early_warning;

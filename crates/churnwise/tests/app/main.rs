@@ -13,6 +13,7 @@ mod api_document;
 mod billing_page;
 mod billing_signals;
 mod bounded_inputs;
+mod cancel;
 mod cases_api;
 mod cases_cli;
 mod cli;

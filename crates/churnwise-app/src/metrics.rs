@@ -85,10 +85,21 @@ impl MetricsQuestion {
 pub fn metrics_input(data: MetricsData) -> MetricsInput {
     let mut builder = InputBuilder::new();
     for c in &data.customers {
-        builder.customer(&c.id.0.to_string(), c.owner.as_deref().unwrap_or(""));
+        builder.customer_in_segment(
+            &c.id.0.to_string(),
+            c.owner.as_deref().unwrap_or(""),
+            c.segment.as_deref().unwrap_or(""),
+        );
     }
     for s in &data.segments {
-        builder.segment(&s.client.0.to_string(), s.mrr, s.started_on, s.ended_on);
+        let plan = data.plans.get(s.plan as usize).map_or("", String::as_str);
+        builder.segment_on_plan(
+            &s.client.0.to_string(),
+            plan,
+            s.mrr,
+            s.started_on,
+            s.ended_on,
+        );
     }
     for i in &data.invoices {
         builder.invoice_group(

@@ -43,6 +43,7 @@ mod stripe_api;
 mod stripe_sync;
 mod stripe_webhooks;
 mod support;
+mod survival;
 mod usage;
 mod websec;
 mod words;

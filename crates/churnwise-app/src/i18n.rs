@@ -128,6 +128,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/forms.ftl"),
             include_str!("../locales/en/billing_signals.ftl"),
             include_str!("../locales/en/usage.ftl"),
+            include_str!("../locales/en/survival.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -145,6 +146,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/forms.ftl"),
             include_str!("../locales/es/billing_signals.ftl"),
             include_str!("../locales/es/usage.ftl"),
+            include_str!("../locales/es/survival.ftl"),
         ]
         .as_slice(),
     }

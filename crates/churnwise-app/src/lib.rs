@@ -52,5 +52,6 @@ pub mod stripe;
 pub mod throttle;
 pub mod usage;
 pub mod validate;
+pub mod who_leaves;
 
 pub use error::{AppError, AppResult};

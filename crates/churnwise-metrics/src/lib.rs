@@ -210,9 +210,12 @@ fn survival_by(
         .into_iter()
         .map(|(text, ds)| (text.to_string(), ds.into_iter().collect()))
         .collect();
+    let curves: Vec<Vec<(i64, AtDuration)>> = durations.iter().map(|(_, ds)| ds.clone()).collect();
+    let (logrank, expected) = logrank::logrank(&curves);
     let groups = durations
         .iter()
-        .map(|(text, ds)| {
+        .zip(expected)
+        .map(|((text, ds), expected_events)| {
             let s = survival::kaplan_meier(ds);
             GroupSurvival {
                 group: text.clone(),
@@ -220,14 +223,14 @@ fn survival_by(
                 events: s.events,
                 median_days: s.median_days,
                 survival_at_days: s.survival_at_days,
+                expected_events,
             }
         })
         .collect();
-    let curves: Vec<Vec<(i64, AtDuration)>> = durations.into_iter().map(|(_, ds)| ds).collect();
     SurvivalByReport {
         by,
         groups,
-        logrank: logrank::logrank(&curves),
+        logrank,
     }
 }
 

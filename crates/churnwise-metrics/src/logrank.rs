@@ -15,11 +15,16 @@ use crate::report::LogRank;
 use crate::survival::AtDuration;
 
 /// The log-rank test over `groups`, each its `(duration, counts)` sorted by
-/// duration; `None` with fewer than two groups.
-pub(crate) fn logrank(groups: &[Vec<(i64, AtDuration)>]) -> Option<LogRank> {
+/// duration (`None` with fewer than two groups), and each group's expected
+/// events `E`.
+pub(crate) fn logrank(groups: &[Vec<(i64, AtDuration)>]) -> (Option<LogRank>, Vec<f64>) {
     let k = groups.len();
     if k < 2 {
-        return None;
+        let observed = groups
+            .iter()
+            .map(|ds| ds.iter().map(|(_, a)| a.events as f64).sum())
+            .collect();
+        return (None, observed);
     }
     // Every (duration, group, counts), by duration.
     let mut entries: Vec<(i64, usize, AtDuration)> = groups
@@ -79,11 +84,12 @@ pub(crate) fn logrank(groups: &[Vec<(i64, AtDuration)>]) -> Option<LogRank> {
     let z: Vec<f64> = (0..m).map(|g| observed[g] - expected[g]).collect();
     let chi2 = quadratic_form_pinv(&v, m, &z).max(0.0);
     let df = m as u64;
-    Some(LogRank {
+    let test = LogRank {
         chi2,
         df,
         p_value: chi2_upper_tail(chi2, df as f64),
-    })
+    };
+    (Some(test), expected)
 }
 
 /// `zᵀ A⁺ z` for the symmetric `m × m` matrix `a` (row-major), its
@@ -261,8 +267,8 @@ mod tests {
 
     #[test]
     fn fewer_than_two_groups_have_no_test() {
-        assert_eq!(logrank(&[]), None);
-        assert_eq!(logrank(&[vec![(5, at(1, 0))]]), None);
+        assert_eq!(logrank(&[]).0, None);
+        assert_eq!(logrank(&[vec![(5, at(1, 0))]]), (None, vec![1.0]));
     }
 
     #[test]
@@ -274,9 +280,11 @@ mod tests {
         // O_A=2, E_A=4/3, z=2/3; V=0.25+2/9+0.25=13/18; chi2=(4/9)/(13/18)=8/13.
         let a = vec![(1, at(1, 0)), (3, at(1, 0))];
         let b = vec![(2, at(1, 0)), (4, at(0, 1))];
-        let r = logrank(&[a, b]).expect("two groups");
+        let (r, expected) = logrank(&[a, b]);
+        let r = r.expect("two groups");
         assert!(close(r.chi2, 8.0 / 13.0, 1e-12), "{}", r.chi2);
         assert_eq!(r.df, 1);
+        assert!(close(expected[0], 4.0 / 3.0, 1e-12) && close(expected[1], 5.0 / 3.0, 1e-12));
         // χ²(1) upper tail at 8/13 = erfc(sqrt(4/13)).
         assert!(
             close(r.p_value, 0.432_767_580_667_784_65, 1e-10),
@@ -297,7 +305,7 @@ mod tests {
             vec![(2, at(1, 0))],
             vec![(3, at(0, 1))],
         ];
-        let r = logrank(&groups).expect("three groups");
+        let r = logrank(&groups).0.expect("three groups");
         let (a, b, d) = (2.0 / 9.0, -1.0 / 9.0, 17.0 / 36.0);
         let det = a * d - b * b;
         let (z1, z2) = (2.0 / 3.0, 1.0 / 6.0);
@@ -315,7 +323,7 @@ mod tests {
         let a = vec![(1, at(1, 0)), (3, at(1, 0))];
         let b = vec![(2, at(1, 0)), (4, at(0, 1))];
         let c = vec![(0, at(0, 1))];
-        let r = logrank(&[c, a, b]).expect("three groups");
+        let r = logrank(&[c, a, b]).0.expect("three groups");
         assert!(close(r.chi2, 8.0 / 13.0, 1e-12), "{}", r.chi2);
         assert_eq!(r.df, 2);
         assert!(close(r.p_value, (-4.0f64 / 13.0).exp(), 1e-12));
@@ -325,11 +333,13 @@ mod tests {
     fn groups_never_at_risk_together_give_no_evidence() {
         // B's only subject is censored at 0, before A's event at 1: V = 0.
         let a = vec![(1, at(1, 0))];
-        let r = logrank(&[a.clone(), vec![(0, at(0, 1))]]).expect("two groups");
+        let r = logrank(&[a.clone(), vec![(0, at(0, 1))]])
+            .0
+            .expect("two groups");
         assert_eq!(r.chi2, 0.0);
         assert_eq!(r.p_value, 1.0);
         // With B at risk at 1, there is some evidence.
-        let r = logrank(&[a, vec![(5, at(1, 0))]]).expect("two groups");
+        let r = logrank(&[a, vec![(5, at(1, 0))]]).0.expect("two groups");
         assert!(r.chi2 > 0.0 && r.p_value < 1.0);
     }
 

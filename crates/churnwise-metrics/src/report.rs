@@ -161,6 +161,11 @@ pub struct GroupSurvival {
     pub median_days: Option<i64>,
     /// The group's curve at 30, 90, 180 and 365 days.
     pub survival_at_days: SurvivalAt,
+    /// Events expected in the group were every group alike (the log-rank
+    /// test's `E`); not part of the document. `events / expected_events`
+    /// above 1 means the group leaves faster than the others.
+    #[serde(skip)]
+    pub expected_events: f64,
 }
 
 /// The k-group log-rank test (lifelines' `multivariate_logrank_test`).

@@ -158,6 +158,7 @@ fn case_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::reasons))
         .routes(routes!(reports::reasons_xlsx))
         .routes(routes!(reports::reasons_csv))
+        .routes(routes!(crate::api::who_leaves::who_leaves))
 }
 
 /// The public exit survey (no login), rate-limited per address.

@@ -18,3 +18,4 @@ pub mod reports;
 pub mod session;
 pub mod stripe;
 pub mod usage;
+pub mod who_leaves;

@@ -165,9 +165,81 @@ async fn a_bad_survival_by_is_refused_by_name(backend: Backend) {
     assert_eq!(fields, ["survival_by"]);
 }
 
+async fn who_leaves_gives_each_grouping_with_its_verdict_in_words(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let (_, token) = app
+        .user_with_token("ana@example.com", "W", Role::Owner)
+        .await;
+    client(
+        &app,
+        &token,
+        "A",
+        "smb",
+        "pro",
+        "2026-01-01",
+        Some("2026-01-11"),
+    )
+    .await;
+    client(
+        &app,
+        &token,
+        "B",
+        "smb",
+        "basic",
+        "2026-01-01",
+        Some("2026-01-31"),
+    )
+    .await;
+    client(&app, &token, "C", "enterprise", "pro", "2026-01-01", None).await;
+    client(&app, &token, "D", "enterprise", "pro", "2026-01-01", None).await;
+    let url = "/api/v1/reports/who-leaves?from=2026-01&to=2026-03&as_of=2026-04-01";
+    let r = app.call(Method::GET, url, Some(&token), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{:#}", r.json);
+    let dims = r.json["dimensions"].as_array().unwrap();
+    let bys: Vec<&str> = dims.iter().map(|d| d["by"].as_str().unwrap()).collect();
+    assert_eq!(bys, ["segment", "owner", "plan"]);
+    // The same figures as the metrics document's survival_by.
+    assert_eq!(
+        groups(&dims[0]),
+        [("enterprise".into(), 2, 0), ("smb".into(), 2, 2)]
+    );
+    let p = dims[0]["logrank"]["p_value"].as_f64().unwrap();
+    assert!((0.05..0.1).contains(&p), "{p}");
+    assert_eq!(
+        dims[0]["verdict"],
+        json!(format!(
+            "No clear difference between segments: a difference this large would happen \
+             by chance {:.1}% of the time.",
+            p * 100.0
+        ))
+    );
+    // One owner: no test, no verdict.
+    assert!(dims[1]["logrank"].is_null() && dims[1]["verdict"].is_null());
+
+    let r = app
+        .call(Method::GET, &format!("{url}&lang=es"), Some(&token), None)
+        .await;
+    assert!(r.json["dimensions"][0]["verdict"]
+        .as_str()
+        .unwrap()
+        .starts_with("Sin diferencia clara entre segmentos"));
+
+    let r = app
+        .call(
+            Method::GET,
+            "/api/v1/reports/who-leaves?from=2026-13&to=2026-03",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:#}", r.json);
+    assert_eq!(r.json["errors"][0]["field"], "from");
+}
+
 both_backends!(
     the_api_splits_survival_by_the_clients_segment_owner_and_plan,
     a_bad_survival_by_is_refused_by_name,
+    who_leaves_gives_each_grouping_with_its_verdict_in_words,
 );
 
 #[test]

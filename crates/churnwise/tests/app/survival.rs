@@ -234,6 +234,51 @@ async fn who_leaves_gives_each_grouping_with_its_verdict_in_words(backend: Backe
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:#}", r.json);
     assert_eq!(r.json["errors"][0]["field"], "from");
+
+    // The CLI answers from the same use case.
+    let url = &app.t.url;
+    let args = [
+        "report",
+        "who-leaves",
+        "--from",
+        "2026-01",
+        "--to",
+        "2026-03",
+        "--as-of",
+        "2026-04-01",
+    ];
+    let (ok, out, err) =
+        crate::support::churnwise(url, &[&args[..], &["--format", "json"]].concat());
+    assert!(ok, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["dimensions"], r_ok_dimensions(&app, &token).await);
+    let (ok, out, err) = crate::support::churnwise(url, &[&args[..], &["--lang", "es"]].concat());
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Sin diferencia clara entre segmentos"),
+        "{out}"
+    );
+    assert!(
+        out.contains("smb: 2 clients, 2 left, median 10 days"),
+        "{out}"
+    );
+    let (ok, _, err) = crate::support::churnwise(
+        url,
+        &[
+            "report",
+            "who-leaves",
+            "--from",
+            "2026-13",
+            "--to",
+            "2026-03",
+        ],
+    );
+    assert!(!ok && err.contains("--from"), "{err}");
+}
+
+async fn r_ok_dimensions(app: &TestApp, token: &str) -> Value {
+    let url = "/api/v1/reports/who-leaves?from=2026-01&to=2026-03&as_of=2026-04-01";
+    app.call(Method::GET, url, Some(token), None).await.json["dimensions"].clone()
 }
 
 both_backends!(

@@ -232,6 +232,7 @@ fn page_routes() -> Router<AppState> {
         .route("/workspace", post(session::switch_workspace))
         .route("/lang", post(session::set_lang))
         .route("/dashboard", get(dashboard::show))
+        .route("/dashboard/who-leaves", get(pages::who_leaves::show))
         .route("/dashboard/{file}", get(dashboard::download))
         .route("/clients", get(clients::list).post(clients::create))
         .route("/clients/new", get(clients::new_page))

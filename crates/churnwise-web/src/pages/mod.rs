@@ -24,6 +24,7 @@ pub mod reminders;
 mod render;
 pub mod session;
 pub mod settings;
+pub mod who_leaves;
 
 pub use forms::{AnonForm, CsrfForm, ANON_CSRF_COOKIE};
 pub use render::{render, render_template, Chrome};

@@ -281,7 +281,78 @@ async fn r_ok_dimensions(app: &TestApp, token: &str) -> Value {
     app.call(Method::GET, url, Some(token), None).await.json["dimensions"].clone()
 }
 
+async fn the_who_leaves_page_shows_each_grouping_and_its_verdict_in_the_reader_s_language(
+    backend: Backend,
+) {
+    let app = TestApp::new(backend).await;
+    let (_, token) = app
+        .user_with_token("ana@example.com", "W", Role::Owner)
+        .await;
+    client(
+        &app,
+        &token,
+        "A",
+        "smb",
+        "pro",
+        "2026-01-01",
+        Some("2026-01-11"),
+    )
+    .await;
+    client(
+        &app,
+        &token,
+        "B",
+        "smb",
+        "basic",
+        "2026-01-01",
+        Some("2026-01-31"),
+    )
+    .await;
+    client(&app, &token, "C", "enterprise", "pro", "2026-01-01", None).await;
+    let jar = crate::pages::sign_in(&app, "ana@example.com").await;
+    let dashboard = crate::pages::get(&app, "/dashboard", &jar, None).await;
+    assert!(crate::pages::html(&dashboard).contains("href=\"/dashboard/who-leaves\""));
+    let uri = "/dashboard/who-leaves?as_of=2026-04-01";
+    let page = crate::pages::get(&app, uri, &jar, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = crate::pages::html(&page);
+    for expected in [
+        "Who leaves",
+        "By segment",
+        "By owner",
+        "By plan",
+        "enterprise",
+        "smb",
+    ] {
+        assert!(text.contains(expected), "{expected} missing: {text}");
+    }
+    let api = app
+        .call(
+            Method::GET,
+            "/api/v1/reports/who-leaves?from=2026-01&to=2026-03&as_of=2026-04-01",
+            Some(&token),
+            None,
+        )
+        .await;
+    let verdict = api.json["dimensions"][0]["verdict"].as_str().unwrap();
+    assert!(text.contains(verdict), "{verdict} missing: {text}");
+    assert!(text.contains("Only one group: nothing to compare."));
+
+    let page = crate::pages::get(&app, uri, &jar, Some("es")).await;
+    let text = crate::pages::html(&page);
+    assert!(
+        text.contains("Quién se va") && text.contains("Por segmento"),
+        "{text}"
+    );
+    assert!(text.contains("entre segmentos"), "{text}");
+
+    let page = crate::pages::get(&app, "/dashboard/who-leaves?as_of=2026-02-30", &jar, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(crate::pages::html(&page).contains("id=\"as-of-error\""));
+}
+
 both_backends!(
+    the_who_leaves_page_shows_each_grouping_and_its_verdict_in_the_reader_s_language,
     the_api_splits_survival_by_the_clients_segment_owner_and_plan,
     a_bad_survival_by_is_refused_by_name,
     who_leaves_gives_each_grouping_with_its_verdict_in_words,

@@ -30,5 +30,8 @@ bash scripts/check-xlsx-libreoffice.sh
 # Two server processes behind nginx on one PostgreSQL database, one killed
 # midway (installs Debian's nginx when missing).
 bash scripts/scale-out-test.sh
+# Survival by group and the log-rank test against lifelines (from PyPI when
+# missing), on generated data, a few seconds.
+bash scripts/check-logrank-lifelines.sh
 # The pages in a real browser (installs chromium and Node.js when missing).
 bash scripts/browser-tests.sh

@@ -130,6 +130,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/usage.ftl"),
             include_str!("../locales/en/outhooks.ftl"),
             include_str!("../locales/en/cancel.ftl"),
+            include_str!("../locales/en/survival.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -149,6 +150,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/usage.ftl"),
             include_str!("../locales/es/outhooks.ftl"),
             include_str!("../locales/es/cancel.ftl"),
+            include_str!("../locales/es/survival.ftl"),
         ]
         .as_slice(),
     }

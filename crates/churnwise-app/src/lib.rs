@@ -56,5 +56,6 @@ pub mod usage;
 // --- outhooks (issue 17)
 pub mod outgoing_webhooks;
 pub mod validate;
+pub mod who_leaves;
 
 pub use error::{AppError, AppResult};

@@ -23,6 +23,8 @@ pub struct MetricsQuestion {
     pub benchmark: Option<f64>,
     /// Months to forecast (default 6).
     pub forecast_months: Option<u32>,
+    /// Survival by `segment`, `owner` or `plan` (default none).
+    pub survival_by: Option<String>,
 }
 
 impl MetricsQuestion {
@@ -46,7 +48,21 @@ impl MetricsQuestion {
                 .map_err(|e| errors.push(("as_of".to_string(), e.to_string())))
                 .ok(),
         };
-        let (Some(from), Some(to), Some(as_of)) = (from, to, as_of) else {
+        let survival_by = match self.survival_by.as_deref() {
+            None | Some("") => Some(None),
+            Some(t) => match churnwise_metrics::SurvivalBy::parse(t) {
+                Some(by) => Some(Some(by)),
+                None => {
+                    errors.push((
+                        "survival_by".to_string(),
+                        "must be one of segment, owner, plan".to_string(),
+                    ));
+                    None
+                }
+            },
+        };
+        let (Some(from), Some(to), Some(as_of), Some(survival_by)) = (from, to, as_of, survival_by)
+        else {
             return Err(AppError::Invalid(
                 errors
                     .into_iter()
@@ -55,6 +71,7 @@ impl MetricsQuestion {
             ));
         };
         let mut options = MetricsOptions::new(from, to, as_of);
+        options.survival_by = survival_by;
         if let Some(g) = self.grace_days {
             options.grace_days = g;
         }
@@ -85,10 +102,21 @@ impl MetricsQuestion {
 pub fn metrics_input(data: MetricsData) -> MetricsInput {
     let mut builder = InputBuilder::new();
     for c in &data.customers {
-        builder.customer(&c.id.0.to_string(), c.owner.as_deref().unwrap_or(""));
+        builder.customer_in_segment(
+            &c.id.0.to_string(),
+            c.owner.as_deref().unwrap_or(""),
+            c.segment.as_deref().unwrap_or(""),
+        );
     }
     for s in &data.segments {
-        builder.segment(&s.client.0.to_string(), s.mrr, s.started_on, s.ended_on);
+        let plan = data.plans.get(s.plan as usize).map_or("", String::as_str);
+        builder.segment_on_plan(
+            &s.client.0.to_string(),
+            plan,
+            s.mrr,
+            s.started_on,
+            s.ended_on,
+        );
     }
     for i in &data.invoices {
         builder.invoice_group(

@@ -41,6 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         grace_days: churnwise_metrics::options::DEFAULT_GRACE_DAYS,
         benchmark_pct: churnwise_metrics::options::DEFAULT_BENCHMARK_PCT,
         forecast_months: churnwise_metrics::options::DEFAULT_FORECAST_MONTHS,
+        survival_by: None,
     };
     let report = compute(&input, &options)?;
     let computed = started.elapsed();

@@ -107,12 +107,69 @@ fn par_parse<T: Send>(
     Ok((items, currencies))
 }
 
-/// Customers of one chunk: `(id hash, local owner index, line)` and owners.
+/// Customers of one chunk: `(id hash, local owner index, local segment
+/// label index, line)`, owners and segment labels.
 #[derive(Default)]
 struct CustomerChunk {
-    rows: Vec<(u128, u32, u64)>,
+    rows: Vec<(u128, u32, u32, u64)>,
     owners: Vec<String>,
     owner_index: HashMap<String, u32>,
+    labels: Labels,
+}
+
+/// Texts interned into dense indices (segment labels, plans), with a
+/// one-entry cache of the last text (rows often repeat it).
+#[derive(Default)]
+struct Labels {
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+    last: Option<u32>,
+}
+
+impl Labels {
+    /// The index of `bytes` (as UTF-8 text, lossily), interning it.
+    fn intern(&mut self, bytes: &[u8]) -> u32 {
+        if let Some(i) = self.last {
+            if self.names[i as usize].as_bytes() == bytes {
+                return i;
+            }
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let i = match self.index.get(text.as_ref()) {
+            Some(&i) => i,
+            None => {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "label indices are u32 by design; there are no more labels than \
+                              rows, each kept with a 16-byte id hash, so 2^32 would need 64 GiB first"
+                )]
+                let i = self.names.len() as u32;
+                self.names.push(text.to_string());
+                self.index.insert(text.into_owned(), i);
+                i
+            }
+        };
+        self.last = Some(i);
+        i
+    }
+
+    /// Merges chunk tables into one (`""` first): the global texts and,
+    /// per chunk, each local index's global index.
+    fn merge(chunks: impl IntoIterator<Item = Labels>) -> (Vec<String>, Vec<Vec<u32>>) {
+        let mut global = Labels::default();
+        global.intern(b"");
+        let maps = chunks
+            .into_iter()
+            .map(|chunk| {
+                chunk
+                    .names
+                    .iter()
+                    .map(|name| global.intern(name.as_bytes()))
+                    .collect()
+            })
+            .collect();
+        (global.names, maps)
+    }
 }
 
 /// The customers file's ids: maps (one per hash bucket) from id hash to
@@ -177,6 +234,8 @@ struct SegmentRow {
     mrr: churnwise_domain::Money,
     started_on: NaiveDate,
     ended_on: Option<NaiveDate>,
+    /// Plan index: chunk-local while parsing, global once parsed.
+    plan: u32,
     line: u64,
 }
 
@@ -229,6 +288,8 @@ fn name_of(table: Option<&Table>) -> &str {
 struct Customers {
     owners: Vec<String>,
     customer_owner: Vec<u32>,
+    segment_names: Vec<String>,
+    customer_segment: Vec<u32>,
     ids: Option<CustomerIds>,
     currency: Option<(String, u64)>,
 }
@@ -238,13 +299,15 @@ fn load_customers(table: Option<&Table>, problems: &mut Problems) -> Result<Cust
     let mut customers = Customers {
         owners: vec![String::new()],
         customer_owner: Vec::new(),
+        segment_names: vec![String::new()],
+        customer_segment: Vec::new(),
         ids: None,
         currency: None,
     };
     let Some(table) = table else {
         return Ok(customers);
     };
-    let (chunks, currencies) = par_parse(
+    let (mut chunks, currencies) = par_parse(
         table,
         FileKind::Customers,
         problems,
@@ -272,7 +335,8 @@ fn load_customers(table: Option<&Table>, problems: &mut Problems) -> Result<Cust
                     o
                 }
             };
-            out.rows.push((id_hash(r.id), owner, line));
+            let label = out.labels.intern(r.segment);
+            out.rows.push((id_hash(r.id), owner, label, line));
         },
         |_| {},
     )?;
@@ -282,7 +346,11 @@ fn load_customers(table: Option<&Table>, problems: &mut Problems) -> Result<Cust
     let mut lines: Vec<u64> = Vec::with_capacity(total);
     let mut hashes: Vec<u128> = Vec::with_capacity(total);
     customers.customer_owner.reserve(total);
-    for chunk in chunks {
+    customers.customer_segment.reserve(total);
+    let (segment_names, label_maps) =
+        Labels::merge(chunks.iter_mut().map(|c| std::mem::take(&mut c.labels)));
+    customers.segment_names = segment_names;
+    for (chunk, labels) in chunks.into_iter().zip(label_maps) {
         let global: Vec<u32> = chunk
             .owners
             .into_iter()
@@ -301,9 +369,10 @@ fn load_customers(table: Option<&Table>, problems: &mut Problems) -> Result<Cust
                 }
             })
             .collect();
-        for (h, owner, line) in chunk.rows {
+        for (h, owner, label, line) in chunk.rows {
             hashes.push(h);
             customers.customer_owner.push(global[owner as usize]);
+            customers.customer_segment.push(labels[label as usize]);
             lines.push(line);
         }
     }
@@ -365,18 +434,19 @@ type ParsedFile<T> = (Vec<T>, Option<(String, u64)>);
 fn parse_subscriptions(
     table: &Table,
     problems: &mut Problems,
-) -> Result<ParsedFile<Vec<SegmentRow>>, ReadError> {
+) -> Result<ParsedSubscriptions, ReadError> {
     let (chunks, currencies) = par_parse(
         table,
         FileKind::Subscriptions,
         problems,
-        Vec::<SegmentRow>::with_capacity,
-        |ctx, f, line, p, out, cur| {
+        |rows| (Vec::<SegmentRow>::with_capacity(rows), Labels::default()),
+        |ctx, f, line, p, (out, plans), cur| {
             let Some(r) = rows::subscription(ctx, f, line, p) else {
                 return;
             };
             cur.note(r.currency, line);
             out.push(SegmentRow {
+                plan: plans.intern(r.plan),
                 customer: id_hash(r.customer_id),
                 subscription: id_hash(r.id),
                 mrr: r.mrr,
@@ -387,8 +457,24 @@ fn parse_subscriptions(
         },
         |_| {},
     )?;
-    Ok((chunks, currencies.first()))
+    let (rows, plan_tables): (Vec<Vec<SegmentRow>>, Vec<Labels>) = chunks.into_iter().unzip();
+    let (plans, maps) = Labels::merge(plan_tables);
+    let rows = rows
+        .into_par_iter()
+        .zip(maps)
+        .map(|(mut rows, map)| {
+            for r in &mut rows {
+                r.plan = map[r.plan as usize];
+            }
+            rows
+        })
+        .collect();
+    Ok(((rows, currencies.first()), plans))
 }
+
+/// What the subscriptions file yields: its chunks and first currency, and
+/// the plan texts its rows' plan indices point into (`""` first).
+type ParsedSubscriptions = (ParsedFile<Vec<SegmentRow>>, Vec<String>);
 
 /// The invoices file in parallel chunks, with their id hashes by bucket
 /// and, with a customers file, their customer id hashes by bucket; the
@@ -537,7 +623,7 @@ fn parse_subscriptions_and_invoices(
     tables: &Tables,
     with_customers: bool,
     problems: &mut Problems,
-) -> Result<(ParsedFile<Vec<SegmentRow>>, ParsedInvoices), ReadError> {
+) -> Result<(ParsedSubscriptions, ParsedInvoices), ReadError> {
     let mut sub_problems = Problems::default();
     let mut inv_problems = Problems::default();
     let (segments, invoices) = rayon::join(
@@ -739,6 +825,7 @@ fn segments_of_known_customers(
         mrr: churnwise_domain::Money::from_cents(0),
         started_on: NaiveDate::MIN,
         ended_on: None,
+        plan: 0,
     };
     let mut segments = vec![empty; customers.len()];
     for (s, &customer) in rows.iter().flatten().zip(customers) {
@@ -748,6 +835,7 @@ fn segments_of_known_customers(
             mrr: s.mrr,
             started_on: s.started_on,
             ended_on: s.ended_on,
+            plan: s.plan,
         };
         *slot += 1;
     }
@@ -782,6 +870,7 @@ fn segments_interning_customers(rows: &[Vec<SegmentRow>]) -> (Vec<Segment>, usiz
                 mrr: s.mrr,
                 started_on: s.started_on,
                 ended_on: s.ended_on,
+                plan: s.plan,
             }
         })
         .collect();
@@ -801,8 +890,10 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
         || parse_subscriptions_and_invoices(&tables, tables.customers.is_some(), &mut problems),
     );
     let customers = customers?;
-    let ((sub_chunks, subscriptions_currency), ((inv_chunks, invoices_currency), invoice_groups)) =
-        parsed?;
+    let (
+        ((sub_chunks, subscriptions_currency), plans),
+        ((inv_chunks, invoices_currency), invoice_groups),
+    ) = parsed?;
     problems.merge(customer_problems);
     let (segment_rows, all_invoices, segment_customers) = check_rows(
         &tables,
@@ -839,6 +930,9 @@ pub fn load_metrics_input(files: &InputFiles<'_>) -> Result<MetricsInput, Ingest
     Ok(MetricsInput {
         customer_owner,
         owners: customers.owners,
+        customer_segment: customers.customer_segment,
+        segment_names: customers.segment_names,
+        plans,
         segments,
         invoices: tables.invoices.is_some().then_some(all_invoices),
     })

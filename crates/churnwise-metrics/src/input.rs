@@ -18,6 +18,9 @@ pub struct Segment {
     pub started_on: NaiveDate,
     /// First day it no longer counts; `None` while still running.
     pub ended_on: Option<NaiveDate>,
+    /// Plan index (into `MetricsInput::plans`; 0 is conventionally `""`),
+    /// for survival by plan.
+    pub plan: u32,
 }
 
 /// An invoice as the non-payment figures need it (the customer plays no part).
@@ -44,6 +47,15 @@ pub struct MetricsInput {
     pub customer_owner: Vec<u32>,
     /// Distinct owner names; index 0 is conventionally `""` (no owner).
     pub owners: Vec<String>,
+    /// Index (into `segment_names`) of each customer's `segment` column of
+    /// customers.csv, for survival by segment; may be shorter than
+    /// `customer_owner` (a missing entry means `""`).
+    pub customer_segment: Vec<u32>,
+    /// Distinct customer segment texts; index 0 is conventionally `""`.
+    pub segment_names: Vec<String>,
+    /// Distinct plan texts of the segments (`Segment::plan`); index 0 is
+    /// conventionally `""`.
+    pub plans: Vec<String>,
     /// All segments of all customers, in any order.
     pub segments: Vec<Segment>,
     /// The invoices, or `None` when none were given (non-payment figures are
@@ -70,6 +82,24 @@ pub struct InputBuilder {
     input: MetricsInput,
     customers: HashMap<String, u32>,
     owners: HashMap<String, u32>,
+    segment_names: HashMap<String, u32>,
+    plans: HashMap<String, u32>,
+}
+
+/// Interns `text` into `names` (with its index map), returning its index.
+fn intern(names: &mut Vec<String>, index: &mut HashMap<String, u32>, text: &str) -> u32 {
+    if let Some(&i) = index.get(text) {
+        return i;
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "label indices are u32 by design; each label is also a String key of the map, \
+                  so 2^32 of them would need over 100 GiB first"
+    )]
+    let i = names.len() as u32;
+    names.push(text.to_string());
+    index.insert(text.to_string(), i);
+    i
 }
 
 impl InputBuilder {
@@ -77,6 +107,12 @@ impl InputBuilder {
     pub fn new() -> Self {
         let mut builder = InputBuilder::default();
         builder.intern_owner("");
+        intern(
+            &mut builder.input.segment_names,
+            &mut builder.segment_names,
+            "",
+        );
+        intern(&mut builder.input.plans, &mut builder.plans, "");
         builder
     }
 
@@ -118,6 +154,23 @@ impl InputBuilder {
         }
     }
 
+    /// Declares a customer with its owner and its `segment` (customers.csv's
+    /// column; `""` for none) and returns its index.
+    pub fn customer_in_segment(&mut self, id: &str, owner: &str, segment: &str) -> u32 {
+        let i = self.customer(id, owner);
+        let label = intern(
+            &mut self.input.segment_names,
+            &mut self.segment_names,
+            segment,
+        );
+        let slot = i as usize;
+        if self.input.customer_segment.len() <= slot {
+            self.input.customer_segment.resize(slot + 1, 0);
+        }
+        self.input.customer_segment[slot] = label;
+        i
+    }
+
     /// The index of a customer id, declaring it without owner when unknown.
     pub fn customer_index(&mut self, id: &str) -> u32 {
         match self.customers.get(id) {
@@ -134,12 +187,27 @@ impl InputBuilder {
         started_on: NaiveDate,
         ended_on: Option<NaiveDate>,
     ) {
+        self.segment_on_plan(customer_id, "", mrr, started_on, ended_on);
+    }
+
+    /// Adds a segment of the customer with id `customer_id` on `plan`
+    /// (`""` for none).
+    pub fn segment_on_plan(
+        &mut self,
+        customer_id: &str,
+        plan: &str,
+        mrr: Money,
+        started_on: NaiveDate,
+        ended_on: Option<NaiveDate>,
+    ) {
         let customer = self.customer_index(customer_id);
+        let plan = intern(&mut self.input.plans, &mut self.plans, plan);
         self.input.segments.push(Segment {
             customer,
             mrr,
             started_on,
             ended_on,
+            plan,
         });
     }
 
@@ -180,6 +248,11 @@ impl InputBuilder {
     /// figures are zeros rather than `null`.
     pub fn with_invoices(&mut self) {
         self.input.invoices.get_or_insert_with(Vec::new);
+    }
+
+    /// The input built so far.
+    pub fn peek(&self) -> &MetricsInput {
+        &self.input
     }
 
     /// The finished input.

@@ -8,6 +8,7 @@
 
 mod forecast;
 pub mod input;
+mod logrank;
 mod nonpayment;
 pub mod options;
 pub mod report;
@@ -15,10 +16,10 @@ mod survival;
 mod sweep;
 
 pub use input::{InputBuilder, Invoice, MetricsInput, Segment};
-pub use options::{MetricsOptions, OptionsError};
+pub use options::{MetricsOptions, OptionsError, SurvivalBy};
 pub use report::{
-    BandPosition, Cohort, ForecastDeviation, ForecastMonth, MetricsReport, MonthFigures,
-    OwnerFigures, Survival, SurvivalAt,
+    BandPosition, Cohort, ForecastDeviation, ForecastMonth, GroupSurvival, LogRank, MetricsReport,
+    MonthFigures, OwnerFigures, Survival, SurvivalAt, SurvivalByReport,
 };
 
 use churnwise_domain::Money;
@@ -31,8 +32,18 @@ pub fn compute(
 ) -> Result<MetricsReport, OptionsError> {
     options.validate()?;
     let frame = sweep::Frame::new(options.from, options.to, forecast::WINDOW, options.as_of);
-    let (totals, due) = rayon::join(
-        || sweep::sweep(input, &frame),
+    let plan_rank = match options.survival_by {
+        Some(SurvivalBy::Plan) => text_ranks(&input.plans),
+        _ => Vec::new(),
+    };
+    let grouping = match options.survival_by {
+        None => sweep::Grouping::None,
+        Some(SurvivalBy::Owner) => sweep::Grouping::Owner,
+        Some(SurvivalBy::Segment) => sweep::Grouping::Segment(&input.customer_segment),
+        Some(SurvivalBy::Plan) => sweep::Grouping::Plan(&plan_rank),
+    };
+    let (mut totals, due) = rayon::join(
+        || sweep::sweep(input, &frame, grouping),
         || {
             input.invoices.as_ref().map(|inv| {
                 nonpayment::due_totals(
@@ -129,6 +140,9 @@ pub fn compute(
     let mut durations: Vec<(i64, AtDuration)> = totals.survival.into_iter().collect();
     durations.sort_unstable_by_key(|d| d.0);
     let survival = survival::kaplan_meier(&durations);
+    let survival_by = options
+        .survival_by
+        .map(|by| survival_by(input, by, std::mem::take(&mut totals.groups)));
 
     // The window is the last three months up to `to`, reaching before
     // `from` when the range is shorter.
@@ -143,8 +157,81 @@ pub fn compute(
         by_owner,
         cohorts,
         survival,
+        survival_by,
         forecast,
     })
+}
+
+/// The rank of each text in `texts` when sorted (equal texts, equal ranks).
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "label indices are u32 by design (see `InputBuilder`), so their ranks fit u32"
+)]
+fn text_ranks(texts: &[String]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..texts.len()).collect();
+    order.sort_by(|&a, &b| texts[a].cmp(&texts[b]));
+    let mut rank = vec![0u32; texts.len()];
+    let mut current = 0u32;
+    for (pos, &i) in order.iter().enumerate() {
+        if pos > 0 && texts[order[pos - 1]] != texts[i] {
+            current = pos as u32;
+        }
+        rank[i] = current;
+    }
+    rank
+}
+
+/// Survival by group from the sweep's `(group index, duration)` counts:
+/// groups named, merged by text, sorted by text, each with its
+/// Kaplan–Meier summary, and the log-rank test over all of them.
+fn survival_by(
+    input: &MetricsInput,
+    by: SurvivalBy,
+    counts: std::collections::HashMap<(u32, i64), AtDuration, foldhash::fast::FixedState>,
+) -> SurvivalByReport {
+    let names = match by {
+        SurvivalBy::Segment => &input.segment_names,
+        SurvivalBy::Owner => &input.owners,
+        SurvivalBy::Plan => &input.plans,
+    };
+    let mut by_text: std::collections::BTreeMap<&str, std::collections::BTreeMap<i64, AtDuration>> =
+        std::collections::BTreeMap::new();
+    for ((group, duration), at) in counts {
+        let text = names.get(group as usize).map_or("", String::as_str);
+        let e = by_text
+            .entry(text)
+            .or_default()
+            .entry(duration)
+            .or_default();
+        e.events += at.events;
+        e.censored += at.censored;
+    }
+    let durations: Vec<(String, Vec<(i64, AtDuration)>)> = by_text
+        .into_iter()
+        .map(|(text, ds)| (text.to_string(), ds.into_iter().collect()))
+        .collect();
+    let curves: Vec<Vec<(i64, AtDuration)>> = durations.iter().map(|(_, ds)| ds.clone()).collect();
+    let (logrank, expected) = logrank::logrank(&curves);
+    let groups = durations
+        .iter()
+        .zip(expected)
+        .map(|((text, ds), expected_events)| {
+            let s = survival::kaplan_meier(ds);
+            GroupSurvival {
+                group: text.clone(),
+                subjects: s.subjects,
+                events: s.events,
+                median_days: s.median_days,
+                survival_at_days: s.survival_at_days,
+                expected_events,
+            }
+        })
+        .collect();
+    SurvivalByReport {
+        by,
+        groups,
+        logrank,
+    }
 }
 
 /// `part / whole * 100`, or `None` when `whole` is zero.

@@ -27,6 +27,44 @@ pub enum OptionsError {
     BadBenchmark,
 }
 
+/// What survival is split by (`--survival-by`, API `survival_by=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SurvivalBy {
+    /// The customer's `segment` column of customers.csv.
+    Segment,
+    /// The customer's `owner` column of customers.csv.
+    Owner,
+    /// The plan of the customer's highest-MRR segment starting on its first
+    /// active day (ties: the smallest plan text).
+    Plan,
+}
+
+impl SurvivalBy {
+    /// Every choice, in the order they are listed to users.
+    pub const ALL: [SurvivalBy; 3] = [SurvivalBy::Segment, SurvivalBy::Owner, SurvivalBy::Plan];
+
+    /// The word users type: `segment`, `owner` or `plan`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SurvivalBy::Segment => "segment",
+            SurvivalBy::Owner => "owner",
+            SurvivalBy::Plan => "plan",
+        }
+    }
+
+    /// The choice named by `word` (exactly `segment`, `owner` or `plan`).
+    pub fn parse(word: &str) -> Option<SurvivalBy> {
+        SurvivalBy::ALL.into_iter().find(|b| b.as_str() == word)
+    }
+}
+
+impl std::fmt::Display for SurvivalBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The question asked of the engine.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricsOptions {
@@ -42,6 +80,8 @@ pub struct MetricsOptions {
     pub benchmark_pct: f64,
     /// Number of months to forecast after `to`.
     pub forecast_months: u32,
+    /// Survival split by this, with the log-rank test; `None` for none.
+    pub survival_by: Option<SurvivalBy>,
 }
 
 impl MetricsOptions {
@@ -54,6 +94,7 @@ impl MetricsOptions {
             grace_days: DEFAULT_GRACE_DAYS,
             benchmark_pct: DEFAULT_BENCHMARK_PCT,
             forecast_months: DEFAULT_FORECAST_MONTHS,
+            survival_by: None,
         }
     }
 

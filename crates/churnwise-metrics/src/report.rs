@@ -24,6 +24,9 @@ pub struct MetricsReport {
     pub cohorts: Vec<Cohort>,
     /// Customer lifetime (Kaplan–Meier over first spells).
     pub survival: Survival,
+    /// Survival by group with the log-rank test; absent when not asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub survival_by: Option<SurvivalByReport>,
     /// Customers and MRR projected after `to`.
     pub forecast: Vec<ForecastMonth>,
 }
@@ -132,6 +135,48 @@ pub struct Survival {
     pub median_days: Option<i64>,
     /// The curve at 30, 90, 180 and 365 days.
     pub survival_at_days: SurvivalAt,
+}
+
+/// Survival split by a customer attribute, and whether the groups differ.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurvivalByReport {
+    /// What the subjects are split by.
+    pub by: crate::options::SurvivalBy,
+    /// One entry per group with subjects, sorted by group text.
+    pub groups: Vec<GroupSurvival>,
+    /// The k-group log-rank test; `None` with fewer than two groups.
+    pub logrank: Option<LogRank>,
+}
+
+/// The Kaplan–Meier summary of one group's subjects.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupSurvival {
+    /// The group's text (`""` for none).
+    pub group: String,
+    /// The group's subjects.
+    pub subjects: u64,
+    /// Subjects whose first spell ended on or before `as_of`.
+    pub events: u64,
+    /// Smallest duration at which the group's curve is <= 0.5, if any.
+    pub median_days: Option<i64>,
+    /// The group's curve at 30, 90, 180 and 365 days.
+    pub survival_at_days: SurvivalAt,
+    /// Events expected in the group were every group alike (the log-rank
+    /// test's `E`); not part of the document. `events / expected_events`
+    /// above 1 means the group leaves faster than the others.
+    #[serde(skip)]
+    pub expected_events: f64,
+}
+
+/// The k-group log-rank test (lifelines' `multivariate_logrank_test`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LogRank {
+    /// The test statistic `zᵀ V⁻¹ z`.
+    pub chi2: f64,
+    /// Degrees of freedom: the number of groups minus one.
+    pub df: u64,
+    /// Upper tail of the χ² distribution with `df` degrees of freedom at `chi2`.
+    pub p_value: f64,
 }
 
 /// The survival curve at fixed durations.

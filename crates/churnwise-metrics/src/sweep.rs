@@ -212,6 +212,24 @@ pub(crate) struct Totals {
     pub owners: OwnerTable,
     pub cohorts: Vec<CohortTotals>,
     pub survival: HashMap<i64, AtDuration, foldhash::fast::FixedState>,
+    /// Survival by group: `(group index, duration)`, filled only when a
+    /// grouping is asked for.
+    pub groups: HashMap<(u32, i64), AtDuration, foldhash::fast::FixedState>,
+}
+
+/// How a customer's survival group is found (group indices, not texts).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Grouping<'a> {
+    /// No survival by group.
+    None,
+    /// The customer's owner index.
+    Owner,
+    /// The customer's segment label index (`0` when missing).
+    Segment(&'a [u32]),
+    /// The plan index of the customer's highest-MRR segment starting on
+    /// its first active day; ties go to the plan with the smallest rank
+    /// (`rank[plan]` orders plans by their text).
+    Plan(&'a [u32]),
 }
 
 impl Totals {
@@ -231,6 +249,7 @@ impl Totals {
                 })
                 .collect(),
             survival: HashMap::default(),
+            groups: HashMap::default(),
         }
     }
 
@@ -254,13 +273,19 @@ impl Totals {
             e.events += v.events;
             e.censored += v.censored;
         }
+        for (k, v) in other.groups {
+            let e = self.groups.entry(k).or_default();
+            e.events += v.events;
+            e.censored += v.censored;
+        }
         self
     }
 }
 
 /// Per-thread scratch space reused from one customer to the next.
 struct Scratch {
-    events: Vec<(i32, i64)>,
+    /// `(day, MRR change, plan)`: the plan matters for starts only.
+    events: Vec<(i32, i64, u32)>,
     values: Vec<i64>,
 }
 
@@ -269,6 +294,8 @@ struct Timeline {
     first_active: i32,
     initial_mrr: i64,
     first_spell_end: Option<i32>,
+    /// The plan of the first active day (see `Grouping::Plan`), when asked.
+    first_plan: u32,
 }
 
 /// Fills `scratch.values` with the customer's MRR at each boundary and
@@ -276,6 +303,7 @@ struct Timeline {
 fn sweep_customer<'a>(
     segments: impl Iterator<Item = &'a Segment>,
     boundaries: &[i32],
+    plan_rank: Option<&[u32]>,
     scratch: &mut Scratch,
 ) -> Option<Timeline> {
     let events = &mut scratch.events;
@@ -289,10 +317,10 @@ fn sweep_customer<'a>(
         match s.ended_on.map(day) {
             Some(end) if end <= start => continue,
             Some(end) => {
-                events.push((start, mrr));
-                events.push((end, -mrr));
+                events.push((start, mrr, s.plan));
+                events.push((end, -mrr, s.plan));
             }
-            None => events.push((start, mrr)),
+            None => events.push((start, mrr, s.plan)),
         }
     }
     if events.is_empty() {
@@ -303,9 +331,11 @@ fn sweep_customer<'a>(
     let mut current = 0i64;
     let mut j = 0;
     let mut timeline: Option<Timeline> = None;
+    let mut first_events = 0..0;
     let mut i = 0;
     while i < events.len() {
         let today = events[i].0;
+        let here = i;
         while j < boundaries.len() && boundaries[j] < today {
             values[j] = current;
             j += 1;
@@ -316,10 +346,12 @@ fn sweep_customer<'a>(
         }
         match &mut timeline {
             None if current > 0 => {
+                first_events = here..i;
                 timeline = Some(Timeline {
                     first_active: today,
                     initial_mrr: current,
                     first_spell_end: None,
+                    first_plan: 0,
                 })
             }
             Some(t) if t.first_spell_end.is_none() && current == 0 => {
@@ -329,11 +361,28 @@ fn sweep_customer<'a>(
         }
     }
     values[j..].fill(current);
+    if let (Some(t), Some(rank)) = (&mut timeline, plan_rank) {
+        let rank_of = |plan: u32| rank.get(plan as usize).copied().unwrap_or(u32::MAX);
+        let best = events[first_events]
+            .iter()
+            .filter(|e| e.1 > 0)
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| rank_of(b.2).cmp(&rank_of(a.2))));
+        if let Some(best) = best {
+            t.first_plan = best.2;
+        }
+    }
     timeline
 }
 
 /// Folds one customer's boundary values and timeline into the totals.
-fn account(frame: &Frame, owner: u32, values: &[i64], timeline: &Timeline, totals: &mut Totals) {
+fn account(
+    frame: &Frame,
+    owner: u32,
+    group: Option<u32>,
+    values: &[i64],
+    timeline: &Timeline,
+    totals: &mut Totals,
+) {
     let b = &frame.boundaries;
     for m in 0..frame.months() {
         let (s, e) = (values[m], values[m + 1]);
@@ -403,28 +452,29 @@ fn account(frame: &Frame, owner: u32, values: &[i64], timeline: &Timeline, total
     }
 
     if timeline.first_active <= frame.as_of {
-        let entry = match timeline.first_spell_end {
-            Some(end) if end <= frame.as_of => {
-                let e = totals
-                    .survival
-                    .entry(i64::from(end - timeline.first_active))
-                    .or_default();
-                &mut e.events
-            }
-            _ => {
-                let e = totals
-                    .survival
-                    .entry(i64::from(frame.as_of - timeline.first_active))
-                    .or_default();
-                &mut e.censored
-            }
+        let (duration, event) = match timeline.first_spell_end {
+            Some(end) if end <= frame.as_of => (i64::from(end - timeline.first_active), true),
+            _ => (i64::from(frame.as_of - timeline.first_active), false),
         };
-        *entry += 1;
+        let e = totals.survival.entry(duration).or_default();
+        if event {
+            e.events += 1;
+        } else {
+            e.censored += 1;
+        }
+        if let Some(group) = group {
+            let g = totals.groups.entry((group, duration)).or_default();
+            if event {
+                g.events += 1;
+            } else {
+                g.censored += 1;
+            }
+        }
     }
 }
 
 /// Runs the sweep over all customers, on all cores.
-pub(crate) fn sweep(input: &MetricsInput, frame: &Frame) -> Totals {
+pub(crate) fn sweep(input: &MetricsInput, frame: &Frame, grouping: Grouping<'_>) -> Totals {
     let customers = input
         .segments
         .iter()
@@ -462,6 +512,18 @@ pub(crate) fn sweep(input: &MetricsInput, frame: &Frame) -> Totals {
             0
         }
     };
+    let plan_rank = match grouping {
+        Grouping::Plan(rank) => Some(rank),
+        _ => None,
+    };
+    let group_of = |c: usize, timeline: &Timeline| -> Option<u32> {
+        match grouping {
+            Grouping::None => None,
+            Grouping::Owner => Some(owner_of(c)),
+            Grouping::Segment(labels) => Some(labels.get(c).copied().unwrap_or(0)),
+            Grouping::Plan(_) => Some(timeline.first_plan),
+        }
+    };
 
     // Few, large blocks: each block may get its own accumulator, whose
     // cohort table grows with the square of the number of months.
@@ -483,8 +545,18 @@ pub(crate) fn sweep(input: &MetricsInput, frame: &Frame) -> Totals {
                 for c in k * chunk..((k + 1) * chunk).min(customers) {
                     let range = offsets[c] as usize..offsets[c + 1] as usize;
                     let segs = order[range].iter().map(|&i| &input.segments[i as usize]);
-                    if let Some(timeline) = sweep_customer(segs, &frame.boundaries, &mut scratch) {
-                        account(frame, owner_of(c), &scratch.values, &timeline, &mut totals);
+                    if let Some(timeline) =
+                        sweep_customer(segs, &frame.boundaries, plan_rank, &mut scratch)
+                    {
+                        let group = group_of(c, &timeline);
+                        account(
+                            frame,
+                            owner_of(c),
+                            group,
+                            &scratch.values,
+                            &timeline,
+                            &mut totals,
+                        );
                     }
                 }
                 (totals, scratch)

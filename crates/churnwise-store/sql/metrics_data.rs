@@ -12,34 +12,55 @@ impl SqlStore {
         // The three reads run at once, each on its own connection.
         let customers = async {
             let mut out = Vec::new();
-            let mut rows =
-                sqlx::query("SELECT id, owner FROM clients WHERE workspace_id = $1 ORDER BY id")
-                    .bind(ws.0)
-                    .fetch(&self.pool);
+            let mut rows = sqlx::query(
+                "SELECT id, owner, segment FROM clients WHERE workspace_id = $1 ORDER BY id",
+            )
+            .bind(ws.0)
+            .fetch(&self.pool);
             while let Some(r) = rows.try_next().await.map_err(backend_error)? {
                 out.push(MetricsCustomer {
                     id: ClientId(r.try_get(0).map_err(backend_error)?),
                     owner: r.try_get(1).map_err(backend_error)?,
+                    segment: r.try_get(2).map_err(backend_error)?,
                 });
             }
             Ok::<_, StoreError>(out)
         };
         let segments = async {
             let mut out = Vec::new();
+            // Plans interned as they come: a String per distinct plan only.
+            let mut plans: Vec<String> = vec![String::new()];
+            let mut plan_index: std::collections::HashMap<String, u32> =
+                std::collections::HashMap::from([(String::new(), 0)]);
             let mut rows = sqlx::query(
-                "SELECT client_id, mrr_cents, started_on, ended_on FROM subscriptions WHERE workspace_id = $1",
+                "SELECT client_id, mrr_cents, started_on, ended_on, plan FROM subscriptions \
+                 WHERE workspace_id = $1",
             )
             .bind(ws.0)
             .fetch(&self.pool);
             while let Some(r) = rows.try_next().await.map_err(backend_error)? {
+                let plan_text: Option<&str> = r.try_get(4).map_err(backend_error)?;
+                let plan_text = plan_text.unwrap_or("");
+                let plan = match plan_index.get(plan_text) {
+                    Some(&i) => i,
+                    None => {
+                        let i = u32::try_from(plans.len()).map_err(|_| {
+                            StoreError::Backend(anyhow::anyhow!("more than 2^32 distinct plans"))
+                        })?;
+                        plans.push(plan_text.to_string());
+                        plan_index.insert(plan_text.to_string(), i);
+                        i
+                    }
+                };
                 out.push(MetricsSegment {
                     client: ClientId(r.try_get(0).map_err(backend_error)?),
                     mrr: Money::from_cents(r.try_get(1).map_err(backend_error)?),
                     started_on: r.try_get(2).map_err(backend_error)?,
                     ended_on: r.try_get(3).map_err(backend_error)?,
+                    plan,
                 });
             }
-            Ok::<_, StoreError>(out)
+            Ok::<_, StoreError>((out, plans))
         };
         // Summed by (due, paid) day pair: a few thousand rows instead of millions.
         let invoices = async {
@@ -60,12 +81,13 @@ impl SqlStore {
             }
             Ok::<_, StoreError>(out)
         };
-        let (customers, segments, invoices) =
+        let (customers, (segments, plans), invoices) =
             futures_util::future::try_join3(customers, segments, invoices).await?;
         Ok(MetricsData {
             customers,
             segments,
             invoices,
+            plans,
         })
     }
 }

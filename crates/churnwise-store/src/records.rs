@@ -577,6 +577,8 @@ pub struct MetricsCustomer {
     pub id: ClientId,
     /// Owner.
     pub owner: Option<String>,
+    /// The client's segment (survival by segment).
+    pub segment: Option<String>,
 }
 
 /// A subscription segment as the metrics engine sees it.
@@ -590,6 +592,8 @@ pub struct MetricsSegment {
     pub started_on: chrono::NaiveDate,
     /// End.
     pub ended_on: Option<chrono::NaiveDate>,
+    /// The subscription's plan: an index into [`MetricsData::plans`].
+    pub plan: u32,
 }
 
 /// The invoices of a workspace with the same due and payment days, summed:
@@ -616,6 +620,8 @@ pub struct MetricsData {
     pub segments: Vec<MetricsSegment>,
     /// Every invoice.
     pub invoices: Vec<MetricsInvoice>,
+    /// The distinct plan texts of the segments (`""` for none, first).
+    pub plans: Vec<String>,
 }
 
 // --- dash ---

@@ -203,6 +203,7 @@ fn case_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::reasons))
         .routes(routes!(reports::reasons_xlsx))
         .routes(routes!(reports::reasons_csv))
+        .routes(routes!(crate::api::who_leaves::who_leaves))
 }
 
 /// The public exit survey (no login), rate-limited per address.
@@ -285,6 +286,7 @@ fn page_routes() -> Router<AppState> {
         .route("/workspace", post(session::switch_workspace))
         .route("/lang", post(session::set_lang))
         .route("/dashboard", get(dashboard::show))
+        .route("/dashboard/who-leaves", get(pages::who_leaves::show))
         .route("/dashboard/{file}", get(dashboard::download))
         .route("/clients", get(clients::list).post(clients::create))
         .route("/clients/new", get(clients::new_page))

@@ -59,6 +59,7 @@ enum Command {
     Owner(commands::owner::OwnerArgs),
     Reminders(commands::reminders::RemindersArgs),
     Stripe(commands::stripe::StripeArgs),
+    Report(commands::report::ReportArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -110,6 +111,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Backup(args) => commands::backup::run(&ctx, args).await,
             Command::Owner(args) => commands::owner::run(&ctx, args).await,
             Command::Stripe(args) => commands::stripe::run(&ctx, args).await,
+            Command::Report(args) => commands::report::run(&ctx, args).await,
         }
     })
 }

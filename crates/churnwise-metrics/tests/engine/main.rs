@@ -9,6 +9,7 @@
 
 mod definitions;
 mod reference;
+mod survival_by;
 
 use chrono::NaiveDate;
 use churnwise_domain::{Money, Month};

@@ -31,6 +31,10 @@ pub struct MetricsQuery {
     pub benchmark: Option<f64>,
     /// Months to forecast (default 6).
     pub forecast_months: Option<u32>,
+    /// Survival split by `segment`, `owner` or `plan`, with the log-rank
+    /// test (`survival_by` in the document; absent when not given).
+    #[param(pattern = "^(segment|owner|plan)$")]
+    pub survival_by: Option<String>,
 }
 
 impl MetricsQuery {
@@ -43,6 +47,7 @@ impl MetricsQuery {
             grace_days: self.grace_days,
             benchmark: self.benchmark,
             forecast_months: self.forecast_months,
+            survival_by: self.survival_by,
         }
         .into_options(today)?)
     }

@@ -21,3 +21,4 @@ pub mod session;
 pub mod stripe;
 pub mod usage;
 pub mod webhooks;
+pub mod who_leaves;

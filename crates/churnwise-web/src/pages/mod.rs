@@ -26,6 +26,7 @@ pub mod session;
 pub mod settings;
 // --- outhooks (issue 17)
 pub mod webhooks;
+pub mod who_leaves;
 
 pub use forms::{AnonForm, CsrfForm, ANON_CSRF_COOKIE};
 pub use render::{render, render_template, Chrome};

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use churnwise_domain::{Money, Month};
 use churnwise_ingest::{load_metrics_input, IngestError, InputFiles};
-use churnwise_metrics::{compute, MetricsInput, MetricsOptions, MetricsReport};
+use churnwise_metrics::{compute, MetricsInput, MetricsOptions, MetricsReport, SurvivalBy};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -61,12 +61,20 @@ pub struct MetricsArgs {
     /// Months of customers and MRR forecast after --to.
     #[arg(long, default_value_t = churnwise_metrics::options::DEFAULT_FORECAST_MONTHS)]
     pub forecast_months: u32,
+    /// Survival split by segment, owner or plan, with the log-rank test of
+    /// whether the groups differ.
+    #[arg(long, value_parser = parse_survival_by, value_name = "segment|owner|plan")]
+    pub survival_by: Option<SurvivalBy>,
     /// Output format.
     #[arg(long, value_enum, default_value = "json")]
     pub format: Format,
     /// Workspace, in database mode (default: the only one).
     #[arg(long)]
     pub workspace: Option<String>,
+}
+
+fn parse_survival_by(text: &str) -> Result<SurvivalBy, String> {
+    SurvivalBy::parse(text).ok_or_else(|| format!("{text:?} is not one of segment, owner, plan"))
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
@@ -90,6 +98,7 @@ impl MetricsArgs {
             grace_days: self.grace_days,
             benchmark_pct: self.benchmark,
             forecast_months: self.forecast_months,
+            survival_by: self.survival_by,
         }
     }
 }
@@ -249,6 +258,9 @@ pub fn render_table(report: &MetricsReport) -> String {
         at.d180 * 100.0,
         at.d365 * 100.0,
     );
+    if let Some(by) = &report.survival_by {
+        text.push_str(&render_survival_by(by));
+    }
     let deviations: Vec<String> = report
         .months
         .iter()
@@ -298,6 +310,48 @@ pub fn render_table(report: &MetricsReport) -> String {
         text.push_str(&format!("\n{f}\n"));
     }
     text
+}
+
+/// Survival by group as a table, with the log-rank test in words.
+fn render_survival_by(by: &churnwise_metrics::SurvivalByReport) -> String {
+    use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
+        by.by.as_str(),
+        "Subjects",
+        "Events",
+        "Median days",
+        "30 d %",
+        "90 d %",
+        "180 d %",
+        "365 d %",
+    ]);
+    for g in &by.groups {
+        let at = &g.survival_at_days;
+        t.add_row(vec![
+            if g.group.is_empty() {
+                "(none)".to_string()
+            } else {
+                g.group.clone()
+            },
+            g.subjects.to_string(),
+            g.events.to_string(),
+            g.median_days
+                .map_or_else(|| "not reached".to_string(), |d| d.to_string()),
+            format!("{:.1}", at.d30 * 100.0),
+            format!("{:.1}", at.d90 * 100.0),
+            format!("{:.1}", at.d180 * 100.0),
+            format!("{:.1}", at.d365 * 100.0),
+        ]);
+    }
+    let test = match &by.logrank {
+        Some(l) => format!(
+            "log-rank test: chi2 {:.4}, df {}, p-value {:.4}",
+            l.chi2, l.df, l.p_value
+        ),
+        None => "log-rank test: needs at least two groups".to_string(),
+    };
+    format!("\nSurvival by {}:\n{t}\n{test}\n", by.by)
 }
 
 /// The month table as CSV, one column per month field of the JSON document.

@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod owner;
 pub mod reasons;
 pub mod reminders;
+pub mod report;
 pub mod serve;
 pub mod stripe;
 pub mod subscription;

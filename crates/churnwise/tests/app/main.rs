@@ -45,6 +45,7 @@ mod stripe_api;
 mod stripe_sync;
 mod stripe_webhooks;
 mod support;
+mod survival;
 mod usage;
 mod usage_pages;
 mod websec;

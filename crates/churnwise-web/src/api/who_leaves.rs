@@ -1,0 +1,58 @@
+//! `GET /api/v1/reports/who-leaves` (issue #16, first part): survival by
+//! segment, owner and plan for the signed-in workspace, each with its
+//! log-rank test and the verdict in plain words (en or es).
+
+use crate::auth::Auth;
+use crate::error::{ApiResult, Problem};
+use crate::extract::ApiQuery;
+use crate::AppState;
+use axum::extract::State;
+use axum::Json;
+use churnwise_app::metrics::MetricsQuestion;
+use churnwise_app::who_leaves::{review, WhoLeaves};
+use churnwise_domain::Lang;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// The period and language of the review.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WhoLeavesQuery {
+    /// First month, YYYY-MM (required).
+    pub from: Option<String>,
+    /// Last month, YYYY-MM (required).
+    pub to: Option<String>,
+    /// Day the survival subjects are taken as of, YYYY-MM-DD (default today).
+    pub as_of: Option<String>,
+    /// Language of the verdicts: en (default) or es.
+    #[param(value_type = Option<String>)]
+    pub lang: Option<Lang>,
+}
+
+/// Survival by segment, owner and plan, with the log-rank test and a verdict.
+#[utoipa::path(get, path = "/reports/who-leaves", tag = "reports", params(WhoLeavesQuery),
+    responses((status = 200, body = Object, description = "as_of, dimensions[{by, groups[{group, subjects, events, median_days, survival_at_days}], logrank{chi2, df, p_value}|null, verdict|null}]"),
+        (status = 422, body = Problem)))]
+pub async fn who_leaves(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(query): ApiQuery<WhoLeavesQuery>,
+) -> ApiResult<Json<WhoLeaves>> {
+    let question = MetricsQuestion {
+        from: query.from,
+        to: query.to,
+        as_of: query.as_of,
+        ..MetricsQuestion::default()
+    };
+    Ok(Json(
+        review(
+            state.store.as_ref(),
+            &state.metrics_cache,
+            auth.ws(),
+            question,
+            chrono::Local::now().date_naive(),
+            query.lang.unwrap_or(Lang::En),
+        )
+        .await?,
+    ))
+}

@@ -68,26 +68,10 @@ impl FormValues {
     }
 }
 
-fn html(status: StatusCode, body: String) -> Response {
-    let mut response = (status, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
-    response
-}
-
 fn render(status: StatusCode, context: minijinja::Value) -> Result<Response, ApiError> {
     let body = crate::pages::render_template("cancel.html", context)
         .map_err(|e| anyhow::anyhow!("rendering the cancel page: {e}"))?;
-    Ok(html(status, body))
+    Ok(crate::survey_page::html(status, body))
 }
 
 /// A page that only says something (no business named: the link may be

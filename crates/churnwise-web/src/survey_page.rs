@@ -71,7 +71,9 @@ impl FormValues {
     }
 }
 
-fn html(status: StatusCode, body: String) -> Response {
+/// A public page's answer (the survey, the cancel page): HTML, never cached,
+/// never indexed, no referrer sent on.
+pub(crate) fn html(status: StatusCode, body: String) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -429,7 +429,120 @@ async fn the_period_speaks_spanish(backend: Backend) {
     assert_eq!(smb["fired"][0]["warning_signs"][0], "trata mal al equipo");
 }
 
+async fn the_page_shows_each_dimension_of_the_period_in_the_reader_s_language(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    workspace(&app).await;
+    let jar = crate::pages::sign_in(&app, "ana@example.com").await;
+    let uri = "/dashboard/who-leaves?as_of=2026-04-01&from=2026-01&to=2026-03";
+    let page = crate::pages::get(&app, uri, &jar, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = crate::pages::html(&page);
+    for expected in [
+        "Kept and lost, 2026-01 to 2026-03",
+        "id=\"period-by-segment\"",
+        "id=\"period-by-usage\"",
+        "By time as a client",
+        "under 3 months",
+        "MRR 2,000 or more",
+        "no usage data",
+        "100.0%",
+        "Price too high for the value (1)",
+        "B (treats the team badly)",
+        "value=\"2026-01\"",
+    ] {
+        assert!(text.contains(expected), "{expected} missing: {text}");
+    }
+    let page = crate::pages::get(&app, uri, &jar, Some("es")).await;
+    let text = crate::pages::html(&page);
+    for expected in [
+        "Retenidos y perdidos, de 2026-01 a 2026-03",
+        "Por antigüedad como cliente",
+        "menos de 3 meses",
+        "100,0\u{a0}%",
+        "B (trata mal al equipo)",
+    ] {
+        assert!(text.contains(expected), "{expected} missing: {text}");
+    }
+    // A bad month is said next to its field; from after to next to from.
+    let page = crate::pages::get(
+        &app,
+        "/dashboard/who-leaves?from=2026-13&to=2026-03",
+        &jar,
+        None,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = crate::pages::html(&page);
+    assert!(text.contains("id=\"from-error\""), "{text}");
+    assert!(!text.contains("id=\"to-error\""), "{text}");
+    let page = crate::pages::get(
+        &app,
+        "/dashboard/who-leaves?from=2026-04&to=2026-03",
+        &jar,
+        None,
+    )
+    .await;
+    let text = crate::pages::html(&page);
+    assert!(text.contains("id=\"from-error\""), "{text}");
+}
+
+async fn the_cli_prints_the_same_period_figures_as_table_and_json(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let token = workspace(&app).await;
+    let api = app.call(Method::GET, PERIOD, Some(&token), None).await.json;
+    let args = [
+        "report",
+        "who-leaves",
+        "--from",
+        "2026-01",
+        "--to",
+        "2026-03",
+        "--as-of",
+        "2026-04-01",
+    ];
+    let url = &app.t.url;
+    let (ok, out, err) =
+        crate::support::churnwise(url, &[&args[..], &["--format", "json"]].concat());
+    assert!(ok, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["period"], api["period"]);
+    let (ok, out, err) = crate::support::churnwise(url, &args);
+    assert!(ok, "{err}");
+    assert!(out.contains("Kept and lost, 2026-01 to 2026-03"), "{out}");
+    let smb = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("smb "))
+        .unwrap_or_else(|| panic!("no smb row: {out}"));
+    let cells: Vec<&str> = smb.split_whitespace().collect();
+    assert_eq!(
+        &cells[..6],
+        ["smb", "2", "0", "2", "100.0%", "200.00"],
+        "{smb}"
+    );
+    assert!(
+        smb.contains("price_too_high (1); treats_team_badly (1) | B [treats_team_badly]"),
+        "{smb}"
+    );
+    let (ok, out, _) = crate::support::churnwise(url, &[&args[..], &["--lang", "es"]].concat());
+    assert!(ok);
+    assert!(out.contains("menos de 3 meses"), "{out}");
+    let (ok, _, err) = crate::support::churnwise(
+        url,
+        &[
+            "report",
+            "who-leaves",
+            "--from",
+            "2026-04",
+            "--to",
+            "2026-03",
+        ],
+    );
+    assert!(!ok && err.contains("--from"), "{err}");
+}
+
 both_backends!(
+    the_cli_prints_the_same_period_figures_as_table_and_json,
+    the_page_shows_each_dimension_of_the_period_in_the_reader_s_language,
     the_period_gives_kept_lost_churn_mrr_reasons_and_fired_clients_per_group,
     a_bad_period_is_refused_naming_the_field,
     the_period_speaks_spanish,

@@ -491,4 +491,38 @@ mod tests {
         assert_eq!(mrr_band(199_999), "500_2000");
         assert_eq!(mrr_band(200_000), "2000_plus");
     }
+
+    #[test]
+    fn past_fifty_named_groups_the_rest_are_summed_into_one_other_row() {
+        let subjects: Vec<Subject> = (0..53)
+            .map(|i| Subject {
+                id: ClientId(i),
+                keys: [
+                    format!("s{i:02}"),
+                    String::new(),
+                    String::new(),
+                    "lt_3m".into(),
+                    "lt_100".into(),
+                    "no_data".into(),
+                ],
+                mrr_start: 1_000,
+                lost: i >= 50,
+            })
+            .collect();
+        let dims = dimensions(&subjects, &[], &ReasonList::default_list(), Lang::En);
+        let segment = &dims[0].groups;
+        assert_eq!(segment.len(), MAX_GROUPS + 1);
+        let other = segment.last().unwrap();
+        assert!(other.other);
+        assert_eq!(other.label, "(other)");
+        assert_eq!(
+            (other.clients_at_start, other.lost, other.lost_mrr_cents),
+            (3, 3, 3_000)
+        );
+        assert_eq!(segment[0].group, "s00");
+        assert_eq!(dims[1].groups.len(), 1, "one owner: none");
+        assert_eq!(dims[1].groups[0].label, "(none)");
+        assert_eq!(dims[3].groups.len(), TENURE_BANDS.len());
+        assert_eq!(dims[3].groups[0].clients_at_start, 53);
+    }
 }

@@ -17,6 +17,9 @@ use churnwise_metrics::{GroupSurvival, SurvivalBy, SurvivalByReport};
 use churnwise_store::{Store, WorkspaceId};
 use serde::Serialize;
 
+pub mod period;
+pub use period::{PeriodBy, PeriodDimension, PeriodGroup, PeriodReview};
+
 /// Survival by every grouping of the review, as of one day.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhoLeaves {
@@ -24,6 +27,9 @@ pub struct WhoLeaves {
     pub as_of: chrono::NaiveDate,
     /// By segment, owner and plan, in that order.
     pub dimensions: Vec<Dimension>,
+    /// Kept, lost, churn, lost MRR, reasons and fired clients per group
+    /// for the months asked (see [`period`]).
+    pub period: PeriodReview,
 }
 
 /// Survival by one grouping, its log-rank test and the verdict in words.
@@ -63,9 +69,48 @@ pub async fn review(
         let verdict = verdict(&survival, lang);
         dimensions.push(Dimension { survival, verdict });
     }
+    let period = period_review(store, ws, base.from, base.to, lang).await?;
     Ok(WhoLeaves {
         as_of: base.as_of,
         dimensions,
+        period,
+    })
+}
+
+/// The period part: the clients active at the first day of `from`, their
+/// groups (usage read in chunks of [`period::USAGE_CHUNK`] as of the day
+/// before), and the period's departures.
+async fn period_review(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    from: churnwise_domain::Month,
+    to: churnwise_domain::Month,
+    lang: Lang,
+) -> AppResult<PeriodReview> {
+    let start = from.first_day();
+    let end = to.next().first_day();
+    let data = store.metrics_data(ws).await?;
+    let mut subjects = period::subjects(&data, from, to);
+    drop(data);
+    let usage_day = start.pred_opt().unwrap_or(start);
+    for chunk in subjects.chunks_mut(period::USAGE_CHUNK) {
+        let ids: Vec<_> = chunk.iter().map(|s| s.id).collect();
+        let trends = store.usage_trends_of(ws, usage_day, &ids).await?;
+        for s in chunk {
+            s.keys[5] = period::usage_band(trends.get(&s.id)).to_string();
+        }
+    }
+    let last_day = end.pred_opt().unwrap_or(end);
+    let departures = store
+        .departures_between(ws, start, last_day, period::MAX_DEPARTURES)
+        .await?;
+    let reasons = store.reason_list(ws).await?.value;
+    Ok(PeriodReview {
+        from: from.to_string(),
+        to: to.to_string(),
+        start,
+        end,
+        dimensions: period::dimensions(&subjects, &departures, &reasons, lang),
     })
 }
 

@@ -41,6 +41,7 @@ mod stripe_sync_job;
 mod throttle;
 mod usage;
 mod users;
+mod who_leaves;
 
 type DbRow = <crate::Db as sqlx::Database>::Row;
 

@@ -1271,4 +1271,15 @@ impl Store for SqlStore {
     ) -> StoreResult<Vec<CancelSession>> {
         self.cancel_sessions_between_impl(ws, from, to).await
     }
+
+    // --- survival (helper) ---
+    async fn departures_between(
+        &self,
+        ws: WorkspaceId,
+        from: Date,
+        to: Date,
+        limit: i64,
+    ) -> StoreResult<Vec<PeriodDeparture>> {
+        self.departures_between_impl(ws, from, to, limit).await
+    }
 }

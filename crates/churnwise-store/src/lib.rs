@@ -18,6 +18,7 @@ mod stripe;
 mod stripe_sync_job;
 mod usage;
 mod webhooks;
+mod who_leaves;
 
 pub use billing_signals::*;
 pub use cancel_flow::*;
@@ -35,6 +36,7 @@ pub use stripe::*;
 pub use stripe_sync_job::*;
 pub use usage::*;
 pub use webhooks::*;
+pub use who_leaves::*;
 
 /// A moment in UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
@@ -1097,6 +1099,18 @@ pub trait Store: Send + Sync + 'static {
         from: Timestamp,
         to: Timestamp,
     ) -> StoreResult<Vec<CancelSession>>;
+
+    // --- survival (helper) ---
+    /// The closed lost or fired departure cases of `ws` whose last day is
+    /// from `from` to `to` (both included), with the client's name and
+    /// warning signs, by last day; at most `limit`.
+    async fn departures_between(
+        &self,
+        ws: WorkspaceId,
+        from: Date,
+        to: Date,
+        limit: i64,
+    ) -> StoreResult<Vec<PeriodDeparture>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

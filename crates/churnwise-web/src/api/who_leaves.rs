@@ -1,6 +1,7 @@
-//! `GET /api/v1/reports/who-leaves` (issue #16, first part): survival by
-//! segment, owner and plan for the signed-in workspace, each with its
-//! log-rank test and the verdict in plain words (en or es).
+//! `GET /api/v1/reports/who-leaves` (issue #16): survival by segment, owner
+//! and plan for the signed-in workspace, each with its log-rank test and the
+//! verdict in plain words (en or es), and the period's kept and lost clients
+//! per group (`period`).
 
 use crate::auth::Auth;
 use crate::error::{ApiResult, Problem};
@@ -24,14 +25,16 @@ pub struct WhoLeavesQuery {
     pub to: Option<String>,
     /// Day the survival subjects are taken as of, YYYY-MM-DD (default today).
     pub as_of: Option<String>,
-    /// Language of the verdicts: en (default) or es.
+    /// Language of the verdicts and labels: en (default) or es.
     #[param(value_type = Option<String>)]
     pub lang: Option<Lang>,
 }
 
-/// Survival by segment, owner and plan, with the log-rank test and a verdict.
+/// Survival by segment, owner and plan, with the log-rank test and a verdict;
+/// per group of segment, owner, plan, tenure, MRR and usage band, the period's
+/// clients at start, kept, lost, churn rate, lost MRR, top reasons and fired clients.
 #[utoipa::path(get, path = "/reports/who-leaves", tag = "reports", params(WhoLeavesQuery),
-    responses((status = 200, body = Object, description = "as_of, dimensions[{by, groups[{group, subjects, events, median_days, survival_at_days}], logrank{chi2, df, p_value}|null, verdict|null}]"),
+    responses((status = 200, body = Object, description = "as_of, dimensions[{by, groups[{group, subjects, events, median_days, survival_at_days}], logrank{chi2, df, p_value}|null, verdict|null}], period{from, to, start, end, dimensions[{by: segment|owner|plan|tenure|mrr|usage, groups[{group, label, other, clients_at_start, kept, lost, churn_rate_pct|null, lost_mrr_cents, top_reasons[{reason, label, count}], fired_count, fired[{client_id, name, end_on, warning_flags, warning_signs}]}]}]} (docs/who-leaves.md)"),
         (status = 422, body = Problem)))]
 pub async fn who_leaves(
     State(state): State<AppState>,

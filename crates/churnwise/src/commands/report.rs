@@ -116,5 +116,62 @@ fn text(doc: &WhoLeaves) -> String {
             _ => out.push_str("  (one group: nothing to compare)\n"),
         }
     }
+    let p = &doc.period;
+    out.push_str(&format!(
+        "\nKept and lost, {} to {} (clients active on {}, lost when no longer active on {})\n",
+        p.from, p.to, p.start, p.end
+    ));
+    for d in &p.dimensions {
+        out.push_str(&format!("\nBy {}:\n", d.by.as_str()));
+        out.push_str(&format!(
+            "  {:<32} {:>8} {:>8} {:>8} {:>8} {:>14}  top reasons | let go\n",
+            "group", "at start", "kept", "lost", "churn", "lost MRR"
+        ));
+        for g in &d.groups {
+            let reasons: Vec<String> = g
+                .top_reasons
+                .iter()
+                .map(|r| format!("{} ({})", r.reason, r.count))
+                .collect();
+            let mut fired: Vec<String> = g
+                .fired
+                .iter()
+                .map(|f| {
+                    if f.warning_flags.is_empty() {
+                        f.name.clone()
+                    } else {
+                        format!("{} [{}]", f.name, f.warning_flags.join(", "))
+                    }
+                })
+                .collect();
+            if g.fired_count > g.fired.len() as u64 {
+                fired.push(format!("+{}", g.fired_count - g.fired.len() as u64));
+            }
+            out.push_str(&format!(
+                "  {:<32} {:>8} {:>8} {:>8} {:>8} {:>14}  {} | {}\n",
+                g.label,
+                g.clients_at_start,
+                g.kept,
+                g.lost,
+                g.churn_rate_pct
+                    .map_or_else(|| "-".to_string(), |c| format!("{c:.1}%")),
+                format!(
+                    "{}.{:02}",
+                    g.lost_mrr_cents / 100,
+                    (g.lost_mrr_cents % 100).abs()
+                ),
+                if reasons.is_empty() {
+                    "-".to_string()
+                } else {
+                    reasons.join("; ")
+                },
+                if fired.is_empty() {
+                    "-".to_string()
+                } else {
+                    fired.join("; ")
+                },
+            ));
+        }
+    }
     out
 }

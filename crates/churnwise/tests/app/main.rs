@@ -49,5 +49,6 @@ mod survival;
 mod usage;
 mod usage_pages;
 mod websec;
+mod who_leaves;
 mod words;
 mod words_lang;

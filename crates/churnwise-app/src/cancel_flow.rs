@@ -965,6 +965,55 @@ pub async fn report(
     })
 }
 
+/// The cancel page's section of the dashboard: the report and the labels
+/// of the reasons it names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CancelFlowSection {
+    /// The report over the dashboard's range (its last 24 months).
+    pub report: CancelFlowReport,
+    /// Each reason key of the report with its label in the reader's language.
+    pub reason_labels: std::collections::BTreeMap<String, String>,
+}
+
+/// The cancel page's figures for the dashboard's months `from`..=`to`
+/// (cut to the last [`REPORT_MAX_MONTHS`]), or `None` when the workspace
+/// neither has a cancel secret nor a session in those months (then the
+/// dashboard shows no section). Never makes the page.
+pub async fn dashboard_section(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    from: churnwise_domain::Month,
+    to: churnwise_domain::Month,
+    lang: Lang,
+) -> AppResult<Option<CancelFlowSection>> {
+    let from = from.max(to.plus(1 - REPORT_MAX_MONTHS));
+    let report = report(store, ws, Some(&from.to_string()), Some(&to.to_string())).await?;
+    let secret_set = store
+        .cancel_page(ws)
+        .await?
+        .is_some_and(|p| p.secret_sealed.is_some());
+    if !secret_set && report.total.sessions == 0 {
+        return Ok(None);
+    }
+    let reasons = store.reason_list(ws).await?.value;
+    let reason_labels = report
+        .total
+        .reasons
+        .iter()
+        .map(|r| {
+            let label = ReasonKey::parse("reason", &r.reason)
+                .ok()
+                .and_then(|k| reasons.get(&k).map(|e| e.label(lang).to_string()))
+                .unwrap_or_else(|| r.reason.clone());
+            (r.reason.clone(), label)
+        })
+        .collect();
+    Ok(Some(CancelFlowSection {
+        report,
+        reason_labels,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -98,3 +98,21 @@ cancel-settings-error-price-id = Check the Stripe price id.
 cancel-settings-error-display-name = Check the name.
 cancel-settings-error-logo = Check the logo file.
 cancel-settings-error-other = Check the offers.
+
+## Dashboard → Cancel page
+cancel-report-title = Cancel page
+cancel-report-description = Links opened on your cancel page, the customers kept by an offer and the MRR they pay, by month.
+cancel-report-sessions = Sessions
+cancel-report-cancelled = Cancelled
+cancel-report-saves = Saves
+cancel-report-saved-mrr = Saved MRR
+cancel-report-offers-title = Cancel page: offers and reasons
+cancel-report-variant = Variant
+cancel-report-shown = Shown
+cancel-report-accepted = Accepted
+cancel-report-accept-rate = Accept rate
+cancel-report-no-offers = No offer was shown in these months.
+cancel-report-reasons = Reasons given
+cancel-report-reason = Reason
+cancel-report-count = Customers
+cancel-report-no-sessions = No customer finished the cancel page in these months.

@@ -98,3 +98,21 @@ cancel-settings-error-price-id = Revisa el id de precio de Stripe.
 cancel-settings-error-display-name = Revisa el nombre.
 cancel-settings-error-logo = Revisa el archivo del logotipo.
 cancel-settings-error-other = Revisa las ofertas.
+
+## Panel → Página de baja
+cancel-report-title = Página de baja
+cancel-report-description = Enlaces abiertos en tu página de baja, los clientes que se quedaron gracias a una oferta y el MRR que pagan, por mes.
+cancel-report-sessions = Sesiones
+cancel-report-cancelled = Bajas
+cancel-report-saves = Retenidos
+cancel-report-saved-mrr = MRR retenido
+cancel-report-offers-title = Página de baja: ofertas y motivos
+cancel-report-variant = Variante
+cancel-report-shown = Mostrada
+cancel-report-accepted = Aceptada
+cancel-report-accept-rate = Tasa de aceptación
+cancel-report-no-offers = No se mostró ninguna oferta en estos meses.
+cancel-report-reasons = Motivos dados
+cancel-report-reason = Motivo
+cancel-report-count = Clientes
+cancel-report-no-sessions = Ningún cliente terminó la página de baja en estos meses.

@@ -1170,6 +1170,83 @@ async fn the_settings_page_saves_offers_name_and_logo_and_a_refusal_changes_noth
     );
 }
 
+async fn the_dashboard_shows_the_cancel_page_figures_once_a_secret_is_made(backend: Backend) {
+    use crate::pages::{get, html, sign_in};
+    let app = app_with_key(backend).await;
+    // Without a secret and sessions, no section.
+    let (_, _) = app
+        .user_with_token("owner@quiet.test", "quiet", Role::Owner)
+        .await;
+    let quiet = sign_in(&app, "owner@quiet.test").await;
+    let month = Utc::now().format("%Y-%m").to_string();
+    let range = format!("/dashboard?from={month}&to={month}");
+    let page = get(&app, &range, &quiet, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!html(&page).contains("id=\"cancel-flow\""));
+    assert!(!html(&page).contains("chart-cancel-flow"));
+
+    let b = business(&app, "acme").await;
+    let jar = sign_in(&app, "owner@acme.test").await;
+    let page = get(&app, &range, &jar, None).await;
+    let text = html(&page);
+    assert!(
+        text.contains("id=\"cancel-flow\""),
+        "a secret shows the section"
+    );
+    assert!(text.contains("id=\"cancel-total-sessions\">0<"));
+    assert!(text.contains("id=\"cancel-offers-none\""));
+
+    // One customer saved by the suggested discount, one who cancels.
+    client(app.store().as_ref(), b.ws, "cus_1", 5000).await;
+    client(app.store().as_ref(), b.ws, "cus_2", 7000).await;
+    let now = Utc::now().timestamp();
+    let saved = link_query(&b.secret, "cus_1", now);
+    open(&app, &b.public_id, &saved, "en").await;
+    let done = post(
+        &app,
+        &b.public_id,
+        &format!("{saved}&step=decide&reason=price_too_high&decision=accept"),
+        "en",
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK);
+    let gone = link_query(&b.secret, "cus_2", now);
+    open(&app, &b.public_id, &gone, "en").await;
+    let done = post(
+        &app,
+        &b.public_id,
+        &format!("{gone}&step=decide&reason=price_too_high&decision=cancel"),
+        "en",
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK);
+
+    let page = get(&app, &range, &jar, None).await;
+    let text = html(&page);
+    assert!(text.contains("id=\"cancel-total-sessions\">2<"), "{text}");
+    assert!(text.contains("id=\"cancel-total-saves\">1<"));
+    assert!(text.contains(&format!("<tr data-month=\"{month}\"><th scope=\"row\">")));
+    assert!(text.contains("data-saved-mrr-cents=\"5000\""));
+    // The discount was shown twice and accepted once: 50 %.
+    let row = text
+        .find("data-offer=\"discount-a\"")
+        .expect("the discount's row");
+    assert!(
+        text[row..].contains("data-accept-rate=\"50"),
+        "{}",
+        &text[row..row + 400]
+    );
+    assert!(text.contains("data-reason=\"price_too_high\""));
+    assert!(text.contains("chart-cancel-flow-data"));
+    // Spanish.
+    let es = get(&app, &range, &jar, Some("es")).await;
+    assert!(html(&es).contains("Página de baja: ofertas y motivos"));
+    assert!(html(&es).contains("Tasa de aceptación"));
+    // Another workspace still has no section.
+    let page = get(&app, &range, &quiet, None).await;
+    assert!(!html(&page).contains("id=\"cancel-flow\""));
+}
+
 both_backends!(
     the_secret_is_for_owners_shown_once_and_stored_sealed,
     a_signed_link_opens_the_page_and_bad_or_old_links_record_nothing,
@@ -1183,4 +1260,5 @@ both_backends!(
     the_report_counts_sessions_saves_reasons_and_offers_by_month,
     the_settings_page_is_for_managers_and_makes_a_secret_for_owners_once,
     the_settings_page_saves_offers_name_and_logo_and_a_refusal_changes_nothing,
+    the_dashboard_shows_the_cancel_page_figures_once_a_secret_is_made,
 );

@@ -6,8 +6,8 @@
 //! as well (`security::check_same_origin`). Steps: the reason and words, then
 //! at most one offer beside a plainly visible "Cancel my subscription"
 //! button (or the confirmation alone), then a done page. In English or
-//! Spanish by `Accept-Language`; no script; the pages' CSP; `no-referrer`
-//! so the link never leaks. `GET /cancel/{public_id}/logo` serves the logo.
+//! Spanish by `Accept-Language`; no script; the pages' CSP;
+//! `Referrer-Policy: same-origin` so the link never leaks to another site. `GET /cancel/{public_id}/logo` serves the logo.
 
 use crate::error::ApiError;
 use crate::i18n;
@@ -75,9 +75,13 @@ fn html(status: StatusCode, body: String) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
+    // `same-origin`, not `no-referrer`: the link (and its signature) never
+    // reaches another site, and the page's own form posts keep a real
+    // `Origin` (under `no-referrer` browsers send `Origin: null`, which the
+    // same-origin check refuses: found by the browser test).
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));

@@ -308,7 +308,7 @@ async fn a_signed_link_opens_the_page_and_bad_or_old_links_record_nothing(backen
     assert!(page.contains("acme"));
     assert_eq!(
         ok.headers.get(header::REFERRER_POLICY).unwrap(),
-        "no-referrer"
+        "same-origin"
     );
     assert_eq!(sessions(&app, b.ws).await, 1);
     assert!(cases_of(&app, b.ws, c).await.is_empty());

@@ -1247,6 +1247,69 @@ async fn the_dashboard_shows_the_cancel_page_figures_once_a_secret_is_made(backe
     assert!(!html(&page).contains("id=\"cancel-flow\""));
 }
 
+async fn erasing_a_client_clears_their_words_on_the_cancel_page(backend: Backend) {
+    let app = app_with_key(backend).await;
+    let b = business(&app, "acme").await;
+    let c = client(app.store().as_ref(), b.ws, "cus_1", 5000).await;
+    let other = client(app.store().as_ref(), b.ws, "cus_2", 5000).await;
+    let now = Utc::now().timestamp();
+    for customer in ["cus_1", "cus_2"] {
+        let link = link_query(&b.secret, customer, now);
+        open(&app, &b.public_id, &link, "en").await;
+        let done = post(
+            &app,
+            &b.public_id,
+            &format!(
+                "{link}&step=decide&reason=needs_changed&words=My+secret+plans&decision=cancel"
+            ),
+            "en",
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::OK);
+    }
+    let words = |app: &TestApp| {
+        let store = app.store().clone();
+        let ws = b.ws;
+        async move {
+            let now = Utc::now();
+            let mut all: Vec<(ClientId, Option<String>)> = store
+                .cancel_sessions_between(
+                    ws,
+                    now - chrono::Duration::days(1),
+                    now + chrono::Duration::days(1),
+                )
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|s| (s.client, s.completion.and_then(|c| c.words)))
+                .collect();
+            all.sort_by_key(|(c, _)| c.0);
+            all
+        }
+    };
+    let before = words(&app).await;
+    assert_eq!(
+        before,
+        vec![
+            (c, Some("My secret plans".to_string())),
+            (other, Some("My secret plans".to_string()))
+        ]
+    );
+    let erased = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/clients/{}/erase", c.0),
+            Some(&b.token),
+            None,
+        )
+        .await;
+    assert_eq!(erased.status, StatusCode::OK, "{:?}", erased.json);
+    assert_eq!(
+        words(&app).await,
+        vec![(c, None), (other, Some("My secret plans".to_string()))]
+    );
+}
+
 both_backends!(
     the_secret_is_for_owners_shown_once_and_stored_sealed,
     a_signed_link_opens_the_page_and_bad_or_old_links_record_nothing,
@@ -1261,4 +1324,5 @@ both_backends!(
     the_settings_page_is_for_managers_and_makes_a_secret_for_owners_once,
     the_settings_page_saves_offers_name_and_logo_and_a_refusal_changes_nothing,
     the_dashboard_shows_the_cancel_page_figures_once_a_secret_is_made,
+    erasing_a_client_clears_their_words_on_the_cancel_page,
 );

@@ -213,6 +213,102 @@ pub async fn set_display_name(
     page_view(store, ws).await
 }
 
+/// Largest logo accepted, in bytes (256 KiB).
+pub const LOGO_MAX_BYTES: usize = 256 * 1024;
+
+/// Sets the logo shown on the page: PNG or JPEG (recognised by its first
+/// bytes, whatever the upload claims), at most [`LOGO_MAX_BYTES`]; a
+/// refused file is named `logo` and changes nothing.
+pub async fn set_logo(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+) -> AppResult<CancelPageView> {
+    use base64::Engine as _;
+    if bytes.is_empty() {
+        return Err(AppError::Invalid(vec![FieldProblem::missing("logo")]));
+    }
+    if bytes.len() > LOGO_MAX_BYTES {
+        return Err(AppError::Invalid(vec![FieldProblem::invalid(
+            "logo",
+            "must be at most 256 KiB",
+        )]));
+    }
+    let kind = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else {
+        return Err(AppError::Invalid(vec![FieldProblem::invalid(
+            "logo",
+            "must be a PNG or JPEG image",
+        )]));
+    };
+    let mut page = ensure_page(store, ws, now).await?;
+    page.logo_type = Some(kind.to_string());
+    page.logo_base64 = Some(base64::engine::general_purpose::STANDARD.encode(bytes));
+    page.updated_at = now;
+    store.save_cancel_page(&page).await?;
+    page_view(store, ws).await
+}
+
+/// Removes the page's logo.
+pub async fn remove_logo(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    now: DateTime<Utc>,
+) -> AppResult<CancelPageView> {
+    let mut page = ensure_page(store, ws, now).await?;
+    page.logo_type = None;
+    page.logo_base64 = None;
+    page.updated_at = now;
+    store.save_cancel_page(&page).await?;
+    page_view(store, ws).await
+}
+
+/// One reason of Settings → Cancel page with its offers (variant A, and B
+/// when an A/B pair is set).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfferRow {
+    /// The reason's key.
+    pub key: String,
+    /// The reason's label in the reader's language.
+    pub label: String,
+    /// The offer of variant A, if any.
+    pub a: Option<CancelOffer>,
+    /// The offer of variant B, if any.
+    pub b: Option<CancelOffer>,
+}
+
+/// The reasons a leaving customer may choose, each with its offers, as
+/// Settings → Cancel page shows them.
+pub async fn offer_rows(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    offers: &[CancelOffer],
+    lang: Lang,
+) -> AppResult<Vec<OfferRow>> {
+    let reasons = store.reason_list(ws).await?.value;
+    Ok(reasons
+        .choosable(DepartureKind::ClientLeaving)
+        .map(|r| {
+            let of = |v: Variant| {
+                offers
+                    .iter()
+                    .find(|o| &o.reason == r.key() && o.variant == v)
+                    .cloned()
+            };
+            OfferRow {
+                key: r.key().as_str().to_string(),
+                label: r.label(lang).to_string(),
+                a: of(Variant::A),
+                b: of(Variant::B),
+            }
+        })
+        .collect())
+}
+
 /// The signature of a link: `hex(HMAC-SHA256(secret, "<customer>.<ts>"))`.
 pub fn sign(secret: &str, customer: &str, ts: i64) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
@@ -867,6 +963,55 @@ pub async fn report(
         months,
         total: figures("total".into(), &sessions.iter().collect::<Vec<_>>()),
     })
+}
+
+/// The cancel page's section of the dashboard: the report and the labels
+/// of the reasons it names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CancelFlowSection {
+    /// The report over the dashboard's range (its last 24 months).
+    pub report: CancelFlowReport,
+    /// Each reason key of the report with its label in the reader's language.
+    pub reason_labels: std::collections::BTreeMap<String, String>,
+}
+
+/// The cancel page's figures for the dashboard's months `from`..=`to`
+/// (cut to the last [`REPORT_MAX_MONTHS`]), or `None` when the workspace
+/// neither has a cancel secret nor a session in those months (then the
+/// dashboard shows no section). Never makes the page.
+pub async fn dashboard_section(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    from: churnwise_domain::Month,
+    to: churnwise_domain::Month,
+    lang: Lang,
+) -> AppResult<Option<CancelFlowSection>> {
+    let from = from.max(to.plus(1 - REPORT_MAX_MONTHS));
+    let report = report(store, ws, Some(&from.to_string()), Some(&to.to_string())).await?;
+    let secret_set = store
+        .cancel_page(ws)
+        .await?
+        .is_some_and(|p| p.secret_sealed.is_some());
+    if !secret_set && report.total.sessions == 0 {
+        return Ok(None);
+    }
+    let reasons = store.reason_list(ws).await?.value;
+    let reason_labels = report
+        .total
+        .reasons
+        .iter()
+        .map(|r| {
+            let label = ReasonKey::parse("reason", &r.reason)
+                .ok()
+                .and_then(|k| reasons.get(&k).map(|e| e.label(lang).to_string()))
+                .unwrap_or_else(|| r.reason.clone());
+            (r.reason.clone(), label)
+        })
+        .collect();
+    Ok(Some(CancelFlowSection {
+        report,
+        reason_labels,
+    }))
 }
 
 #[cfg(test)]

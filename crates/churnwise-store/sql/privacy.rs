@@ -222,6 +222,17 @@ impl SqlStore {
         .map_err(backend_error)?
         .rows_affected();
 
+        // The customer's own words on the self-service cancel page (issue 17).
+        sqlx::query(
+            "UPDATE cancel_sessions SET words = NULL \
+             WHERE workspace_id = $1 AND client_id = $2 AND words IS NOT NULL",
+        )
+        .bind(ws.0)
+        .bind(client.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend_error)?;
+
         let cases = sqlx::query(
             "SELECT id, document FROM departure_cases WHERE workspace_id = $1 AND client_id = $2",
         )

@@ -6,8 +6,8 @@
 //! as well (`security::check_same_origin`). Steps: the reason and words, then
 //! at most one offer beside a plainly visible "Cancel my subscription"
 //! button (or the confirmation alone), then a done page. In English or
-//! Spanish by `Accept-Language`; no script; the pages' CSP; `no-referrer`
-//! so the link never leaks. `GET /cancel/{public_id}/logo` serves the logo.
+//! Spanish by `Accept-Language`; no script; the pages' CSP;
+//! `Referrer-Policy: same-origin` so the link never leaks to another site. `GET /cancel/{public_id}/logo` serves the logo.
 
 use crate::error::ApiError;
 use crate::i18n;
@@ -71,7 +71,11 @@ impl FormValues {
 fn render(status: StatusCode, context: minijinja::Value) -> Result<Response, ApiError> {
     let body = crate::pages::render_template("cancel.html", context)
         .map_err(|e| anyhow::anyhow!("rendering the cancel page: {e}"))?;
-    Ok(crate::survey_page::html(status, body))
+    // `same-origin`, not `no-referrer`: the link (and its signature) never
+    // reaches another site, and the page's own form posts keep a real
+    // `Origin` (under `no-referrer` browsers send `Origin: null`, which the
+    // same-origin check refuses: found by the browser test).
+    Ok(crate::survey_page::public_html(status, body, "same-origin"))
 }
 
 /// A page that only says something (no business named: the link may be

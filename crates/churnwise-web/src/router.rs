@@ -271,6 +271,28 @@ fn billing_page_routes() -> Router<AppState> {
             "/settings/webhooks/{id}/delete",
             post(pages::webhooks::delete),
         )
+        // --- cancel (helper) (issue 17): Settings → Cancel page
+        .route("/settings/cancel-page", get(pages::cancel_settings::show))
+        .route(
+            "/settings/cancel-page/secret",
+            post(pages::cancel_settings::new_secret),
+        )
+        .route(
+            "/settings/cancel-page/display-name",
+            post(pages::cancel_settings::save_display_name),
+        )
+        .route(
+            "/settings/cancel-page/offers",
+            post(pages::cancel_settings::save_offers),
+        )
+        .route(
+            "/settings/cancel-page/logo",
+            post(pages::cancel_settings::save_logo),
+        )
+        .route(
+            "/settings/cancel-page/logo/delete",
+            post(pages::cancel_settings::remove_logo),
+        )
 }
 
 fn page_routes() -> Router<AppState> {

@@ -72,8 +72,12 @@ impl FormValues {
 }
 
 /// A public page's answer (the survey, the cancel page): HTML, never cached,
-/// never indexed, no referrer sent on.
-pub(crate) fn html(status: StatusCode, body: String) -> Response {
+/// never indexed, with the page's referrer policy.
+pub(crate) fn public_html(
+    status: StatusCode,
+    body: String,
+    referrer_policy: &'static str,
+) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -82,7 +86,7 @@ pub(crate) fn html(status: StatusCode, body: String) -> Response {
     );
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static(referrer_policy),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     // The Content-Security-Policy is the pages' own (`security::headers`).
@@ -93,7 +97,7 @@ pub(crate) fn html(status: StatusCode, body: String) -> Response {
 fn render(status: StatusCode, context: minijinja::Value) -> Result<Response, ApiError> {
     let body = crate::pages::render_template("survey.html", context)
         .map_err(|e| anyhow::anyhow!("rendering the survey page: {e}"))?;
-    Ok(html(status, body))
+    Ok(public_html(status, body, "no-referrer"))
 }
 
 /// A page that only says something: a heading and a message, by Fluent key.

@@ -146,6 +146,43 @@ fn reasons_chart(m: &ReasonsMatrix, lang: Lang) -> Chart {
     )
 }
 
+/// The cancel page's chart (issue 17): sessions and saves per month, and
+/// the saved MRR on a second axis.
+fn cancel_flow_chart(r: &churnwise_app::cancel_flow::CancelFlowReport, lang: Lang) -> Chart {
+    let months = r
+        .months
+        .iter()
+        .map(|m| i18n::month(lang, &m.month))
+        .collect();
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "counts of sessions stay far below 2^52"
+    )]
+    let count = |f: fn(&churnwise_app::cancel_flow::CancelFlowFigures) -> u64| {
+        r.months.iter().map(|m| Some(f(m) as f64)).collect()
+    };
+    Chart::xy(i18n::code(lang), Unit::Count, months)
+        .with(
+            msg(lang, "cancel-report-sessions"),
+            Draw::Bar,
+            count(|m| m.sessions),
+        )
+        .with(
+            msg(lang, "cancel-report-saves"),
+            Draw::Bar,
+            count(|m| m.saves),
+        )
+        .with_second_axis(
+            Unit::Money,
+            msg(lang, "cancel-report-saved-mrr"),
+            Draw::Line,
+            r.months
+                .iter()
+                .map(|m| Some(units(m.saved_mrr_cents)))
+                .collect(),
+        )
+}
+
 fn units(cents: i64) -> f64 {
     cents as f64 / 100.0
 }
@@ -415,6 +452,18 @@ pub async fn show(
     let matrix = reasons(&state, &auth, from, to).await?;
     let reasons_chart = reasons_chart(&matrix, auth.lang);
     let reason_labels: Vec<&str> = matrix.reasons.iter().map(|r| r.label(auth.lang)).collect();
+    // --- cancel (helper) (issue 17): the cancel page's section.
+    let cancel_flow = churnwise_app::cancel_flow::dashboard_section(
+        state.store.as_ref(),
+        auth.ws(),
+        from,
+        to,
+        auth.lang,
+    )
+    .await?;
+    let cancel_chart = cancel_flow
+        .as_ref()
+        .map(|c| cancel_flow_chart(&c.report, auth.lang));
     let latest = report.months.last();
     // The latest month with mature invoices, for the non-payment figure.
     let nonpayment = report
@@ -464,6 +513,8 @@ pub async fn show(
             as_of_is_today => as_of == today(),
             no_data,
             cohort_columns => (0..max_cohort_width).collect::<Vec<_>>(),
+            cancel_flow => cancel_flow.as_ref().map(json),
+            cancel_chart,
         },
     )
 }

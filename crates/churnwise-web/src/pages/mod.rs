@@ -8,6 +8,7 @@
 
 pub mod assets;
 pub mod billing;
+pub mod cancel_settings;
 pub mod cases;
 pub mod charts;
 pub mod clients;

@@ -308,7 +308,7 @@ async fn a_signed_link_opens_the_page_and_bad_or_old_links_record_nothing(backen
     assert!(page.contains("acme"));
     assert_eq!(
         ok.headers.get(header::REFERRER_POLICY).unwrap(),
-        "no-referrer"
+        "same-origin"
     );
     assert_eq!(sessions(&app, b.ws).await, 1);
     assert!(cases_of(&app, b.ws, c).await.is_empty());
@@ -872,6 +872,444 @@ async fn the_report_counts_sessions_saves_reasons_and_offers_by_month(backend: B
     assert_eq!(theirs.json["total"]["sessions"], 0);
 }
 
+// --- Settings → Cancel page (round 2) ---
+
+/// A one-pixel PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
+async fn upload_logo(
+    app: &TestApp,
+    jar: &crate::pages::Jar,
+    csrf: &str,
+    file: &[u8],
+    kind: &str,
+) -> Reply {
+    let boundary = "XcancelBoundaryX";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"logo\"\r\nContent-Type: {kind}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    app.send(
+        Request::post("/settings/cancel-page/logo")
+            .header(header::COOKIE, jar.header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+async fn page_settings(app: &TestApp, b: &Business) -> Value {
+    app.call(Method::GET, "/api/v1/cancel-page", Some(&b.token), None)
+        .await
+        .json
+}
+
+async fn logo_of(app: &TestApp, public_id: &str) -> Reply {
+    app.send(
+        Request::get(format!("/cancel/{public_id}/logo"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+async fn the_settings_page_is_for_managers_and_makes_a_secret_for_owners_once(backend: Backend) {
+    use crate::pages::{csrf_of, get, html, post as post_form, sign_in};
+    let app = app_with_key(backend).await;
+    let b = business(&app, "acme").await;
+    app.user_with_token("max@acme.test", "acme", Role::Member)
+        .await;
+    app.user_with_token("mia@acme.test", "acme", Role::Manager)
+        .await;
+
+    let member = sign_in(&app, "max@acme.test").await;
+    let r = get(&app, "/settings/cancel-page", &member, None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let settings = get(&app, "/settings", &member, None).await;
+    assert!(!html(&settings).contains("/settings/cancel-page"));
+
+    // A manager sees the page, the public id and the link format, but
+    // cannot make a secret.
+    let manager = sign_in(&app, "mia@acme.test").await;
+    let settings = get(&app, "/settings", &manager, None).await;
+    assert!(html(&settings).contains("href=\"/settings/cancel-page\""));
+    let page = get(&app, "/settings/cancel-page", &manager, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = html(&page);
+    assert!(text.contains(&format!(
+        "<code id=\"cancel-public-id\">{}</code>",
+        b.public_id
+    )));
+    assert!(text.contains(&format!("{}?customer=", b.public_id)));
+    assert!(text.contains("id=\"cancel-secret-set\""));
+    assert!(!text.contains("id=\"cancel-secret-form\""));
+    let csrf = csrf_of(text);
+    let refused = post_form(
+        &app,
+        "/settings/cancel-page/secret",
+        &manager,
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    // The old secret still signs working links.
+    let c = client(app.store().as_ref(), b.ws, "cus_1", 5000).await;
+    let now = Utc::now().timestamp();
+    let works = open(
+        &app,
+        &b.public_id,
+        &link_query(&b.secret, "cus_1", now),
+        "en",
+    )
+    .await;
+    assert_eq!(works.status, StatusCode::OK);
+
+    // The owner makes a new secret: shown once, with the warning; the old
+    // links stop working, links signed with the new one work.
+    let owner = sign_in(&app, "owner@acme.test").await;
+    let page = get(&app, "/settings/cancel-page", &owner, None).await;
+    let text = html(&page);
+    assert!(text.contains("id=\"cancel-secret-warning\""));
+    let csrf = csrf_of(text);
+    let made = post_form(
+        &app,
+        "/settings/cancel-page/secret",
+        &owner,
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::OK);
+    let text = html(&made);
+    let marker = "id=\"cancel-secret-value\">";
+    let start = text.find(marker).expect("the secret is shown") + marker.len();
+    let secret = &text[start..start + 64];
+    assert!(secret.chars().all(|ch| ch.is_ascii_hexdigit()), "{secret}");
+    assert_ne!(secret, b.secret);
+    let again = get(&app, "/settings/cancel-page", &owner, None).await;
+    assert!(!html(&again).contains(secret));
+    assert!(!html(&again).contains("cancel-secret-value"));
+    let old = open(
+        &app,
+        &b.public_id,
+        &link_query(&b.secret, "cus_1", now),
+        "en",
+    )
+    .await;
+    assert_eq!(old.status, StatusCode::FORBIDDEN);
+    let new = open(&app, &b.public_id, &link_query(secret, "cus_1", now), "en").await;
+    assert_eq!(new.status, StatusCode::OK);
+    assert!(cases_of(&app, b.ws, c).await.is_empty());
+
+    // Spanish.
+    let es = get(&app, "/settings/cancel-page", &owner, Some("es")).await;
+    assert!(
+        html(&es).contains("Crear un secreto nuevo"),
+        "{}",
+        html(&es)
+    );
+    assert!(html(&es).contains("Ofertas por motivo"));
+}
+
+async fn the_settings_page_saves_offers_name_and_logo_and_a_refusal_changes_nothing(
+    backend: Backend,
+) {
+    use crate::pages::{csrf_of, get, html, location, post as post_form, sign_in};
+    let app = app_with_key(backend).await;
+    let b = business(&app, "acme").await;
+    app.user_with_token("mia@acme.test", "acme", Role::Manager)
+        .await;
+    let jar = sign_in(&app, "mia@acme.test").await;
+    let page = get(&app, "/settings/cancel-page", &jar, None).await;
+    let text = html(&page);
+    // One row per reason a leaving client may choose, suggestions shown.
+    assert!(text.contains("id=\"offer-price_too_high\""));
+    assert!(text.contains("id=\"offer-budget_cut\""));
+    assert!(text.contains("id=\"cancel-offers-suggested\""));
+    let csrf = csrf_of(text);
+
+    // Offers saved: a discount with a pause as variant B, a talk-to-us.
+    let saved = post_form(
+        &app,
+        "/settings/cancel-page/offers",
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("price_too_high.a.kind", "discount"),
+            ("price_too_high.a.percent", "20"),
+            ("price_too_high.a.months", "3"),
+            ("price_too_high.b.kind", "pause"),
+            ("price_too_high.b.months", "2"),
+            ("budget_cut.a.kind", "talk_to_us"),
+            ("budget_cut.b.kind", "none"),
+            ("needs_changed.a.kind", "none"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", html(&saved));
+    assert_eq!(location(&saved), "/settings/cancel-page?notice=offers");
+    let settings = page_settings(&app, &b).await;
+    assert_eq!(settings["offers_suggested"], false);
+    assert_eq!(
+        settings["offers"],
+        json!([
+            {"reason": "price_too_high", "variant": "a", "kind": "discount", "percent": 20, "months": 3},
+            {"reason": "price_too_high", "variant": "b", "kind": "pause", "months": 2},
+            {"reason": "budget_cut", "variant": "a", "kind": "talk_to_us"},
+        ])
+    );
+    // The page shows what was saved.
+    let page = get(&app, "/settings/cancel-page?notice=offers", &jar, None).await;
+    let text = html(&page);
+    assert!(text.contains("The offers were saved."));
+    assert!(text.contains("name=\"price_too_high.a.percent\" inputmode=\"numeric\" maxlength=\"6\" size=\"6\" value=\"20\""));
+    assert!(text.contains("<option value=\"pause\" selected>"));
+
+    // Refused: each bad field named next to it, what was typed kept,
+    // nothing changed.
+    let refused = post_form(
+        &app,
+        "/settings/cancel-page/offers",
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("price_too_high.a.kind", "discount"),
+            ("price_too_high.a.percent", "lots"),
+            ("price_too_high.a.months", "13"),
+            ("budget_cut.b.kind", "pause"),
+            ("budget_cut.b.months", "1"),
+            ("other.a.kind", "cheaper_plan"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = html(&refused);
+    assert!(text.contains("id=\"cancel-errors\""));
+    assert!(
+        text.contains("id=\"f-price_too_high-a-percent-error\""),
+        "{text}"
+    );
+    assert!(text.contains("id=\"f-price_too_high-a-months-error\""));
+    assert!(text.contains("id=\"f-budget_cut-b-kind-error\""));
+    assert!(text.contains("id=\"f-other-a-plan-error\""));
+    assert!(!text.contains("id=\"f-price_too_high-b-months-error\""));
+    assert!(text.contains("value=\"lots\""));
+    assert_eq!(page_settings(&app, &b).await, settings);
+
+    // The display name: too long refused next to the field, then saved.
+    let long = "x".repeat(201);
+    let refused = post_form(
+        &app,
+        "/settings/cancel-page/display-name",
+        &jar,
+        &[("csrf", &csrf), ("display_name", &long)],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&refused).contains("id=\"f-display-name-error\""));
+    assert_eq!(page_settings(&app, &b).await["display_name"], "acme");
+    let named = post_form(
+        &app,
+        "/settings/cancel-page/display-name",
+        &jar,
+        &[("csrf", &csrf), ("display_name", "Acme Yoga")],
+    )
+    .await;
+    assert_eq!(named.status, StatusCode::SEE_OTHER);
+    assert_eq!(page_settings(&app, &b).await["display_name"], "Acme Yoga");
+
+    // The logo: a PNG is served back as it was sent; a GIF or an empty file
+    // is refused and the PNG stays; a too large one is refused.
+    assert_eq!(
+        logo_of(&app, &b.public_id).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let up = upload_logo(&app, &jar, &csrf, PNG, "image/png").await;
+    assert_eq!(up.status, StatusCode::SEE_OTHER, "{}", html(&up));
+    let served = logo_of(&app, &b.public_id).await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.headers[header::CONTENT_TYPE], "image/png");
+    assert_eq!(&served.bytes[..], PNG);
+    for (file, kind) in [
+        (&b"GIF89a\x01\x00\x01\x00"[..], "image/png"),
+        (&b""[..], "image/png"),
+        (&vec![0xFFu8; 300 * 1024][..], "image/jpeg"),
+    ] {
+        let refused = upload_logo(&app, &jar, &csrf, file, kind).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html(&refused).contains("id=\"f-logo-error\""));
+        assert_eq!(&logo_of(&app, &b.public_id).await.bytes[..], PNG);
+    }
+    let forged = upload_logo(&app, &jar, &"0".repeat(64), PNG, "image/png").await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let removed = post_form(
+        &app,
+        "/settings/cancel-page/logo/delete",
+        &jar,
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        logo_of(&app, &b.public_id).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn the_dashboard_shows_the_cancel_page_figures_once_a_secret_is_made(backend: Backend) {
+    use crate::pages::{get, html, sign_in};
+    let app = app_with_key(backend).await;
+    // Without a secret and sessions, no section.
+    let (_, _) = app
+        .user_with_token("owner@quiet.test", "quiet", Role::Owner)
+        .await;
+    let quiet = sign_in(&app, "owner@quiet.test").await;
+    let month = Utc::now().format("%Y-%m").to_string();
+    let range = format!("/dashboard?from={month}&to={month}");
+    let page = get(&app, &range, &quiet, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!html(&page).contains("id=\"cancel-flow\""));
+    assert!(!html(&page).contains("chart-cancel-flow"));
+
+    let b = business(&app, "acme").await;
+    let jar = sign_in(&app, "owner@acme.test").await;
+    let page = get(&app, &range, &jar, None).await;
+    let text = html(&page);
+    assert!(
+        text.contains("id=\"cancel-flow\""),
+        "a secret shows the section"
+    );
+    assert!(text.contains("id=\"cancel-total-sessions\">0<"));
+    assert!(text.contains("id=\"cancel-offers-none\""));
+
+    // One customer saved by the suggested discount, one who cancels.
+    client(app.store().as_ref(), b.ws, "cus_1", 5000).await;
+    client(app.store().as_ref(), b.ws, "cus_2", 7000).await;
+    let now = Utc::now().timestamp();
+    let saved = link_query(&b.secret, "cus_1", now);
+    open(&app, &b.public_id, &saved, "en").await;
+    let done = post(
+        &app,
+        &b.public_id,
+        &format!("{saved}&step=decide&reason=price_too_high&decision=accept"),
+        "en",
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK);
+    let gone = link_query(&b.secret, "cus_2", now);
+    open(&app, &b.public_id, &gone, "en").await;
+    let done = post(
+        &app,
+        &b.public_id,
+        &format!("{gone}&step=decide&reason=price_too_high&decision=cancel"),
+        "en",
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK);
+
+    let page = get(&app, &range, &jar, None).await;
+    let text = html(&page);
+    assert!(text.contains("id=\"cancel-total-sessions\">2<"), "{text}");
+    assert!(text.contains("id=\"cancel-total-saves\">1<"));
+    assert!(text.contains(&format!("<tr data-month=\"{month}\"><th scope=\"row\">")));
+    assert!(text.contains("data-saved-mrr-cents=\"5000\""));
+    // The discount was shown twice and accepted once: 50 %.
+    let row = text
+        .find("data-offer=\"discount-a\"")
+        .expect("the discount's row");
+    assert!(
+        text[row..].contains("data-accept-rate=\"50"),
+        "{}",
+        &text[row..row + 400]
+    );
+    assert!(text.contains("data-reason=\"price_too_high\""));
+    assert!(text.contains("chart-cancel-flow-data"));
+    // Spanish.
+    let es = get(&app, &range, &jar, Some("es")).await;
+    assert!(html(&es).contains("Página de baja: ofertas y motivos"));
+    assert!(html(&es).contains("Tasa de aceptación"));
+    // Another workspace still has no section.
+    let page = get(&app, &range, &quiet, None).await;
+    assert!(!html(&page).contains("id=\"cancel-flow\""));
+}
+
+async fn erasing_a_client_clears_their_words_on_the_cancel_page(backend: Backend) {
+    let app = app_with_key(backend).await;
+    let b = business(&app, "acme").await;
+    let c = client(app.store().as_ref(), b.ws, "cus_1", 5000).await;
+    let other = client(app.store().as_ref(), b.ws, "cus_2", 5000).await;
+    let now = Utc::now().timestamp();
+    for customer in ["cus_1", "cus_2"] {
+        let link = link_query(&b.secret, customer, now);
+        open(&app, &b.public_id, &link, "en").await;
+        let done = post(
+            &app,
+            &b.public_id,
+            &format!(
+                "{link}&step=decide&reason=needs_changed&words=My+secret+plans&decision=cancel"
+            ),
+            "en",
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::OK);
+    }
+    let words = |app: &TestApp| {
+        let store = app.store().clone();
+        let ws = b.ws;
+        async move {
+            let now = Utc::now();
+            let mut all: Vec<(ClientId, Option<String>)> = store
+                .cancel_sessions_between(
+                    ws,
+                    now - chrono::Duration::days(1),
+                    now + chrono::Duration::days(1),
+                )
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|s| (s.client, s.completion.and_then(|c| c.words)))
+                .collect();
+            all.sort_by_key(|(c, _)| c.0);
+            all
+        }
+    };
+    let before = words(&app).await;
+    assert_eq!(
+        before,
+        vec![
+            (c, Some("My secret plans".to_string())),
+            (other, Some("My secret plans".to_string()))
+        ]
+    );
+    let erased = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/clients/{}/erase", c.0),
+            Some(&b.token),
+            None,
+        )
+        .await;
+    assert_eq!(erased.status, StatusCode::OK, "{:?}", erased.json);
+    assert_eq!(
+        words(&app).await,
+        vec![(c, None), (other, Some("My secret plans".to_string()))]
+    );
+}
+
 both_backends!(
     the_secret_is_for_owners_shown_once_and_stored_sealed,
     a_signed_link_opens_the_page_and_bad_or_old_links_record_nothing,
@@ -883,4 +1321,8 @@ both_backends!(
     a_link_works_only_for_its_own_workspace,
     the_documented_snippets_build_links_churnwise_accepts,
     the_report_counts_sessions_saves_reasons_and_offers_by_month,
+    the_settings_page_is_for_managers_and_makes_a_secret_for_owners_once,
+    the_settings_page_saves_offers_name_and_logo_and_a_refusal_changes_nothing,
+    the_dashboard_shows_the_cancel_page_figures_once_a_secret_is_made,
+    erasing_a_client_clears_their_words_on_the_cancel_page,
 );

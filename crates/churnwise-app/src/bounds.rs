@@ -87,6 +87,15 @@ pub fn window<T>(items: Vec<T>, offset: Option<u32>, limit: usize) -> Vec<T> {
     items.into_iter().skip(skip).take(limit).collect()
 }
 
+/// The same window as [`window`], for a list the database reads itself:
+/// `limit` from [`list_limit`] (at most 500), `offset` as given.
+pub fn list_window(limit: usize, offset: Option<u32>) -> churnwise_store::ListWindow {
+    churnwise_store::ListWindow {
+        limit: u32::try_from(limit).unwrap_or(MAX_PAGE_SIZE),
+        offset: offset.unwrap_or(0),
+    }
+}
+
 /// A page number: 1 or more, 1 when not given.
 pub fn page_number(field: &str, value: Option<u32>) -> Result<u32, FieldProblem> {
     match value.unwrap_or(1) {

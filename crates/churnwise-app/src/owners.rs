@@ -87,79 +87,89 @@ pub async fn list_clients(
     ws: WorkspaceId,
     filter: &ClientFilter,
 ) -> StoreResult<Page<Client>> {
-    let Some(owner) = filter.owner.as_deref() else {
-        return store.list_clients(ws, filter).await;
+    match member_spellings(store, ws, filter.owner.as_deref()).await? {
+        None => store.list_clients(ws, filter).await,
+        Some(spellings) => store.list_clients_owned_by(ws, filter, &spellings).await,
+    }
+}
+
+/// When an owner filter names a member (by email or display name), every
+/// spelling on the workspace's clients of the names that mean that member;
+/// else `None` (the filter stays an exact one).
+async fn member_spellings(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    owner: Option<&str>,
+) -> StoreResult<Option<Vec<String>>> {
+    let Some(owner) = owner else {
+        return Ok(None);
     };
     let members = store.workspace_members(ws).await?;
-    if !members.iter().any(|m| m.user.owns(Some(owner))) {
-        return store.list_clients(ws, filter).await;
-    }
-    let names = names_for_filter(store, ws, owner).await?;
-    let spellings: Vec<String> = store
+    let Some(member) = members.iter().find(|m| m.user.owns(Some(owner))) else {
+        return Ok(None);
+    };
+    let names = names_of(store, ws, &member.user).await?;
+    Ok(Some(spellings_of(store, ws, &names).await?))
+}
+
+/// Every spelling on the workspace's clients of `names` (trimmed, as
+/// [`churnwise_store::OwnerName::spellings`]), for filters the database
+/// applies; empty when those names own no client.
+pub async fn spellings_of(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    names: &OwnerNames,
+) -> StoreResult<Vec<String>> {
+    Ok(store
         .owner_names(ws)
         .await?
         .into_iter()
         .filter(|o| names.owns(Some(&o.name)))
         .flat_map(|o| o.spellings)
-        .collect();
-    store.list_clients_owned_by(ws, filter, &spellings).await
+        .collect())
 }
 
-/// The names an owner filter means when it names a member (by email or
-/// display name), else `None` (the filter stays an exact one).
-async fn member_filter(
-    store: &dyn Store,
-    ws: WorkspaceId,
-    owner: Option<&str>,
-) -> StoreResult<Option<OwnerNames>> {
-    let Some(owner) = owner else {
-        return Ok(None);
-    };
-    let members = store.workspace_members(ws).await?;
-    match members.iter().find(|m| m.user.owns(Some(owner))) {
-        Some(m) => Ok(Some(names_of(store, ws, &m.user).await?)),
-        None => Ok(None),
-    }
-}
-
-/// The stored health scores for `filter`; an owner filter naming a member
-/// keeps the clients they own by any name (mapped ones too).
+/// The stored health scores for `filter`, in its window, read by the
+/// database; an owner filter naming a member keeps the clients they own by
+/// any name (mapped ones too).
 pub async fn list_health(
     store: &dyn Store,
     ws: WorkspaceId,
     filter: &HealthFilter,
 ) -> StoreResult<Vec<StoredHealth>> {
-    match member_filter(store, ws, filter.owner.as_deref()).await? {
+    match member_spellings(store, ws, filter.owner.as_deref()).await? {
         None => store.list_health(ws, filter).await,
-        Some(names) => {
+        // A member who owns no client under any name.
+        Some(spellings) if spellings.is_empty() => Ok(vec![]),
+        Some(owner_spellings) => {
             let wider = HealthFilter {
                 owner: None,
+                owner_spellings,
                 ..filter.clone()
             };
-            let mut found = store.list_health(ws, &wider).await?;
-            found.retain(|h| names.owns(h.client.owner.as_deref()));
-            Ok(found)
+            store.list_health(ws, &wider).await
         }
     }
 }
 
-/// The alerts for `filter`; an owner filter naming a member keeps the
-/// clients they own by any name (mapped ones too).
+/// The alerts for `filter`, in its window, read by the database; an owner
+/// filter naming a member keeps the clients they own by any name (mapped
+/// ones too).
 pub async fn list_alerts(
     store: &dyn Store,
     ws: WorkspaceId,
     filter: &AlertFilter,
 ) -> StoreResult<Vec<Alert>> {
-    match member_filter(store, ws, filter.owner.as_deref()).await? {
+    match member_spellings(store, ws, filter.owner.as_deref()).await? {
         None => store.list_alerts(ws, filter).await,
-        Some(names) => {
+        Some(spellings) if spellings.is_empty() => Ok(vec![]),
+        Some(owner_spellings) => {
             let wider = AlertFilter {
                 owner: None,
+                owner_spellings,
                 ..filter.clone()
             };
-            let mut found = store.list_alerts(ws, &wider).await?;
-            found.retain(|a| names.owns(a.client.owner.as_deref()));
-            Ok(found)
+            store.list_alerts(ws, &wider).await
         }
     }
 }

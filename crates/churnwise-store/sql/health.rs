@@ -562,7 +562,9 @@ impl SqlStore {
         if !filter.include_former && filter.client.is_none() {
             q.push(" AND c.status <> 'former'");
         }
+        push_owner_spellings(&mut q, &filter.owner_spellings);
         q.push(" ORDER BY h.score, c.name, c.id");
+        push_window(&mut q, filter.window);
         let rows = q
             .build()
             .fetch_all(&self.pool)
@@ -611,7 +613,9 @@ impl SqlStore {
         if let Some(since) = filter.raised_since {
             q.push(" AND a.raised_on >= ").push_bind(since);
         }
+        push_owner_spellings(&mut q, &filter.owner_spellings);
         q.push(" ORDER BY a.raised_on DESC, a.id DESC");
+        push_window(&mut q, filter.window);
         let rows = q
             .build()
             .fetch_all(&self.pool)
@@ -669,5 +673,28 @@ impl SqlStore {
             });
         }
         Ok(alert)
+    }
+}
+
+/// `AND TRIM(c.owner) IN (...)` when `spellings` is not empty.
+fn push_owner_spellings(q: &mut QueryBuilder<'_, Db>, spellings: &[String]) {
+    if spellings.is_empty() {
+        return;
+    }
+    q.push(" AND TRIM(c.owner) IN (");
+    let mut list = q.separated(", ");
+    for k in spellings {
+        list.push_bind(k.clone());
+    }
+    q.push(")");
+}
+
+/// `LIMIT … OFFSET …` of a window, after the ORDER BY.
+fn push_window(q: &mut QueryBuilder<'_, Db>, window: Option<ListWindow>) {
+    if let Some(w) = window {
+        q.push(" LIMIT ")
+            .push_bind(i64::from(w.limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(w.offset));
     }
 }

@@ -69,6 +69,22 @@ pub struct HealthFilter {
     /// Also the scores of former clients (computed before they left); a
     /// filter by `client` finds its client whatever its status.
     pub include_former: bool,
+    /// Only clients whose owner, trimmed, is one of these spellings (every
+    /// spelling of a member's names); no such filter when empty.
+    pub owner_spellings: Vec<String>,
+    /// The window of the list: at most `limit` rows after skipping
+    /// `offset`, read by the database (the whole list when `None`).
+    pub window: Option<ListWindow>,
+}
+
+/// A window of a list the database reads: at most `limit` rows after the
+/// first `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListWindow {
+    /// The most rows to read.
+    pub limit: u32,
+    /// Rows to skip first.
+    pub offset: u32,
 }
 
 /// Where an alert stands.
@@ -165,6 +181,11 @@ pub struct AlertFilter {
     pub client: Option<ClientId>,
     /// Only alerts raised on or after this day.
     pub raised_since: Option<chrono::NaiveDate>,
+    /// Only clients whose owner, trimmed, is one of these spellings (every
+    /// spelling of a member's names); no such filter when empty.
+    pub owner_spellings: Vec<String>,
+    /// The window of the list, read by the database (all when `None`).
+    pub window: Option<ListWindow>,
 }
 
 /// A change to an alert by a user.

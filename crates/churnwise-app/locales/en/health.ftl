@@ -85,6 +85,7 @@ due-showing-all = Showing everyone's work.
 due-show-mine = Show mine only
 alerts-title = Clients at risk
 alerts-none = No client is at risk. Alerts appear here when a client's health score falls below the threshold.
+alerts-capped = Showing the { $n } newest alerts. Open a client's page, or list them all with GET /api/v1/alerts (paginated).
 alert-status-open = New
 alert-status-acknowledged = Acknowledged
 alert-status-snoozed = Snoozed

@@ -85,6 +85,7 @@ due-showing-all = Mostrando el trabajo de todos.
 due-show-mine = Ver solo el mío
 alerts-title = Clientes en riesgo
 alerts-none = Ningún cliente está en riesgo. Las alertas aparecen aquí cuando la puntuación de salud de un cliente baja del umbral.
+alerts-capped = Se muestran las { $n } alertas más recientes. Abre la página de un cliente, o lístalas todas con GET /api/v1/alerts (paginado).
 alert-status-open = Nueva
 alert-status-acknowledged = Vista
 alert-status-snoozed = Pospuesta

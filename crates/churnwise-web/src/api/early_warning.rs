@@ -9,7 +9,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{NaiveDate, Utc};
-use churnwise_app::bounds::{list_limit, window};
+use churnwise_app::bounds::{list_limit, list_window, window};
 use churnwise_app::cases::{open_case, CaseContext};
 use churnwise_app::early_warning::{due_list_with, refresh, DueEntry};
 use churnwise_domain::departure::DepartureKind;
@@ -53,10 +53,11 @@ pub async fn list_scores(
         owner: query.owner.filter(|o| !o.trim().is_empty()),
         at_risk_only: query.at_risk.unwrap_or(false),
         include_former: query.include_former.unwrap_or(false),
+        owner_spellings: vec![],
+        window: Some(list_window(limit, query.offset)),
     };
     let scores =
         churnwise_app::owners::list_health(state.store.as_ref(), auth.ws(), &filter).await?;
-    let scores = window(scores, query.offset, limit);
     Ok(Json(all(scores)))
 }
 
@@ -117,10 +118,11 @@ pub async fn list_alerts(
         owner: query.owner.filter(|o| !o.trim().is_empty()),
         client: query.client_id.map(ClientId),
         raised_since: None,
+        owner_spellings: vec![],
+        window: Some(list_window(limit, query.offset)),
     };
     let alerts =
         churnwise_app::owners::list_alerts(state.store.as_ref(), auth.ws(), &filter).await?;
-    let alerts = window(alerts, query.offset, limit);
     Ok(Json(all(alerts)))
 }
 

@@ -13,10 +13,15 @@ use churnwise_app::early_warning::{due_list_with, refresh};
 use churnwise_domain::registry::WarningFlag;
 use churnwise_domain::Lang;
 use churnwise_store::{
-    AlertAction, AlertFilter, AlertId, AlertStatus, ClientId, ClientPatch, HealthFilter, StoreError,
+    AlertAction, AlertFilter, AlertId, AlertStatus, ClientId, ClientPatch, HealthFilter,
+    ListWindow, StoreError,
 };
 use minijinja::context;
 use serde::{Deserialize, Serialize};
+
+/// The most live alerts the Due page shows, newest first; the API
+/// (`GET /api/v1/alerts`, paginated) lists them all.
+const ALERTS_SHOWN: u32 = 200;
 
 /// Filters of the due page.
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -96,18 +101,35 @@ pub async fn show(
                     || (auth.access.role.can_write() && names.owns(e.owner.as_deref()))),
         })
         .collect();
-    let alerts: Vec<AlertRow> = state
-        .store
-        .list_alerts(
-            ws,
-            &AlertFilter {
-                statuses: AlertStatus::LIVE.to_vec(),
-                ..AlertFilter::default()
-            },
-        )
-        .await?
+    // The newest live alerts of the user's clients (or everyone's), read by
+    // the database: at most ALERTS_SHOWN, the API lists the rest.
+    let spellings = if all {
+        vec![]
+    } else {
+        churnwise_app::owners::spellings_of(state.store.as_ref(), ws, &names).await?
+    };
+    let live = if !all && spellings.is_empty() {
+        vec![]
+    } else {
+        state
+            .store
+            .list_alerts(
+                ws,
+                &AlertFilter {
+                    statuses: AlertStatus::LIVE.to_vec(),
+                    owner_spellings: spellings,
+                    window: Some(ListWindow {
+                        limit: ALERTS_SHOWN,
+                        offset: 0,
+                    }),
+                    ..AlertFilter::default()
+                },
+            )
+            .await?
+    };
+    let alerts_capped = live.len() >= ALERTS_SHOWN as usize;
+    let alerts: Vec<AlertRow> = live
         .into_iter()
-        .filter(|a| all || names.owns(a.client.owner.as_deref()))
         .map(|a| AlertRow {
             id: a.id.0,
             client_id: a.client.id.0,
@@ -136,6 +158,8 @@ pub async fn show(
             reminders,
             due,
             alerts,
+            alerts_capped,
+            alerts_shown => ALERTS_SHOWN,
             all,
             former,
             owner_name => user.name.clone(),

@@ -100,6 +100,9 @@ pub async fn run(ctx: &Context, args: HealthArgs) -> anyhow::Result<()> {
         owner: args.owner.clone(),
         at_risk_only: args.at_risk,
         include_former: args.include_former,
+        // The command prints the whole list, as a report.
+        owner_spellings: vec![],
+        window: None,
     };
     let scores = churnwise_app::owners::list_health(store.as_ref(), ws.id, &filter).await?;
     if client.is_some() && scores.is_empty() {

@@ -7,9 +7,10 @@ use crate::pages::{csrf_of, get, html, location, post, sign_in};
 use crate::support::TestApp;
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
+use churnwise_domain::health::HealthScore;
 use churnwise_domain::registry::{ClientStatus, InteractionKind, Role};
 use churnwise_domain::Money;
-use churnwise_store::{AlertFilter, AlertStatus, NewClient, NewInteraction, NewInvoice};
+use churnwise_store::{AlertFilter, AlertStatus, NewClient, NewHealth, NewInteraction, NewInvoice};
 use churnwise_store_tests::Backend;
 
 /// "Pixel <Studio>" (owned by ana): 70 days without contact and two overdue
@@ -311,4 +312,72 @@ async fn workspace_settings_and_profile_are_saved_from_the_settings_page(backend
 both_backends!(
     the_due_page_lists_alerts_and_due_work_and_alerts_can_be_handled,
     workspace_settings_and_profile_are_saved_from_the_settings_page,
+    the_due_page_shows_at_most_200_alerts_and_says_so,
 );
+
+/// A workspace with more live alerts than the Due page shows: the page
+/// shows the newest 200 and says so; the user's own view reads only the
+/// alerts of the clients they own, in the database.
+async fn the_due_page_shows_at_most_200_alerts_and_says_so(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let (ws, _) = app
+        .user_with_token("ana@example.com", "Acme", Role::Owner)
+        .await;
+    let s = app.store();
+    let today = Utc::now().date_naive();
+    let mut scores = vec![];
+    for i in 0..201 {
+        let c = s
+            .create_client(
+                ws.id,
+                NewClient {
+                    external_id: None,
+                    name: format!("Client {i:03}"),
+                    status: ClientStatus::Active,
+                    // One client owned by Ana, the rest by nobody she is.
+                    owner: Some(if i == 7 { "ana" } else { "Bruno" }.into()),
+                    segment: None,
+                    keep_in_touch_days: 30,
+                    notes: None,
+                },
+            )
+            .await
+            .unwrap();
+        scores.push(NewHealth {
+            client: c.id,
+            health: HealthScore {
+                score: 10,
+                at_risk: true,
+                signals: vec![],
+            },
+            may_alert: true,
+        });
+    }
+    s.record_health(ws.id, today, scores).await.unwrap();
+    assert_eq!(
+        s.list_alerts(ws.id, &AlertFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        201
+    );
+    let user = s
+        .find_user_by_email("ana@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+    s.update_user_profile(user.id, Some(Some("ana".into())), None)
+        .await
+        .unwrap();
+    let jar = sign_in(&app, "ana@example.com").await;
+
+    let body = html(&get(&app, "/due?show=all", &jar, None).await).to_string();
+    assert_eq!(body.matches("class=\"alert-item").count(), 200, "{body}");
+    assert!(body.contains("Showing the 200 newest alerts."), "{body}");
+
+    let body = html(&get(&app, "/due", &jar, None).await).to_string();
+    assert_eq!(body.matches("class=\"alert-item").count(), 1);
+    assert!(body.contains("Client 007"));
+    assert!(!body.contains("Showing the 200 newest alerts."));
+}

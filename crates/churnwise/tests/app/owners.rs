@@ -231,6 +231,35 @@ async fn imports_and_edits_score_the_touched_clients_and_mapped_owners_see_their
         )
         .await;
     assert_eq!(r.json.as_array().unwrap().len(), 2, "{}", r.json);
+    // The database reads the window after the member's names: two pages
+    // of one hold her two clients, lowest score first, and the third none.
+    for list in ["health-scores", "alerts"] {
+        let all = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/{list}?owner=carla.mendez@example.com"),
+                tok,
+                None,
+            )
+            .await
+            .json;
+        let mut paged = vec![];
+        for offset in 0..3 {
+            let r = app
+                .call(
+                    Method::GET,
+                    &format!(
+                        "/api/v1/{list}?owner=carla.mendez@example.com&limit=1&offset={offset}"
+                    ),
+                    tok,
+                    None,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+            paged.extend(r.json.as_array().unwrap().iter().cloned());
+        }
+        assert_eq!(Value::Array(paged), all, "{list}");
+    }
     // "My clients" in the API and on the clients page: by the mapped name.
     let r = app
         .call(

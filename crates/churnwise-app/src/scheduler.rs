@@ -3,7 +3,9 @@
 //! of the day (segments start and end on days nobody touches the client:
 //! [`crate::status::refresh_workspace`], which writes only the statuses that
 //! change, so running it at every tick is the daily pass and more, and
-//! idempotent), recomputes the health scores of every workspace (raising alerts), erases
+//! idempotent), recomputes the health scores of every workspace (raising
+//! alerts; whole once a day, else only clients whose facts changed without a
+//! rescore, see [`FullRuns`]), erases
 //! the personal data of former clients past the workspace's retention (see
 //! [`crate::privacy::erase_former_clients`]; a client once erased is not
 //! picked again, so running it at every tick is the daily pass and more), and
@@ -18,14 +20,15 @@
 //! process send only what was not sent.
 
 use crate::digest::{run_digests, DigestRun, SendMail};
-use crate::early_warning::refresh;
+use crate::early_warning::{refresh, refresh_clients};
 use crate::payment_reminders::{run_reminders, ReminderRun};
 use crate::privacy::erase_former_clients;
 use crate::status::refresh_workspace;
-use chrono::{DateTime, Utc};
-use churnwise_store::Store;
+use chrono::{DateTime, NaiveDate, Utc};
+use churnwise_store::{HealthRunSummary, Store, WorkspaceId};
 use serde::Serialize;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The name of the lease the scheduler takes.
@@ -42,15 +45,50 @@ pub struct Scheduler {
     pub holder: String,
     /// Time between ticks.
     pub interval: Duration,
+    /// The day and settings version of this process's last full scoring of
+    /// each workspace (see [`FullRuns`]).
+    pub full_runs: FullRuns,
 }
+
+/// When this process last scored a whole workspace: scores move with the
+/// calendar (silence grows every day) and with the workspace's settings,
+/// so a workspace is scored whole at its first tick of a day or after its
+/// settings changed; between those, a tick rescores only the clients whose
+/// facts changed without a rescore (usage events, `Store::take_health_stale`),
+/// since every other change rescores the clients it touched at once
+/// (`follow::records_changed`, the case steps). Kept in memory: a process
+/// that takes the lease over scores every workspace whole once.
+#[derive(Debug, Clone, Default)]
+pub struct FullRuns(Arc<Mutex<HashMap<WorkspaceId, (NaiveDate, i64)>>>);
+
+impl FullRuns {
+    fn is_current(&self, ws: WorkspaceId, mark: (NaiveDate, i64)) -> bool {
+        self.0
+            .lock()
+            .map(|m| m.get(&ws) == Some(&mark))
+            .unwrap_or(false)
+    }
+
+    fn record(&self, ws: WorkspaceId, mark: (NaiveDate, i64)) {
+        if let Ok(mut m) = self.0.lock() {
+            m.insert(ws, mark);
+        }
+    }
+}
+
+/// How many stale clients a tick takes from the database at a time.
+const STALE_BATCH: i64 = 10_000;
 
 /// What one tick did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Tick {
     /// False when another process holds the lease (nothing was done).
     pub ran: bool,
-    /// Workspaces whose scores were recomputed.
+    /// Workspaces whose scores were recomputed whole (their first tick of
+    /// the day, or their settings changed).
     pub workspaces: u32,
+    /// Clients rescored alone because their facts changed without a rescore.
+    pub clients_rescored: u64,
     /// Alerts raised.
     pub alerts_raised: u32,
     /// Former clients whose personal data was erased by the retention rule.
@@ -102,8 +140,7 @@ impl Scheduler {
         tick.usage_ids_pruned = crate::usage::prune_event_ids(self.store.as_ref(), today).await?;
         for ws in self.store.list_workspaces().await? {
             tick.statuses_changed += refresh_workspace(self.store.as_ref(), ws.id, today).await?;
-            let run = refresh(self.store.as_ref(), ws.id, today).await?;
-            tick.workspaces += 1;
+            let run = self.score(ws.id, today, &mut tick).await?;
             let raised = u32::try_from(run.raised.len()).unwrap_or(u32::MAX);
             tick.alerts_raised = tick.alerts_raised.saturating_add(raised);
             // --- outhooks (issue 17): invoices first seen overdue today
@@ -121,6 +158,39 @@ impl Scheduler {
                 run_reminders(self.store.as_ref(), Some(mailer.as_ref()), today, false).await?;
         }
         Ok(tick)
+    }
+
+    /// Scores `ws` whole at its first tick of `today` or after its settings
+    /// changed, else only its stale clients (see [`FullRuns`]).
+    async fn score(
+        &self,
+        ws: WorkspaceId,
+        today: NaiveDate,
+        tick: &mut Tick,
+    ) -> anyhow::Result<HealthRunSummary> {
+        let store = self.store.as_ref();
+        let mark = (today, store.workspace_settings(ws).await?.version);
+        if !self.full_runs.is_current(ws, mark) {
+            // Marks taken before the whole run are covered by it.
+            while !store.take_health_stale(ws, STALE_BATCH).await?.is_empty() {}
+            let run = refresh(store, ws, today).await?;
+            self.full_runs.record(ws, mark);
+            tick.workspaces += 1;
+            return Ok(run);
+        }
+        let mut total = HealthRunSummary::default();
+        loop {
+            let stale = store.take_health_stale(ws, STALE_BATCH).await?;
+            if stale.is_empty() {
+                return Ok(total);
+            }
+            tick.clients_rescored += stale.len() as u64;
+            let run = refresh_clients(store, ws, &stale, today).await?;
+            total.scored += run.scored;
+            total.raised.extend(run.raised);
+            total.resolved += run.resolved;
+            total.reopened += run.reopened;
+        }
     }
 
     /// Runs ticks forever, one now and then one every interval; errors are

@@ -588,6 +588,30 @@ impl SqlStore {
             .collect()
     }
 
+    pub(super) async fn take_health_stale_impl(
+        &self,
+        ws: WorkspaceId,
+        limit: i64,
+    ) -> StoreResult<Vec<ClientId>> {
+        let rows = sqlx::query(
+            "DELETE FROM health_stale WHERE workspace_id = $1 AND client_id IN \
+             (SELECT client_id FROM health_stale WHERE workspace_id = $1 \
+              ORDER BY client_id LIMIT $2) RETURNING client_id",
+        )
+        .bind(ws.0)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        let mut ids = rows
+            .iter()
+            .map(|r| r.try_get("client_id").map(ClientId))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(backend_error)?;
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
     pub(super) async fn list_alerts_impl(
         &self,
         ws: WorkspaceId,

@@ -431,6 +431,10 @@ impl Store for SqlStore {
         self.get_alert_impl(ws, id).await
     }
 
+    async fn take_health_stale(&self, ws: WorkspaceId, limit: i64) -> StoreResult<Vec<ClientId>> {
+        self.take_health_stale_impl(ws, limit).await
+    }
+
     async fn update_alert(
         &self,
         ws: WorkspaceId,

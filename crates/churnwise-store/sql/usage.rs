@@ -8,7 +8,7 @@ use super::backend_error;
 use crate::{Db, SqlStore};
 use churnwise_store::*;
 use sqlx::{QueryBuilder, Row};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Rows per multi-row statement (at most 5 parameters a row: far below
 /// SQLite's 32,766 and PostgreSQL's 65,535 bound parameters).
@@ -138,6 +138,24 @@ impl SqlStore {
                 " ON CONFLICT (workspace_id, client_id, metric_key, day) \
                  DO UPDATE SET total = usage_daily.total + excluded.total",
             );
+            q.build().execute(&mut *tx).await.map_err(backend_error)?;
+        }
+
+        // Their scores read usage: the scheduler rescores these clients at
+        // its next tick (see `take_health_stale`).
+        let clients: Vec<i64> = rows
+            .iter()
+            .map(|((client, _, _), _)| *client)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for chunk in clients.chunks(CHUNK) {
+            let mut q =
+                QueryBuilder::<Db>::new("INSERT INTO health_stale (workspace_id, client_id) ");
+            q.push_values(chunk, |mut b, client| {
+                b.push_bind(ws.0).push_bind(*client);
+            });
+            q.push(" ON CONFLICT (workspace_id, client_id) DO NOTHING");
             q.build().execute(&mut *tx).await.map_err(backend_error)?;
         }
 

@@ -373,6 +373,10 @@ pub trait Store: Send + Sync + 'static {
     async fn list_alerts(&self, ws: WorkspaceId, filter: &AlertFilter) -> StoreResult<Vec<Alert>>;
     /// One alert.
     async fn get_alert(&self, ws: WorkspaceId, id: AlertId) -> StoreResult<Option<Alert>>;
+    /// Takes (and forgets) at most `limit` of the clients whose health facts
+    /// changed through a write that did not rescore them (usage events,
+    /// marked in the same transaction); the scheduler rescores them.
+    async fn take_health_stale(&self, ws: WorkspaceId, limit: i64) -> StoreResult<Vec<ClientId>>;
     /// Acknowledges, snoozes or links an alert to a case (`Conflict` on
     /// `status` when it is no longer live: resolved or turned into a case).
     async fn update_alert(

@@ -311,6 +311,8 @@ pub async fn open_case(
         Err(e) => Err(e.into()),
         Ok(stored) => {
             link_alerts(cx, client, stored.id).await?;
+            // The client is leaving now: its score follows at once.
+            rescore(cx.store, cx.ws, client, cx.today()).await?;
             Ok(stored)
         }
     }
@@ -564,6 +566,8 @@ pub async fn apply(
             },
         )
         .await?;
+    // A step may change the client's status (and so whether it is scored).
+    rescore(cx.store, cx.ws, saved.client_id, today).await?;
     Ok(Applied {
         case: saved,
         created: change.created,
@@ -789,7 +793,21 @@ pub async fn answer_survey(
             },
         )
         .await?;
+    // The answer's score is one of the client's health facts.
+    rescore(store, ws, saved.client_id, now.date_naive()).await?;
     Ok(Ok(saved))
+}
+
+/// Rescores the case's client after a step (the scheduler scores every
+/// client only once a day).
+async fn rescore(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    client: ClientId,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    crate::early_warning::refresh_clients(store, ws, &[client], today).await?;
+    Ok(())
 }
 
 /// The conflict answered when a case changed since the caller read it.

@@ -306,8 +306,8 @@ pub async fn set_flags(
         &auth.actor(),
     )
     .await?;
-    // The score follows the new signs at once.
-    refresh(state.store.as_ref(), auth.ws(), Utc::now().date_naive()).await?;
+    // The score follows the new signs at once: `update_client` rescored
+    // this client (and only it).
     Ok(see_other(&format!("/clients/{id}?done=flags-saved#health")))
 }
 

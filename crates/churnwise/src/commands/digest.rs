@@ -70,6 +70,7 @@ pub fn scheduler(
         mailer,
         holder: holder(),
         interval,
+        full_runs: Default::default(),
     })
 }
 

@@ -326,6 +326,7 @@ async fn the_scheduler_purges_expired_sessions(backend: Backend) {
         mailer: None,
         holder: "test".into(),
         interval: std::time::Duration::from_secs(60),
+        full_runs: Default::default(),
     };
     let tick = scheduler.tick(now).await.unwrap();
     assert!(tick.ran);

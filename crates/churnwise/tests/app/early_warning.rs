@@ -671,6 +671,7 @@ async fn a_run_that_dies_halfway_is_resumed_by_another_process_without_sending_t
         })),
         holder: "process-a".into(),
         interval,
+        full_runs: Default::default(),
     };
     let now = at_eight(today);
     let dying = tokio::spawn(async move { first.tick(now).await });
@@ -693,6 +694,7 @@ async fn a_run_that_dies_halfway_is_resumed_by_another_process_without_sending_t
         mailer: Some(Arc::new(SmtpMailer::new(&smtp(&sink)).unwrap())),
         holder: "process-b".into(),
         interval,
+        full_runs: Default::default(),
     };
     // While the dead process's lease runs, the other one waits.
     let tick = second.tick(now + Duration::seconds(10)).await.unwrap();
@@ -723,6 +725,7 @@ both_backends!(
     health_and_due_work_from_the_command_line,
     the_daily_digest_arrives_by_smtp_in_each_users_language_once,
     a_run_that_dies_halfway_is_resumed_by_another_process_without_sending_twice,
+    the_scheduler_scores_a_workspace_whole_once_a_day_and_otherwise_only_stale_clients,
 );
 
 /// Two server processes on one PostgreSQL database: each digest is sent once.
@@ -840,6 +843,7 @@ async fn of_two_schedulers_on_one_postgresql_database_only_one_does_each_run() {
         mailer: Some(Arc::new(SmtpMailer::new(&smtp(&sink)).unwrap()) as Arc<dyn SendMail>),
         holder: holder.into(),
         interval: std::time::Duration::from_secs(60),
+        full_runs: Default::default(),
     };
     let a = scheduler(t.store.clone(), "server-a");
     let b = scheduler(t.another_process().await, "server-b");
@@ -858,4 +862,89 @@ async fn of_two_schedulers_on_one_postgresql_database_only_one_does_each_run() {
     assert!(again.ran);
     assert_eq!(again.digests.sent, 0);
     assert_eq!(sink.messages().len(), 3);
+}
+
+/// The scheduler scores a workspace whole at its first tick of a day and
+/// after its settings change; between those, a tick rescores only the
+/// clients whose usage arrived (marked in the usage write's transaction).
+async fn the_scheduler_scores_a_workspace_whole_once_a_day_and_otherwise_only_stale_clients(
+    backend: Backend,
+) {
+    let t = backend.fresh().await;
+    let s = &t.store;
+    let ws = s.ensure_workspace("Acme").await.unwrap().id;
+    let quiet = client(s, ws, "Quiet Co", "ana").await;
+    let used = s
+        .create_client(
+            ws,
+            NewClient {
+                external_id: Some("U-1".into()),
+                name: "Used Co".into(),
+                status: ClientStatus::Active,
+                owner: Some("ana".into()),
+                segment: None,
+                keep_in_touch_days: 30,
+                notes: None,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let scheduler = Scheduler {
+        store: s.clone(),
+        mailer: None,
+        holder: "one".into(),
+        interval: std::time::Duration::from_secs(60),
+        full_runs: Default::default(),
+    };
+    let today = Utc::now().date_naive();
+    let now = at_eight(today);
+
+    let first = scheduler.tick(now).await.unwrap();
+    assert_eq!((first.workspaces, first.clients_rescored), (1, 0));
+    let again = scheduler.tick(now + Duration::minutes(15)).await.unwrap();
+    assert_eq!(
+        (again.workspaces, again.clients_rescored),
+        (0, 0),
+        "{again:?}"
+    );
+
+    // Usage for one client: the next tick rescores that client only.
+    let recorded = churnwise_app::usage::ingest(
+        s.as_ref(),
+        ws,
+        &[
+            json!({"client": "U-1", "metric": "logins", "on": today.to_string(), "value": 3}),
+            json!({"client": "U-1", "metric": "reports", "on": today.to_string()}),
+        ],
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(recorded.accepted, 2);
+    let after_usage = scheduler.tick(now + Duration::minutes(30)).await.unwrap();
+    assert_eq!(
+        (after_usage.workspaces, after_usage.clients_rescored),
+        (0, 1),
+        "{after_usage:?}"
+    );
+    let quiet_tick = scheduler.tick(now + Duration::minutes(45)).await.unwrap();
+    assert_eq!(quiet_tick.clients_rescored, 0, "the mark is taken once");
+
+    // New settings: scored whole again.
+    let settings = s.workspace_settings(ws).await.unwrap();
+    s.save_workspace_settings(ws, &settings.value, settings.version)
+        .await
+        .unwrap();
+    let after_settings = scheduler.tick(now + Duration::minutes(60)).await.unwrap();
+    assert_eq!(after_settings.workspaces, 1);
+    // And the next day.
+    let tomorrow = scheduler.tick(now + Duration::days(1)).await.unwrap();
+    assert_eq!(tomorrow.workspaces, 1);
+    assert!(s
+        .list_health(ws, &Default::default())
+        .await
+        .unwrap()
+        .iter()
+        .all(|h| [quiet, used].contains(&h.client.id)));
 }

@@ -368,6 +368,7 @@ async fn the_scheduler_sends_reminders_and_the_owner_sees_them_in_the_digest(bac
         mailer: Some(Arc::new(SmtpMailer::new(&smtp(&sink)).unwrap())),
         holder: "test".into(),
         interval: std::time::Duration::from_secs(60),
+        full_runs: Default::default(),
     };
     let now = today.and_hms_opt(8, 0, 0).unwrap().and_utc();
     let tick = scheduler.tick(now).await.unwrap();

@@ -548,6 +548,7 @@ async fn the_retention_rule_erases_former_clients_on_the_scheduler_pass(backend:
         mailer: None,
         holder: "test".into(),
         interval: std::time::Duration::from_secs(60),
+        full_runs: Default::default(),
     };
     let tick = scheduler.tick(chrono::Utc::now()).await.unwrap();
     assert_eq!(tick.clients_erased, 0);

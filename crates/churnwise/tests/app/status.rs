@@ -333,6 +333,7 @@ async fn the_scheduler_brings_statuses_in_line_once(backend: Backend) {
         mailer: None,
         holder: "test".into(),
         interval: std::time::Duration::from_secs(900),
+        full_runs: Default::default(),
     };
     let tick = scheduler.tick(Utc::now()).await.unwrap();
     assert!(tick.ran);

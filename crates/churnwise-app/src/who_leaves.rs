@@ -90,7 +90,8 @@ async fn period_review(
     let start = from.first_day();
     let end = to.next().first_day();
     let data = store.metrics_data(ws).await?;
-    let mut subjects = period::subjects(&data, from, to);
+    let profile = store.workspace_settings(ws).await?.value.ideal_client;
+    let mut subjects = period::subjects(&data, from, to, &profile);
     drop(data);
     let usage_day = start.pred_opt().unwrap_or(start);
     for chunk in subjects.chunks_mut(period::USAGE_CHUNK) {

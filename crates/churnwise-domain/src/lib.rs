@@ -9,6 +9,7 @@ pub mod dates;
 pub mod departure;
 pub mod health;
 pub mod history;
+pub mod ideal_client;
 pub mod lang;
 pub mod lessons;
 pub mod money;

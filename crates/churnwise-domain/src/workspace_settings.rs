@@ -3,6 +3,7 @@
 //! one JSON document; a value left out takes its default.
 
 use crate::health::{HealthSettings, SettingProblem};
+use crate::ideal_client::IdealClientProfile;
 use crate::payment_reminders::ReminderSettings;
 use crate::registry::DEFAULT_KEEP_IN_TOUCH_DAYS;
 use serde::{Deserialize, Serialize};
@@ -51,6 +52,8 @@ pub struct WorkspaceSettings {
     pub erase_former_after_months: Option<u32>,
     /// Payment reminders for overdue invoices (issue 15).
     pub payment_reminders: ReminderSettings,
+    /// The ideal client profile the team writes (issue 16).
+    pub ideal_client: IdealClientProfile,
 }
 
 /// The longest retention that can be set, in months (ten years).
@@ -66,6 +69,7 @@ impl Default for WorkspaceSettings {
             digest: DigestSettings::default(),
             erase_former_after_months: None,
             payment_reminders: ReminderSettings::default(),
+            ideal_client: IdealClientProfile::default(),
         }
     }
 }
@@ -123,6 +127,9 @@ impl WorkspaceSettings {
                 field: format!("payment_reminders.{}", p.field),
                 reason: p.reason,
             }));
+        }
+        if let Err(more) = self.ideal_client.validate() {
+            problems.extend(more);
         }
         if problems.is_empty() {
             Ok(())

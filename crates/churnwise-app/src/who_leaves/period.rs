@@ -13,6 +13,7 @@
 
 use churnwise_domain::departure::Outcome;
 use churnwise_domain::health::UsageTrend;
+use churnwise_domain::ideal_client::{FitFacts, IdealClientProfile};
 use churnwise_domain::reasons::ReasonList;
 use churnwise_domain::{Lang, Month};
 use churnwise_store::{ClientId, MetricsData, PeriodDeparture};
@@ -45,17 +46,20 @@ pub enum PeriodBy {
     Mrr,
     /// Usage in the 28 days before the start against the 28 before those.
     Usage,
+    /// Whether the client fitted the ideal client profile at the start.
+    Fit,
 }
 
 impl PeriodBy {
     /// Every dimension, in the order shown.
-    pub const ALL: [PeriodBy; 6] = [
+    pub const ALL: [PeriodBy; 7] = [
         PeriodBy::Segment,
         PeriodBy::Owner,
         PeriodBy::Plan,
         PeriodBy::Tenure,
         PeriodBy::Mrr,
         PeriodBy::Usage,
+        PeriodBy::Fit,
     ];
 
     /// The stable snake_case name.
@@ -67,6 +71,7 @@ impl PeriodBy {
             PeriodBy::Tenure => "tenure",
             PeriodBy::Mrr => "mrr",
             PeriodBy::Usage => "usage",
+            PeriodBy::Fit => "fit",
         }
     }
 }
@@ -80,6 +85,9 @@ pub const MRR_BANDS: [&str; 4] = ["lt_100", "100_500", "500_2000", "2000_plus"];
 /// The usage bands, in order: no usage data, steady or growing, down by
 /// less than half, down by half or more (or silent).
 pub const USAGE_BANDS: [&str; 4] = ["no_data", "steady", "down_lt_50", "down_50_plus"];
+/// The fit bands, in order: fits the ideal client profile, does not fit,
+/// no profile written (every client then).
+pub const FIT_BANDS: [&str; 3] = ["fits", "does_not_fit", "no_profile"];
 
 /// The period part of the review.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -165,14 +173,20 @@ pub struct FiredClient {
 #[derive(Debug, Clone)]
 pub(crate) struct Subject {
     pub(crate) id: ClientId,
-    pub(crate) keys: [String; 6],
+    pub(crate) keys: [String; 7],
     pub(crate) mrr_start: i64,
     pub(crate) lost: bool,
 }
 
 /// The clients active at `S` with their groups, except the usage band
-/// (left `""`, see [`usage_band`]).
-pub(crate) fn subjects(data: &MetricsData, from: Month, to: Month) -> Vec<Subject> {
+/// (left `""`, see [`usage_band`]); the fit band is taken with `profile`
+/// from the client's segment, owner, plan and MRR at `S`.
+pub(crate) fn subjects(
+    data: &MetricsData,
+    from: Month,
+    to: Month,
+    profile: &IdealClientProfile,
+) -> Vec<Subject> {
     let start = from.first_day();
     let end = to.next().first_day();
     let counts = |s: &churnwise_store::MetricsSegment, d: chrono::NaiveDate| {
@@ -206,6 +220,12 @@ pub(crate) fn subjects(data: &MetricsData, from: Month, to: Month) -> Vec<Subjec
             .cloned()
             .unwrap_or_default();
         let first = segs.iter().map(|s| s.started_on).min().unwrap_or(start);
+        let fit = fit_band(profile.misses(&FitFacts {
+            segment: c.segment.as_deref(),
+            plan: Some(plan.as_str()).filter(|p| !p.is_empty()),
+            owner: c.owner.as_deref(),
+            mrr_cents: mrr_start,
+        }));
         out.push(Subject {
             id: c.id,
             keys: [
@@ -215,6 +235,7 @@ pub(crate) fn subjects(data: &MetricsData, from: Month, to: Month) -> Vec<Subjec
                 tenure_band(first, start).to_string(),
                 mrr_band(mrr_start).to_string(),
                 String::new(),
+                fit.to_string(),
             ],
             mrr_start,
             lost,
@@ -239,6 +260,15 @@ pub fn tenure_band(first: chrono::NaiveDate, start: chrono::NaiveDate) -> &'stat
         TENURE_BANDS[2]
     } else {
         TENURE_BANDS[3]
+    }
+}
+
+/// The fit band of a client's misses (`None`: no profile written).
+pub fn fit_band(misses: Option<Vec<churnwise_domain::ideal_client::Miss>>) -> &'static str {
+    match misses {
+        None => FIT_BANDS[2],
+        Some(m) if m.is_empty() => FIT_BANDS[0],
+        Some(_) => FIT_BANDS[1],
     }
 }
 
@@ -342,14 +372,19 @@ pub(crate) fn dimensions(
                 }
             }
             let mut order: Vec<(String, Acc)> = match by {
-                PeriodBy::Tenure | PeriodBy::Mrr | PeriodBy::Usage => {
+                PeriodBy::Tenure | PeriodBy::Mrr | PeriodBy::Usage | PeriodBy::Fit => {
                     let bands: &[&str] = match by {
                         PeriodBy::Tenure => &TENURE_BANDS,
                         PeriodBy::Mrr => &MRR_BANDS,
+                        PeriodBy::Fit => &FIT_BANDS,
                         _ => &USAGE_BANDS,
                     };
+                    // Without a profile only "no profile", else only the
+                    // two others.
+                    let no_profile = groups.contains_key(FIT_BANDS[2]);
                     bands
                         .iter()
+                        .filter(|b| *by != PeriodBy::Fit || (**b == FIT_BANDS[2]) == no_profile)
                         .map(|b| (b.to_string(), groups.remove(*b).unwrap_or_default()))
                         .collect()
                 }
@@ -434,7 +469,7 @@ fn label(by: PeriodBy, group: &str, other: bool, lang: Lang) -> String {
                 group.to_string()
             }
         }
-        PeriodBy::Tenure | PeriodBy::Mrr | PeriodBy::Usage => {
+        PeriodBy::Tenure | PeriodBy::Mrr | PeriodBy::Usage | PeriodBy::Fit => {
             crate::i18n::message(lang, &format!("who-leaves-band-{group}"), &[])
         }
     }

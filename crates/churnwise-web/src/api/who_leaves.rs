@@ -31,10 +31,10 @@ pub struct WhoLeavesQuery {
 }
 
 /// Survival by segment, owner and plan, with the log-rank test and a verdict;
-/// per group of segment, owner, plan, tenure, MRR and usage band, the period's
+/// per group of segment, owner, plan, tenure, MRR, usage band and fit with the ideal client profile, the period's
 /// clients at start, kept, lost, churn rate, lost MRR, top reasons and fired clients.
 #[utoipa::path(get, path = "/reports/who-leaves", tag = "reports", params(WhoLeavesQuery),
-    responses((status = 200, body = Object, description = "as_of, dimensions[{by, groups[{group, subjects, events, median_days, survival_at_days}], logrank{chi2, df, p_value}|null, verdict|null}], period{from, to, start, end, dimensions[{by: segment|owner|plan|tenure|mrr|usage, groups[{group, label, other, clients_at_start, kept, lost, churn_rate_pct|null, lost_mrr_cents, top_reasons[{reason, label, count}], fired_count, fired[{client_id, name, end_on, warning_flags, warning_signs}]}]}]} (docs/who-leaves.md)"),
+    responses((status = 200, body = Object, description = "as_of, dimensions[{by, groups[{group, subjects, events, median_days, survival_at_days}], logrank{chi2, df, p_value}|null, verdict|null}], period{from, to, start, end, dimensions[{by: segment|owner|plan|tenure|mrr|usage|fit, groups[{group, label, other, clients_at_start, kept, lost, churn_rate_pct|null, lost_mrr_cents, top_reasons[{reason, label, count}], fired_count, fired[{client_id, name, end_on, warning_flags, warning_signs}]}]}]} (docs/who-leaves.md)"),
         (status = 422, body = Problem)))]
 pub async fn who_leaves(
     State(state): State<AppState>,

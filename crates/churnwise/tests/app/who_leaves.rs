@@ -389,6 +389,46 @@ async fn the_period_gives_kept_lost_churn_mrr_reasons_and_fired_clients_per_grou
     );
     assert_eq!(dimension(&doc, "usage")[0]["fired"][0]["name"], "B");
     assert_eq!(dimension(&doc, "usage")[1]["churn_rate_pct"], 0.0);
+
+    // No ideal client profile yet: one "no profile" row holding everyone.
+    assert_eq!(
+        figures(dimension(&doc, "fit")),
+        [f("no_profile", 4, 2, 2, 20_000)]
+    );
+    // The team writes one (enterprise clients paying 500 or more); a bad
+    // bound is refused naming its field and changes nothing.
+    let settings = app
+        .call(Method::GET, "/api/v1/settings", Some(&token), None)
+        .await
+        .json;
+    let mut body = settings.clone();
+    body["settings"]["ideal_client"] =
+        json!({"segments": ["Enterprise"], "min_mrr_cents": 50_000, "max_mrr_cents": 100});
+    let r = app
+        .call(
+            Method::PUT,
+            "/api/v1/settings",
+            Some(&token),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
+    assert_eq!(
+        r.json["errors"][0]["field"],
+        "settings.ideal_client.max_mrr_cents"
+    );
+    body["settings"]["ideal_client"]["max_mrr_cents"] = Value::Null;
+    let r = app
+        .call(Method::PUT, "/api/v1/settings", Some(&token), Some(body))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let doc = app.call(Method::GET, PERIOD, Some(&token), None).await.json;
+    let fit = dimension(&doc, "fit");
+    assert_eq!(
+        figures(fit),
+        [f("fits", 2, 2, 0, 0), f("does_not_fit", 2, 0, 2, 20_000)]
+    );
+    assert_eq!(fit[0]["label"], "fits the ideal client profile");
 }
 
 async fn a_bad_period_is_refused_naming_the_field(backend: Backend) {

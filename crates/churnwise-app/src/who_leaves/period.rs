@@ -539,6 +539,7 @@ mod tests {
                     "lt_3m".into(),
                     "lt_100".into(),
                     "no_data".into(),
+                    "no_profile".into(),
                 ],
                 mrr_start: 1_000,
                 lost: i >= 50,

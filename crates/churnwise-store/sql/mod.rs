@@ -38,6 +38,8 @@ mod status;
 mod store;
 mod stripe;
 mod stripe_sync_job;
+// --- stripe-cancel ---
+mod cancel_stripe;
 mod throttle;
 mod usage;
 mod users;

@@ -1282,4 +1282,14 @@ impl Store for SqlStore {
     ) -> StoreResult<Vec<PeriodDeparture>> {
         self.departures_between_impl(ws, from, to, limit).await
     }
+
+    // --- stripe-cancel ---
+    async fn cancel_sessions_of_case(
+        &self,
+        ws: WorkspaceId,
+        case: CaseId,
+        limit: i64,
+    ) -> StoreResult<Vec<CancelSession>> {
+        self.cancel_sessions_of_case_impl(ws, case, limit).await
+    }
 }

@@ -1111,6 +1111,16 @@ pub trait Store: Send + Sync + 'static {
         to: Date,
         limit: i64,
     ) -> StoreResult<Vec<PeriodDeparture>>;
+
+    // --- stripe-cancel ---
+    /// The cancel page sessions of `ws` recorded on the departure case
+    /// `case`, newest first; at most `limit`.
+    async fn cancel_sessions_of_case(
+        &self,
+        ws: WorkspaceId,
+        case: CaseId,
+        limit: i64,
+    ) -> StoreResult<Vec<CancelSession>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

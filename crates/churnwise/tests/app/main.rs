@@ -42,6 +42,7 @@ mod server_ops;
 mod shared_limits;
 mod status;
 mod stripe_api;
+mod stripe_cancel;
 mod stripe_sync;
 mod stripe_webhooks;
 mod support;

@@ -40,6 +40,7 @@ mod stripe;
 mod stripe_sync_job;
 // --- stripe-cancel ---
 mod cancel_stripe;
+mod client_created;
 mod throttle;
 mod usage;
 mod users;

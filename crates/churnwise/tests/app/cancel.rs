@@ -406,14 +406,11 @@ async fn cancelling_records_a_self_service_case_and_the_client_is_leaving(backen
 
 /// The outbox's events (type, data) in the database at `url`.
 async fn outbox(url: &str) -> Vec<(String, String)> {
-    let sql = "SELECT event_type, data FROM outbox_events ORDER BY id";
-    if url.starts_with("postgres") {
-        let pool = sqlx::PgPool::connect(url).await.unwrap();
-        sqlx::query_as(sql).fetch_all(&pool).await.unwrap()
-    } else {
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        sqlx::query_as(sql).fetch_all(&pool).await.unwrap()
-    }
+    crate::support::raw_rows(
+        url,
+        "SELECT event_type, data FROM outbox_events ORDER BY id",
+    )
+    .await
 }
 
 async fn accepting_an_offer_closes_the_case_as_saved_and_the_client_stays(backend: Backend) {

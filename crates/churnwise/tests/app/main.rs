@@ -17,6 +17,7 @@ mod cancel;
 mod cases_api;
 mod cases_cli;
 mod cli;
+mod client_created;
 mod dashboard_pages;
 mod departure_settings_pages;
 mod early_warning;

@@ -44,6 +44,7 @@ mod client_created;
 mod throttle;
 mod usage;
 mod users;
+mod webhook_log;
 mod who_leaves;
 
 type DbRow = <crate::Db as sqlx::Database>::Row;

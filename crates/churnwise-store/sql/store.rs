@@ -1292,4 +1292,15 @@ impl Store for SqlStore {
     ) -> StoreResult<Vec<CancelSession>> {
         self.cancel_sessions_of_case_impl(ws, case, limit).await
     }
+
+    async fn webhook_delivery_log_window(
+        &self,
+        ws: WorkspaceId,
+        endpoint: Option<WebhookEndpointId>,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<(Vec<DeliveryLogEntry>, u64)> {
+        self.webhook_delivery_log_window_impl(ws, endpoint, limit, offset)
+            .await
+    }
 }

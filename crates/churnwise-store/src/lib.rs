@@ -1121,6 +1121,16 @@ pub trait Store: Send + Sync + 'static {
         case: CaseId,
         limit: i64,
     ) -> StoreResult<Vec<CancelSession>>;
+    /// The delivery log of `ws` (of one endpoint when given), newest
+    /// attempt first: the window `offset..offset + limit` (limit at most
+    /// 500) and how many lines there are in all.
+    async fn webhook_delivery_log_window(
+        &self,
+        ws: WorkspaceId,
+        endpoint: Option<WebhookEndpointId>,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<(Vec<DeliveryLogEntry>, u64)>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

@@ -50,6 +50,7 @@ mod support;
 mod survival;
 mod usage;
 mod usage_pages;
+mod webhooks_cli;
 mod websec;
 mod who_leaves;
 mod words;

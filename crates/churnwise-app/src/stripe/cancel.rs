@@ -84,6 +84,9 @@ struct SubscriptionRef {
     status: String,
 }
 
+/// How long applying one ending in Stripe may take, all calls together.
+pub const APPLY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Subscription statuses a decision is applied to.
 const LIVE: [&str; 4] = ["active", "trialing", "past_due", "unpaid"];
 
@@ -128,7 +131,20 @@ pub async fn apply(
         Ok(_) => return StripeOutcome::NotApplicable,
         Err(e) => return StripeOutcome::Failed(format!("reading the Stripe connection: {e}")),
     }
-    match apply_connected(store, settings, ws, customer, link_ts, action, now).await {
+    // The customer waits for the answer page: Stripe gets so long, all
+    // calls together.
+    let applied = tokio::time::timeout(
+        APPLY_TIMEOUT,
+        apply_connected(store, settings, ws, customer, link_ts, action, now),
+    )
+    .await
+    .unwrap_or_else(|_| {
+        Err(format!(
+            "Stripe did not answer within {} s (check the subscription in Stripe: it may or may not have changed)",
+            APPLY_TIMEOUT.as_secs()
+        ))
+    });
+    match applied {
         Ok(subscriptions) => StripeOutcome::Applied(subscriptions),
         Err(why) => {
             tracing::warn!(ws = ws.0, customer, error = %why, "cancel page: not applied in Stripe");

@@ -559,6 +559,8 @@ pub enum Completed {
         case: CaseId,
         /// The event's data (spec §2).
         event: serde_json::Value,
+        /// What applying the ending in Stripe did.
+        stripe: crate::stripe::cancel::StripeOutcome,
     },
     /// The link's ending was recorded before: nothing changed.
     AlreadyRecorded,
@@ -587,10 +589,14 @@ pub fn completed_event(
 /// the reason and words as its exit conversation, the offer shown (accepted
 /// or declined) as its retention attempt — accepted closes the case as
 /// saved, so the client is active again; cancelled leaves it open, so the
-/// client is leaving —, then the client's status and scores. A second
-/// submit of the same link records nothing. Bad input changes nothing.
+/// client is leaving —, then the client's status and scores; with Stripe
+/// connected, the ending is then applied there ([`crate::stripe::cancel`]),
+/// a failure stored on the session and shown on the case, never undoing
+/// the case. A second submit of the same link records nothing. Bad input
+/// changes nothing.
 pub async fn complete(
     store: &dyn Store,
+    stripe: &crate::stripe::StripeSettings,
     link: &VerifiedLink,
     choice: &Choice,
     now: DateTime<Utc>,
@@ -674,7 +680,27 @@ pub async fn complete(
     // once they are all stored (a crash before this line loses the event,
     // never the case; docs/cancel-page.md).
     crate::outgoing_webhooks::emit(store, ws, "cancel_flow.completed", &event, now).await?;
-    Ok(Completed::Recorded { case, event })
+    // Stripe last: the case is stored whatever Stripe answers.
+    let applied = crate::stripe::cancel::apply(
+        store,
+        stripe,
+        ws,
+        &link.customer,
+        link.ts,
+        crate::stripe::cancel::action_for(choice.decision, offer.as_ref()),
+        now,
+    )
+    .await;
+    if let Some(why) = applied.error() {
+        store
+            .finish_cancel_session(ws, &link.customer, link.ts, Some(case), Some(why))
+            .await?;
+    }
+    Ok(Completed::Recorded {
+        case,
+        event,
+        stripe: applied,
+    })
 }
 
 /// The case steps of an ending, through the case use cases (actor: the
@@ -745,6 +771,32 @@ async fn record_case(
         steps.push(Step::SetRetentionOffer {
             offer: Some(offer.terms.retention_offer()),
         });
+        // A cheaper plan is not changed in Stripe automatically: the
+        // owner moves the customer (docs/cancel-page.md "In Stripe").
+        if let (Decision::AcceptedOffer, OfferTerms::CheaperPlan { plan, price_id }) =
+            (decision, &offer.terms)
+        {
+            let owner = link
+                .client
+                .owner
+                .clone()
+                .filter(|o| !o.trim().is_empty())
+                .unwrap_or_else(|| "team".to_string());
+            let price = price_id
+                .as_deref()
+                .map(|p| format!(" (Stripe price {p})"))
+                .unwrap_or_default();
+            steps.push(Step::AddRetentionAction {
+                action: NewRetentionActionInput {
+                    description: Some(format!(
+                        "Move the customer to the cheaper plan “{plan}”{price}: accepted on the self-service cancel page"
+                    )),
+                    side: Some(Side::Ours),
+                    owner: Some(owner),
+                    due_on: Some(today),
+                },
+            });
+        }
         if decision == Decision::AcceptedOffer && offer.terms == OfferTerms::TalkToUs {
             let owner = link
                 .client

@@ -749,6 +749,54 @@ pub fn slack_text(lang: Lang, event_type: &str, data: &serde_json::Value) -> Str
     }
 }
 
+// --- stripe-cancel: the delivery log by limit and offset (CLI) ---
+
+/// A window of the delivery log walked by `offset`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogWindow {
+    /// The attempts, newest first.
+    pub items: Vec<LogEntryView>,
+    /// Lines in the whole log (of the endpoint, when one was given).
+    pub total: u64,
+    /// The `limit` applied.
+    pub limit: u32,
+    /// The `offset` applied.
+    pub offset: u32,
+}
+
+/// The delivery log of `ws` as `churnwise webhooks deliveries` walks it:
+/// `limit` 1–500 (500 when not given), `offset` (0 when not given), only
+/// the attempts of `endpoint` when given (`NotFound` when it is not an
+/// endpoint of `ws`); a bad `limit` is named.
+pub async fn delivery_log_window(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    endpoint: Option<i64>,
+    limit: Option<u32>,
+    offset: Option<u32>,
+) -> AppResult<LogWindow> {
+    let limit = bounds::page_size("limit", Some(limit.unwrap_or(bounds::MAX_PAGE_SIZE)))
+        .map_err(|p| AppError::Invalid(vec![p]))?;
+    let offset = offset.unwrap_or(0);
+    if let Some(id) = endpoint {
+        self::endpoint(store, ws, id).await?;
+    }
+    let (items, total) = store
+        .webhook_delivery_log_window(
+            ws,
+            endpoint.map(WebhookEndpointId),
+            i64::from(limit),
+            i64::from(offset),
+        )
+        .await?;
+    Ok(LogWindow {
+        items: items.into_iter().map(LogEntryView::from).collect(),
+        total,
+        limit,
+        offset,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

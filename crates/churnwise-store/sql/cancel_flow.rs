@@ -11,7 +11,8 @@ use sqlx::Row;
 const PAGE_COLUMNS: &str = "workspace_id, public_id, secret_sealed, display_name, offers, \
      logo_type, logo_base64, updated_at";
 
-const SESSION_COLUMNS: &str = "client_id, customer, link_ts, opened_at, completed_at, reason, \
+pub(super) const SESSION_COLUMNS: &str =
+    "client_id, customer, link_ts, opened_at, completed_at, reason, \
      words, decision, offer, variant, saved_mrr_cents, case_id, stripe_error";
 
 fn page_from_row(r: &DbRow) -> StoreResult<CancelPage> {
@@ -30,7 +31,7 @@ fn page_from_row(r: &DbRow) -> StoreResult<CancelPage> {
     .map_err(backend_error)
 }
 
-fn session_from_row(r: &DbRow) -> StoreResult<CancelSession> {
+pub(super) fn session_from_row(r: &DbRow) -> StoreResult<CancelSession> {
     (|| {
         let completed_at: Option<Timestamp> = r.try_get("completed_at")?;
         let completion = match completed_at {

@@ -82,6 +82,10 @@ impl SqlStore {
             rows: rows.len() as u64,
             ..ImportSummary::default()
         };
+        // --- stripe-cancel: `client.created` for the new clients, in bulk,
+        // only when an endpoint of the workspace receives it.
+        let announce = super::outbox::has_subscriber(&mut tx, ws, "client.created").await?;
+        let mut announced: HashSet<String> = HashSet::new();
         for chunk in rows.chunks(IMPORT_BATCH) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO clients (workspace_id, external_id, name, status, owner, segment, keep_in_touch_days, created_at) ",
@@ -102,7 +106,29 @@ impl SqlStore {
                 " ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = excluded.name, \
                  owner = excluded.owner, segment = excluded.segment",
             );
-            q.build().execute(&mut *tx).await.map_err(backend_error)?;
+            if announce {
+                q.push(" RETURNING id, external_id, name, status, owner, segment");
+                let rows = q.build().fetch_all(&mut *tx).await.map_err(backend_error)?;
+                let mut created = Vec::new();
+                for row in &rows {
+                    let client = super::client_created::CreatedClient::of_row(row)?;
+                    let Some(external) = client.external_id.clone() else {
+                        continue;
+                    };
+                    if !existing.contains(&external) && announced.insert(external) {
+                        created.push(client);
+                    }
+                }
+                super::client_created::insert_client_created_events(
+                    &mut tx,
+                    ws,
+                    &created,
+                    super::outbox::now_ms(),
+                )
+                .await?;
+            } else {
+                q.build().execute(&mut *tx).await.map_err(backend_error)?;
+            }
             let updated = chunk
                 .iter()
                 .filter(|r| existing.contains(&r.external_id))

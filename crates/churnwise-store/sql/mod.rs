@@ -38,9 +38,13 @@ mod status;
 mod store;
 mod stripe;
 mod stripe_sync_job;
+// --- stripe-cancel ---
+mod cancel_stripe;
+mod client_created;
 mod throttle;
 mod usage;
 mod users;
+mod webhook_log;
 mod who_leaves;
 
 type DbRow = <crate::Db as sqlx::Database>::Row;

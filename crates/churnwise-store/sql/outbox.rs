@@ -82,7 +82,7 @@ pub(crate) async fn insert_outbox_event(
 }
 
 /// The public id of the outbox row `id`.
-fn public_event_id(id: i64) -> String {
+pub(super) fn public_event_id(id: i64) -> String {
     format!("evt_{id}")
 }
 

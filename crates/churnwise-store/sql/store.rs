@@ -1286,4 +1286,25 @@ impl Store for SqlStore {
     ) -> StoreResult<Vec<PeriodDeparture>> {
         self.departures_between_impl(ws, from, to, limit).await
     }
+
+    // --- stripe-cancel ---
+    async fn cancel_sessions_of_case(
+        &self,
+        ws: WorkspaceId,
+        case: CaseId,
+        limit: i64,
+    ) -> StoreResult<Vec<CancelSession>> {
+        self.cancel_sessions_of_case_impl(ws, case, limit).await
+    }
+
+    async fn webhook_delivery_log_window(
+        &self,
+        ws: WorkspaceId,
+        endpoint: Option<WebhookEndpointId>,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<(Vec<DeliveryLogEntry>, u64)> {
+        self.webhook_delivery_log_window_impl(ws, endpoint, limit, offset)
+            .await
+    }
 }

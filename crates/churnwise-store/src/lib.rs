@@ -1115,6 +1115,26 @@ pub trait Store: Send + Sync + 'static {
         to: Date,
         limit: i64,
     ) -> StoreResult<Vec<PeriodDeparture>>;
+
+    // --- stripe-cancel ---
+    /// The cancel page sessions of `ws` recorded on the departure case
+    /// `case`, newest first; at most `limit`.
+    async fn cancel_sessions_of_case(
+        &self,
+        ws: WorkspaceId,
+        case: CaseId,
+        limit: i64,
+    ) -> StoreResult<Vec<CancelSession>>;
+    /// The delivery log of `ws` (of one endpoint when given), newest
+    /// attempt first: the window `offset..offset + limit` (limit at most
+    /// 500) and how many lines there are in all.
+    async fn webhook_delivery_log_window(
+        &self,
+        ws: WorkspaceId,
+        endpoint: Option<WebhookEndpointId>,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<(Vec<DeliveryLogEntry>, u64)>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

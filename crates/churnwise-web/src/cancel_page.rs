@@ -304,7 +304,7 @@ pub async fn post(
         words: form.words.clone(),
         decision,
     };
-    let completed = match cancel_flow::complete(store, &link, &choice, now).await {
+    let completed = match cancel_flow::complete(store, &state.stripe, &link, &choice, now).await {
         Ok(completed) => completed,
         // An offer accepted where none is shown (a forged or stale form):
         // back to the first step, nothing recorded.

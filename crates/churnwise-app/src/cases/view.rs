@@ -42,6 +42,10 @@ pub struct CaseView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>))]
     pub created: Option<ItemId>,
+    /// Endings of the self-service cancel page recorded on this case that
+    /// could not be applied in Stripe (shown with one case).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stripe_failures: Option<Vec<crate::stripe::cancel::StripeFailure>>,
     /// When it was opened in churnwise.
     pub created_at: DateTime<Utc>,
     /// When it last changed.
@@ -86,6 +90,7 @@ impl CaseView {
             close_blockers: None,
             history: None,
             created: None,
+            stripe_failures: None,
             created_at: stored.created_at,
             updated_at: stored.updated_at,
         }

@@ -1,5 +1,7 @@
 //! Stripe's REST API, read page by page (`limit=100&starting_after=`),
 //! through reqwest with rustls. One page at a time is held in memory.
+//! Writes (the cancel page's decision, [`crate::stripe::cancel`]) are
+//! form-encoded `POST`s, each with an `Idempotency-Key`.
 
 use crate::error::{AppError, AppResult};
 use churnwise_domain::FieldProblem;
@@ -38,6 +40,25 @@ struct StripeErrorDetail {
 /// A failed call, naming what was read and why.
 pub fn failure(what: &str, why: impl std::fmt::Display) -> AppError {
     AppError::Invalid(vec![FieldProblem::new("stripe", format!("{what}: {why}"))])
+}
+
+/// The body of a successful answer; else a failure naming `what`, the
+/// status and Stripe's message.
+async fn body_of(answer: reqwest::Response, what: &str) -> AppResult<Vec<u8>> {
+    let status = answer.status();
+    let body = answer
+        .bytes()
+        .await
+        .map_err(|e| failure(what, format!("reading the answer: {e}")))?
+        .to_vec();
+    if !status.is_success() {
+        let message = serde_json::from_slice::<StripeErrorBody>(&body)
+            .ok()
+            .and_then(|b| b.error.message)
+            .unwrap_or_default();
+        return Err(failure(what, format!("Stripe answered {status} {message}")));
+    }
+    Ok(body)
 }
 
 /// One page of a list: the objects, parsed, and the cursor to the next.
@@ -85,20 +106,54 @@ impl StripeApi {
             .send()
             .await
             .map_err(|e| failure(what, format!("cannot reach {url}: {e}")))?;
-        let status = answer.status();
-        let body = answer
-            .bytes()
+        body_of(answer, what).await
+    }
+
+    /// The body of a successful form-encoded `POST` of `form` to `path`,
+    /// sent with `Idempotency-Key: idempotency_key` (Stripe answers a
+    /// repeated key with the first answer, so a retry never applies twice);
+    /// a failure names `what` and Stripe's message.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        idempotency_key: &str,
+        what: &str,
+    ) -> AppResult<Vec<u8>> {
+        let url = format!("{}{path}", self.base);
+        let answer = self
+            .http
+            .post(&url)
+            .bearer_auth(&self.key)
+            .header("Idempotency-Key", idempotency_key)
+            .form(form)
+            .send()
             .await
-            .map_err(|e| failure(what, format!("reading the answer: {e}")))?
-            .to_vec();
-        if !status.is_success() {
-            let message = serde_json::from_slice::<StripeErrorBody>(&body)
-                .ok()
-                .and_then(|b| b.error.message)
-                .unwrap_or_default();
-            return Err(failure(what, format!("Stripe answered {status} {message}")));
+            .map_err(|e| failure(what, format!("cannot reach {url}: {e}")))?;
+        body_of(answer, what).await
+    }
+
+    /// The body of a successful `GET` of `path` with `query`, or `None`
+    /// when Stripe answers 404.
+    pub async fn get_optional(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        what: &str,
+    ) -> AppResult<Option<Vec<u8>>> {
+        let url = format!("{}{path}", self.base);
+        let answer = self
+            .http
+            .get(&url)
+            .bearer_auth(&self.key)
+            .query(query)
+            .send()
+            .await
+            .map_err(|e| failure(what, format!("cannot reach {url}: {e}")))?;
+        if answer.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
         }
-        Ok(body)
+        body_of(answer, what).await.map(Some)
     }
 
     /// One page of `/v1/{kind}` (`customers`, `subscriptions`, `invoices`)

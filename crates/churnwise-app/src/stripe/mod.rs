@@ -12,6 +12,8 @@ pub mod webhooks;
 // --- billing page (issue 15) ---
 pub mod setup;
 pub mod sync_job;
+// --- stripe-cancel ---
+pub mod cancel;
 
 use crate::audit::{self, Action, Subject};
 use crate::error::{AppError, AppResult};

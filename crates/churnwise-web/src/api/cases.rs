@@ -202,6 +202,9 @@ pub async fn show(
     };
     let mut view = CaseView::of(stored, lang).with_history(history, &reasons, lang);
     view.close_blockers = blockers;
+    let failures =
+        churnwise_app::stripe::cancel::failures_of_case(store, auth.ws(), CaseId(id)).await?;
+    view.stripe_failures = (!failures.is_empty()).then_some(failures);
     Ok(reply(StatusCode::OK, view))
 }
 

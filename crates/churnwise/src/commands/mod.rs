@@ -23,6 +23,8 @@ pub mod stripe;
 pub mod subscription;
 pub mod token;
 pub mod user;
+// --- stripe-cancel ---
+pub mod webhooks;
 
 use crate::settings::FileSettings;
 use churnwise_store::Store;

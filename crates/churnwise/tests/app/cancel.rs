@@ -32,14 +32,14 @@ async fn app_with_key(backend: Backend) -> TestApp {
 }
 
 /// A workspace with an owner token, its public id and secret.
-struct Business {
-    ws: WorkspaceId,
-    token: String,
-    public_id: String,
-    secret: String,
+pub(crate) struct Business {
+    pub(crate) ws: WorkspaceId,
+    pub(crate) token: String,
+    pub(crate) public_id: String,
+    pub(crate) secret: String,
 }
 
-async fn business(app: &TestApp, name: &str) -> Business {
+pub(crate) async fn business(app: &TestApp, name: &str) -> Business {
     let (ws, token) = app
         .user_with_token(&format!("owner@{name}.test"), name, Role::Owner)
         .await;
@@ -60,7 +60,12 @@ async fn business(app: &TestApp, name: &str) -> Business {
     }
 }
 
-async fn client(s: &dyn Store, ws: WorkspaceId, external: &str, mrr_cents: i64) -> ClientId {
+pub(crate) async fn client(
+    s: &dyn Store,
+    ws: WorkspaceId,
+    external: &str,
+    mrr_cents: i64,
+) -> ClientId {
     let c = s
         .create_client(
             ws,
@@ -95,7 +100,7 @@ async fn client(s: &dyn Store, ws: WorkspaceId, external: &str, mrr_cents: i64) 
     c
 }
 
-fn link_query(secret: &str, customer: &str, ts: i64) -> String {
+pub(crate) fn link_query(secret: &str, customer: &str, ts: i64) -> String {
     format!(
         "customer={customer}&ts={ts}&sig={}",
         sign(secret, customer, ts)
@@ -113,7 +118,7 @@ async fn open(app: &TestApp, public_id: &str, query: &str, lang: &str) -> Reply 
     .await
 }
 
-async fn post(app: &TestApp, public_id: &str, form: &str, lang: &str) -> Reply {
+pub(crate) async fn post(app: &TestApp, public_id: &str, form: &str, lang: &str) -> Reply {
     app.send(
         Request::builder()
             .method(Method::POST)
@@ -126,11 +131,11 @@ async fn post(app: &TestApp, public_id: &str, form: &str, lang: &str) -> Reply {
     .await
 }
 
-fn text(reply: &Reply) -> String {
+pub(crate) fn text(reply: &Reply) -> String {
     String::from_utf8_lossy(&reply.bytes).into_owned()
 }
 
-async fn cases_of(app: &TestApp, ws: WorkspaceId, c: ClientId) -> Vec<StoredCase> {
+pub(crate) async fn cases_of(app: &TestApp, ws: WorkspaceId, c: ClientId) -> Vec<StoredCase> {
     app.store()
         .list_cases(
             ws,
@@ -160,7 +165,7 @@ async fn status(app: &TestApp, ws: WorkspaceId, c: ClientId) -> ClientStatus {
     app.store().get_client(ws, c).await.unwrap().unwrap().status
 }
 
-async fn set_offers(app: &TestApp, b: &Business, offers: Value) -> Reply {
+pub(crate) async fn set_offers(app: &TestApp, b: &Business, offers: Value) -> Reply {
     app.call(
         Method::PUT,
         "/api/v1/cancel-page/offers",
@@ -401,14 +406,11 @@ async fn cancelling_records_a_self_service_case_and_the_client_is_leaving(backen
 
 /// The outbox's events (type, data) in the database at `url`.
 async fn outbox(url: &str) -> Vec<(String, String)> {
-    let sql = "SELECT event_type, data FROM outbox_events ORDER BY id";
-    if url.starts_with("postgres") {
-        let pool = sqlx::PgPool::connect(url).await.unwrap();
-        sqlx::query_as(sql).fetch_all(&pool).await.unwrap()
-    } else {
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        sqlx::query_as(sql).fetch_all(&pool).await.unwrap()
-    }
+    crate::support::raw_rows(
+        url,
+        "SELECT event_type, data FROM outbox_events ORDER BY id",
+    )
+    .await
 }
 
 async fn accepting_an_offer_closes_the_case_as_saved_and_the_client_stays(backend: Backend) {

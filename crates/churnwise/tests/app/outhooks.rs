@@ -7,7 +7,7 @@
 
 use crate::both_backends;
 use crate::cases_api::setup;
-use crate::support::{churnwise, TestApp};
+use crate::support::{churnwise, count_rows, TestApp};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode};
 use chrono::{Duration as Span, Utc};
@@ -331,18 +331,6 @@ async fn a_workspace_without_endpoints_writes_no_outbox_rows(backend: Backend) {
     let url = &s.app.t.url;
     let pool_rows = count_rows(url, "outbox_events").await;
     assert_eq!(pool_rows, 0);
-}
-
-/// Rows of `table` in the database at `url`.
-async fn count_rows(url: &str, table: &str) -> i64 {
-    let sql = format!("SELECT COUNT(*) FROM {table}");
-    if url.starts_with("postgres") {
-        let pool = sqlx::PgPool::connect(url).await.unwrap();
-        sqlx::query_scalar(&sql).fetch_one(&pool).await.unwrap()
-    } else {
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        sqlx::query_scalar(&sql).fetch_one(&pool).await.unwrap()
-    }
 }
 
 async fn signed_events_of_clients_and_cases_reach_a_local_receiver(backend: Backend) {

@@ -243,3 +243,32 @@ impl Drop for SmtpSink {
         let _ = self.child.wait();
     }
 }
+
+/// Runs the raw query `sql` on the database at `url` (PostgreSQL for a
+/// `postgres` URL, else SQLite), each row as `T` (a tuple such as
+/// `(String, String)` or `(i64,)`): for tests that look at tables no store
+/// method reads, such as the webhook outbox.
+pub async fn raw_rows<T>(url: &str, sql: &str) -> Vec<T>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + Send
+        + Unpin,
+{
+    if url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        let rows = sqlx::query_as(sql).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    } else {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        let rows = sqlx::query_as(sql).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    }
+}
+
+/// The number of rows of `table` in the database at `url`.
+pub async fn count_rows(url: &str, table: &str) -> i64 {
+    raw_rows::<(i64,)>(url, &format!("SELECT COUNT(*) FROM {table}")).await[0].0
+}

@@ -305,6 +305,20 @@ pub(super) async fn case_page(
                 .collect::<Vec<_>>(),
         })
     });
+    // Cancel page endings that could not be applied in Stripe (issue 17).
+    let stripe_failures: Vec<serde_json::Value> =
+        churnwise_app::stripe::cancel::failures_of_case(store, ws, stored.id)
+            .await?
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "day": f.decided_at.date_naive(),
+                    "time": f.decided_at.format("%H:%M").to_string(),
+                    "decision": f.decision,
+                    "error": f.error,
+                })
+            })
+            .collect();
     let chrome = Chrome::of(auth, state, "cases").await?;
     let mut typed: BTreeMap<&str, BTreeMap<String, String>> = Form::ALL
         .iter()
@@ -355,6 +369,7 @@ pub(super) async fn case_page(
             default_lost_mrr,
             templates => template_options,
             survey_answer => survey_answer(&stored, lang),
+            stripe_failures,
             survey_link => extras.survey_link,
             history => history_rows,
             saved => extras.saved,

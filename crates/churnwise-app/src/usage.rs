@@ -526,6 +526,16 @@ pub async fn days(
     Ok(store.usage_days(ws, client, from, to).await?)
 }
 
+/// A whole percent with its sign, in `lang`'s digits: `+12`, `−80`
+/// (a true minus sign), `0`.
+pub fn signed_pct(lang: churnwise_domain::Lang, pct: i64) -> String {
+    if pct > 0 {
+        format!("+{}", crate::i18n::integer(lang, pct))
+    } else {
+        crate::i18n::integer(lang, pct).replace('-', "−")
+    }
+}
+
 /// Weeks a client's usage chart covers (a year back).
 pub const CHART_WEEKS: usize = 53;
 
@@ -575,11 +585,7 @@ impl MetricWeeks {
         );
         if self.previous_28 > 0 {
             let pct = (self.last_28 - self.previous_28) * 100 / self.previous_28;
-            let signed = if pct > 0 {
-                format!("+{}", i18n::integer(lang, pct))
-            } else {
-                i18n::integer(lang, pct).replace('-', "−")
-            };
+            let signed = signed_pct(lang, pct);
             text.push_str(" · ");
             text.push_str(&i18n::message(
                 lang,

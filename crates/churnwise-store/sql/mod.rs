@@ -40,6 +40,8 @@ mod stripe;
 mod stripe_sync_job;
 mod throttle;
 mod usage;
+// --- usage-finish ---
+mod usage_windows;
 mod users;
 mod who_leaves;
 

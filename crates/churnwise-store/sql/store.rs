@@ -1282,4 +1282,17 @@ impl Store for SqlStore {
     ) -> StoreResult<Vec<PeriodDeparture>> {
         self.departures_between_impl(ws, from, to, limit).await
     }
+
+    // --- usage-finish ---
+    async fn usage_window_totals(
+        &self,
+        ws: WorkspaceId,
+        windows: &[UsageWindow],
+    ) -> StoreResult<Vec<UsageWindowTotal>> {
+        self.usage_window_totals_impl(ws, windows).await
+    }
+
+    async fn prune_usage_days(&self, before: Date) -> StoreResult<u64> {
+        self.prune_usage_days_impl(before).await
+    }
 }

@@ -1111,6 +1111,19 @@ pub trait Store: Send + Sync + 'static {
         to: Date,
         limit: i64,
     ) -> StoreResult<Vec<PeriodDeparture>>;
+
+    // --- usage-finish ---
+    /// Each metric's totals within each of `windows` (at most 1,000, all
+    /// of clients of `ws`), in one grouped query; metrics without a row
+    /// in a window are left out.
+    async fn usage_window_totals(
+        &self,
+        ws: WorkspaceId,
+        windows: &[UsageWindow],
+    ) -> StoreResult<Vec<UsageWindowTotal>>;
+    /// Deletes the daily usage totals (of every workspace) dated before
+    /// `before`; returns how many went.
+    async fn prune_usage_days(&self, before: Date) -> StoreResult<u64>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

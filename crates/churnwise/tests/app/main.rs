@@ -38,6 +38,7 @@ mod owners;
 mod pages;
 mod payment_reminders;
 mod privacy;
+mod reasons_usage;
 mod server_ops;
 mod shared_limits;
 mod status;

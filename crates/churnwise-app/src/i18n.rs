@@ -131,7 +131,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/outhooks.ftl"),
             include_str!("../locales/en/cancel.ftl"),
             include_str!("../locales/en/survival.ftl"),
-            include_str!("../locales/en/reasons_usage.ftl"),
+            include_str!("../locales/en/usage_finish.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -152,7 +152,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/outhooks.ftl"),
             include_str!("../locales/es/cancel.ftl"),
             include_str!("../locales/es/survival.ftl"),
-            include_str!("../locales/es/reasons_usage.ftl"),
+            include_str!("../locales/es/usage_finish.ftl"),
         ]
         .as_slice(),
     }

@@ -18,6 +18,13 @@ pub struct UsageMetric {
     pub higher_is_better: bool,
 }
 
+impl UsageMetric {
+    /// Its name in `lang`.
+    pub fn label(&self, lang: churnwise_domain::Lang) -> &str {
+        lang.pick(&self.label_en, &self.label_es)
+    }
+}
+
 /// One checked usage event to add to the daily totals.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageEvent {

@@ -48,6 +48,7 @@ mod stripe_webhooks;
 mod support;
 mod survival;
 mod usage;
+mod usage_import;
 mod usage_pages;
 mod websec;
 mod who_leaves;

@@ -14,3 +14,11 @@ reasons-usage-compared = { $count ->
     [one] over 1 client
    *[other] over { $count } clients
 }
+
+# Usage files in the browser import (issue 18).
+import-kind-usage = Usage (events per client and metric)
+import-usage-will-add = { $new ->
+    [one] One usage event will be added to the daily totals
+   *[other] { $new } usage events will be added to the daily totals
+}
+import-usage-done-summary = { $rows } rows: { $created } events added, { $updated } skipped as sent before.

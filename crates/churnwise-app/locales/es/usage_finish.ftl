@@ -14,3 +14,11 @@ reasons-usage-compared = { $count ->
     [one] sobre 1 cliente
    *[other] sobre { $count } clientes
 }
+
+# Archivos de uso en la importación del navegador (issue 18).
+import-kind-usage = Uso (eventos por cliente y métrica)
+import-usage-will-add = { $new ->
+    [one] Se sumará un evento de uso a los totales diarios
+   *[other] Se sumarán { $new } eventos de uso a los totales diarios
+}
+import-usage-done-summary = { $rows } filas: { $created } eventos sumados, { $updated } omitidos por haberse enviado antes.

@@ -8,30 +8,13 @@ use crate::both_backends;
 use crate::imports_api::{multipart_parts, BOUNDARY};
 use crate::pages::{csrf_of, get, html, location, post, sign_in};
 use crate::support::TestApp;
+use crate::usage::client;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use chrono::{Days, Utc};
-use churnwise_domain::registry::{ClientStatus, Role};
-use churnwise_store::{ClientId, NewClient, Store, WorkspaceId};
+use churnwise_domain::registry::Role;
+use churnwise_store::{ClientId, WorkspaceId};
 use churnwise_store_tests::Backend;
-
-async fn client(s: &dyn Store, ws: WorkspaceId, external: &str) -> ClientId {
-    s.create_client(
-        ws,
-        NewClient {
-            external_id: Some(external.into()),
-            name: format!("Client {external}"),
-            status: ClientStatus::Active,
-            owner: None,
-            segment: None,
-            keep_in_touch_days: 365,
-            notes: None,
-        },
-    )
-    .await
-    .unwrap()
-    .id
-}
 
 async fn total(app: &TestApp, ws: WorkspaceId, c: ClientId) -> i64 {
     let today = Utc::now().date_naive();

@@ -132,6 +132,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/cancel.ftl"),
             include_str!("../locales/en/survival.ftl"),
             include_str!("../locales/en/stripe_cancel.ftl"),
+            include_str!("../locales/en/usage_finish.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -153,6 +154,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/cancel.ftl"),
             include_str!("../locales/es/survival.ftl"),
             include_str!("../locales/es/stripe_cancel.ftl"),
+            include_str!("../locales/es/usage_finish.ftl"),
         ]
         .as_slice(),
     }

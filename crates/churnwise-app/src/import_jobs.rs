@@ -85,15 +85,16 @@ pub struct ImportProblems {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportOutcome {
-    /// customers, subscriptions, invoices, contacts or interactions.
+    /// customers, subscriptions, invoices, contacts, interactions or usage.
     pub kind: String,
     /// The file name as uploaded.
     pub file: String,
     /// Rows read.
     pub rows: u64,
-    /// New records.
+    /// New records (usage: events added to the totals).
     pub created: u64,
-    /// Records that existed and were updated (or were already equal).
+    /// Records that existed and were updated (or were already equal; usage:
+    /// events skipped as sent before, by their id).
     pub updated: u64,
     /// Former clients won back by a new running subscription.
     pub won_back: u64,
@@ -105,7 +106,7 @@ pub struct ImportOutcome {
 pub struct JobView {
     /// Its id.
     pub id: i64,
-    /// customers, subscriptions, invoices, contacts or interactions.
+    /// customers, subscriptions, invoices, contacts, interactions or usage.
     pub kind: String,
     /// The file name as uploaded.
     pub file: String,
@@ -427,6 +428,21 @@ fn synonyms(kind: ImportKind, column: &str) -> &'static [&'static str] {
             "comentario",
             "resumen",
         ],
+        (K::Usage, "client") => CUSTOMER_REF,
+        (K::Usage, "metric") => &[
+            "metric key",
+            "event",
+            "event name",
+            "feature",
+            "métrica",
+            "metrica",
+            "evento",
+            "funcionalidad",
+        ],
+        (K::Usage, "on") => &["date", "day", "fecha", "día", "dia"],
+        (K::Usage, "value") => &["count", "quantity", "amount", "valor", "cantidad", "total"],
+        (K::Usage, "at") => &["timestamp", "time", "occurred at", "hora", "momento"],
+        (K::Usage, "id") => &["event id", "id evento"],
         (_, "customer_id") => CUSTOMER_REF,
         (_, "currency") => &["moneda", "divisa"],
         _ => &[],
@@ -1042,6 +1058,17 @@ pub async fn preview(
         .collect();
     let (mut new, mut updated, mut problems) = (0, 0, None);
     match parsed {
+        // Usage rows add to totals: every valid row is new; the whole check
+        // (days, values, clients, metrics) runs now, as the import will.
+        Ok(ParsedImport::Usage(rows)) => {
+            match crate::usage::check_rows(store, ws, &rows, Utc::now().date_naive()).await {
+                Ok(events) => new = events.len() as u64,
+                Err(e) => match problems_of(&e, &job.upload_path, &job.file_name) {
+                    Some(p) => problems = Some(p),
+                    None => return Err(e),
+                },
+            }
+        }
         Ok(parsed) => {
             let existing: HashSet<String> = store
                 .import_keys(ws, kind.as_str())
@@ -1118,6 +1145,7 @@ fn keys(parsed: &ParsedImport) -> Vec<String> {
                 )
             })
             .collect(),
+        ParsedImport::Usage(_) => Vec::new(),
     }
 }
 
@@ -1128,7 +1156,7 @@ async fn unknown_customers(
     parsed: &ParsedImport,
 ) -> AppResult<Vec<(u64, String)>> {
     let refs: Vec<(u64, &str)> = match parsed {
-        ParsedImport::Customers(_) => return Ok(Vec::new()),
+        ParsedImport::Customers(_) | ParsedImport::Usage(_) => return Ok(Vec::new()),
         ParsedImport::Subscriptions(rows) => rows
             .iter()
             .map(|r| (r.line, r.customer_ref.as_str()))

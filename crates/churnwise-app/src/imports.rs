@@ -30,16 +30,20 @@ pub enum ImportKind {
     Contacts,
     /// interactions.csv: customer_id, kind, occurred_on, author, note.
     Interactions,
+    /// usage.csv: client, metric, on, value (or at, id): events summed into
+    /// the daily usage totals (docs/usage.md).
+    Usage,
 }
 
 impl ImportKind {
     /// Every kind, in the order files are best imported.
-    pub const ALL: [ImportKind; 5] = [
+    pub const ALL: [ImportKind; 6] = [
         ImportKind::Customers,
         ImportKind::Subscriptions,
         ImportKind::Invoices,
         ImportKind::Contacts,
         ImportKind::Interactions,
+        ImportKind::Usage,
     ];
 
     /// The kind as the API and the CLI name it.
@@ -50,6 +54,7 @@ impl ImportKind {
             ImportKind::Invoices => "invoices",
             ImportKind::Contacts => "contacts",
             ImportKind::Interactions => "interactions",
+            ImportKind::Usage => "usage",
         }
     }
 
@@ -61,6 +66,7 @@ impl ImportKind {
             ImportKind::Invoices => churnwise_ingest::FileKind::Invoices.columns(),
             ImportKind::Contacts => churnwise_ingest::FileKind::Contacts.columns(),
             ImportKind::Interactions => churnwise_ingest::FileKind::Interactions.columns(),
+            ImportKind::Usage => &crate::usage::FILE_COLUMNS,
         }
     }
 }
@@ -92,6 +98,8 @@ pub enum ParsedImport {
     Contacts(Vec<ContactImport>),
     /// Interactions.
     Interactions(Vec<InteractionImport>),
+    /// Usage events.
+    Usage(crate::usage::UsageRows),
 }
 
 impl ParsedImport {
@@ -103,6 +111,7 @@ impl ParsedImport {
             ParsedImport::Invoices(r) => r.len(),
             ParsedImport::Contacts(r) => r.len(),
             ParsedImport::Interactions(r) => r.len(),
+            ParsedImport::Usage(r) => r.len(),
         }
     }
 
@@ -200,6 +209,12 @@ pub fn read_file_mapped(
                 })
                 .collect(),
         ),
+        ImportKind::Usage => ParsedImport::Usage(crate::usage::read_rows(
+            path,
+            &path.display().to_string(),
+            limits,
+            map,
+        )?),
         ImportKind::Interactions => ParsedImport::Interactions(
             churnwise_ingest::read_interactions_mapped(path, limits, map)?
                 .records
@@ -252,6 +267,19 @@ pub async fn import(
     progress: &Progress,
     actor: &audit::Actor,
 ) -> AppResult<ImportReport> {
+    if let ParsedImport::Usage(mut rows) = parsed {
+        rows.file = file.to_string();
+        let done = crate::usage::import_rows(store, ws, &rows, now, actor).await?;
+        progress(done.accepted + done.duplicates);
+        return Ok(ImportReport {
+            summary: ImportSummary {
+                rows: rows.len() as u64,
+                inserted: done.accepted,
+                updated: done.duplicates,
+            },
+            won_back: Vec::new(),
+        });
+    }
     let mut formers = Vec::new();
     let action = match &parsed {
         ParsedImport::Customers(_) => Action::CustomersImported,
@@ -259,6 +287,7 @@ pub async fn import(
         ParsedImport::Invoices(_) => Action::InvoicesImported,
         ParsedImport::Contacts(_) => Action::ContactsImported,
         ParsedImport::Interactions(_) => Action::InteractionsImported,
+        ParsedImport::Usage(_) => Action::UsageImported,
     };
     let touched = follow::Touched::ExternalIds(match &parsed {
         ParsedImport::Customers(rows) => rows.iter().map(|r| r.external_id.clone()).collect(),
@@ -266,6 +295,7 @@ pub async fn import(
         ParsedImport::Invoices(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
         ParsedImport::Contacts(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
         ParsedImport::Interactions(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
+        ParsedImport::Usage(_) => Vec::new(),
     });
     let summary = match parsed {
         ParsedImport::Customers(rows) => store.import_customers(ws, rows, progress).await,
@@ -277,6 +307,11 @@ pub async fn import(
         ParsedImport::Invoices(rows) => store.import_invoices(ws, rows, progress).await,
         ParsedImport::Contacts(rows) => store.import_contacts(ws, rows, progress).await,
         ParsedImport::Interactions(rows) => store.import_interactions(ws, rows, progress).await,
+        ParsedImport::Usage(_) => {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "usage rows are imported before this point"
+            )))
+        }
     }
     .map_err(|e| row_problems(file, e))?;
     after_import(

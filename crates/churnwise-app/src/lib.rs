@@ -48,6 +48,8 @@ pub mod reasons;
 pub mod record_edits;
 pub mod records;
 pub mod reports;
+// --- usage-finish ---
+pub mod reasons_usage;
 pub mod scheduler;
 pub mod status;
 pub mod stripe;

@@ -69,3 +69,16 @@ pub async fn reasons_report(
         request.by,
     )?)
 }
+
+/// The reasons matrix with the usage of the clients lost for each reason
+/// in their last 90 days (issue 18, [`crate::reasons_usage`]): what the API
+/// and the dashboard show.
+pub async fn reasons_report_with_usage(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    request: ReasonsRequest,
+) -> AppResult<crate::reasons_usage::ReasonsReport> {
+    let matrix = reasons_report(store, ws, request).await?;
+    let usage = crate::reasons_usage::reasons_usage(store, ws, request, &matrix).await?;
+    Ok(crate::reasons_usage::ReasonsReport { matrix, usage })
+}

@@ -104,6 +104,8 @@ pub struct Tick {
     /// Usage event ids forgotten, being older than any event still taken
     /// (issue 18).
     pub usage_ids_pruned: u64,
+    /// Daily usage totals deleted, being more than two years old (issue 18).
+    pub usage_days_pruned: u64,
 }
 
 impl Scheduler {
@@ -138,6 +140,7 @@ impl Scheduler {
             .await?;
         let today = now.date_naive();
         tick.usage_ids_pruned = crate::usage::prune_event_ids(self.store.as_ref(), today).await?;
+        tick.usage_days_pruned = crate::usage::prune_days(self.store.as_ref(), today).await?;
         for ws in self.store.list_workspaces().await? {
             tick.statuses_changed += refresh_workspace(self.store.as_ref(), ws.id, today).await?;
             let run = self.score(ws.id, today, &mut tick).await?;

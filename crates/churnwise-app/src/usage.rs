@@ -235,6 +235,27 @@ pub async fn ingest_named(
     now: Timestamp,
     name: impl Fn(usize, &str) -> String,
 ) -> AppResult<UsageRecorded> {
+    match check_events(store, ws, events, max_events, now.date_naive()).await? {
+        Ok(checked) => Ok(store.record_usage(ws, &checked).await?),
+        Err(problems) => Err(AppError::Invalid(
+            problems
+                .into_iter()
+                .map(|(index, field, reason)| FieldProblem::new(name(index, &field), reason))
+                .collect(),
+        )),
+    }
+}
+
+/// Checks a batch without storing it: the events ready to store, or every
+/// problem as (index of the event, field, reason), in the order of the
+/// events.
+async fn check_events(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    events: &[Value],
+    max_events: usize,
+    today: Date,
+) -> AppResult<Result<Vec<UsageEvent>, Vec<(usize, String, String)>>> {
     if events.len() > max_events {
         return Err(AppError::field(
             "events",
@@ -244,8 +265,7 @@ pub async fn ingest_named(
             ),
         ));
     }
-    let today = now.date_naive();
-    let mut problems = Vec::new();
+    let mut problems: Vec<(usize, String, String)> = Vec::new();
     let mut shaped = Vec::with_capacity(events.len());
     for (index, event) in events.iter().enumerate() {
         match shape(event, today) {
@@ -253,7 +273,7 @@ pub async fn ingest_named(
             Err(found) => problems.extend(
                 found
                     .into_iter()
-                    .map(|(field, reason)| (index, FieldProblem::new(name(index, &field), reason))),
+                    .map(|(field, reason)| (index, field, reason)),
             ),
         }
     }
@@ -276,13 +296,11 @@ pub async fn ingest_named(
             if known.len() >= MAX_METRICS {
                 problems.push((
                     index,
-                    FieldProblem::new(
-                        name(index, "metric"),
-                        format!(
-                            "{:?} would be a new metric, and the workspace already has \
-                             {MAX_METRICS}, the most it keeps",
-                            s.metric
-                        ),
+                    "metric".into(),
+                    format!(
+                        "{:?} would be a new metric, and the workspace already has \
+                         {MAX_METRICS}, the most it keeps",
+                        s.metric
                     ),
                 ));
                 continue;
@@ -292,10 +310,8 @@ pub async fn ingest_named(
         let Some(client) = clients.get(&s.client).copied() else {
             problems.push((
                 index,
-                FieldProblem::new(
-                    name(index, "client"),
-                    format!("no client has the external id {:?}", s.client),
-                ),
+                "client".into(),
+                format!("no client has the external id {:?}", s.client),
             ));
             continue;
         };
@@ -307,122 +323,230 @@ pub async fn ingest_named(
             id: s.id,
         });
     }
-    if !problems.is_empty() {
+    if problems.is_empty() {
+        Ok(Ok(checked))
+    } else {
         // In the order of the events (a stable sort keeps each event's own order).
-        problems.sort_by_key(|(index, _)| *index);
-        return Err(AppError::Invalid(
-            problems.into_iter().map(|(_, p)| p).collect(),
-        ));
+        problems.sort_by_key(|(index, ..)| *index);
+        Ok(Err(problems))
     }
-    Ok(store.record_usage(ws, &checked).await?)
 }
 
 /// The most rows one usage file may hold (one transaction).
 pub const MAX_FILE_ROWS: usize = 1_000_000;
 
-/// The columns a usage file may have.
-const COLUMNS: [&str; 6] = ["client", "metric", "on", "at", "value", "id"];
+/// The columns of a usage file, with whether each is required (`on` or
+/// `at` is: one of them must be there), in the order the import page shows them.
+pub const FILE_COLUMNS: [(&str, bool); 6] = [
+    ("client", true),
+    ("metric", true),
+    ("on", false),
+    ("value", false),
+    ("at", false),
+    ("id", false),
+];
 
-/// Reads a usage file into events (as the API takes them) and their lines;
-/// a bad header or an unreadable file is the whole message.
-fn read_csv(
+/// The rows of a usage file as events (as the API takes them), with the
+/// line of each and the file's own header feeding each column.
+#[derive(Debug, Clone, Default)]
+pub struct UsageRows {
+    /// The file name as the user gave it.
+    pub file: String,
+    /// One event per row.
+    pub events: Vec<Value>,
+    /// The physical line of each row (the header is line 1).
+    pub lines: Vec<u64>,
+    /// `(column, header as written)` for each column the file has.
+    headers: Vec<(String, String)>,
+}
+
+impl UsageRows {
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// True when the file has no row.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// The file's header feeding `column`, or the column's own name.
+    pub fn header_of<'a>(&'a self, column: &'a str) -> &'a str {
+        self.headers
+            .iter()
+            .find(|(c, _)| c == column)
+            .map_or(column, |(_, h)| h.as_str())
+    }
+}
+
+fn file_problems(file: &str, mut found: Vec<(u64, String, String)>) -> AppError {
+    found.sort_by_key(|(line, ..)| *line);
+    let total = found.len();
+    AppError::File(churnwise_ingest::IngestError::Problems(
+        churnwise_ingest::InputProblems {
+            shown: found
+                .into_iter()
+                .take(churnwise_ingest::MAX_SHOWN)
+                .map(|(line, column, reason)| churnwise_ingest::Problem {
+                    file: file.to_string(),
+                    line,
+                    column,
+                    reason,
+                })
+                .collect(),
+            total,
+        },
+    ))
+}
+
+/// Reads a usage file (CSV, or the first sheet of an `.xlsx` workbook)
+/// within `limits`, at most [`MAX_FILE_ROWS`] rows, into events; `file` is
+/// the name problems give it. With an empty `map` the headers must be the
+/// columns of [`FILE_COLUMNS`] (another header is refused); with one, each
+/// column is read from its mapped header (or a header named like it) and
+/// the other headers are left alone. A header problem is
+/// [`AppError::File`] naming line 1; the rows themselves are checked by
+/// [`import_rows`]. CPU-bound: call it off the async runtime.
+pub fn read_rows(
     path: &std::path::Path,
     file: &str,
-    max_rows: usize,
-) -> Result<(Vec<Value>, Vec<u64>), Vec<FieldProblem>> {
-    let whole = |reason: String| vec![FieldProblem::new(file, reason)];
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| whole(format!("cannot be read: {e}")))?;
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| vec![FieldProblem::new(format!("{file}:1"), e.to_string())])?
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
-    let mut problems = Vec::new();
-    for h in &headers {
-        if !COLUMNS.contains(&h.as_str()) {
-            problems.push(FieldProblem::new(
-                format!("{file}:1: {h}"),
-                "is not a column of a usage file (client, metric, on, value, id, at)",
-            ));
-        }
-    }
-    for required in ["client", "metric"] {
-        if !headers.iter().any(|h| h == required) {
-            problems.push(FieldProblem::new(
-                format!("{file}:1: {required}"),
-                "the column is missing",
-            ));
-        }
-    }
-    if !headers.iter().any(|h| h == "on" || h == "at") {
-        problems.push(FieldProblem::new(
-            format!("{file}:1: on"),
-            "the column is missing",
+    limits: &churnwise_ingest::ReadLimits,
+    map: &churnwise_ingest::HeaderMap,
+) -> AppResult<UsageRows> {
+    let peeked = churnwise_ingest::peek(path, limits, MAX_FILE_ROWS)
+        .map_err(|e| AppError::File(churnwise_ingest::IngestError::Read(e)))?;
+    if peeked.total_rows > MAX_FILE_ROWS as u64 {
+        return Err(file_problems(
+            file,
+            vec![(
+                0,
+                String::new(),
+                format!("holds more than {MAX_FILE_ROWS} rows; split it into smaller files"),
+            )],
         ));
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let mut events = Vec::new();
-    let mut lines = Vec::new();
-    for record in reader.records() {
-        if events.len() == max_rows {
-            return Err(whole(format!(
-                "holds more than {max_rows} rows; split it into smaller files"
-            )));
+    let normal = |h: &str| h.trim().to_lowercase();
+    let mut problems = Vec::new();
+    // The column each header feeds, if any.
+    let columns: Vec<Option<String>> = peeked
+        .headers
+        .iter()
+        .map(|h| {
+            if map.is_empty() {
+                let h = normal(h);
+                if FIELDS.contains(&h.as_str()) {
+                    Some(h)
+                } else {
+                    problems.push((
+                        1,
+                        h,
+                        "is not a column of a usage file (client, metric, on, value, id, at)"
+                            .into(),
+                    ));
+                    None
+                }
+            } else if let Some((column, _)) = map
+                .pairs()
+                .iter()
+                .find(|(_, mapped)| normal(mapped) == normal(h))
+            {
+                Some(column.clone())
+            } else {
+                let h = normal(h);
+                (FIELDS.contains(&h.as_str()) && map.header_for(&h).is_none()).then_some(h)
+            }
+        })
+        .collect();
+    let has = |c: &str| columns.iter().any(|x| x.as_deref() == Some(c));
+    for required in ["client", "metric"] {
+        if !has(required) {
+            problems.push((1, required.to_string(), "the column is missing".into()));
         }
-        let record = record.map_err(|e| whole(e.to_string()))?;
-        let line = record.position().map_or(0, |p| p.line());
+    }
+    if !has("on") && !has("at") {
+        problems.push((1, "on".to_string(), "the column is missing".into()));
+    }
+    if !problems.is_empty() {
+        return Err(file_problems(file, problems));
+    }
+    let headers = columns
+        .iter()
+        .zip(&peeked.headers)
+        .filter_map(|(c, h)| c.as_ref().map(|c| (c.clone(), h.trim().to_string())))
+        .collect();
+    let mut events = Vec::with_capacity(peeked.rows.len());
+    let mut lines = Vec::with_capacity(peeked.rows.len());
+    for (line, values) in peeked.rows {
         let mut event = serde_json::Map::new();
-        for (h, cell) in headers.iter().zip(record.iter()) {
+        for (column, cell) in columns.iter().zip(values) {
+            let Some(column) = column else { continue };
             let cell = cell.trim();
             if cell.is_empty() {
                 continue;
             }
-            let value = if h == "value" {
+            let value = if column == "value" {
                 cell.parse::<i64>()
                     .map_or_else(|_| Value::String(cell.into()), Value::from)
             } else {
                 Value::String(cell.into())
             };
-            event.insert(h.clone(), value);
+            event.insert(column.clone(), value);
         }
         events.push(Value::Object(event));
         lines.push(line);
     }
-    Ok((events, lines))
+    Ok(UsageRows {
+        file: file.to_string(),
+        events,
+        lines,
+        headers,
+    })
 }
 
-/// Imports the usage file at `path` (columns client, metric, on, value;
-/// optional id and at), all or nothing: every bad row is named
-/// `FILE:LINE: column`, and then nothing is stored. An accepted file is
-/// written to the audit log as `import.usage` by `actor`.
-pub async fn import_file(
+/// Checks the rows of a usage file without storing them: the events ready
+/// to store, or [`AppError::File`] naming every bad row by its line and the
+/// file's own header.
+pub async fn check_rows(
     store: &dyn Store,
     ws: WorkspaceId,
-    path: &std::path::Path,
-    file: &str,
+    rows: &UsageRows,
+    today: Date,
+) -> AppResult<Vec<UsageEvent>> {
+    match check_events(store, ws, &rows.events, MAX_FILE_ROWS, today).await? {
+        Ok(events) => Ok(events),
+        Err(problems) => Err(file_problems(
+            &rows.file,
+            problems
+                .into_iter()
+                .map(|(index, field, reason)| {
+                    (
+                        rows.lines.get(index).copied().unwrap_or(0),
+                        rows.header_of(&field).to_string(),
+                        reason,
+                    )
+                })
+                .collect(),
+        )),
+    }
+}
+
+/// Stores the rows of a usage file, all or nothing (every bad row named as
+/// [`check_rows`] does, and then nothing is stored); an accepted file is
+/// written to the audit log as `import.usage` by `actor`. The command line
+/// and the browser import both come here.
+pub async fn import_rows(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    rows: &UsageRows,
     now: Timestamp,
     actor: &crate::audit::Actor,
 ) -> AppResult<UsageRecorded> {
-    let (events, lines) = {
-        let (path, name) = (path.to_path_buf(), file.to_string());
-        tokio::task::spawn_blocking(move || read_csv(&path, &name, MAX_FILE_ROWS))
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?
-            .map_err(AppError::Invalid)?
-    };
-    let done = ingest_named(store, ws, &events, MAX_FILE_ROWS, now, |index, column| {
-        format!("{file}:{}: {column}", lines[index])
-    })
-    .await?;
-    let name = std::path::Path::new(file)
+    let checked = check_rows(store, ws, rows, now.date_naive()).await?;
+    let done = store.record_usage(ws, &checked).await?;
+    let name = std::path::Path::new(&rows.file)
         .file_name()
-        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned());
+        .map_or_else(|| rows.file.clone(), |n| n.to_string_lossy().into_owned());
     let detail = format!(
         "{name}: {} events, {} duplicates skipped, {} new metrics",
         done.accepted, done.duplicates, done.new_metrics
@@ -439,12 +563,53 @@ pub async fn import_file(
     Ok(done)
 }
 
+/// Imports the usage file at `path` (columns client, metric, on, value;
+/// optional id and at), all or nothing: every bad row is named
+/// `FILE:LINE: column: reason`, and then nothing is stored. An accepted
+/// file is written to the audit log as `import.usage` by `actor`.
+pub async fn import_file(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    path: &std::path::Path,
+    file: &str,
+    now: Timestamp,
+    actor: &crate::audit::Actor,
+) -> AppResult<UsageRecorded> {
+    let rows = {
+        let (path, name) = (path.to_path_buf(), file.to_string());
+        tokio::task::spawn_blocking(move || {
+            read_rows(
+                &path,
+                &name,
+                &churnwise_ingest::ReadLimits::default(),
+                &churnwise_ingest::HeaderMap::default(),
+            )
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))??
+    };
+    import_rows(store, ws, &rows, now, actor).await
+}
+
 /// Forgets the ids of events dated more than [`KEEP_DAYS`] before `today`
 /// (events that old are refused, so no replay can count twice); returns
 /// how many went.
 pub async fn prune_event_ids(store: &dyn Store, today: Date) -> AppResult<u64> {
     Ok(store
         .prune_usage_event_ids(today - chrono::Days::new(KEEP_DAYS))
+        .await?)
+}
+
+/// How long daily usage totals are kept, in days (two years): the health
+/// signal reads one year, the reasons report a lost client's last 180 days.
+pub const TOTALS_KEEP_DAYS: u64 = 730;
+
+/// Deletes the daily usage totals (of every workspace) dated more than
+/// [`TOTALS_KEEP_DAYS`] before `today`; returns how many went. The
+/// scheduler runs it on every tick.
+pub async fn prune_days(store: &dyn Store, today: Date) -> AppResult<u64> {
+    Ok(store
+        .prune_usage_days(today - chrono::Days::new(TOTALS_KEEP_DAYS))
         .await?)
 }
 
@@ -526,6 +691,16 @@ pub async fn days(
     Ok(store.usage_days(ws, client, from, to).await?)
 }
 
+/// A whole percent with its sign, in `lang`'s digits: `+12`, `−80`
+/// (a true minus sign), `0`.
+pub fn signed_pct(lang: churnwise_domain::Lang, pct: i64) -> String {
+    if pct > 0 {
+        format!("+{}", crate::i18n::integer(lang, pct))
+    } else {
+        crate::i18n::integer(lang, pct).replace('-', "−")
+    }
+}
+
 /// Weeks a client's usage chart covers (a year back).
 pub const CHART_WEEKS: usize = 53;
 
@@ -553,10 +728,7 @@ pub struct MetricWeeks {
 impl MetricWeeks {
     /// Its name in `lang`.
     pub fn label(&self, lang: churnwise_domain::Lang) -> &str {
-        match lang {
-            churnwise_domain::Lang::Es => &self.label_es,
-            _ => &self.label_en,
-        }
+        lang.pick(&self.label_en, &self.label_es)
     }
 
     /// "Last 28 days: 56 (28 days before: 280) · −80 %", in `lang`.
@@ -575,11 +747,7 @@ impl MetricWeeks {
         );
         if self.previous_28 > 0 {
             let pct = (self.last_28 - self.previous_28) * 100 / self.previous_28;
-            let signed = if pct > 0 {
-                format!("+{}", i18n::integer(lang, pct))
-            } else {
-                i18n::integer(lang, pct).replace('-', "−")
-            };
+            let signed = signed_pct(lang, pct);
             text.push_str(" · ");
             text.push_str(&i18n::message(
                 lang,
@@ -709,6 +877,20 @@ pub struct UsageCell {
     pub fading: bool,
 }
 
+impl UsageCell {
+    /// The metric's name in `lang`.
+    pub fn label(&self, lang: churnwise_domain::Lang) -> &str {
+        lang.pick(&self.label_en, &self.label_es)
+    }
+
+    /// The change as shown, `−80 %` or `+12 %`, in `lang`; none without
+    /// use in the 28 days before.
+    pub fn change(&self, lang: churnwise_domain::Lang) -> Option<String> {
+        self.change_pct
+            .map(|p| format!("{} %", signed_pct(lang, p)))
+    }
+}
+
 /// The usage cell of each of `clients` that has usage data, as of `today`:
 /// of its metrics, the one whose change against the 28 days before goes
 /// most the wrong way (a metric without those days counts as no change; the
@@ -762,4 +944,36 @@ pub async fn list_cells(
             })
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use churnwise_domain::Lang;
+
+    #[test]
+    fn a_signed_percent_has_a_plus_or_a_true_minus() {
+        assert_eq!(signed_pct(Lang::En, 12), "+12");
+        assert_eq!(signed_pct(Lang::En, -80), "−80");
+        assert_eq!(signed_pct(Lang::Es, 0), "0");
+        assert_eq!(signed_pct(Lang::Es, -12), "−12");
+    }
+
+    #[test]
+    fn a_list_cell_names_its_metric_and_change_in_each_language() {
+        let cell = UsageCell {
+            label_en: "Logins".into(),
+            label_es: "Accesos".into(),
+            last_28: 56,
+            change_pct: Some(-80),
+            fading: true,
+        };
+        assert_eq!(cell.label(Lang::Es), "Accesos");
+        assert_eq!(cell.change(Lang::En).as_deref(), Some("−80 %"));
+        let none = UsageCell {
+            change_pct: None,
+            ..cell
+        };
+        assert_eq!(none.change(Lang::En), None);
+    }
 }

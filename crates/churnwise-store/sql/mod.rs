@@ -43,6 +43,8 @@ mod cancel_stripe;
 mod client_created;
 mod throttle;
 mod usage;
+// --- usage-finish ---
+mod usage_windows;
 mod users;
 mod webhook_log;
 mod who_leaves;

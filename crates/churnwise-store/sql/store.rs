@@ -1307,4 +1307,17 @@ impl Store for SqlStore {
         self.webhook_delivery_log_window_impl(ws, endpoint, limit, offset)
             .await
     }
+
+    // --- usage-finish ---
+    async fn usage_window_totals(
+        &self,
+        ws: WorkspaceId,
+        windows: &[UsageWindow],
+    ) -> StoreResult<Vec<UsageWindowTotal>> {
+        self.usage_window_totals_impl(ws, windows).await
+    }
+
+    async fn prune_usage_days(&self, before: Date) -> StoreResult<u64> {
+        self.prune_usage_days_impl(before).await
+    }
 }

@@ -1135,6 +1135,18 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
         offset: i64,
     ) -> StoreResult<(Vec<DeliveryLogEntry>, u64)>;
+    // --- usage-finish ---
+    /// Each metric's totals within each of `windows` (at most 1,000, all
+    /// of clients of `ws`), in one grouped query; metrics without a row
+    /// in a window are left out.
+    async fn usage_window_totals(
+        &self,
+        ws: WorkspaceId,
+        windows: &[UsageWindow],
+    ) -> StoreResult<Vec<UsageWindowTotal>>;
+    /// Deletes the daily usage totals (of every workspace) dated before
+    /// `before`; returns how many went.
+    async fn prune_usage_days(&self, before: Date) -> StoreResult<u64>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

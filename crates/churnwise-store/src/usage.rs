@@ -18,6 +18,13 @@ pub struct UsageMetric {
     pub higher_is_better: bool,
 }
 
+impl UsageMetric {
+    /// Its name in `lang`.
+    pub fn label(&self, lang: churnwise_domain::Lang) -> &str {
+        lang.pick(&self.label_en, &self.label_es)
+    }
+}
+
 /// One checked usage event to add to the daily totals.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageEvent {
@@ -53,4 +60,35 @@ pub struct UsageDay {
     pub on: Date,
     /// The sum of the day's events.
     pub total: i64,
+}
+
+// --- usage-finish ---
+
+/// One client's stretch of days whose usage is summed in two parts: from
+/// `from` to the day before `split`, and from `split` to `to` (both
+/// included). The reasons report reads a lost client's last 90 days and
+/// the 90 before them this way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UsageWindow {
+    /// The client.
+    pub client: ClientId,
+    /// The first day read.
+    pub from: Date,
+    /// The first day of the second part.
+    pub split: Date,
+    /// The last day read.
+    pub to: Date,
+}
+
+/// One metric's use within one [`UsageWindow`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageWindowTotal {
+    /// The window's index in the list asked for.
+    pub window: usize,
+    /// The metric's key.
+    pub metric: String,
+    /// The total from `from` to the day before `split`.
+    pub before: i64,
+    /// The total from `split` to `to`.
+    pub after: i64,
 }

@@ -1,7 +1,8 @@
 // Import in the browser, on SQLite and (when CHURNWISE_TEST_POSTGRES is
 // set) PostgreSQL: a new user in an empty workspace brings in customers,
 // subscriptions (with foreign headers: guessed, then one column chosen by
-// hand) and invoices (a large file, with its progress bar); a bad file
+// hand), invoices (a large file, with its progress bar) and usage events
+// (foreign headers guessed; a bad usage file stores nothing); a bad file
 // shows its problems, translated, with line and column, and writes
 // nothing; the same customers file sent to POST /api/v1/imports updates
 // what the page created.
@@ -143,6 +144,29 @@ for (const backend of backends) {
       await page.waitForSelector('#import-bar, #import-summary');
       await page.waitForSelector('#import-summary', { timeout: 60000 });
       assert.match(await page.locator('#import-summary').textContent(), /4,?000 rows: 4,?000 new, 0 updated\./);
+    });
+
+    test('a usage file with foreign headers is guessed, previewed and imported; a bad one stores nothing', async () => {
+      const day = new Date(Date.now() - 3 * 86400000).toISOString().slice(0, 10);
+      await upload('usage', 'events.csv', `Customer ID,Event,Date,Count\nC1,logins,${day},3\nC2,logins,${day},4\n`);
+      assert.equal(await page.locator('#map-client').inputValue(), 'Customer ID');
+      assert.equal(await page.locator('#map-metric').inputValue(), 'Event');
+      assert.equal(await page.locator('#map-on').inputValue(), 'Date');
+      assert.equal(await page.locator('#map-value').inputValue(), 'Count');
+      assert.match(await page.locator('#import-counts').textContent(), /2 usage events will be added to the daily totals/);
+      assert.equal(await importAll(), '2 rows: 2 events added, 0 skipped as sent before.');
+      await upload('usage', 'bad.csv', `client,metric,on,value\nC1,logins,${day},5\nC9,logins,${day},1\nC1,logins,${day},lots\n`);
+      const cells = async (n) => page.locator(`#import-problems tbody tr:nth-child(${n}) td`).allTextContents();
+      const first = await cells(1);
+      assert.deepEqual(first.slice(0, 2), ['3', 'client']);
+      assert.match(first[2], /C9/);
+      assert.deepEqual((await cells(2)).slice(0, 2), ['4', 'value']);
+      assert.equal(await page.getByRole('button', { name: 'Import all rows' }).count(), 0);
+      // Only the good file counted: C1's logins are 3, on its client page.
+      await page.goto(server.url + '/clients?search=Acme');
+      await page.getByRole('link', { name: 'Acme' }).first().click();
+      await page.waitForURL(/\/clients\/\d+$/);
+      assert.match(await page.locator('main').textContent(), /Last 28 days: 3 \(28 days before: 0\)/);
     });
 
     test('a bad file lists its problems in Spanish with line and column, and writes nothing', async () => {

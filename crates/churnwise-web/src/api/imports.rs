@@ -1,5 +1,5 @@
 //! `POST /api/v1/imports` (a multipart upload of one file: customers,
-//! subscriptions, invoices, contacts or interactions, `.csv` or `.xlsx`) and `GET
+//! subscriptions, invoices, contacts, interactions or usage, `.csv` or `.xlsx`) and `GET
 //! /api/v1/imports/{id}` (a job's state and progress). The upload is
 //! written to a file as it arrives, bounded by `[import] max_upload_mb`;
 //! the import itself is `churnwise_app::import_jobs`, as for the page.
@@ -57,6 +57,8 @@ pub enum KindName {
     Contacts,
     /// interactions.csv
     Interactions,
+    /// usage.csv (client, metric, on, value; docs/usage.md)
+    Usage,
 }
 
 /// How the upload is answered.

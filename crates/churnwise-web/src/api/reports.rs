@@ -11,7 +11,8 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use churnwise_app::reports::{reasons_report, ReasonsRequest};
+use churnwise_app::reasons_usage::ReasonsUsage;
+use churnwise_app::reports::{reasons_report, reasons_report_with_usage, ReasonsRequest};
 use churnwise_domain::reasons_matrix::{MatrixDimension, ReasonsMatrix};
 use churnwise_domain::Lang;
 use churnwise_export::{csv_bytes, reasons_matrix_table, xlsx_bytes, CsvOptions};
@@ -45,20 +46,37 @@ impl ReasonsQuery {
     }
 }
 
+/// The reasons report: the matrix, and the usage of the clients lost for
+/// each reason in their last 90 days (issue 18).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ReasonsBody {
+    /// The matrix: dimension, from, to, reasons[], rows[{label, cells[{departures, lost_mrr}], total}], totals[], grand_total.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub matrix: ReasonsMatrix,
+    /// Per reason column and usage metric: how many of the clients lost
+    /// used it in their last 90 days, stopped, never used it, and the
+    /// median change against their usual level (docs/usage.md).
+    pub usage: ReasonsUsage,
+}
+
 /// The reasons matrix: departures and lost MRR by primary reason and month,
-/// segment, owner or plan, with totals.
+/// segment, owner or plan, with totals; and the usage of the clients lost
+/// for each reason in their last 90 days.
 #[utoipa::path(get, path = "/reports/reasons", tag = "reports", params(ReasonsQuery),
-    responses((status = 200, body = Object, description = "dimension, from, to, reasons[], rows[{label, cells[{departures, lost_mrr}], total}], totals[], grand_total"),
+    responses((status = 200, body = ReasonsBody),
         (status = 422, body = Problem)))]
 pub async fn reasons(
     State(state): State<AppState>,
     auth: Auth,
     ApiQuery(query): ApiQuery<ReasonsQuery>,
-) -> ApiResult<Json<ReasonsMatrix>> {
+) -> ApiResult<Json<ReasonsBody>> {
     let request = query.parse()?;
-    Ok(Json(
-        reasons_report(state.store.as_ref(), auth.ws(), request).await?,
-    ))
+    let report = reasons_report_with_usage(state.store.as_ref(), auth.ws(), request).await?;
+    Ok(Json(ReasonsBody {
+        matrix: report.matrix,
+        usage: report.usage,
+    }))
 }
 
 fn download(content_type: &'static str, file_name: String, bytes: Vec<u8>) -> Response {

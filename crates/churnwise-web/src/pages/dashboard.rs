@@ -111,6 +111,71 @@ async fn reasons(
     Ok(reasons_report(state.store.as_ref(), auth.ws(), request).await?)
 }
 
+/// One row of the table of lost clients' usage (issue 18): one reason and
+/// one metric, the reason's cells spanning its metrics' rows.
+#[derive(Debug, Serialize)]
+struct ReasonUsageRow {
+    reason: String,
+    reason_label: String,
+    /// Rows the reason's cells span (0 on the reason's later rows).
+    span: usize,
+    departures: u32,
+    with_usage_data: u32,
+    metric: String,
+    metric_label: String,
+    used: u32,
+    stopped: u32,
+    never: u32,
+    compared: u32,
+    median_change_pct: Option<i64>,
+    change: String,
+}
+
+/// The usage of lost clients as table rows, for each reason with usage data.
+fn reason_usage_rows(
+    report: &churnwise_app::reasons_usage::ReasonsReport,
+    lang: Lang,
+) -> Vec<ReasonUsageRow> {
+    let usage = &report.usage;
+    let mut rows = Vec::new();
+    for (column, reason) in report.matrix.reasons.iter().zip(&usage.reasons) {
+        if reason.with_usage_data == 0 {
+            continue;
+        }
+        for (i, (metric, m)) in usage.metrics.iter().zip(&reason.metrics).enumerate() {
+            rows.push(ReasonUsageRow {
+                reason: reason.reason.clone(),
+                reason_label: column.label(lang).to_string(),
+                span: if i == 0 { usage.metrics.len() } else { 0 },
+                departures: reason.departures,
+                with_usage_data: reason.with_usage_data,
+                metric: m.key.clone(),
+                metric_label: metric.label(lang).to_string(),
+                used: m.used,
+                stopped: m.stopped,
+                never: m.never,
+                compared: m.compared,
+                median_change_pct: m.median_change_pct,
+                change: m.median_change_pct.map_or_else(
+                    || "—".to_string(),
+                    |p| {
+                        format!(
+                            "{} % ({})",
+                            churnwise_app::usage::signed_pct(lang, p),
+                            i18n::message(
+                                lang,
+                                "reasons-usage-compared",
+                                &[("count", i18n::ArgValue::Number(f64::from(m.compared)))],
+                            )
+                        )
+                    },
+                ),
+            });
+        }
+    }
+    rows
+}
+
 /// Departures by primary reason and month as stacked bars, with the
 /// month's lost MRR as a line on a second axis. Without a departure in the
 /// range the chart is empty (charts.js says so) rather than flat.
@@ -449,7 +514,18 @@ pub async fn show(
         churnwise_app::status::reconcile(state.store.as_ref(), auth.ws(), today()).await?;
     let charts = charts(&report, auth.lang);
     let no_data = no_customers(&report);
-    let matrix = reasons(&state, &auth, from, to).await?;
+    let reasons_report = churnwise_app::reports::reasons_report_with_usage(
+        state.store.as_ref(),
+        auth.ws(),
+        ReasonsRequest {
+            from,
+            to,
+            by: MatrixDimension::Month,
+        },
+    )
+    .await?;
+    let reason_usage = reason_usage_rows(&reasons_report, auth.lang);
+    let matrix = reasons_report.matrix;
     let reasons_chart = reasons_chart(&matrix, auth.lang);
     let reason_labels: Vec<&str> = matrix.reasons.iter().map(|r| r.label(auth.lang)).collect();
     // --- cancel (helper) (issue 17): the cancel page's section.
@@ -514,6 +590,7 @@ pub async fn show(
             no_data,
             cohort_columns => (0..max_cohort_width).collect::<Vec<_>>(),
             cancel_flow => cancel_flow.as_ref().map(json),
+            reason_usage,
             cancel_chart,
         },
     )

@@ -16,7 +16,9 @@ fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-async fn client(s: &dyn Store, ws: WorkspaceId, external: &str) -> ClientId {
+/// An active client with the external id `external` (usage names clients
+/// by it); shared by the usage test files.
+pub(crate) async fn client(s: &dyn Store, ws: WorkspaceId, external: &str) -> ClientId {
     s.create_client(
         ws,
         NewClient {

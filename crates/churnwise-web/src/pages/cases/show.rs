@@ -301,7 +301,7 @@ pub(super) async fn case_page(
             "never_used": usage
                 .never_used
                 .iter()
-                .map(|m| if lang == churnwise_domain::Lang::Es { m.label_es.clone() } else { m.label_en.clone() })
+                .map(|m| m.label(lang).to_string())
                 .collect::<Vec<_>>(),
         })
     });

@@ -96,18 +96,8 @@ pub async fn list(
     let usage: std::collections::HashMap<i64, serde_json::Value> = usage
         .into_iter()
         .map(|(id, cell)| {
-            let label = if auth.lang == churnwise_domain::Lang::Es {
-                cell.label_es
-            } else {
-                cell.label_en
-            };
-            let change = cell.change_pct.map(|p| {
-                if p > 0 {
-                    format!("+{} %", crate::i18n::integer(auth.lang, p))
-                } else {
-                    format!("{} %", crate::i18n::integer(auth.lang, p).replace('-', "−"))
-                }
-            });
+            let label = cell.label(auth.lang).to_string();
+            let change = cell.change(auth.lang);
             (
                 id.0,
                 serde_json::json!({"label": label, "change": change, "last_28": cell.last_28,

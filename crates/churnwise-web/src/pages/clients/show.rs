@@ -319,7 +319,7 @@ pub(super) async fn client_page(
             usage_never_used => usage
                 .never_used
                 .iter()
-                .map(|m| if auth.lang == churnwise_domain::Lang::Es { m.label_es.clone() } else { m.label_en.clone() })
+                .map(|m| m.label(auth.lang).to_string())
                 .collect::<Vec<_>>(),
             usage_shown => !usage.is_empty(),
             reminders,

@@ -346,7 +346,12 @@ pub async fn save_workspace(
         .ok_or(PageError::BadRequest)?;
     let refused = match parse_workspace(&values) {
         Err(errors) => errors,
-        Ok(settings) => {
+        Ok(mut settings) => {
+            // What other settings pages keep (payment reminders, the ideal
+            // client profile) stays as stored.
+            let stored = state.store.workspace_settings(auth.ws()).await?.value;
+            settings.payment_reminders = stored.payment_reminders;
+            settings.ideal_client = stored.ideal_client;
             match state
                 .store
                 .save_workspace_settings(auth.ws(), &settings, version)

@@ -240,11 +240,27 @@ async fn workspace_settings_and_profile_are_saved_from_the_settings_page(backend
         0
     );
 
+    // Settings kept on other pages (payment reminders, the ideal client
+    // profile) are not in this form: saving it leaves them as they are.
+    let ws = app.store().list_workspaces().await.unwrap()[0].id;
+    let mut elsewhere = churnwise_domain::workspace_settings::WorkspaceSettings::default();
+    elsewhere.payment_reminders.enabled = true;
+    elsewhere.ideal_client.segments = vec!["smb".into()];
+    app.store()
+        .save_workspace_settings(ws, &elsewhere, 0)
+        .await
+        .unwrap();
+    for field in form.iter_mut() {
+        if field.0 == "version" {
+            field.1 = "1";
+        }
+    }
     let saved = post(&app, "/settings/workspace", &jar, &form).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", html(&saved));
-    let ws = app.store().list_workspaces().await.unwrap()[0].id;
     let settings = app.store().workspace_settings(ws).await.unwrap();
-    assert_eq!(settings.version, 1);
+    assert_eq!(settings.version, 2);
+    assert!(settings.value.payment_reminders.enabled);
+    assert_eq!(settings.value.ideal_client.segments, vec!["smb"]);
     assert_eq!(settings.value.benchmark_pct, 5.5);
     assert_eq!(
         settings.value.keep_in_touch_by_segment.get("smb"),

@@ -37,6 +37,7 @@ pub mod early_warning;
 pub mod error;
 pub mod follow;
 pub mod i18n;
+pub mod ideal_client;
 pub mod import_jobs;
 pub mod imports;
 pub mod members;

@@ -343,6 +343,10 @@ fn page_routes() -> Router<AppState> {
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/{step}", post(cases::step))
         .route("/settings", get(settings::show))
+        .route(
+            "/settings/ideal-client",
+            get(pages::ideal_client::show).post(pages::ideal_client::save),
+        )
         .route("/settings/audit", get(privacy::audit_log))
         .route(
             "/settings/owners",

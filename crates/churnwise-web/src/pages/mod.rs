@@ -16,6 +16,7 @@ pub mod dashboard;
 pub mod departure_settings;
 pub mod early_warning;
 mod forms;
+pub mod ideal_client;
 pub mod imports;
 pub mod invitations;
 pub mod members;

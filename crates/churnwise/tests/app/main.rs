@@ -28,6 +28,7 @@ mod entry_pages;
 mod filemode;
 mod first_hour_dashboard;
 mod first_hour_forms;
+mod ideal_client;
 mod import_cli;
 mod imports_api;
 mod imports_pages;

@@ -254,6 +254,15 @@ pub(super) async fn client_page(
     )
     .is_some();
     let health = crate::pages::early_warning::health_card(state, auth, &client, auth.lang).await?;
+    // Whether it fits the ideal client profile (issue 16); none unwritten.
+    let fit = churnwise_app::ideal_client::client_fit(
+        state.store.as_ref(),
+        auth.ws(),
+        &client,
+        today,
+        auth.lang,
+    )
+    .await?;
     let chart = Chart::xy(
         i18n::code(auth.lang),
         Unit::Money,
@@ -315,6 +324,7 @@ pub(super) async fn client_page(
         &chrome,
         "clients/show.html",
         context! {
+            fit,
             usage_charts,
             usage_never_used => usage
                 .never_used

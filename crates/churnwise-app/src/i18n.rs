@@ -131,6 +131,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/outhooks.ftl"),
             include_str!("../locales/en/cancel.ftl"),
             include_str!("../locales/en/survival.ftl"),
+            include_str!("../locales/en/work_log.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -151,6 +152,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/outhooks.ftl"),
             include_str!("../locales/es/cancel.ftl"),
             include_str!("../locales/es/survival.ftl"),
+            include_str!("../locales/es/work_log.ftl"),
         ]
         .as_slice(),
     }

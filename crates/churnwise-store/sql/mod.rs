@@ -42,6 +42,8 @@ mod throttle;
 mod usage;
 mod users;
 mod who_leaves;
+// --- worklog ---
+mod work_log;
 
 type DbRow = <crate::Db as sqlx::Database>::Row;
 

@@ -60,6 +60,7 @@ enum Command {
     Reminders(commands::reminders::RemindersArgs),
     Stripe(commands::stripe::StripeArgs),
     Report(commands::report::ReportArgs),
+    Work(commands::work::WorkArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -112,6 +113,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Owner(args) => commands::owner::run(&ctx, args).await,
             Command::Stripe(args) => commands::stripe::run(&ctx, args).await,
             Command::Report(args) => commands::report::run(&ctx, args).await,
+            Command::Work(args) => commands::work::run(&ctx, args).await,
         }
     })
 }

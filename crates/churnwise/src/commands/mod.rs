@@ -23,6 +23,8 @@ pub mod stripe;
 pub mod subscription;
 pub mod token;
 pub mod user;
+// --- worklog --- (issue 16)
+pub mod work;
 
 use crate::settings::FileSettings;
 use churnwise_store::Store;

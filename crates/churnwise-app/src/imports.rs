@@ -30,16 +30,19 @@ pub enum ImportKind {
     Contacts,
     /// interactions.csv: customer_id, kind, occurred_on, author, note.
     Interactions,
+    /// work.csv (issue 16): customer_id, on, title, body, result, unit, link, visibility.
+    Work,
 }
 
 impl ImportKind {
     /// Every kind, in the order files are best imported.
-    pub const ALL: [ImportKind; 5] = [
+    pub const ALL: [ImportKind; 6] = [
         ImportKind::Customers,
         ImportKind::Subscriptions,
         ImportKind::Invoices,
         ImportKind::Contacts,
         ImportKind::Interactions,
+        ImportKind::Work,
     ];
 
     /// The kind as the API and the CLI name it.
@@ -50,6 +53,7 @@ impl ImportKind {
             ImportKind::Invoices => "invoices",
             ImportKind::Contacts => "contacts",
             ImportKind::Interactions => "interactions",
+            ImportKind::Work => "work",
         }
     }
 
@@ -61,6 +65,7 @@ impl ImportKind {
             ImportKind::Invoices => churnwise_ingest::FileKind::Invoices.columns(),
             ImportKind::Contacts => churnwise_ingest::FileKind::Contacts.columns(),
             ImportKind::Interactions => churnwise_ingest::FileKind::Interactions.columns(),
+            ImportKind::Work => churnwise_ingest::FileKind::Work.columns(),
         }
     }
 }
@@ -92,6 +97,8 @@ pub enum ParsedImport {
     Contacts(Vec<ContactImport>),
     /// Interactions.
     Interactions(Vec<InteractionImport>),
+    /// Work-log entries (issue 16).
+    Work(Vec<churnwise_store::WorkEntryImport>),
 }
 
 impl ParsedImport {
@@ -103,6 +110,7 @@ impl ParsedImport {
             ParsedImport::Invoices(r) => r.len(),
             ParsedImport::Contacts(r) => r.len(),
             ParsedImport::Interactions(r) => r.len(),
+            ParsedImport::Work(r) => r.len(),
         }
     }
 
@@ -214,7 +222,71 @@ pub fn read_file_mapped(
                 })
                 .collect(),
         ),
+        ImportKind::Work => ParsedImport::Work(work_rows(
+            churnwise_ingest::read_work_mapped(path, limits, map)?,
+            map,
+        )?),
     })
+}
+
+/// The rows of a work file checked by the work log's own rules
+/// ([`crate::work_log::WorkEntryInput::validate`]): every problem as
+/// `file:line: column: reason`, the column as the file names it.
+fn work_rows(
+    read: churnwise_ingest::FileRecords<churnwise_ingest::WorkRecord>,
+    map: &HeaderMap,
+) -> AppResult<Vec<churnwise_store::WorkEntryImport>> {
+    let mut rows = Vec::with_capacity(read.records.len());
+    let mut problems = Vec::new();
+    let writer = crate::work_log::Writer::default();
+    for r in read.records {
+        let input = crate::work_log::WorkEntryInput {
+            done_on: Some(r.on.to_string()),
+            title: r.title,
+            body: none_if_empty(r.body),
+            result: none_if_empty(r.result),
+            unit: none_if_empty(r.unit),
+            link: none_if_empty(r.link),
+            who: None,
+            visibility: none_if_empty(r.visibility),
+        };
+        match input.validate(r.on, &writer) {
+            Ok(entry) => rows.push(churnwise_store::WorkEntryImport {
+                line: r.line,
+                customer_id: r.customer_id,
+                entry,
+            }),
+            Err(AppError::Invalid(fields)) => {
+                for f in fields {
+                    let column = if f.field == "done_on" {
+                        "on"
+                    } else {
+                        f.field.as_str()
+                    };
+                    problems.push(Problem {
+                        file: read.file.clone(),
+                        line: r.line,
+                        column: map.header_for(column).unwrap_or(column).to_string(),
+                        reason: f.message,
+                    });
+                }
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        let total = problems.len();
+        problems.truncate(MAX_SHOWN);
+        Err(AppError::File(
+            InputProblems {
+                shown: problems,
+                total,
+            }
+            .into(),
+        ))
+    }
 }
 
 /// Rows the database refused (naming unknown customers) in the file's
@@ -259,6 +331,7 @@ pub async fn import(
         ParsedImport::Invoices(_) => Action::InvoicesImported,
         ParsedImport::Contacts(_) => Action::ContactsImported,
         ParsedImport::Interactions(_) => Action::InteractionsImported,
+        ParsedImport::Work(_) => Action::WorkImported,
     };
     let touched = follow::Touched::ExternalIds(match &parsed {
         ParsedImport::Customers(rows) => rows.iter().map(|r| r.external_id.clone()).collect(),
@@ -266,6 +339,7 @@ pub async fn import(
         ParsedImport::Invoices(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
         ParsedImport::Contacts(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
         ParsedImport::Interactions(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
+        ParsedImport::Work(rows) => rows.iter().map(|r| r.customer_id.clone()).collect(),
     });
     let summary = match parsed {
         ParsedImport::Customers(rows) => store.import_customers(ws, rows, progress).await,
@@ -277,6 +351,7 @@ pub async fn import(
         ParsedImport::Invoices(rows) => store.import_invoices(ws, rows, progress).await,
         ParsedImport::Contacts(rows) => store.import_contacts(ws, rows, progress).await,
         ParsedImport::Interactions(rows) => store.import_interactions(ws, rows, progress).await,
+        ParsedImport::Work(rows) => store.import_work_entries(ws, rows).await,
     }
     .map_err(|e| row_problems(file, e))?;
     after_import(

@@ -1337,7 +1337,7 @@ impl Store for SqlStore {
         &self,
         ws: WorkspaceId,
         rows: Vec<WorkEntryImport>,
-    ) -> StoreResult<u64> {
+    ) -> StoreResult<ImportSummary> {
         self.import_work_entries_impl(ws, rows).await
     }
 }

@@ -6,7 +6,7 @@ use super::{backend_error, DbRow};
 use crate::SqlStore;
 use churnwise_store::*;
 use sqlx::{QueryBuilder, Row};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 const WORK_COLUMNS: &str = "id, client_id, done_on, title, body, result_milli, result_unit, \
                             link, who, who_user, client_visible, updated_ms";
@@ -166,7 +166,7 @@ impl SqlStore {
         &self,
         ws: WorkspaceId,
         rows: Vec<WorkEntryImport>,
-    ) -> StoreResult<u64> {
+    ) -> StoreResult<ImportSummary> {
         let mut tx = self.begin_write().await?;
         let found = sqlx::query(
             "SELECT id, external_id FROM clients WHERE workspace_id = $1 AND external_id IS NOT NULL",
@@ -196,6 +196,28 @@ impl SqlStore {
         if !unknown.is_empty() {
             return Err(StoreError::Invalid(unknown));
         }
+        let stored = sqlx::query(
+            "SELECT client_id, done_on, title FROM work_entries WHERE workspace_id = $1",
+        )
+        .bind(ws.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend_error)?;
+        let mut seen = HashSet::new();
+        for r in &stored {
+            let client: i64 = r.try_get("client_id").map_err(backend_error)?;
+            let on: Date = r.try_get("done_on").map_err(backend_error)?;
+            let title: String = r.try_get("title").map_err(backend_error)?;
+            seen.insert((client, on, title));
+        }
+        let total = rows.len() as u64;
+        let rows: Vec<WorkEntryImport> = rows
+            .into_iter()
+            .filter(|r| {
+                let client = known.get(&r.customer_id).copied().unwrap_or_default();
+                seen.insert((client, r.entry.done_on, r.entry.title.clone()))
+            })
+            .collect();
         let mut written = 0;
         for chunk in rows.chunks(500) {
             let mut q = QueryBuilder::<crate::Db>::new(
@@ -222,6 +244,10 @@ impl SqlStore {
             written += done.rows_affected();
         }
         tx.commit().await.map_err(backend_error)?;
-        Ok(written)
+        Ok(ImportSummary {
+            rows: total,
+            inserted: written,
+            updated: total - written,
+        })
     }
 }

@@ -1157,13 +1157,14 @@ pub trait Store: Send + Sync + 'static {
         per_page: u32,
     ) -> StoreResult<Page<WorkEntry>>;
     /// Writes imported entries in one transaction; a row naming an unknown
-    /// customer refuses them all (`Invalid` with the lines). How many were
-    /// written.
+    /// customer refuses them all (`Invalid` with the lines); a row equal to
+    /// a stored entry (same client, day and title) is skipped (counted as
+    /// `updated`), so importing a file again adds nothing.
     async fn import_work_entries(
         &self,
         ws: WorkspaceId,
         rows: Vec<WorkEntryImport>,
-    ) -> StoreResult<u64>;
+    ) -> StoreResult<ImportSummary>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

@@ -60,3 +60,4 @@ final-report-no-contacts = The client has no contact with an email address.
 final-report-no-case = Sending needs an open departure case.
 final-report-send-failed = The mail server did not accept the report; nothing was ticked.
 notice-final-report-sent = Final report sent to the client's contacts; the checklist item is done.
+import-kind-work = Work log (what the team did for each client)

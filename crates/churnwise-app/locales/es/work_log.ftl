@@ -60,3 +60,4 @@ final-report-no-contacts = El cliente no tiene ningún contacto con correo.
 final-report-no-case = Para enviarlo hace falta un caso de baja abierto.
 final-report-send-failed = El servidor de correo no aceptó el informe; no se marcó nada.
 notice-final-report-sent = Informe final enviado a los contactos del cliente; el punto de la lista está hecho.
+import-kind-work = Registro de trabajo (lo que el equipo hizo por cada cliente)

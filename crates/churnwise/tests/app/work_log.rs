@@ -455,6 +455,111 @@ async fn the_export_holds_the_work_log_and_erasure_removes_it(backend: Backend) 
     assert_eq!(s.all().await["total"], 0);
 }
 
+async fn a_work_file_is_imported_whole_or_not_at_all(backend: Backend) {
+    let s = setup(backend).await;
+    let url = &s.app.t.url;
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("work-bad.csv");
+    std::fs::write(
+        &bad,
+        "customer_id,on,title,result,unit,link,visibility\n\
+         C-LOLA,2026-10-01,SEO audit,12.5,%,https://example.com/a,client\n\
+         C-LOLA,2026-10-02,Bad figure,12%,,,\n\
+         C-NOPE,2026-10-03,Unknown client,,,,\n\
+         C-LOLA,2026-10-04,Bad link,,,ftp://example.com,internal\n",
+    )
+    .unwrap();
+    let (ok, _, err) = churnwise(url, &["import", "work", bad.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains(":3: result:"), "{err}");
+    assert!(err.contains(":5: link:"), "{err}");
+    assert_eq!(s.all().await["total"], 0);
+
+    let unknown = dir.path().join("work-unknown.csv");
+    std::fs::write(
+        &unknown,
+        "customer_id,on,title\nC-LOLA,2026-10-01,SEO audit\nC-NOPE,2026-10-03,Unknown client\n",
+    )
+    .unwrap();
+    let (ok, _, err) = churnwise(url, &["import", "work", unknown.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains(":3: customer_id:"), "{err}");
+    assert_eq!(s.all().await["total"], 0);
+
+    let good = dir.path().join("work.csv");
+    std::fs::write(
+        &good,
+        "customer_id,on,title,body,result,unit,link,visibility\n\
+         C-LOLA,2026-10-01,SEO audit,Fixed links,12.5,%,https://example.com/a,client\n\
+         C-LOLA,2026-10-02,Pricing idea,,,,,internal\n",
+    )
+    .unwrap();
+    let (ok, _, err) = churnwise(url, &["import", "work", good.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let all = s.all().await;
+    assert_eq!(all["total"], 2);
+    assert_eq!(all["items"][1]["result"], "12.5");
+    assert_eq!(all["items"][0]["visibility"], "internal");
+    // The same file again adds nothing.
+    let (ok, _, err) = churnwise(url, &["import", "work", good.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert_eq!(s.all().await["total"], 2);
+    let audit = s.call(Method::GET, "/api/v1/audit", None).await;
+    assert!(audit.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "import.work"));
+}
+
+async fn the_browser_import_takes_a_work_file(backend: Backend) {
+    let s = setup(backend).await;
+    let upload = |file: &'static str| {
+        let body = crate::imports_api::multipart_parts(&[
+            ("kind", None, b"work"),
+            ("file", Some("trabajo.csv"), file.as_bytes()),
+        ]);
+        axum::http::Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/imports")
+            .header(
+                axum::http::header::AUTHORIZATION,
+                format!("Bearer {}", s.token),
+            )
+            .header(
+                axum::http::header::CONTENT_TYPE,
+                format!(
+                    "multipart/form-data; boundary={}",
+                    crate::imports_api::BOUNDARY
+                ),
+            )
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    // Spanish headers are guessed; a bad row refuses the file, naming its line.
+    let bad = "customer_id,fecha,tarea,resultado\nC-LOLA,2026-10-01,SEO audit,12.5\nC-LOLA,2026-10-02,Call,x\nC-LOLA,2026-10-03,,\n";
+    let r = s.app.send(upload(bad)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.json);
+    let problems: Vec<(u64, String)> = r.json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["line"].as_u64().unwrap(),
+                p["column"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(problems, [(4, "tarea".to_string())]);
+    assert_eq!(s.all().await["total"], 0);
+    let good = "customer_id,fecha,tarea,resultado\nC-LOLA,2026-10-01,SEO audit,12.5\n";
+    let r = s.app.send(upload(good)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.json);
+    assert_eq!(r.json["created"], 1);
+    assert_eq!(s.all().await["items"][0]["result"], "12.5");
+}
+
 both_backends!(
     work_is_logged_listed_changed_and_deleted_through_the_api,
     a_refused_entry_names_every_bad_field_and_stores_nothing,
@@ -462,4 +567,6 @@ both_backends!(
     the_client_page_lists_adds_and_deletes_work,
     the_cli_logs_and_lists_work,
     the_export_holds_the_work_log_and_erasure_removes_it,
+    a_work_file_is_imported_whole_or_not_at_all,
+    the_browser_import_takes_a_work_file,
 );

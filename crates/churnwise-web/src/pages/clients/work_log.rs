@@ -11,7 +11,8 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use churnwise_app::work_log::{self, WorkEntryInput, WorkEntryView};
+use churnwise_app::final_report::{report_entry, ReportEntry};
+use churnwise_app::work_log::{self, WorkEntryInput};
 use churnwise_store::{ClientId, WorkEntryId};
 use serde::{Deserialize, Serialize};
 
@@ -56,7 +57,7 @@ pub struct WorkForm {
 pub(super) struct WorkSection {
     form: WorkForm,
     errors: FieldProblems,
-    entries: Vec<WorkEntryView>,
+    entries: Vec<ReportEntry>,
     page: u32,
     pages: u32,
     total: i64,
@@ -97,7 +98,18 @@ pub(super) async fn section(
             ..WorkForm::default()
         }),
         errors: forms.errors,
-        entries: found.items,
+        // Days and figures written the reader's way (`12,5 %` in Spanish).
+        entries: found
+            .items
+            .into_iter()
+            .map(|e| {
+                let milli = e
+                    .result
+                    .as_deref()
+                    .and_then(|r| work_log::parse_result("result", r).ok());
+                report_entry(auth.lang, e, milli)
+            })
+            .collect(),
         page: found.page,
         pages,
         total: found.total,

@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult};
 use chrono::Utc;
 use churnwise_store::{
     ApiTokenId, AuditEntry, CaseId, ClientId, ContactId, InteractionId, InvoiceId, NewAuditEntry,
-    Page, Store, SubscriptionId, User, UserId, WorkspaceId,
+    Page, Store, SubscriptionId, User, UserId, WorkEntryId, WorkspaceId,
 };
 
 /// Longest detail kept, in characters (a longer one is cut).
@@ -178,6 +178,17 @@ actions! {
     UsageImported => "import.usage",
     /// A usage metric was named or turned around.
     UsageMetricChanged => "usage.metric_changed",
+    // --- worklog --- (issue 16)
+    /// A work-log entry was added.
+    WorkEntryAdded => "work.added",
+    /// A work-log entry was changed.
+    WorkEntryChanged => "work.changed",
+    /// A work-log entry was deleted.
+    WorkEntryDeleted => "work.deleted",
+    /// Work-log entries were imported (summary).
+    WorkImported => "import.work",
+    /// A client's final report was downloaded or sent.
+    FinalReportDelivered => "work.final_report",
 }
 
 impl Action {
@@ -212,6 +223,8 @@ pub enum Subject {
     Token(ApiTokenId),
     /// The workspace's settings (settings, reasons, templates).
     Workspace,
+    /// A work-log entry of a client (issue 16).
+    WorkEntry(ClientId, WorkEntryId),
 }
 
 impl Subject {
@@ -229,6 +242,7 @@ impl Subject {
             Subject::Invitation(id) => ("invitation", Some(id), None),
             Subject::Token(t) => ("token", Some(t.0), None),
             Subject::Workspace => ("workspace", None, None),
+            Subject::WorkEntry(c, id) => ("work_entry", Some(id.0), Some(c)),
         }
     }
 }

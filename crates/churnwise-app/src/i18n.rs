@@ -134,6 +134,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/survival.ftl"),
             include_str!("../locales/en/stripe_cancel.ftl"),
             include_str!("../locales/en/usage_finish.ftl"),
+            include_str!("../locales/en/work_log.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -157,6 +158,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/survival.ftl"),
             include_str!("../locales/es/stripe_cancel.ftl"),
             include_str!("../locales/es/usage_finish.ftl"),
+            include_str!("../locales/es/work_log.ftl"),
         ]
         .as_slice(),
     }

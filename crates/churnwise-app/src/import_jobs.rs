@@ -443,6 +443,20 @@ fn synonyms(kind: ImportKind, column: &str) -> &'static [&'static str] {
         (K::Usage, "value") => &["count", "quantity", "amount", "valor", "cantidad", "total"],
         (K::Usage, "at") => &["timestamp", "time", "occurred at", "hora", "momento"],
         (K::Usage, "id") => &["event id", "id evento"],
+        // --- worklog --- (issue 16)
+        (K::Work, "on") => &["date", "fecha", "day", "día", "dia", "done_on"],
+        (K::Work, "title") => &["what", "task", "título", "titulo", "tarea"],
+        (K::Work, "body") => &[
+            "details",
+            "description",
+            "detalles",
+            "descripción",
+            "descripcion",
+        ],
+        (K::Work, "result") => &["figure", "value", "resultado", "cifra", "valor"],
+        (K::Work, "unit") => &["unidad"],
+        (K::Work, "link") => &["url", "enlace"],
+        (K::Work, "visibility") => &["visible", "visibilidad"],
         (_, "customer_id") => CUSTOMER_REF,
         (_, "currency") => &["moneda", "divisa"],
         _ => &[],
@@ -1133,6 +1147,11 @@ fn keys(parsed: &ParsedImport) -> Vec<String> {
             .iter()
             .map(|r| churnwise_store::contact_key(&r.customer_ref, &r.name, r.email.as_deref()))
             .collect(),
+        // A work entry has no key of its own: every row counts as new.
+        ParsedImport::Work(rows) => rows
+            .iter()
+            .map(|r| format!("work\u{1f}{}", r.line))
+            .collect(),
         ParsedImport::Interactions(rows) => rows
             .iter()
             .map(|r| {
@@ -1172,6 +1191,10 @@ async fn unknown_customers(
         ParsedImport::Interactions(rows) => rows
             .iter()
             .map(|r| (r.line, r.customer_ref.as_str()))
+            .collect(),
+        ParsedImport::Work(rows) => rows
+            .iter()
+            .map(|r| (r.line, r.customer_id.as_str()))
             .collect(),
     };
     let known: HashSet<String> = store

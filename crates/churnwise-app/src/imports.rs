@@ -33,17 +33,20 @@ pub enum ImportKind {
     /// usage.csv: client, metric, on, value (or at, id): events summed into
     /// the daily usage totals (docs/usage.md).
     Usage,
+    /// work.csv (issue 16): customer_id, on, title, body, result, unit, link, visibility.
+    Work,
 }
 
 impl ImportKind {
     /// Every kind, in the order files are best imported.
-    pub const ALL: [ImportKind; 6] = [
+    pub const ALL: [ImportKind; 7] = [
         ImportKind::Customers,
         ImportKind::Subscriptions,
         ImportKind::Invoices,
         ImportKind::Contacts,
         ImportKind::Interactions,
         ImportKind::Usage,
+        ImportKind::Work,
     ];
 
     /// The kind as the API and the CLI name it.
@@ -55,6 +58,7 @@ impl ImportKind {
             ImportKind::Contacts => "contacts",
             ImportKind::Interactions => "interactions",
             ImportKind::Usage => "usage",
+            ImportKind::Work => "work",
         }
     }
 
@@ -67,6 +71,7 @@ impl ImportKind {
             ImportKind::Contacts => churnwise_ingest::FileKind::Contacts.columns(),
             ImportKind::Interactions => churnwise_ingest::FileKind::Interactions.columns(),
             ImportKind::Usage => &crate::usage::FILE_COLUMNS,
+            ImportKind::Work => churnwise_ingest::FileKind::Work.columns(),
         }
     }
 }
@@ -100,6 +105,8 @@ pub enum ParsedImport {
     Interactions(Vec<InteractionImport>),
     /// Usage events.
     Usage(crate::usage::UsageRows),
+    /// Work-log entries (issue 16).
+    Work(Vec<churnwise_store::WorkEntryImport>),
 }
 
 impl ParsedImport {
@@ -112,6 +119,7 @@ impl ParsedImport {
             ParsedImport::Contacts(r) => r.len(),
             ParsedImport::Interactions(r) => r.len(),
             ParsedImport::Usage(r) => r.len(),
+            ParsedImport::Work(r) => r.len(),
         }
     }
 
@@ -229,7 +237,71 @@ pub fn read_file_mapped(
                 })
                 .collect(),
         ),
+        ImportKind::Work => ParsedImport::Work(work_rows(
+            churnwise_ingest::read_work_mapped(path, limits, map)?,
+            map,
+        )?),
     })
+}
+
+/// The rows of a work file checked by the work log's own rules
+/// ([`crate::work_log::WorkEntryInput::validate`]): every problem as
+/// `file:line: column: reason`, the column as the file names it.
+fn work_rows(
+    read: churnwise_ingest::FileRecords<churnwise_ingest::WorkRecord>,
+    map: &HeaderMap,
+) -> AppResult<Vec<churnwise_store::WorkEntryImport>> {
+    let mut rows = Vec::with_capacity(read.records.len());
+    let mut problems = Vec::new();
+    let writer = crate::work_log::Writer::default();
+    for r in read.records {
+        let input = crate::work_log::WorkEntryInput {
+            done_on: Some(r.on.to_string()),
+            title: r.title,
+            body: none_if_empty(r.body),
+            result: none_if_empty(r.result),
+            unit: none_if_empty(r.unit),
+            link: none_if_empty(r.link),
+            who: None,
+            visibility: none_if_empty(r.visibility),
+        };
+        match input.validate(r.on, &writer) {
+            Ok(entry) => rows.push(churnwise_store::WorkEntryImport {
+                line: r.line,
+                customer_id: r.customer_id,
+                entry,
+            }),
+            Err(AppError::Invalid(fields)) => {
+                for f in fields {
+                    let column = if f.field == "done_on" {
+                        "on"
+                    } else {
+                        f.field.as_str()
+                    };
+                    problems.push(Problem {
+                        file: read.file.clone(),
+                        line: r.line,
+                        column: map.header_for(column).unwrap_or(column).to_string(),
+                        reason: f.message,
+                    });
+                }
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        let total = problems.len();
+        problems.truncate(MAX_SHOWN);
+        Err(AppError::File(
+            InputProblems {
+                shown: problems,
+                total,
+            }
+            .into(),
+        ))
+    }
 }
 
 /// Rows the database refused (naming unknown customers) in the file's
@@ -288,6 +360,7 @@ pub async fn import(
         ParsedImport::Contacts(_) => Action::ContactsImported,
         ParsedImport::Interactions(_) => Action::InteractionsImported,
         ParsedImport::Usage(_) => Action::UsageImported,
+        ParsedImport::Work(_) => Action::WorkImported,
     };
     let touched = follow::Touched::ExternalIds(match &parsed {
         ParsedImport::Customers(rows) => rows.iter().map(|r| r.external_id.clone()).collect(),
@@ -296,6 +369,7 @@ pub async fn import(
         ParsedImport::Contacts(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
         ParsedImport::Interactions(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
         ParsedImport::Usage(_) => Vec::new(),
+        ParsedImport::Work(rows) => rows.iter().map(|r| r.customer_id.clone()).collect(),
     });
     let summary = match parsed {
         ParsedImport::Customers(rows) => store.import_customers(ws, rows, progress).await,
@@ -312,6 +386,7 @@ pub async fn import(
                 "usage rows are imported before this point"
             )))
         }
+        ParsedImport::Work(rows) => store.import_work_entries(ws, rows).await,
     }
     .map_err(|e| row_problems(file, e))?;
     after_import(

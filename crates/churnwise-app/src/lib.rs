@@ -60,5 +60,8 @@ pub mod usage;
 pub mod outgoing_webhooks;
 pub mod validate;
 pub mod who_leaves;
+// --- worklog --- (issue 16)
+pub mod final_report;
+pub mod work_log;
 
 pub use error::{AppError, AppResult};

@@ -62,6 +62,8 @@ pub struct PersonalData {
     pub alerts: Vec<Alert>,
     /// The audit log's entries about it.
     pub audit: Vec<AuditEntry>,
+    /// Its work log, internal entries included, newest first (issue 16).
+    pub work_log: Vec<churnwise_store::WorkEntry>,
 }
 
 /// Everything stored about client `id` of `ws` (managers and owners may ask:
@@ -120,6 +122,7 @@ pub async fn personal_data(
         )
         .await?;
     let audit = store.client_audit(ws, id).await?;
+    let work_log = crate::work_log::whole_log(store, ws, id, false).await?;
     audit::record(
         store,
         ws,
@@ -141,6 +144,7 @@ pub async fn personal_data(
         health,
         alerts,
         audit,
+        work_log,
     })
 }
 

@@ -31,8 +31,8 @@ pub use mapping::{peek, HeaderMap, Peek};
 pub use owned::{
     check_customer_references, parse_csv_bytes, read_all, read_contacts_mapped, read_customers,
     read_customers_mapped, read_interactions_mapped, read_invoices, read_invoices_mapped,
-    read_subscriptions, read_subscriptions_mapped, CustomerRecord, FileRecords, ImportedFiles,
-    IngestError, InputFiles, InvoiceRecord, SubscriptionRecord,
+    read_subscriptions, read_subscriptions_mapped, read_work_mapped, CustomerRecord, FileRecords,
+    ImportedFiles, IngestError, InputFiles, InvoiceRecord, SubscriptionRecord, WorkRecord,
 };
 pub use problems::{InputProblems, Problem, MAX_SHOWN};
 pub use rows::FileKind;

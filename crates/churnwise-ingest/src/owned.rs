@@ -112,6 +112,29 @@ pub struct InteractionRecord {
     pub note: String,
 }
 
+/// A row of `work.csv` (issue 16), its texts as read (`""` for none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkRecord {
+    /// Physical line in the file.
+    pub line: u64,
+    /// The customer concerned.
+    pub customer_id: String,
+    /// The day the work was done.
+    pub on: NaiveDate,
+    /// What, in a line.
+    pub title: String,
+    /// Details.
+    pub body: String,
+    /// The result figure, as written.
+    pub result: String,
+    /// Its unit.
+    pub unit: String,
+    /// A link.
+    pub link: String,
+    /// `client` or `internal` (`""`: client).
+    pub visibility: String,
+}
+
 /// The valid records of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileRecords<T> {
@@ -380,6 +403,43 @@ fn interactions_of(
     })
 }
 
+fn work_of(table: &Table, problems: &mut Problems) -> Result<FileRecords<WorkRecord>, ReadError> {
+    let (records, _) = parse_table(table, FileKind::Work, problems, |ctx, f, line, p, _| {
+        let r = rows::work(ctx, f, line, p)?;
+        Some(WorkRecord {
+            line,
+            customer_id: text(r.customer_id),
+            on: r.on,
+            title: text(r.texts[0]),
+            body: text(r.texts[1]),
+            result: text(r.texts[2]),
+            unit: text(r.texts[3]),
+            link: text(r.texts[4]),
+            visibility: text(r.texts[5]),
+        })
+    })?;
+    Ok(FileRecords {
+        file: table.name.clone(),
+        records,
+        currency: None,
+    })
+}
+
+/// Reads a work-log file (CSV, or `.xlsx` first sheet), the file's headers named by `map`.
+pub fn read_work_mapped(
+    path: &Path,
+    limits: &ReadLimits,
+    map: &HeaderMap,
+) -> Result<FileRecords<WorkRecord>, IngestError> {
+    let table = Table::open_mapped(path, FileKind::Work, limits, map)?;
+    let mut problems = Problems::default();
+    let records = work_of(&table, &mut problems)?;
+    problems
+        .into_result()
+        .map_err(|p| map.name_user_headers(p))?;
+    Ok(records)
+}
+
 /// Reads a contacts file (CSV, or `.xlsx` first sheet), the file's headers named by `map`.
 pub fn read_contacts_mapped(
     path: &Path,
@@ -573,6 +633,7 @@ pub fn parse_csv_bytes(
         // Not files of the metrics engine: their rows are checked and not kept here.
         FileKind::Contacts => drop(contacts_of(&table, &mut problems)?),
         FileKind::Interactions => drop(interactions_of(&table, &mut problems)?),
+        FileKind::Work => drop(work_of(&table, &mut problems)?),
     }
     problems.into_result()?;
     Ok(out)

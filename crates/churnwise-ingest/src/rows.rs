@@ -19,6 +19,8 @@ pub enum FileKind {
     Contacts,
     /// `interactions.csv`: calls, meetings, emails… with each client (imports only).
     Interactions,
+    /// `work.csv`: the work log of each client (issue 16; imports only).
+    Work,
 }
 
 impl FileKind {
@@ -64,6 +66,16 @@ impl FileKind {
                 ("occurred_on", true),
                 ("author", false),
                 ("note", false),
+            ],
+            FileKind::Work => &[
+                ("customer_id", true),
+                ("on", true),
+                ("title", true),
+                ("body", false),
+                ("result", false),
+                ("unit", false),
+                ("link", false),
+                ("visibility", false),
             ],
         }
     }
@@ -397,6 +409,34 @@ pub(crate) fn interaction<'f>(
         occurred_on: occurred_on?,
         author: author?,
         note: note?,
+    })
+}
+
+/// A row of `work.csv`, its texts checked as UTF-8 only (the work log's
+/// own rules are applied by the import use case).
+pub(crate) struct WorkRow<'f> {
+    pub customer_id: &'f [u8],
+    pub on: NaiveDate,
+    pub texts: [&'f [u8]; 6],
+}
+
+/// Validates one work row; every problem of the row is recorded.
+pub(crate) fn work<'f>(
+    ctx: &RowContext<'_>,
+    fields: &'f Fields<'_>,
+    line: u64,
+    problems: &mut Problems,
+) -> Option<WorkRow<'f>> {
+    let customer_id = ctx.text(fields, line, 0, problems);
+    let on = ctx.date(fields, line, 1, problems);
+    let texts: Vec<Option<&[u8]>> = (2..8)
+        .map(|col| ctx.text(fields, line, col, problems))
+        .collect();
+    let texts: Vec<&[u8]> = texts.into_iter().collect::<Option<_>>()?;
+    Some(WorkRow {
+        customer_id: customer_id?,
+        on: on?,
+        texts: [texts[0], texts[1], texts[2], texts[3], texts[4], texts[5]],
     })
 }
 

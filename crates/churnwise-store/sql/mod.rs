@@ -48,6 +48,8 @@ mod usage_windows;
 mod users;
 mod webhook_log;
 mod who_leaves;
+// --- worklog ---
+mod work_log;
 
 type DbRow = <crate::Db as sqlx::Database>::Row;
 

@@ -1320,4 +1320,62 @@ impl Store for SqlStore {
     async fn prune_usage_days(&self, before: Date) -> StoreResult<u64> {
         self.prune_usage_days_impl(before).await
     }
+
+    // --- worklog ---
+    async fn add_work_entry(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        entry: &NewWorkEntry,
+    ) -> StoreResult<WorkEntry> {
+        self.add_work_entry_impl(ws, client, entry).await
+    }
+
+    async fn get_work_entry(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: WorkEntryId,
+    ) -> StoreResult<Option<WorkEntry>> {
+        self.get_work_entry_impl(ws, client, id).await
+    }
+
+    async fn update_work_entry(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: WorkEntryId,
+        entry: &NewWorkEntry,
+    ) -> StoreResult<Option<WorkEntry>> {
+        self.update_work_entry_impl(ws, client, id, entry).await
+    }
+
+    async fn delete_work_entry(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: WorkEntryId,
+    ) -> StoreResult<bool> {
+        self.delete_work_entry_impl(ws, client, id).await
+    }
+
+    async fn list_work_entries(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        client_visible_only: bool,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<WorkEntry>> {
+        self.list_work_entries_impl(ws, client, client_visible_only, page, per_page)
+            .await
+    }
+
+    async fn import_work_entries(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<WorkEntryImport>,
+    ) -> StoreResult<ImportSummary> {
+        self.import_work_entries_impl(ws, rows).await
+    }
 }

@@ -19,6 +19,7 @@ mod stripe_sync_job;
 mod usage;
 mod webhooks;
 mod who_leaves;
+mod work_log;
 
 pub use billing_signals::*;
 pub use cancel_flow::*;
@@ -37,6 +38,7 @@ pub use stripe_sync_job::*;
 pub use usage::*;
 pub use webhooks::*;
 pub use who_leaves::*;
+pub use work_log::*;
 
 /// A moment in UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
@@ -1147,6 +1149,57 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes the daily usage totals (of every workspace) dated before
     /// `before`; returns how many went.
     async fn prune_usage_days(&self, before: Date) -> StoreResult<u64>;
+    // --- worklog ---
+    // The work log of a client (issue 16, migration 0025).
+
+    /// Adds a work-log entry to a client of `ws` (`NotFound` when absent).
+    async fn add_work_entry(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        entry: &NewWorkEntry,
+    ) -> StoreResult<WorkEntry>;
+    /// One work-log entry of a client of `ws`.
+    async fn get_work_entry(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: WorkEntryId,
+    ) -> StoreResult<Option<WorkEntry>>;
+    /// Replaces the fields of a work-log entry; `None` when absent.
+    async fn update_work_entry(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: WorkEntryId,
+        entry: &NewWorkEntry,
+    ) -> StoreResult<Option<WorkEntry>>;
+    /// Deletes a work-log entry; false when absent.
+    async fn delete_work_entry(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: WorkEntryId,
+    ) -> StoreResult<bool>;
+    /// One page of a client's work log (only what the client may see when
+    /// `client_visible_only`), newest first (`NotFound` when no client).
+    async fn list_work_entries(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        client_visible_only: bool,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<WorkEntry>>;
+    /// Writes imported entries in one transaction; a row naming an unknown
+    /// customer refuses them all (`Invalid` with the lines); a row equal to
+    /// a stored entry (same client, day and title) is skipped (counted as
+    /// `updated`), so importing a file again adds nothing.
+    async fn import_work_entries(
+        &self,
+        ws: WorkspaceId,
+        rows: Vec<WorkEntryImport>,
+    ) -> StoreResult<ImportSummary>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

@@ -65,6 +65,18 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(usage_routes())
         .merge(webhook_routes())
         .merge(cancel_routes())
+        .merge(work_log_routes())
+}
+
+// --- worklog --- (issue 16)
+/// A client's work log and its final report.
+fn work_log_routes() -> OpenApiRouter<AppState> {
+    use crate::api::work_log;
+    OpenApiRouter::new()
+        .routes(routes!(work_log::list, work_log::create))
+        .routes(routes!(work_log::update, work_log::delete))
+        .routes(routes!(work_log::final_report))
+        .routes(routes!(work_log::send_final_report))
 }
 
 // --- outhooks --- (issue 17)
@@ -393,7 +405,29 @@ fn page_routes() -> Router<AppState> {
         .merge(record_edit_page_routes())
         .merge(reminder_page_routes())
         .merge(billing_page_routes())
+        .merge(work_log_page_routes())
         .layer(axum::middleware::from_fn(pages::error_pages))
+}
+
+// --- worklog --- (issue 16)
+/// The client page's work log section.
+fn work_log_page_routes() -> Router<AppState> {
+    use pages::clients;
+    Router::new()
+        .route("/clients/{id}/work", post(clients::add_work))
+        .route(
+            "/clients/{id}/work/{entry}/delete",
+            post(clients::delete_work),
+        )
+        .route("/clients/{id}/final-report", get(pages::final_report::show))
+        .route(
+            "/clients/{id}/final-report/download",
+            post(pages::final_report::download),
+        )
+        .route(
+            "/clients/{id}/final-report/send",
+            post(pages::final_report::send),
+        )
 }
 
 /// The data-entry forms of a client's page (helper "entry").

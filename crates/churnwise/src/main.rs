@@ -61,6 +61,7 @@ enum Command {
     Stripe(commands::stripe::StripeArgs),
     Report(commands::report::ReportArgs),
     Webhooks(commands::webhooks::WebhooksArgs),
+    Work(commands::work::WorkArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -114,6 +115,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Stripe(args) => commands::stripe::run(&ctx, args).await,
             Command::Report(args) => commands::report::run(&ctx, args).await,
             Command::Webhooks(args) => commands::webhooks::run(&ctx, args).await,
+            Command::Work(args) => commands::work::run(&ctx, args).await,
         }
     })
 }

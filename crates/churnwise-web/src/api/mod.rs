@@ -22,3 +22,5 @@ pub mod stripe;
 pub mod usage;
 pub mod webhooks;
 pub mod who_leaves;
+// --- worklog --- (issue 16)
+pub mod work_log;

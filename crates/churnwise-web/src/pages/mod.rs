@@ -29,6 +29,8 @@ pub mod settings;
 // --- outhooks (issue 17)
 pub mod webhooks;
 pub mod who_leaves;
+// --- worklog --- (issue 16)
+pub mod final_report;
 
 pub use forms::{AnonForm, CsrfForm, ANON_CSRF_COOKIE};
 pub use render::{render, render_template, Chrome};

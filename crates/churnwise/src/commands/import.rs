@@ -51,6 +51,8 @@ enum KindArg {
     Interactions,
     /// usage.csv: client, metric, on, value (optional id); see docs/usage.md.
     Usage,
+    /// work.csv: customer_id, on, title, body, result, unit, link, visibility; see docs/work-log.md.
+    Work,
 }
 
 impl KindArg {
@@ -62,6 +64,7 @@ impl KindArg {
             KindArg::Invoices => ImportKind::Invoices,
             KindArg::Contacts => ImportKind::Contacts,
             KindArg::Interactions => ImportKind::Interactions,
+            KindArg::Work => ImportKind::Work,
             KindArg::Usage => return None,
         })
     }

@@ -25,6 +25,8 @@ pub mod token;
 pub mod user;
 // --- stripe-cancel ---
 pub mod webhooks;
+// --- worklog --- (issue 16)
+pub mod work;
 
 use crate::settings::FileSettings;
 use churnwise_store::Store;

@@ -58,3 +58,5 @@ mod websec;
 mod who_leaves;
 mod words;
 mod words_lang;
+mod work_final_report;
+mod work_log;

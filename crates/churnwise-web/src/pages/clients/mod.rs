@@ -13,6 +13,8 @@ mod new_client;
 mod record_edits;
 mod show;
 mod status;
+// --- worklog --- (issue 16)
+mod work_log;
 
 pub use forms::{add_contact, log_interaction, open_case, CaseForm, ContactForm, InteractionForm};
 pub use list::{list, ListParams};
@@ -23,6 +25,7 @@ pub use record_edits::{
 };
 pub use show::{show, ShowQuery};
 pub use status::{set_status, StatusForm};
+pub use work_log::{add_work, delete_work, WorkForm};
 
 /// The text trimmed, if not blank.
 fn optional(text: &str) -> Option<String> {

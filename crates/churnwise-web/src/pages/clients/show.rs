@@ -33,6 +33,8 @@ const NOTICES: [&str; 7] = [
 pub struct ShowQuery {
     /// The notice to show.
     pub done: Option<String>,
+    /// The page of the work log (issue 16).
+    pub work_page: Option<u32>,
 }
 
 /// An invoice as the client page shows it.
@@ -147,6 +149,7 @@ pub(super) struct ClientPageForms<'a> {
     pub(super) contact: ContactForm,
     pub(super) contact_errors: FieldProblems,
     pub(super) entry: super::record_edits::EntryForms,
+    pub(super) work: super::work_log::WorkForms,
 }
 
 impl Default for ClientPageForms<'_> {
@@ -169,6 +172,7 @@ impl Default for ClientPageForms<'_> {
             },
             case_errors: FieldProblems::new(),
             entry: super::record_edits::EntryForms::default(),
+            work: super::work_log::WorkForms::default(),
         }
     }
 }
@@ -319,12 +323,14 @@ pub(super) async fn client_page(
             }),
     );
     let usage_charts = usage_charts(&usage, &events, auth.lang);
+    let work = super::work_log::section(state, auth, client.id, forms.work).await?;
     let chrome = Chrome::of(auth, state, "clients").await?;
     render(
         &chrome,
         "clients/show.html",
         context! {
             fit,
+            work,
             usage_charts,
             usage_never_used => usage
                 .never_used
@@ -436,11 +442,16 @@ pub async fn show(
             .iter()
             .chain(super::record_edits::NOTICES.iter())
             .chain(crate::pages::reminders::NOTICES.iter())
+            .chain(super::work_log::NOTICES.iter())
             .find(|n| **n == d)
             .copied()
     });
     let forms = ClientPageForms {
         notice,
+        work: super::work_log::WorkForms {
+            page: query.work_page,
+            ..super::work_log::WorkForms::default()
+        },
         ..ClientPageForms::default()
     };
     client_page(&state, &auth, client, forms).await

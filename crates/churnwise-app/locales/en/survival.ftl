@@ -58,3 +58,6 @@ who-leaves-top-reasons = Top reasons
 who-leaves-fired = Let go (warning signs)
 who-leaves-from = From
 who-leaves-to = To
+who-leaves-chart-title = Still a client after…
+who-leaves-chart-hint = The share of each group's clients still here after 30, 90, 180 and 365 days (the largest groups; the table lists them all).
+who-leaves-chart-day = { $days } days

@@ -58,3 +58,6 @@ who-leaves-top-reasons = Motivos principales
 who-leaves-fired = Despedidos (señales de alerta)
 who-leaves-from = Desde
 who-leaves-to = Hasta
+who-leaves-chart-title = Siguen siendo clientes después de…
+who-leaves-chart-hint = La parte de los clientes de cada grupo que sigue aquí a los 30, 90, 180 y 365 días (los grupos más grandes; la tabla los lista todos).
+who-leaves-chart-day = { $days } días

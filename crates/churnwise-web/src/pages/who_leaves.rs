@@ -3,6 +3,7 @@
 //! dimensions the period's kept and lost clients (from/to months), through
 //! `churnwise_app::who_leaves::review` like the API and the CLI.
 
+use super::charts::{Chart, Draw, Unit};
 use super::{render, Chrome, PageAuth, PageError};
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -71,6 +72,54 @@ struct DimensionView {
     heading: String,
     groups: Vec<GroupView>,
     verdict: Option<String>,
+    /// The groups' curves at the document's days (0, 30, 90, 180, 365),
+    /// the [`CHART_GROUPS`] largest groups; none without clients.
+    chart: Option<Chart>,
+}
+
+/// At most this many groups are drawn in a survival chart (the largest;
+/// the table lists them all).
+pub const CHART_GROUPS: usize = 8;
+
+/// The survival chart of one grouping: a line per group through the
+/// curve's values at 0, 30, 90, 180 and 365 days (spec/metrics.md gives the
+/// curve at those days), in percent.
+fn survival_chart(groups: &[churnwise_metrics::GroupSurvival], lang: Lang) -> Option<Chart> {
+    let mut drawn: Vec<&churnwise_metrics::GroupSurvival> =
+        groups.iter().filter(|g| g.subjects > 0).collect();
+    if drawn.is_empty() {
+        return None;
+    }
+    drawn.sort_by(|a, b| b.subjects.cmp(&a.subjects).then(a.group.cmp(&b.group)));
+    drawn.truncate(CHART_GROUPS);
+    let x = [0, 30, 90, 180, 365]
+        .iter()
+        .map(|d| {
+            i18n::message(
+                lang,
+                "who-leaves-chart-day",
+                &[("days", ArgValue::Number(f64::from(*d)))],
+            )
+        })
+        .collect();
+    let mut chart = Chart::xy(i18n::code(lang), Unit::Percent, x);
+    for g in drawn {
+        let at = &g.survival_at_days;
+        let name = if g.group.is_empty() {
+            i18n::message(lang, "who-leaves-none", &[])
+        } else {
+            g.group.clone()
+        };
+        chart = chart.with(
+            name,
+            Draw::Line,
+            [1.0, at.d30, at.d90, at.d180, at.d365]
+                .iter()
+                .map(|v| Some((v * 1000.0).round() / 10.0))
+                .collect(),
+        );
+    }
+    Some(chart)
 }
 
 /// `GET /dashboard/who-leaves`.
@@ -164,6 +213,7 @@ pub async fn show(
                 })
                 .collect(),
             verdict: d.verdict.clone(),
+            chart: survival_chart(&d.survival.groups, lang),
         })
         .collect();
     let period: Vec<PeriodDimensionView> = doc

@@ -336,6 +336,35 @@ async fn the_who_leaves_page_shows_each_grouping_and_its_verdict_in_the_reader_s
         .await;
     let verdict = api.json["dimensions"][0]["verdict"].as_str().unwrap();
     assert!(text.contains(verdict), "{verdict} missing: {text}");
+    // The survival chart of each grouping draws the API's curve at 0, 30,
+    // 90, 180 and 365 days, one line per group, in percent.
+    let marker = "<script type=\"application/json\" id=\"survival-segment-data\">";
+    let start = text.find(marker).expect("a segment chart") + marker.len();
+    let end = start + text[start..].find("</script>").unwrap();
+    let chart: serde_json::Value = serde_json::from_str(&text[start..end]).unwrap();
+    assert_eq!(chart["unit"], "percent");
+    assert_eq!(chart["x"][4], "365 days");
+    for group in api.json["dimensions"][0]["groups"].as_array().unwrap() {
+        let series = chart["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == group["group"])
+            .unwrap_or_else(|| panic!("{group} not drawn: {chart}"));
+        let at = &group["survival_at_days"];
+        let expected: Vec<f64> = [1.0]
+            .into_iter()
+            .chain(["30", "90", "180", "365"].map(|d| at[d].as_f64().unwrap()))
+            .map(|v| (v * 1000.0).round() / 10.0)
+            .collect();
+        let drawn: Vec<f64> = series["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert_eq!(drawn, expected, "{group}");
+    }
     assert!(text.contains("Only one group: nothing to compare."));
 
     let page = crate::pages::get(&app, uri, &jar, Some("es")).await;

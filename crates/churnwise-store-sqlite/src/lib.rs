@@ -9,6 +9,19 @@ use std::time::Duration;
 type Db = sqlx::Sqlite;
 const BACKEND_NAME: &str = "sqlite";
 
+/// How many texts [`push_text_in`] takes at once (one parameter each).
+const TEXT_IN_CHUNK: usize = 1_000;
+
+/// `column IN ($n, …)`, one parameter per text.
+fn push_text_in(q: &mut sqlx::QueryBuilder<'_, Db>, column: &str, values: &[&str]) {
+    q.push(column).push(" IN (");
+    let mut list = q.separated(", ");
+    for v in values {
+        list.push_bind((*v).to_string());
+    }
+    q.push(")");
+}
+
 /// How a write transaction begins: with the write lock taken at once, so it
 /// never has to upgrade a read (see `SqlStore::begin_write`).
 const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";

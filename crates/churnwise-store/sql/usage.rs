@@ -26,16 +26,13 @@ impl SqlStore {
             .into_iter()
             .collect();
         let mut out = HashMap::with_capacity(wanted.len());
-        for chunk in wanted.chunks(CHUNK) {
+        for chunk in wanted.chunks(crate::TEXT_IN_CHUNK) {
             let mut q = QueryBuilder::<Db>::new(
                 "SELECT id, external_id FROM clients WHERE workspace_id = ",
             );
-            q.push_bind(ws.0).push(" AND external_id IN (");
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(id.as_str());
-            }
-            q.push(")");
+            q.push_bind(ws.0).push(" AND ");
+            let texts: Vec<&str> = chunk.iter().map(|s| s.as_str()).collect();
+            crate::push_text_in(&mut q, "external_id", &texts);
             for r in q
                 .build()
                 .fetch_all(&self.pool)

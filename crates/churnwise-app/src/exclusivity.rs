@@ -300,6 +300,52 @@ pub async fn clients_inside(
         .collect())
 }
 
+/// The field a conflict names, and the flag that saves anyway.
+pub const CONFIRM_FIELD: &str = "confirm_exclusivity";
+
+/// The message of a new client inside other clients' exclusivities,
+/// naming the holders (`Name (#id)`).
+pub fn conflict_message(conflicts: &[ExclusivityView]) -> String {
+    let mut holders: Vec<String> = Vec::new();
+    for c in conflicts {
+        let h = format!("{} (#{})", c.holder_name, c.client_id);
+        if !holders.contains(&h) {
+            holders.push(h);
+        }
+    }
+    format!(
+        "falls inside the exclusivity of {}; confirm to save anyway",
+        holders.join(", ")
+    )
+}
+
+/// Creates a client like [`crate::clients::create_client`], but when the
+/// new client (its name or segment) falls inside another client's
+/// exclusivity in force on `today` and `confirmed` is false, refuses it with
+/// a `Conflict` on `confirm_exclusivity` naming the holders; nothing is
+/// stored. Bad fields are reported first.
+pub async fn create_client_checked(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    input: crate::clients::ClientInput,
+    confirmed: bool,
+    today: NaiveDate,
+    actor: &Actor,
+) -> AppResult<churnwise_store::Client> {
+    let settings = store.workspace_settings(ws).await?.value;
+    let new = input.validate_with(&settings)?;
+    if !confirmed {
+        let conflicts = conflicts_for(store, ws, &new.name, new.segment.as_deref(), today).await?;
+        if !conflicts.is_empty() {
+            return Err(AppError::Conflict(churnwise_domain::FieldProblem::new(
+                CONFIRM_FIELD,
+                conflict_message(&conflicts),
+            )));
+        }
+    }
+    crate::clients::store_new_client(store, ws, new, actor).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

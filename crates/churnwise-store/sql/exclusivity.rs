@@ -273,6 +273,7 @@ impl SqlStore {
             }
         }
         inside.truncate(limit);
+        inside.sort_by_key(|c| (key(&c.name), c.client_id));
         Ok(inside)
     }
 }

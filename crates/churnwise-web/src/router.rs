@@ -66,6 +66,17 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(webhook_routes())
         .merge(cancel_routes())
         .merge(work_log_routes())
+        .merge(exclusivity_routes())
+}
+
+// --- exclusivity --- (issue 16)
+/// A client's exclusivities and its conflicts.
+fn exclusivity_routes() -> OpenApiRouter<AppState> {
+    use crate::api::exclusivity;
+    OpenApiRouter::new()
+        .routes(routes!(exclusivity::list, exclusivity::create))
+        .routes(routes!(exclusivity::delete))
+        .routes(routes!(exclusivity::conflicts))
 }
 
 // --- worklog --- (issue 16)

@@ -5,6 +5,7 @@
 //! holder removing them.
 
 use crate::both_backends;
+use crate::pages::{csrf_of, get, html, location, post, sign_in};
 use crate::support::{Reply, TestApp};
 use axum::http::{Method, StatusCode};
 use churnwise_domain::registry::Role;
@@ -385,10 +386,93 @@ async fn erasing_the_holder_removes_its_exclusivities(backend: Backend) {
     .await;
 }
 
+async fn the_client_page_adds_lists_and_removes_them_and_warns_on_both_sides(backend: Backend) {
+    let s = setup(backend).await;
+    let inside = client(
+        &s.app,
+        &s.token,
+        json!({"name": "Bravo", "segment": "Retail"}),
+    )
+    .await;
+    let jar = sign_in(&s.app, "ana@example.com").await;
+    let uri = format!("/clients/{}", s.holder);
+    let page = get(&s.app, &uri, &jar, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(html(&page).contains("This client holds no exclusivity."));
+    let csrf = csrf_of(html(&page));
+    let action = format!("/clients/{}/exclusivities", s.holder);
+
+    let refused = post(
+        &s.app,
+        &action,
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("kind", "competitors"),
+            ("competitors", ""),
+            ("starts_on", "2026-02-01"),
+            ("ends_on", "2026-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = html(&refused);
+    assert!(text.contains("id=\"f-excl-competitors-error\""), "{text}");
+    assert!(text.contains("id=\"f-excl-ends_on-error\""), "{text}");
+    assert!(text.contains("Give 1 to 20 names"));
+    let list = s.call(Method::GET, &s.path(s.holder), None).await;
+    assert_eq!(list.json["total"], 0);
+
+    let done = post(
+        &s.app,
+        &action,
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("kind", "competitors"),
+            ("competitors", "bravo\nCharlie"),
+            ("starts_on", "2020-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert!(location(&done).contains("done=exclusivity-added"));
+    let page = get(&s.app, &uri, &jar, None).await;
+    let text = html(&page);
+    assert!(text.contains("Competitors: bravo, Charlie"), "{text}");
+    assert!(text.contains("Clients inside this client"));
+    assert!(text.contains(&format!("href=\"/clients/{inside}\">Bravo</a>")));
+
+    let other = get(&s.app, &format!("/clients/{inside}"), &jar, None).await;
+    let text = html(&other);
+    assert!(text.contains("This client falls inside the exclusivity of:"));
+    assert!(text.contains(&format!(
+        "href=\"/clients/{}#exclusivity\">Clinic Sol</a>",
+        s.holder
+    )));
+    let spanish = get(&s.app, &format!("/clients/{inside}"), &jar, Some("es")).await;
+    assert!(html(&spanish).contains("Este cliente cae dentro de la exclusividad de:"));
+
+    let eid = s.call(Method::GET, &s.path(s.holder), None).await.json["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let gone = post(
+        &s.app,
+        &format!("/clients/{}/exclusivities/{eid}/delete", s.holder),
+        &jar,
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    let other = get(&s.app, &format!("/clients/{inside}"), &jar, None).await;
+    assert!(!html(&other).contains("falls inside the exclusivity"));
+}
+
 both_backends!(
     exclusivities_are_added_listed_and_removed,
     another_workspace_never_sees_them,
     clients_inside_are_shown_from_both_sides,
     a_new_client_inside_an_exclusivity_is_refused_until_confirmed,
     erasing_the_holder_removes_its_exclusivities,
+    the_client_page_adds_lists_and_removes_them_and_warns_on_both_sides,
 );

@@ -468,6 +468,52 @@ async fn the_client_page_adds_lists_and_removes_them_and_warns_on_both_sides(bac
     assert!(!html(&other).contains("falls inside the exclusivity"));
 }
 
+async fn the_new_client_form_warns_and_saves_when_confirmed(backend: Backend) {
+    let s = setup(backend).await;
+    s.add(
+        s.holder,
+        json!({"kind": "segment", "segment": "Dental", "starts_on": "2020-01-01"}),
+    )
+    .await;
+    let jar = sign_in(&s.app, "ana@example.com").await;
+    let form = get(&s.app, "/clients/new", &jar, None).await;
+    let csrf = csrf_of(html(&form));
+    let before = s.call(Method::GET, "/api/v1/clients", None).await.json["total"].clone();
+    let warned = post(
+        &s.app,
+        "/clients",
+        &jar,
+        &[("csrf", &csrf), ("name", "Smiles"), ("segment", "dental")],
+    )
+    .await;
+    assert_eq!(warned.status, StatusCode::CONFLICT);
+    let text = html(&warned);
+    assert!(text.contains("would fall inside the exclusivity"), "{text}");
+    assert!(text.contains(&format!(
+        "href=\"/clients/{}#exclusivity\">Clinic Sol</a>",
+        s.holder
+    )));
+    assert!(text.contains("name=\"confirm_exclusivity\""));
+    assert!(text.contains("value=\"Smiles\""));
+    let after = s.call(Method::GET, "/api/v1/clients", None).await.json["total"].clone();
+    assert_eq!(after, before);
+    let saved = post(
+        &s.app,
+        "/clients",
+        &jar,
+        &[
+            ("csrf", &csrf),
+            ("name", "Smiles"),
+            ("segment", "dental"),
+            ("confirm_exclusivity", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let page = get(&s.app, location(&saved), &jar, None).await;
+    assert!(html(&page).contains("This client falls inside the exclusivity of:"));
+}
+
 both_backends!(
     exclusivities_are_added_listed_and_removed,
     another_workspace_never_sees_them,
@@ -475,4 +521,5 @@ both_backends!(
     a_new_client_inside_an_exclusivity_is_refused_until_confirmed,
     erasing_the_holder_removes_its_exclusivities,
     the_client_page_adds_lists_and_removes_them_and_warns_on_both_sides,
+    the_new_client_form_warns_and_saves_when_confirmed,
 );

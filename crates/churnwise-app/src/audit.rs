@@ -189,6 +189,11 @@ actions! {
     WorkImported => "import.work",
     /// A client's final report was downloaded or sent.
     FinalReportDelivered => "work.final_report",
+    // --- exclusivity --- (issue 16)
+    /// An exclusivity was added to a client.
+    ExclusivityAdded => "exclusivity.added",
+    /// An exclusivity of a client was removed.
+    ExclusivityRemoved => "exclusivity.removed",
 }
 
 impl Action {

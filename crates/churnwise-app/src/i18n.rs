@@ -135,6 +135,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/stripe_cancel.ftl"),
             include_str!("../locales/en/usage_finish.ftl"),
             include_str!("../locales/en/work_log.ftl"),
+            include_str!("../locales/en/exclusivity.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -159,6 +160,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/stripe_cancel.ftl"),
             include_str!("../locales/es/usage_finish.ftl"),
             include_str!("../locales/es/work_log.ftl"),
+            include_str!("../locales/es/exclusivity.ftl"),
         ]
         .as_slice(),
     }

@@ -63,5 +63,7 @@ pub mod who_leaves;
 // --- worklog --- (issue 16)
 pub mod final_report;
 pub mod work_log;
+// --- exclusivity --- (issue 16)
+pub mod exclusivity;
 
 pub use error::{AppError, AppResult};

@@ -7,6 +7,7 @@ pub mod cancel_offer;
 pub mod client_status;
 pub mod dates;
 pub mod departure;
+pub mod exclusivity;
 pub mod health;
 pub mod history;
 pub mod ideal_client;

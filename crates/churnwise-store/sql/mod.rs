@@ -50,6 +50,8 @@ mod webhook_log;
 mod who_leaves;
 // --- worklog ---
 mod work_log;
+// --- exclusivity ---
+mod exclusivity;
 
 type DbRow = <crate::Db as sqlx::Database>::Row;
 

@@ -222,6 +222,15 @@ impl SqlStore {
         .map_err(backend_error)?
         .rows_affected();
 
+        // --- exclusivity --- (issue 16): the exclusivities the client held
+        // go with it.
+        sqlx::query("DELETE FROM exclusivities WHERE workspace_id = $1 AND client_id = $2")
+            .bind(ws.0)
+            .bind(client.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_error)?;
+
         // --- worklog --- (issue 16): the work log is about the client and
         // may name its people: it goes whole.
         sqlx::query("DELETE FROM work_entries WHERE workspace_id = $1 AND client_id = $2")

@@ -1378,4 +1378,64 @@ impl Store for SqlStore {
     ) -> StoreResult<ImportSummary> {
         self.import_work_entries_impl(ws, rows).await
     }
+    // --- exclusivity ---
+    async fn add_exclusivity(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        exclusivity: &Exclusivity,
+        now_ms: i64,
+    ) -> StoreResult<StoredExclusivity> {
+        self.add_exclusivity_impl(ws, client, exclusivity, now_ms)
+            .await
+    }
+
+    async fn get_exclusivity(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: ExclusivityId,
+    ) -> StoreResult<Option<StoredExclusivity>> {
+        self.get_exclusivity_impl(ws, client, id).await
+    }
+
+    async fn list_exclusivities(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<StoredExclusivity>> {
+        self.list_exclusivities_impl(ws, client, page, per_page)
+            .await
+    }
+
+    async fn delete_exclusivity(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: ExclusivityId,
+    ) -> StoreResult<bool> {
+        self.delete_exclusivity_impl(ws, client, id).await
+    }
+
+    async fn exclusivities_covering(
+        &self,
+        ws: WorkspaceId,
+        probe: &ExclusivityProbe,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredExclusivity>> {
+        self.exclusivities_covering_impl(ws, probe, limit).await
+    }
+
+    async fn clients_inside_exclusivities(
+        &self,
+        ws: WorkspaceId,
+        holder: ClientId,
+        day: Date,
+        limit: u32,
+    ) -> StoreResult<Vec<ClientInside>> {
+        self.clients_inside_exclusivities_impl(ws, holder, day, limit)
+            .await
+    }
 }

@@ -6,6 +6,7 @@ mod billing_signals;
 mod cancel_flow;
 mod cases;
 mod error;
+mod exclusivity;
 mod health;
 mod import_jobs;
 mod invitations;
@@ -25,6 +26,7 @@ pub use billing_signals::*;
 pub use cancel_flow::*;
 pub use cases::*;
 pub use error::{RowProblem, StoreError};
+pub use exclusivity::*;
 pub use health::*;
 pub use import_jobs::*;
 pub use invitations::*;
@@ -1200,6 +1202,58 @@ pub trait Store: Send + Sync + 'static {
         ws: WorkspaceId,
         rows: Vec<WorkEntryImport>,
     ) -> StoreResult<ImportSummary>;
+    // --- exclusivity ---
+    // Exclusivities of clients (issue 16, migration 0027).
+
+    /// Adds an exclusivity held by a client of `ws` (`NotFound` when absent).
+    async fn add_exclusivity(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        exclusivity: &Exclusivity,
+        now_ms: i64,
+    ) -> StoreResult<StoredExclusivity>;
+    /// One exclusivity held by a client of `ws`.
+    async fn get_exclusivity(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: ExclusivityId,
+    ) -> StoreResult<Option<StoredExclusivity>>;
+    /// One page of the exclusivities a client holds, latest start first
+    /// (`NotFound` when no client).
+    async fn list_exclusivities(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<StoredExclusivity>>;
+    /// Deletes an exclusivity of a client; false when absent.
+    async fn delete_exclusivity(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        id: ExclusivityId,
+    ) -> StoreResult<bool>;
+    /// The exclusivities of `ws` in force on `probe.day` that a client of
+    /// that name and segment falls inside (never one held by
+    /// `probe.except`), at most `limit`, oldest first.
+    async fn exclusivities_covering(
+        &self,
+        ws: WorkspaceId,
+        probe: &ExclusivityProbe,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredExclusivity>>;
+    /// The clients of `ws` (not erased) falling inside an exclusivity held
+    /// by `holder` in force on `day`, at most `limit`, by name.
+    async fn clients_inside_exclusivities(
+        &self,
+        ws: WorkspaceId,
+        holder: ClientId,
+        day: Date,
+        limit: u32,
+    ) -> StoreResult<Vec<ClientInside>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

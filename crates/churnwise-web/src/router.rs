@@ -66,6 +66,17 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(webhook_routes())
         .merge(cancel_routes())
         .merge(work_log_routes())
+        .merge(exclusivity_routes())
+}
+
+// --- exclusivity --- (issue 16)
+/// A client's exclusivities and its conflicts.
+fn exclusivity_routes() -> OpenApiRouter<AppState> {
+    use crate::api::exclusivity;
+    OpenApiRouter::new()
+        .routes(routes!(exclusivity::list, exclusivity::create))
+        .routes(routes!(exclusivity::delete))
+        .routes(routes!(exclusivity::conflicts))
 }
 
 // --- worklog --- (issue 16)
@@ -406,6 +417,7 @@ fn page_routes() -> Router<AppState> {
         .merge(reminder_page_routes())
         .merge(billing_page_routes())
         .merge(work_log_page_routes())
+        .merge(exclusivity_page_routes())
         .layer(axum::middleware::from_fn(pages::error_pages))
 }
 
@@ -491,4 +503,19 @@ pub fn app(state: AppState) -> Router {
         // Security headers on every answer: pages, API, errors and assets.
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
+}
+
+// --- exclusivity --- (issue 16)
+/// The client page's exclusivity section.
+fn exclusivity_page_routes() -> Router<AppState> {
+    use pages::clients;
+    Router::new()
+        .route(
+            "/clients/{id}/exclusivities",
+            post(clients::add_exclusivity),
+        )
+        .route(
+            "/clients/{id}/exclusivities/{eid}/delete",
+            post(clients::delete_exclusivity),
+        )
 }

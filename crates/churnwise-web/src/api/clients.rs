@@ -77,6 +77,11 @@ pub struct CreateClient {
     pub keep_in_touch_days: Option<i32>,
     /// Notes.
     pub notes: Option<String>,
+    /// Save even when the new client falls inside another client's
+    /// exclusivity (else such a client is refused with 409 naming the
+    /// holders on `confirm_exclusivity`).
+    #[serde(default)]
+    pub confirm_exclusivity: bool,
 }
 
 impl CreateClient {
@@ -190,10 +195,13 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateClient>,
 ) -> ApiResult<(StatusCode, Json<ClientBody>)> {
     auth.require_write()?;
-    let client = churnwise_app::clients::create_client(
+    let confirmed = body.confirm_exclusivity;
+    let client = churnwise_app::exclusivity::create_client_checked(
         state.store.as_ref(),
         auth.ws(),
         body.into_input(),
+        confirmed,
+        chrono::Utc::now().date_naive(),
         &auth.actor(),
     )
     .await?;

@@ -24,3 +24,5 @@ pub mod webhooks;
 pub mod who_leaves;
 // --- worklog --- (issue 16)
 pub mod work_log;
+// --- exclusivity --- (issue 16)
+pub mod exclusivity;

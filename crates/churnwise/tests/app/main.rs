@@ -25,6 +25,7 @@ mod early_warning_pages;
 mod entry_api;
 mod entry_cli;
 mod entry_pages;
+mod exclusivity;
 mod filemode;
 mod first_hour_dashboard;
 mod first_hour_forms;

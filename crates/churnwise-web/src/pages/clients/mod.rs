@@ -15,7 +15,10 @@ mod show;
 mod status;
 // --- worklog --- (issue 16)
 mod work_log;
+// --- exclusivity --- (issue 16)
+mod exclusivity;
 
+pub use exclusivity::{add_exclusivity, delete_exclusivity, ExclusivityForm};
 pub use forms::{add_contact, log_interaction, open_case, CaseForm, ContactForm, InteractionForm};
 pub use list::{list, ListParams};
 pub use new_client::{create, new_page, ClientForm};

@@ -35,18 +35,22 @@ pub struct ClientForm {
     /// Notes.
     #[serde(default)]
     pub notes: String,
+    /// `1` to save even inside another client's exclusivity (issue 16).
+    #[serde(default)]
+    pub confirm_exclusivity: String,
 }
 
 fn new_client_page(
     chrome: &Chrome,
     form: &ClientForm,
     errors: &FieldProblems,
+    exclusivity_conflicts: &[churnwise_app::exclusivity::ExclusivityView],
 ) -> Result<Response, PageError> {
     let statuses: Vec<&str> = ClientStatus::ALL.iter().map(|s| s.as_str()).collect();
     render(
         chrome,
         "clients/new.html",
-        context! { form, errors, statuses },
+        context! { form, errors, statuses, exclusivity_conflicts },
     )
 }
 
@@ -64,7 +68,7 @@ pub async fn new_page(
         keep_in_touch_days: "30".into(),
         ..ClientForm::default()
     };
-    new_client_page(&chrome, &form, &FieldProblems::new())
+    new_client_page(&chrome, &form, &FieldProblems::new(), &[])
 }
 
 /// `POST /clients`: creates a client and shows its page.
@@ -103,6 +107,25 @@ pub async fn create(
             Err(churnwise_app::AppError::Invalid(problems))
         }
     };
+    // Inside another client's exclusivity (issue 16): the form again with
+    // the warning, until "save anyway" is ticked.
+    if let Ok(new) = &validated {
+        if form.confirm_exclusivity.trim() != "1" {
+            let conflicts = churnwise_app::exclusivity::conflicts_for(
+                state.store.as_ref(),
+                auth.ws(),
+                &new.name,
+                new.segment.as_deref(),
+                chrono::Utc::now().date_naive(),
+            )
+            .await?;
+            if !conflicts.is_empty() {
+                let chrome = Chrome::of(&auth, &state, "clients").await?;
+                let page = new_client_page(&chrome, &form, &FieldProblems::new(), &conflicts)?;
+                return Ok((StatusCode::CONFLICT, page).into_response());
+            }
+        }
+    }
     let result = match validated {
         Ok(new) => {
             churnwise_app::clients::store_new_client(
@@ -123,7 +146,7 @@ pub async fn create(
         Err(e) => {
             let errors = field_errors(e)?;
             let chrome = Chrome::of(&auth, &state, "clients").await?;
-            let page = new_client_page(&chrome, &form, &errors)?;
+            let page = new_client_page(&chrome, &form, &errors, &[])?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }

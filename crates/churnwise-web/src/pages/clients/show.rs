@@ -150,6 +150,7 @@ pub(super) struct ClientPageForms<'a> {
     pub(super) contact_errors: FieldProblems,
     pub(super) entry: super::record_edits::EntryForms,
     pub(super) work: super::work_log::WorkForms,
+    pub(super) exclusivity: super::exclusivity::ExclusivityForms,
 }
 
 impl Default for ClientPageForms<'_> {
@@ -173,6 +174,7 @@ impl Default for ClientPageForms<'_> {
             case_errors: FieldProblems::new(),
             entry: super::record_edits::EntryForms::default(),
             work: super::work_log::WorkForms::default(),
+            exclusivity: super::exclusivity::ExclusivityForms::default(),
         }
     }
 }
@@ -324,6 +326,8 @@ pub(super) async fn client_page(
     );
     let usage_charts = usage_charts(&usage, &events, auth.lang);
     let work = super::work_log::section(state, auth, client.id, forms.work).await?;
+    let exclusivity =
+        super::exclusivity::section(state, auth, client.id, forms.exclusivity).await?;
     let chrome = Chrome::of(auth, state, "clients").await?;
     render(
         &chrome,
@@ -331,6 +335,7 @@ pub(super) async fn client_page(
         context! {
             fit,
             work,
+            exclusivity,
             usage_charts,
             usage_never_used => usage
                 .never_used
@@ -443,6 +448,7 @@ pub async fn show(
             .chain(super::record_edits::NOTICES.iter())
             .chain(crate::pages::reminders::NOTICES.iter())
             .chain(super::work_log::NOTICES.iter())
+            .chain(super::exclusivity::NOTICES.iter())
             .find(|n| **n == d)
             .copied()
     });

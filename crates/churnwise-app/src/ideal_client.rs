@@ -3,7 +3,7 @@
 //! client page marks whether the client fits it, and "Who leaves" compares
 //! the churn of fitting and not-fitting clients (`who_leaves::period`).
 
-use crate::audit::{self, Action, Actor, Subject};
+use crate::audit::Actor;
 use crate::{AppError, AppResult};
 use chrono::NaiveDate;
 use churnwise_domain::ideal_client::{FitFacts, IdealClientProfile, Miss};
@@ -48,16 +48,13 @@ pub async fn save(
                 .collect(),
         )
     })?;
-    let mut all = store.workspace_settings(ws).await?.value;
-    all.ideal_client = profile;
-    let saved = store.save_workspace_settings(ws, &all, version).await?;
-    audit::record(
+    let saved = crate::settings_parts::save_part(
         store,
         ws,
         actor,
-        Action::SettingsChanged,
-        Subject::Workspace,
-        &format!("ideal client profile, version {}", saved.version),
+        version,
+        "ideal client profile",
+        |all| all.ideal_client = profile,
     )
     .await?;
     Ok(Versioned {

@@ -52,6 +52,7 @@ pub mod reports;
 // --- usage-finish ---
 pub mod reasons_usage;
 pub mod scheduler;
+pub mod settings_parts;
 pub mod status;
 pub mod stripe;
 pub mod throttle;

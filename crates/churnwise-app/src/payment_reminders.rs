@@ -350,18 +350,11 @@ pub async fn save_settings(
                 .collect(),
         )
     })?;
-    let mut all = store.workspace_settings(ws).await?.value;
-    all.payment_reminders = reminders;
-    let saved = store.save_workspace_settings(ws, &all, version).await?;
-    audit::record(
-        store,
-        ws,
-        actor,
-        Action::SettingsChanged,
-        Subject::Workspace,
-        &format!("payment reminders, version {}", saved.version),
-    )
-    .await?;
+    let saved =
+        crate::settings_parts::save_part(store, ws, actor, version, "payment reminders", |all| {
+            all.payment_reminders = reminders
+        })
+        .await?;
     Ok(Versioned {
         value: saved.value.payment_reminders,
         version: saved.version,

@@ -1,0 +1,33 @@
+//! One part of the workspace settings saved from its own page (payment
+//! reminders, the ideal client profile): the stored settings with that part
+//! replaced, refused when someone saved them since `version`, audited.
+
+use crate::audit::{self, Action, Actor, Subject};
+use crate::AppResult;
+use churnwise_domain::workspace_settings::WorkspaceSettings;
+use churnwise_store::{Store, Versioned, WorkspaceId};
+
+/// Saves the stored settings of `ws` changed by `set` if they are still at
+/// `version`, audited as "`what`, version N".
+pub async fn save_part(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    actor: &Actor,
+    version: i64,
+    what: &str,
+    set: impl FnOnce(&mut WorkspaceSettings),
+) -> AppResult<Versioned<WorkspaceSettings>> {
+    let mut all = store.workspace_settings(ws).await?.value;
+    set(&mut all);
+    let saved = store.save_workspace_settings(ws, &all, version).await?;
+    audit::record(
+        store,
+        ws,
+        actor,
+        Action::SettingsChanged,
+        Subject::Workspace,
+        &format!("{what}, version {}", saved.version),
+    )
+    .await?;
+    Ok(saved)
+}

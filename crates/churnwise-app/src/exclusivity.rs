@@ -319,6 +319,29 @@ pub fn conflict_message(conflicts: &[ExclusivityView]) -> String {
     )
 }
 
+/// Stores a validated new client unless it falls inside another client's
+/// exclusivity in force on `today` and `confirmed` is false: then nothing
+/// is stored and the holders' exclusivities are answered (`Err`), for the
+/// caller to show.
+pub async fn store_new_client_checked(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    new: churnwise_store::NewClient,
+    confirmed: bool,
+    today: NaiveDate,
+    actor: &Actor,
+) -> AppResult<Result<churnwise_store::Client, Vec<ExclusivityView>>> {
+    if !confirmed {
+        let conflicts = conflicts_for(store, ws, &new.name, new.segment.as_deref(), today).await?;
+        if !conflicts.is_empty() {
+            return Ok(Err(conflicts));
+        }
+    }
+    Ok(Ok(
+        crate::clients::store_new_client(store, ws, new, actor).await?
+    ))
+}
+
 /// Creates a client like [`crate::clients::create_client`], but when the
 /// new client (its name or segment) falls inside another client's
 /// exclusivity in force on `today` and `confirmed` is false, refuses it with
@@ -334,16 +357,14 @@ pub async fn create_client_checked(
 ) -> AppResult<churnwise_store::Client> {
     let settings = store.workspace_settings(ws).await?.value;
     let new = input.validate_with(&settings)?;
-    if !confirmed {
-        let conflicts = conflicts_for(store, ws, &new.name, new.segment.as_deref(), today).await?;
-        if !conflicts.is_empty() {
-            return Err(AppError::Conflict(churnwise_domain::FieldProblem::new(
+    store_new_client_checked(store, ws, new, confirmed, today, actor)
+        .await?
+        .map_err(|conflicts| {
+            AppError::Conflict(churnwise_domain::FieldProblem::new(
                 CONFIRM_FIELD,
                 conflict_message(&conflicts),
-            )));
-        }
-    }
-    crate::clients::store_new_client(store, ws, new, actor).await
+            ))
+        })
 }
 
 #[cfg(test)]

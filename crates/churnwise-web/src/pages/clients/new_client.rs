@@ -109,32 +109,26 @@ pub async fn create(
     };
     // Inside another client's exclusivity (issue 16): the form again with
     // the warning, until "save anyway" is ticked.
-    if let Ok(new) = &validated {
-        if form.confirm_exclusivity.trim() != "1" {
-            let conflicts = churnwise_app::exclusivity::conflicts_for(
-                state.store.as_ref(),
-                auth.ws(),
-                &new.name,
-                new.segment.as_deref(),
-                chrono::Utc::now().date_naive(),
-            )
-            .await?;
-            if !conflicts.is_empty() {
-                let chrome = Chrome::of(&auth, &state, "clients").await?;
-                let page = new_client_page(&chrome, &form, &FieldProblems::new(), &conflicts)?;
-                return Ok((StatusCode::CONFLICT, page).into_response());
-            }
-        }
-    }
     let result = match validated {
         Ok(new) => {
-            churnwise_app::clients::store_new_client(
+            let stored = churnwise_app::exclusivity::store_new_client_checked(
                 state.store.as_ref(),
                 auth.ws(),
                 new,
+                form.confirm_exclusivity.trim() == "1",
+                chrono::Utc::now().date_naive(),
                 &auth.actor(),
             )
-            .await
+            .await;
+            match stored {
+                Ok(Err(conflicts)) => {
+                    let chrome = Chrome::of(&auth, &state, "clients").await?;
+                    let page = new_client_page(&chrome, &form, &FieldProblems::new(), &conflicts)?;
+                    return Ok((StatusCode::CONFLICT, page).into_response());
+                }
+                Ok(Ok(client)) => Ok(client),
+                Err(e) => Err(e),
+            }
         }
         Err(e) => Err(e),
     };

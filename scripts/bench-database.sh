@@ -20,6 +20,7 @@ DATA=target/bench-data
 cargo build --release -p churnwise >&2
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
+echo "load average before: $(cut -d" " -f1-3 /proc/loadavg)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB"
 
 # PostgreSQL schemas made by this run are dropped when it ends.
@@ -65,7 +66,8 @@ timed "re-import subscriptions (upsert)" "$BIN" --database "$url" import subscri
 url=$(db_url metrics)
 echo "a long password" | "$BIN" --database "$url" user add --email bench@example.com --workspace bench --password-stdin >/dev/null
 for kind in customers subscriptions invoices; do
-  "$BIN" --database "$url" import "$kind" "$DATA/$METRICS_CUSTOMERS/$kind.csv" >/dev/null
+  rows=$(($(wc -l < "$DATA/$METRICS_CUSTOMERS/$kind.csv") - 1))
+  timed "import $kind ($rows rows, $METRICS_CUSTOMERS customers)" "$BIN" --database "$url" import "$kind" "$DATA/$METRICS_CUSTOMERS/$kind.csv"
 done
 timed "metrics, database mode ($METRICS_CUSTOMERS customers)" "$BIN" --database "$url" metrics --from 2023-01 --to 2024-12 --as-of 2024-12-31
 cp target/bench-out.txt target/bench-db.json

@@ -23,6 +23,9 @@ ORDER=${ORDER:-date}
 REPEATS=${REPEATS:-20}
 CASES=${CASES:-300}
 BIN=${BIN:-target/release/churnwise}
+WRK_THREADS=${WRK_THREADS:-2}
+WRK_CONNECTIONS=${WRK_CONNECTIONS:-8}
+WRK_SECONDS=${WRK_SECONDS:-10}
 DATA=${DATA:-target/bench-data}
 WORK=$(mktemp -d)
 EMAIL=bench@example.com
@@ -81,7 +84,37 @@ for n in $SIZES; do
     curl -fsS "http://127.0.0.1:$port/login" >/dev/null 2>&1 && break
     sleep 0.2
   done
-  python3 scripts/bench_scale.py "http://127.0.0.1:$port" "$token" "$EMAIL" "$PASSWORD" "$SERVER" "$REPEATS" "$CASES"
+  python3 scripts/bench_scale.py "http://127.0.0.1:$port" "$token" "$EMAIL" "$PASSWORD" "$SERVER" "$REPEATS" "$CASES" | tee "$WORK/scale.txt"
+  if command -v wrk >/dev/null; then
+    # Throughput of API reads under concurrent load (wrk shares the 2 cores
+    # with the server): one record, and a page of 50.
+    some_client=$(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/clients?per_page=1&page=50" |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+    echo
+    printf "%-34s %10s %9s %9s %9s\n" "wrk (${WRK_THREADS}t ${WRK_CONNECTIONS}c ${WRK_SECONDS}s)" "req/s" "p50 ms" "p99 ms" "errors"
+    for pair in "one client|/api/v1/clients/$some_client" "page of 50 clients|/api/v1/clients?per_page=50" \
+                "page 1000 of 50 clients|/api/v1/clients?per_page=50&page=1000"; do
+      label=${pair%%|*}; path=${pair#*|}
+      wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" --latency \
+        -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >"$WORK/wrk.txt"
+      python3 - "$label" "$WORK/wrk.txt" <<'PY'
+import re, sys
+label, text = sys.argv[1], open(sys.argv[2]).read()
+def ms(v):
+    n, unit = float(re.match(r"[\d.]+", v).group()), re.sub(r"[\d.]+", "", v)
+    return n * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
+p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+errs = re.search(r"Socket errors: (.*)", text)
+bad = (int(non2xx.group(1)) if non2xx else 0)
+print(f"{label:<34} {rps:>10.0f} {p50:>9.2f} {p99:>9.2f} {bad:>9}{'  ' + errs.group(1) if errs else ''}")
+PY
+    done
+  fi
+  echo "server RSS after: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$SERVER/status), peak $(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$SERVER/status)"
+  echo "load average after: $(cut -d" " -f1-3 /proc/loadavg)"
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
   SERVER=
 done

@@ -92,9 +92,9 @@ impl SqlStore {
         let mut q = QueryBuilder::<Db>::new(
             "SELECT id AS client_id, name AS client_name, owner AS client_owner, status AS client_status, \
              keep_in_touch_days, warning_flags, created_at FROM clients \
-             WHERE status IN ('active', 'leaving') AND workspace_id = ",
+             WHERE status IN ('active', 'leaving') AND ",
         );
-        q.push_bind(ws.0);
+        q.push(super::workspace_of(scope.is_some())).push_bind(ws.0);
         in_scope(&mut q, "id", scope);
         q.push(" ORDER BY id");
         let clients = q

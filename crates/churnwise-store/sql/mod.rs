@@ -55,6 +55,22 @@ mod exclusivity;
 
 type DbRow = <crate::Db as sqlx::Database>::Row;
 
+/// The workspace condition of a statement on `clients` narrowed to a list
+/// of ids (`id IN (…)`), when `listed`: `+workspace_id`, which no index
+/// serves, so that SQLite looks the listed ids up by primary key. Written
+/// plainly, SQLite (which has no statistics to tell it otherwise) walks
+/// every client of the workspace through the index led by `workspace_id`
+/// for each list: importing 720,000 customers, whose statuses and scores
+/// follow in lists of 1,000, took 219 s instead of a few. PostgreSQL reads
+/// both forms the same way.
+fn workspace_of(listed: bool) -> &'static str {
+    if listed {
+        "+workspace_id = "
+    } else {
+        "workspace_id = "
+    }
+}
+
 /// How many times the start of a write transaction is tried while the
 /// database stays busy (each try already waits the connection's busy
 /// timeout on SQLite), and the pause before the second try (doubled each

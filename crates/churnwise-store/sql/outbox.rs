@@ -111,10 +111,11 @@ pub(crate) async fn refresh_statuses_in(
     }
     // The old statuses of the rows about to change, then the change itself
     // with the new ones.
-    let mut before = QueryBuilder::<Db>::new(
-        "SELECT id, external_id, name, status FROM clients WHERE workspace_id = ",
-    );
-    before.push_bind(ws.0);
+    let mut before =
+        QueryBuilder::<Db>::new("SELECT id, external_id, name, status FROM clients WHERE ");
+    before
+        .push(super::workspace_of(ids.is_some()))
+        .push_bind(ws.0);
     if let Some(ids) = ids {
         before.push(" AND id IN (");
         let mut list = before.separated(", ");

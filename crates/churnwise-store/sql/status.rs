@@ -48,7 +48,9 @@ pub(super) fn refresh_statement<'a>(
 ) -> QueryBuilder<'a, Db> {
     let mut q = QueryBuilder::<Db>::new("UPDATE clients SET status = ");
     push_effective_status(&mut q, today);
-    q.push(" WHERE workspace_id = ").push_bind(ws.0);
+    q.push(" WHERE ")
+        .push(super::workspace_of(ids.is_some()))
+        .push_bind(ws.0);
     if let Some(ids) = ids {
         q.push(" AND id IN (");
         let mut list = q.separated(", ");

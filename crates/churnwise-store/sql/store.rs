@@ -1053,7 +1053,17 @@ impl Store for SqlStore {
         ws: WorkspaceId,
         external_ids: &[String],
     ) -> StoreResult<std::collections::HashMap<String, ClientId>> {
-        self.clients_by_external_id_impl(ws, external_ids).await
+        self.clients_by_external_id_impl(ws, external_ids, false)
+            .await
+    }
+
+    async fn former_clients_by_external_id(
+        &self,
+        ws: WorkspaceId,
+        external_ids: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, ClientId>> {
+        self.clients_by_external_id_impl(ws, external_ids, true)
+            .await
     }
 
     async fn record_usage(

@@ -19,6 +19,7 @@ impl SqlStore {
         &self,
         ws: WorkspaceId,
         external_ids: &[String],
+        only_former: bool,
     ) -> StoreResult<HashMap<String, ClientId>> {
         let wanted: Vec<&String> = external_ids
             .iter()
@@ -31,6 +32,9 @@ impl SqlStore {
                 "SELECT id, external_id FROM clients WHERE workspace_id = ",
             );
             q.push_bind(ws.0).push(" AND ");
+            if only_former {
+                q.push("status = 'former' AND ");
+            }
             let texts: Vec<&str> = chunk.iter().map(|s| s.as_str()).collect();
             crate::push_text_in(&mut q, "external_id", &texts);
             for r in q

@@ -931,6 +931,12 @@ pub trait Store: Send + Sync + 'static {
         ws: WorkspaceId,
         external_ids: &[String],
     ) -> StoreResult<std::collections::HashMap<String, ClientId>>;
+    /// The former clients of `ws` among `external_ids`, by external id.
+    async fn former_clients_by_external_id(
+        &self,
+        ws: WorkspaceId,
+        external_ids: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, ClientId>>;
     /// Adds `events` to the daily totals in one transaction: an event whose
     /// id was seen before (or earlier in `events`) is a duplicate and adds
     /// nothing; a metric key not seen before is created (label = key,

@@ -16,6 +16,8 @@ cd "$(dirname "$0")/.."
 IMPORT_CUSTOMERS=${IMPORT_CUSTOMERS:-720000}   # about 1.0M subscription rows
 METRICS_CUSTOMERS=${METRICS_CUSTOMERS:-1000000}
 BIN=target/release/churnwise
+# The 1M-customer files hold 5.98M invoice rows, past the default limit.
+export CHURNWISE_IMPORT_MAX_ROWS=${CHURNWISE_IMPORT_MAX_ROWS:-20000000}
 DATA=target/bench-data
 cargo build --release -p churnwise >&2
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }

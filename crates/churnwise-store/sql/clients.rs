@@ -58,6 +58,26 @@ impl SqlStore {
         found.map(|_| ()).ok_or(StoreError::NotFound)
     }
 
+    pub(super) async fn client_status_counts_impl(
+        &self,
+        ws: WorkspaceId,
+    ) -> StoreResult<Vec<(ClientStatus, i64)>> {
+        let rows = sqlx::query(
+            "SELECT status, COUNT(*) AS n FROM clients WHERE workspace_id = $1 GROUP BY status",
+        )
+        .bind(ws.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let text: String = r.try_get("status").map_err(backend_error)?;
+            let status: ClientStatus = parse_column(&text, "status")?;
+            out.push((status, r.try_get("n").map_err(backend_error)?));
+        }
+        Ok(out)
+    }
+
     pub(super) async fn client_facets_impl(&self, ws: WorkspaceId) -> StoreResult<ClientFacets> {
         let owners = sqlx::query(
             "SELECT DISTINCT owner FROM clients WHERE workspace_id = $1 AND owner IS NOT NULL ORDER BY owner",

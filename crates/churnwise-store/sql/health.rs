@@ -65,6 +65,9 @@ fn in_scope(q: &mut QueryBuilder<'_, Db>, column: &str, scope: Option<&[i64]>) {
     q.push(")");
 }
 
+/// Alerts per multi-row statement (7 parameters a row).
+const ALERT_CHUNK: usize = 500;
+
 impl SqlStore {
     pub(super) async fn health_facts_impl(
         &self,
@@ -432,16 +435,18 @@ impl SqlStore {
         q.push_bind(ws.0);
         in_scope(&mut q, "client_id", scope);
         let stored = q.build().fetch_all(&mut *tx).await.map_err(backend_error)?;
+        let mut unscored = Vec::new();
         for r in &stored {
             let client: i64 = r.try_get("client_id").map_err(backend_error)?;
             if !scored.contains(&client) {
-                sqlx::query("DELETE FROM health_scores WHERE workspace_id = $1 AND client_id = $2")
-                    .bind(ws.0)
-                    .bind(client)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
+                unscored.push(client);
             }
+        }
+        for chunk in unscored.chunks(ALERT_CHUNK) {
+            let mut q = QueryBuilder::<Db>::new("DELETE FROM health_scores WHERE workspace_id = ");
+            q.push_bind(ws.0);
+            in_scope(&mut q, "client_id", Some(chunk));
+            q.build().execute(&mut *tx).await.map_err(backend_error)?;
         }
 
         let mut q = QueryBuilder::<Db>::new(
@@ -462,80 +467,96 @@ impl SqlStore {
             reopened,
             ..Default::default()
         };
+        // Alerts raised and resolved in a few multi-row statements, not
+        // one (or two, with the webhook check) per client: a first import
+        // of 720,000 clients raises hundreds of thousands.
+        let mut raise: Vec<(&NewHealth, Vec<&Signal>)> = Vec::new();
+        let mut resolve: Vec<i64> = Vec::new();
         for s in &scores {
             let has_live = live.remove(&s.client.0);
             match alert_change(s.may_alert && s.health.at_risk, has_live) {
-                AlertChange::Raise => {
-                    let reasons: Vec<&Signal> = s.health.reasons();
-                    let row = sqlx::query(
-                        "INSERT INTO health_alerts (workspace_id, client_id, status, score, signals, raised_on, raised_at) \
-                         VALUES ($1, $2, 'open', $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
-                    )
-                    .bind(ws.0)
-                    .bind(s.client.0)
-                    .bind(s.health.score as i32)
-                    .bind(
-                        serde_json::to_string(&reasons)
-                            .map_err(|e| StoreError::Backend(anyhow::Error::new(e)))?,
-                    )
-                    .bind(today)
-                    .bind(now)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
-                    if let Some(row) = row {
-                        let alert = AlertId(row.try_get("id").map_err(backend_error)?);
-                        summary.raised.push(alert);
-                        // --- outhooks: `alert.raised`, in the same transaction
-                        if super::outbox::has_subscriber(&mut tx, ws, "alert.raised").await? {
-                            let data = serde_json::json!({
-                                "alert": {"id": alert.0, "score": s.health.score,
-                                    "raised_on": today, "signals": reasons},
-                                "client": super::outbox::client_data(&mut tx, ws, s.client).await?,
-                            });
-                            super::outbox::insert_outbox_event(
-                                &mut tx,
-                                ws,
-                                "alert.raised",
-                                &data,
-                                now.timestamp_millis(),
-                            )
-                            .await?;
-                        }
-                    }
-                }
-                AlertChange::Resolve => {
-                    summary.resolved += self.resolve_alerts(&mut tx, ws, s.client.0, now).await?;
-                }
+                AlertChange::Raise => raise.push((s, s.health.reasons())),
+                AlertChange::Resolve => resolve.push(s.client.0),
                 AlertChange::Keep => {}
             }
         }
         // Live alerts of clients no longer scored (they left) are resolved.
-        for client in live {
-            summary.resolved += self.resolve_alerts(&mut tx, ws, client, now).await?;
+        resolve.extend(live);
+        resolve.sort_unstable();
+        for chunk in resolve.chunks(ALERT_CHUNK) {
+            let mut q = QueryBuilder::<Db>::new(
+                "UPDATE health_alerts SET status = 'resolved', resolved_at = ",
+            );
+            q.push_bind(now)
+                .push(" WHERE workspace_id = ")
+                .push_bind(ws.0)
+                .push(" AND status IN ('open', 'acknowledged', 'snoozed')");
+            in_scope(&mut q, "client_id", Some(chunk));
+            summary.resolved += q
+                .build()
+                .execute(&mut *tx)
+                .await
+                .map_err(backend_error)?
+                .rows_affected();
+        }
+
+        let announce = super::outbox::has_subscriber(&mut tx, ws, "alert.raised").await?;
+        for chunk in raise.chunks(ALERT_CHUNK) {
+            let mut q = QueryBuilder::<Db>::new(
+                "INSERT INTO health_alerts (workspace_id, client_id, status, score, signals, raised_on, raised_at) ",
+            );
+            let mut rows = Vec::with_capacity(chunk.len());
+            for (s, reasons) in chunk {
+                rows.push((
+                    s.client.0,
+                    s.health.score as i32,
+                    serde_json::to_string(reasons)
+                        .map_err(|e| StoreError::Backend(anyhow::Error::new(e)))?,
+                ));
+            }
+            q.push_values(rows, |mut b, (client, score, signals)| {
+                b.push_bind(ws.0)
+                    .push_bind(client)
+                    .push_bind("open")
+                    .push_bind(score)
+                    .push_bind(signals)
+                    .push_bind(today)
+                    .push_bind(now);
+            });
+            q.push(" ON CONFLICT DO NOTHING RETURNING id, client_id");
+            let mut added: Vec<(i64, i64)> = Vec::with_capacity(chunk.len());
+            for row in q.build().fetch_all(&mut *tx).await.map_err(backend_error)? {
+                added.push((
+                    row.try_get("id").map_err(backend_error)?,
+                    row.try_get("client_id").map_err(backend_error)?,
+                ));
+            }
+            added.sort_unstable();
+            let by_client: HashMap<i64, &(&NewHealth, Vec<&Signal>)> =
+                chunk.iter().map(|r| (r.0.client.0, r)).collect();
+            for (id, client) in added {
+                let alert = AlertId(id);
+                summary.raised.push(alert);
+                // --- outhooks: `alert.raised`, in the same transaction
+                if let (true, Some((s, reasons))) = (announce, by_client.get(&client)) {
+                    let data = serde_json::json!({
+                        "alert": {"id": alert.0, "score": s.health.score,
+                            "raised_on": today, "signals": reasons},
+                        "client": super::outbox::client_data(&mut tx, ws, s.client).await?,
+                    });
+                    super::outbox::insert_outbox_event(
+                        &mut tx,
+                        ws,
+                        "alert.raised",
+                        &data,
+                        now.timestamp_millis(),
+                    )
+                    .await?;
+                }
+            }
         }
         tx.commit().await.map_err(backend_error)?;
         Ok(summary)
-    }
-
-    pub(super) async fn resolve_alerts(
-        &self,
-        tx: &mut sqlx::Transaction<'_, Db>,
-        ws: WorkspaceId,
-        client: i64,
-        now: Timestamp,
-    ) -> StoreResult<u64> {
-        Ok(sqlx::query(
-            "UPDATE health_alerts SET status = 'resolved', resolved_at = $1 \
-             WHERE workspace_id = $2 AND client_id = $3 AND status IN ('open', 'acknowledged', 'snoozed')",
-        )
-        .bind(now)
-        .bind(ws.0)
-        .bind(client)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend_error)?
-        .rows_affected())
     }
 
     pub(super) async fn list_health_impl(

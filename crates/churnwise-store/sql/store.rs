@@ -144,6 +144,13 @@ impl Store for SqlStore {
         self.list_clients_impl(ws, filter).await
     }
 
+    async fn client_status_counts(
+        &self,
+        ws: WorkspaceId,
+    ) -> StoreResult<Vec<(churnwise_domain::registry::ClientStatus, i64)>> {
+        self.client_status_counts_impl(ws).await
+    }
+
     async fn update_client(
         &self,
         ws: WorkspaceId,

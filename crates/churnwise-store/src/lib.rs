@@ -145,6 +145,12 @@ pub trait Store: Send + Sync + 'static {
     async fn find_client(&self, ws: WorkspaceId, reference: &str) -> StoreResult<Option<Client>>;
     /// The distinct owners and segments named on the workspace's clients.
     async fn client_facets(&self, ws: WorkspaceId) -> StoreResult<ClientFacets>;
+    /// How many clients of the workspace are in each status (statuses with
+    /// none are left out), in one grouped count.
+    async fn client_status_counts(
+        &self,
+        ws: WorkspaceId,
+    ) -> StoreResult<Vec<(churnwise_domain::registry::ClientStatus, i64)>>;
     /// A page of clients matching `filter`.
     async fn list_clients(
         &self,

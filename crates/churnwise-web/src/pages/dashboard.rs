@@ -18,7 +18,6 @@ use churnwise_domain::registry::ClientStatus;
 use churnwise_domain::{parse_date, parse_month, Lang, Money, Month};
 use churnwise_export::{csv_bytes, reasons_matrix_table, xlsx_bytes, Cell, CsvOptions, Table};
 use churnwise_metrics::{MetricsOptions, MetricsReport};
-use churnwise_store::ClientFilter;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
@@ -477,20 +476,17 @@ struct StatusCount {
 }
 
 async fn status_counts(state: &AppState, auth: &PageAuth) -> Result<Vec<StatusCount>, PageError> {
-    let mut counts = Vec::new();
-    for status in ClientStatus::ALL {
-        let filter = ClientFilter {
-            status: Some(*status),
-            per_page: 1,
-            ..ClientFilter::default()
-        };
-        let page = state.store.list_clients(auth.ws(), &filter).await?;
-        counts.push(StatusCount {
+    let stored = state.store.client_status_counts(auth.ws()).await?;
+    Ok(ClientStatus::ALL
+        .iter()
+        .map(|status| StatusCount {
             status: status.as_str(),
-            count: page.total,
-        });
-    }
-    Ok(counts)
+            count: stored
+                .iter()
+                .find(|(s, _)| s == status)
+                .map_or(0, |(_, n)| *n),
+        })
+        .collect())
 }
 
 /// `GET /dashboard?from=YYYY-MM&to=YYYY-MM&as_of=YYYY-MM-DD`: the

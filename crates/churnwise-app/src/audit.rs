@@ -194,6 +194,19 @@ actions! {
     ExclusivityAdded => "exclusivity.added",
     /// An exclusivity of a client was removed.
     ExclusivityRemoved => "exclusivity.removed",
+    // --- updates --- (issue 16)
+    /// A client update was sent (or downloaded and marked sent).
+    ClientUpdateSent => "update.sent",
+    /// A client's own update cadence was set or cleared.
+    ClientUpdateCadenceSet => "update.cadence_set",
+    /// A service was added to the catalogue.
+    ServiceAdded => "service.added",
+    /// A service of the catalogue was changed.
+    ServiceChanged => "service.changed",
+    /// A client was marked as buying a service, or no longer.
+    ClientServiceChanged => "service.client_changed",
+    /// A client's answer to an offered service was recorded.
+    ServiceOfferAnswered => "service.answered",
 }
 
 impl Action {

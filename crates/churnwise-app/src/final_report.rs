@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 use churnwise_domain::registry::FieldProblem;
 use churnwise_domain::Lang;
 use churnwise_store::{CaseFilter, CaseId, ClientId, Store, Subscription, WorkspaceId};
+use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
 use serde::Serialize;
@@ -140,8 +141,44 @@ pub fn report_entry(lang: Lang, entry: WorkEntryView, milli: Option<i64>) -> Rep
     }
 }
 
+/// The entries of a work log read newest first (as
+/// [`work_log::whole_log`] gives them), oldest first and written `lang`'s
+/// way: the final report and the client updates list them so.
+pub fn report_entries(lang: Lang, log: Vec<churnwise_store::WorkEntry>) -> Vec<ReportEntry> {
+    log.into_iter()
+        .rev()
+        .map(|e| {
+            let milli = e.result_milli;
+            report_entry(lang, e.into(), milli)
+        })
+        .collect()
+}
+
+/// Appends the work done to a plain-text report or update: the `heading`,
+/// then a line per entry (day, title, result) with its description and
+/// link, or `empty` when there is none.
+pub fn push_work(text: &mut String, heading: &str, empty: &str, entries: &[ReportEntry]) {
+    text.push_str(&format!("\n{heading}\n"));
+    if entries.is_empty() {
+        text.push_str(&format!("{empty}\n"));
+    }
+    for e in entries {
+        text.push_str(&format!("- {} · {}", e.done_on_text, e.entry.title));
+        if let Some(r) = &e.result_text {
+            text.push_str(&format!(" ({r})"));
+        }
+        text.push('\n');
+        if let Some(body) = &e.entry.body {
+            text.push_str(&format!("  {body}\n"));
+        }
+        if let Some(link) = &e.entry.link {
+            text.push_str(&format!("  {link}\n"));
+        }
+    }
+}
+
 /// Whole months from `from` to `to`.
-fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
+pub fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
     use chrono::Datelike;
     if to <= from {
         return 0;
@@ -211,8 +248,7 @@ pub async fn compose(
         .await?
         .ok_or(AppError::NotFound)?;
     let subs = store.list_subscriptions(ws, client).await?;
-    let mut log = work_log::whole_log(store, ws, client, true).await?;
-    log.reverse();
+    let log = work_log::whole_log(store, ws, client, true).await?;
     let client_since = subs.iter().map(|s| s.started_on).min();
     let running = subs.iter().any(|s| s.ended_on.is_none_or(|e| e > today));
     let case_last_day = store
@@ -237,13 +273,7 @@ pub async fn compose(
     };
     let months_as_client = client_since.map(|s| months_between(s, last_day.unwrap_or(today)));
     let plans = plans(&subs);
-    let entries: Vec<ReportEntry> = log
-        .into_iter()
-        .map(|e| {
-            let milli = e.result_milli;
-            report_entry(lang, e.into(), milli)
-        })
-        .collect();
+    let entries = report_entries(lang, log);
     let results: Vec<ReportEntry> = entries
         .iter()
         .filter(|e| e.result_text.is_some())
@@ -296,23 +326,7 @@ pub async fn compose(
             ));
         }
     }
-    text.push_str(&format!("\n{}\n", labels.work));
-    if entries.is_empty() {
-        text.push_str(&format!("{}\n", labels.empty));
-    }
-    for e in &entries {
-        text.push_str(&format!("- {} · {}", e.done_on_text, e.entry.title));
-        if let Some(r) = &e.result_text {
-            text.push_str(&format!(" ({r})"));
-        }
-        text.push('\n');
-        if let Some(body) = &e.entry.body {
-            text.push_str(&format!("  {body}\n"));
-        }
-        if let Some(link) = &e.entry.link {
-            text.push_str(&format!("  {link}\n"));
-        }
-    }
+    push_work(&mut text, &labels.work, &labels.empty, &entries);
     text.push_str(&format!("\n{}\n", labels.closing));
     Ok(FinalReport {
         client_id: found.id.0,
@@ -453,35 +467,18 @@ pub async fn send(
     if stored.client_id != client {
         return Err(AppError::NotFound);
     }
-    let contacts = cx.store.list_contacts(cx.ws, client).await?;
-    let recipients: Vec<(String, String)> = contacts
-        .into_iter()
-        .filter_map(|c| c.email.map(|e| (c.name, e)))
-        .take(MAX_RECIPIENTS)
-        .collect();
-    if recipients.is_empty() {
-        return Err(AppError::Invalid(vec![FieldProblem::new(
-            "contacts",
-            "the client has no contact with an email",
-        )]));
-    }
-    let mut sent_to = Vec::new();
-    let mut failures = Vec::new();
-    for (name, email) in &recipients {
-        match message(mailer.from(), name, email, report, html) {
-            Ok(m) => match mailer.send(m).await {
-                Ok(()) => sent_to.push(email.clone()),
-                Err(e) => failures.push(format!("{email}: {e}")),
-            },
-            Err(e) => failures.push(e),
-        }
-    }
-    if sent_to.is_empty() {
-        return Err(AppError::Internal(anyhow::anyhow!(
-            "the final report was not accepted by the mail server: {}",
-            failures.join("; ")
-        )));
-    }
+    let sent_to = mail_contacts(
+        cx.store,
+        cx.ws,
+        client,
+        mailer,
+        &Mail {
+            subject: &report.title,
+            text: &report.text,
+            html: Some(html),
+        },
+    )
+    .await?;
     let ticked = tick_case(cx, case, client).await?;
     audit::record(
         cx.store,
@@ -498,28 +495,81 @@ pub async fn send(
     })
 }
 
-fn message(
-    from: &Mailbox,
-    name: &str,
-    email: &str,
-    report: &FinalReport,
-    html: &str,
-) -> Result<Message, String> {
+/// An email to a client's contacts: its subject, text, and HTML part.
+pub struct Mail<'a> {
+    /// The subject.
+    pub subject: &'a str,
+    /// The plain text.
+    pub text: &'a str,
+    /// The HTML alternative, if any.
+    pub html: Option<&'a str>,
+}
+
+/// Sends `mail` to each contact of `client` with an email (at most
+/// [`MAX_RECIPIENTS`]) through `mailer`; the addresses the server accepted.
+/// Refused, naming `contacts`, when no contact has an email; an error when
+/// the server refused every message.
+pub async fn mail_contacts(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    client: ClientId,
+    mailer: &dyn SendMail,
+    mail: &Mail<'_>,
+) -> AppResult<Vec<String>> {
+    let contacts = store.list_contacts(ws, client).await?;
+    let recipients: Vec<(String, String)> = contacts
+        .into_iter()
+        .filter_map(|c| c.email.map(|e| (c.name, e)))
+        .take(MAX_RECIPIENTS)
+        .collect();
+    if recipients.is_empty() {
+        return Err(AppError::Invalid(vec![FieldProblem::new(
+            "contacts",
+            "the client has no contact with an email",
+        )]));
+    }
+    let mut sent_to = Vec::new();
+    let mut failures = Vec::new();
+    for (name, email) in &recipients {
+        match message(mailer.from(), name, email, mail) {
+            Ok(m) => match mailer.send(m).await {
+                Ok(()) => sent_to.push(email.clone()),
+                Err(e) => failures.push(format!("{email}: {e}")),
+            },
+            Err(e) => failures.push(e),
+        }
+    }
+    if sent_to.is_empty() {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "\"{}\" was not accepted by the mail server: {}",
+            mail.subject,
+            failures.join("; ")
+        )));
+    }
+    Ok(sent_to)
+}
+
+fn message(from: &Mailbox, name: &str, email: &str, mail: &Mail<'_>) -> Result<Message, String> {
     let to = Mailbox::new(
         Some(name.to_string()),
         email
             .parse()
             .map_err(|e| format!("{email} is not an address: {e}"))?,
     );
-    Message::builder()
+    let builder = Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(report.title.clone())
-        .multipart(MultiPart::alternative_plain_html(
-            report.text.clone(),
+        .subject(mail.subject.to_string());
+    let built = match mail.html {
+        Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+            mail.text.to_string(),
             html.to_string(),
-        ))
-        .map_err(|e| e.to_string())
+        )),
+        None => builder
+            .header(ContentType::TEXT_PLAIN)
+            .body(mail.text.to_string()),
+    };
+    built.map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -66,5 +66,8 @@ pub mod final_report;
 pub mod work_log;
 // --- exclusivity --- (issue 16)
 pub mod exclusivity;
+// --- updates --- (issue 16)
+pub mod client_updates;
+pub mod services;
 
 pub use error::{AppError, AppResult};

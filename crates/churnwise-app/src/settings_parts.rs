@@ -3,7 +3,9 @@
 //! replaced, refused when someone saved them since `version`, audited.
 
 use crate::audit::{self, Action, Actor, Subject};
-use crate::AppResult;
+use crate::{AppError, AppResult};
+use churnwise_domain::health::SettingProblem;
+use churnwise_domain::problem::FieldProblem;
 use churnwise_domain::workspace_settings::WorkspaceSettings;
 use churnwise_store::{Store, Versioned, WorkspaceId};
 
@@ -30,4 +32,24 @@ pub async fn save_part(
     )
     .await?;
     Ok(saved)
+}
+
+/// The problems of a part checked on its own, as one refusal naming each
+/// field without the part's `prefix` (`ideal_client.segments` is
+/// `segments` on the part's own page and API).
+pub fn refused(prefix: &str, problems: Vec<SettingProblem>) -> AppError {
+    AppError::Invalid(
+        problems
+            .into_iter()
+            .map(|p| {
+                let field = p
+                    .field
+                    .strip_prefix(prefix)
+                    .and_then(|f| f.strip_prefix('.'))
+                    .unwrap_or(&p.field)
+                    .to_string();
+                FieldProblem::new(field, p.reason)
+            })
+            .collect(),
+    )
 }

@@ -2,6 +2,7 @@
 //! health score's weights and thresholds, and the daily digest. Stored as
 //! one JSON document; a value left out takes its default.
 
+use crate::client_updates::ClientUpdateSettings;
 use crate::health::{HealthSettings, SettingProblem};
 use crate::ideal_client::IdealClientProfile;
 use crate::payment_reminders::ReminderSettings;
@@ -54,6 +55,8 @@ pub struct WorkspaceSettings {
     pub payment_reminders: ReminderSettings,
     /// The ideal client profile the team writes (issue 16).
     pub ideal_client: IdealClientProfile,
+    /// Client update cadences: the default and per segment (issue 16).
+    pub client_updates: ClientUpdateSettings,
 }
 
 /// The longest retention that can be set, in months (ten years).
@@ -70,6 +73,7 @@ impl Default for WorkspaceSettings {
             erase_former_after_months: None,
             payment_reminders: ReminderSettings::default(),
             ideal_client: IdealClientProfile::default(),
+            client_updates: ClientUpdateSettings::default(),
         }
     }
 }
@@ -129,6 +133,9 @@ impl WorkspaceSettings {
             }));
         }
         if let Err(more) = self.ideal_client.validate() {
+            problems.extend(more);
+        }
+        if let Err(more) = self.client_updates.validate() {
             problems.extend(more);
         }
         if problems.is_empty() {

@@ -52,6 +52,8 @@ mod who_leaves;
 mod work_log;
 // --- exclusivity ---
 mod exclusivity;
+// --- updates (issue 16) ---
+mod client_updates;
 
 type DbRow = <crate::Db as sqlx::Database>::Row;
 

@@ -1455,4 +1455,117 @@ impl Store for SqlStore {
         self.clients_inside_exclusivities_impl(ws, holder, day, limit)
             .await
     }
+    // --- updates (issue 16) ---
+    async fn client_update_cadence(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<Option<Cadence>> {
+        self.client_update_cadence_impl(ws, client).await
+    }
+
+    async fn set_client_update_cadence(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        cadence: Option<Cadence>,
+    ) -> StoreResult<()> {
+        self.set_client_update_cadence_impl(ws, client, cadence)
+            .await
+    }
+
+    async fn update_candidates(
+        &self,
+        ws: WorkspaceId,
+        after: ClientId,
+        limit: u32,
+    ) -> StoreResult<Vec<UpdateCandidate>> {
+        self.update_candidates_impl(ws, after, limit).await
+    }
+
+    async fn last_client_update_on(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<Option<Date>> {
+        self.last_client_update_on_impl(ws, client).await
+    }
+
+    async fn add_client_update(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        update: &NewClientUpdate,
+    ) -> StoreResult<ClientUpdate> {
+        self.add_client_update_impl(ws, client, update).await
+    }
+
+    async fn list_client_updates(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<ClientUpdate>> {
+        self.list_client_updates_impl(ws, client, page, per_page)
+            .await
+    }
+
+    async fn add_service(&self, ws: WorkspaceId, service: &NewService) -> StoreResult<Service> {
+        self.add_service_impl(ws, service).await
+    }
+
+    async fn update_service(
+        &self,
+        ws: WorkspaceId,
+        id: ServiceId,
+        service: &NewService,
+    ) -> StoreResult<Option<Service>> {
+        self.update_service_impl(ws, id, service).await
+    }
+
+    async fn get_service(&self, ws: WorkspaceId, id: ServiceId) -> StoreResult<Option<Service>> {
+        self.get_service_impl(ws, id).await
+    }
+
+    async fn list_services(
+        &self,
+        ws: WorkspaceId,
+        active_only: bool,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<Service>> {
+        self.list_services_impl(ws, active_only, page, per_page)
+            .await
+    }
+
+    async fn client_services(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<Vec<ClientService>> {
+        self.client_services_impl(ws, client).await
+    }
+
+    async fn set_client_buys(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        service: ServiceId,
+        buys: bool,
+    ) -> StoreResult<ClientService> {
+        self.set_client_buys_impl(ws, client, service, buys).await
+    }
+
+    async fn answer_service_offer(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        service: ServiceId,
+        accepted: bool,
+        on: Date,
+    ) -> StoreResult<Option<ClientService>> {
+        self.answer_service_offer_impl(ws, client, service, accepted, on)
+            .await
+    }
 }

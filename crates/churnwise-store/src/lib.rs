@@ -5,6 +5,7 @@
 mod billing_signals;
 mod cancel_flow;
 mod cases;
+mod client_updates;
 mod error;
 mod exclusivity;
 mod health;
@@ -25,6 +26,7 @@ mod work_log;
 pub use billing_signals::*;
 pub use cancel_flow::*;
 pub use cases::*;
+pub use client_updates::*;
 pub use error::{RowProblem, StoreError};
 pub use exclusivity::*;
 pub use health::*;
@@ -1266,6 +1268,103 @@ pub trait Store: Send + Sync + 'static {
         day: Date,
         limit: u32,
     ) -> StoreResult<Vec<ClientInside>>;
+    // --- updates (issue 16) ---
+    // Client updates and the services catalogue (migration 0028).
+
+    /// A client's own update cadence, if set.
+    async fn client_update_cadence(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<Option<Cadence>>;
+    /// Sets (or with `None` clears) a client's own update cadence
+    /// (`NotFound` when no client).
+    async fn set_client_update_cadence(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        cadence: Option<Cadence>,
+    ) -> StoreResult<()>;
+    /// The active clients of `ws` (not erased) with an id above `after`,
+    /// at most `limit` (1–1,000), by id, with what the due list of updates
+    /// needs.
+    async fn update_candidates(
+        &self,
+        ws: WorkspaceId,
+        after: ClientId,
+        limit: u32,
+    ) -> StoreResult<Vec<UpdateCandidate>>;
+    /// The day of a client's last sent update.
+    async fn last_client_update_on(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<Option<Date>>;
+    /// Stores an update as sent and, in the same transaction, records its
+    /// suggested service as offered to the client (`NotFound` when no
+    /// client or no such service).
+    async fn add_client_update(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        update: &NewClientUpdate,
+    ) -> StoreResult<ClientUpdate>;
+    /// One page of a client's sent updates, newest first (`NotFound` when
+    /// no client).
+    async fn list_client_updates(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<ClientUpdate>>;
+    /// Adds a service to the catalogue (`Conflict` on `name` when taken).
+    async fn add_service(&self, ws: WorkspaceId, service: &NewService) -> StoreResult<Service>;
+    /// Replaces a service's fields; `None` when absent.
+    async fn update_service(
+        &self,
+        ws: WorkspaceId,
+        id: ServiceId,
+        service: &NewService,
+    ) -> StoreResult<Option<Service>>;
+    /// One service of the catalogue.
+    async fn get_service(&self, ws: WorkspaceId, id: ServiceId) -> StoreResult<Option<Service>>;
+    /// One page of the catalogue (only active services when `active_only`),
+    /// by name.
+    async fn list_services(
+        &self,
+        ws: WorkspaceId,
+        active_only: bool,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<Service>>;
+    /// Where a client stands with each service it buys or was offered (at
+    /// most 1,000), by service id.
+    async fn client_services(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+    ) -> StoreResult<Vec<ClientService>>;
+    /// Marks whether a client buys a service (`NotFound` when no client or
+    /// no such service).
+    async fn set_client_buys(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        service: ServiceId,
+        buys: bool,
+    ) -> StoreResult<ClientService>;
+    /// Records the client's answer to an offer not yet answered (accepted:
+    /// it now buys the service); `None` when the service was not offered
+    /// to the client or the offer was answered already.
+    async fn answer_service_offer(
+        &self,
+        ws: WorkspaceId,
+        client: ClientId,
+        service: ServiceId,
+        accepted: bool,
+        on: Date,
+    ) -> StoreResult<Option<ClientService>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

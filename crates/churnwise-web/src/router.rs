@@ -67,6 +67,24 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(cancel_routes())
         .merge(work_log_routes())
         .merge(exclusivity_routes())
+        .merge(client_update_routes())
+}
+
+// --- updates --- (issue 16)
+/// Client updates and the services catalogue.
+fn client_update_routes() -> OpenApiRouter<AppState> {
+    use crate::api::client_updates as u;
+    OpenApiRouter::new()
+        .routes(routes!(u::due))
+        .routes(routes!(u::cadence, u::set_cadence))
+        .routes(routes!(u::draft))
+        .routes(routes!(u::list_sent))
+        .routes(routes!(u::send))
+        .routes(routes!(u::list_services, u::create_service))
+        .routes(routes!(u::update_service))
+        .routes(routes!(u::client_services))
+        .routes(routes!(u::set_buys))
+        .routes(routes!(u::answer_offer))
 }
 
 // --- exclusivity --- (issue 16)
@@ -418,6 +436,7 @@ fn page_routes() -> Router<AppState> {
         .merge(billing_page_routes())
         .merge(work_log_page_routes())
         .merge(exclusivity_page_routes())
+        .merge(client_update_page_routes())
         .layer(axum::middleware::from_fn(pages::error_pages))
 }
 
@@ -518,4 +537,24 @@ fn exclusivity_page_routes() -> Router<AppState> {
             "/clients/{id}/exclusivities/{eid}/delete",
             post(clients::delete_exclusivity),
         )
+}
+
+// --- updates --- (issue 16)
+/// The draft page of a client update, the client page's updates section,
+/// and Settings → Client updates.
+fn client_update_page_routes() -> Router<AppState> {
+    use pages::client_updates as u;
+    Router::new()
+        .route("/clients/{id}/update", get(u::show_draft))
+        .route("/clients/{id}/update/send", post(u::send))
+        .route("/clients/{id}/update/printable", post(u::printable))
+        .route("/clients/{id}/update-cadence", post(u::set_cadence))
+        .route("/clients/{id}/services/{service}/buys", post(u::set_buys))
+        .route("/clients/{id}/services/{service}/answer", post(u::answer))
+        .route(
+            "/settings/client-updates",
+            get(u::show_settings).post(u::save_settings),
+        )
+        .route("/settings/services", post(u::add_service))
+        .route("/settings/services/{id}", post(u::save_service))
 }

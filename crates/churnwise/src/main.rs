@@ -62,6 +62,7 @@ enum Command {
     Report(commands::report::ReportArgs),
     Webhooks(commands::webhooks::WebhooksArgs),
     Work(commands::work::WorkArgs),
+    Updates(commands::updates::UpdatesArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -116,6 +117,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Report(args) => commands::report::run(&ctx, args).await,
             Command::Webhooks(args) => commands::webhooks::run(&ctx, args).await,
             Command::Work(args) => commands::work::run(&ctx, args).await,
+            Command::Updates(args) => commands::updates::run(&ctx, args).await,
         }
     })
 }

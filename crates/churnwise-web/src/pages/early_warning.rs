@@ -23,6 +23,11 @@ use serde::{Deserialize, Serialize};
 /// (`GET /api/v1/alerts`, paginated) lists them all.
 const ALERTS_SHOWN: u32 = 200;
 
+/// The most client updates due the Due page shows, the longest overdue
+/// first; the API (`GET /api/v1/client-updates/due`, paginated) lists them
+/// all.
+const UPDATES_SHOWN: usize = 50;
+
 /// Filters of the due page.
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct DueParams {
@@ -150,11 +155,25 @@ pub async fn show(
             .into_iter()
             .filter(|u| all || names.owns(u.owner.as_deref()))
             .collect();
+    // Client updates due (issue 16), for the same clients, as drafts to
+    // open: at most UPDATES_SHOWN, the API lists the rest.
+    let mut updates_due = churnwise_app::client_updates::due(
+        state.store.as_ref(),
+        ws,
+        today,
+        (!all).then_some(&names),
+    )
+    .await?;
+    let updates_capped = updates_due.len() > UPDATES_SHOWN;
+    updates_due.truncate(UPDATES_SHOWN);
     let chrome = Chrome::of(&auth, &state, "due").await?;
     render(
         &chrome,
         "due.html",
         context! {
+            updates_due,
+            updates_capped,
+            updates_shown => UPDATES_SHOWN,
             reminders,
             due,
             alerts,

@@ -27,6 +27,8 @@ pub mod user;
 pub mod webhooks;
 // --- worklog --- (issue 16)
 pub mod work;
+// --- updates --- (issue 16)
+pub mod updates;
 
 use crate::settings::FileSettings;
 use churnwise_store::Store;

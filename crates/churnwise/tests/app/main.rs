@@ -61,3 +61,5 @@ mod words;
 mod words_lang;
 mod work_final_report;
 mod work_log;
+// --- updates --- (issue 16)
+mod client_updates;

@@ -20,7 +20,7 @@ use std::sync::Arc;
 /// The setup of the case tests (Bakery Lola, plan growth since 2023-01-01),
 /// with its app sending mail through `sink` when given, and three work
 /// entries: two visible to the client (one with a figure), one internal.
-async fn with_work(backend: Backend, sink: Option<&SmtpSink>) -> Setup {
+pub(crate) async fn with_work(backend: Backend, sink: Option<&SmtpSink>) -> Setup {
     let mut s = setup(backend).await;
     if let Some(sink) = sink {
         let mut state = AppState::new(s.app.t.store.clone());

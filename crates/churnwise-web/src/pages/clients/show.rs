@@ -35,6 +35,8 @@ pub struct ShowQuery {
     pub done: Option<String>,
     /// The page of the work log (issue 16).
     pub work_page: Option<u32>,
+    /// The page of the sent client updates (issue 16).
+    pub updates_page: Option<u32>,
 }
 
 /// An invoice as the client page shows it.
@@ -151,6 +153,7 @@ pub(super) struct ClientPageForms<'a> {
     pub(super) entry: super::record_edits::EntryForms,
     pub(super) work: super::work_log::WorkForms,
     pub(super) exclusivity: super::exclusivity::ExclusivityForms,
+    pub(super) updates_page: Option<u32>,
 }
 
 impl Default for ClientPageForms<'_> {
@@ -175,6 +178,7 @@ impl Default for ClientPageForms<'_> {
             entry: super::record_edits::EntryForms::default(),
             work: super::work_log::WorkForms::default(),
             exclusivity: super::exclusivity::ExclusivityForms::default(),
+            updates_page: None,
         }
     }
 }
@@ -328,12 +332,16 @@ pub(super) async fn client_page(
     let work = super::work_log::section(state, auth, client.id, forms.work).await?;
     let exclusivity =
         super::exclusivity::section(state, auth, client.id, forms.exclusivity).await?;
+    let updates =
+        crate::pages::client_updates::client_section(state, auth, client.id, forms.updates_page)
+            .await?;
     let chrome = Chrome::of(auth, state, "clients").await?;
     render(
         &chrome,
         "clients/show.html",
         context! {
             fit,
+            updates,
             work,
             exclusivity,
             usage_charts,
@@ -449,6 +457,7 @@ pub async fn show(
             .chain(crate::pages::reminders::NOTICES.iter())
             .chain(super::work_log::NOTICES.iter())
             .chain(super::exclusivity::NOTICES.iter())
+            .chain(crate::pages::client_updates::NOTICES.iter())
             .find(|n| **n == d)
             .copied()
     });
@@ -458,6 +467,7 @@ pub async fn show(
             page: query.work_page,
             ..super::work_log::WorkForms::default()
         },
+        updates_page: query.updates_page,
         ..ClientPageForms::default()
     };
     client_page(&state, &auth, client, forms).await

@@ -136,6 +136,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/usage_finish.ftl"),
             include_str!("../locales/en/work_log.ftl"),
             include_str!("../locales/en/exclusivity.ftl"),
+            include_str!("../locales/en/frequency.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -161,6 +162,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/usage_finish.ftl"),
             include_str!("../locales/es/work_log.ftl"),
             include_str!("../locales/es/exclusivity.ftl"),
+            include_str!("../locales/es/frequency.ftl"),
         ]
         .as_slice(),
     }

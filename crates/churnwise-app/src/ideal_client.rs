@@ -4,10 +4,9 @@
 //! the churn of fitting and not-fitting clients (`who_leaves::period`).
 
 use crate::audit::Actor;
-use crate::{AppError, AppResult};
+use crate::AppResult;
 use chrono::NaiveDate;
 use churnwise_domain::ideal_client::{FitFacts, IdealClientProfile, Miss};
-use churnwise_domain::problem::FieldProblem;
 use churnwise_domain::Lang;
 use churnwise_store::{Client, Store, Versioned, WorkspaceId};
 use serde::Serialize;
@@ -33,21 +32,9 @@ pub async fn save(
     profile: IdealClientProfile,
     version: i64,
 ) -> AppResult<Versioned<IdealClientProfile>> {
-    profile.validate().map_err(|problems| {
-        AppError::Invalid(
-            problems
-                .into_iter()
-                .map(|p| {
-                    let field = p
-                        .field
-                        .strip_prefix("ideal_client.")
-                        .unwrap_or(&p.field)
-                        .to_string();
-                    FieldProblem::new(field, p.reason)
-                })
-                .collect(),
-        )
-    })?;
+    profile
+        .validate()
+        .map_err(|problems| crate::settings_parts::refused(problems, "ideal_client"))?;
     let saved = crate::settings_parts::save_part(
         store,
         ws,

@@ -66,5 +66,9 @@ pub mod final_report;
 pub mod work_log;
 // --- exclusivity --- (issue 16)
 pub mod exclusivity;
+// --- frequency --- (issue 16)
+pub mod contact_frequency;
+pub mod exclusivity_warnings;
+pub mod reasons_export;
 
 pub use error::{AppError, AppResult};

@@ -5,6 +5,7 @@
 pub mod billing_signals;
 pub mod cancel_offer;
 pub mod client_status;
+pub mod contact_frequency;
 pub mod dates;
 pub mod departure;
 pub mod exclusivity;

@@ -2,6 +2,7 @@
 //! health score's weights and thresholds, and the daily digest. Stored as
 //! one JSON document; a value left out takes its default.
 
+use crate::contact_frequency::MaxContactSettings;
 use crate::health::{HealthSettings, SettingProblem};
 use crate::ideal_client::IdealClientProfile;
 use crate::payment_reminders::ReminderSettings;
@@ -54,6 +55,9 @@ pub struct WorkspaceSettings {
     pub payment_reminders: ReminderSettings,
     /// The ideal client profile the team writes (issue 16).
     pub ideal_client: IdealClientProfile,
+    /// The maximum contact frequency, by segment (issue 16): a client
+    /// contacted that often is held back from the due list.
+    pub max_contacts: MaxContactSettings,
 }
 
 /// The longest retention that can be set, in months (ten years).
@@ -70,6 +74,7 @@ impl Default for WorkspaceSettings {
             erase_former_after_months: None,
             payment_reminders: ReminderSettings::default(),
             ideal_client: IdealClientProfile::default(),
+            max_contacts: MaxContactSettings::default(),
         }
     }
 }
@@ -131,6 +136,9 @@ impl WorkspaceSettings {
         if let Err(more) = self.ideal_client.validate() {
             problems.extend(more);
         }
+        if let Err(more) = self.max_contacts.validate() {
+            problems.extend(more);
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -157,6 +165,14 @@ mod tests {
         assert_eq!(s, WorkspaceSettings::default());
         assert_eq!(s.benchmark_pct, 7.0);
         assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn stored_settings_without_a_maximum_contact_frequency_still_load() {
+        let s: WorkspaceSettings =
+            serde_json::from_str(r#"{"keep_in_touch_days": 20, "ideal_client": {}}"#).unwrap();
+        assert_eq!(s.keep_in_touch_days, 20);
+        assert!(!s.max_contacts.is_set());
     }
 
     #[test]

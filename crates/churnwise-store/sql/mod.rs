@@ -52,6 +52,9 @@ mod who_leaves;
 mod work_log;
 // --- exclusivity ---
 mod exclusivity;
+// --- frequency ---
+mod contact_frequency;
+mod exclusivity_imports;
 
 type DbRow = <crate::Db as sqlx::Database>::Row;
 

@@ -1438,4 +1438,25 @@ impl Store for SqlStore {
         self.clients_inside_exclusivities_impl(ws, holder, day, limit)
             .await
     }
+
+    // --- frequency (issue 16) ---
+
+    async fn contact_days(
+        &self,
+        ws: WorkspaceId,
+        clients: &[ClientId],
+        kinds: &[churnwise_domain::registry::InteractionKind],
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<ContactDay>> {
+        self.contact_days_impl(ws, clients, kinds, from, to).await
+    }
+
+    async fn exclusivities_covering_each(
+        &self,
+        ws: WorkspaceId,
+        probes: &[ExclusivityProbe],
+    ) -> StoreResult<Vec<(usize, StoredExclusivity)>> {
+        self.exclusivities_covering_each_impl(ws, probes).await
+    }
 }

@@ -26,3 +26,5 @@ pub mod who_leaves;
 pub mod work_log;
 // --- exclusivity --- (issue 16)
 pub mod exclusivity;
+// --- frequency --- (issue 16)
+pub mod contact_frequency;

@@ -31,6 +31,8 @@ pub mod webhooks;
 pub mod who_leaves;
 // --- worklog --- (issue 16)
 pub mod final_report;
+// --- frequency --- (issue 16)
+pub mod contact_frequency;
 
 pub use forms::{AnonForm, CsrfForm, ANON_CSRF_COOKIE};
 pub use render::{render, render_template, Chrome};

@@ -231,6 +231,11 @@ pub async fn due(
             break;
         }
     }
+    // A client contacted as often as its segment allows waits (issue 16,
+    // "not too much either"): its update is due again once it is free.
+    let ids: Vec<ClientId> = out.iter().map(|u| ClientId(u.client_id)).collect();
+    let held = crate::contact_frequency::held_back(store, ws, &ids, today).await?;
+    out.retain(|u| !held.contains_key(&ClientId(u.client_id)));
     out.sort_by(|a, b| {
         a.due_on
             .cmp(&b.due_on)

@@ -5,10 +5,12 @@
 use crate::cases::due_items;
 use crate::owners::OwnerNames;
 use chrono::NaiveDate;
+use churnwise_domain::contact_frequency::HeldBack;
 use churnwise_domain::health::{contact_overdue_days, score};
 use churnwise_domain::registry::ClientStatus;
 use churnwise_store::{
-    CaseId, ClientId, HealthRunSummary, NewHealth, Store, StoreResult, User, WorkspaceId,
+    CaseId, ClientId, ContactFacts, HealthRunSummary, NewHealth, Store, StoreResult, User,
+    WorkspaceId,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -170,42 +172,158 @@ impl DueEntry {
     }
 }
 
+/// A client due for a contact but held back by the maximum contact
+/// frequency (issue 16): contacted as often as its segment allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HeldBackEntry {
+    /// The contact it would be due for.
+    pub entry: DueEntry,
+    /// Its contacts counted, its limit and the day it may be contacted again.
+    pub held_back: HeldBack,
+}
+
+/// The due list and, apart, the clients due for a contact that it holds back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DueLists {
+    /// The work due, most overdue first.
+    pub due: Vec<DueEntry>,
+    /// The clients held back, the first free again first.
+    pub held_back: Vec<HeldBackEntry>,
+}
+
 /// The due list of `ws` on `today`: clients due for a contact, the case
 /// work due (retention promises, corrective actions, win-back follow-ups),
 /// and the billing signals (Stripe cancellations, failed payments),
 /// most overdue first, optionally only `owner`'s (a name or email; when it
-/// names a member, the owner names mapped to them count too).
+/// names a member, the owner names mapped to them count too). A client
+/// held back by the maximum contact frequency is left out (see [`due_lists`]).
 pub async fn due_list(
     store: &dyn Store,
     ws: WorkspaceId,
     today: NaiveDate,
     owner: Option<&str>,
 ) -> StoreResult<Vec<DueEntry>> {
-    let mut entries = Vec::new();
+    Ok(due_lists(store, ws, today, owner, false).await?.due)
+}
+
+/// The due list of `ws` on `today` as [`due_list`] gives it (active and
+/// leaving clients, and the case work), and, when `include_former` is
+/// asked, the former clients due for a contact too.
+pub async fn due_list_with(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    today: NaiveDate,
+    owner: Option<&str>,
+    include_former: bool,
+) -> StoreResult<Vec<DueEntry>> {
+    Ok(due_lists(store, ws, today, owner, include_former)
+        .await?
+        .due)
+}
+
+/// The due list of [`due_list_with`], and apart the clients due for a
+/// contact that the maximum contact frequency holds back
+/// (`contact_frequency::held_back`): contacted as often as their segment
+/// allows, they wait until their `free_on` day.
+pub async fn due_lists(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    today: NaiveDate,
+    owner: Option<&str>,
+    include_former: bool,
+) -> StoreResult<DueLists> {
     // Only the keep-in-touch facts, in one query: not the whole health facts.
-    for f in store.current_contact_facts(ws, today).await? {
-        if let Some(late) = contact_overdue_days(
-            f.last_contact_on,
-            f.client_since,
-            f.keep_in_touch_days,
-            today,
-        ) {
-            entries.push(DueEntry {
-                kind: DueKind::Contact,
-                client_id: f.client.id,
-                client_name: f.client.name,
-                owner: f.client.owner,
-                assignee: None,
-                case_id: None,
-                item: None,
-                what: String::new(),
-                what_es: None,
-                due_on: today - chrono::Days::new(late.unsigned_abs()),
-                days_overdue: late,
-                billing: None,
-            });
+    let mut contacts: Vec<DueEntry> = store
+        .current_contact_facts(ws, today)
+        .await?
+        .into_iter()
+        .filter_map(|f| contact_entry(f, today))
+        .collect();
+    if include_former {
+        contacts.extend(
+            store
+                .former_contact_facts(ws, today)
+                .await?
+                .into_iter()
+                .filter_map(|f| contact_entry(f, today)),
+        );
+    }
+    let mut entries = case_entries(store, ws, today).await?;
+    // Stripe cancellations and failed payments (issue 15).
+    entries.extend(crate::billing_signals::due_entries(store, ws, today).await?);
+    if let Some(owner) = owner {
+        // A member named by email or display name: their mapped names too.
+        let names = crate::owners::names_for_filter(store, ws, owner).await?;
+        let mine = |e: &DueEntry| e.belongs_to(owner) || e.is_for_owner(&names);
+        entries.retain(mine);
+        contacts.retain(mine);
+    }
+    // Clients contacted as often as their segment allows wait (issue 16).
+    let ids: Vec<ClientId> = contacts.iter().map(|e| e.client_id).collect();
+    let held = crate::contact_frequency::held_back(store, ws, &ids, today).await?;
+    let mut held_back = Vec::new();
+    for entry in contacts {
+        match held.get(&entry.client_id) {
+            Some(h) => held_back.push(HeldBackEntry {
+                entry,
+                held_back: *h,
+            }),
+            None => entries.push(entry),
         }
     }
+    entries.sort_by(|a, b| {
+        b.days_overdue
+            .cmp(&a.days_overdue)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.client_name.cmp(&b.client_name))
+            .then(a.item.cmp(&b.item))
+    });
+    held_back.sort_by(|a, b| {
+        a.held_back
+            .free_on
+            .cmp(&b.held_back.free_on)
+            .then(a.entry.client_name.cmp(&b.entry.client_name))
+    });
+    Ok(DueLists {
+        due: entries,
+        held_back,
+    })
+}
+
+/// The contact entry of a client whose last contact is older than its
+/// keep-in-touch interval; none when it is not due.
+fn contact_entry(f: ContactFacts, today: NaiveDate) -> Option<DueEntry> {
+    let late = contact_overdue_days(
+        f.last_contact_on,
+        f.client_since,
+        f.keep_in_touch_days,
+        today,
+    )?;
+    Some(DueEntry {
+        kind: DueKind::Contact,
+        client_id: f.client.id,
+        client_name: f.client.name,
+        owner: f.client.owner,
+        assignee: None,
+        case_id: None,
+        item: None,
+        what: String::new(),
+        what_es: None,
+        due_on: today - chrono::Days::new(late.unsigned_abs()),
+        days_overdue: late,
+        billing: None,
+    })
+}
+
+/// The case work due on `today` (retention promises, corrective actions,
+/// win-back follow-ups), each with its client's owner.
+async fn case_entries(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    today: NaiveDate,
+) -> StoreResult<Vec<DueEntry>> {
+    let mut entries = Vec::new();
     let cases = store.cases_with_due_work(ws, today).await?;
     let mut owners: HashMap<ClientId, Option<String>> = HashMap::new();
     for item in due_items(&cases, today) {
@@ -240,70 +358,5 @@ pub async fn due_list(
             billing: None,
         });
     }
-    // Stripe cancellations and failed payments (issue 15).
-    entries.extend(crate::billing_signals::due_entries(store, ws, today).await?);
-    if let Some(owner) = owner {
-        // A member named by email or display name: their mapped names too.
-        let names = crate::owners::names_for_filter(store, ws, owner).await?;
-        entries.retain(|e| e.belongs_to(owner) || e.is_for_owner(&names));
-    }
-    entries.sort_by(|a, b| {
-        b.days_overdue
-            .cmp(&a.days_overdue)
-            .then(a.kind.cmp(&b.kind))
-            .then(a.client_name.cmp(&b.client_name))
-            .then(a.item.cmp(&b.item))
-    });
-    Ok(entries)
-}
-
-/// The due list of `ws` on `today` as [`due_list`] gives it (active and
-/// leaving clients, and the case work), and, when `include_former` is
-/// asked, the former clients due for a contact too.
-pub async fn due_list_with(
-    store: &dyn Store,
-    ws: WorkspaceId,
-    today: NaiveDate,
-    owner: Option<&str>,
-    include_former: bool,
-) -> StoreResult<Vec<DueEntry>> {
-    let mut entries = due_list(store, ws, today, owner).await?;
-    if !include_former {
-        return Ok(entries);
-    }
-    for f in store.former_contact_facts(ws, today).await? {
-        let Some(late) = contact_overdue_days(
-            f.last_contact_on,
-            f.client_since,
-            f.keep_in_touch_days,
-            today,
-        ) else {
-            continue;
-        };
-        let entry = DueEntry {
-            kind: DueKind::Contact,
-            client_id: f.client.id,
-            client_name: f.client.name,
-            owner: f.client.owner,
-            assignee: None,
-            case_id: None,
-            item: None,
-            what: String::new(),
-            what_es: None,
-            due_on: today - chrono::Days::new(late.unsigned_abs()),
-            days_overdue: late,
-            billing: None,
-        };
-        if owner.is_none_or(|o| entry.belongs_to(o)) {
-            entries.push(entry);
-        }
-    }
-    entries.sort_by(|a, b| {
-        b.days_overdue
-            .cmp(&a.days_overdue)
-            .then(a.kind.cmp(&b.kind))
-            .then(a.client_name.cmp(&b.client_name))
-            .then(a.item.cmp(&b.item))
-    });
     Ok(entries)
 }

@@ -137,6 +137,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/en/work_log.ftl"),
             include_str!("../locales/en/exclusivity.ftl"),
             include_str!("../locales/en/client_updates.ftl"),
+            include_str!("../locales/en/frequency.ftl"),
         ]
         .as_slice(),
         Lang::Es => [
@@ -163,6 +164,7 @@ pub fn ftl_text(lang: Lang) -> String {
             include_str!("../locales/es/work_log.ftl"),
             include_str!("../locales/es/exclusivity.ftl"),
             include_str!("../locales/es/client_updates.ftl"),
+            include_str!("../locales/es/frequency.ftl"),
         ]
         .as_slice(),
     }

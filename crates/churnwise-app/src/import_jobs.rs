@@ -8,6 +8,7 @@
 
 use crate::audit;
 use crate::error::{AppError, AppResult};
+use crate::exclusivity_warnings::ExclusivityWarnings;
 use crate::imports::{self, ImportKind, ImportReport, ParsedImport};
 use chrono::{DateTime, Utc};
 use churnwise_domain::FieldProblem;
@@ -98,6 +99,10 @@ pub struct ImportOutcome {
     pub updated: u64,
     /// Former clients won back by a new running subscription.
     pub won_back: u64,
+    /// New clients that fall inside another client's exclusivity (issue
+    /// 16): imported all the same, listed to look at.
+    #[serde(default)]
+    pub exclusivity: ExclusivityWarnings,
 }
 
 /// An import job as shown by the API and the page.
@@ -863,6 +868,14 @@ async fn run(
     .await
     .map_err(|e| AppError::Internal(e.into()))??;
     let total = parsed.len() as u64;
+    // Before writing: afterwards the new clients are no longer new.
+    let exclusivity = crate::exclusivity_warnings::of_import(
+        store.as_ref(),
+        ws,
+        &parsed,
+        Utc::now().date_naive(),
+    )
+    .await?;
     store
         .update_import_job(
             ws,
@@ -929,6 +942,7 @@ async fn run(
         created: summary.inserted,
         updated: summary.updated,
         won_back: won_back.len() as u64,
+        exclusivity,
     })
 }
 
@@ -990,6 +1004,9 @@ pub struct Preview {
     pub updated: u64,
     /// What is wrong with the file, if anything (nothing would be written).
     pub problems: Option<ImportProblems>,
+    /// New clients that would fall inside another client's exclusivity
+    /// (issue 16; the import runs all the same).
+    pub exclusivity: ExclusivityWarnings,
 }
 
 /// Reads a waiting upload with its mapping, without writing: the first
@@ -1029,6 +1046,7 @@ pub async fn preview(
                 rows: 0,
                 new: 0,
                 updated: 0,
+                exclusivity: ExclusivityWarnings::default(),
             })
         }
     };
@@ -1071,6 +1089,7 @@ pub async fn preview(
         })
         .collect();
     let (mut new, mut updated, mut problems) = (0, 0, None);
+    let mut exclusivity = ExclusivityWarnings::default();
     match parsed {
         // Usage rows add to totals: every valid row is new; the whole check
         // (days, values, clients, metrics) runs now, as the import will.
@@ -1090,6 +1109,9 @@ pub async fn preview(
                 .into_iter()
                 .collect();
             let missing = unknown_customers(store, ws, &parsed).await?;
+            exclusivity =
+                crate::exclusivity_warnings::of_import(store, ws, &parsed, Utc::now().date_naive())
+                    .await?;
             if missing.is_empty() {
                 for key in keys(&parsed) {
                     if existing.contains(&key) {
@@ -1131,13 +1153,14 @@ pub async fn preview(
         new,
         updated,
         problems,
+        exclusivity,
     })
 }
 
 /// The natural key of each row, as [`Store::import_keys`] gives them.
 fn keys(parsed: &ParsedImport) -> Vec<String> {
     match parsed {
-        ParsedImport::Customers(rows) => rows.iter().map(|r| r.external_id.clone()).collect(),
+        ParsedImport::Customers(rows, _) => rows.iter().map(|r| r.external_id.clone()).collect(),
         ParsedImport::Subscriptions(rows) => rows
             .iter()
             .map(|r| format!("{}\u{1f}{}", r.subscription_ref, r.started_on))
@@ -1175,7 +1198,7 @@ async fn unknown_customers(
     parsed: &ParsedImport,
 ) -> AppResult<Vec<(u64, String)>> {
     let refs: Vec<(u64, &str)> = match parsed {
-        ParsedImport::Customers(_) | ParsedImport::Usage(_) => return Ok(Vec::new()),
+        ParsedImport::Customers(..) | ParsedImport::Usage(_) => return Ok(Vec::new()),
         ParsedImport::Subscriptions(rows) => rows
             .iter()
             .map(|r| (r.line, r.customer_ref.as_str()))

@@ -93,8 +93,9 @@ impl std::str::FromStr for ImportKind {
 /// The valid rows of one file, ready to store.
 #[derive(Debug)]
 pub enum ParsedImport {
-    /// Customers.
-    Customers(Vec<CustomerImport>),
+    /// Customers, with the physical line of each row in the file (empty when
+    /// the rows come from no file, as in a Stripe sync).
+    Customers(Vec<CustomerImport>, Vec<u64>),
     /// Subscription segments.
     Subscriptions(Vec<SubscriptionImport>),
     /// Invoices.
@@ -113,7 +114,7 @@ impl ParsedImport {
     /// The number of rows.
     pub fn len(&self) -> usize {
         match self {
-            ParsedImport::Customers(r) => r.len(),
+            ParsedImport::Customers(r, _) => r.len(),
             ParsedImport::Subscriptions(r) => r.len(),
             ParsedImport::Invoices(r) => r.len(),
             ParsedImport::Contacts(r) => r.len(),
@@ -160,18 +161,25 @@ pub fn read_file_mapped(
     map: &HeaderMap,
 ) -> AppResult<ParsedImport> {
     Ok(match kind {
-        ImportKind::Customers => ParsedImport::Customers(
-            churnwise_ingest::read_customers_mapped(path, limits, map)?
-                .records
-                .into_iter()
-                .map(|r| CustomerImport {
-                    external_id: r.customer_id,
-                    name: r.name,
-                    owner: none_if_empty(r.owner),
-                    segment: none_if_empty(r.segment),
-                })
-                .collect(),
-        ),
+        ImportKind::Customers => {
+            let (lines, rows): (Vec<u64>, Vec<CustomerImport>) =
+                churnwise_ingest::read_customers_mapped(path, limits, map)?
+                    .records
+                    .into_iter()
+                    .map(|r| {
+                        (
+                            r.line,
+                            CustomerImport {
+                                external_id: r.customer_id,
+                                name: r.name,
+                                owner: none_if_empty(r.owner),
+                                segment: none_if_empty(r.segment),
+                            },
+                        )
+                    })
+                    .unzip();
+            ParsedImport::Customers(rows, lines)
+        }
         ImportKind::Subscriptions => ParsedImport::Subscriptions(
             churnwise_ingest::read_subscriptions_mapped(path, limits, map)?
                 .records
@@ -354,7 +362,7 @@ pub async fn import(
     }
     let mut formers = Vec::new();
     let action = match &parsed {
-        ParsedImport::Customers(_) => Action::CustomersImported,
+        ParsedImport::Customers(..) => Action::CustomersImported,
         ParsedImport::Subscriptions(_) => Action::SubscriptionsImported,
         ParsedImport::Invoices(_) => Action::InvoicesImported,
         ParsedImport::Contacts(_) => Action::ContactsImported,
@@ -363,7 +371,7 @@ pub async fn import(
         ParsedImport::Work(_) => Action::WorkImported,
     };
     let touched = follow::Touched::ExternalIds(match &parsed {
-        ParsedImport::Customers(rows) => rows.iter().map(|r| r.external_id.clone()).collect(),
+        ParsedImport::Customers(rows, _) => rows.iter().map(|r| r.external_id.clone()).collect(),
         ParsedImport::Subscriptions(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
         ParsedImport::Invoices(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
         ParsedImport::Contacts(rows) => rows.iter().map(|r| r.customer_ref.clone()).collect(),
@@ -372,7 +380,7 @@ pub async fn import(
         ParsedImport::Work(rows) => rows.iter().map(|r| r.customer_id.clone()).collect(),
     });
     let summary = match parsed {
-        ParsedImport::Customers(rows) => store.import_customers(ws, rows, progress).await,
+        ParsedImport::Customers(rows, _) => store.import_customers(ws, rows, progress).await,
         ParsedImport::Subscriptions(rows) => {
             formers =
                 cases::former_clients_before_import(store, ws, &rows, now.date_naive()).await?;

@@ -69,5 +69,9 @@ pub mod exclusivity;
 // --- updates --- (issue 16)
 pub mod client_updates;
 pub mod services;
+// --- frequency --- (issue 16)
+pub mod contact_frequency;
+pub mod exclusivity_warnings;
+pub mod reasons_export;
 
 pub use error::{AppError, AppResult};

@@ -1,6 +1,7 @@
 //! One part of the workspace settings saved from its own page (payment
-//! reminders, the ideal client profile): the stored settings with that part
-//! replaced, refused when someone saved them since `version`, audited.
+//! reminders, the ideal client profile, the maximum contact frequency): the
+//! stored settings with that part replaced, refused when someone saved them
+//! since `version`, audited; a part's own problems named within it.
 
 use crate::audit::{self, Action, Actor, Subject};
 use crate::{AppError, AppResult};

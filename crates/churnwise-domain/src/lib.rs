@@ -6,6 +6,7 @@ pub mod billing_signals;
 pub mod cancel_offer;
 pub mod client_status;
 pub mod client_updates;
+pub mod contact_frequency;
 pub mod dates;
 pub mod departure;
 pub mod exclusivity;

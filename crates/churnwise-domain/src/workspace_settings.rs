@@ -3,6 +3,7 @@
 //! one JSON document; a value left out takes its default.
 
 use crate::client_updates::ClientUpdateSettings;
+use crate::contact_frequency::MaxContactSettings;
 use crate::health::{HealthSettings, SettingProblem};
 use crate::ideal_client::IdealClientProfile;
 use crate::payment_reminders::ReminderSettings;
@@ -57,6 +58,9 @@ pub struct WorkspaceSettings {
     pub ideal_client: IdealClientProfile,
     /// Client update cadences: the default and per segment (issue 16).
     pub client_updates: ClientUpdateSettings,
+    /// The maximum contact frequency, by segment (issue 16): a client
+    /// contacted that often is held back from the due list.
+    pub max_contacts: MaxContactSettings,
 }
 
 /// The longest retention that can be set, in months (ten years).
@@ -74,6 +78,7 @@ impl Default for WorkspaceSettings {
             payment_reminders: ReminderSettings::default(),
             ideal_client: IdealClientProfile::default(),
             client_updates: ClientUpdateSettings::default(),
+            max_contacts: MaxContactSettings::default(),
         }
     }
 }
@@ -138,6 +143,9 @@ impl WorkspaceSettings {
         if let Err(more) = self.client_updates.validate() {
             problems.extend(more);
         }
+        if let Err(more) = self.max_contacts.validate() {
+            problems.extend(more);
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -164,6 +172,14 @@ mod tests {
         assert_eq!(s, WorkspaceSettings::default());
         assert_eq!(s.benchmark_pct, 7.0);
         assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn stored_settings_without_a_maximum_contact_frequency_still_load() {
+        let s: WorkspaceSettings =
+            serde_json::from_str(r#"{"keep_in_touch_days": 20, "ideal_client": {}}"#).unwrap();
+        assert_eq!(s.keep_in_touch_days, 20);
+        assert!(!s.max_contacts.is_set());
     }
 
     #[test]

@@ -15,4 +15,4 @@ pub use error::ExportError;
 pub use neutralise::{needs_neutralising, neutralise, neutralise_csv};
 pub use reasons_matrix::reasons_matrix_table;
 pub use table::{Cell, Table, Total};
-pub use xlsx_writer::{write_xlsx, xlsx_bytes};
+pub use xlsx_writer::{write_xlsx, write_xlsx_sheets, xlsx_bytes, xlsx_bytes_sheets};

@@ -52,19 +52,34 @@ impl Formats {
 
 /// The table as the bytes of an .xlsx file.
 pub fn xlsx_bytes(table: &Table) -> Result<Vec<u8>, ExportError> {
-    let mut workbook = build(table)?;
-    Ok(workbook.save_to_buffer()?)
+    xlsx_bytes_sheets(&[table])
 }
 
 /// Writes the table as an .xlsx file at `path`.
 pub fn write_xlsx(table: &Table, path: &Path) -> Result<(), ExportError> {
-    let mut workbook = build(table)?;
-    workbook.save(path)?;
+    write_xlsx_sheets(&[table], path)
+}
+
+/// The tables as the bytes of one .xlsx file, a sheet each, in order.
+pub fn xlsx_bytes_sheets(tables: &[&Table]) -> Result<Vec<u8>, ExportError> {
+    Ok(workbook(tables)?.save_to_buffer()?)
+}
+
+/// Writes the tables as one .xlsx file at `path`, a sheet each, in order.
+pub fn write_xlsx_sheets(tables: &[&Table], path: &Path) -> Result<(), ExportError> {
+    workbook(tables)?.save(path)?;
     Ok(())
 }
 
-fn build(table: &Table) -> Result<Workbook, ExportError> {
+fn workbook(tables: &[&Table]) -> Result<Workbook, ExportError> {
     let mut workbook = Workbook::new();
+    for table in tables {
+        build(&mut workbook, table)?;
+    }
+    Ok(workbook)
+}
+
+fn build(workbook: &mut Workbook, table: &Table) -> Result<(), ExportError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name(sheet_name(table.sheet_name()))?;
     let body = Formats::new(false);
@@ -111,7 +126,7 @@ fn build(table: &Table) -> Result<Workbook, ExportError> {
     for col in 0..table.headers().len() {
         sheet.set_column_width(col_num(col)?, column_width(table, col) as f64)?;
     }
-    Ok(workbook)
+    Ok(())
 }
 
 /// A row index as the writer's row number; one past `u32` is past Excel's
@@ -347,5 +362,23 @@ mod tests {
         let table = sample();
         assert_eq!(column_width(&table, 0), "'=cmd|' /C calc'!A0".len() + 2);
         assert_eq!(column_width(&table, 1), MIN_WIDTH);
+    }
+
+    #[test]
+    fn several_tables_become_one_sheet_each_in_order() {
+        let mut usage = Table::new("Usage 2024", vec!["Reason".into(), "Lost".into()]);
+        usage
+            .push_row(vec![Cell::text("Price too high"), Cell::Integer(3)])
+            .unwrap();
+        let x = Unzipped {
+            bytes: xlsx_bytes_sheets(&[&sample(), &usage]).unwrap(),
+        };
+        let book = x.part("xl/workbook.xml");
+        let clients = book.find("name=\"Clients\"").expect("first sheet");
+        let second = book.find("name=\"Usage 2024\"").expect("second sheet");
+        assert!(clients < second, "{book}");
+        let sheet2 = x.part("xl/worksheets/sheet2.xml");
+        assert!(sheet2.contains("<c r=\"B2\""), "{sheet2}");
+        assert!(x.part("xl/sharedStrings.xml").contains("Price too high"));
     }
 }

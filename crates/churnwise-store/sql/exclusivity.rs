@@ -9,7 +9,7 @@ use churnwise_domain::exclusivity::key;
 use churnwise_store::*;
 use sqlx::{QueryBuilder, Row};
 
-const COLUMNS: &str = "e.id, e.client_id, c.name AS holder_name, e.kind, e.segment, \
+pub(super) const COLUMNS: &str = "e.id, e.client_id, c.name AS holder_name, e.kind, e.segment, \
                        e.competitors, e.starts_on, e.ends_on, e.note";
 
 /// `SQL` that keeps an exclusivity in force on the day bound as `$day`.
@@ -17,7 +17,7 @@ fn in_force(day: &str) -> String {
     format!("e.starts_on <= {day} AND (e.ends_on IS NULL OR e.ends_on >= {day})")
 }
 
-fn exclusivity_from(r: &DbRow) -> StoreResult<StoredExclusivity> {
+pub(super) fn exclusivity_from(r: &DbRow) -> StoreResult<StoredExclusivity> {
     let get = |e: sqlx::Error| backend_error(e);
     let kind: String = r.try_get("kind").map_err(get)?;
     let scope = if kind == "segment" {

@@ -54,6 +54,9 @@ mod work_log;
 mod exclusivity;
 // --- updates (issue 16) ---
 mod client_updates;
+// --- frequency ---
+mod contact_frequency;
+mod exclusivity_imports;
 
 type DbRow = <crate::Db as sqlx::Database>::Row;
 

@@ -240,6 +240,18 @@ impl SqlStore {
             .await
             .map_err(backend_error)?;
 
+        // --- updates --- (issue 16): sent client updates keep their days
+        // (they were contacts) but not their text, which names the client.
+        sqlx::query(
+            "UPDATE client_updates SET subject = '', body = '' \
+             WHERE workspace_id = $1 AND client_id = $2",
+        )
+        .bind(ws.0)
+        .bind(client.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend_error)?;
+
         // The customer's own words on the self-service cancel page (issue 17).
         sqlx::query(
             "UPDATE cancel_sessions SET words = NULL \

@@ -1568,4 +1568,25 @@ impl Store for SqlStore {
         self.answer_service_offer_impl(ws, client, service, accepted, on)
             .await
     }
+
+    // --- frequency (issue 16) ---
+
+    async fn contact_days(
+        &self,
+        ws: WorkspaceId,
+        clients: &[ClientId],
+        kinds: &[churnwise_domain::registry::InteractionKind],
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<ContactDay>> {
+        self.contact_days_impl(ws, clients, kinds, from, to).await
+    }
+
+    async fn exclusivities_covering_each(
+        &self,
+        ws: WorkspaceId,
+        probes: &[ExclusivityProbe],
+    ) -> StoreResult<Vec<(usize, StoredExclusivity)>> {
+        self.exclusivities_covering_each_impl(ws, probes).await
+    }
 }

@@ -6,6 +6,7 @@ mod billing_signals;
 mod cancel_flow;
 mod cases;
 mod client_updates;
+mod contact_frequency;
 mod error;
 mod exclusivity;
 mod health;
@@ -27,6 +28,7 @@ pub use billing_signals::*;
 pub use cancel_flow::*;
 pub use cases::*;
 pub use client_updates::*;
+pub use contact_frequency::*;
 pub use error::{RowProblem, StoreError};
 pub use exclusivity::*;
 pub use health::*;
@@ -1365,6 +1367,29 @@ pub trait Store: Send + Sync + 'static {
         accepted: bool,
         on: Date,
     ) -> StoreResult<Option<ClientService>>;
+
+    // --- frequency (issue 16) ---
+    /// The interactions of `kinds` made with each of `clients` of `ws`, per
+    /// day from `from` to `to` (both included), with the client's segment;
+    /// a day without one is absent. Read in chunks of 1,000 clients.
+    async fn contact_days(
+        &self,
+        ws: WorkspaceId,
+        clients: &[ClientId],
+        kinds: &[churnwise_domain::registry::InteractionKind],
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<ContactDay>>;
+    /// For each of `probes` (a would-be client's name and segment on a
+    /// day), the exclusivities of `ws` in force that day that it may fall
+    /// inside (the first cut on trimmed, lower-cased keys; the caller
+    /// applies `Exclusivity::covers`), as (index of the probe, exclusivity),
+    /// by index. Read 500 probes per statement.
+    async fn exclusivities_covering_each(
+        &self,
+        ws: WorkspaceId,
+        probes: &[ExclusivityProbe],
+    ) -> StoreResult<Vec<(usize, StoredExclusivity)>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

@@ -204,6 +204,7 @@ fn early_warning_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ew::snooze))
         .routes(routes!(ew::open_case_from_alert))
         .routes(routes!(ew::due))
+        .routes(routes!(crate::api::contact_frequency::held_back))
         .routes(routes!(ew::dismiss_billing_signal))
         .routes(routes!(ew::get_settings, ew::put_settings))
         .routes(routes!(ew::me, ew::update_me))
@@ -388,6 +389,10 @@ fn page_routes() -> Router<AppState> {
             "/settings/ideal-client",
             get(pages::ideal_client::show).post(pages::ideal_client::save),
         )
+        .route(
+            "/settings/contact-frequency",
+            get(pages::contact_frequency::show).post(pages::contact_frequency::save),
+        )
         .route("/settings/audit", get(privacy::audit_log))
         .route(
             "/settings/owners",
@@ -446,6 +451,7 @@ fn work_log_page_routes() -> Router<AppState> {
     use pages::clients;
     Router::new()
         .route("/clients/{id}/work", post(clients::add_work))
+        .route("/clients/{id}/work/{entry}", post(clients::edit_work))
         .route(
             "/clients/{id}/work/{entry}/delete",
             post(clients::delete_work),

@@ -316,7 +316,11 @@ pub async fn sync(
             .await
             .map(|r| Counts::from(&r.summary))
     };
-    let clients = write(ParsedImport::Customers(customers), "stripe customers").await?;
+    let clients = write(
+        ParsedImport::Customers(customers, Vec::new()),
+        "stripe customers",
+    )
+    .await?;
     let contacts = write(ParsedImport::Contacts(contacts), "stripe contacts").await?;
     // Subscriptions as history: a change since the last look is dated today;
     // one seen for the first time keeps the past its invoices tell.

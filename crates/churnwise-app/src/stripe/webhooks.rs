@@ -359,7 +359,7 @@ async fn write_customer(
         store,
         ws,
         SOURCE,
-        ParsedImport::Customers(vec![row]),
+        ParsedImport::Customers(vec![row], Vec::new()),
         now,
         &|_| {},
         &actor,

@@ -28,3 +28,5 @@ pub mod work_log;
 pub mod exclusivity;
 // --- updates --- (issue 16)
 pub mod client_updates;
+// --- frequency --- (issue 16)
+pub mod contact_frequency;

@@ -15,7 +15,7 @@ use churnwise_app::reasons_usage::ReasonsUsage;
 use churnwise_app::reports::{reasons_report, reasons_report_with_usage, ReasonsRequest};
 use churnwise_domain::reasons_matrix::{MatrixDimension, ReasonsMatrix};
 use churnwise_domain::Lang;
-use churnwise_export::{csv_bytes, reasons_matrix_table, xlsx_bytes, CsvOptions};
+use churnwise_export::{csv_bytes, reasons_matrix_table, xlsx_bytes_sheets, CsvOptions};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -114,7 +114,8 @@ fn file_name(request: &ReasonsRequest, ext: &str) -> String {
 }
 
 /// The reasons matrix as an Excel workbook (header row, frozen panes,
-/// number formats, totals).
+/// number formats, totals), and on a second sheet the usage of the clients
+/// lost for each reason in their last 90 days.
 #[utoipa::path(get, path = "/reports/reasons.xlsx", tag = "reports", params(ReasonsQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
         (status = 422, body = Problem)))]
@@ -124,11 +125,14 @@ pub async fn reasons_xlsx(
     ApiQuery(query): ApiQuery<ReasonsQuery>,
 ) -> ApiResult<Response> {
     let request = query.parse()?;
-    let matrix = reasons_report(state.store.as_ref(), auth.ws(), request).await?;
+    let report = reasons_report_with_usage(state.store.as_ref(), auth.ws(), request).await?;
     let lang = query.lang.unwrap_or_default();
-    let bytes = off_runtime(move || xlsx_bytes(&reasons_matrix_table(&matrix, lang)))
-        .await?
-        .map_err(|e| anyhow::anyhow!("xlsx export: {e}"))?;
+    let bytes = off_runtime(move || {
+        let [matrix, usage] = churnwise_app::reasons_export::reasons_tables(&report, lang);
+        xlsx_bytes_sheets(&[&matrix, &usage])
+    })
+    .await?
+    .map_err(|e| anyhow::anyhow!("xlsx export: {e}"))?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         file_name(&request, "xlsx"),

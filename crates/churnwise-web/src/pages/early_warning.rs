@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::{Duration, NaiveDate, Utc};
 use churnwise_app::digest::{due_text, signal_phrase, signal_text};
-use churnwise_app::early_warning::{due_list_with, refresh};
+use churnwise_app::early_warning::{due_lists, refresh};
 use churnwise_domain::registry::WarningFlag;
 use churnwise_domain::Lang;
 use churnwise_store::{
@@ -73,6 +73,15 @@ struct DueRow {
     may_dismiss: bool,
 }
 
+/// A client held back by the maximum contact frequency, as the page shows it.
+#[derive(Debug, Serialize)]
+struct HeldRow {
+    client_id: i64,
+    owner: Option<String>,
+    text: String,
+    free_on: NaiveDate,
+}
+
 /// `GET /due`: the signed-in user's due list and alerts (or everyone's).
 pub async fn show(
     State(state): State<AppState>,
@@ -85,7 +94,8 @@ pub async fn show(
     let today = Utc::now().date_naive();
     let lang = auth.lang;
     let former = params.former == "1";
-    let entries = due_list_with(state.store.as_ref(), ws, today, None, former).await?;
+    let lists = due_lists(state.store.as_ref(), ws, today, None, former).await?;
+    let entries = lists.due;
     // The user's clients: by email, display name or a mapped owner name.
     let names = churnwise_app::owners::names_of(state.store.as_ref(), ws, user).await?;
     let due: Vec<DueRow> = entries
@@ -104,6 +114,23 @@ pub async fn show(
             may_dismiss: e.kind == churnwise_app::early_warning::DueKind::BillingCancelled
                 && (auth.access.role.can_manage()
                     || (auth.access.role.can_write() && names.owns(e.owner.as_deref()))),
+        })
+        .collect();
+    // Clients due for a contact but contacted as often as their segment
+    // allows (issue 16): apart, with the day they are free again.
+    let held: Vec<HeldRow> = lists
+        .held_back
+        .iter()
+        .filter(|h| all || h.entry.is_for_owner(&names))
+        .map(|h| HeldRow {
+            client_id: h.entry.client_id.0,
+            owner: h.entry.owner.clone(),
+            text: churnwise_app::contact_frequency::held_back_text(
+                lang,
+                &h.held_back,
+                Some(h.entry.client_name.as_str()),
+            ),
+            free_on: h.held_back.free_on,
         })
         .collect();
     // The newest live alerts of the user's clients (or everyone's), read by
@@ -176,6 +203,7 @@ pub async fn show(
             updates_shown => UPDATES_SHOWN,
             reminders,
             due,
+            held,
             alerts,
             alerts_capped,
             alerts_shown => ALERTS_SHOWN,

@@ -271,6 +271,7 @@ async fn show_with(
             updated => preview.updated,
             problems,
             total_problems => preview.problems.as_ref().map(|p| p.total),
+            exclusivity => preview.exclusivity,
             mapping_errors,
         },
     )?;

@@ -33,6 +33,8 @@ pub mod who_leaves;
 pub mod final_report;
 // --- updates --- (issue 16)
 pub mod client_updates;
+// --- frequency --- (issue 16)
+pub mod contact_frequency;
 
 pub use forms::{AnonForm, CsrfForm, ANON_CSRF_COOKIE};
 pub use render::{render, render_template, Chrome};

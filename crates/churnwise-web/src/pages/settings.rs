@@ -352,6 +352,7 @@ pub async fn save_workspace(
             let stored = state.store.workspace_settings(auth.ws()).await?.value;
             settings.payment_reminders = stored.payment_reminders;
             settings.ideal_client = stored.ideal_client;
+            settings.max_contacts = stored.max_contacts;
             match state
                 .store
                 .save_workspace_settings(auth.ws(), &settings, version)

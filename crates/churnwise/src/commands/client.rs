@@ -55,7 +55,9 @@ enum ClientCommand {
         /// Id, external id or name.
         client: String,
     },
-    /// Add a client.
+    /// Add a client. One that falls inside another client's exclusivity
+    /// (its segment, or its name among the named competitors) is refused,
+    /// the exclusivities listed, unless --confirm-exclusivity.
     ///
     /// Example: churnwise client add --name "Acme Ltd" --owner ana --segment smb
     Add {
@@ -80,6 +82,9 @@ enum ClientCommand {
         /// Notes.
         #[arg(long)]
         notes: Option<String>,
+        /// Add it even when it falls inside another client's exclusivity.
+        #[arg(long)]
+        confirm_exclusivity: bool,
     },
     /// Set a client's status by hand (it then overrides the rule that
     /// follows the subscriptions and departure cases), or return it to the
@@ -298,6 +303,7 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
             segment,
             keep_in_touch_days,
             notes,
+            confirm_exclusivity,
         } => {
             let input = ClientInput {
                 name,
@@ -308,15 +314,32 @@ pub async fn run(ctx: &Context, args: ClientArgs) -> anyhow::Result<()> {
                 keep_in_touch_days,
                 notes,
             };
-            let client = churnwise_app::clients::create_client(
+            let settings = store.workspace_settings(ws.id).await?.value;
+            let new = input.validate_with(&settings).map_err(cli_error)?;
+            let stored = churnwise_app::exclusivity::store_new_client_checked(
                 store.as_ref(),
                 ws.id,
-                input,
+                new,
+                confirm_exclusivity,
+                chrono::Utc::now().date_naive(),
                 &churnwise_app::audit::Actor::command_line(),
             )
             .await
             .map_err(cli_error)?;
-            output::print_one(&client, args.format)?;
+            match stored {
+                Ok(client) => output::print_one(&client, args.format)?,
+                Err(conflicts) => {
+                    let held: Vec<String> = conflicts
+                        .iter()
+                        .map(|x| format!("  {}", churnwise_app::exclusivity_warnings::describe(x)))
+                        .collect();
+                    anyhow::bail!(
+                        "--confirm-exclusivity: {} (nothing was added)\n{}",
+                        churnwise_app::exclusivity::conflict_message(&conflicts),
+                        held.join("\n")
+                    );
+                }
+            }
         }
     }
     Ok(())

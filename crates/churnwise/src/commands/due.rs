@@ -4,14 +4,15 @@ use super::Context;
 use crate::output::{self, opt, Format, Tabular};
 use chrono::Utc;
 use churnwise_app::digest::due_text;
-use churnwise_app::early_warning::{due_list_with, DueEntry};
+use churnwise_app::early_warning::{due_lists, DueEntry};
 use churnwise_domain::parse_date;
 use churnwise_domain::Lang;
 use clap::Args;
 
 /// The due list: clients due for a contact (last contact older than their
 /// keep-in-touch interval), retention promises, corrective actions and
-/// win-back follow-ups that are due, most overdue first.
+/// win-back follow-ups that are due, most overdue first. Clients held back
+/// by the maximum contact frequency are left out (their number is said).
 ///
 /// Example: churnwise due --owner ana --format json
 #[derive(Debug, Args)]
@@ -70,7 +71,7 @@ pub async fn run(ctx: &Context, args: DueArgs) -> anyhow::Result<()> {
         Some(text) => parse_date(text).map_err(|e| anyhow::anyhow!("--on: {e}"))?,
         None => Utc::now().date_naive(),
     };
-    let entries = due_list_with(
+    let lists = due_lists(
         store.as_ref(),
         ws.id,
         on,
@@ -78,9 +79,17 @@ pub async fn run(ctx: &Context, args: DueArgs) -> anyhow::Result<()> {
         args.include_former,
     )
     .await?;
+    let entries = lists.due;
     output::print(&entries, args.format)?;
     if args.format == Format::Table && entries.is_empty() {
         eprintln!("nothing due");
+    }
+    if args.format == Format::Table && !lists.held_back.is_empty() {
+        // Issue 16: due for a contact but contacted as often as allowed.
+        eprintln!(
+            "{} held back: contacted as often as their segment allows (GET /api/v1/due-list/held-back)",
+            lists.held_back.len()
+        );
     }
     Ok(())
 }

@@ -1,12 +1,16 @@
-//! `churnwise export reasons`: the reasons matrix as a real Excel workbook
-//! or as CSV, the same file `GET /api/v1/reports/reasons.xlsx|.csv` gives.
+//! `churnwise export reasons`: the reasons matrix, and the usage of lost
+//! clients in their last 90 days (issue 18), as a real Excel workbook (two
+//! sheets, as `GET /api/v1/reports/reasons.xlsx` gives) or as CSV (the
+//! matrix in the file named, as `GET /api/v1/reports/reasons.csv` gives,
+//! and the usage in a second file beside it, `NAME-usage.csv`).
 
 use super::Context;
-use churnwise_app::reports::{reasons_report, ReasonsRequest};
+use churnwise_app::reports::{reasons_report_with_usage, ReasonsRequest};
 use churnwise_app::AppError;
 use churnwise_domain::Lang;
-use churnwise_export::{reasons_matrix_table, write_csv, write_xlsx, CsvOptions};
+use churnwise_export::{write_csv, write_xlsx_sheets, CsvOptions, Table};
 use clap::{Args, Subcommand, ValueEnum};
+use std::path::Path;
 use std::path::PathBuf;
 
 /// Export reports to files.
@@ -43,7 +47,10 @@ pub enum By {
 
 #[derive(Debug, Subcommand)]
 enum ExportCommand {
-    /// Departures and lost MRR by primary reason × month (or segment, owner, plan).
+    /// Departures and lost MRR by primary reason × month (or segment, owner,
+    /// plan), and the usage of the clients lost for each reason in their
+    /// last 90 days: a second sheet of the .xlsx, or a second CSV file
+    /// beside the one named (`reasons.csv` and `reasons-usage.csv`).
     ///
     /// Example: churnwise export reasons --format xlsx --from 2024-01 --to 2024-12 --by segment -o reasons.xlsx
     Reasons {
@@ -94,30 +101,55 @@ pub async fn run(ctx: &Context, args: ExportArgs) -> anyhow::Result<()> {
             };
             let request =
                 ReasonsRequest::parse(Some(&from), Some(&to), Some(by)).map_err(flag_error)?;
-            let matrix = reasons_report(store.as_ref(), ws.id, request)
+            let report = reasons_report_with_usage(store.as_ref(), ws.id, request)
                 .await
                 .map_err(flag_error)?;
-            let table = reasons_matrix_table(&matrix, lang);
-            match format {
-                FileFormat::Xlsx => write_xlsx(&table, &output)
-                    .map_err(|e| anyhow::anyhow!("-o {}: {e}", output.display()))?,
-                FileFormat::Csv => {
-                    let file = std::fs::File::create(&output)
+            let [table, usage] = churnwise_app::reasons_export::reasons_tables(&report, lang);
+            let written = match format {
+                FileFormat::Xlsx => {
+                    write_xlsx_sheets(&[&table, &usage], &output)
                         .map_err(|e| anyhow::anyhow!("-o {}: {e}", output.display()))?;
-                    write_csv(&table, std::io::BufWriter::new(file), CsvOptions::default())
-                        .map_err(|e| anyhow::anyhow!("-o {}: {e}", output.display()))?;
+                    output.display().to_string()
                 }
-            }
+                FileFormat::Csv => {
+                    let usage_path = usage_file(&output);
+                    csv_file(&table, &output)?;
+                    csv_file(&usage, &usage_path)?;
+                    format!("{} and {}", output.display(), usage_path.display())
+                }
+            };
+            let matrix = &report.matrix;
             eprintln!(
-                "wrote {} ({} departures, {} lost MRR, {} rows)",
-                output.display(),
+                "wrote {written} ({} departures, {} lost MRR, {} rows; usage of {} metrics)",
                 matrix.grand_total.departures,
                 matrix.grand_total.lost_mrr,
-                matrix.rows.len()
+                matrix.rows.len(),
+                report.usage.metrics.len()
             );
         }
     }
     Ok(())
+}
+
+/// The file beside `output` that takes the usage table: `reasons.csv` →
+/// `reasons-usage.csv`.
+fn usage_file(output: &Path) -> std::path::PathBuf {
+    let stem = output
+        .file_stem()
+        .map_or_else(|| "reasons".into(), |s| s.to_string_lossy().into_owned());
+    let name = match output.extension() {
+        Some(ext) => format!("{stem}-usage.{}", ext.to_string_lossy()),
+        None => format!("{stem}-usage"),
+    };
+    output.with_file_name(name)
+}
+
+/// Writes `table` as CSV at `path`, an error naming `-o` and the file.
+fn csv_file(table: &Table, path: &Path) -> anyhow::Result<()> {
+    let file =
+        std::fs::File::create(path).map_err(|e| anyhow::anyhow!("-o {}: {e}", path.display()))?;
+    write_csv(table, std::io::BufWriter::new(file), CsvOptions::default())
+        .map_err(|e| anyhow::anyhow!("-o {}: {e}", path.display()))
 }
 
 /// A report error with the flag named (`--from: …`).

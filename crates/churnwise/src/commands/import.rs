@@ -104,6 +104,16 @@ pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
         .map_err(|e| crate::errors::cli_error(e, &words))?;
     let store = ctx.store().await?;
     let ws = crate::workspace::resolve(store.as_ref(), args.workspace.as_deref()).await?;
+    // New clients inside another client's exclusivity (issue 16): a file
+    // cannot be confirmed row by row, so the import runs and says which.
+    let exclusivity = churnwise_app::exclusivity_warnings::of_import(
+        store.as_ref(),
+        ws.id,
+        &parsed,
+        chrono::Utc::now().date_naive(),
+    )
+    .await
+    .map_err(|e| crate::errors::cli_error(e, &words))?;
     let bar = progress_bar(parsed.len());
     let tick = {
         let bar = bar.clone();
@@ -135,6 +145,16 @@ pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
             "{}: won back (a new subscription runs; departure case {} records it)",
             case.client_name, case.id
         );
+    }
+    for w in &exclusivity.warnings {
+        eprintln!(
+            "warning: {file}:{}: {} {} (imported all the same)",
+            w.line, w.client, w.reason
+        );
+    }
+    let unlisted = exclusivity.total - exclusivity.warnings.len() as u64;
+    if unlisted > 0 {
+        eprintln!("warning: … and {unlisted} more new clients inside an exclusivity");
     }
     Ok(())
 }

@@ -13,7 +13,14 @@ use churnwise_domain::registry::Role;
 use churnwise_store::ClientFilter;
 use churnwise_store_tests::Backend;
 
-async fn upload(app: &TestApp, jar: &Jar, csrf: &str, kind: &str, name: &str, file: &str) -> Reply {
+pub(crate) async fn upload(
+    app: &TestApp,
+    jar: &Jar,
+    csrf: &str,
+    kind: &str,
+    name: &str,
+    file: &str,
+) -> Reply {
     let body = multipart_parts(&[
         ("csrf", None, csrf.as_bytes()),
         ("kind", None, kind.as_bytes()),
@@ -32,7 +39,7 @@ async fn upload(app: &TestApp, jar: &Jar, csrf: &str, kind: &str, name: &str, fi
     .await
 }
 
-async fn finished(app: &TestApp, jar: &Jar, path: &str) -> String {
+pub(crate) async fn finished(app: &TestApp, jar: &Jar, path: &str) -> String {
     for _ in 0..100 {
         let page = get(app, path, jar, None).await;
         let text = html(&page).to_string();

@@ -18,12 +18,12 @@ use churnwise_store::{ClientId, UsageEvent, WorkspaceId};
 use churnwise_store_tests::Backend;
 use serde_json::{json, Value};
 
-fn day(s: &str) -> NaiveDate {
+pub(crate) fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
 /// A client lost for `reason` on `end`; returns its id.
-async fn lost_client(
+pub(crate) async fn lost_client(
     app: &TestApp,
     ws: WorkspaceId,
     token: &str,
@@ -83,7 +83,7 @@ async fn lost_client(
 }
 
 /// Usage of `client`: (metric, days before `end` (negative: after), value).
-async fn used(
+pub(crate) async fn used(
     app: &TestApp,
     ws: WorkspaceId,
     client: ClientId,

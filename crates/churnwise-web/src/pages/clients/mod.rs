@@ -28,7 +28,7 @@ pub use record_edits::{
 };
 pub use show::{show, ShowQuery};
 pub use status::{set_status, StatusForm};
-pub use work_log::{add_work, delete_work, WorkForm};
+pub use work_log::{add_work, delete_work, edit_work, WorkForm};
 
 /// The text trimmed, if not blank.
 fn optional(text: &str) -> Option<String> {

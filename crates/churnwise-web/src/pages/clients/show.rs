@@ -263,6 +263,12 @@ pub(super) async fn client_page(
         today,
     )
     .is_some();
+    // Contacted as often as its segment allows (issue 16): held back until free.
+    let held_back =
+        churnwise_app::contact_frequency::held_back(state.store.as_ref(), ws, &[client.id], today)
+            .await?
+            .get(&client.id)
+            .map(|h| churnwise_app::contact_frequency::held_back_text(auth.lang, h, None));
     let health = crate::pages::early_warning::health_card(state, auth, &client, auth.lang).await?;
     // Whether it fits the ideal client profile (issue 16); none unwritten.
     let fit = churnwise_app::ideal_client::client_fit(
@@ -364,6 +370,7 @@ pub(super) async fn client_page(
             mrr_now,
             last_contact,
             contact_due,
+            held_back,
             kinds,
             notice => forms.notice,
             interaction => forms.interaction,

@@ -1,7 +1,7 @@
 //! The client page's work log section (issue 16): one page of entries,
-//! newest first, the add form (a refused one drawn again with each problem
-//! next to its field) and a delete button per entry, through
-//! `churnwise_app::work_log`.
+//! newest first, the add form and an edit form per entry (a refused one
+//! drawn again, open, with each problem next to its field) and a delete
+//! button per entry, through `churnwise_app::work_log`.
 
 use super::optional;
 use super::show::{client_page, load_client, ClientPageForms};
@@ -12,12 +12,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use churnwise_app::final_report::{report_entry, ReportEntry};
-use churnwise_app::work_log::{self, WorkEntryInput};
+use churnwise_app::work_log::{self, WorkEntryChange, WorkEntryInput, WorkEntryView};
 use churnwise_store::{ClientId, WorkEntryId};
 use serde::{Deserialize, Serialize};
 
 /// Notices the client page may show after these forms.
-pub(super) const NOTICES: [&str; 2] = ["work-added", "work-deleted"];
+pub(super) const NOTICES: [&str; 3] = ["work-added", "work-deleted", "work-changed"];
 
 /// Entries per page of the section.
 const PER_PAGE: u32 = 20;
@@ -51,13 +51,42 @@ pub struct WorkForm {
     pub visibility: String,
 }
 
+impl WorkForm {
+    /// The edit form of a stored entry.
+    fn of(e: &WorkEntryView) -> Self {
+        WorkForm {
+            done_on: e.done_on.to_string(),
+            title: e.title.clone(),
+            body: e.body.clone().unwrap_or_default(),
+            result: e.result.clone().unwrap_or_default(),
+            unit: e.unit.clone().unwrap_or_default(),
+            link: e.link.clone().unwrap_or_default(),
+            who: e.who.clone().unwrap_or_default(),
+            visibility: e.visibility.to_string(),
+        }
+    }
+}
+
+/// An entry as the section draws it, with its edit form.
+#[derive(Debug, Serialize)]
+struct WorkRow {
+    #[serde(flatten)]
+    entry: ReportEntry,
+    /// The edit form: the entry, or what was typed in a refused edit.
+    edit: WorkForm,
+    /// The problems of a refused edit.
+    edit_errors: FieldProblems,
+    /// True when this entry's edit was refused (its form is drawn open).
+    editing: bool,
+}
+
 /// The section as drawn: the form as typed with its problems, and the page
 /// of entries.
 #[derive(Debug, Serialize)]
 pub(super) struct WorkSection {
     form: WorkForm,
     errors: FieldProblems,
-    entries: Vec<ReportEntry>,
+    entries: Vec<WorkRow>,
     page: u32,
     pages: u32,
     total: i64,
@@ -70,6 +99,8 @@ pub(super) struct WorkForms {
     pub(super) form: Option<WorkForm>,
     pub(super) errors: FieldProblems,
     pub(super) page: Option<u32>,
+    /// A refused edit: the entry, the form as typed and its problems.
+    pub(super) edit: Option<(i64, WorkForm, FieldProblems)>,
 }
 
 /// The section of `client` for the page.
@@ -91,6 +122,7 @@ pub(super) async fn section(
     let pages = u32::try_from((found.total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
         .unwrap_or(u32::MAX)
         .max(1);
+    let mut refused = forms.edit;
     Ok(WorkSection {
         form: forms.form.unwrap_or_else(|| WorkForm {
             done_on: chrono::Utc::now().date_naive().to_string(),
@@ -107,7 +139,19 @@ pub(super) async fn section(
                     .result
                     .as_deref()
                     .and_then(|r| work_log::parse_result("result", r).ok());
-                report_entry(auth.lang, e, milli)
+                let (edit, edit_errors, editing) = match refused.take() {
+                    Some((id, form, errors)) if id == e.id => (form, errors, true),
+                    other => {
+                        refused = other;
+                        (WorkForm::of(&e), FieldProblems::new(), false)
+                    }
+                };
+                WorkRow {
+                    entry: report_entry(auth.lang, e, milli),
+                    edit,
+                    edit_errors,
+                    editing,
+                }
             })
             .collect(),
         page: found.page,
@@ -126,6 +170,17 @@ fn work_error_key(field: &str, key: &'static str) -> &'static str {
         ("done_on", _) => "form-date",
         (_, k) => k,
     }
+}
+
+/// The problems of a refused entry, each with the message shown by its field.
+fn work_errors(e: churnwise_app::AppError) -> Result<FieldProblems, PageError> {
+    Ok(field_errors(e)?
+        .into_iter()
+        .map(|(field, key)| {
+            let key = work_error_key(&field, key);
+            (field, key)
+        })
+        .collect())
 }
 
 /// `POST /clients/{id}/work`: adds an entry to the client's work log.
@@ -161,18 +216,11 @@ pub async fn add_work(
             client.id
         ))),
         Err(e) => {
-            let errors = field_errors(e)?
-                .into_iter()
-                .map(|(field, key)| {
-                    let key = work_error_key(&field, key);
-                    (field, key)
-                })
-                .collect();
             let forms = ClientPageForms {
                 work: WorkForms {
                     form: Some(form),
-                    errors,
-                    page: None,
+                    errors: work_errors(e)?,
+                    ..WorkForms::default()
                 },
                 ..ClientPageForms::default()
             };
@@ -202,4 +250,60 @@ pub async fn delete_work(
         "/clients/{}?done=work-deleted#work",
         client.id
     )))
+}
+
+/// `POST /clients/{id}/work/{entry}`: changes an entry (the whole entry
+/// checked again); a refused change is drawn again, open, with each problem
+/// next to its field, and stores nothing. "Who" left as it was keeps the
+/// member it names; emptied, it becomes the one saving.
+pub async fn edit_work(
+    State(state): State<AppState>,
+    Path((id, entry)): Path<(i64, i64)>,
+    CsrfForm(auth, form): CsrfForm<WorkForm>,
+) -> Result<Response, PageError> {
+    auth.require_write()?;
+    let client = load_client(&state, &auth, id).await?;
+    let old = state
+        .store
+        .get_work_entry(auth.ws(), client.id, WorkEntryId(entry))
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let who = optional(&form.who);
+    let change = WorkEntryChange {
+        done_on: Some(form.done_on.trim().to_string()),
+        title: Some(form.title.clone()),
+        body: Some(optional(&form.body)),
+        result: Some(optional(&form.result)),
+        unit: Some(optional(&form.unit)),
+        link: Some(optional(&form.link)),
+        who: (who != old.who).then_some(who),
+        visibility: Some(form.visibility.trim().to_string()),
+    };
+    let result = work_log::edit(
+        state.store.as_ref(),
+        auth.ws(),
+        client.id,
+        WorkEntryId(entry),
+        change,
+        &auth.actor(),
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!(
+            "/clients/{}?done=work-changed#work-{entry}",
+            client.id
+        ))),
+        Err(e) => {
+            let errors = work_errors(e)?;
+            let forms = ClientPageForms {
+                work: WorkForms {
+                    edit: Some((entry, form, errors)),
+                    ..WorkForms::default()
+                },
+                ..ClientPageForms::default()
+            };
+            let page = client_page(&state, &auth, client, forms).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }

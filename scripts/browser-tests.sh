@@ -33,7 +33,7 @@ if ! python3 -c "import localstripe" 2>/dev/null; then
 fi
 
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
-cargo build -p churnwise --locked
+cargo build --workspace --bin churnwise --locked
 export CHURNWISE_BIN="$PWD/target/debug/churnwise"
 
 cd tests/browser

@@ -20,7 +20,7 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
     || DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nginx >/dev/null
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-cargo build -p churnwise --locked >&2
+cargo build --workspace --bin churnwise --locked >&2
 BIN=target/debug/churnwise
 
 WORK=$(mktemp -d)

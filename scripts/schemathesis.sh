@@ -35,7 +35,7 @@ if [ "$installed" != "$VERSION" ]; then
 fi
 
 if [ -z "${CHURNWISE_BIN:-}" ]; then
-  cargo build -p churnwise --locked --quiet
+  cargo build --workspace --bin churnwise --locked --quiet
 fi
 BIN="${CHURNWISE_BIN:-$PWD/target/debug/churnwise}"
 OUT="$PWD/target/schemathesis"

@@ -64,6 +64,33 @@ pub struct PersonalData {
     pub audit: Vec<AuditEntry>,
     /// Its work log, internal entries included, newest first (issue 16).
     pub work_log: Vec<churnwise_store::WorkEntry>,
+    /// The updates sent to it (subject, text, period, who sent them),
+    /// newest first.
+    pub sent_updates: Vec<crate::client_updates::SentUpdate>,
+    /// The exclusivities it holds (segment or named competitors).
+    pub exclusivities: Vec<crate::exclusivity::ExclusivityView>,
+    /// The services it buys, was offered (with its answer) or was never
+    /// offered.
+    pub services: crate::services::ClientServices,
+}
+
+/// Every row of a paged list, reading pages of 500 until the total.
+async fn all_pages<T, F, Fut>(mut page_of: F) -> AppResult<Vec<T>>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: std::future::Future<Output = AppResult<churnwise_store::Page<T>>>,
+{
+    let mut out = Vec::new();
+    for n in 1.. {
+        let page = page_of(n).await?;
+        let seen = i64::try_from(out.len() + page.items.len()).unwrap_or(i64::MAX);
+        let done = page.items.is_empty() || seen >= page.total;
+        out.extend(page.items);
+        if done {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 /// Everything stored about client `id` of `ws` (managers and owners may ask:
@@ -123,6 +150,11 @@ pub async fn personal_data(
         .await?;
     let audit = store.client_audit(ws, id).await?;
     let work_log = crate::work_log::whole_log(store, ws, id, false).await?;
+    let sent_updates =
+        all_pages(|n| crate::client_updates::list_sent(store, ws, id, Some(n), Some(500))).await?;
+    let exclusivities =
+        all_pages(|n| crate::exclusivity::list(store, ws, id, Some(n), Some(500))).await?;
+    let services = crate::services::of_client(store, ws, id).await?;
     audit::record(
         store,
         ws,
@@ -145,6 +177,9 @@ pub async fn personal_data(
         alerts,
         audit,
         work_log,
+        sent_updates,
+        exclusivities,
+        services,
     })
 }
 

@@ -37,6 +37,11 @@ const SECRETS: &[&str] = &[
     "waiver-reason-fizzbin",
     "survey-better-kumquat",
     "testimonial-blorp",
+    "work-title-quokka",
+    "work-body-axolotl",
+    "exclusivity-note-zebu",
+    "update-subject-narwhal",
+    "update-body-pangolin",
 ];
 
 async fn ok(app: &TestApp, token: &str, method: Method, uri: &str, body: Value) -> Value {
@@ -81,6 +86,18 @@ async fn full_client(app: &TestApp, token: &str) -> (i64, i64) {
         (
             format!("{base}/interactions"),
             json!({"kind": "call", "occurred_on": "2024-02-20", "note": "quibbled about the flumbert invoices"}),
+        ),
+        (
+            format!("{base}/work"),
+            json!({"title": "work-title-quokka", "done_on": "2024-02-12", "body": "work-body-axolotl", "visibility": "client"}),
+        ),
+        (
+            format!("{base}/exclusivities"),
+            json!({"kind": "segment", "segment": "bakeries", "starts_on": "2023-01-01", "note": "exclusivity-note-zebu"}),
+        ),
+        (
+            format!("{base}/updates/send"),
+            json!({"subject": "update-subject-narwhal", "body": "update-body-pangolin", "channel": "download"}),
         ),
     ] {
         ok(app, token, Method::POST, &uri, body).await;

@@ -46,6 +46,8 @@ fn is_busy_code(code: Option<&str>) -> bool {
 #[derive(Debug, Clone)]
 pub struct SqlStore {
     pool: sqlx::Pool<Db>,
+    /// List totals kept by data version (see `sql::CountCache`).
+    counts: std::sync::Arc<sql::CountCache>,
 }
 
 /// The PostgreSQL store under its public name.
@@ -86,7 +88,10 @@ impl SqlStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(SqlStore { pool })
+        Ok(SqlStore {
+            pool,
+            counts: Default::default(),
+        })
     }
 
     /// The connection pool, for backend-specific work.

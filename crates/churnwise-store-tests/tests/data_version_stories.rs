@@ -144,7 +144,78 @@ async fn an_import_moves_the_version_once_it_is_stored(t: TestStore) {
     assert_eq!(s.data_version(ws).await.unwrap(), after);
 }
 
+/// The client list's totals are kept by data version: each must follow
+/// every write, from this process or another, in the right workspace.
+async fn list_totals_follow_every_write_to_clients(t: TestStore) {
+    let s = t.store.clone();
+    let ws = s.ensure_workspace("acme").await.unwrap().id;
+    let other = s.ensure_workspace("other").await.unwrap().id;
+    let total = |ws: WorkspaceId, filter: ClientFilter| {
+        let s = s.clone();
+        async move { s.list_clients(ws, &filter).await.unwrap().total }
+    };
+    let everyone = ClientFilter::default;
+    let former = || ClientFilter {
+        status: Some(ClientStatus::Former),
+        ..ClientFilter::default()
+    };
+    let named = |q: &str| ClientFilter {
+        search: Some(q.into()),
+        ..ClientFilter::default()
+    };
+    let a = s.create_client(ws, client("Acme")).await.unwrap();
+    s.create_client(ws, client("Bolt")).await.unwrap();
+    assert_eq!(total(ws, everyone()).await, 2);
+    assert_eq!(total(ws, former()).await, 0);
+    assert_eq!(total(ws, named("acm")).await, 1);
+    assert_eq!(total(other, everyone()).await, 0);
+    // Asked again (from the cache), the same.
+    assert_eq!(total(ws, everyone()).await, 2);
+
+    s.create_client(ws, client("Acme Two")).await.unwrap();
+    assert_eq!(total(ws, everyone()).await, 3);
+    assert_eq!(total(ws, named("acm")).await, 2);
+    s.update_client(
+        ws,
+        a.id,
+        ClientPatch {
+            status: Some(ClientStatus::Former),
+            ..ClientPatch::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(total(ws, former()).await, 1);
+    s.update_client(
+        ws,
+        a.id,
+        ClientPatch {
+            name: Some("Zeta".into()),
+            ..ClientPatch::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(total(ws, named("acm")).await, 1);
+
+    // Another process's write shows on this process's next read.
+    let elsewhere = t.another_process().await;
+    elsewhere
+        .create_client(ws, client("Acme Three"))
+        .await
+        .unwrap();
+    assert_eq!(total(ws, everyone()).await, 4);
+    assert_eq!(total(ws, named("acm")).await, 2);
+    elsewhere
+        .create_client(other, client("Other"))
+        .await
+        .unwrap();
+    assert_eq!(total(other, everyone()).await, 1);
+    assert_eq!(total(ws, everyone()).await, 4);
+}
+
 on_both_backends!(
     every_write_to_billing_rows_moves_the_version_and_nothing_else_does,
     an_import_moves_the_version_once_it_is_stored,
+    list_totals_follow_every_write_to_clients,
 );

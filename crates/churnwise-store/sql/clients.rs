@@ -320,8 +320,25 @@ impl SqlStore {
             }
             ClientSort::Status => " ORDER BY status, name, id",
         });
-        self.fetch_page(count, rows, filter.page, filter.per_page, from_row)
-            .await
+        if filter.at_risk {
+            // Health scores move without the data version.
+            return self
+                .fetch_page(count, rows, filter.page, filter.per_page, from_row)
+                .await;
+        }
+        let key = format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}",
+            filter.status, owners, filter.owner, filter.segment, filter.search
+        );
+        self.fetch_page_counted_by_version(
+            (ws, key),
+            count,
+            rows,
+            filter.page,
+            filter.per_page,
+            from_row,
+        )
+        .await
     }
 
     pub(super) async fn update_client_impl(

@@ -3,7 +3,8 @@
 //! declares it as its own module with
 //! `#[path = "../../churnwise-store/sql/mod.rs"] mod sql;`, after defining
 //! `type Db` (its sqlx database), `BACKEND_NAME` and
-//! `struct SqlStore { pool: sqlx::Pool<Db> }` at its crate root, so the same
+//! `struct SqlStore { pool: sqlx::Pool<Db>, counts: Arc<sql::CountCache> }`
+//! at its crate root, so the same
 //! queries compile against each driver's concrete types, without generic
 //! trait bounds. Placeholders are `$1`-style (QueryBuilder emits each
 //! driver's own), and only SQL both databases accept is written here; what
@@ -60,6 +61,48 @@ mod exclusivity_imports;
 
 type DbRow = <crate::Db as sqlx::Database>::Row;
 
+/// The totals of filtered lists, each kept with the workspace's data
+/// version it was counted at (issue 14): on a workspace of 100,000 clients
+/// the `COUNT(*)` of every page of the client list cost more than the page
+/// itself. A total is used again only while the data version is the same,
+/// so any write to the counted tables counts anew on the next read; the
+/// version lives in the database, so several server processes stay right.
+/// Bounded: at [`COUNT_CACHE_MAX`] totals it starts again empty.
+#[derive(Debug, Default)]
+pub(crate) struct CountCache {
+    totals: std::sync::Mutex<std::collections::HashMap<(i64, String), (String, i64)>>,
+}
+
+/// The most totals a [`CountCache`] holds.
+const COUNT_CACHE_MAX: usize = 4096;
+
+impl CountCache {
+    fn totals(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<(i64, String), (String, i64)>> {
+        // A panic while holding the lock leaves only totals behind, each
+        // still checked against its version.
+        self.totals.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The total counted for `key` of `ws` at `version`, if kept.
+    fn get(&self, ws: i64, key: &str, version: &str) -> Option<i64> {
+        match self.totals().get(&(ws, key.to_string())) {
+            Some((at, total)) if at == version => Some(*total),
+            _ => None,
+        }
+    }
+
+    /// Keeps `total` for `key` of `ws` counted at `version`.
+    fn put(&self, ws: i64, key: String, version: String, total: i64) {
+        let mut totals = self.totals();
+        if totals.len() >= COUNT_CACHE_MAX {
+            totals.clear();
+        }
+        totals.insert((ws, key), (version, total));
+    }
+}
+
 /// The workspace condition of a statement on `clients` narrowed to a list
 /// of ids (`id IN (…)`), when `listed`: `+workspace_id`, which no index
 /// serves, so that SQLite looks the listed ids up by primary key. Written
@@ -91,21 +134,68 @@ impl crate::SqlStore {
     async fn fetch_page<T>(
         &self,
         mut count: sqlx::QueryBuilder<'_, crate::Db>,
-        mut rows: sqlx::QueryBuilder<'_, crate::Db>,
+        rows: sqlx::QueryBuilder<'_, crate::Db>,
         page: u32,
         per_page: u32,
         from_row: impl Fn(&DbRow) -> StoreResult<T>,
     ) -> StoreResult<churnwise_store::Page<T>> {
+        let total = self.count_of(&mut count).await?;
+        self.fetch_page_of(total, rows, page, per_page, from_row)
+            .await
+    }
+
+    /// The `SELECT COUNT(*) …` of `count`.
+    async fn count_of(&self, count: &mut sqlx::QueryBuilder<'_, crate::Db>) -> StoreResult<i64> {
         use sqlx::Row;
-        let per_page = per_page.clamp(1, 500);
-        let page = page.max(1);
-        let total: i64 = count
+        count
             .build()
             .fetch_one(&self.pool)
             .await
             .map_err(backend_error)?
             .try_get(0)
-            .map_err(backend_error)?;
+            .map_err(backend_error)
+    }
+
+    /// [`Self::fetch_page`] with the count taken from [`CountCache`] while
+    /// the workspace's data version stays the same: only for lists whose
+    /// filters read nothing but the tables the data version follows
+    /// (clients, subscriptions, invoices). `key` is the workspace and the
+    /// filters' values.
+    async fn fetch_page_counted_by_version<T>(
+        &self,
+        (ws, key): (churnwise_store::WorkspaceId, String),
+        mut count: sqlx::QueryBuilder<'_, crate::Db>,
+        rows: sqlx::QueryBuilder<'_, crate::Db>,
+        page: u32,
+        per_page: u32,
+        from_row: impl Fn(&DbRow) -> StoreResult<T>,
+    ) -> StoreResult<churnwise_store::Page<T>> {
+        // The version first: a count taken after it is at least as new.
+        let version = self.data_version_impl(ws).await?;
+        let key = format!("{}|{key}", count.sql());
+        let total = match self.counts.get(ws.0, &key, &version) {
+            Some(total) => total,
+            None => {
+                let total = self.count_of(&mut count).await?;
+                self.counts.put(ws.0, key, version, total);
+                total
+            }
+        };
+        self.fetch_page_of(total, rows, page, per_page, from_row)
+            .await
+    }
+
+    /// One page of `rows` (`LIMIT`/`OFFSET` added) with its known `total`.
+    async fn fetch_page_of<T>(
+        &self,
+        total: i64,
+        mut rows: sqlx::QueryBuilder<'_, crate::Db>,
+        page: u32,
+        per_page: u32,
+        from_row: impl Fn(&DbRow) -> StoreResult<T>,
+    ) -> StoreResult<churnwise_store::Page<T>> {
+        let per_page = per_page.clamp(1, 500);
+        let page = page.max(1);
         rows.push(" LIMIT ")
             .push_bind(i64::from(per_page))
             .push(" OFFSET ")

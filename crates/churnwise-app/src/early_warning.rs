@@ -17,26 +17,19 @@ use std::collections::HashMap;
 
 /// Recomputes the score of every active or leaving client of `ws` as of
 /// `today` with the workspace's settings, stores them and applies the alert
-/// rule (one alert per crossing). Safe to run again: the same facts give the
-/// same scores and raise nothing new.
+/// rule (one alert per crossing); clients no longer scored lose their score
+/// and their live alert. Safe to run again: the same facts give the same
+/// scores and raise nothing new. Goes through every client in chunks of
+/// [`REFRESH_CHUNK`] ([`refresh_clients`]), so its memory does not grow
+/// with the workspace: at 100,000 clients, the facts of all of them at
+/// once held about 500 MB.
 pub async fn refresh(
     store: &dyn Store,
     ws: WorkspaceId,
     today: NaiveDate,
 ) -> StoreResult<HealthRunSummary> {
-    let settings = store.workspace_settings(ws).await?.value.health;
-    let facts = store
-        .health_facts(ws, today, settings.lookback_days)
-        .await?;
-    let scores = facts
-        .iter()
-        .map(|f| NewHealth {
-            client: f.client.id,
-            health: score(&f.facts, &settings),
-            may_alert: f.client.status == ClientStatus::Active,
-        })
-        .collect();
-    store.record_health(ws, today, scores).await
+    let clients = store.all_client_ids(ws).await?;
+    refresh_clients(store, ws, &clients, today).await
 }
 
 /// How many clients [`refresh_clients`] scores per store call (each id is a

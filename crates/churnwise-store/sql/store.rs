@@ -264,6 +264,16 @@ impl Store for SqlStore {
         self.client_external_ids_impl(ws).await
     }
 
+    async fn all_client_ids(&self, ws: WorkspaceId) -> StoreResult<Vec<ClientId>> {
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT id FROM clients WHERE workspace_id = $1 ORDER BY id")
+                .bind(ws.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(super::backend_error)?;
+        Ok(rows.into_iter().map(|(id,)| ClientId(id)).collect())
+    }
+
     async fn client_ids_by_external(
         &self,
         ws: WorkspaceId,

@@ -245,6 +245,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<ImportSummary>;
     /// The external id of every client of the workspace that has one.
     async fn client_external_ids(&self, ws: WorkspaceId) -> StoreResult<Vec<String>>;
+    /// The id of every client of the workspace, whatever its status, in id
+    /// order (a whole health run goes through them in chunks).
+    async fn all_client_ids(&self, ws: WorkspaceId) -> StoreResult<Vec<ClientId>>;
     /// The ids of the clients of `ws` whose external id is one of
     /// `external_ids` (unknown ones are left out), in no set order.
     async fn client_ids_by_external(

@@ -19,7 +19,7 @@ BIN=target/release/churnwise
 # The 1M-customer files hold 5.98M invoice rows, past the default limit.
 export CHURNWISE_IMPORT_MAX_ROWS=${CHURNWISE_IMPORT_MAX_ROWS:-20000000}
 DATA=target/bench-data
-cargo build --release -p churnwise >&2
+cargo build --release --workspace --bin churnwise >&2
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
 echo "load average before: $(cut -d" " -f1-3 /proc/loadavg)"

@@ -34,7 +34,7 @@ BARE=target/release/examples/bare_parse
 DATA=target/bench-data
 VENV=target/bench-venv
 
-cargo build --release -p churnwise >&2
+cargo build --release --workspace --bin churnwise >&2
 cargo build --release -p churnwise-ingest --example bare_parse >&2
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import duckdb" 2>/dev/null; then
   python3 -m venv "$VENV"

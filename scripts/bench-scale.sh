@@ -43,7 +43,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[ "$BIN" = target/release/churnwise ] && cargo build --release -p churnwise >&2
+[ "$BIN" = target/release/churnwise ] && cargo build --release --workspace --bin churnwise >&2
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB"
 echo "load average before: $(cut -d" " -f1-3 /proc/loadavg)"

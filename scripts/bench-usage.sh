@@ -28,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[ "$BIN" = target/release/churnwise ] && cargo build --release -p churnwise >&2
+[ "$BIN" = target/release/churnwise ] && cargo build --release --workspace --bin churnwise >&2
 echo "machine: $(nproc) cores, load average before: $(cut -d" " -f1-3 /proc/loadavg)"
 
 if [ -n "${DATABASE:-}" ]; then

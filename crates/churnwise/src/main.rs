@@ -65,6 +65,13 @@ enum Command {
     Updates(commands::updates::UpdatesArgs),
 }
 
+/// mimalloc rather than the system allocator: glibc's per-thread arenas
+/// kept the memory of the scheduler's first run over a 100,000-client
+/// workspace (about 500 MB) long after it was freed; see
+/// docs/benchmarks.md, "Server memory".
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(

@@ -208,7 +208,7 @@ pub async fn send(
 struct Printable<'a> {
     lang: &'a str,
     subject: &'a str,
-    paragraphs: Vec<&'a str>,
+    paragraphs: Vec<String>,
 }
 
 /// `POST /clients/{id}/update/printable`: the edited update as an HTML
@@ -228,7 +228,7 @@ pub async fn printable(
     let doc = Printable {
         lang,
         subject: form.subject.trim(),
-        paragraphs: form.body.split("\n\n").map(str::trim).collect(),
+        paragraphs: client_updates::paragraphs(&form.body),
     };
     let html = render_template("client_updates/doc.html", context! { doc, lang })?;
     let disposition = format!(

@@ -699,7 +699,8 @@ async fn the_owner_edits_an_update_prints_it_and_marks_it_handed_over_from_the_p
             ("csrf", &csrf),
             ("lang", "en"),
             ("subject", "Our update"),
-            ("body", "One\n\nTwo <b>"),
+            // A browser sends a textarea's lines ended by CRLF.
+            ("body", "One\r\n\r\nTwo <b>\r\nand three"),
         ],
     )
     .await;
@@ -707,7 +708,8 @@ async fn the_owner_edits_an_update_prints_it_and_marks_it_handed_over_from_the_p
     let disposition = file.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
     assert!(disposition.starts_with("attachment;"), "{disposition}");
     let doc = String::from_utf8(file.bytes.clone()).unwrap();
-    assert!(doc.contains("Two &lt;b&gt;"), "{doc}");
+    assert!(doc.contains("<p>One</p>"), "{doc}");
+    assert!(doc.contains("<p>Two &lt;b&gt;\nand three</p>"), "{doc}");
     assert_eq!(s.sent_total().await, 0);
 
     let done = post(
@@ -718,7 +720,7 @@ async fn the_owner_edits_an_update_prints_it_and_marks_it_handed_over_from_the_p
             ("csrf", &csrf),
             ("lang", "en"),
             ("subject", "Our update"),
-            ("body", "Text"),
+            ("body", "Text\r\n\r\nMore"),
             ("channel", "download"),
             ("suggested_service_id", &brand),
         ],
@@ -727,6 +729,9 @@ async fn the_owner_edits_an_update_prints_it_and_marks_it_handed_over_from_the_p
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", html(&done));
     assert!(location(&done).contains("done=update-sent"));
     assert_eq!(s.sent_total().await, 1);
+    let sent = s.call(Method::GET, &s.client_path("/updates"), None).await;
+    assert_eq!(sent.json["items"][0]["body"], "Text\n\nMore");
+    assert_eq!(sent.json["items"][0]["channel"], "download");
     let client_page = get(&s.app, &format!("/clients/{}", s.client), &jar, None).await;
     assert!(html(&client_page).contains("Our update"));
     assert!(html(&client_page).contains("Brand design"));

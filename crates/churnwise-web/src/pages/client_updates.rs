@@ -6,6 +6,7 @@
 //! `churnwise_app::{client_updates, services}`.
 
 use super::forms::{field_errors, FieldProblems};
+use super::settings_form::{save_versioned, Refusals};
 use super::{render, render_template, see_other, Chrome, CsrfForm, PageAuth, PageError};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -375,6 +376,14 @@ pub struct ServiceForm {
     active: String,
 }
 
+/// The empty form to add a service with (offered by default).
+fn new_service_form() -> ServiceForm {
+    ServiceForm {
+        active: "1".into(),
+        ..ServiceForm::default()
+    }
+}
+
 fn cadences_form(s: &ClientUpdateSettings, version: i64) -> CadencesForm {
     CadencesForm {
         version: version.to_string(),
@@ -470,16 +479,12 @@ pub async fn show_settings(
         _ => "",
     };
     let form = current_form(&state, &auth).await?;
-    let service_form = ServiceForm {
-        active: "1".into(),
-        ..ServiceForm::default()
-    };
     settings_page(
         &state,
         &auth,
         form,
         FieldProblems::new(),
-        service_form,
+        new_service_form(),
         FieldProblems::new(),
         done,
     )
@@ -493,47 +498,37 @@ pub async fn save_settings(
     CsrfForm(auth, form): CsrfForm<CadencesForm>,
 ) -> Result<Response, PageError> {
     auth.require_manage()?;
-    let version: i64 = form
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| PageError::BadRequest)?;
-    let errors = match parse_cadences(&form) {
-        Err(errors) => errors,
-        Ok(cadences) => match client_updates::save_settings(
-            state.store.as_ref(),
-            auth.ws(),
-            &auth.actor(),
-            cadences,
-            version,
-        )
-        .await
-        {
-            Ok(_) => return Ok(see_other("/settings/client-updates?done=saved")),
-            Err(AppError::Invalid(_)) => [("segments".to_string(), "updates-error-segments")]
-                .into_iter()
-                .collect(),
-            Err(AppError::StaleVersion(_)) => [("version".to_string(), "updates-error-stale")]
-                .into_iter()
-                .collect(),
-            Err(e) => return Err(e.into()),
+    let actor = auth.actor();
+    save_versioned(
+        &form.version,
+        parse_cadences(&form),
+        |cadences, version| {
+            client_updates::save_settings(
+                state.store.as_ref(),
+                auth.ws(),
+                &actor,
+                cadences,
+                version,
+            )
         },
-    };
-    let service_form = ServiceForm {
-        active: "1".into(),
-        ..ServiceForm::default()
-    };
-    let page = settings_page(
-        &state,
-        &auth,
-        form,
-        errors,
-        service_form,
-        FieldProblems::new(),
-        "",
+        Refusals {
+            field: |_| ("segments", "updates-error-segments"),
+            stale: "updates-error-stale",
+        },
+        "/settings/client-updates?done=saved",
+        |errors| {
+            settings_page(
+                &state,
+                &auth,
+                form.clone(),
+                errors,
+                new_service_form(),
+                FieldProblems::new(),
+                "",
+            )
+        },
     )
-    .await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    .await
 }
 
 fn service_input(form: &ServiceForm) -> ServiceInput {

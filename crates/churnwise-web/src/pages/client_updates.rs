@@ -14,11 +14,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use churnwise_app::client_updates::{self, ClientCadence, SendInput, SentUpdate, UpdateDraft};
 use churnwise_app::services::{self, ClientServices, ServiceInput, ServiceView};
-use churnwise_app::AppError;
+use churnwise_app::{AppError, AppResult};
 use churnwise_domain::client_updates::{Cadence, ClientUpdateSettings};
 use churnwise_store::{ClientId, ServiceId};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
+use std::future::Future;
 
 /// Notices the client page may show after these forms.
 pub(crate) const NOTICES: [&str; 3] = ["update-sent", "update-cadence-set", "services-changed"];
@@ -261,22 +262,19 @@ pub async fn set_cadence(
     Path(id): Path<i64>,
     CsrfForm(auth, form): CsrfForm<CadenceForm>,
 ) -> Result<Response, PageError> {
-    auth.require_write()?;
-    client_updates::set_cadence(
-        state.store.as_ref(),
-        auth.ws(),
-        ClientId(id),
-        Some(&form.cadence),
-        &auth.actor(),
+    change_then_back(
+        &auth,
+        id,
+        "update-cadence-set",
+        client_updates::set_cadence(
+            state.store.as_ref(),
+            auth.ws(),
+            ClientId(id),
+            Some(&form.cadence),
+            &auth.actor(),
+        ),
     )
     .await
-    .map_err(|e| match e {
-        AppError::Invalid(_) => PageError::BadRequest,
-        other => other.into(),
-    })?;
-    Ok(see_other(&format!(
-        "/clients/{id}?done=update-cadence-set#updates"
-    )))
 }
 
 /// The buys form of the client page.
@@ -294,19 +292,20 @@ pub async fn set_buys(
     Path((id, service)): Path<(i64, i64)>,
     CsrfForm(auth, form): CsrfForm<BuysForm>,
 ) -> Result<Response, PageError> {
-    auth.require_write()?;
-    services::set_buys(
-        state.store.as_ref(),
-        auth.ws(),
-        ClientId(id),
-        ServiceId(service),
-        form.buys == "1",
-        &auth.actor(),
+    change_then_back(
+        &auth,
+        id,
+        "services-changed",
+        services::set_buys(
+            state.store.as_ref(),
+            auth.ws(),
+            ClientId(id),
+            ServiceId(service),
+            form.buys == "1",
+            &auth.actor(),
+        ),
     )
-    .await?;
-    Ok(see_other(&format!(
-        "/clients/{id}?done=services-changed#updates"
-    )))
+    .await
 }
 
 /// The answer form of the client page.
@@ -324,24 +323,40 @@ pub async fn answer(
     Path((id, service)): Path<(i64, i64)>,
     CsrfForm(auth, form): CsrfForm<AnswerForm>,
 ) -> Result<Response, PageError> {
-    auth.require_write()?;
-    services::answer(
-        state.store.as_ref(),
-        auth.ws(),
-        ClientId(id),
-        ServiceId(service),
-        &form.answer,
-        today(),
-        &auth.actor(),
+    change_then_back(
+        &auth,
+        id,
+        "services-changed",
+        services::answer(
+            state.store.as_ref(),
+            auth.ws(),
+            ClientId(id),
+            ServiceId(service),
+            &form.answer,
+            today(),
+            &auth.actor(),
+        ),
     )
     .await
-    .map_err(|e| match e {
+}
+
+/// Runs `change`, made by a form of the client page's updates section, for
+/// a writer, then sends the browser back to the section with the notice
+/// `done`. These forms offer only valid values, so a value the app refuses
+/// is a bad request rather than a form drawn again. (`change` is an `async`
+/// call: it does nothing before the role is checked.)
+async fn change_then_back<T>(
+    auth: &PageAuth,
+    id: i64,
+    done: &str,
+    change: impl Future<Output = AppResult<T>>,
+) -> Result<Response, PageError> {
+    auth.require_write()?;
+    change.await.map_err(|e| match e {
         AppError::Invalid(_) => PageError::BadRequest,
         other => other.into(),
     })?;
-    Ok(see_other(&format!(
-        "/clients/{id}?done=services-changed#updates"
-    )))
+    Ok(see_other(&format!("/clients/{id}?done={done}#updates")))
 }
 
 /// The query of the settings page.

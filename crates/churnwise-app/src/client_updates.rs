@@ -245,6 +245,31 @@ pub async fn due(
     Ok(out)
 }
 
+/// One page of [`due`] (`page` from 1, `per_page` 1–500, 50 by default;
+/// a bad one is refused naming `page` or `per_page`).
+pub async fn due_page(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    today: NaiveDate,
+    owner: Option<&OwnerNames>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+) -> AppResult<Page<DueUpdate>> {
+    let mut c = Checker::default();
+    let page = c.keep(bounds::page_number("page", page));
+    let per_page = c.keep(bounds::page_size("per_page", per_page));
+    let (page, per_page) = c.finish(page.zip(per_page))?;
+    let all = due(store, ws, today, owner).await?;
+    let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+    let skip = (page as usize - 1).saturating_mul(per_page as usize);
+    Ok(Page {
+        items: all.into_iter().skip(skip).take(per_page as usize).collect(),
+        page,
+        per_page,
+        total,
+    })
+}
+
 /// A draft update, composed for the owner to edit and send.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -740,6 +740,79 @@ async fn the_owner_edits_an_update_prints_it_and_marks_it_handed_over_from_the_p
     assert!(html(&settings).contains("Brand design"));
 }
 
+async fn the_updates_due_are_paged_and_a_bad_page_is_refused_naming_it(backend: Backend) {
+    let s = crate::cases_api::setup(backend).await;
+    s.set_cadence(json!("monthly")).await;
+    // A second client, due since long ago too.
+    let other = s
+        .ok(
+            Method::POST,
+            "/api/v1/clients",
+            json!({"name": "Cafe Mar", "segment": "smb"}),
+            StatusCode::CREATED,
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    s.ok(
+        Method::POST,
+        &format!("/api/v1/clients/{other}/subscriptions"),
+        json!({"subscription_ref": "SUB-2", "mrr": 90.00, "started_on": "2022-06-01"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    s.ok(
+        Method::PUT,
+        &format!("/api/v1/clients/{other}/update-cadence"),
+        json!({"cadence": "quarterly"}),
+        StatusCode::OK,
+    )
+    .await;
+
+    // The longest overdue first, one a page.
+    let mut seen = Vec::new();
+    for page in [1, 2, 3] {
+        let r = s
+            .call(
+                Method::GET,
+                &format!("/api/v1/client-updates/due?page={page}&per_page=1"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.json);
+        assert_eq!(r.json["total"], 2);
+        assert_eq!(r.json["page"], page);
+        assert_eq!(r.json["per_page"], 1);
+        seen.extend(
+            r.json["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u["client_id"].as_i64().unwrap()),
+        );
+    }
+    assert_eq!(seen, [other, s.client]);
+
+    for (query, named) in [
+        ("per_page=0", vec!["per_page"]),
+        ("per_page=501", vec!["per_page"]),
+        ("page=0", vec!["page"]),
+        ("page=0&per_page=0", vec!["page", "per_page"]),
+    ] {
+        let r = s
+            .call(
+                Method::GET,
+                &format!("/api/v1/client-updates/due?{query}"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        let mut fields = fields(&r.json);
+        fields.sort();
+        assert_eq!(fields, named, "{query}");
+    }
+}
+
 async fn the_cadence_settings_and_the_client_page_forms_save_and_refuse_from_the_pages(
     backend: Backend,
 ) {
@@ -889,5 +962,6 @@ both_backends!(
     bad_input_is_refused_naming_each_field_and_stores_nothing,
     another_workspace_sees_and_changes_nothing,
     the_owner_edits_an_update_prints_it_and_marks_it_handed_over_from_the_pages,
+    the_updates_due_are_paged_and_a_bad_page_is_refused_naming_it,
     the_cadence_settings_and_the_client_page_forms_save_and_refuse_from_the_pages,
 );

@@ -245,6 +245,31 @@ pub async fn due(
     Ok(out)
 }
 
+/// One page of [`due`] (`page` from 1, `per_page` 1–500, 50 by default;
+/// a bad one is refused naming `page` or `per_page`).
+pub async fn due_page(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    today: NaiveDate,
+    owner: Option<&OwnerNames>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+) -> AppResult<Page<DueUpdate>> {
+    let mut c = Checker::default();
+    let page = c.keep(bounds::page_number("page", page));
+    let per_page = c.keep(bounds::page_size("per_page", per_page));
+    let (page, per_page) = c.finish(page.zip(per_page))?;
+    let all = due(store, ws, today, owner).await?;
+    let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+    let skip = (page as usize - 1).saturating_mul(per_page as usize);
+    Ok(Page {
+        items: all.into_iter().skip(skip).take(per_page as usize).collect(),
+        page,
+        per_page,
+        total,
+    })
+}
+
 /// A draft update, composed for the owner to edit and send.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -446,6 +471,33 @@ impl From<ClientUpdate> for SentUpdate {
     }
 }
 
+/// `text` with every line ending a bare `\n`: browsers send a textarea's
+/// lines ended by `\r\n`, and an update's text is stored, mailed and
+/// split into paragraphs the same whichever way it came.
+fn unix_lines(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// The paragraphs of an update's text (as typed, whatever its line
+/// endings) for its printable page: split at blank lines, each trimmed,
+/// none empty; the lines inside a paragraph are kept.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    let text = unix_lines(text);
+    for line in text.lines().chain(std::iter::once("")) {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(current.join("\n").trim().to_string());
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    out
+}
+
 /// Checks an update to send, naming every bad field at once; the
 /// suggestion must be the one a draft may hold now (a service never
 /// offered nor bought, and no open complaint or case).
@@ -458,7 +510,7 @@ async fn checked(
 ) -> AppResult<(String, String, &'static str, Option<ServiceId>)> {
     let mut c = Checker::default();
     let subject = c.keep(required_text("subject", &input.subject, MAX_SUBJECT));
-    let body = c.keep(required_text("body", &input.body, MAX_BODY));
+    let body = c.keep(required_text("body", &unix_lines(&input.body), MAX_BODY));
     let channel = match input.channel.as_deref().map(str::trim) {
         None | Some("") => {
             c.errors.push(FieldProblem::new("channel", "is required"));
@@ -611,4 +663,26 @@ pub async fn list_sent(
         per_page: found.per_page,
         total: found.total,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_split_at_blank_lines_whatever_the_line_endings() {
+        let typed = "Hello,\r\n\r\nWe did this\r\nand that.\r\n \r\n\r\n  Thanks.  \r\n";
+        assert_eq!(
+            paragraphs(typed),
+            ["Hello,", "We did this\nand that.", "Thanks."]
+        );
+        assert_eq!(paragraphs("One\n\nTwo"), ["One", "Two"]);
+        assert_eq!(paragraphs("Old Mac\r\rline"), ["Old Mac", "line"]);
+        assert!(paragraphs(" \r\n\n").is_empty());
+    }
+
+    #[test]
+    fn a_texts_line_endings_become_bare_newlines() {
+        assert_eq!(unix_lines("a\r\nb\rc\nd"), "a\nb\nc\nd");
+    }
 }

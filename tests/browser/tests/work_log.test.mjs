@@ -7,9 +7,9 @@
 // cookie.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser } from '../lib/harness.mjs';
+import { startServer } from '../lib/harness.mjs';
+import { phonePage as openPhonePage, fitsThePhone, apiGet, signUp, signIn } from '../lib/phone.mjs';
 
-const phone = { width: 375, height: 740 };
 const email = 'ana@example.com';
 const password = 'a long enough password';
 
@@ -26,34 +26,10 @@ after(async () => {
 });
 
 /** A page in a fresh browser at phone width, in `locale`. */
-async function phonePage(locale) {
-  const chrome = await startBrowser({ viewport: phone, locale });
-  browsers.push(chrome);
-  const page = await chrome.context.newPage();
-  page.setDefaultTimeout(15000);
-  return page;
-}
-
-/** Fails when the page, every folded part open, is wider than the phone. */
-async function fitsThePhone(page, what) {
-  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
-  const [wide, culprits] = await page.evaluate(() => [
-    document.documentElement.scrollWidth,
-    [...document.querySelectorAll('body *')]
-      .filter((el) => el.children.length === 0 && el.getBoundingClientRect().right > 376)
-      .slice(0, 5)
-      .map((el) => `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent || '').trim().slice(0, 30)}"`),
-  ]);
-  assert.ok(wide <= phone.width, `${what} is ${wide}px wide: ${culprits.join(', ')}`);
-  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = false; }));
-}
+const phonePage = (locale) => openPhonePage(browsers, locale);
 
 /** A GET of the JSON API with the page's session cookie. */
-async function api(page, path) {
-  const r = await page.request.get(`${server.url}/api/v1${path}`);
-  assert.equal(r.status(), 200, path);
-  return r.json();
-}
+const api = (page, path) => apiGet(page, server.url, path);
 
 /** Creates a client on the new-client form; returns its id. */
 async function newClient(page, name, segment) {
@@ -137,13 +113,7 @@ async function story(page, words) {
 
 test('in English: work logged, edited, reported, and a new client warned about an exclusivity', async () => {
   const page = await phonePage('en-GB');
-  await page.goto(server.url + '/setup');
-  await page.getByLabel('Workspace name').fill('Acme Agency');
-  await page.getByLabel('Email').fill(email);
-  await page.locator('#f-password').fill(password);
-  await page.getByLabel('Password again').fill(password);
-  await page.getByRole('button', { name: 'Create account and workspace' }).click();
-  await page.waitForURL(/\/dashboard$/);
+  await signUp(page, server.url, email, password);
   await story(page, {
     lang: 'en',
     client: 'Bakery Lola',
@@ -159,11 +129,7 @@ test('in English: work logged, edited, reported, and a new client warned about a
 
 test('en español: trabajo registrado, editado, en el informe, y el aviso de exclusividad', async () => {
   const page = await phonePage('es-ES');
-  await page.goto(server.url + '/login');
-  await page.locator('#f-email').fill(email);
-  await page.locator('#f-password').fill(password);
-  await page.locator('form[action="/login"] button[type="submit"]').click();
-  await page.waitForURL(/\/dashboard$/);
+  await signIn(page, server.url, email, password);
   await story(page, {
     lang: 'es',
     client: 'Panadería Sol',

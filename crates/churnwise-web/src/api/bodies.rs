@@ -9,8 +9,8 @@ use churnwise_domain::health::{HealthScore, Signal};
 use churnwise_domain::registry::{ClientStatus, InteractionKind, Role, WarningFlag};
 use churnwise_domain::{Lang, Money};
 use churnwise_store as store;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 /// A workspace.
 #[derive(Debug, Serialize, ToSchema)]
@@ -150,6 +150,18 @@ impl<T> PageBody<T> {
             total: page.total,
         }
     }
+}
+
+/// Which page of a listing: the query of the paginated `GET`s (a bad page
+/// number or size is a 422 naming `page` or `per_page`, checked by the
+/// application).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Rows per page, 1 to 500 (default 50).
+    pub per_page: Option<u32>,
 }
 
 /// A person at a client.

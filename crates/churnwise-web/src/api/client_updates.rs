@@ -6,7 +6,7 @@
 //! (`/api/v1/clients/{id}/services…`), through
 //! `churnwise_app::{client_updates, services}`.
 
-use crate::api::bodies::PageBody;
+use crate::api::bodies::{PageBody, PageQuery};
 use crate::auth::Auth;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiJson, ApiQuery};
@@ -18,23 +18,13 @@ use churnwise_app::client_updates::{
     self, ClientCadence, DueUpdate, SendInput, SentUpdate, UpdateDraft,
 };
 use churnwise_app::services::{self, ClientServices, ServiceInput, ServiceView};
-use churnwise_app::{bounds, AppError};
-use churnwise_store::{ClientId, Page, ServiceId};
+use churnwise_app::AppError;
+use churnwise_store::{ClientId, ServiceId};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
-}
-
-/// Which page of a list.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// Page number, from 1.
-    pub page: Option<u32>,
-    /// Rows per page, 1 to 500 (default 50).
-    pub per_page: Option<u32>,
 }
 
 /// Which due updates.
@@ -60,25 +50,22 @@ pub async fn due(
     auth: Auth,
     ApiQuery(query): ApiQuery<DueQuery>,
 ) -> ApiResult<Json<PageBody<DueUpdate>>> {
-    let mut c = churnwise_app::validate::Checker::default();
-    let page = c.keep(bounds::page_number("page", query.page));
-    let per_page = c.keep(bounds::page_size("per_page", query.per_page));
-    let (page, per_page) = c.finish(page.zip(per_page))?;
     let store = state.store.as_ref();
     let names = if query.mine == Some(true) {
         Some(churnwise_app::owners::names_of(store, auth.ws(), &auth.0.user).await?)
     } else {
         None
     };
-    let all = client_updates::due(store, auth.ws(), today(), names.as_ref()).await?;
-    let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
-    let skip = (page as usize - 1).saturating_mul(per_page as usize);
-    Ok(Json(PageBody {
-        items: all.into_iter().skip(skip).take(per_page as usize).collect(),
-        page,
-        per_page,
-        total,
-    }))
+    let page = client_updates::due_page(
+        store,
+        auth.ws(),
+        today(),
+        names.as_ref(),
+        query.page,
+        query.per_page,
+    )
+    .await?;
+    Ok(Json(PageBody::of(page)))
 }
 
 /// A client's update cadence.
@@ -184,16 +171,7 @@ pub async fn list_sent(
         query.per_page,
     )
     .await?;
-    Ok(Json(page_body(page)))
-}
-
-fn page_body<T>(page: Page<T>) -> PageBody<T> {
-    PageBody {
-        items: page.items,
-        page: page.page,
-        per_page: page.per_page,
-        total: page.total,
-    }
+    Ok(Json(PageBody::of(page)))
 }
 
 /// An update to send.
@@ -276,7 +254,7 @@ pub async fn list_services(
         query.per_page,
     )
     .await?;
-    Ok(Json(page_body(page)))
+    Ok(Json(PageBody::of(page)))
 }
 
 /// A service of the catalogue.

@@ -4,7 +4,7 @@
 //! /api/v1/clients/{id}/exclusivity-conflicts`, through
 //! `churnwise_app::exclusivity`. See docs/clients.md.
 
-use crate::api::bodies::PageBody;
+use crate::api::bodies::{PageBody, PageQuery};
 use crate::auth::Auth;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiJson, ApiQuery};
@@ -15,7 +15,7 @@ use axum::Json;
 use churnwise_app::exclusivity::{self, ClientInsideView, ExclusivityInput, ExclusivityView};
 use churnwise_store::{ClientId, ExclusivityId};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 /// An exclusivity to add.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -39,16 +39,6 @@ pub struct CreateExclusivity {
     pub note: Option<String>,
 }
 
-/// Which page.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ExclusivityQuery {
-    /// Page number, from 1.
-    pub page: Option<u32>,
-    /// Rows per page, 1 to 500 (default 50).
-    pub per_page: Option<u32>,
-}
-
 /// A client's exclusivity conflicts today.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExclusivityConflicts {
@@ -62,13 +52,13 @@ pub struct ExclusivityConflicts {
 
 /// One page of the exclusivities a client holds, latest start first.
 #[utoipa::path(get, path = "/clients/{id}/exclusivities", tag = "clients",
-    params(("id" = i64, Path, description = "Client id"), ExclusivityQuery),
+    params(("id" = i64, Path, description = "Client id"), PageQuery),
     responses((status = 200, body = PageBody<ExclusivityView>), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    ApiQuery(query): ApiQuery<ExclusivityQuery>,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<PageBody<ExclusivityView>>> {
     let page = exclusivity::list(
         state.store.as_ref(),

@@ -6,6 +6,7 @@
 //! `churnwise_app::{client_updates, services}`.
 
 use super::forms::{field_errors, FieldProblems};
+use super::settings_form::{save_versioned, Refusals};
 use super::{render, render_template, see_other, Chrome, CsrfForm, PageAuth, PageError};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -13,11 +14,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use churnwise_app::client_updates::{self, ClientCadence, SendInput, SentUpdate, UpdateDraft};
 use churnwise_app::services::{self, ClientServices, ServiceInput, ServiceView};
-use churnwise_app::AppError;
+use churnwise_app::{AppError, AppResult};
 use churnwise_domain::client_updates::{Cadence, ClientUpdateSettings};
 use churnwise_store::{ClientId, ServiceId};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
+use std::future::Future;
 
 /// Notices the client page may show after these forms.
 pub(crate) const NOTICES: [&str; 3] = ["update-sent", "update-cadence-set", "services-changed"];
@@ -208,7 +210,7 @@ pub async fn send(
 struct Printable<'a> {
     lang: &'a str,
     subject: &'a str,
-    paragraphs: Vec<&'a str>,
+    paragraphs: Vec<String>,
 }
 
 /// `POST /clients/{id}/update/printable`: the edited update as an HTML
@@ -228,7 +230,7 @@ pub async fn printable(
     let doc = Printable {
         lang,
         subject: form.subject.trim(),
-        paragraphs: form.body.split("\n\n").map(str::trim).collect(),
+        paragraphs: client_updates::paragraphs(&form.body),
     };
     let html = render_template("client_updates/doc.html", context! { doc, lang })?;
     let disposition = format!(
@@ -260,22 +262,19 @@ pub async fn set_cadence(
     Path(id): Path<i64>,
     CsrfForm(auth, form): CsrfForm<CadenceForm>,
 ) -> Result<Response, PageError> {
-    auth.require_write()?;
-    client_updates::set_cadence(
-        state.store.as_ref(),
-        auth.ws(),
-        ClientId(id),
-        Some(&form.cadence),
-        &auth.actor(),
+    change_then_back(
+        &auth,
+        id,
+        "update-cadence-set",
+        client_updates::set_cadence(
+            state.store.as_ref(),
+            auth.ws(),
+            ClientId(id),
+            Some(&form.cadence),
+            &auth.actor(),
+        ),
     )
     .await
-    .map_err(|e| match e {
-        AppError::Invalid(_) => PageError::BadRequest,
-        other => other.into(),
-    })?;
-    Ok(see_other(&format!(
-        "/clients/{id}?done=update-cadence-set#updates"
-    )))
 }
 
 /// The buys form of the client page.
@@ -293,19 +292,20 @@ pub async fn set_buys(
     Path((id, service)): Path<(i64, i64)>,
     CsrfForm(auth, form): CsrfForm<BuysForm>,
 ) -> Result<Response, PageError> {
-    auth.require_write()?;
-    services::set_buys(
-        state.store.as_ref(),
-        auth.ws(),
-        ClientId(id),
-        ServiceId(service),
-        form.buys == "1",
-        &auth.actor(),
+    change_then_back(
+        &auth,
+        id,
+        "services-changed",
+        services::set_buys(
+            state.store.as_ref(),
+            auth.ws(),
+            ClientId(id),
+            ServiceId(service),
+            form.buys == "1",
+            &auth.actor(),
+        ),
     )
-    .await?;
-    Ok(see_other(&format!(
-        "/clients/{id}?done=services-changed#updates"
-    )))
+    .await
 }
 
 /// The answer form of the client page.
@@ -323,24 +323,40 @@ pub async fn answer(
     Path((id, service)): Path<(i64, i64)>,
     CsrfForm(auth, form): CsrfForm<AnswerForm>,
 ) -> Result<Response, PageError> {
-    auth.require_write()?;
-    services::answer(
-        state.store.as_ref(),
-        auth.ws(),
-        ClientId(id),
-        ServiceId(service),
-        &form.answer,
-        today(),
-        &auth.actor(),
+    change_then_back(
+        &auth,
+        id,
+        "services-changed",
+        services::answer(
+            state.store.as_ref(),
+            auth.ws(),
+            ClientId(id),
+            ServiceId(service),
+            &form.answer,
+            today(),
+            &auth.actor(),
+        ),
     )
     .await
-    .map_err(|e| match e {
+}
+
+/// Runs `change`, made by a form of the client page's updates section, for
+/// a writer, then sends the browser back to the section with the notice
+/// `done`. These forms offer only valid values, so a value the app refuses
+/// is a bad request rather than a form drawn again. (`change` is an `async`
+/// call: it does nothing before the role is checked.)
+async fn change_then_back<T>(
+    auth: &PageAuth,
+    id: i64,
+    done: &str,
+    change: impl Future<Output = AppResult<T>>,
+) -> Result<Response, PageError> {
+    auth.require_write()?;
+    change.await.map_err(|e| match e {
         AppError::Invalid(_) => PageError::BadRequest,
         other => other.into(),
     })?;
-    Ok(see_other(&format!(
-        "/clients/{id}?done=services-changed#updates"
-    )))
+    Ok(see_other(&format!("/clients/{id}?done={done}#updates")))
 }
 
 /// The query of the settings page.
@@ -373,6 +389,14 @@ pub struct ServiceForm {
     /// `1` when offered.
     #[serde(default)]
     active: String,
+}
+
+/// The empty form to add a service with (offered by default).
+fn new_service_form() -> ServiceForm {
+    ServiceForm {
+        active: "1".into(),
+        ..ServiceForm::default()
+    }
 }
 
 fn cadences_form(s: &ClientUpdateSettings, version: i64) -> CadencesForm {
@@ -470,16 +494,12 @@ pub async fn show_settings(
         _ => "",
     };
     let form = current_form(&state, &auth).await?;
-    let service_form = ServiceForm {
-        active: "1".into(),
-        ..ServiceForm::default()
-    };
     settings_page(
         &state,
         &auth,
         form,
         FieldProblems::new(),
-        service_form,
+        new_service_form(),
         FieldProblems::new(),
         done,
     )
@@ -493,47 +513,37 @@ pub async fn save_settings(
     CsrfForm(auth, form): CsrfForm<CadencesForm>,
 ) -> Result<Response, PageError> {
     auth.require_manage()?;
-    let version: i64 = form
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| PageError::BadRequest)?;
-    let errors = match parse_cadences(&form) {
-        Err(errors) => errors,
-        Ok(cadences) => match client_updates::save_settings(
-            state.store.as_ref(),
-            auth.ws(),
-            &auth.actor(),
-            cadences,
-            version,
-        )
-        .await
-        {
-            Ok(_) => return Ok(see_other("/settings/client-updates?done=saved")),
-            Err(AppError::Invalid(_)) => [("segments".to_string(), "updates-error-segments")]
-                .into_iter()
-                .collect(),
-            Err(AppError::StaleVersion(_)) => [("version".to_string(), "updates-error-stale")]
-                .into_iter()
-                .collect(),
-            Err(e) => return Err(e.into()),
+    let actor = auth.actor();
+    save_versioned(
+        &form.version,
+        parse_cadences(&form),
+        |cadences, version| {
+            client_updates::save_settings(
+                state.store.as_ref(),
+                auth.ws(),
+                &actor,
+                cadences,
+                version,
+            )
         },
-    };
-    let service_form = ServiceForm {
-        active: "1".into(),
-        ..ServiceForm::default()
-    };
-    let page = settings_page(
-        &state,
-        &auth,
-        form,
-        errors,
-        service_form,
-        FieldProblems::new(),
-        "",
+        Refusals {
+            field: |_| ("segments", "updates-error-segments"),
+            stale: "updates-error-stale",
+        },
+        "/settings/client-updates?done=saved",
+        |errors| {
+            settings_page(
+                &state,
+                &auth,
+                form.clone(),
+                errors,
+                new_service_form(),
+                FieldProblems::new(),
+                "",
+            )
+        },
     )
-    .await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    .await
 }
 
 fn service_input(form: &ServiceForm) -> ServiceInput {

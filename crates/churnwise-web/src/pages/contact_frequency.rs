@@ -3,12 +3,13 @@
 //! `churnwise_app::contact_frequency` like `max_contacts` of the API's
 //! `PUT /api/v1/settings`.
 
-use super::{render, see_other, Chrome, CsrfForm, PageAuth, PageError};
+use super::forms::FieldProblems;
+use super::settings_form::{save_versioned, Refusals};
+use super::{render, Chrome, CsrfForm, PageAuth, PageError};
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use churnwise_app::{contact_frequency, AppError};
+use axum::response::Response;
+use churnwise_app::contact_frequency;
 use churnwise_domain::contact_frequency::{ContactLimit, MaxContactSettings};
 use minijinja::context;
 use serde::Deserialize;
@@ -71,8 +72,8 @@ fn segment_line(line: &str) -> Option<(String, ContactLimit)> {
 
 /// The form read into settings; what cannot be read is named by its form
 /// field (the bounds are checked by the app).
-fn parse(form: &FrequencyForm) -> Result<MaxContactSettings, BTreeMap<String, String>> {
-    let mut errors = BTreeMap::new();
+fn parse(form: &FrequencyForm) -> Result<MaxContactSettings, FieldProblems> {
+    let mut errors = FieldProblems::new();
     let contacts = form.default_contacts.trim();
     let days = form.default_days.trim();
     let default = if contacts.is_empty() && days.is_empty() {
@@ -81,16 +82,10 @@ fn parse(form: &FrequencyForm) -> Result<MaxContactSettings, BTreeMap<String, St
         let contacts = contacts.parse::<u32>().ok();
         let days = days.parse::<u32>().ok();
         if contacts.is_none() {
-            errors.insert(
-                "default_contacts".to_string(),
-                "frequency-error-contacts".to_string(),
-            );
+            errors.insert("default_contacts".to_string(), "frequency-error-contacts");
         }
         if days.is_none() {
-            errors.insert(
-                "default_days".to_string(),
-                "frequency-error-days".to_string(),
-            );
+            errors.insert("default_days".to_string(), "frequency-error-days");
         }
         contacts
             .zip(days)
@@ -108,10 +103,7 @@ fn parse(form: &FrequencyForm) -> Result<MaxContactSettings, BTreeMap<String, St
                 by_segment.insert(segment, limit);
             }
             None => {
-                errors.insert(
-                    "by_segment".to_string(),
-                    "frequency-error-segments".to_string(),
-                );
+                errors.insert("by_segment".to_string(), "frequency-error-segments");
             }
         }
     }
@@ -139,7 +131,7 @@ async fn page(
     state: &AppState,
     auth: &PageAuth,
     form: FrequencyForm,
-    errors: BTreeMap<String, String>,
+    errors: FieldProblems,
     done: bool,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::of(auth, state, "settings").await?;
@@ -158,7 +150,14 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let current = contact_frequency::limits(state.store.as_ref(), auth.ws()).await?;
     let form = form_of(&current.value, current.version);
-    page(&state, &auth, form, BTreeMap::new(), query.done == "saved").await
+    page(
+        &state,
+        &auth,
+        form,
+        FieldProblems::new(),
+        query.done == "saved",
+    )
+    .await
 }
 
 /// `POST /settings/contact-frequency`: saves them (owners and managers); a
@@ -168,40 +167,21 @@ pub async fn save(
     CsrfForm(auth, form): CsrfForm<FrequencyForm>,
 ) -> Result<Response, PageError> {
     auth.require_manage()?;
-    let version: i64 = form
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| PageError::BadRequest)?;
-    let errors = match parse(&form) {
-        Err(errors) => errors,
-        Ok(limits) => match contact_frequency::save_limits(
-            state.store.as_ref(),
-            auth.ws(),
-            &auth.actor(),
-            limits,
-            version,
-        )
-        .await
-        {
-            Ok(_) => return Ok(see_other("/settings/contact-frequency?done=saved")),
-            Err(AppError::Invalid(problems)) => problems
-                .iter()
-                .map(|p| {
-                    let (field, key) = form_error(&p.field);
-                    (field.to_string(), key.to_string())
-                })
-                .collect(),
-            Err(AppError::StaleVersion(_)) => {
-                [("version".to_string(), "frequency-error-stale".to_string())]
-                    .into_iter()
-                    .collect()
-            }
-            Err(e) => return Err(e.into()),
+    let actor = auth.actor();
+    save_versioned(
+        &form.version,
+        parse(&form),
+        |limits, version| {
+            contact_frequency::save_limits(state.store.as_ref(), auth.ws(), &actor, limits, version)
         },
-    };
-    let page = page(&state, &auth, form, errors, false).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        Refusals {
+            field: |p| form_error(&p.field),
+            stale: "frequency-error-stale",
+        },
+        "/settings/contact-frequency?done=saved",
+        |errors| page(&state, &auth, form.clone(), errors, false),
+    )
+    .await
 }
 
 #[cfg(test)]

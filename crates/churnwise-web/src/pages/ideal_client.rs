@@ -1,17 +1,17 @@
 //! Settings → Ideal client (issue 16): the profile the team writes, through
 //! `churnwise_app::ideal_client` like the API's `PUT /api/v1/settings`.
 
-use super::{render, see_other, Chrome, CsrfForm, PageAuth, PageError};
+use super::forms::FieldProblems;
+use super::settings_form::{save_versioned, Refusals};
+use super::{render, Chrome, CsrfForm, PageAuth, PageError};
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use churnwise_app::{ideal_client, AppError};
+use axum::response::Response;
+use churnwise_app::ideal_client;
 use churnwise_domain::ideal_client::IdealClientProfile;
 use churnwise_domain::Money;
 use minijinja::context;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 /// The query of the page.
 #[derive(Debug, Default, Deserialize)]
@@ -72,8 +72,8 @@ fn list(text: &str) -> Vec<String> {
 }
 
 /// The form read into a profile; a bad amount is named by its form field.
-fn parse(form: &IdealClientForm) -> Result<IdealClientProfile, BTreeMap<String, String>> {
-    let mut errors = BTreeMap::new();
+fn parse(form: &IdealClientForm) -> Result<IdealClientProfile, FieldProblems> {
+    let mut errors = FieldProblems::new();
     let mut amount = |field: &str, text: &str| -> Option<i64> {
         let text = text.trim();
         if text.is_empty() {
@@ -82,7 +82,7 @@ fn parse(form: &IdealClientForm) -> Result<IdealClientProfile, BTreeMap<String, 
         match Money::parse_non_negative(&text.replace(',', ".")) {
             Ok(m) => Some(m.cents()),
             Err(_) => {
-                errors.insert(field.to_string(), "ideal-client-error-amount".to_string());
+                errors.insert(field.to_string(), "ideal-client-error-amount");
                 None
             }
         }
@@ -128,7 +128,7 @@ async fn page(
     state: &AppState,
     auth: &PageAuth,
     form: IdealClientForm,
-    errors: BTreeMap<String, String>,
+    errors: FieldProblems,
     done: bool,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::of(auth, state, "settings").await?;
@@ -147,7 +147,14 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let current = ideal_client::profile(state.store.as_ref(), auth.ws()).await?;
     let form = form_of(&current.value, current.version);
-    page(&state, &auth, form, BTreeMap::new(), query.done == "saved").await
+    page(
+        &state,
+        &auth,
+        form,
+        FieldProblems::new(),
+        query.done == "saved",
+    )
+    .await
 }
 
 /// `POST /settings/ideal-client`: saves it (owners and managers); a refused
@@ -157,39 +164,22 @@ pub async fn save(
     CsrfForm(auth, form): CsrfForm<IdealClientForm>,
 ) -> Result<Response, PageError> {
     auth.require_manage()?;
-    let version: i64 = form
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| PageError::BadRequest)?;
-    let errors = match parse(&form) {
-        Err(errors) => errors,
-        Ok(profile) => match ideal_client::save(
-            state.store.as_ref(),
-            auth.ws(),
-            &auth.actor(),
-            profile,
-            version,
-        )
-        .await
-        {
-            Ok(_) => return Ok(see_other("/settings/ideal-client?done=saved")),
-            Err(AppError::Invalid(problems)) => problems
-                .iter()
-                .map(|p| {
-                    let base = p.field.split('[').next().unwrap_or(&p.field);
-                    (form_field(base).to_string(), error_key(base).to_string())
-                })
-                .collect(),
-            Err(AppError::StaleVersion(_)) => [(
-                "version".to_string(),
-                "ideal-client-error-stale".to_string(),
-            )]
-            .into_iter()
-            .collect(),
-            Err(e) => return Err(e.into()),
+    let actor = auth.actor();
+    save_versioned(
+        &form.version,
+        parse(&form),
+        |profile, version| {
+            ideal_client::save(state.store.as_ref(), auth.ws(), &actor, profile, version)
         },
-    };
-    let page = page(&state, &auth, form, errors, false).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        Refusals {
+            field: |p| {
+                let base = p.field.split('[').next().unwrap_or(&p.field);
+                (form_field(base), error_key(base))
+            },
+            stale: "ideal-client-error-stale",
+        },
+        "/settings/ideal-client?done=saved",
+        |errors| page(&state, &auth, form.clone(), errors, false),
+    )
+    .await
 }

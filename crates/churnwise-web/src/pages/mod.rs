@@ -26,6 +26,7 @@ pub mod reminders;
 mod render;
 pub mod session;
 pub mod settings;
+mod settings_form;
 // --- outhooks (issue 17)
 pub mod webhooks;
 pub mod who_leaves;

@@ -699,7 +699,8 @@ async fn the_owner_edits_an_update_prints_it_and_marks_it_handed_over_from_the_p
             ("csrf", &csrf),
             ("lang", "en"),
             ("subject", "Our update"),
-            ("body", "One\n\nTwo <b>"),
+            // A browser sends a textarea's lines ended by CRLF.
+            ("body", "One\r\n\r\nTwo <b>\r\nand three"),
         ],
     )
     .await;
@@ -707,7 +708,8 @@ async fn the_owner_edits_an_update_prints_it_and_marks_it_handed_over_from_the_p
     let disposition = file.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
     assert!(disposition.starts_with("attachment;"), "{disposition}");
     let doc = String::from_utf8(file.bytes.clone()).unwrap();
-    assert!(doc.contains("Two &lt;b&gt;"), "{doc}");
+    assert!(doc.contains("<p>One</p>"), "{doc}");
+    assert!(doc.contains("<p>Two &lt;b&gt;\nand three</p>"), "{doc}");
     assert_eq!(s.sent_total().await, 0);
 
     let done = post(
@@ -718,7 +720,7 @@ async fn the_owner_edits_an_update_prints_it_and_marks_it_handed_over_from_the_p
             ("csrf", &csrf),
             ("lang", "en"),
             ("subject", "Our update"),
-            ("body", "Text"),
+            ("body", "Text\r\n\r\nMore"),
             ("channel", "download"),
             ("suggested_service_id", &brand),
         ],
@@ -727,12 +729,226 @@ async fn the_owner_edits_an_update_prints_it_and_marks_it_handed_over_from_the_p
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", html(&done));
     assert!(location(&done).contains("done=update-sent"));
     assert_eq!(s.sent_total().await, 1);
+    let sent = s.call(Method::GET, &s.client_path("/updates"), None).await;
+    assert_eq!(sent.json["items"][0]["body"], "Text\n\nMore");
+    assert_eq!(sent.json["items"][0]["channel"], "download");
     let client_page = get(&s.app, &format!("/clients/{}", s.client), &jar, None).await;
     assert!(html(&client_page).contains("Our update"));
     assert!(html(&client_page).contains("Brand design"));
     let settings = get(&s.app, "/settings/client-updates", &jar, None).await;
     assert_eq!(settings.status, StatusCode::OK);
     assert!(html(&settings).contains("Brand design"));
+}
+
+async fn the_updates_due_are_paged_and_a_bad_page_is_refused_naming_it(backend: Backend) {
+    let s = crate::cases_api::setup(backend).await;
+    s.set_cadence(json!("monthly")).await;
+    // A second client, due since long ago too.
+    let other = s
+        .ok(
+            Method::POST,
+            "/api/v1/clients",
+            json!({"name": "Cafe Mar", "segment": "smb"}),
+            StatusCode::CREATED,
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    s.ok(
+        Method::POST,
+        &format!("/api/v1/clients/{other}/subscriptions"),
+        json!({"subscription_ref": "SUB-2", "mrr": 90.00, "started_on": "2022-06-01"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    s.ok(
+        Method::PUT,
+        &format!("/api/v1/clients/{other}/update-cadence"),
+        json!({"cadence": "quarterly"}),
+        StatusCode::OK,
+    )
+    .await;
+
+    // The longest overdue first, one a page.
+    let mut seen = Vec::new();
+    for page in [1, 2, 3] {
+        let r = s
+            .call(
+                Method::GET,
+                &format!("/api/v1/client-updates/due?page={page}&per_page=1"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.json);
+        assert_eq!(r.json["total"], 2);
+        assert_eq!(r.json["page"], page);
+        assert_eq!(r.json["per_page"], 1);
+        seen.extend(
+            r.json["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u["client_id"].as_i64().unwrap()),
+        );
+    }
+    assert_eq!(seen, [other, s.client]);
+
+    for (query, named) in [
+        ("per_page=0", vec!["per_page"]),
+        ("per_page=501", vec!["per_page"]),
+        ("page=0", vec!["page"]),
+        ("page=0&per_page=0", vec!["page", "per_page"]),
+    ] {
+        let r = s
+            .call(
+                Method::GET,
+                &format!("/api/v1/client-updates/due?{query}"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        let mut fields = fields(&r.json);
+        fields.sort();
+        assert_eq!(fields, named, "{query}");
+    }
+}
+
+async fn the_cadence_settings_and_the_client_page_forms_save_and_refuse_from_the_pages(
+    backend: Backend,
+) {
+    let s = crate::cases_api::setup(backend).await;
+    let ws = ws_of(&s).await;
+    s.app
+        .user_with_token("vera@example.com", "Acme Agency", Role::Viewer)
+        .await;
+    let store = s.app.store();
+    let jar = sign_in(&s.app, "ana@example.com").await;
+    let viewer = sign_in(&s.app, "vera@example.com").await;
+    let csrf_on = |jar: &crate::pages::Jar| {
+        let app = &s.app;
+        let jar = jar.clone();
+        async move {
+            let page = get(app, "/settings/client-updates", &jar, None).await;
+            assert_eq!(page.status, StatusCode::OK);
+            (jar, csrf_of(html(&page)))
+        }
+    };
+    let jar = csrf_on(&jar).await;
+    let viewer = csrf_on(&viewer).await;
+    let version = store
+        .workspace_settings(ws)
+        .await
+        .unwrap()
+        .version
+        .to_string();
+    let form = |version: &str, segments: &str| {
+        vec![
+            ("version".to_string(), version.to_string()),
+            ("default_cadence".to_string(), "off".to_string()),
+            ("segments".to_string(), segments.to_string()),
+        ]
+    };
+    let send = |(jar, csrf): &(crate::pages::Jar, String), fields: Vec<(String, String)>| {
+        let app = &s.app;
+        let jar = jar.clone();
+        let csrf = csrf.clone();
+        async move {
+            let mut pairs: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+            pairs.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            post(app, "/settings/client-updates", &jar, &pairs).await
+        }
+    };
+
+    // What the page cannot read, and what the app refuses, is drawn again
+    // next to the segments; nothing is saved.
+    let long = format!("{} = monthly", "s".repeat(101));
+    for segments in ["smb monthly", "smb = weekly", long.as_str()] {
+        let refused = send(&jar, form(&version, segments)).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{segments}"
+        );
+        let body = html(&refused);
+        assert!(body.contains("id=\"f-segments-error\""), "{body}");
+        assert!(body.contains("Write one segment a line"), "{body}");
+    }
+    let refused = send(&jar, form("not a number", "smb = monthly")).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let refused = send(&viewer, form(&version, "smb = monthly")).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let stored = store.workspace_settings(ws).await.unwrap();
+    assert_eq!(stored.version.to_string(), version);
+    assert!(stored.value.client_updates.by_segment.is_empty());
+
+    // Saved; then the same form again is stale.
+    let saved = send(&jar, form(&version, "smb = monthly")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", html(&saved));
+    assert_eq!(location(&saved), "/settings/client-updates?done=saved");
+    let stored = store.workspace_settings(ws).await.unwrap();
+    assert_eq!(
+        stored.value.client_updates.by_segment["smb"],
+        churnwise_domain::client_updates::Cadence::Monthly
+    );
+    let stale = send(&jar, form(&version, "smb = quarterly")).await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&stale).contains("Someone saved the settings since"));
+    assert_eq!(
+        store.workspace_settings(ws).await.unwrap().version,
+        stored.version
+    );
+    let cadence = s
+        .call(Method::GET, &s.client_path("/update-cadence"), None)
+        .await;
+    assert_eq!(cadence.json["cadence"], "monthly");
+    assert_eq!(cadence.json["own"], Value::Null);
+
+    // The client page's forms: a writer's change goes back to the section
+    // with its notice; a value the forms never offer is a bad request; a
+    // viewer changes nothing.
+    let client = format!("/clients/{}", s.client);
+    let back = |done: &str| format!("{client}?done={done}#updates");
+    let post_form = |(jar, csrf): &(crate::pages::Jar, String),
+                     path: String,
+                     field: &'static str,
+                     value: &'static str| {
+        let app = &s.app;
+        let jar = jar.clone();
+        let csrf = csrf.clone();
+        async move { post(app, &path, &jar, &[("csrf", &csrf), (field, value)]).await }
+    };
+    let cadence_path = format!("{client}/update-cadence");
+    let set = post_form(&jar, cadence_path.clone(), "cadence", "quarterly").await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&set), back("update-cadence-set"));
+    let bad = post_form(&jar, cadence_path.clone(), "cadence", "weekly").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let denied = post_form(&viewer, cadence_path.clone(), "cadence", "off").await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    let cadence = s
+        .call(Method::GET, &s.client_path("/update-cadence"), None)
+        .await;
+    assert_eq!(cadence.json["own"], "quarterly");
+
+    let service = s.add_service(json!({"name": "Local SEO"})).await;
+    let buys_path = format!("{client}/services/{service}/buys");
+    let denied = post_form(&viewer, buys_path.clone(), "buys", "1").await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    let bought = post_form(&jar, buys_path, "buys", "1").await;
+    assert_eq!(bought.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&bought), back("services-changed"));
+    let services = s.call(Method::GET, &s.client_path("/services"), None).await;
+    assert_eq!(services.json["buys"][0]["id"], service);
+    let answer_path = format!("{client}/services/{service}/answer");
+    let bad = post_form(&jar, answer_path.clone(), "answer", "maybe").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    // Never offered: nothing to answer.
+    let bad = post_form(&jar, answer_path.clone(), "answer", "accepted").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let denied = post_form(&viewer, answer_path, "answer", "accepted").await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    let services = s.call(Method::GET, &s.client_path("/services"), None).await;
+    assert_eq!(services.json["offered"], json!([]));
 }
 
 both_backends!(
@@ -746,4 +962,6 @@ both_backends!(
     bad_input_is_refused_naming_each_field_and_stores_nothing,
     another_workspace_sees_and_changes_nothing,
     the_owner_edits_an_update_prints_it_and_marks_it_handed_over_from_the_pages,
+    the_updates_due_are_paged_and_a_bad_page_is_refused_naming_it,
+    the_cadence_settings_and_the_client_page_forms_save_and_refuse_from_the_pages,
 );

@@ -197,8 +197,18 @@ pub async fn due(
     let defaults = store.workspace_settings(ws).await?.value.client_updates;
     let mut out = Vec::new();
     let mut after = ClientId(0);
+    // With the default cadence off, only a client with a cadence of its own
+    // or a segment given one can be due: the others are not read (issue 14).
+    let narrowed = defaults.default_cadence == Cadence::Off;
+    let or_segment = defaults.by_segment.values().any(|c| *c != Cadence::Off);
     loop {
-        let page = store.update_candidates(ws, after, CANDIDATES_PAGE).await?;
+        let page = if narrowed {
+            store
+                .update_candidates_narrowed(ws, after, CANDIDATES_PAGE, or_segment)
+                .await?
+        } else {
+            store.update_candidates(ws, after, CANDIDATES_PAGE).await?
+        };
         let Some(last) = page.last() else {
             break;
         };

@@ -5,12 +5,13 @@
 use crate::cases::due_items;
 use crate::owners::OwnerNames;
 use chrono::NaiveDate;
+use churnwise_domain::contact_frequency::counted_kinds;
 use churnwise_domain::contact_frequency::HeldBack;
 use churnwise_domain::health::{contact_overdue_days, score};
 use churnwise_domain::registry::ClientStatus;
 use churnwise_store::{
-    CaseId, ClientId, ContactFacts, HealthRunSummary, NewHealth, Store, StoreResult, User,
-    WorkspaceId,
+    CaseId, ClientId, ClientRef, ContactFacts, DueContact, DueContactFilter, HealthRunSummary,
+    NewHealth, Store, StoreResult, User, WorkspaceId,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -226,62 +227,335 @@ pub async fn due_lists(
     owner: Option<&str>,
     include_former: bool,
 ) -> StoreResult<DueLists> {
-    // Only the keep-in-touch facts, in one query: not the whole health facts.
-    let mut contacts: Vec<DueEntry> = store
-        .current_contact_facts(ws, today)
-        .await?
-        .into_iter()
-        .filter_map(|f| contact_entry(f, today))
-        .collect();
-    if include_former {
-        contacts.extend(
+    let owner = owner.map_or(DueOwner::Everyone, DueOwner::Named);
+    let window = due_window(store, ws, today, owner, include_former, 0, None).await?;
+    Ok(DueLists {
+        due: window.due,
+        held_back: window.held_back,
+    })
+}
+
+/// Whose work a due list holds.
+#[derive(Debug, Clone, Copy)]
+pub enum DueOwner<'a> {
+    /// Everyone's.
+    Everyone,
+    /// An owner filter as typed (a name or an email, any case): the client's
+    /// owner or the action's assignee is that text, or, when it names a
+    /// member, any name mapped to them.
+    Named(&'a str),
+    /// The work of the user with these names ("my work" of the Due page).
+    Of(&'a OwnerNames),
+}
+
+/// A window of the due list, and the clients it holds back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DueWindow {
+    /// The window's entries, most overdue first.
+    pub due: Vec<DueEntry>,
+    /// True when more entries follow the window.
+    pub more: bool,
+    /// Every client held back (their number is bounded by the contacts of
+    /// the limit's window), the first free again first.
+    pub held_back: Vec<HeldBackEntry>,
+}
+
+/// A due entry with what breaks ties in the due list's order: for case
+/// and billing work its place in the order they were read, for a contact
+/// whether the client is former (current clients first) and its id.
+#[derive(Debug, Clone)]
+struct Keyed {
+    entry: DueEntry,
+    tie: (u8, i64),
+}
+
+/// The due list's order: most overdue first, then by kind, client name and
+/// action number, then by [`Keyed::tie`].
+fn due_order(a: &Keyed, b: &Keyed) -> std::cmp::Ordering {
+    let (x, y) = (&a.entry, &b.entry);
+    y.days_overdue
+        .cmp(&x.days_overdue)
+        .then(x.kind.cmp(&y.kind))
+        .then(x.client_name.cmp(&y.client_name))
+        .then(x.item.cmp(&y.item))
+        .then(a.tie.cmp(&b.tie))
+}
+
+/// The entries `offset..offset + limit` (all from `offset` when `limit` is
+/// `None`) of the due list of `ws` on `today` for `owner` (the list of
+/// [`due_lists`], entry for entry, in the same order), whether more follow,
+/// and every client held back. The keep-in-touch part is read by the
+/// database in the list's order by each client's stored due day (migration
+/// 0031), only as far as the window needs: clients with a contact after
+/// `today` (a day asked in the past), the case work and the billing signals
+/// are few and merged in memory; the maximum contact frequency is checked
+/// only for the due clients contacted within its longest window.
+pub async fn due_window(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    today: NaiveDate,
+    owner: DueOwner<'_>,
+    include_former: bool,
+    offset: usize,
+    limit: Option<usize>,
+) -> StoreResult<DueWindow> {
+    // Whose work: the owner spellings the database filters the clients by,
+    // and the same rule in memory for the case and billing work.
+    let named = match owner {
+        DueOwner::Named(text) => Some(crate::owners::names_for_filter(store, ws, text).await?),
+        _ => None,
+    };
+    let mine = |e: &DueEntry| match owner {
+        DueOwner::Everyone => true,
+        DueOwner::Named(text) => {
+            e.belongs_to(text) || named.as_ref().is_some_and(|n| e.is_for_owner(n))
+        }
+        DueOwner::Of(names) => e.is_for_owner(names),
+    };
+    let owner_spellings = match owner {
+        DueOwner::Everyone => None,
+        // An owner name is kept when a contact of a client it owns would be.
+        _ => Some(
             store
-                .former_contact_facts(ws, today)
+                .owner_names(ws)
                 .await?
                 .into_iter()
-                .filter_map(|f| contact_entry(f, today)),
-        );
+                .filter(|o| {
+                    mine(&contact_due_entry(
+                        ClientRef {
+                            id: ClientId(0),
+                            name: String::new(),
+                            owner: Some(o.name.clone()),
+                            status: ClientStatus::Active,
+                        },
+                        today,
+                        today,
+                    ))
+                })
+                .flat_map(|o| o.spellings)
+                .collect(),
+        ),
+    };
+    let filter = DueContactFilter {
+        today,
+        include_former,
+        owner_spellings,
+    };
+    // The case work and the billing signals (issue 15), in the order read.
+    let mut others = case_entries(store, ws, today).await?;
+    others.extend(crate::billing_signals::due_entries(store, ws, today).await?);
+    let mut small: Vec<Keyed> = others
+        .into_iter()
+        .filter(|e| mine(e))
+        .enumerate()
+        .map(|(i, entry)| Keyed {
+            entry,
+            tie: (0, i64::try_from(i).unwrap_or(i64::MAX)),
+        })
+        .collect();
+    // Clients with a contact after `today`: their stored due day does not
+    // hold on that day, so their facts as of `today` decide.
+    let after: Vec<Keyed> = store
+        .contact_facts_after(ws, &filter)
+        .await?
+        .into_iter()
+        .filter_map(|f| {
+            let tie = contact_tie(&f.client);
+            contact_entry(f, today).map(|entry| Keyed { entry, tie })
+        })
+        .collect();
+    // Clients contacted as often as their segment allows wait (issue 16):
+    // only due clients contacted within the longest window can be.
+    let limits = store.workspace_settings(ws).await?.value.max_contacts;
+    let mut candidates: Vec<Keyed> = Vec::new();
+    if let Some(longest) = limits.longest_days() {
+        let from = today - chrono::Days::new(u64::from(longest.saturating_sub(1)));
+        candidates = store
+            .due_contacts_contacted_since(ws, &filter, &counted_kinds(), from)
+            .await?
+            .into_iter()
+            .map(|d| keyed_contact(d, today))
+            .collect();
     }
-    let mut entries = case_entries(store, ws, today).await?;
-    // Stripe cancellations and failed payments (issue 15).
-    entries.extend(crate::billing_signals::due_entries(store, ws, today).await?);
-    if let Some(owner) = owner {
-        // A member named by email or display name: their mapped names too.
-        let names = crate::owners::names_for_filter(store, ws, owner).await?;
-        let mine = |e: &DueEntry| e.belongs_to(owner) || e.is_for_owner(&names);
-        entries.retain(mine);
-        contacts.retain(mine);
-    }
-    // Clients contacted as often as their segment allows wait (issue 16).
-    let ids: Vec<ClientId> = contacts.iter().map(|e| e.client_id).collect();
+    let ids: Vec<ClientId> = candidates
+        .iter()
+        .chain(&after)
+        .map(|k| k.entry.client_id)
+        .collect();
     let held = crate::contact_frequency::held_back(store, ws, &ids, today).await?;
-    let mut held_back = Vec::new();
-    for entry in contacts {
-        match held.get(&entry.client_id) {
-            Some(h) => held_back.push(HeldBackEntry {
-                entry,
-                held_back: *h,
-            }),
-            None => entries.push(entry),
+    let mut held_back: Vec<(HeldBackEntry, (u8, i64))> = Vec::new();
+    let mut held_stored: Vec<Keyed> = Vec::new();
+    for k in candidates {
+        if let Some(h) = held.get(&k.entry.client_id) {
+            held_back.push((
+                HeldBackEntry {
+                    entry: k.entry.clone(),
+                    held_back: *h,
+                },
+                k.tie,
+            ));
+            held_stored.push(k);
         }
     }
-    entries.sort_by(|a, b| {
-        b.days_overdue
-            .cmp(&a.days_overdue)
-            .then(a.kind.cmp(&b.kind))
-            .then(a.client_name.cmp(&b.client_name))
-            .then(a.item.cmp(&b.item))
-    });
-    held_back.sort_by(|a, b| {
+    for k in after {
+        match held.get(&k.entry.client_id) {
+            Some(h) => held_back.push((
+                HeldBackEntry {
+                    entry: k.entry,
+                    held_back: *h,
+                },
+                k.tie,
+            )),
+            None => small.push(k),
+        }
+    }
+    held_back.sort_by(|(a, ta), (b, tb)| {
         a.held_back
             .free_on
             .cmp(&b.held_back.free_on)
             .then(a.entry.client_name.cmp(&b.entry.client_name))
+            .then(ta.cmp(tb))
     });
-    Ok(DueLists {
-        due: entries,
+    let held_back = held_back.into_iter().map(|(h, _)| h).collect();
+    small.sort_by(due_order);
+    held_stored.sort_by(due_order);
+    let held_ids: std::collections::HashSet<ClientId> =
+        held_stored.iter().map(|k| k.entry.client_id).collect();
+
+    // The stored part, read from the first row that can fall in the
+    // window: the entries of the window are in the list at `offset..`, and
+    // at most `small.len()` of the entries before them are not stored ones.
+    let start = offset.saturating_sub(small.len());
+    let wanted = limit.map(|n| offset + n + held_stored.len() - start + 1);
+    let rows: Vec<Keyed> = if limit == Some(0) {
+        vec![]
+    } else {
+        store
+            .due_contacts(
+                ws,
+                &filter,
+                start as u64,
+                wanted.map_or(u64::MAX, |w| w as u64),
+            )
+            .await?
+            .into_iter()
+            .map(|d| keyed_contact(d, today))
+            .collect()
+    };
+    let exhausted = wanted.is_none_or(|w| rows.len() < w);
+    let window = merge_window(
+        &small,
+        &held_stored,
+        &held_ids,
+        start,
+        rows,
+        exhausted,
+        offset,
+        limit,
+    );
+    Ok(DueWindow {
+        due: window.0,
+        more: window.1,
         held_back,
     })
+}
+
+/// The window `offset..offset + limit` of the merge of the stored contacts
+/// `rows` (the list's stored part from its `start`th row, `held` ones left
+/// out, `exhausted` when nothing follows them) with `small` (the entries
+/// read apart, sorted), and whether more follow. Positions are exact: the
+/// stored entries before `rows` number `start` less the held ones before
+/// them, and when `start > 0` every entry of `small` before the first row
+/// lies before `offset` (there are at most `offset - small.len()` stored
+/// entries and `small.len() - 1` others before it).
+#[expect(clippy::too_many_arguments, reason = "the parts of one merge, named")]
+fn merge_window(
+    small: &[Keyed],
+    held_sorted: &[Keyed],
+    held: &std::collections::HashSet<ClientId>,
+    start: usize,
+    rows: Vec<Keyed>,
+    exhausted: bool,
+    offset: usize,
+    limit: Option<usize>,
+) -> (Vec<DueEntry>, bool) {
+    use std::cmp::Ordering::Less;
+    let end = limit.map_or(usize::MAX, |n| offset.saturating_add(n));
+    let (mut index, mut next_small) = match rows.first() {
+        _ if start == 0 => (0, 0),
+        Some(first) => {
+            let held_before = held_sorted
+                .iter()
+                .filter(|h| due_order(h, first) == Less)
+                .count();
+            let small_before = small.partition_point(|e| due_order(e, first) == Less);
+            (start - held_before + small_before, small_before)
+        }
+        // Nothing stored from `start` on: every entry lies before `offset`.
+        None => return (vec![], false),
+    };
+    let mut out = Vec::new();
+    let mut rows = rows
+        .into_iter()
+        .filter(|k| !held.contains(&k.entry.client_id))
+        .peekable();
+    loop {
+        let take_row = match (rows.peek(), small.get(next_small)) {
+            (Some(r), Some(s)) => due_order(r, s) == Less,
+            (Some(_), None) => true,
+            (None, Some(_)) if !exhausted => return (out, true),
+            (None, Some(_)) => false,
+            (None, None) => return (out, !exhausted),
+        };
+        if index >= end {
+            return (out, true);
+        }
+        let entry = if take_row {
+            rows.next().map(|k| k.entry)
+        } else {
+            next_small += 1;
+            small.get(next_small - 1).map(|k| k.entry.clone())
+        };
+        if let Some(entry) = entry {
+            if index >= offset {
+                out.push(entry);
+            }
+        }
+        index += 1;
+    }
+}
+
+/// Breaks ties between contacts of the same day and name: current clients
+/// first, then by id.
+fn contact_tie(client: &ClientRef) -> (u8, i64) {
+    (u8::from(client.status == ClientStatus::Former), client.id.0)
+}
+
+/// A stored due contact as an entry with its tie-breaker.
+fn keyed_contact(d: DueContact, today: NaiveDate) -> Keyed {
+    let tie = contact_tie(&d.client);
+    Keyed {
+        entry: contact_due_entry(d.client, d.due_on, today),
+        tie,
+    }
+}
+
+/// The contact entry of `client`, due since `due_on`.
+fn contact_due_entry(client: ClientRef, due_on: NaiveDate, today: NaiveDate) -> DueEntry {
+    DueEntry {
+        kind: DueKind::Contact,
+        client_id: client.id,
+        client_name: client.name,
+        owner: client.owner,
+        assignee: None,
+        case_id: None,
+        item: None,
+        what: String::new(),
+        what_es: None,
+        due_on,
+        days_overdue: (today - due_on).num_days(),
+        billing: None,
+    }
 }
 
 /// The contact entry of a client whose last contact is older than its
@@ -293,20 +567,11 @@ fn contact_entry(f: ContactFacts, today: NaiveDate) -> Option<DueEntry> {
         f.keep_in_touch_days,
         today,
     )?;
-    Some(DueEntry {
-        kind: DueKind::Contact,
-        client_id: f.client.id,
-        client_name: f.client.name,
-        owner: f.client.owner,
-        assignee: None,
-        case_id: None,
-        item: None,
-        what: String::new(),
-        what_es: None,
-        due_on: today - chrono::Days::new(late.unsigned_abs()),
-        days_overdue: late,
-        billing: None,
-    })
+    Some(contact_due_entry(
+        f.client,
+        today - chrono::Days::new(late.unsigned_abs()),
+        today,
+    ))
 }
 
 /// The case work due on `today` (retention promises, corrective actions,

@@ -138,7 +138,19 @@ pub fn metrics_input(data: MetricsData) -> MetricsInput {
 pub struct MetricsCache {
     entries: std::sync::Mutex<Vec<CacheEntry>>,
     capacity: usize,
+    /// The statuses reconciled with the customers on a day (the
+    /// dashboard's, issue 14), read from the same rows and kept with the
+    /// same key: (workspace, day, data version, answer), the newest last.
+    reconciled: std::sync::Mutex<Vec<Reconciled>>,
 }
+
+/// A reconciliation kept by [`MetricsCache`].
+type Reconciled = (
+    WorkspaceId,
+    chrono::NaiveDate,
+    String,
+    crate::status::StatusReconciliation,
+);
 
 struct CacheEntry {
     ws: WorkspaceId,
@@ -153,7 +165,41 @@ impl MetricsCache {
         MetricsCache {
             entries: std::sync::Mutex::new(Vec::new()),
             capacity,
+            reconciled: std::sync::Mutex::new(Vec::new()),
         }
+    }
+
+    /// The reconciliation of `ws` on `day` kept at data `version`.
+    pub(crate) fn reconciled(
+        &self,
+        ws: WorkspaceId,
+        day: chrono::NaiveDate,
+        version: &str,
+    ) -> Option<crate::status::StatusReconciliation> {
+        let kept = self.reconciled.lock().unwrap_or_else(|e| e.into_inner());
+        kept.iter()
+            .find(|(w, d, v, _)| *w == ws && *d == day && v == version)
+            .map(|(_, _, _, r)| *r)
+    }
+
+    /// Keeps the reconciliation of `ws` on `day` at data `version`, in
+    /// place of the workspace's older ones.
+    pub(crate) fn keep_reconciled(
+        &self,
+        ws: WorkspaceId,
+        day: chrono::NaiveDate,
+        version: String,
+        answer: crate::status::StatusReconciliation,
+    ) {
+        if self.capacity == 0 {
+            return;
+        }
+        let mut kept = self.reconciled.lock().unwrap_or_else(|e| e.into_inner());
+        kept.retain(|(w, d, _, _)| !(*w == ws && *d == day));
+        if kept.len() >= self.capacity {
+            kept.remove(0);
+        }
+        kept.push((ws, day, version, answer));
     }
 
     fn get(&self, ws: WorkspaceId, question: &str, version: &str) -> Option<MetricsReport> {

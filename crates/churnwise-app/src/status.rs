@@ -152,6 +152,27 @@ pub async fn reconcile(
     Ok(r)
 }
 
+/// The reconciliation of [`reconcile`], taken from `cache` when the
+/// workspace's data (clients, their statuses, subscriptions) has not
+/// changed since it was computed for the same day (issue 14: the
+/// dashboard's grouped count over every subscription is read once per
+/// change, not once per load).
+pub async fn reconcile_cached(
+    store: &dyn Store,
+    cache: &crate::metrics::MetricsCache,
+    ws: WorkspaceId,
+    day: NaiveDate,
+) -> AppResult<StatusReconciliation> {
+    // Read before the rows, as for the metrics: never stale.
+    let version = store.data_version(ws).await?;
+    if let Some(kept) = cache.reconciled(ws, day, &version) {
+        return Ok(kept);
+    }
+    let answer = reconcile(store, ws, day).await?;
+    cache.keep_reconciled(ws, day, version, answer);
+    Ok(answer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

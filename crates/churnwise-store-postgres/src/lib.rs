@@ -10,6 +10,11 @@ const BACKEND_NAME: &str = "postgres";
 /// written, so a plain `BEGIN` never has to upgrade anything.
 const BEGIN_WRITE: &str = "BEGIN";
 
+// --- due-fast (issue 14) ---
+/// What follows a text column in an `ORDER BY` so that the database orders
+/// it byte by byte, as Rust compares strings: the database's own collation may order by language rules.
+const BYTE_ORDER_COLLATE: &str = " COLLATE \"C\"";
+
 /// The workspace's data version: the summed weight of its change marks
 /// (migration 0016).
 const DATA_VERSION_SQL: &str =

@@ -26,6 +26,11 @@ fn push_text_in(q: &mut sqlx::QueryBuilder<'_, Db>, column: &str, values: &[&str
 /// never has to upgrade a read (see `SqlStore::begin_write`).
 const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 
+// --- due-fast (issue 14) ---
+/// What follows a text column in an `ORDER BY` so that the database orders
+/// it byte by byte, as Rust compares strings: SQLite compares text byte by byte already (BINARY).
+const BYTE_ORDER_COLLATE: &str = "";
+
 /// The workspace's data version: the counter its triggers move
 /// (migration 0016).
 const DATA_VERSION_SQL: &str = "SELECT data_version FROM workspaces WHERE id = $1";

@@ -119,7 +119,19 @@ impl SqlStore {
         after: ClientId,
         limit: u32,
     ) -> StoreResult<Vec<UpdateCandidate>> {
-        let rows = sqlx::query(
+        self.update_candidates_where(ws, after, limit, "").await
+    }
+
+    /// The update candidates with one more fixed condition on `c` (never
+    /// user input), e.g. [`NARROWED_TO_CADENCES`].
+    pub(super) async fn update_candidates_where(
+        &self,
+        ws: WorkspaceId,
+        after: ClientId,
+        limit: u32,
+        condition: &'static str,
+    ) -> StoreResult<Vec<UpdateCandidate>> {
+        let sql = format!(
             "SELECT c.id, c.name, c.owner, c.segment, c.created_at, \
              (SELECT u.cadence FROM client_update_cadences u WHERE u.workspace_id = c.workspace_id \
                AND u.client_id = c.id) AS cadence, \
@@ -128,14 +140,15 @@ impl SqlStore {
              (SELECT MIN(b.started_on) FROM subscriptions b WHERE b.workspace_id = c.workspace_id \
                AND b.client_id = c.id) AS first_start \
              FROM clients c WHERE c.workspace_id = $1 AND c.status = 'active' \
-             AND c.erased_at IS NULL AND c.id > $2 ORDER BY c.id LIMIT $3",
-        )
-        .bind(ws.0)
-        .bind(after.0)
-        .bind(i64::from(limit.clamp(1, 1_000)))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_error)?;
+             AND c.erased_at IS NULL AND c.id > $2{condition} ORDER BY c.id LIMIT $3"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(ws.0)
+            .bind(after.0)
+            .bind(i64::from(limit.clamp(1, 1_000)))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
         rows.iter()
             .map(|r| {
                 let get = |e: sqlx::Error| backend_error(e);
@@ -433,3 +446,12 @@ fn name_taken(e: sqlx::Error) -> StoreError {
         other => other,
     }
 }
+
+// --- due-fast (issue 14) ---
+/// Only the clients with a cadence of their own.
+pub(super) const NARROWED_TO_CADENCES: &str = " AND c.id IN (SELECT u.client_id \
+     FROM client_update_cadences u WHERE u.workspace_id = $1)";
+/// Only the clients with a cadence of their own or a segment.
+pub(super) const NARROWED_TO_CADENCES_OR_SEGMENTS: &str = " AND (c.id IN (SELECT u.client_id \
+     FROM client_update_cadences u WHERE u.workspace_id = $1) \
+     OR (c.segment IS NOT NULL AND TRIM(c.segment) <> ''))";

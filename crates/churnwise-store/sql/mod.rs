@@ -58,6 +58,8 @@ mod client_updates;
 // --- frequency ---
 mod contact_frequency;
 mod exclusivity_imports;
+// --- due-fast (issue 14) ---
+mod contact_due;
 
 type DbRow = <crate::Db as sqlx::Database>::Row;
 

@@ -117,25 +117,7 @@ impl SqlStore {
             .fetch_all(&self.pool)
             .await
             .map_err(backend_error)?;
-        rows.iter()
-            .map(|r| {
-                let created_at: Timestamp = r.try_get("created_at").map_err(backend_error)?;
-                let first_start: Option<Date> = r.try_get("first_start").map_err(backend_error)?;
-                let status: String = r.try_get("status").map_err(backend_error)?;
-                Ok(ContactFacts {
-                    client: ClientRef {
-                        id: ClientId(r.try_get("id").map_err(backend_error)?),
-                        name: r.try_get("name").map_err(backend_error)?,
-                        owner: r.try_get("owner").map_err(backend_error)?,
-                        status: super::parse_column(&status, "client status")?,
-                    },
-                    keep_in_touch_days: r.try_get("keep_in_touch_days").map_err(backend_error)?,
-                    last_contact_on: r.try_get("last_on").map_err(backend_error)?,
-                    client_since: first_start
-                        .map_or(created_at.date_naive(), |s| s.min(created_at.date_naive())),
-                })
-            })
-            .collect()
+        rows.iter().map(contact_facts_from).collect()
     }
 
     pub(super) async fn running_by_status_impl(
@@ -168,4 +150,24 @@ impl SqlStore {
             })
             .collect()
     }
+}
+
+/// The contact facts of a row with `id`, `name`, `owner`, `status`,
+/// `keep_in_touch_days`, `created_at`, `last_on` and `first_start`.
+pub(super) fn contact_facts_from(r: &super::DbRow) -> StoreResult<ContactFacts> {
+    let created_at: Timestamp = r.try_get("created_at").map_err(backend_error)?;
+    let first_start: Option<Date> = r.try_get("first_start").map_err(backend_error)?;
+    let status: String = r.try_get("status").map_err(backend_error)?;
+    Ok(ContactFacts {
+        client: ClientRef {
+            id: ClientId(r.try_get("id").map_err(backend_error)?),
+            name: r.try_get("name").map_err(backend_error)?,
+            owner: r.try_get("owner").map_err(backend_error)?,
+            status: super::parse_column(&status, "client status")?,
+        },
+        keep_in_touch_days: r.try_get("keep_in_touch_days").map_err(backend_error)?,
+        last_contact_on: r.try_get("last_on").map_err(backend_error)?,
+        client_since: first_start
+            .map_or(created_at.date_naive(), |s| s.min(created_at.date_naive())),
+    })
 }

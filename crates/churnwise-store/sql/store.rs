@@ -1599,4 +1599,51 @@ impl Store for SqlStore {
     ) -> StoreResult<Vec<(usize, StoredExclusivity)>> {
         self.exclusivities_covering_each_impl(ws, probes).await
     }
+
+    // --- due-fast (issue 14) ---
+
+    async fn due_contacts(
+        &self,
+        ws: WorkspaceId,
+        filter: &DueContactFilter,
+        offset: u64,
+        limit: u64,
+    ) -> StoreResult<Vec<DueContact>> {
+        self.due_contacts_impl(ws, filter, offset, limit).await
+    }
+
+    async fn due_contacts_contacted_since(
+        &self,
+        ws: WorkspaceId,
+        filter: &DueContactFilter,
+        kinds: &[churnwise_domain::registry::InteractionKind],
+        from: Date,
+    ) -> StoreResult<Vec<DueContact>> {
+        self.due_contacts_contacted_since_impl(ws, filter, kinds, from)
+            .await
+    }
+
+    async fn contact_facts_after(
+        &self,
+        ws: WorkspaceId,
+        filter: &DueContactFilter,
+    ) -> StoreResult<Vec<ContactFacts>> {
+        self.contact_facts_after_impl(ws, filter).await
+    }
+
+    async fn update_candidates_narrowed(
+        &self,
+        ws: WorkspaceId,
+        after: ClientId,
+        limit: u32,
+        or_segment: bool,
+    ) -> StoreResult<Vec<UpdateCandidate>> {
+        let condition = if or_segment {
+            super::client_updates::NARROWED_TO_CADENCES_OR_SEGMENTS
+        } else {
+            super::client_updates::NARROWED_TO_CADENCES
+        };
+        self.update_candidates_where(ws, after, limit, condition)
+            .await
+    }
 }

@@ -6,6 +6,7 @@ mod billing_signals;
 mod cancel_flow;
 mod cases;
 mod client_updates;
+mod contact_due;
 mod contact_frequency;
 mod error;
 mod exclusivity;
@@ -28,6 +29,7 @@ pub use billing_signals::*;
 pub use cancel_flow::*;
 pub use cases::*;
 pub use client_updates::*;
+pub use contact_due::*;
 pub use contact_frequency::*;
 pub use error::{RowProblem, StoreError};
 pub use exclusivity::*;
@@ -1393,6 +1395,48 @@ pub trait Store: Send + Sync + 'static {
         ws: WorkspaceId,
         probes: &[ExclusivityProbe],
     ) -> StoreResult<Vec<(usize, StoredExclusivity)>>;
+
+    // --- due-fast (issue 14): the due list read by the stored due day ---
+    /// The clients of `ws` due for a contact on `filter.today` by their
+    /// stored due day (migration 0031), most overdue first (then by name in
+    /// byte order, current clients before former ones, then by id), from
+    /// `offset`, at most `limit`. Clients with a contact after
+    /// `filter.today` are left out: [`Store::contact_facts_after`] reads them.
+    async fn due_contacts(
+        &self,
+        ws: WorkspaceId,
+        filter: &DueContactFilter,
+        offset: u64,
+        limit: u64,
+    ) -> StoreResult<Vec<DueContact>>;
+    /// The clients [`Store::due_contacts`] lists that have an interaction
+    /// of `kinds` from `from` to `filter.today` (the ones the maximum
+    /// contact frequency may hold back), in the same order.
+    async fn due_contacts_contacted_since(
+        &self,
+        ws: WorkspaceId,
+        filter: &DueContactFilter,
+        kinds: &[churnwise_domain::registry::InteractionKind],
+        from: Date,
+    ) -> StoreResult<Vec<DueContact>>;
+    /// The contact facts as of `filter.today` of the clients of `ws` (of
+    /// the filter's statuses and owners) that have a contact after that
+    /// day: the due list computes their due day from these facts.
+    async fn contact_facts_after(
+        &self,
+        ws: WorkspaceId,
+        filter: &DueContactFilter,
+    ) -> StoreResult<Vec<ContactFacts>>;
+    /// The candidates of [`Store::update_candidates`] that have a cadence
+    /// of their own, or (when `or_segment`) a segment: the only clients
+    /// whose update can be due when the workspace's default cadence is off.
+    async fn update_candidates_narrowed(
+        &self,
+        ws: WorkspaceId,
+        after: ClientId,
+        limit: u32,
+        or_segment: bool,
+    ) -> StoreResult<Vec<UpdateCandidate>>;
 }
 
 /// Failed sign-ins counted against one key (`email:…` for an account,

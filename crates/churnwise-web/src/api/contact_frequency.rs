@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::Json;
 use chrono::Utc;
 use churnwise_app::bounds::{list_limit, window};
-use churnwise_app::early_warning::{due_lists, HeldBackEntry};
+use churnwise_app::early_warning::{due_window, DueOwner, HeldBackEntry};
 
 /// The clients due for a contact that the maximum contact frequency holds
 /// back (left out of `/due-list`), each with its contacts counted, its limit
@@ -27,12 +27,16 @@ pub async fn held_back(
     let limit = list_limit("limit", query.limit)?;
     let on = query.on.unwrap_or_else(|| Utc::now().date_naive());
     let owner = query.owner.filter(|o| !o.trim().is_empty());
-    let lists = due_lists(
+    // The held-back clients without the due list itself (issue 14).
+    let owner = owner.as_deref().map_or(DueOwner::Everyone, DueOwner::Named);
+    let lists = due_window(
         state.store.as_ref(),
         auth.ws(),
         on,
-        owner.as_deref(),
+        owner,
         query.include_former.unwrap_or(false),
+        0,
+        Some(0),
     )
     .await?;
     Ok(Json(window(lists.held_back, query.offset, limit)))

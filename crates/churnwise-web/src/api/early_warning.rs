@@ -9,9 +9,9 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{NaiveDate, Utc};
-use churnwise_app::bounds::{list_limit, list_window, window};
+use churnwise_app::bounds::{list_limit, list_window};
 use churnwise_app::cases::{open_case, CaseContext};
-use churnwise_app::early_warning::{due_list_with, refresh, DueEntry};
+use churnwise_app::early_warning::{due_window, refresh, DueEntry, DueOwner};
 use churnwise_domain::departure::DepartureKind;
 use churnwise_domain::workspace_settings::WorkspaceSettings;
 use churnwise_domain::Lang;
@@ -272,16 +272,22 @@ pub async fn due(
     let limit = list_limit("limit", query.limit)?;
     let on = query.on.unwrap_or_else(|| Utc::now().date_naive());
     let owner = query.owner.filter(|o| !o.trim().is_empty());
-    let entries = due_list_with(
+    // Only the window is read (issue 14): the list's order and entries are
+    // those of the whole list.
+    let owner = owner.as_deref().map_or(DueOwner::Everyone, DueOwner::Named);
+    let window = due_window(
         state.store.as_ref(),
         auth.ws(),
         on,
-        owner.as_deref(),
+        owner,
         query.include_former.unwrap_or(false),
+        query
+            .offset
+            .map_or(0, |o| usize::try_from(o).unwrap_or(usize::MAX)),
+        Some(limit),
     )
     .await?;
-    let entries = window(entries, query.offset, limit);
-    Ok(Json(entries))
+    Ok(Json(window.due))
 }
 
 /// The workspace's settings with their version.

@@ -506,8 +506,13 @@ pub async fn show(
     let (from, to, refused) = range(&query, as_of);
     let report = report(&state, &auth, from, to, as_of).await?;
     let counts = status_counts(&state, &auth).await?;
-    let reconciled =
-        churnwise_app::status::reconcile(state.store.as_ref(), auth.ws(), today()).await?;
+    let reconciled = churnwise_app::status::reconcile_cached(
+        state.store.as_ref(),
+        &state.metrics_cache,
+        auth.ws(),
+        today(),
+    )
+    .await?;
     let charts = charts(&report, auth.lang);
     let no_data = no_customers(&report);
     let reasons_report = churnwise_app::reports::reasons_report_with_usage(

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::{Duration, NaiveDate, Utc};
 use churnwise_app::digest::{due_text, signal_phrase, signal_text};
-use churnwise_app::early_warning::{due_lists, refresh};
+use churnwise_app::early_warning::{due_window, refresh, DueOwner};
 use churnwise_domain::registry::WarningFlag;
 use churnwise_domain::Lang;
 use churnwise_store::{
@@ -28,6 +28,15 @@ const ALERTS_SHOWN: u32 = 200;
 /// all.
 const UPDATES_SHOWN: usize = 50;
 
+/// The due entries per page of the Due page (issue 14: a window of the
+/// list, read as far as it needs).
+const DUE_PER_PAGE: usize = 50;
+
+/// The most held-back clients the Due page shows, the first free again
+/// first; the API (`GET /api/v1/due-list/held-back`, paginated) lists them
+/// all.
+const HELD_SHOWN: usize = 50;
+
 /// Filters of the due page.
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct DueParams {
@@ -40,6 +49,9 @@ pub struct DueParams {
     /// `1` to list former clients due for a contact too.
     #[serde(default)]
     pub former: String,
+    /// The page of the due list (1 when missing or not a number).
+    #[serde(default)]
+    pub page: String,
 }
 
 /// An alert as the page shows it.
@@ -94,13 +106,35 @@ pub async fn show(
     let today = Utc::now().date_naive();
     let lang = auth.lang;
     let former = params.former == "1";
-    let lists = due_lists(state.store.as_ref(), ws, today, None, former).await?;
-    let entries = lists.due;
+    let page = params
+        .page
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|p| (1..=1_000_000).contains(p))
+        .unwrap_or(1);
     // The user's clients: by email, display name or a mapped owner name.
     let names = churnwise_app::owners::names_of(state.store.as_ref(), ws, user).await?;
-    let due: Vec<DueRow> = entries
+    // One page of the list, read as far as it needs (issue 14).
+    let owner = if all {
+        DueOwner::Everyone
+    } else {
+        DueOwner::Of(&names)
+    };
+    let lists = due_window(
+        state.store.as_ref(),
+        ws,
+        today,
+        owner,
+        former,
+        (page - 1) * DUE_PER_PAGE,
+        Some(DUE_PER_PAGE),
+    )
+    .await?;
+    let due_more = lists.more;
+    let due: Vec<DueRow> = lists
+        .due
         .iter()
-        .filter(|e| all || e.is_for_owner(&names))
         .map(|e| DueRow {
             kind: e.kind.as_str(),
             client_id: e.client_id.0,
@@ -121,7 +155,7 @@ pub async fn show(
     let held: Vec<HeldRow> = lists
         .held_back
         .iter()
-        .filter(|h| all || h.entry.is_for_owner(&names))
+        .take(HELD_SHOWN)
         .map(|h| HeldRow {
             client_id: h.entry.client_id.0,
             owner: h.entry.owner.clone(),
@@ -133,6 +167,7 @@ pub async fn show(
             free_on: h.held_back.free_on,
         })
         .collect();
+    let held_capped = lists.held_back.len() > HELD_SHOWN;
     // The newest live alerts of the user's clients (or everyone's), read by
     // the database: at most ALERTS_SHOWN, the API lists the rest.
     let spellings = if all {
@@ -203,7 +238,11 @@ pub async fn show(
             updates_shown => UPDATES_SHOWN,
             reminders,
             due,
+            due_page => page,
+            due_more,
             held,
+            held_capped,
+            held_shown => HELD_SHOWN,
             alerts,
             alerts_capped,
             alerts_shown => ALERTS_SHOWN,

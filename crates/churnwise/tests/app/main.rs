@@ -20,7 +20,9 @@ mod cli;
 mod client_created;
 mod contact_frequency;
 mod dashboard_pages;
+// --- due-fast (issue 14) ---
 mod departure_settings_pages;
+mod due_window;
 mod early_warning;
 mod early_warning_pages;
 mod entry_api;

@@ -66,7 +66,8 @@ CREATE TRIGGER clients_insert_contact_due AFTER INSERT ON clients
     FOR EACH ROW EXECUTE FUNCTION contact_due_of_client();
 CREATE TRIGGER clients_keep_in_touch_contact_due
     AFTER UPDATE OF keep_in_touch_days, created_at ON clients
-    FOR EACH ROW EXECUTE FUNCTION contact_due_of_client();
+    FOR EACH ROW WHEN (OLD.keep_in_touch_days IS DISTINCT FROM NEW.keep_in_touch_days
+        OR OLD.created_at IS DISTINCT FROM NEW.created_at) EXECUTE FUNCTION contact_due_of_client();
 
 CREATE FUNCTION contact_due_of_interaction() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -90,7 +91,9 @@ CREATE TRIGGER interactions_insert_contact_due AFTER INSERT ON interactions
     FOR EACH ROW EXECUTE FUNCTION contact_due_of_interaction();
 CREATE TRIGGER interactions_update_contact_due
     AFTER UPDATE OF kind, occurred_on, client_id ON interactions
-    FOR EACH ROW EXECUTE FUNCTION contact_due_of_interaction();
+    FOR EACH ROW WHEN (OLD.kind IS DISTINCT FROM NEW.kind
+        OR OLD.occurred_on IS DISTINCT FROM NEW.occurred_on
+        OR OLD.client_id IS DISTINCT FROM NEW.client_id) EXECUTE FUNCTION contact_due_of_interaction();
 CREATE TRIGGER interactions_delete_contact_due AFTER DELETE ON interactions
     FOR EACH ROW EXECUTE FUNCTION contact_due_of_interaction();
 
@@ -116,8 +119,11 @@ $$;
 
 CREATE TRIGGER subscriptions_insert_contact_due AFTER INSERT ON subscriptions
     FOR EACH ROW EXECUTE FUNCTION contact_due_of_subscription();
+-- Only when a value it reads changed: re-importing a file sets every
+-- column again.
 CREATE TRIGGER subscriptions_update_contact_due
     AFTER UPDATE OF started_on, client_id ON subscriptions
-    FOR EACH ROW EXECUTE FUNCTION contact_due_of_subscription();
+    FOR EACH ROW WHEN (OLD.started_on IS DISTINCT FROM NEW.started_on
+        OR OLD.client_id IS DISTINCT FROM NEW.client_id) EXECUTE FUNCTION contact_due_of_subscription();
 CREATE TRIGGER subscriptions_delete_contact_due AFTER DELETE ON subscriptions
     FOR EACH ROW EXECUTE FUNCTION contact_due_of_subscription();

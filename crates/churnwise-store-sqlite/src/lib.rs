@@ -30,6 +30,10 @@ fn push_text_in(q: &mut sqlx::QueryBuilder<'_, Db>, column: &str, values: &[&str
     q.push(")");
 }
 
+/// The `paid_key` of an unpaid invoice's day totals (migration 0034):
+/// '' (dates are text here).
+const UNPAID_KEY: &str = "''";
+
 /// How a write transaction begins: with the write lock taken at once, so it
 /// never has to upgrade a read (see `SqlStore::begin_write`).
 const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";

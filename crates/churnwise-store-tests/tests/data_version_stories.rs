@@ -214,8 +214,123 @@ async fn list_totals_follow_every_write_to_clients(t: TestStore) {
     assert_eq!(total(ws, everyone()).await, 4);
 }
 
+/// The metrics' invoice groups (sums per due and payment day, kept by
+/// triggers since migration 0034) after each kind of write equal the
+/// groups summed from the invoices themselves, in each workspace.
+async fn invoice_day_totals_follow_every_write_to_invoices(t: TestStore) {
+    let s = t.store.clone();
+    let ws = s.ensure_workspace("acme").await.unwrap().id;
+    let other = s.ensure_workspace("other").await.unwrap().id;
+    let customers = |n: usize| {
+        (0..n)
+            .map(|i| CustomerImport {
+                external_id: format!("c{i}"),
+                name: format!("Customer {i}"),
+                owner: None,
+                segment: None,
+            })
+            .collect::<Vec<_>>()
+    };
+    s.import_customers(ws, customers(3), &|_| {}).await.unwrap();
+    s.import_customers(other, customers(1), &|_| {}).await.unwrap();
+    let invoice = |i: u64, customer: &str, cents: i64, due: &str, paid: Option<&str>| InvoiceImport {
+        line: i + 2,
+        invoice_ref: format!("i{i}"),
+        customer_ref: customer.into(),
+        amount: Money::from_cents(cents),
+        issued_on: None,
+        due_on: day(due),
+        paid_on: paid.map(day),
+    };
+    // Groups from the invoices of every client, the metrics' groups sorted alike.
+    let check = |what: &'static str, ws: WorkspaceId| {
+        let s = s.clone();
+        async move {
+            let mut expected: std::collections::BTreeMap<(NaiveDate, Option<NaiveDate>), (i64, i64)> =
+                Default::default();
+            for id in s.all_client_ids(ws).await.unwrap() {
+                for i in s.list_invoices(ws, id).await.unwrap() {
+                    let e = expected.entry((i.due_on, i.paid_on)).or_default();
+                    e.0 += i.amount.cents();
+                    e.1 += 1;
+                }
+            }
+            let mut got: Vec<_> = s
+                .metrics_data(ws)
+                .await
+                .unwrap()
+                .invoices
+                .iter()
+                .map(|g| ((g.due_on, g.paid_on), (g.amount.cents(), g.count)))
+                .collect();
+            got.sort();
+            assert_eq!(got, expected.into_iter().collect::<Vec<_>>(), "{what}");
+        }
+    };
+
+    let first = vec![
+        invoice(0, "c0", 1_000, "2026-01-01", Some("2026-01-03")),
+        invoice(1, "c1", 2_500, "2026-01-01", Some("2026-01-03")),
+        invoice(2, "c2", 700, "2026-01-01", None),
+        invoice(3, "c0", 1_000, "2026-02-01", None),
+        invoice(4, "c1", 300, "2026-02-01", None),
+    ];
+    s.import_invoices(ws, first, &|_| {}).await.unwrap();
+    s.import_invoices(other, vec![invoice(0, "c0", 99, "2026-01-01", None)], &|_| {})
+        .await
+        .unwrap();
+    check("a first import", ws).await;
+    check("the other workspace", other).await;
+
+    // A re-import moves amounts, payment and due days, and leaves some alone.
+    let again = vec![
+        invoice(0, "c0", 1_000, "2026-01-01", Some("2026-01-03")),
+        invoice(1, "c1", 2_600, "2026-01-01", Some("2026-01-03")),
+        invoice(2, "c2", 700, "2026-01-01", Some("2026-01-20")),
+        invoice(3, "c0", 1_000, "2026-02-05", None),
+        invoice(4, "c1", 300, "2026-02-01", Some("2026-02-02")),
+        invoice(5, "c2", 800, "2026-02-01", None),
+    ];
+    s.import_invoices(ws, again, &|_| {}).await.unwrap();
+    check("a re-import", ws).await;
+
+    // One invoice added, paid, unpaid again; one group emptied by a payment.
+    let c2 = s.all_client_ids(ws).await.unwrap()[2];
+    let added = s
+        .add_invoice(
+            ws,
+            c2,
+            NewInvoice {
+                invoice_ref: "form".into(),
+                amount: Money::from_cents(4_900),
+                issued_on: None,
+                due_on: day("2026-03-01"),
+                paid_on: None,
+            },
+        )
+        .await
+        .unwrap();
+    check("an invoice added", ws).await;
+    s.set_invoice_paid(ws, added.id, Some(day("2026-03-02")))
+        .await
+        .unwrap();
+    check("an invoice paid", ws).await;
+    s.set_invoice_paid(ws, added.id, None).await.unwrap();
+    check("a payment cleared", ws).await;
+
+    // Invoices removed (as the Stripe sync removes deleted drafts).
+    let removed = s
+        .remove_invoices_by_ref(ws, &["i1".into(), "i5".into(), "form".into()])
+        .await
+        .unwrap();
+    assert_eq!(removed, 3);
+    check("invoices removed", ws).await;
+    check("the other workspace at the end", other).await;
+}
+
 on_both_backends!(
     every_write_to_billing_rows_moves_the_version_and_nothing_else_does,
     an_import_moves_the_version_once_it_is_stored,
     list_totals_follow_every_write_to_clients,
+    invoice_day_totals_follow_every_write_to_invoices,
 );

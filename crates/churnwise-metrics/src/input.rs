@@ -158,6 +158,28 @@ impl InputBuilder {
     /// column; `""` for none) and returns its index.
     pub fn customer_in_segment(&mut self, id: &str, owner: &str, segment: &str) -> u32 {
         let i = self.customer(id, owner);
+        self.set_customer_segment(i, segment);
+        i
+    }
+
+    /// Declares a customer that rows name by its index only (database mode,
+    /// whose ids are the store's own integers: no id text is made or
+    /// hashed), with its owner and segment, and returns its index. No id
+    /// given to [`Self::customer`] ever names it.
+    pub fn indexed_customer_in_segment(&mut self, owner: &str, segment: &str) -> u32 {
+        let owner = self.intern_owner(owner);
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "customer indices are u32 by design; 2^32 customers would need over \
+                      100 GiB of segments first"
+        )]
+        let i = self.input.customer_owner.len() as u32;
+        self.input.customer_owner.push(owner);
+        self.set_customer_segment(i, segment);
+        i
+    }
+
+    fn set_customer_segment(&mut self, i: u32, segment: &str) {
         let label = intern(
             &mut self.input.segment_names,
             &mut self.segment_names,
@@ -168,7 +190,11 @@ impl InputBuilder {
             self.input.customer_segment.resize(slot + 1, 0);
         }
         self.input.customer_segment[slot] = label;
-        i
+    }
+
+    /// The index of a plan name (`""` for none), interned on first sight.
+    pub fn plan_index(&mut self, plan: &str) -> u32 {
+        intern(&mut self.input.plans, &mut self.plans, plan)
     }
 
     /// The index of a customer id, declaring it without owner when unknown.
@@ -201,7 +227,20 @@ impl InputBuilder {
         ended_on: Option<NaiveDate>,
     ) {
         let customer = self.customer_index(customer_id);
-        let plan = intern(&mut self.input.plans, &mut self.plans, plan);
+        let plan = self.plan_index(plan);
+        self.indexed_segment(customer, plan, mrr, started_on, ended_on);
+    }
+
+    /// Adds a segment of the customer at index `customer` on the plan at
+    /// index `plan` (both as this builder returned them).
+    pub fn indexed_segment(
+        &mut self,
+        customer: u32,
+        plan: u32,
+        mrr: Money,
+        started_on: NaiveDate,
+        ended_on: Option<NaiveDate>,
+    ) {
         self.input.segments.push(Segment {
             customer,
             mrr,

@@ -15,6 +15,10 @@ const WHOLE_WORKSPACE: &str = "workspace_id";
 /// 'infinity', a date no invoice can hold.
 const UNPAID_KEY: &str = "'infinity'";
 
+/// How the metrics' input reads many rows: plain rows (PostgreSQL's rows
+/// are decoded from the connection's buffer by the reader itself).
+const ROWS_AS_JSON: Option<(&str, &str)> = None;
+
 /// How a write transaction begins: PostgreSQL locks rows as they are
 /// written, so a plain `BEGIN` never has to upgrade anything.
 const BEGIN_WRITE: &str = "BEGIN";

@@ -34,6 +34,14 @@ fn push_text_in(q: &mut sqlx::QueryBuilder<'_, Db>, column: &str, values: &[&str
 /// '' (dates are text here).
 const UNPAID_KEY: &str = "''";
 
+/// How the metrics' input reads many rows: in chunks of 50,000 rows, each
+/// chunk one row holding a JSON array built by SQLite
+/// (`json_group_array(json_array(…))`). sqlx hands every row of a SQLite
+/// read from its worker thread to the reader through a channel, about 5 µs
+/// a row: the 2.4M rows of a 1M-customer workspace took 13 s that way, and
+/// well under 2 s as chunks.
+const ROWS_AS_JSON: Option<(&str, &str)> = Some(("json_group_array(json_array(", "))"));
+
 /// How a write transaction begins: with the write lock taken at once, so it
 /// never has to upgrade a read (see `SqlStore::begin_write`).
 const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";

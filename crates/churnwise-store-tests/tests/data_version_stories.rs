@@ -232,22 +232,27 @@ async fn invoice_day_totals_follow_every_write_to_invoices(t: TestStore) {
             .collect::<Vec<_>>()
     };
     s.import_customers(ws, customers(3), &|_| {}).await.unwrap();
-    s.import_customers(other, customers(1), &|_| {}).await.unwrap();
-    let invoice = |i: u64, customer: &str, cents: i64, due: &str, paid: Option<&str>| InvoiceImport {
-        line: i + 2,
-        invoice_ref: format!("i{i}"),
-        customer_ref: customer.into(),
-        amount: Money::from_cents(cents),
-        issued_on: None,
-        due_on: day(due),
-        paid_on: paid.map(day),
-    };
+    s.import_customers(other, customers(1), &|_| {})
+        .await
+        .unwrap();
+    let invoice =
+        |i: u64, customer: &str, cents: i64, due: &str, paid: Option<&str>| InvoiceImport {
+            line: i + 2,
+            invoice_ref: format!("i{i}"),
+            customer_ref: customer.into(),
+            amount: Money::from_cents(cents),
+            issued_on: None,
+            due_on: day(due),
+            paid_on: paid.map(day),
+        };
     // Groups from the invoices of every client, the metrics' groups sorted alike.
     let check = |what: &'static str, ws: WorkspaceId| {
         let s = s.clone();
         async move {
-            let mut expected: std::collections::BTreeMap<(NaiveDate, Option<NaiveDate>), (i64, i64)> =
-                Default::default();
+            let mut expected: std::collections::BTreeMap<
+                (NaiveDate, Option<NaiveDate>),
+                (i64, i64),
+            > = Default::default();
             for id in s.all_client_ids(ws).await.unwrap() {
                 for i in s.list_invoices(ws, id).await.unwrap() {
                     let e = expected.entry((i.due_on, i.paid_on)).or_default();
@@ -276,9 +281,13 @@ async fn invoice_day_totals_follow_every_write_to_invoices(t: TestStore) {
         invoice(4, "c1", 300, "2026-02-01", None),
     ];
     s.import_invoices(ws, first, &|_| {}).await.unwrap();
-    s.import_invoices(other, vec![invoice(0, "c0", 99, "2026-01-01", None)], &|_| {})
-        .await
-        .unwrap();
+    s.import_invoices(
+        other,
+        vec![invoice(0, "c0", 99, "2026-01-01", None)],
+        &|_| {},
+    )
+    .await
+    .unwrap();
     check("a first import", ws).await;
     check("the other workspace", other).await;
 

@@ -12,6 +12,18 @@ impl SqlStore {
         // The three reads run at once, each on its own connection.
         let customers = async {
             let mut out = Vec::new();
+            if let Some(json) = crate::ROWS_AS_JSON {
+                self.rows_as_json(json, "clients", "id, owner, segment", ws, |c| {
+                    let (id, owner, segment): (i64, Option<String>, Option<String>) = c;
+                    out.push(MetricsCustomer {
+                        id: ClientId(id),
+                        owner,
+                        segment,
+                    });
+                })
+                .await?;
+                return Ok::<_, StoreError>(out);
+            }
             let sql = format!(
                 "SELECT id, owner, segment FROM clients WHERE {} = $1 ORDER BY id",
                 crate::WHOLE_WORKSPACE
@@ -29,9 +41,34 @@ impl SqlStore {
         let segments = async {
             let mut out = Vec::new();
             // Plans interned as they come: a String per distinct plan only.
-            let mut plans: Vec<String> = vec![String::new()];
-            let mut plan_index: std::collections::HashMap<String, u32> =
-                std::collections::HashMap::from([(String::new(), 0)]);
+            let mut plans = Plans::default();
+            if let Some(json) = crate::ROWS_AS_JSON {
+                let mut failed = None;
+                self.rows_as_json(
+                    json,
+                    "subscriptions",
+                    "client_id, mrr_cents, started_on, ended_on, plan",
+                    ws,
+                    |s| {
+                        let (client, mrr, started_on, ended_on, plan): SegmentJson = s;
+                        match plans.index(plan.as_deref().unwrap_or("")) {
+                            Ok(plan) => out.push(MetricsSegment {
+                                client: ClientId(client),
+                                mrr: Money::from_cents(mrr),
+                                started_on,
+                                ended_on,
+                                plan,
+                            }),
+                            Err(e) => failed = Some(e),
+                        }
+                    },
+                )
+                .await?;
+                if let Some(e) = failed {
+                    return Err(e);
+                }
+                return Ok::<_, StoreError>((out, plans.names));
+            }
             let sql = format!(
                 "SELECT client_id, mrr_cents, started_on, ended_on, plan FROM subscriptions \
                  WHERE {} = $1",
@@ -40,18 +77,7 @@ impl SqlStore {
             let mut rows = sqlx::query(&sql).bind(ws.0).fetch(&self.pool);
             while let Some(r) = rows.try_next().await.map_err(backend_error)? {
                 let plan_text: Option<&str> = r.try_get(4).map_err(backend_error)?;
-                let plan_text = plan_text.unwrap_or("");
-                let plan = match plan_index.get(plan_text) {
-                    Some(&i) => i,
-                    None => {
-                        let i = u32::try_from(plans.len()).map_err(|_| {
-                            StoreError::Backend(anyhow::anyhow!("more than 2^32 distinct plans"))
-                        })?;
-                        plans.push(plan_text.to_string());
-                        plan_index.insert(plan_text.to_string(), i);
-                        i
-                    }
-                };
+                let plan = plans.index(plan_text.unwrap_or(""))?;
                 out.push(MetricsSegment {
                     client: ClientId(r.try_get(0).map_err(backend_error)?),
                     mrr: Money::from_cents(r.try_get(1).map_err(backend_error)?),
@@ -60,7 +86,7 @@ impl SqlStore {
                     plan,
                 });
             }
-            Ok::<_, StoreError>((out, plans))
+            Ok::<_, StoreError>((out, plans.names))
         };
         // Summed by (due, paid) day pair, kept by triggers on every write
         // to invoices (migration 0034): a few thousand rows instead of millions.
@@ -93,7 +119,92 @@ impl SqlStore {
     }
 }
 
+/// A segment as its JSON array: client, MRR in cents, start, end, plan.
+type SegmentJson = (
+    i64,
+    i64,
+    chrono::NaiveDate,
+    Option<chrono::NaiveDate>,
+    Option<String>,
+);
+
+/// Plan names interned as they come: index 0 is "no plan".
+struct Plans {
+    names: Vec<String>,
+    index: std::collections::HashMap<String, u32>,
+}
+
+impl Default for Plans {
+    fn default() -> Self {
+        Plans {
+            names: vec![String::new()],
+            index: std::collections::HashMap::from([(String::new(), 0)]),
+        }
+    }
+}
+
+impl Plans {
+    fn index(&mut self, name: &str) -> StoreResult<u32> {
+        if let Some(&i) = self.index.get(name) {
+            return Ok(i);
+        }
+        let i = u32::try_from(self.names.len())
+            .map_err(|_| StoreError::Backend(anyhow::anyhow!("more than 2^32 distinct plans")))?;
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), i);
+        Ok(i)
+    }
+}
+
+/// Rows per statement of a read as JSON (`ROWS_AS_JSON`): 128 in debug
+/// builds, so that the tests' small workspaces cross chunk boundaries too.
+const JSON_CHUNK: i64 = if cfg!(debug_assertions) { 128 } else { 50_000 };
+
 impl SqlStore {
+    /// Every row of `table` in `ws`, in id order, as the JSON array of its
+    /// `columns` decoded into `T` and handed to `each`: [`JSON_CHUNK`] rows
+    /// per statement, all in one read transaction (one snapshot, as a single
+    /// statement would read).
+    async fn rows_as_json<T: serde::de::DeserializeOwned>(
+        &self,
+        (open, close): (&str, &str),
+        table: &str,
+        columns: &str,
+        ws: WorkspaceId,
+        mut each: impl FnMut(T),
+    ) -> StoreResult<()> {
+        let sql = format!(
+            "SELECT {open}{columns}{close}, MAX(row_id), COUNT(*) FROM (SELECT id AS row_id, \
+             {columns} FROM {table} WHERE {} = $1 AND id > $2 ORDER BY id LIMIT $3) AS chunk",
+            crate::WHOLE_WORKSPACE
+        );
+        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        let mut after = i64::MIN;
+        loop {
+            let row = sqlx::query(&sql)
+                .bind(ws.0)
+                .bind(after)
+                .bind(JSON_CHUNK)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(backend_error)?;
+            let count: i64 = row.try_get(2).map_err(backend_error)?;
+            if count == 0 {
+                break;
+            }
+            let text: &str = row.try_get(0).map_err(backend_error)?;
+            let items: Vec<T> = serde_json::from_str(text)
+                .map_err(|e| StoreError::Backend(anyhow::anyhow!("{table} as JSON: {e}")))?;
+            items.into_iter().for_each(&mut each);
+            after = row.try_get(1).map_err(backend_error)?;
+            if count < JSON_CHUNK {
+                break;
+            }
+        }
+        tx.commit().await.map_err(backend_error)?;
+        Ok(())
+    }
+
     /// The workspace's data version: one query, the backend's own
     /// (`DATA_VERSION_SQL`), its columns joined into a token.
     pub(super) async fn data_version_impl(&self, ws: WorkspaceId) -> StoreResult<String> {

@@ -112,11 +112,13 @@ SQL
       cat >"$WORK/usage.sql" <<SQL
 $metrics_sql
 DROP INDEX usage_daily_by_day;
-WITH RECURSIVE d(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM d WHERE n < $USAGE_DAYS - 1)
+-- CROSS JOIN keeps this loop order (clients by id, metrics by key, days
+-- oldest first), which is the key's order: no sort of 110M rows.
+WITH RECURSIVE d(n) AS (SELECT $USAGE_DAYS - 1 UNION ALL SELECT n - 1 FROM d WHERE n > 0)
 INSERT INTO usage_daily (workspace_id, client_id, metric_key, day, total)
   SELECT c.workspace_id, c.id, m.key, date('now', '-' || d.n || ' days'), $value
-  FROM clients c JOIN usage_metrics m ON m.workspace_id = c.workspace_id, d
-  ORDER BY c.workspace_id, c.id, m.key, d.n DESC;
+  FROM clients c CROSS JOIN usage_metrics m CROSS JOIN d
+  WHERE m.workspace_id = c.workspace_id;
 CREATE INDEX usage_daily_by_day ON usage_daily (workspace_id, day);
 ANALYZE;
 SQL

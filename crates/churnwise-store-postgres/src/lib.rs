@@ -19,6 +19,10 @@ const UNPAID_KEY: &str = "'infinity'";
 /// are decoded from the connection's buffer by the reader itself).
 const ROWS_AS_JSON: Option<(&str, &str)> = None;
 
+/// Whether a large import refreshes the planner's statistics of the table
+/// it wrote: PostgreSQL plans by them, and autovacuum comes later.
+const ANALYZE_AFTER_IMPORT: bool = true;
+
 /// How a write transaction begins: PostgreSQL locks rows as they are
 /// written, so a plain `BEGIN` never has to upgrade anything.
 const BEGIN_WRITE: &str = "BEGIN";

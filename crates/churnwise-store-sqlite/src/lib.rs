@@ -42,6 +42,10 @@ const UNPAID_KEY: &str = "''";
 /// well under 2 s as chunks.
 const ROWS_AS_JSON: Option<(&str, &str)> = Some(("json_group_array(json_array(", "))"));
 
+/// Whether a large import refreshes the planner's statistics of the table
+/// it wrote: SQLite plans these lookups by its indexes alone.
+const ANALYZE_AFTER_IMPORT: bool = false;
+
 /// How a write transaction begins: with the write lock taken at once, so it
 /// never has to upgrade a read (see `SqlStore::begin_write`).
 const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";

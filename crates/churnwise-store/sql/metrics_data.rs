@@ -20,6 +20,7 @@ impl SqlStore {
                         owner,
                         segment,
                     });
+                    Ok(())
                 })
                 .await?;
                 return Ok::<_, StoreError>(out);
@@ -43,7 +44,6 @@ impl SqlStore {
             // Plans interned as they come: a String per distinct plan only.
             let mut plans = Plans::default();
             if let Some(json) = crate::ROWS_AS_JSON {
-                let mut failed = None;
                 self.rows_as_json(
                     json,
                     "subscriptions",
@@ -51,22 +51,17 @@ impl SqlStore {
                     ws,
                     |s| {
                         let (client, mrr, started_on, ended_on, plan): SegmentJson = s;
-                        match plans.index(plan.as_deref().unwrap_or("")) {
-                            Ok(plan) => out.push(MetricsSegment {
-                                client: ClientId(client),
-                                mrr: Money::from_cents(mrr),
-                                started_on,
-                                ended_on,
-                                plan,
-                            }),
-                            Err(e) => failed = Some(e),
-                        }
+                        out.push(MetricsSegment {
+                            client: ClientId(client),
+                            mrr: Money::from_cents(mrr),
+                            started_on,
+                            ended_on,
+                            plan: plans.index(plan.as_deref().unwrap_or(""))?,
+                        });
+                        Ok(())
                     },
                 )
                 .await?;
-                if let Some(e) = failed {
-                    return Err(e);
-                }
                 return Ok::<_, StoreError>((out, plans.names));
             }
             let sql = format!(
@@ -162,7 +157,8 @@ const JSON_CHUNK: i64 = if cfg!(debug_assertions) { 128 } else { 50_000 };
 
 impl SqlStore {
     /// Every row of `table` in `ws`, in id order, as the JSON array of its
-    /// `columns` decoded into `T` and handed to `each`: [`JSON_CHUNK`] rows
+    /// `columns` decoded into `T` and handed to `each` (its error stops the
+    /// read): [`JSON_CHUNK`] rows
     /// per statement, all in one read transaction (one snapshot, as a single
     /// statement would read).
     async fn rows_as_json<T: serde::de::DeserializeOwned>(
@@ -171,7 +167,7 @@ impl SqlStore {
         table: &str,
         columns: &str,
         ws: WorkspaceId,
-        mut each: impl FnMut(T),
+        mut each: impl FnMut(T) -> StoreResult<()>,
     ) -> StoreResult<()> {
         let sql = format!(
             "SELECT {open}{columns}{close}, MAX(row_id), COUNT(*) FROM (SELECT id AS row_id, \
@@ -195,7 +191,7 @@ impl SqlStore {
             let text: &str = row.try_get(0).map_err(backend_error)?;
             let items: Vec<T> = serde_json::from_str(text)
                 .map_err(|e| StoreError::Backend(anyhow::anyhow!("{table} as JSON: {e}")))?;
-            items.into_iter().for_each(&mut each);
+            items.into_iter().try_for_each(&mut each)?;
             after = row.try_get(1).map_err(backend_error)?;
             if count < JSON_CHUNK {
                 break;

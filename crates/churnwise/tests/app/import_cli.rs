@@ -28,6 +28,34 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     path.display().to_string()
 }
 
+/// The metrics document for `question`, from the files `(customers,
+/// subscriptions, invoices)` and from the database at `url`; asserts that
+/// they are the same and returns it.
+fn same_document_from_files_and_database(url: &str, files: [&str; 3], question: &[&str]) -> String {
+    let [c, s, i] = files;
+    let mut file_args = vec![
+        "metrics",
+        "--customers",
+        c,
+        "--subscriptions",
+        s,
+        "--invoices",
+        i,
+    ];
+    file_args.extend(question);
+    let (ok, from_files, err) = churnwise(url, &file_args);
+    assert!(ok, "{err}");
+    let mut db_args = vec!["metrics"];
+    db_args.extend(question);
+    let (ok, from_db, err) = churnwise(url, &db_args);
+    assert!(ok, "{err}");
+    assert_eq!(
+        from_files, from_db,
+        "database mode gives the file-mode document"
+    );
+    from_db
+}
+
 async fn imported_files_give_the_same_metrics_as_file_mode_and_the_api(backend: Backend) {
     let app = TestApp::new(backend).await;
     let (_, token) = app
@@ -56,26 +84,7 @@ async fn imported_files_give_the_same_metrics_as_file_mode_and_the_api(backend: 
         "--as-of",
         "2024-06-30",
     ];
-    let mut file_args = vec![
-        "metrics",
-        "--customers",
-        &c,
-        "--subscriptions",
-        &s,
-        "--invoices",
-        &i,
-    ];
-    file_args.extend(question);
-    let (ok, from_files, err) = churnwise(&app.t.url, &file_args);
-    assert!(ok, "{err}");
-    let mut db_args = vec!["metrics"];
-    db_args.extend(question);
-    let (ok, from_db, err) = churnwise(&app.t.url, &db_args);
-    assert!(ok, "{err}");
-    assert_eq!(
-        from_files, from_db,
-        "database mode gives the file-mode document"
-    );
+    let from_db = same_document_from_files_and_database(&app.t.url, [&c, &s, &i], &question);
 
     let doc: serde_json::Value = serde_json::from_str(&from_db).unwrap();
     let feb = &doc["months"][1];
@@ -190,31 +199,12 @@ async fn generated_files_give_the_file_mode_document_in_database_mode(backend: B
         "2024-12-31",
     ];
     let (c, s, i) = (file("customers"), file("subscriptions"), file("invoices"));
-    let mut file_args = vec![
-        "metrics",
-        "--customers",
-        &c,
-        "--subscriptions",
-        &s,
-        "--invoices",
-        &i,
-    ];
-    file_args.extend(question);
-    let (ok, from_files, err) = churnwise(&app.t.url, &file_args);
-    assert!(ok, "{err}");
-    let mut db_args = vec!["metrics"];
-    db_args.extend(question);
-    let (ok, from_db, err) = churnwise(&app.t.url, &db_args);
-    assert!(ok, "{err}");
+    let from_db = same_document_from_files_and_database(&app.t.url, [&c, &s, &i], &question);
     let doc: serde_json::Value = serde_json::from_str(&from_db).unwrap();
     assert!(
         doc["months"][0]["customers_start"].as_i64().unwrap() > 1000,
         "the generated workspace is read whole: {}",
         doc["months"][0]
-    );
-    assert_eq!(
-        from_files, from_db,
-        "database mode gives the file-mode document"
     );
 }
 

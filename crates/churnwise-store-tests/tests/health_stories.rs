@@ -543,6 +543,150 @@ async fn workspace_settings_and_user_profiles_are_saved(t: TestStore) {
     assert_eq!((user.name.as_deref(), user.lang), (Some("Ana"), None));
 }
 
+/// The usage signal's trends (issue 18) equal the daily totals summed by
+/// hand, on days that put the year's edges at every kind of place (first
+/// and last of a month, February, a leap day), after the upserts that add
+/// to existing days and after old days are pruned: the monthly totals kept
+/// by triggers (migration 0037) follow every write, in each workspace.
+async fn usage_trends_equal_the_daily_totals_summed_on_any_day(t: TestStore) {
+    let s = t.store.clone();
+    let ws = s.ensure_workspace("acme").await.unwrap().id;
+    let other = s.ensure_workspace("other").await.unwrap().id;
+    let a = client(&s, ws, "Daily", "ana").await.id;
+    let b = client(&s, ws, "Sparse", "ana").await.id;
+    let c = client(&s, ws, "Silent", "ana").await.id;
+    let elsewhere = client(&s, other, "Elsewhere", "bo").await.id;
+    let start = day("2025-06-01");
+    let event = |client: ClientId, metric: &str, n: u64, value: i64| UsageEvent {
+        client,
+        metric: metric.into(),
+        on: start + chrono::Days::new(n),
+        value,
+        id: None,
+    };
+    // 600 days: every day for `a` (some zeros), every ninth day for `b`,
+    // a metric only `a` uses; `c` has nothing.
+    let mut events = Vec::new();
+    for n in 0..600u64 {
+        events.push(event(a, "logins", n, ((n * 7) % 5) as i64));
+        if n % 9 == 0 {
+            events.push(event(b, "logins", n, 3));
+            events.push(event(b, "tickets", n, (n % 4) as i64));
+        }
+        if n % 40 < 3 {
+            events.push(event(a, "reports", n, 1));
+        }
+    }
+    s.record_usage(ws, &events).await.unwrap();
+    s.record_usage(
+        other,
+        &(0..600)
+            .map(|n| event(elsewhere, "logins", n, 100))
+            .collect::<Vec<_>>(),
+    )
+    .await
+    .unwrap();
+
+    let check = |what: &'static str| {
+        let s = s.clone();
+        async move {
+            for today in [
+                "2026-12-31",
+                "2026-03-01",
+                "2026-02-28",
+                "2026-06-01",
+                "2026-05-31",
+                "2026-10-15",
+                "2026-08-26",
+                "2027-01-20",
+                "2028-02-29",
+            ] {
+                let today = day(today);
+                let got = s.usage_trends_of(ws, today, &[a, b, c]).await.unwrap();
+                for id in [a, b, c] {
+                    let first = today - chrono::Days::new(364);
+                    let days = s.usage_days(ws, id, first, today).await.unwrap();
+                    let mut want: std::collections::BTreeMap<
+                        String,
+                        (i64, i64, i64, Option<NaiveDate>, Option<NaiveDate>),
+                    > = Default::default();
+                    for d in &days {
+                        let e = want.entry(d.metric.clone()).or_default();
+                        let ago = (today - d.on).num_days();
+                        match ago {
+                            0..=27 => e.0 += d.total,
+                            28..=55 => e.1 += d.total,
+                            _ => e.2 += d.total,
+                        }
+                        if d.total > 0 {
+                            e.3 = Some(e.3.map_or(d.on, |x: NaiveDate| x.min(d.on)));
+                            e.4 = Some(e.4.map_or(d.on, |x: NaiveDate| x.max(d.on)));
+                        }
+                    }
+                    let have: std::collections::BTreeMap<_, _> = got
+                        .get(&id)
+                        .map(|trends| {
+                            trends
+                                .iter()
+                                .map(|t| {
+                                    (
+                                        t.metric.clone(),
+                                        (
+                                            t.last_28,
+                                            t.previous_28,
+                                            t.older_total,
+                                            t.first_used_on,
+                                            t.last_used_on,
+                                        ),
+                                    )
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    assert_eq!(have, want, "{what}: client {id:?} on {today}");
+                }
+            }
+        }
+    };
+    check("first import").await;
+    let logins = &s
+        .usage_trends_of(ws, day("2026-12-31"), &[a])
+        .await
+        .unwrap()[&a][0];
+    assert_eq!(logins.metric, "logins");
+    assert!(
+        logins.older_total > 0,
+        "the year before the windows holds use"
+    );
+
+    // Upserts that add to days already there, and new days.
+    let more: Vec<_> = (0..600)
+        .step_by(7)
+        .map(|n| event(a, "logins", n, 11))
+        .chain((600..640).map(|n| event(b, "tickets", n, 2)))
+        .collect();
+    s.record_usage(ws, &more).await.unwrap();
+    check("after more events").await;
+
+    // Old days pruned, to the middle of a month that the monthly totals
+    // then answer for (on 2026-12-31, March is a whole month of the year).
+    assert!(s.prune_usage_days(day("2026-03-17")).await.unwrap() > 0);
+    check("after pruning").await;
+    assert!(s
+        .usage_days(ws, a, day("2025-01-01"), day("2026-03-16"))
+        .await
+        .unwrap()
+        .is_empty());
+    // The other workspace is untouched by all of it.
+    let theirs = s
+        .usage_trends_of(other, day("2026-12-31"), &[elsewhere, a])
+        .await
+        .unwrap();
+    assert_eq!(theirs.len(), 1);
+    let theirs = &theirs[&elsewhere][0];
+    assert_eq!((theirs.last_28, theirs.previous_28), (2_800, 2_800));
+}
+
 on_both_backends!(
     the_facts_of_a_client_are_gathered_from_the_registry,
     one_crossing_raises_one_alert_and_recovery_resolves_it,
@@ -551,4 +695,5 @@ on_both_backends!(
     a_lease_is_held_by_one_holder_until_it_expires_or_is_released,
     a_digest_is_claimed_once_and_a_failed_one_is_retried_three_times_at_most,
     workspace_settings_and_user_profiles_are_saved,
+    usage_trends_equal_the_daily_totals_summed_on_any_day,
 );

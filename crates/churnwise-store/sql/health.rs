@@ -65,6 +65,48 @@ fn in_scope(q: &mut QueryBuilder<'_, Db>, column: &str, scope: Option<&[i64]>) {
     q.push(")");
 }
 
+/// The year of daily usage the usage signal reads as of a day, and the
+/// three parts [`SqlStore::usage_trends`] reads it in: days from `first`
+/// to the day before `whole_from` (daily totals), whole months from
+/// `whole_from` to the month before `end_month` (monthly totals), and days
+/// from `end_month` to today (daily totals, with the compared windows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct UsageYear {
+    /// The year's first day (364 days ago).
+    first: Date,
+    /// The first whole month after `first`'s month (or `end_month`, if
+    /// sooner).
+    whole_from: Date,
+    /// The first day of the month of the day after `previous_after`: the
+    /// daily read of the windows starts there.
+    end_month: Date,
+    /// The last day before the last 28 days.
+    recent_after: Date,
+    /// The last day before the two compared windows: the older part of the
+    /// year ends on it.
+    previous_after: Date,
+}
+
+impl UsageYear {
+    fn of(today: Date) -> Self {
+        use chrono::Datelike;
+        let window = chrono::Days::new(u64::from(USAGE_WINDOW_DAYS));
+        let recent_after = today - window;
+        let previous_after = recent_after - window;
+        let first = today - chrono::Days::new(364);
+        let month_of = |d: Date| d.with_day(1).unwrap_or(d);
+        let end_month = month_of(previous_after + chrono::Days::new(1));
+        let whole_from = (month_of(first) + chrono::Months::new(1)).min(end_month);
+        UsageYear {
+            first,
+            whole_from,
+            end_month,
+            recent_after,
+            previous_after,
+        }
+    }
+}
+
 /// Alerts per multi-row statement (7 parameters a row).
 const ALERT_CHUNK: usize = 500;
 
@@ -294,47 +336,110 @@ impl SqlStore {
 
     /// Each client's use of each metric (issue 18): the totals of the last
     /// 28 days, of the 28 before and of the rest of the year, and the first
-    /// and last days of use within a year, from the daily totals in one
-    /// grouped query.
+    /// and last days of use within a year.
+    ///
+    /// The rest of the year is read in three parts, so that a client's year
+    /// costs about a fifth of its daily rows: the days of its first,
+    /// partial month from the daily totals; the whole months after it from
+    /// the monthly totals (migration 0037); and the days of the month in
+    /// which the older part ends, read with the two compared windows. The
+    /// first and last days of use are each one seek in the daily totals'
+    /// key.
     pub(super) async fn usage_trends(
         &self,
         ws: WorkspaceId,
         today: Date,
         scope: Option<&[i64]>,
     ) -> StoreResult<HashMap<i64, Vec<UsageTrend>>> {
-        let window = chrono::Days::new(u64::from(USAGE_WINDOW_DAYS));
-        let recent_after = today - window;
-        let previous_after = recent_after - window;
+        let parts = UsageYear::of(today);
+        let metrics_of_ws = |q: &mut QueryBuilder<'_, Db>| {
+            q.push(" AND u.metric_key IN (SELECT key FROM usage_metrics WHERE workspace_id = ")
+                .push_bind(ws.0)
+                .push(")");
+        };
         let mut q = QueryBuilder::<Db>::new(
-            "SELECT u.client_id, u.metric_key, m.label_en, m.label_es, m.higher_is_better, \
-             CAST(SUM(CASE WHEN u.day > ",
+            "SELECT t.client_id, t.metric_key, m.label_en, m.label_es, m.higher_is_better, \
+             CAST(SUM(t.last_28) AS BIGINT) AS last_28, \
+             CAST(SUM(t.previous_28) AS BIGINT) AS previous_28, \
+             CAST(SUM(t.older) AS BIGINT) AS older_total, \
+             (SELECT MAX(d.day) FROM usage_daily d WHERE d.workspace_id = ",
         );
-        q.push_bind(recent_after)
-            .push(" THEN u.total ELSE 0 END) AS BIGINT) AS last_28, CAST(SUM(CASE WHEN u.day > ")
-            .push_bind(previous_after)
-            .push(" AND u.day <= ")
-            .push_bind(recent_after)
+        q.push_bind(ws.0)
             .push(
-                " THEN u.total ELSE 0 END) AS BIGINT) AS previous_28, CAST(SUM(CASE WHEN u.day <= ",
+                " AND d.client_id = t.client_id AND d.metric_key = t.metric_key \
+                 AND d.day >= ",
             )
-            .push_bind(previous_after)
+            .push_bind(parts.first)
+            .push(" AND d.day <= ")
+            .push_bind(today)
             .push(
-                " THEN u.total ELSE 0 END) AS BIGINT) AS older_total, \
-                 MAX(CASE WHEN u.total > 0 THEN u.day END) AS last_used_on, \
-                 MIN(CASE WHEN u.total > 0 THEN u.day END) AS first_used_on \
-                 FROM usage_daily u JOIN usage_metrics m ON m.workspace_id = u.workspace_id \
-                 AND m.key = u.metric_key WHERE u.workspace_id = ",
+                " AND d.total > 0) AS last_used_on, \
+                 (SELECT MIN(d.day) FROM usage_daily d WHERE d.workspace_id = ",
             )
             .push_bind(ws.0)
-            .push(" AND u.day > ")
-            .push_bind(today - chrono::Days::new(365))
-            .push(" AND u.day <= ")
-            .push_bind(today);
-        in_scope(&mut q, "u.client_id", scope);
+            .push(
+                " AND d.client_id = t.client_id AND d.metric_key = t.metric_key \
+                 AND d.day >= ",
+            )
+            .push_bind(parts.first)
+            .push(" AND d.day <= ")
+            .push_bind(today)
+            .push(" AND d.total > 0) AS first_used_on FROM (");
+        // The two compared windows, and the older days of the month they
+        // start in.
         q.push(
-            " GROUP BY u.client_id, u.metric_key, m.label_en, m.label_es, m.higher_is_better \
-             ORDER BY u.client_id, u.metric_key",
-        );
+            "SELECT u.client_id, u.metric_key, \
+             SUM(CASE WHEN u.day > ",
+        )
+        .push_bind(parts.recent_after)
+        .push(" THEN u.total ELSE 0 END) AS last_28, SUM(CASE WHEN u.day > ")
+        .push_bind(parts.previous_after)
+        .push(" AND u.day <= ")
+        .push_bind(parts.recent_after)
+        .push(" THEN u.total ELSE 0 END) AS previous_28, SUM(CASE WHEN u.day <= ")
+        .push_bind(parts.previous_after)
+        .push(" THEN u.total ELSE 0 END) AS older FROM usage_daily u WHERE u.workspace_id = ")
+        .push_bind(ws.0);
+        in_scope(&mut q, "u.client_id", scope);
+        metrics_of_ws(&mut q);
+        q.push(" AND u.day >= ")
+            .push_bind(parts.end_month)
+            .push(" AND u.day <= ")
+            .push_bind(today)
+            .push(" GROUP BY u.client_id, u.metric_key");
+        // The first, partial month of the year.
+        q.push(
+            " UNION ALL SELECT u.client_id, u.metric_key, 0, 0, SUM(u.total) \
+             FROM usage_daily u WHERE u.workspace_id = ",
+        )
+        .push_bind(ws.0);
+        in_scope(&mut q, "u.client_id", scope);
+        metrics_of_ws(&mut q);
+        q.push(" AND u.day >= ")
+            .push_bind(parts.first)
+            .push(" AND u.day < ")
+            .push_bind(parts.whole_from)
+            .push(" GROUP BY u.client_id, u.metric_key");
+        // The whole months between.
+        q.push(
+            " UNION ALL SELECT u.client_id, u.metric_key, 0, 0, SUM(u.total) \
+             FROM usage_monthly u WHERE u.workspace_id = ",
+        )
+        .push_bind(ws.0);
+        in_scope(&mut q, "u.client_id", scope);
+        metrics_of_ws(&mut q);
+        q.push(" AND u.month >= ")
+            .push_bind(parts.whole_from)
+            .push(" AND u.month < ")
+            .push_bind(parts.end_month)
+            .push(" GROUP BY u.client_id, u.metric_key");
+        q.push(") t JOIN usage_metrics m ON m.workspace_id = ")
+            .push_bind(ws.0)
+            .push(
+                " AND m.key = t.metric_key \
+             GROUP BY t.client_id, t.metric_key, m.label_en, m.label_es, m.higher_is_better \
+             ORDER BY t.client_id, t.metric_key",
+            );
         let rows = q
             .build()
             .fetch_all(&self.pool)

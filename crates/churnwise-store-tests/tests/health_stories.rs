@@ -543,6 +543,10 @@ async fn workspace_settings_and_user_profiles_are_saved(t: TestStore) {
     assert_eq!((user.name.as_deref(), user.lang), (Some("Ana"), None));
 }
 
+/// A usage trend as the story compares it: the last 28 days, the 28
+/// before, the older part of the year, the first and last days of use.
+type Trend = (i64, i64, i64, Option<NaiveDate>, Option<NaiveDate>);
+
 /// The usage signal's trends (issue 18) equal the daily totals summed by
 /// hand, on days that put the year's edges at every kind of place (first
 /// and last of a month, February, a leap day), after the upserts that add
@@ -606,10 +610,7 @@ async fn usage_trends_equal_the_daily_totals_summed_on_any_day(t: TestStore) {
                 for id in [a, b, c] {
                     let first = today - chrono::Days::new(364);
                     let days = s.usage_days(ws, id, first, today).await.unwrap();
-                    let mut want: std::collections::BTreeMap<
-                        String,
-                        (i64, i64, i64, Option<NaiveDate>, Option<NaiveDate>),
-                    > = Default::default();
+                    let mut want: std::collections::BTreeMap<String, Trend> = Default::default();
                     for d in &days {
                         let e = want.entry(d.metric.clone()).or_default();
                         let ago = (today - d.on).num_days();

@@ -19,9 +19,10 @@ const UNPAID_KEY: &str = "'infinity'";
 /// are decoded from the connection's buffer by the reader itself).
 const ROWS_AS_JSON: Option<(&str, &str)> = None;
 
-/// Whether a large import refreshes the planner's statistics of the table
-/// it wrote: PostgreSQL plans by them, and autovacuum comes later.
-const ANALYZE_AFTER_IMPORT: bool = true;
+/// Whether a bulk write (an import, a health run) refreshes the planner's
+/// statistics of the tables it grew (`sql::PlannerStats`): PostgreSQL plans
+/// by them, and autovacuum comes later, or never where it is off.
+const ANALYZE_AFTER_BULK_WRITE: bool = true;
 
 /// How a write transaction begins: PostgreSQL locks rows as they are
 /// written, so a plain `BEGIN` never has to upgrade anything.
@@ -70,6 +71,9 @@ pub struct SqlStore {
     pool: sqlx::Pool<Db>,
     /// List totals kept by data version (see `sql::CountCache`).
     counts: std::sync::Arc<sql::CountCache>,
+    /// Rows written per table since its statistics were refreshed (see
+    /// `sql::PlannerStats`).
+    stats: std::sync::Arc<sql::PlannerStats>,
 }
 
 /// The PostgreSQL store under its public name.
@@ -113,6 +117,7 @@ impl SqlStore {
         Ok(SqlStore {
             pool,
             counts: Default::default(),
+            stats: Default::default(),
         })
     }
 

@@ -42,9 +42,10 @@ const UNPAID_KEY: &str = "''";
 /// well under 2 s as chunks.
 const ROWS_AS_JSON: Option<(&str, &str)> = Some(("json_group_array(json_array(", "))"));
 
-/// Whether a large import refreshes the planner's statistics of the table
-/// it wrote: SQLite plans these lookups by its indexes alone.
-const ANALYZE_AFTER_IMPORT: bool = false;
+/// Whether a bulk write (an import, a health run) refreshes the planner's
+/// statistics of the tables it grew (`sql::PlannerStats`): SQLite plans
+/// these lookups by its indexes alone.
+const ANALYZE_AFTER_BULK_WRITE: bool = false;
 
 /// How a write transaction begins: with the write lock taken at once, so it
 /// never has to upgrade a read (see `SqlStore::begin_write`).
@@ -80,6 +81,9 @@ pub struct SqlStore {
     pool: sqlx::Pool<Db>,
     /// List totals kept by data version (see `sql::CountCache`).
     counts: std::sync::Arc<sql::CountCache>,
+    /// Rows written per table since its statistics were refreshed (see
+    /// `sql::PlannerStats`).
+    stats: std::sync::Arc<sql::PlannerStats>,
 }
 
 /// The SQLite store under its public name.
@@ -119,6 +123,7 @@ impl SqlStore {
         Ok(SqlStore {
             pool,
             counts: Default::default(),
+            stats: Default::default(),
         })
     }
 

@@ -660,6 +660,14 @@ impl SqlStore {
                 }
             }
         }
+        self.wrote_rows(
+            &mut tx,
+            &[
+                ("health_scores", summary.scored),
+                ("health_alerts", summary.raised.len() as u64),
+            ],
+        )
+        .await?;
         tx.commit().await.map_err(backend_error)?;
         Ok(summary)
     }

@@ -137,7 +137,8 @@ impl SqlStore {
             summary.inserted += chunk.len() as u64 - updated;
             progress(summary.inserted + summary.updated);
         }
-        refresh_planner_stats(&mut tx, "clients", summary.inserted).await?;
+        self.wrote_rows(&mut tx, &[("clients", summary.inserted)])
+            .await?;
         tx.commit().await.map_err(backend_error)?;
         Ok(summary)
     }
@@ -150,7 +151,8 @@ impl SqlStore {
     ) -> StoreResult<ImportSummary> {
         let mut tx = self.begin_write().await?;
         let summary = Self::upsert_subscriptions(&mut tx, ws, rows, progress).await?;
-        refresh_planner_stats(&mut tx, "subscriptions", summary.inserted).await?;
+        self.wrote_rows(&mut tx, &[("subscriptions", summary.inserted)])
+            .await?;
         tx.commit().await.map_err(backend_error)?;
         Ok(summary)
     }
@@ -269,7 +271,8 @@ impl SqlStore {
             summary.inserted += chunk.len() as u64 - updated;
             progress(summary.inserted + summary.updated);
         }
-        refresh_planner_stats(&mut tx, "invoices", summary.inserted).await?;
+        self.wrote_rows(&mut tx, &[("invoices", summary.inserted)])
+            .await?;
         tx.commit().await.map_err(backend_error)?;
         Ok(summary)
     }
@@ -315,28 +318,4 @@ impl SqlStore {
         }
         Ok(ids)
     }
-}
-
-/// New rows from which an import refreshes the planner's statistics of the
-/// table it wrote (`ANALYZE_AFTER_IMPORT`).
-const ANALYZE_FROM_ROWS: u64 = 10_000;
-
-/// After an import that added [`ANALYZE_FROM_ROWS`] rows or more, refreshes
-/// the planner's statistics of `table` inside the import's transaction, on
-/// the backends that need it (PostgreSQL: until autovacuum gets to it, the
-/// planner believed a table of 1M new clients still empty and read all of
-/// it for each lookup of 1,000 clients that follows the import, 0.15 s
-/// each).
-async fn refresh_planner_stats(
-    tx: &mut sqlx::Transaction<'_, Db>,
-    table: &str,
-    inserted: u64,
-) -> StoreResult<()> {
-    if crate::ANALYZE_AFTER_IMPORT && inserted >= ANALYZE_FROM_ROWS {
-        sqlx::query(&format!("ANALYZE {table}"))
-            .execute(&mut **tx)
-            .await
-            .map_err(backend_error)?;
-    }
-    Ok(())
 }

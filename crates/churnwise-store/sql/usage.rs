@@ -160,6 +160,11 @@ impl SqlStore {
             q.build().execute(&mut *tx).await.map_err(backend_error)?;
         }
 
+        // The usage signal looks these up by client (new days, and at most
+        // as many new months).
+        let days = rows.len() as u64;
+        self.wrote_rows(&mut tx, &[("usage_daily", days), ("usage_monthly", days)])
+            .await?;
         tx.commit().await.map_err(backend_error)?;
         Ok(recorded)
     }

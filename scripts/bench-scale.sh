@@ -131,10 +131,17 @@ SQL
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   "$BIN" --database "$url" serve --bind 127.0.0.1 --port "$port" >"$WORK/serve.log" 2>&1 &
   SERVER=$!
-  for _ in $(seq 1 100); do
+  # A large workspace may take a while to open: wait up to 10 minutes, and
+  # say how long it took.
+  started=$EPOCHREALTIME
+  for _ in $(seq 1 3000); do
     curl -fsS "http://127.0.0.1:$port/login" >/dev/null 2>&1 && break
+    kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/serve.log" >&2; exit 1; }
     sleep 0.2
   done
+  curl -fsS "http://127.0.0.1:$port/login" >/dev/null 2>&1 || { cat "$WORK/serve.log" >&2; exit 1; }
+  printf "%-34s %8.2f s\n" "server answering after" \
+    "$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')"
   python3 scripts/bench_scale.py "http://127.0.0.1:$port" "$token" "$EMAIL" "$PASSWORD" "$SERVER" "$REPEATS" "$CASES" | tee "$WORK/scale.txt"
   if command -v wrk >/dev/null; then
     # Throughput of API reads under concurrent load (wrk shares the 2 cores

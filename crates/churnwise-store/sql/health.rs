@@ -352,93 +352,86 @@ impl SqlStore {
         scope: Option<&[i64]>,
     ) -> StoreResult<HashMap<i64, Vec<UsageTrend>>> {
         let parts = UsageYear::of(today);
-        let metrics_of_ws = |q: &mut QueryBuilder<'_, Db>| {
+        // `FROM table u WHERE` the workspace, the scope, its metrics, and
+        // `u.column` from `from` (included) to `to` (`to_op`).
+        let rows_of = |q: &mut QueryBuilder<'_, Db>,
+                       table: &str,
+                       column: &str,
+                       from: Date,
+                       to_op: &str,
+                       to: Date| {
+            q.push(format_args!(" FROM {table} u WHERE u.workspace_id = "))
+                .push_bind(ws.0);
+            in_scope(q, "u.client_id", scope);
             q.push(" AND u.metric_key IN (SELECT key FROM usage_metrics WHERE workspace_id = ")
                 .push_bind(ws.0)
-                .push(")");
+                .push(format_args!(") AND u.{column} >= "))
+                .push_bind(from)
+                .push(format_args!(" AND u.{column} {to_op} "))
+                .push_bind(to)
+                .push(" GROUP BY u.client_id, u.metric_key");
+        };
+        // The first or last day of use within the year: one seek.
+        let used_on = |q: &mut QueryBuilder<'_, Db>, aggregate: &str, name: &str| {
+            q.push(format_args!(
+                ", (SELECT {aggregate}(d.day) FROM usage_daily d WHERE d.workspace_id = "
+            ))
+            .push_bind(ws.0)
+            .push(
+                " AND d.client_id = t.client_id AND d.metric_key = t.metric_key \
+                 AND d.day >= ",
+            )
+            .push_bind(parts.first)
+            .push(" AND d.day <= ")
+            .push_bind(today)
+            .push(format_args!(" AND d.total > 0) AS {name}"));
         };
         let mut q = QueryBuilder::<Db>::new(
             "SELECT t.client_id, t.metric_key, m.label_en, m.label_es, m.higher_is_better, \
              CAST(SUM(t.last_28) AS BIGINT) AS last_28, \
              CAST(SUM(t.previous_28) AS BIGINT) AS previous_28, \
-             CAST(SUM(t.older) AS BIGINT) AS older_total, \
-             (SELECT MAX(d.day) FROM usage_daily d WHERE d.workspace_id = ",
+             CAST(SUM(t.older) AS BIGINT) AS older_total",
         );
-        q.push_bind(ws.0)
-            .push(
-                " AND d.client_id = t.client_id AND d.metric_key = t.metric_key \
-                 AND d.day >= ",
-            )
-            .push_bind(parts.first)
-            .push(" AND d.day <= ")
-            .push_bind(today)
-            .push(
-                " AND d.total > 0) AS last_used_on, \
-                 (SELECT MIN(d.day) FROM usage_daily d WHERE d.workspace_id = ",
-            )
-            .push_bind(ws.0)
-            .push(
-                " AND d.client_id = t.client_id AND d.metric_key = t.metric_key \
-                 AND d.day >= ",
-            )
-            .push_bind(parts.first)
-            .push(" AND d.day <= ")
-            .push_bind(today)
-            .push(" AND d.total > 0) AS first_used_on FROM (");
+        used_on(&mut q, "MAX", "last_used_on");
+        used_on(&mut q, "MIN", "first_used_on");
         // The two compared windows, and the older days of the month they
         // start in.
-        q.push(
-            "SELECT u.client_id, u.metric_key, \
-             SUM(CASE WHEN u.day > ",
-        )
-        .push_bind(parts.recent_after)
-        .push(" THEN u.total ELSE 0 END) AS last_28, SUM(CASE WHEN u.day > ")
-        .push_bind(parts.previous_after)
-        .push(" AND u.day <= ")
-        .push_bind(parts.recent_after)
-        .push(" THEN u.total ELSE 0 END) AS previous_28, SUM(CASE WHEN u.day <= ")
-        .push_bind(parts.previous_after)
-        .push(" THEN u.total ELSE 0 END) AS older FROM usage_daily u WHERE u.workspace_id = ")
-        .push_bind(ws.0);
-        in_scope(&mut q, "u.client_id", scope);
-        metrics_of_ws(&mut q);
-        q.push(" AND u.day >= ")
-            .push_bind(parts.end_month)
+        q.push(" FROM (SELECT u.client_id, u.metric_key, SUM(CASE WHEN u.day > ")
+            .push_bind(parts.recent_after)
+            .push(" THEN u.total ELSE 0 END) AS last_28, SUM(CASE WHEN u.day > ")
+            .push_bind(parts.previous_after)
             .push(" AND u.day <= ")
-            .push_bind(today)
-            .push(" GROUP BY u.client_id, u.metric_key");
+            .push_bind(parts.recent_after)
+            .push(" THEN u.total ELSE 0 END) AS previous_28, SUM(CASE WHEN u.day <= ")
+            .push_bind(parts.previous_after)
+            .push(" THEN u.total ELSE 0 END) AS older");
+        rows_of(&mut q, "usage_daily", "day", parts.end_month, "<=", today);
         // The first, partial month of the year.
-        q.push(
-            " UNION ALL SELECT u.client_id, u.metric_key, 0, 0, SUM(u.total) \
-             FROM usage_daily u WHERE u.workspace_id = ",
-        )
-        .push_bind(ws.0);
-        in_scope(&mut q, "u.client_id", scope);
-        metrics_of_ws(&mut q);
-        q.push(" AND u.day >= ")
-            .push_bind(parts.first)
-            .push(" AND u.day < ")
-            .push_bind(parts.whole_from)
-            .push(" GROUP BY u.client_id, u.metric_key");
+        q.push(" UNION ALL SELECT u.client_id, u.metric_key, 0, 0, SUM(u.total)");
+        rows_of(
+            &mut q,
+            "usage_daily",
+            "day",
+            parts.first,
+            "<",
+            parts.whole_from,
+        );
         // The whole months between.
-        q.push(
-            " UNION ALL SELECT u.client_id, u.metric_key, 0, 0, SUM(u.total) \
-             FROM usage_monthly u WHERE u.workspace_id = ",
-        )
-        .push_bind(ws.0);
-        in_scope(&mut q, "u.client_id", scope);
-        metrics_of_ws(&mut q);
-        q.push(" AND u.month >= ")
-            .push_bind(parts.whole_from)
-            .push(" AND u.month < ")
-            .push_bind(parts.end_month)
-            .push(" GROUP BY u.client_id, u.metric_key");
+        q.push(" UNION ALL SELECT u.client_id, u.metric_key, 0, 0, SUM(u.total)");
+        rows_of(
+            &mut q,
+            "usage_monthly",
+            "month",
+            parts.whole_from,
+            "<",
+            parts.end_month,
+        );
         q.push(") t JOIN usage_metrics m ON m.workspace_id = ")
             .push_bind(ws.0)
             .push(
                 " AND m.key = t.metric_key \
-             GROUP BY t.client_id, t.metric_key, m.label_en, m.label_es, m.higher_is_better \
-             ORDER BY t.client_id, t.metric_key",
+                 GROUP BY t.client_id, t.metric_key, m.label_en, m.label_es, m.higher_is_better \
+                 ORDER BY t.client_id, t.metric_key",
             );
         let rows = q
             .build()

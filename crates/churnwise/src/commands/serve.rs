@@ -28,7 +28,7 @@ pub struct ServeArgs {
     #[arg(long, default_value = "en", value_parser = parse_lang, requires = "demo")]
     lang: churnwise_domain::Lang,
     /// Mark the session cookie Secure even without an HTTPS proxy header.
-    #[arg(long, env = "CHURNWISE_SECURE_COOKIES")]
+    #[arg(long, env = "CHURNWISE_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new())]
     secure_cookies: bool,
     /// Stripe's API base URL (default https://api.stripe.com).
     #[arg(long, env = "CHURNWISE_STRIPE_API_BASE")]
@@ -38,11 +38,11 @@ pub struct ServeArgs {
     /// sign-in throttle count that address, and X-Forwarded-Host counts as
     /// this server's name in the same-origin check (never set it
     /// otherwise: the headers can be forged).
-    #[arg(long, env = "CHURNWISE_BEHIND_PROXY")]
+    #[arg(long, env = "CHURNWISE_BEHIND_PROXY", value_parser = clap::builder::BoolishValueParser::new())]
     behind_proxy: bool,
     /// Do not run the background scheduler (health scores, alerts, digests)
     /// in this process.
-    #[arg(long, env = "CHURNWISE_NO_SCHEDULER")]
+    #[arg(long, env = "CHURNWISE_NO_SCHEDULER", value_parser = clap::builder::BoolishValueParser::new())]
     no_scheduler: bool,
     /// Seconds between scheduler runs (default 900).
     #[arg(long, env = "CHURNWISE_SCHEDULER_INTERVAL")]

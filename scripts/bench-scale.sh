@@ -12,6 +12,8 @@
 #   DATABASE=postgres://postgres@127.0.0.1/test scripts/bench-scale.sh
 #   ORDER=shuffled REPEATS=50 CASES=1000 scripts/bench-scale.sh
 #   USAGE_DAYS=365 scripts/bench-scale.sh     # + a year of daily usage (issue #18)
+#   KEEP_SCHEMA=1 DATABASE=… scripts/bench-scale.sh  # keep the PostgreSQL schema
+#                                                    # (bench_scale_PID) to look into
 #
 # USAGE_DAYS=N writes, after the imports, N days of daily usage totals for
 # every client and three metrics straight into the database (100,000
@@ -44,7 +46,7 @@ SERVER=
 
 cleanup() {
   [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true
-  if [ -n "${DATABASE:-}" ]; then
+  if [ -n "${DATABASE:-}" ] && [ -z "${KEEP_SCHEMA:-}" ]; then
     psql "$DATABASE" -q -c "DROP SCHEMA IF EXISTS bench_scale_$$ CASCADE" >/dev/null 2>&1 || true
   fi
   rm -rf "$WORK"

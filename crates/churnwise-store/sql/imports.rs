@@ -137,7 +137,10 @@ impl SqlStore {
             summary.inserted += chunk.len() as u64 - updated;
             progress(summary.inserted + summary.updated);
         }
-        self.wrote_rows(&mut tx, &[("clients", summary.inserted)])
+        // Each new client also has its contact due day (kept by triggers,
+        // migration 0031), which the due list reads by day.
+        let new = summary.inserted;
+        self.wrote_rows(&mut tx, &[("clients", new), ("client_contact_due", new)])
             .await?;
         tx.commit().await.map_err(backend_error)?;
         Ok(summary)

@@ -31,34 +31,23 @@ BEGIN
         total = total + excluded.total, days = days + 1;
 END;
 
--- The upserts only add to a day's total: one update of its month.
+-- A day's key never changes (the ingest and the imports only add to its
+-- total, the pruning deletes it): refusing such an update keeps the month
+-- totals right without a second copy of the delete and insert triggers.
+CREATE TRIGGER usage_daily_key_is_fixed
+BEFORE UPDATE OF workspace_id, client_id, metric_key, day ON usage_daily
+WHEN OLD.workspace_id IS NOT NEW.workspace_id OR OLD.client_id IS NOT NEW.client_id
+  OR OLD.metric_key IS NOT NEW.metric_key OR OLD.day IS NOT NEW.day
+BEGIN
+    SELECT RAISE(ABORT, 'a daily usage total keeps its client, metric and day');
+END;
+
 CREATE TRIGGER usage_daily_total_moves_month AFTER UPDATE OF total ON usage_daily
-WHEN OLD.total IS NOT NEW.total AND OLD.workspace_id IS NEW.workspace_id
-  AND OLD.client_id IS NEW.client_id AND OLD.metric_key IS NEW.metric_key
-  AND OLD.day IS NEW.day
+WHEN OLD.total IS NOT NEW.total
 BEGIN
     UPDATE usage_monthly SET total = total - OLD.total + NEW.total
     WHERE workspace_id = NEW.workspace_id AND client_id = NEW.client_id
       AND metric_key = NEW.metric_key AND month = strftime('%Y-%m-01', NEW.day);
-END;
-
--- Nothing moves a day to another key today; if something ever does, the
--- day leaves its old month and joins its new one.
-CREATE TRIGGER usage_daily_key_moves_month AFTER UPDATE ON usage_daily
-WHEN OLD.workspace_id IS NOT NEW.workspace_id OR OLD.client_id IS NOT NEW.client_id
-  OR OLD.metric_key IS NOT NEW.metric_key OR OLD.day IS NOT NEW.day
-BEGIN
-    UPDATE usage_monthly SET total = total - OLD.total, days = days - 1
-    WHERE workspace_id = OLD.workspace_id AND client_id = OLD.client_id
-      AND metric_key = OLD.metric_key AND month = strftime('%Y-%m-01', OLD.day);
-    DELETE FROM usage_monthly
-    WHERE workspace_id = OLD.workspace_id AND client_id = OLD.client_id
-      AND metric_key = OLD.metric_key AND month = strftime('%Y-%m-01', OLD.day) AND days = 0;
-    INSERT INTO usage_monthly (workspace_id, client_id, metric_key, month, total, days)
-    VALUES (NEW.workspace_id, NEW.client_id, NEW.metric_key, strftime('%Y-%m-01', NEW.day),
-            NEW.total, 1)
-    ON CONFLICT (workspace_id, client_id, metric_key, month) DO UPDATE SET
-        total = total + excluded.total, days = days + 1;
 END;
 
 CREATE TRIGGER usage_daily_delete_leaves_month AFTER DELETE ON usage_daily

@@ -58,6 +58,29 @@ fn push_text_in(q: &mut sqlx::QueryBuilder<'_, Db>, column: &str, values: &[&str
     q.push(column).push(" = ANY(").push_bind(values).push(")");
 }
 
+/// Rows per bulk write (see `sql::bulk`): one statement of 10,000 rows
+/// has one array parameter per column.
+const BULK_ROWS: usize = 10_000;
+
+/// The rows of `columns` as `SELECT * FROM UNNEST($a::INT8[], …)`, each
+/// column one array parameter, for an `INSERT … ` before it.
+fn push_bulk_rows<'a>(q: &mut sqlx::QueryBuilder<'a, Db>, columns: Vec<sql::bulk::BulkColumn<'a>>) {
+    use sql::bulk::BulkColumn;
+    debug_assert!(columns.windows(2).all(|w| w[0].len() == w[1].len()));
+    q.push("SELECT * FROM UNNEST(");
+    let mut list = q.separated(", ");
+    for column in columns {
+        match column {
+            BulkColumn::Int(v) => list.push_bind(v).push_unseparated("::INT8[]"),
+            BulkColumn::Text(v) => list.push_bind(v).push_unseparated("::TEXT[]"),
+            BulkColumn::OptText(v) => list.push_bind(v).push_unseparated("::TEXT[]"),
+            BulkColumn::Date(v) => list.push_bind(v).push_unseparated("::DATE[]"),
+            BulkColumn::OptDate(v) => list.push_bind(v).push_unseparated("::DATE[]"),
+        };
+    }
+    q.push(")");
+}
+
 /// A deadlock the server broke (`40P01`), a serialization failure
 /// (`40001`) or a lock not available (`55P03`): another writer was in the
 /// way, and the same work may succeed if tried again.
@@ -71,6 +94,8 @@ pub struct SqlStore {
     pool: sqlx::Pool<Db>,
     /// List totals kept by data version (see `sql::CountCache`).
     counts: std::sync::Arc<sql::CountCache>,
+    /// Grouped counts kept by data version (see `sql::VersionCache`).
+    groups: std::sync::Arc<sql::GroupCache>,
     /// Rows written per table since its statistics were refreshed (see
     /// `sql::PlannerStats`).
     stats: std::sync::Arc<sql::PlannerStats>,
@@ -117,6 +142,7 @@ impl SqlStore {
         Ok(SqlStore {
             pool,
             counts: Default::default(),
+            groups: Default::default(),
             stats: Default::default(),
         })
     }

@@ -30,6 +30,32 @@ fn push_text_in(q: &mut sqlx::QueryBuilder<'_, Db>, column: &str, values: &[&str
     q.push(")");
 }
 
+/// Rows per bulk write (see `sql::bulk`): a parameter per value, far
+/// below SQLite's 32,766.
+const BULK_ROWS: usize = 1_000;
+
+/// The rows of `columns` as `VALUES (?, …), …`, a parameter per value, for
+/// an `INSERT … ` before it.
+fn push_bulk_rows<'a>(q: &mut sqlx::QueryBuilder<'a, Db>, columns: Vec<sql::bulk::BulkColumn<'a>>) {
+    use sql::bulk::BulkColumn;
+    let rows = columns.first().map_or(0, BulkColumn::len);
+    q.push("VALUES ");
+    for i in 0..rows {
+        q.push(if i == 0 { "(" } else { ", (" });
+        let mut row = q.separated(", ");
+        for column in &columns {
+            match column {
+                BulkColumn::Int(v) => row.push_bind(v[i]),
+                BulkColumn::Text(v) => row.push_bind(v[i]),
+                BulkColumn::OptText(v) => row.push_bind(v[i]),
+                BulkColumn::Date(v) => row.push_bind(v[i]),
+                BulkColumn::OptDate(v) => row.push_bind(v[i]),
+            };
+        }
+        q.push(")");
+    }
+}
+
 /// The `paid_key` of an unpaid invoice's day totals (migration 0034):
 /// '' (dates are text here).
 const UNPAID_KEY: &str = "''";
@@ -81,6 +107,8 @@ pub struct SqlStore {
     pool: sqlx::Pool<Db>,
     /// List totals kept by data version (see `sql::CountCache`).
     counts: std::sync::Arc<sql::CountCache>,
+    /// Grouped counts kept by data version (see `sql::VersionCache`).
+    groups: std::sync::Arc<sql::GroupCache>,
     /// Rows written per table since its statistics were refreshed (see
     /// `sql::PlannerStats`).
     stats: std::sync::Arc<sql::PlannerStats>,
@@ -123,6 +151,7 @@ impl SqlStore {
         Ok(SqlStore {
             pool,
             counts: Default::default(),
+            groups: Default::default(),
             stats: Default::default(),
         })
     }

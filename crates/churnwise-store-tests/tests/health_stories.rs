@@ -688,6 +688,68 @@ async fn usage_trends_equal_the_daily_totals_summed_on_any_day(t: TestStore) {
     assert_eq!((theirs.last_28, theirs.previous_28), (2_800, 2_800));
 }
 
+/// A window of the health list (read in two steps: the score of its last
+/// row, then the clients at or under it) is the same slice of the whole
+/// list, with scores tied across the window's edges, filters by owner and
+/// at risk, former clients in or out, and windows past the end.
+async fn a_window_of_the_health_list_is_the_same_slice_of_the_whole_list(t: TestStore) {
+    let s = &t.store;
+    let ws = s.ensure_workspace("W").await.unwrap().id;
+    let today = day("2025-06-01");
+    let names = ["Same", "Zeta", "alpha", "Same", "Beta"];
+    let mut scores = Vec::new();
+    for i in 0..23u32 {
+        let owner = if i % 3 == 0 { "Ana" } else { "Bo" };
+        let c = client(s, ws, names[(i % 5) as usize], owner).await;
+        // Five scores only, so that ties cross every window's edge.
+        scores.push(new_health(
+            c.id,
+            [0, 10, 10, 40, 90][(i % 5) as usize] + i % 2,
+        ));
+        if i % 7 == 6 {
+            s.update_client(
+                ws,
+                c.id,
+                ClientPatch {
+                    status: Some(ClientStatus::Former),
+                    ..ClientPatch::default()
+                },
+            )
+            .await
+            .unwrap();
+        }
+    }
+    s.record_health(ws, today, scores).await.unwrap();
+    for include_former in [false, true] {
+        for (owner, at_risk_only) in [(None, false), (Some("ana"), false), (None, true)] {
+            let filter = |window| HealthFilter {
+                owner: owner.map(str::to_string),
+                at_risk_only,
+                include_former,
+                window,
+                ..HealthFilter::default()
+            };
+            let whole = s.list_health(ws, &filter(None)).await.unwrap();
+            assert!(!whole.is_empty());
+            for limit in [1u32, 2, 5, 50] {
+                for offset in 0..=whole.len() as u32 + 1 {
+                    let got = s
+                        .list_health(ws, &filter(Some(ListWindow { limit, offset })))
+                        .await
+                        .unwrap();
+                    let end = (offset + limit).min(whole.len() as u32) as usize;
+                    let expected = whole.get(offset as usize..end).unwrap_or_default();
+                    assert_eq!(
+                        got, expected,
+                        "owner {owner:?}, at risk {at_risk_only}, former {include_former}, \
+                         offset {offset}, limit {limit}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 on_both_backends!(
     the_facts_of_a_client_are_gathered_from_the_registry,
     one_crossing_raises_one_alert_and_recovery_resolves_it,
@@ -697,4 +759,5 @@ on_both_backends!(
     a_digest_is_claimed_once_and_a_failed_one_is_retried_three_times_at_most,
     workspace_settings_and_user_profiles_are_saved,
     usage_trends_equal_the_daily_totals_summed_on_any_day,
+    a_window_of_the_health_list_is_the_same_slice_of_the_whole_list,
 );

@@ -10,6 +10,7 @@
 )]
 
 use chrono::{NaiveDate, Utc};
+use churnwise_domain::Money;
 use churnwise_store::*;
 use churnwise_store_tests::{on_both_backends, TestStore};
 
@@ -201,9 +202,107 @@ async fn an_interaction_equal_to_a_stored_one_is_skipped(t: TestStore) {
     )));
 }
 
+/// Imports larger than one bulk statement (10,000 rows on PostgreSQL, 1,000
+/// on SQLite): every row is stored with its empty fields, a re-import
+/// counts updates and changes what it names, and an unknown customer on
+/// the last row refuses the whole file.
+async fn an_import_of_many_statements_stores_every_row_and_updates_on_reimport(t: TestStore) {
+    let s = t.store.as_ref();
+    let ws = workspace_with_customers(s).await;
+    let base = day("2020-01-01");
+    let invoices = |amount: i64| -> Vec<InvoiceImport> {
+        (0..25_001)
+            .map(|i| InvoiceImport {
+                line: i + 2,
+                invoice_ref: format!("INV-{i}"),
+                customer_ref: if i % 2 == 0 { "C1" } else { "C2" }.to_string(),
+                amount: Money::from_cents(amount + i as i64),
+                issued_on: (i % 3 != 0).then_some(base),
+                due_on: base + chrono::Days::new(i % 2_000),
+                paid_on: (i % 5 != 0).then_some(base + chrono::Days::new(i % 2_000 + 3)),
+            })
+            .collect()
+    };
+    let first = s.import_invoices(ws, invoices(100), &|_| {}).await.unwrap();
+    assert_eq!(
+        (first.rows, first.inserted, first.updated),
+        (25_001, 25_001, 0)
+    );
+    let again = s.import_invoices(ws, invoices(700), &|_| {}).await.unwrap();
+    assert_eq!((again.inserted, again.updated), (0, 25_001));
+    let c2 = s.find_client(ws, "C2").await.unwrap().unwrap().id;
+    let stored = s.list_invoices(ws, c2).await.unwrap();
+    assert_eq!(stored.len(), 12_500);
+    let last = stored
+        .iter()
+        .find(|i| i.invoice_ref == "INV-24999")
+        .unwrap();
+    assert_eq!(last.amount, Money::from_cents(700 + 24_999));
+    // 24,999 is a multiple of 3 (no issue day) and not of 5 (paid).
+    assert_eq!(last.issued_on, None);
+    assert_eq!(last.due_on, base + chrono::Days::new(24_999 % 2_000));
+    assert_eq!(
+        last.paid_on,
+        Some(base + chrono::Days::new(24_999 % 2_000 + 3))
+    );
+    let next = stored
+        .iter()
+        .find(|i| i.invoice_ref == "INV-24995")
+        .unwrap();
+    assert_eq!((next.issued_on, next.paid_on), (Some(base), None));
+    let unpaid = stored.iter().filter(|i| i.paid_on.is_none()).count();
+    assert_eq!(
+        unpaid,
+        (0..25_001).filter(|i| i % 2 == 1 && i % 5 == 0).count()
+    );
+
+    let subscriptions: Vec<SubscriptionImport> = (0..12_001)
+        .map(|i| SubscriptionImport {
+            line: i + 2,
+            subscription_ref: format!("SUB-{i}"),
+            customer_ref: "C1".to_string(),
+            plan: (i % 2 == 0).then(|| format!("Plan {i}")),
+            mrr: Money::from_cents(1_000 + i as i64),
+            started_on: base + chrono::Days::new(i % 700),
+            ended_on: (i % 4 == 0).then_some(base + chrono::Days::new(i % 700 + 30)),
+        })
+        .collect();
+    let mut refused = subscriptions.clone();
+    refused.last_mut().unwrap().customer_ref = "nobody".to_string();
+    assert!(matches!(
+        s.import_subscriptions(ws, refused, &|_| {}).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let c1 = s.find_client(ws, "C1").await.unwrap().unwrap().id;
+    assert!(s.list_subscriptions(ws, c1).await.unwrap().is_empty());
+    let done = s
+        .import_subscriptions(ws, subscriptions, &|_| {})
+        .await
+        .unwrap();
+    assert_eq!((done.inserted, done.updated), (12_001, 0));
+    let stored = s.list_subscriptions(ws, c1).await.unwrap();
+    assert_eq!(stored.len(), 12_001);
+    let one = stored
+        .iter()
+        .find(|x| x.subscription_ref == "SUB-12000")
+        .unwrap();
+    assert_eq!(one.plan.as_deref(), Some("Plan 12000"));
+    assert_eq!(
+        one.ended_on,
+        Some(base + chrono::Days::new(12_000 % 700 + 30))
+    );
+    let other = stored
+        .iter()
+        .find(|x| x.subscription_ref == "SUB-11999")
+        .unwrap();
+    assert_eq!((other.plan.as_deref(), other.ended_on), (None, None));
+    assert_eq!(other.mrr, Money::from_cents(1_000 + 11_999));
+}
+
 on_both_backends!(
     a_job_keeps_its_state_progress_and_outcome_per_workspace,
     a_saved_mapping_is_found_by_kind_and_headers_and_replaced,
     contacts_are_matched_by_email_else_name_and_unknown_clients_refuse_all,
     an_interaction_equal_to_a_stored_one_is_skipped,
+    an_import_of_many_statements_stores_every_row_and_updates_on_reimport,
 );

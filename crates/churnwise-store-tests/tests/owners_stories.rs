@@ -231,7 +231,73 @@ async fn owner_names_are_listed_with_their_counts_and_mapped_to_members(t: TestS
     s.map_owner(ws, "nobody", None).await.unwrap();
 }
 
+/// Owner names, the counts by status and the filters' choices are read
+/// anew after every write to the clients (they are kept by data version),
+/// and each choice list holds the first `FACET_LIMIT` values, sorted.
+async fn owner_names_status_counts_and_choices_follow_every_write(t: TestStore) {
+    let s = &t.store;
+    let ws = s.ensure_workspace("W").await.unwrap().id;
+    let rows = (0..=FACET_LIMIT)
+        .map(|i| CustomerImport {
+            external_id: format!("C{i}"),
+            name: format!("Client {i}"),
+            owner: Some(if i % 2 == 0 { "Ana" } else { "Bo" }.to_string()),
+            segment: Some(format!("seg {i:04}")),
+        })
+        .collect();
+    s.import_customers(ws, rows, &|_| {}).await.unwrap();
+    let counts = |names: Vec<OwnerName>| -> Vec<(String, i64)> {
+        names.into_iter().map(|o| (o.name, o.clients)).collect()
+    };
+    assert_eq!(
+        counts(s.owner_names(ws).await.unwrap()),
+        [("Ana".to_string(), 251), ("Bo".to_string(), 250)]
+    );
+    let statuses = s.client_status_counts(ws).await.unwrap();
+    assert_eq!(statuses, [(ClientStatus::Prospect, 501)]);
+    let facets = s.client_facets(ws).await.unwrap();
+    assert_eq!(facets.owners, ["Ana", "Bo"]);
+    assert_eq!(facets.segments.len() as i64, FACET_LIMIT);
+    assert_eq!(
+        facets.segments.first().map(String::as_str),
+        Some("seg 0000")
+    );
+    assert_eq!(facets.segments.last().map(String::as_str), Some("seg 0499"));
+
+    let one = s.find_client(ws, "C0").await.unwrap().unwrap().id;
+    s.update_client(
+        ws,
+        one,
+        ClientPatch {
+            owner: Some(Some("Cy".into())),
+            status: Some(ClientStatus::Active),
+            ..ClientPatch::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        counts(s.owner_names(ws).await.unwrap()),
+        [
+            ("Ana".to_string(), 250),
+            ("Bo".to_string(), 250),
+            ("Cy".to_string(), 1)
+        ]
+    );
+    let mut statuses = s.client_status_counts(ws).await.unwrap();
+    statuses.sort_by_key(|(status, _)| status.as_str());
+    assert_eq!(
+        statuses,
+        [(ClientStatus::Active, 1), (ClientStatus::Prospect, 500)]
+    );
+    assert_eq!(
+        s.client_facets(ws).await.unwrap().owners,
+        ["Ana", "Bo", "Cy"]
+    );
+}
+
 on_both_backends!(
     the_facts_and_scores_of_some_clients_leave_the_others_untouched,
     owner_names_are_listed_with_their_counts_and_mapped_to_members,
+    owner_names_status_counts_and_choices_follow_every_write,
 );

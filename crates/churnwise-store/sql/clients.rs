@@ -62,47 +62,44 @@ impl SqlStore {
         &self,
         ws: WorkspaceId,
     ) -> StoreResult<Vec<(ClientStatus, i64)>> {
-        let rows = sqlx::query(
-            "SELECT status, COUNT(*) AS n FROM clients WHERE workspace_id = $1 GROUP BY status",
-        )
-        .bind(ws.0)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_error)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let text: String = r.try_get("status").map_err(backend_error)?;
-            let status: ClientStatus = parse_column(&text, "status")?;
-            out.push((status, r.try_get("n").map_err(backend_error)?));
-        }
-        Ok(out)
+        let rows = self
+            .grouped_counts_by_version(
+                ws,
+                "SELECT status, COUNT(*) AS n FROM clients WHERE workspace_id = $1 GROUP BY status",
+            )
+            .await?;
+        rows.into_iter()
+            .map(|(text, n)| Ok((parse_column(&text, "status")?, n)))
+            .collect()
     }
 
     pub(super) async fn client_facets_impl(&self, ws: WorkspaceId) -> StoreResult<ClientFacets> {
-        let owners = sqlx::query(
-            "SELECT DISTINCT owner FROM clients WHERE workspace_id = $1 AND owner IS NOT NULL ORDER BY owner",
-        )
-        .bind(ws.0)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_error)?;
-        let segments = sqlx::query(
-            "SELECT DISTINCT segment FROM clients WHERE workspace_id = $1 AND segment IS NOT NULL ORDER BY segment",
-        )
-        .bind(ws.0)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_error)?;
-        let column = |rows: Vec<DbRow>| {
-            rows.iter()
-                .map(|r| r.try_get::<String, _>(0))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(backend_error)
-        };
         Ok(ClientFacets {
-            owners: column(owners)?,
-            segments: column(segments)?,
+            owners: self.distinct_values(ws, "owner").await?,
+            segments: self.distinct_values(ws, "segment").await?,
         })
+    }
+
+    /// The first [`FACET_LIMIT`] distinct values of `column` (`owner` or
+    /// `segment`) on the workspace's clients, sorted: one index seek per
+    /// value (a loose index scan), where `SELECT DISTINCT` read the whole
+    /// index on PostgreSQL, which has no skip scan (a third of a second at
+    /// 1M clients, issue 14).
+    async fn distinct_values(&self, ws: WorkspaceId, column: &str) -> StoreResult<Vec<String>> {
+        let sql = format!(
+            "WITH RECURSIVE v(value) AS ( \
+               SELECT MIN({column}) FROM clients WHERE workspace_id = $1 \
+               UNION ALL \
+               SELECT (SELECT MIN({column}) FROM clients WHERE workspace_id = $1 AND {column} > v.value) \
+               FROM v WHERE v.value IS NOT NULL \
+             ) SELECT value FROM v WHERE value IS NOT NULL LIMIT $2"
+        );
+        sqlx::query_scalar::<_, String>(&sql)
+            .bind(ws.0)
+            .bind(FACET_LIMIT)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)
     }
 
     pub(super) async fn create_client_impl(

@@ -81,13 +81,38 @@ impl SqlStore {
         if limit == 0 {
             return Ok(vec![]);
         }
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        // The window's rows are all due on or before the due day of its
+        // last row in day order: that day is read first by walking the
+        // index of due days (it stops after `offset + limit` rows), so the
+        // window is sorted by name from the clients due by then and not
+        // from every due client of the workspace, which PostgreSQL would
+        // join and sort whole (issue 14). No such row: the window ends the
+        // list, and every row is read.
+        let mut last_day = None;
+        if let Some(last) = offset.checked_add(limit - 1) {
+            let mut q = QueryBuilder::<Db>::new(
+                "SELECT d.due_on FROM client_contact_due d CROSS JOIN clients c",
+            );
+            push_due_conditions(&mut q, ws, filter);
+            q.push(" ORDER BY d.due_on LIMIT 1 OFFSET ").push_bind(last);
+            last_day = q
+                .build_query_scalar::<Date>()
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend_error)?;
+        }
         let mut q = QueryBuilder::<Db>::new(DUE_CONTACT_FROM);
         push_due_conditions(&mut q, ws, filter);
+        if let Some(day) = last_day {
+            q.push(" AND d.due_on <= ").push_bind(day);
+        }
         push_due_order(&mut q);
         q.push(" LIMIT ")
-            .push_bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .push_bind(limit)
             .push(" OFFSET ")
-            .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
+            .push_bind(offset);
         let rows = q
             .build()
             .fetch_all(&self.pool)

@@ -670,26 +670,38 @@ impl SqlStore {
         ws: WorkspaceId,
         filter: &HealthFilter,
     ) -> StoreResult<Vec<StoredHealth>> {
+        // A window's rows all score at most the score of its last row in
+        // score order: that score is read first by walking the scores in
+        // order (it stops after `offset + limit` rows), so the page is
+        // sorted from the clients at or under it and not from the whole
+        // workspace (issue 14). No such row: the window ends the list, and
+        // every row is read.
+        let mut top = None;
+        if let Some(w) = filter.window.filter(|_| filter.client.is_none()) {
+            if w.limit == 0 {
+                return Ok(vec![]);
+            }
+            let mut q = QueryBuilder::<Db>::new(
+                "SELECT h.score FROM health_scores h JOIN clients c ON c.id = h.client_id",
+            );
+            push_health_conditions(&mut q, ws, filter);
+            q.push(" ORDER BY h.score LIMIT 1 OFFSET ")
+                .push_bind(i64::from(w.offset) + i64::from(w.limit) - 1);
+            top = q
+                .build_query_scalar::<i32>()
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend_error)?;
+        }
         let mut q = QueryBuilder::<Db>::new(
             "SELECT h.client_id, h.score, h.at_risk, h.signals, h.computed_on, c.name AS client_name, \
              c.owner AS client_owner, c.status AS client_status \
-             FROM health_scores h JOIN clients c ON c.id = h.client_id WHERE h.workspace_id = ",
+             FROM health_scores h JOIN clients c ON c.id = h.client_id",
         );
-        q.push_bind(ws.0);
-        if let Some(client) = filter.client {
-            q.push(" AND h.client_id = ").push_bind(client.0);
+        push_health_conditions(&mut q, ws, filter);
+        if let Some(top) = top {
+            q.push(" AND h.score <= ").push_bind(top);
         }
-        if let Some(owner) = &filter.owner {
-            q.push(" AND LOWER(c.owner) = ")
-                .push_bind(owner.trim().to_lowercase());
-        }
-        if filter.at_risk_only {
-            q.push(" AND h.at_risk");
-        }
-        if !filter.include_former && filter.client.is_none() {
-            q.push(" AND c.status <> 'former'");
-        }
-        push_owner_spellings(&mut q, &filter.owner_spellings);
         q.push(" ORDER BY h.score, c.name, c.id");
         push_window(&mut q, filter.window);
         let rows = q
@@ -838,6 +850,26 @@ fn push_owner_spellings(q: &mut QueryBuilder<'_, Db>, spellings: &[String]) {
         list.push_bind(k.clone());
     }
     q.push(")");
+}
+
+/// The conditions of the health list's `filter` in workspace `ws`, from
+/// `WHERE` on (`h` is `health_scores`, `c` `clients`).
+fn push_health_conditions(q: &mut QueryBuilder<'_, Db>, ws: WorkspaceId, filter: &HealthFilter) {
+    q.push(" WHERE h.workspace_id = ").push_bind(ws.0);
+    if let Some(client) = filter.client {
+        q.push(" AND h.client_id = ").push_bind(client.0);
+    }
+    if let Some(owner) = &filter.owner {
+        q.push(" AND LOWER(c.owner) = ")
+            .push_bind(owner.trim().to_lowercase());
+    }
+    if filter.at_risk_only {
+        q.push(" AND h.at_risk");
+    }
+    if !filter.include_former && filter.client.is_none() {
+        q.push(" AND c.status <> 'former'");
+    }
+    push_owner_spellings(q, &filter.owner_spellings);
 }
 
 /// `LIMIT … OFFSET …` of a window, after the ORDER BY.

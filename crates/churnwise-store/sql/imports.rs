@@ -2,6 +2,7 @@
 //! one transaction.
 
 use super::backend_error;
+use super::bulk::BulkColumn;
 use crate::{Db, SqlStore};
 use chrono::Utc;
 use churnwise_domain::registry::ClientStatus;
@@ -192,19 +193,22 @@ impl SqlStore {
             rows: rows.len() as u64,
             ..ImportSummary::default()
         };
-        for chunk in rows.chunks(IMPORT_BATCH) {
+        for chunk in rows.chunks(crate::BULK_ROWS) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO subscriptions (workspace_id, client_id, subscription_ref, plan, mrr_cents, started_on, ended_on) ",
             );
-            q.push_values(chunk, |mut b, row| {
-                b.push_bind(ws.0)
-                    .push_bind(clients[&row.customer_ref])
-                    .push_bind(&row.subscription_ref)
-                    .push_bind(&row.plan)
-                    .push_bind(row.mrr.cents())
-                    .push_bind(row.started_on)
-                    .push_bind(row.ended_on);
-            });
+            crate::push_bulk_rows(
+                &mut q,
+                vec![
+                    BulkColumn::Int(vec![ws.0; chunk.len()]),
+                    BulkColumn::Int(chunk.iter().map(|r| clients[&r.customer_ref]).collect()),
+                    BulkColumn::Text(chunk.iter().map(|r| r.subscription_ref.as_str()).collect()),
+                    BulkColumn::OptText(chunk.iter().map(|r| r.plan.as_deref()).collect()),
+                    BulkColumn::Int(chunk.iter().map(|r| r.mrr.cents()).collect()),
+                    BulkColumn::Date(chunk.iter().map(|r| r.started_on).collect()),
+                    BulkColumn::OptDate(chunk.iter().map(|r| r.ended_on).collect()),
+                ],
+            );
             q.push(
                 " ON CONFLICT (workspace_id, subscription_ref, started_on) DO UPDATE SET \
                  client_id = excluded.client_id, plan = excluded.plan, mrr_cents = excluded.mrr_cents, \
@@ -247,19 +251,22 @@ impl SqlStore {
             rows: rows.len() as u64,
             ..ImportSummary::default()
         };
-        for chunk in rows.chunks(IMPORT_BATCH) {
+        for chunk in rows.chunks(crate::BULK_ROWS) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO invoices (workspace_id, client_id, invoice_ref, amount_cents, issued_on, due_on, paid_on) ",
             );
-            q.push_values(chunk, |mut b, row| {
-                b.push_bind(ws.0)
-                    .push_bind(clients[&row.customer_ref])
-                    .push_bind(&row.invoice_ref)
-                    .push_bind(row.amount.cents())
-                    .push_bind(row.issued_on)
-                    .push_bind(row.due_on)
-                    .push_bind(row.paid_on);
-            });
+            crate::push_bulk_rows(
+                &mut q,
+                vec![
+                    BulkColumn::Int(vec![ws.0; chunk.len()]),
+                    BulkColumn::Int(chunk.iter().map(|r| clients[&r.customer_ref]).collect()),
+                    BulkColumn::Text(chunk.iter().map(|r| r.invoice_ref.as_str()).collect()),
+                    BulkColumn::Int(chunk.iter().map(|r| r.amount.cents()).collect()),
+                    BulkColumn::OptDate(chunk.iter().map(|r| r.issued_on).collect()),
+                    BulkColumn::Date(chunk.iter().map(|r| r.due_on).collect()),
+                    BulkColumn::OptDate(chunk.iter().map(|r| r.paid_on).collect()),
+                ],
+            );
             q.push(
                 " ON CONFLICT (workspace_id, invoice_ref) DO UPDATE SET client_id = excluded.client_id, \
                  amount_cents = excluded.amount_cents, issued_on = excluded.issued_on, \

@@ -3,7 +3,7 @@
 //! declares it as its own module with
 //! `#[path = "../../churnwise-store/sql/mod.rs"] mod sql;`, after defining
 //! `type Db` (its sqlx database), `BACKEND_NAME` and
-//! `struct SqlStore { pool: sqlx::Pool<Db>, counts: Arc<sql::CountCache> }`
+//! `struct SqlStore { pool: sqlx::Pool<Db>, counts: Arc<sql::CountCache>, … }`
 //! at its crate root, so the same
 //! queries compile against each driver's concrete types, without generic
 //! trait bounds. Placeholders are `$1`-style (QueryBuilder emits each
@@ -18,6 +18,7 @@ use churnwise_store::{StoreError, StoreResult};
 
 mod billing_signals;
 mod bounded;
+pub(crate) mod bulk;
 // --- cancel (helper) ---
 mod cancel_flow;
 mod cases;
@@ -127,45 +128,87 @@ impl crate::SqlStore {
     }
 }
 
-/// The totals of filtered lists, each kept with the workspace's data
-/// version it was counted at (issue 14): on a workspace of 100,000 clients
-/// the `COUNT(*)` of every page of the client list cost more than the page
-/// itself. A total is used again only while the data version is the same,
-/// so any write to the counted tables counts anew on the next read; the
+/// Answers kept with the workspace's data version they were read at
+/// (issue 14): on a workspace of 100,000 clients the `COUNT(*)` of every
+/// page of the client list cost more than the page itself, and at 1M
+/// clients the grouped counts by status and by owner a quarter of a second
+/// each. An answer is used again only while the data version is the same,
+/// so any write to the tables it read reads anew on the next request; the
 /// version lives in the database, so several server processes stay right.
-/// Bounded: at [`COUNT_CACHE_MAX`] totals it starts again empty.
-#[derive(Debug, Default)]
-pub(crate) struct CountCache {
-    totals: std::sync::Mutex<std::collections::HashMap<(i64, String), (String, i64)>>,
+/// Only for answers read from the tables the data version follows
+/// (clients, subscriptions, invoices). Bounded: at [`VERSION_CACHE_MAX`]
+/// answers it starts again empty.
+#[derive(Debug)]
+pub(crate) struct VersionCache<V> {
+    answers: std::sync::Mutex<std::collections::HashMap<(i64, String), (String, V)>>,
 }
 
-/// The most totals a [`CountCache`] holds.
-const COUNT_CACHE_MAX: usize = 4096;
+/// The totals of filtered lists (see [`VersionCache`]).
+pub(crate) type CountCache = VersionCache<i64>;
 
-impl CountCache {
-    fn totals(
+/// Grouped counts by a text (clients by status, by owner), as read.
+pub(crate) type GroupCache = VersionCache<Vec<(String, i64)>>;
+
+/// The most answers a [`VersionCache`] holds.
+const VERSION_CACHE_MAX: usize = 4096;
+
+impl<V> Default for VersionCache<V> {
+    fn default() -> Self {
+        Self {
+            answers: Default::default(),
+        }
+    }
+}
+
+impl<V: Clone> VersionCache<V> {
+    fn answers(
         &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<(i64, String), (String, i64)>> {
-        // A panic while holding the lock leaves only totals behind, each
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<(i64, String), (String, V)>> {
+        // A panic while holding the lock leaves only answers behind, each
         // still checked against its version.
-        self.totals.lock().unwrap_or_else(|e| e.into_inner())
+        self.answers.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The total counted for `key` of `ws` at `version`, if kept.
-    fn get(&self, ws: i64, key: &str, version: &str) -> Option<i64> {
-        match self.totals().get(&(ws, key.to_string())) {
-            Some((at, total)) if at == version => Some(*total),
+    /// The answer read for `key` of `ws` at `version`, if kept.
+    fn get(&self, ws: i64, key: &str, version: &str) -> Option<V> {
+        match self.answers().get(&(ws, key.to_string())) {
+            Some((at, answer)) if at == version => Some(answer.clone()),
             _ => None,
         }
     }
 
-    /// Keeps `total` for `key` of `ws` counted at `version`.
-    fn put(&self, ws: i64, key: String, version: String, total: i64) {
-        let mut totals = self.totals();
-        if totals.len() >= COUNT_CACHE_MAX {
-            totals.clear();
+    /// Keeps `answer` for `key` of `ws` read at `version`.
+    fn put(&self, ws: i64, key: String, version: String, answer: V) {
+        let mut answers = self.answers();
+        if answers.len() >= VERSION_CACHE_MAX {
+            answers.clear();
         }
-        totals.insert((ws, key), (version, total));
+        answers.insert((ws, key), (version, answer));
+    }
+}
+
+impl crate::SqlStore {
+    /// The rows `(text, count)` of `sql` (a grouped count with the
+    /// workspace as `$1`), kept in [`GroupCache`] while the workspace's
+    /// data version stays the same.
+    async fn grouped_counts_by_version(
+        &self,
+        ws: churnwise_store::WorkspaceId,
+        sql: &'static str,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        // The version first: rows read after it are at least as new.
+        let version = self.data_version_impl(ws).await?;
+        if let Some(rows) = self.groups.get(ws.0, sql, &version) {
+            return Ok(rows);
+        }
+        let rows: Vec<(String, i64)> = sqlx::query_as(sql)
+            .bind(ws.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        self.groups
+            .put(ws.0, sql.to_string(), version, rows.clone());
+        Ok(rows)
     }
 }
 

@@ -12,19 +12,16 @@ impl SqlStore {
     pub(super) async fn owner_names_impl(&self, ws: WorkspaceId) -> StoreResult<Vec<OwnerName>> {
         // Grouped by the trimmed text in SQL; spellings that differ only in
         // case are merged here, since SQLite's LOWER knows only ASCII.
-        let rows = sqlx::query(
-            "SELECT TRIM(owner) AS name, COUNT(*) AS n FROM clients \
-             WHERE workspace_id = $1 AND owner IS NOT NULL AND TRIM(owner) <> '' \
-             GROUP BY TRIM(owner) ORDER BY TRIM(owner)",
-        )
-        .bind(ws.0)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_error)?;
+        let rows = self
+            .grouped_counts_by_version(
+                ws,
+                "SELECT TRIM(owner) AS name, COUNT(*) AS n FROM clients \
+                 WHERE workspace_id = $1 AND owner IS NOT NULL AND TRIM(owner) <> '' \
+                 GROUP BY TRIM(owner) ORDER BY TRIM(owner)",
+            )
+            .await?;
         let mut by_key: BTreeMap<String, OwnerName> = BTreeMap::new();
-        for r in &rows {
-            let name: String = r.try_get("name").map_err(backend_error)?;
-            let n: i64 = r.try_get("n").map_err(backend_error)?;
+        for (name, n) in rows {
             match by_key.entry(owner_key(&name)) {
                 std::collections::btree_map::Entry::Occupied(mut o) => {
                     let o = o.get_mut();

@@ -76,6 +76,10 @@ impl SqlStore {
             None => {
                 let mut tx = self.begin_write().await?;
                 changed += super::outbox::refresh_statuses_in(&mut tx, ws, None, today).await?;
+                // Statuses moved in bulk (an import's clients leave
+                // `prospect`): the planner's estimates by status would
+                // otherwise stay those of before (issue 14).
+                self.wrote_rows(&mut tx, &[("clients", changed)]).await?;
                 tx.commit().await.map_err(backend_error)?;
             }
             Some(ids) => {
@@ -88,6 +92,7 @@ impl SqlStore {
                     changed +=
                         super::outbox::refresh_statuses_in(&mut tx, ws, Some(chunk), today).await?;
                 }
+                self.wrote_rows(&mut tx, &[("clients", changed)]).await?;
                 tx.commit().await.map_err(backend_error)?;
             }
         }

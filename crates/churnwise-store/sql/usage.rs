@@ -1,17 +1,17 @@
 //! Usage (issue 18): events summed into daily totals, the event ids kept for
 //! idempotency and the usage metrics; inherent methods of `SqlStore` that
-//! the `Store` impl delegates to. A batch is written with a few multi-row
-//! statements (chunked below the bound-parameter limits), never one round
-//! trip per event.
+//! the `Store` impl delegates to. A batch is written with a few bulk
+//! statements (`sql::bulk`), never one round trip per event.
 
 use super::backend_error;
+use super::bulk::BulkColumn;
 use crate::{Db, SqlStore};
 use churnwise_store::*;
 use sqlx::{QueryBuilder, Row};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-/// Rows per multi-row statement (at most 5 parameters a row: far below
-/// SQLite's 32,766 and PostgreSQL's 65,535 bound parameters).
+/// Metric keys per statement (5 parameters a key: far below SQLite's
+/// 32,766 and PostgreSQL's 65,535 bound parameters).
 const CHUNK: usize = 1000;
 
 impl SqlStore {
@@ -71,15 +71,23 @@ impl SqlStore {
         // Ids seen before: the insert answers only the ids it added.
         let with_id: Vec<&UsageEvent> = fresh.iter().copied().filter(|e| e.id.is_some()).collect();
         let mut added_ids: HashSet<String> = HashSet::with_capacity(with_id.len());
-        for chunk in with_id.chunks(CHUNK) {
+        for chunk in with_id.chunks(crate::BULK_ROWS) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO usage_event_ids (workspace_id, event_id, day) ",
             );
-            q.push_values(chunk, |mut b, e| {
-                b.push_bind(ws.0)
-                    .push_bind(e.id.as_deref().unwrap_or_default())
-                    .push_bind(e.on);
-            });
+            crate::push_bulk_rows(
+                &mut q,
+                vec![
+                    BulkColumn::Int(vec![ws.0; chunk.len()]),
+                    BulkColumn::Text(
+                        chunk
+                            .iter()
+                            .map(|e| e.id.as_deref().unwrap_or_default())
+                            .collect(),
+                    ),
+                    BulkColumn::Date(chunk.iter().map(|e| e.on).collect()),
+                ],
+            );
             q.push(" ON CONFLICT (workspace_id, event_id) DO NOTHING RETURNING event_id");
             for r in q.build().fetch_all(&mut *tx).await.map_err(backend_error)? {
                 added_ids.insert(r.try_get("event_id").map_err(backend_error)?);
@@ -124,17 +132,20 @@ impl SqlStore {
         }
 
         let rows: Vec<_> = totals.into_iter().collect();
-        for chunk in rows.chunks(CHUNK) {
+        for chunk in rows.chunks(crate::BULK_ROWS) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO usage_daily (workspace_id, client_id, metric_key, day, total) ",
             );
-            q.push_values(chunk, |mut b, ((client, metric, day), total)| {
-                b.push_bind(ws.0)
-                    .push_bind(*client)
-                    .push_bind(*metric)
-                    .push_bind(*day)
-                    .push_bind(*total);
-            });
+            crate::push_bulk_rows(
+                &mut q,
+                vec![
+                    BulkColumn::Int(vec![ws.0; chunk.len()]),
+                    BulkColumn::Int(chunk.iter().map(|((c, _, _), _)| *c).collect()),
+                    BulkColumn::Text(chunk.iter().map(|((_, m, _), _)| *m).collect()),
+                    BulkColumn::Date(chunk.iter().map(|((_, _, d), _)| *d).collect()),
+                    BulkColumn::Int(chunk.iter().map(|(_, total)| *total).collect()),
+                ],
+            );
             q.push(
                 " ON CONFLICT (workspace_id, client_id, metric_key, day) \
                  DO UPDATE SET total = usage_daily.total + excluded.total",
@@ -150,12 +161,16 @@ impl SqlStore {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        for chunk in clients.chunks(CHUNK) {
+        for chunk in clients.chunks(crate::BULK_ROWS) {
             let mut q =
                 QueryBuilder::<Db>::new("INSERT INTO health_stale (workspace_id, client_id) ");
-            q.push_values(chunk, |mut b, client| {
-                b.push_bind(ws.0).push_bind(*client);
-            });
+            crate::push_bulk_rows(
+                &mut q,
+                vec![
+                    BulkColumn::Int(vec![ws.0; chunk.len()]),
+                    BulkColumn::Int(chunk.to_vec()),
+                ],
+            );
             q.push(" ON CONFLICT (workspace_id, client_id) DO NOTHING");
             q.build().execute(&mut *tx).await.map_err(backend_error)?;
         }

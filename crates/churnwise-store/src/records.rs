@@ -329,12 +329,17 @@ impl ClientSort {
     }
 }
 
+/// The most values of each of [`ClientFacets`]' lists: a filter's choice
+/// list longer than this is not one anybody reads (the filter still takes
+/// any value).
+pub const FACET_LIMIT: i64 = 500;
+
 /// The distinct owners and segments of a workspace's clients, for filters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ClientFacets {
-    /// Every owner named on a client, sorted.
+    /// The owners named on clients, sorted, the first [`FACET_LIMIT`].
     pub owners: Vec<String>,
-    /// Every segment named on a client, sorted.
+    /// The segments named on clients, sorted, the first [`FACET_LIMIT`].
     pub segments: Vec<String>,
 }
 

@@ -88,7 +88,17 @@ pub async fn list(
     let page =
         churnwise_app::owners::list_client_rows(state.store.as_ref(), auth.ws(), &filter, today)
             .await?;
-    let facets = state.store.client_facets(auth.ws()).await?;
+    let mut facets = state.store.client_facets(auth.ws()).await?;
+    // The choice lists hold the first values only: the one chosen stays
+    // shown as chosen.
+    for (chosen, list) in [
+        (&params.owner, &mut facets.owners),
+        (&params.segment, &mut facets.segments),
+    ] {
+        if !chosen.is_empty() && !list.contains(chosen) {
+            list.push(chosen.clone());
+        }
+    }
     // Usage (issue 18): the metric moving most the wrong way, per client of the page.
     let ids: Vec<churnwise_store::ClientId> = page.items.iter().map(|r| r.client.id).collect();
     let usage =

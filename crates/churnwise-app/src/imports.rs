@@ -471,5 +471,9 @@ async fn after_import(
         cases::win_back_after_import(&cx, &formers).await?
     };
     follow::records_changed(store, ws, touched, now.date_naive()).await?;
+    // An import leaves a change mark per statement it wrote (thousands for
+    // a large file); every list and the metrics read their sum, so they are
+    // folded now rather than at the scheduler's next tick (issue 14).
+    store.prune_data_versions().await?;
     Ok(ImportReport { summary, won_back })
 }

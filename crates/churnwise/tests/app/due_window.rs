@@ -231,6 +231,21 @@ async fn a_stored_due_day_follows_every_change_that_moves_it(backend: Backend) {
         .await
         .contains(&(d, days_ago(100) + Days::new(30))));
 
+    // A later subscription moves nothing; an earlier one for a client with
+    // a contact moves its start but not its day (the contact decides).
+    subscription(s, ws, d, days_ago(50)).await;
+    check("a later subscription").await;
+    assert!(listed(s, ws, today(), false)
+        .await
+        .contains(&(d, days_ago(100) + Days::new(30))));
+    contact(s, ws, d, InteractionKind::Call, days_ago(20)).await;
+    subscription(s, ws, d, days_ago(300)).await;
+    check("an earlier subscription after a contact").await;
+    assert!(!listed(s, ws, today(), false)
+        .await
+        .iter()
+        .any(|(id, _)| *id == d));
+
     // A contact planned ahead: asked as of a day before it, Alba's last
     // contact is today's call; after it, the planned one.
     contact(s, ws, a, InteractionKind::Meeting, today() + Days::new(20)).await;

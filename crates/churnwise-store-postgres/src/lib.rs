@@ -76,6 +76,7 @@ fn push_bulk_rows<'a>(q: &mut sqlx::QueryBuilder<'a, Db>, columns: Vec<sql::bulk
             BulkColumn::OptText(v) => list.push_bind(v).push_unseparated("::TEXT[]"),
             BulkColumn::Date(v) => list.push_bind(v).push_unseparated("::DATE[]"),
             BulkColumn::OptDate(v) => list.push_bind(v).push_unseparated("::DATE[]"),
+            BulkColumn::Time(v) => list.push_bind(v).push_unseparated("::TIMESTAMPTZ[]"),
         };
     }
     q.push(")");

@@ -50,6 +50,7 @@ fn push_bulk_rows<'a>(q: &mut sqlx::QueryBuilder<'a, Db>, columns: Vec<sql::bulk
                 BulkColumn::OptText(v) => row.push_bind(v[i]),
                 BulkColumn::Date(v) => row.push_bind(v[i]),
                 BulkColumn::OptDate(v) => row.push_bind(v[i]),
+                BulkColumn::Time(v) => row.push_bind(v[i]),
             };
         }
         q.push(")");

@@ -5,7 +5,7 @@
 //! rows has a handful of parameters, is planned in no time and fires its
 //! statement triggers once; SQLite takes a parameter per value.
 
-use churnwise_store::Date;
+use churnwise_store::{Date, Timestamp};
 
 /// One column of the rows of a bulk write; every column of a write holds
 /// as many values.
@@ -20,6 +20,8 @@ pub(crate) enum BulkColumn<'a> {
     Date(Vec<Date>),
     /// Calendar dates or `NULL`.
     OptDate(Vec<Option<Date>>),
+    /// Instants (UTC).
+    Time(Vec<Timestamp>),
 }
 
 impl BulkColumn<'_> {
@@ -31,6 +33,7 @@ impl BulkColumn<'_> {
             Self::OptText(v) => v.len(),
             Self::Date(v) => v.len(),
             Self::OptDate(v) => v.len(),
+            Self::Time(v) => v.len(),
         }
     }
 }

@@ -10,9 +10,6 @@ use churnwise_store::*;
 use sqlx::{QueryBuilder, Row};
 use std::collections::{HashMap, HashSet};
 
-/// Rows per multi-row INSERT in imports: below both drivers' bind limits.
-const IMPORT_BATCH: usize = 1000;
-
 impl SqlStore {
     async fn client_ids_by_ref(
         tx: &mut sqlx::Transaction<'_, Db>,
@@ -87,22 +84,29 @@ impl SqlStore {
         // only when an endpoint of the workspace receives it.
         let announce = super::outbox::has_subscriber(&mut tx, ws, "client.created").await?;
         let mut announced: HashSet<String> = HashSet::new();
-        for chunk in rows.chunks(IMPORT_BATCH) {
+        for chunk in rows.chunks(crate::BULK_ROWS) {
             let mut q = QueryBuilder::<Db>::new(
                 "INSERT INTO clients (workspace_id, external_id, name, status, owner, segment, keep_in_touch_days, created_at) ",
             );
-            q.push_values(chunk, |mut b, row| {
-                b.push_bind(ws.0)
-                    .push_bind(&row.external_id)
-                    .push_bind(&row.name)
+            let n = chunk.len();
+            crate::push_bulk_rows(
+                &mut q,
+                vec![
+                    BulkColumn::Int(vec![ws.0; n]),
+                    BulkColumn::Text(chunk.iter().map(|r| r.external_id.as_str()).collect()),
+                    BulkColumn::Text(chunk.iter().map(|r| r.name.as_str()).collect()),
                     // No segment yet: the rule's status until the import's
                     // caller brings it in line (`refresh_client_statuses`).
-                    .push_bind(ClientStatus::Prospect.as_str())
-                    .push_bind(&row.owner)
-                    .push_bind(&row.segment)
-                    .push_bind(churnwise_domain::registry::DEFAULT_KEEP_IN_TOUCH_DAYS)
-                    .push_bind(now);
-            });
+                    BulkColumn::Text(vec![ClientStatus::Prospect.as_str(); n]),
+                    BulkColumn::OptText(chunk.iter().map(|r| r.owner.as_deref()).collect()),
+                    BulkColumn::OptText(chunk.iter().map(|r| r.segment.as_deref()).collect()),
+                    BulkColumn::Int(vec![
+                        i64::from(churnwise_domain::registry::DEFAULT_KEEP_IN_TOUCH_DAYS);
+                        n
+                    ]),
+                    BulkColumn::Time(vec![now; n]),
+                ],
+            );
             q.push(
                 " ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = excluded.name, \
                  owner = excluded.owner, segment = excluded.segment",

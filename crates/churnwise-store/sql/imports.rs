@@ -89,6 +89,8 @@ impl SqlStore {
                 "INSERT INTO clients (workspace_id, external_id, name, status, owner, segment, keep_in_touch_days, created_at) ",
             );
             let n = chunk.len();
+            let keep_in_touch_days =
+                i64::from(churnwise_domain::registry::DEFAULT_KEEP_IN_TOUCH_DAYS);
             crate::push_bulk_rows(
                 &mut q,
                 vec![
@@ -100,10 +102,7 @@ impl SqlStore {
                     BulkColumn::Text(vec![ClientStatus::Prospect.as_str(); n]),
                     BulkColumn::OptText(chunk.iter().map(|r| r.owner.as_deref()).collect()),
                     BulkColumn::OptText(chunk.iter().map(|r| r.segment.as_deref()).collect()),
-                    BulkColumn::Int(vec![
-                        i64::from(churnwise_domain::registry::DEFAULT_KEEP_IN_TOUCH_DAYS);
-                        n
-                    ]),
+                    BulkColumn::Int(vec![keep_in_touch_days; n]),
                     BulkColumn::Time(vec![now; n]),
                 ],
             );
